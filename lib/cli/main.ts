@@ -1,0 +1,31 @@
+// Command-line entry: `replay` (conformance: OTLP-JSON in, Prometheus text out) and `help`.
+
+import { runReplay } from './replay-command.ts';
+
+const USAGE = `usage: msk-metrics-generator <command> [options]
+
+commands:
+  replay --config <file> [--tenant <id>] <traces.json | ->
+      Run OTLP-JSON traces (one TracesData object, or JSON lines of them) through the
+      processors of <tenant> (default: single-tenant) and print the final cumulative
+      series in Prometheus text format, sorted, without timestamps.
+  help
+      Show this text.
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'replay':
+      return runReplay(rest);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      process.stderr.write(`unknown command "${command}"\n\n${USAGE}`);
+      return 2;
+  }
+}

@@ -1,0 +1,183 @@
+// Reading OTLP KeyValue / AnyValue messages in place. Attributes are kept as [start, end) offsets
+// of their KeyValue message; these helpers find a key without decoding it and turn a value into
+// the string Tempo would use as a label value.
+
+import { Cursor, WireError, WIRE_LEN, WIRE_VARINT, WIRE_FIXED64 } from './wire.ts';
+import { formatFloatPlain } from './format-float.ts';
+import type { StringSource } from './utf8.ts';
+import { decodeUtf8 } from './utf8.ts';
+
+/** AnyValue oneof field numbers; 0 = unset. */
+export const ANY_NONE = 0;
+export const ANY_STRING = 1;
+export const ANY_BOOL = 2;
+export const ANY_INT = 3;
+export const ANY_DOUBLE = 4;
+export const ANY_ARRAY = 5;
+export const ANY_KVLIST = 6;
+export const ANY_BYTES = 7;
+
+/** A decoded AnyValue reference: scalars read, strings and nested messages left as offsets. */
+export class AnyValueRef {
+  type = ANY_NONE;
+  /** For string/bytes/array/kvlist: the payload bounds. */
+  start = 0;
+  end = 0;
+  /** bool (0/1), int (number or bigint) or double. */
+  num: number | bigint = 0;
+}
+
+const cursor = new Cursor(new Uint8Array(0));
+const inner = new Cursor(new Uint8Array(0));
+
+/**
+ * Reads the AnyValue message in buf[start, end) into out. When the oneof appears more than once
+ * the last occurrence wins, as protobuf decoding does.
+ */
+export function readAnyValue(buf: Uint8Array, start: number, end: number, out: AnyValueRef): AnyValueRef {
+  out.type = ANY_NONE;
+  out.num = 0;
+  const c = cursor.reset(buf, start, end);
+  while (c.more()) {
+    const tag = c.uint32();
+    const field = tag >>> 3;
+    const wt = tag & 7;
+    if (field >= 1 && field <= 7) {
+      const expected = field === ANY_BOOL || field === ANY_INT ? WIRE_VARINT : field === ANY_DOUBLE ? WIRE_FIXED64 : WIRE_LEN;
+      if (wt !== expected) throw new WireError(`AnyValue field ${field}: wire type ${wt}, expected ${expected}`);
+      out.type = field;
+      if (wt === WIRE_LEN) {
+        const e = c.lenEnd();
+        out.start = c.pos;
+        out.end = e;
+        c.pos = e;
+      } else if (field === ANY_BOOL) out.num = c.uint32() !== 0 ? 1 : 0;
+      else if (field === ANY_INT) out.num = c.int64();
+      else out.num = c.double();
+    } else c.skip(wt);
+  }
+  return out;
+}
+
+/**
+ * Bounds of a KeyValue's key and value. Returns false if the message is malformed in a way the
+ * structural check (checkKeyValue) would have rejected; callers index only checked attributes.
+ */
+export class KeyValueRef {
+  keyStart = 0;
+  keyEnd = 0;
+  valueStart = 0;
+  valueEnd = 0;
+  hasValue = false;
+}
+
+export function readKeyValue(buf: Uint8Array, start: number, end: number, out: KeyValueRef): KeyValueRef {
+  out.keyStart = out.keyEnd = 0;
+  out.hasValue = false;
+  const c = cursor.reset(buf, start, end);
+  while (c.more()) {
+    const tag = c.uint32();
+    const field = tag >>> 3;
+    const wt = tag & 7;
+    if ((field === 1 || field === 2) && wt === WIRE_LEN) {
+      const e = c.lenEnd();
+      if (field === 1) {
+        out.keyStart = c.pos;
+        out.keyEnd = e;
+      } else {
+        out.valueStart = c.pos;
+        out.valueEnd = e;
+        out.hasValue = true;
+      }
+      c.pos = e;
+    } else if (field === 1 || field === 2) {
+      throw new WireError(`KeyValue field ${field}: wire type ${wt}, expected 2`);
+    } else c.skip(wt);
+  }
+  return out;
+}
+
+/**
+ * Validates a KeyValue message (and its AnyValue, recursively) the way a full protobuf decode
+ * would, so a record is rejected as a whole before any of its spans are counted.
+ */
+export function checkKeyValue(buf: Uint8Array, start: number, end: number, depth = 0): void {
+  if (depth > 32) throw new WireError('attribute values nested deeper than 32 levels');
+  const kv = readKeyValue(buf, start, end, checkKv);
+  if (kv.hasValue) checkAnyValue(buf, kv.valueStart, kv.valueEnd, depth);
+}
+// Safe to share: each is read into locals before any recursive call.
+const checkKv = new KeyValueRef();
+const checkValue = new AnyValueRef();
+
+function checkAnyValue(buf: Uint8Array, start: number, end: number, depth: number): void {
+  const v = readAnyValue(buf, start, end, checkValue);
+  const type = v.type;
+  if (type !== ANY_ARRAY && type !== ANY_KVLIST) return;
+  const c = new Cursor(buf, v.start, v.end);
+  while (c.more()) {
+    const tag = c.uint32();
+    const wt = tag & 7;
+    if (tag >>> 3 === 1) {
+      if (wt !== WIRE_LEN) throw new WireError(`${type === ANY_ARRAY ? 'ArrayValue' : 'KeyValueList'}.values: wire type ${wt}`);
+      const e = c.lenEnd();
+      if (type === ANY_ARRAY) checkAnyValue(buf, c.pos, e, depth + 1);
+      else checkKeyValue(buf, c.pos, e, depth + 1);
+      c.pos = e;
+    } else c.skip(wt);
+  }
+}
+
+/** true when the key of the KeyValue at [start, end) equals key (raw UTF-8 bytes). */
+export function keyEquals(buf: Uint8Array, start: number, end: number, key: Uint8Array): boolean {
+  const kv = readKeyValue(buf, start, end, scratchKv);
+  const len = kv.keyEnd - kv.keyStart;
+  if (len !== key.length) return false;
+  const s = kv.keyStart;
+  for (let i = 0; i < len; i++) if (buf[s + i] !== key[i]) return false;
+  return true;
+}
+const scratchKv = new KeyValueRef();
+
+/** Tempo's StringifyAnyValue: the label value for an attribute value. */
+export function stringifyAnyValue(buf: Uint8Array, v: AnyValueRef, strings: StringSource): string {
+  switch (v.type) {
+    case ANY_STRING:
+      return strings.get(buf, v.start, v.end);
+    case ANY_BOOL:
+      return v.num ? 'true' : 'false';
+    case ANY_INT:
+      return String(v.num);
+    case ANY_DOUBLE:
+      return formatFloatPlain(v.num as number);
+    case ANY_ARRAY:
+      return '[' + stringifyList(buf, v.start, v.end, false, strings) + ']';
+    case ANY_KVLIST:
+      return '{' + stringifyList(buf, v.start, v.end, true, strings) + '}';
+    default:
+      return ''; // bytes and unset values have no label form
+  }
+}
+
+function stringifyList(buf: Uint8Array, start: number, end: number, keyed: boolean, strings: StringSource): string {
+  // Nested values are rare; fresh cursors keep the shared scratch objects safe under recursion.
+  const c = new Cursor(buf, start, end);
+  let out = '';
+  while (c.more()) {
+    const tag = c.uint32();
+    if (tag >>> 3 !== 1) {
+      c.skip(tag & 7);
+      continue;
+    }
+    const e = c.lenEnd();
+    if (keyed) {
+      const kv = readKeyValue(buf, c.pos, e, new KeyValueRef());
+      out += decodeUtf8(buf, kv.keyStart, kv.keyEnd) + ':';
+      if (kv.hasValue) out += stringifyAnyValue(buf, readAnyValue(buf, kv.valueStart, kv.valueEnd, new AnyValueRef()), strings);
+    } else {
+      out += stringifyAnyValue(buf, readAnyValue(buf, c.pos, e, new AnyValueRef()), strings);
+    }
+    c.pos = e;
+  }
+  return out;
+}

@@ -1,0 +1,161 @@
+// Kafka records in, per-tenant pre-aggregated series increments out: decode (lib/decode), the
+// ingestion time-range slack, then the tenant's processors. The ingest Lambda, local mode and
+// the replay CLI all run their spans through this one class.
+
+import type { GeneratorConfig } from '../config/types.ts';
+import type { KafkaRecord } from '../decode/kafka-record.ts';
+import { recordPosition } from '../decode/kafka-record.ts';
+import { BadRecordError, decodeRecordValue, recordTenant } from '../decode/record.ts';
+import { DecodedTrace, TraceDecoder } from '../decode/trace-decoder.ts';
+import type { Logger } from '../log/logger.ts';
+import { consoleLogger } from '../log/logger.ts';
+import { createProcessors, type Processor } from '../processors/index.ts';
+import type { SeriesIncrement } from '../series/types.ts';
+import { IngestStats } from './ingest-stats.ts';
+
+/** Records larger than this are bad records (Kafka's own default limit is 1 MiB). */
+export const DEFAULT_MAX_RECORD_BYTES = 16 * 1024 * 1024;
+
+export interface SpanBatchOptions {
+  /**
+   * Apply metrics_ingestion_time_range_slack relative to each record's timestamp. Off for replay
+   * (historical traces). Using the record timestamp rather than the wall clock keeps the decision
+   * identical when a batch is retried later, which exactly-once requires.
+   */
+  applySlack: boolean;
+  maxRecordBytes?: number;
+  log?: Logger;
+}
+
+interface TenantPipeline {
+  readonly processors: Processor[];
+  readonly slackNs: number;
+}
+
+export class SpanBatch {
+  readonly stats = new IngestStats();
+  private readonly decoder = new TraceDecoder();
+  private readonly tenants = new Map<string, TenantPipeline>();
+  private readonly log: Logger;
+  private readonly maxRecordBytes: number;
+
+  constructor(
+    private readonly config: GeneratorConfig,
+    private readonly options: SpanBatchOptions,
+  ) {
+    this.log = options.log ?? consoleLogger;
+    this.maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
+  }
+
+  /**
+   * Adds one record. Bad input is counted, logged with the record position and skipped; only
+   * programming errors escape.
+   */
+  addRecord(record: KafkaRecord): void {
+    this.stats.records++;
+    const value = record.value ?? new Uint8Array(0);
+    this.stats.recordBytes += value.length;
+    try {
+      const tenant = recordTenant(record, this.config);
+      const pipeline = this.pipeline(tenant);
+      // Kafka marks a missing timestamp as -1; fall back to the wall clock then.
+      const nowNs = (record.timestampMs > 0 ? record.timestampMs : Date.now()) * 1e6;
+      const outcome = decodeRecordValue(
+        this.config.codec,
+        value,
+        this.decoder,
+        (trace, skip) => this.pushTrace(pipeline, trace, skip, nowNs),
+        this.maxRecordBytes,
+      );
+      if (outcome.malformedTraces > 0) {
+        for (let i = 0; i < outcome.malformedTraces; i++) this.stats.badRecord('malformed_trace');
+        this.log.warn('skipped malformed traces in record', {
+          record: recordPosition(record),
+          reason: 'malformed_trace',
+          count: outcome.malformedTraces,
+          error: outcome.firstError,
+        });
+      }
+    } catch (e) {
+      if (!(e instanceof BadRecordError)) throw e;
+      this.stats.badRecord(e.reason);
+      this.log.warn('skipped bad record', { record: recordPosition(record), reason: e.reason, error: e.message });
+    }
+  }
+
+  /** Adds an already-encoded TracesData for a tenant (the replay path: no Kafka record around it). */
+  addTracesData(tenant: string, tracesData: Uint8Array): void {
+    const pipeline = this.pipeline(tenant);
+    this.pushTrace(pipeline, this.decoder.decode(tracesData), false, 0);
+  }
+
+  /** Per-tenant increments of everything added since the last drain. */
+  drain(): Map<string, SeriesIncrement[]> {
+    const out = new Map<string, SeriesIncrement[]>();
+    for (const [tenant, p] of this.tenants) {
+      const increments: SeriesIncrement[] = [];
+      for (const proc of p.processors) proc.drain(increments);
+      if (increments.length > 0) out.set(tenant, increments);
+    }
+    return out;
+  }
+
+  private pipeline(tenant: string): TenantPipeline {
+    let p = this.tenants.get(tenant);
+    if (p === undefined) {
+      const cfg = this.config.tenant(tenant);
+      p = { processors: createProcessors(cfg, this.stats, this.log), slackNs: cfg.ingestionSlackMs * 1e6 };
+      this.tenants.set(tenant, p);
+    }
+    return p;
+  }
+
+  private pushTrace(p: TenantPipeline, trace: DecodedTrace, skip: boolean, nowNs: number): void {
+    const stats = this.stats;
+    stats.traces++;
+    stats.spansReceived += trace.spanCount;
+    for (let r = 0; r < trace.resourceCount; r++) stats.bytesReceived += trace.resources[r].byteSize;
+    if (this.options.applySlack) {
+      const dropped = dropOutsideSlack(trace, nowNs, p.slackNs);
+      if (dropped > 0) stats.discard('outside_metrics_ingestion_slack', 'all', dropped);
+    }
+    if (skip) {
+      stats.skippedProcessorPushes += p.processors.length;
+      return;
+    }
+    for (const proc of p.processors) proc.pushTrace(trace);
+  }
+}
+
+/**
+ * Keeps spans with now - slack <= end <= now + slack, compacting each resource's span range in
+ * place (the span views are pooled, so kept ones are swapped forward). Returns how many were dropped.
+ */
+export function dropOutsideSlack(trace: DecodedTrace, nowNs: number, slackNs: number): number {
+  const spans = trace.spans;
+  const lo = nowNs - slackNs;
+  const hi = nowNs + slackNs;
+  let write = 0;
+  let dropped = 0;
+  for (let r = 0; r < trace.resourceCount; r++) {
+    const res = trace.resources[r];
+    const first = write;
+    for (let i = res.firstSpan, end = res.firstSpan + res.spanCount; i < end; i++) {
+      const s = spans[i];
+      const t = s.endTimeNs();
+      if (t < lo || t > hi) {
+        dropped++;
+        continue;
+      }
+      if (i !== write) {
+        spans[i] = spans[write];
+        spans[write] = s;
+      }
+      write++;
+    }
+    res.firstSpan = first;
+    res.spanCount = write - first;
+  }
+  trace.spanCount = write;
+  return dropped;
+}
