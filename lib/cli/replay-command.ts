@@ -27,7 +27,7 @@ export async function runReplay(argv: string[]): Promise<number> {
     const input = positionals[0] === '-' ? await readStdin() : readFileSync(positionals[0], 'utf8');
     process.stdout.write(replay(config, values.tenant ?? 'single-tenant', input));
     return 0;
-  } catch (e) {
+  } catch (e: unknown) {
     if (e instanceof ConfigError || e instanceof ReplayInputError) {
       process.stderr.write(`replay: ${e.message}\n`);
       return 1;

@@ -3,7 +3,7 @@
 // the string Tempo would use as a label value.
 
 import { Cursor, WireError, WIRE_LEN, WIRE_VARINT, WIRE_FIXED64 } from './wire.ts';
-import { formatFloatPlain } from './format-float.ts';
+import { formatFloatF } from '../series/format-float.ts';
 import type { StringSource } from './utf8.ts';
 import { decodeUtf8 } from './utf8.ts';
 
@@ -59,10 +59,7 @@ export function readAnyValue(buf: Uint8Array, start: number, end: number, out: A
   return out;
 }
 
-/**
- * Bounds of a KeyValue's key and value. Returns false if the message is malformed in a way the
- * structural check (checkKeyValue) would have rejected; callers index only checked attributes.
- */
+/** Bounds of a KeyValue's key and value (throws WireError when malformed). */
 export class KeyValueRef {
   keyStart = 0;
   keyEnd = 0;
@@ -97,37 +94,6 @@ export function readKeyValue(buf: Uint8Array, start: number, end: number, out: K
   return out;
 }
 
-/**
- * Validates a KeyValue message (and its AnyValue, recursively) the way a full protobuf decode
- * would, so a record is rejected as a whole before any of its spans are counted.
- */
-export function checkKeyValue(buf: Uint8Array, start: number, end: number, depth = 0): void {
-  if (depth > 32) throw new WireError('attribute values nested deeper than 32 levels');
-  const kv = readKeyValue(buf, start, end, checkKv);
-  if (kv.hasValue) checkAnyValue(buf, kv.valueStart, kv.valueEnd, depth);
-}
-// Safe to share: each is read into locals before any recursive call.
-const checkKv = new KeyValueRef();
-const checkValue = new AnyValueRef();
-
-function checkAnyValue(buf: Uint8Array, start: number, end: number, depth: number): void {
-  const v = readAnyValue(buf, start, end, checkValue);
-  const type = v.type;
-  if (type !== ANY_ARRAY && type !== ANY_KVLIST) return;
-  const c = new Cursor(buf, v.start, v.end);
-  while (c.more()) {
-    const tag = c.uint32();
-    const wt = tag & 7;
-    if (tag >>> 3 === 1) {
-      if (wt !== WIRE_LEN) throw new WireError(`${type === ANY_ARRAY ? 'ArrayValue' : 'KeyValueList'}.values: wire type ${wt}`);
-      const e = c.lenEnd();
-      if (type === ANY_ARRAY) checkAnyValue(buf, c.pos, e, depth + 1);
-      else checkKeyValue(buf, c.pos, e, depth + 1);
-      c.pos = e;
-    } else c.skip(wt);
-  }
-}
-
 /** true when the key of the KeyValue at [start, end) equals key (raw UTF-8 bytes). */
 export function keyEquals(buf: Uint8Array, start: number, end: number, key: Uint8Array): boolean {
   const kv = readKeyValue(buf, start, end, scratchKv);
@@ -139,8 +105,11 @@ export function keyEquals(buf: Uint8Array, start: number, end: number, key: Uint
 }
 const scratchKv = new KeyValueRef();
 
+/** Nesting deeper than this is treated as malformed rather than recursed into. */
+const MAX_DEPTH = 32;
+
 /** Tempo's StringifyAnyValue: the label value for an attribute value. */
-export function stringifyAnyValue(buf: Uint8Array, v: AnyValueRef, strings: StringSource): string {
+export function stringifyAnyValue(buf: Uint8Array, v: AnyValueRef, strings: StringSource, depth = 0): string {
   switch (v.type) {
     case ANY_STRING:
       return strings.get(buf, v.start, v.end);
@@ -149,17 +118,18 @@ export function stringifyAnyValue(buf: Uint8Array, v: AnyValueRef, strings: Stri
     case ANY_INT:
       return String(v.num);
     case ANY_DOUBLE:
-      return formatFloatPlain(v.num as number);
+      return formatFloatF(v.num as number);
     case ANY_ARRAY:
-      return '[' + stringifyList(buf, v.start, v.end, false, strings) + ']';
+      return '[' + stringifyList(buf, v.start, v.end, false, strings, depth + 1) + ']';
     case ANY_KVLIST:
-      return '{' + stringifyList(buf, v.start, v.end, true, strings) + '}';
+      return '{' + stringifyList(buf, v.start, v.end, true, strings, depth + 1) + '}';
     default:
       return ''; // bytes and unset values have no label form
   }
 }
 
-function stringifyList(buf: Uint8Array, start: number, end: number, keyed: boolean, strings: StringSource): string {
+function stringifyList(buf: Uint8Array, start: number, end: number, keyed: boolean, strings: StringSource, depth: number): string {
+  if (depth > MAX_DEPTH) throw new WireError(`attribute value nested deeper than ${MAX_DEPTH} levels`);
   // Nested values are rare; fresh cursors keep the shared scratch objects safe under recursion.
   const c = new Cursor(buf, start, end);
   let out = '';
@@ -173,9 +143,9 @@ function stringifyList(buf: Uint8Array, start: number, end: number, keyed: boole
     if (keyed) {
       const kv = readKeyValue(buf, c.pos, e, new KeyValueRef());
       out += decodeUtf8(buf, kv.keyStart, kv.keyEnd) + ':';
-      if (kv.hasValue) out += stringifyAnyValue(buf, readAnyValue(buf, kv.valueStart, kv.valueEnd, new AnyValueRef()), strings);
+      if (kv.hasValue) out += stringifyAnyValue(buf, readAnyValue(buf, kv.valueStart, kv.valueEnd, new AnyValueRef()), strings, depth);
     } else {
-      out += stringifyAnyValue(buf, readAnyValue(buf, c.pos, e, new AnyValueRef()), strings);
+      out += stringifyAnyValue(buf, readAnyValue(buf, c.pos, e, new AnyValueRef()), strings, depth);
     }
     c.pos = e;
   }

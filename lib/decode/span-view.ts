@@ -1,7 +1,8 @@
 // In-place views of decoded resources and spans. The decoder fills pooled instances with field
 // offsets and scalars; processors read only what they need. Nothing here copies bytes.
 
-import { keyEquals, readAnyValue, readKeyValue, AnyValueRef, KeyValueRef, stringifyAnyValue, ANY_DOUBLE } from './any-value.ts';
+import { keyEquals, readAnyValue, readKeyValue, AnyValueRef, KeyValueRef, stringifyAnyValue, ANY_DOUBLE, ANY_NONE } from './any-value.ts';
+import { WireError } from './wire.ts';
 import type { StringSource } from './utf8.ts';
 
 export const SPAN_KIND_NAMES = [
@@ -28,7 +29,12 @@ export function statusCodeName(code: number): string {
   return STATUS_CODE_NAMES[code] ?? String(code);
 }
 
-/** A list of attributes as KeyValue offsets into one buffer. */
+/**
+ * A list of attributes as KeyValue offsets into one buffer. The decoder checks only that each
+ * attribute lies inside its span; the KeyValue inside is parsed when a processor asks for it, and
+ * one that turns out malformed reads as absent (no processor fails on it). Full validation of
+ * every attribute would cost a fifth of the decode time for bytes no processor reads.
+ */
 export class AttributeList {
   buf: Uint8Array = new Uint8Array(0);
   starts: number[] = [];
@@ -48,30 +54,49 @@ export class AttributeList {
 
   /** Index of the first attribute with this key, or -1. */
   indexOf(key: Uint8Array, from = 0): number {
-    for (let i = from; i < this.count; i++) if (keyEquals(this.buf, this.starts[i], this.ends[i], key)) return i;
+    for (let i = from; i < this.count; i++) {
+      try {
+        if (keyEquals(this.buf, this.starts[i], this.ends[i], key)) return i;
+      } catch (e) {
+        if (!(e instanceof WireError)) throw e;
+      }
+    }
     return -1;
   }
 
   /** Reads attribute i's value into out (type ANY_NONE when the KeyValue has no value). */
   value(i: number, out: AnyValueRef): AnyValueRef {
-    const kv = readKeyValue(this.buf, this.starts[i], this.ends[i], scratchKv);
-    if (!kv.hasValue) {
-      out.type = 0;
-      out.num = 0;
-      return out;
+    try {
+      const kv = readKeyValue(this.buf, this.starts[i], this.ends[i], scratchKv);
+      if (kv.hasValue) return readAnyValue(this.buf, kv.valueStart, kv.valueEnd, out);
+    } catch (e) {
+      if (!(e instanceof WireError)) throw e;
     }
-    return readAnyValue(this.buf, kv.valueStart, kv.valueEnd, out);
+    out.type = ANY_NONE;
+    out.num = 0;
+    return out;
   }
 
-  /** The label value of attribute i (Tempo's StringifyAnyValue). */
+  /** The label value of attribute i (Tempo's StringifyAnyValue); '' when malformed. */
   stringValue(i: number, strings: StringSource): string {
-    return stringifyAnyValue(this.buf, this.value(i, scratchValue), strings);
+    const v = this.value(i, scratchValue);
+    try {
+      return stringifyAnyValue(this.buf, v, strings);
+    } catch (e) {
+      if (!(e instanceof WireError)) throw e;
+      return '';
+    }
   }
 
-  /** The decoded key of attribute i. */
+  /** The decoded key of attribute i; '' when malformed. */
   key(i: number, strings: StringSource): string {
-    const kv = readKeyValue(this.buf, this.starts[i], this.ends[i], scratchKv);
-    return strings.get(this.buf, kv.keyStart, kv.keyEnd);
+    try {
+      const kv = readKeyValue(this.buf, this.starts[i], this.ends[i], scratchKv);
+      return strings.get(this.buf, kv.keyStart, kv.keyEnd);
+    } catch (e) {
+      if (!(e instanceof WireError)) throw e;
+      return '';
+    }
   }
 
   /** First double_value > 0 among attributes with this key (span multiplier rule), else 0. */

@@ -1,12 +1,12 @@
 // Pass one over a Trace / TracesData message: index every ResourceSpans and Span into pooled
-// views (offsets and scalars only) and validate the framing of everything a processor may read.
-// A malformed message throws WireError before any processor has seen a span of it, so a bad
-// trace is skipped as a whole, never half counted.
+// views (offsets and scalars only) and validate the framing of every message down to the span
+// fields. A malformed message throws WireError before any processor has seen a span of it, so a
+// bad trace is skipped as a whole, never half counted. Attribute contents are parsed lazily
+// (see AttributeList).
 
 import { Cursor, WireError, WIRE_FIXED32, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT, expectWireType } from './wire.ts';
-import { checkKeyValue } from './any-value.ts';
 import { ResourceView, SpanView } from './span-view.ts';
-import { plainStrings } from './utf8.ts';
+import { StringInterner } from './utf8.ts';
 
 const SERVICE_NAME = new TextEncoder().encode('service.name');
 const SERVICE_NAMESPACE = new TextEncoder().encode('service.namespace');
@@ -27,12 +27,15 @@ export class TraceDecoder {
   private readonly ss = new Cursor(new Uint8Array(0));
   private readonly sp = new Cursor(new Uint8Array(0));
   private readonly sub = new Cursor(new Uint8Array(0));
+  /** Service names repeat across resources and records: decode each once. */
+  private readonly strings = new StringInterner();
 
   /** Decodes buf[start, end) as a message whose field 1 is repeated ResourceSpans. */
   decode(buf: Uint8Array, start = 0, end = buf.length): DecodedTrace {
     const out = this.out;
     out.resourceCount = 0;
     out.spanCount = 0;
+    this.strings.resetIfOver(1 << 14);
     const c = this.top.reset(buf, start, end);
     while (c.more()) {
       const tag = c.uint32();
@@ -82,7 +85,6 @@ export class TraceDecoder {
       if (tag >>> 3 === 1) {
         expectWireType(tag & 7, WIRE_LEN, 'resource.attributes');
         const e = c.lenEnd();
-        checkKeyValue(buf, c.pos, e);
         res.attributes.push(c.pos, e);
         c.pos = e;
       } else c.skip(tag & 7);
@@ -93,11 +95,11 @@ export class TraceDecoder {
     const attrs = res.attributes;
     let i = attrs.indexOf(SERVICE_NAME);
     res.hasServiceName = i >= 0;
-    res.serviceName = i >= 0 ? attrs.stringValue(i, plainStrings) : '';
+    res.serviceName = i >= 0 ? attrs.stringValue(i, this.strings) : '';
     i = attrs.indexOf(SERVICE_NAMESPACE);
-    res.serviceNamespace = i >= 0 ? attrs.stringValue(i, plainStrings) : '';
+    res.serviceNamespace = i >= 0 ? attrs.stringValue(i, this.strings) : '';
     i = attrs.indexOf(SERVICE_INSTANCE_ID);
-    res.serviceInstanceId = i >= 0 ? attrs.stringValue(i, plainStrings) : '';
+    res.serviceInstanceId = i >= 0 ? attrs.stringValue(i, this.strings) : '';
   }
 
   private scopeSpans(buf: Uint8Array, start: number, end: number): void {
@@ -170,7 +172,6 @@ export class TraceDecoder {
         case 9: {
           expectWireType(wt, WIRE_LEN, 'span.attributes');
           const e = c.lenEnd();
-          checkKeyValue(buf, c.pos, e);
           s.attributes.push(c.pos, e);
           c.pos = e;
           break;

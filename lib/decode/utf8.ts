@@ -4,7 +4,7 @@
 // Tempo (gogo-proto) does not reject invalid UTF-8 while decoding; it drops the span later when a
 // label value is not valid UTF-8. To keep that decision possible after decoding, an invalid byte
 // sequence becomes an ill-formed JS string (lossy text plus a lone surrogate), which
-// `isWellFormedLabelValue` recognises.
+// lib/series/utf8.ts isValidUtf8 recognises.
 
 const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const lossyDecoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
@@ -37,11 +37,6 @@ function asciiString(buf: Uint8Array, start: number, end: number): string {
   return s;
 }
 
-/** false for strings produced from invalid UTF-8 (or otherwise containing lone surrogates). */
-export function isWellFormedLabelValue(s: string): boolean {
-  return (s as unknown as { isWellFormed(): boolean }).isWellFormed();
-}
-
 /** UTF-8 bytes of a key, for comparing against raw attribute keys without decoding them. */
 export function utf8Bytes(s: string): Uint8Array {
   return new TextEncoder().encode(s);
@@ -55,61 +50,94 @@ export interface StringSource {
 /** Decodes without interning: for values read once (service attributes, exemplar labels). */
 export const plainStrings: StringSource = { get: decodeUtf8 };
 
-const MAX_ENTRIES = 1 << 16;
-
 /**
- * Interns byte slices as strings. Open addressing keyed by an FNV-1a hash of the bytes, verified
- * byte-for-byte, so a hit costs a hash and a compare and allocates nothing. Cleared when it grows
- * past MAX_ENTRIES so a high-cardinality attribute cannot grow memory without bound.
+ * Interns byte slices as strings with dense integer ids. Open addressing keyed by an FNV-1a hash
+ * of the bytes, verified byte-for-byte, so a hit costs a hash and a compare and allocates
+ * nothing. Strings computed elsewhere (stringified numbers, joined values) get ids from the same
+ * space via idOf, so equal strings always share one id. Ids stay valid until reset(): owners call
+ * resetIfOver() between batches so a high-cardinality attribute cannot grow memory without bound.
  */
 export class StringInterner implements StringSource {
-  private hashes = new Int32Array(1 << 12);
-  private strings: (string | undefined)[] = new Array(1 << 12);
-  private bytes: (Uint8Array | undefined)[] = new Array(1 << 12);
-  private count = 0;
+  private slots = new Int32Array(1 << 12).fill(-1);
+  private hashes: number[] = [];
+  private bytes: (Uint8Array | undefined)[] = [];
+  private strings: string[] = [];
+  private byString = new Map<string, number>();
+
+  get size(): number {
+    return this.strings.length;
+  }
 
   get(buf: Uint8Array, start: number, end: number): string {
+    return this.strings[this.id(buf, start, end)];
+  }
+
+  string(id: number): string {
+    return this.strings[id];
+  }
+
+  /** The id of the string these bytes decode to. */
+  id(buf: Uint8Array, start: number, end: number): number {
     let h = 0x811c9dc5 | 0;
     for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i], 0x01000193);
-    const mask = this.hashes.length - 1;
+    const slots = this.slots;
+    const mask = slots.length - 1;
     let slot = h & mask;
     while (true) {
-      const s = this.strings[slot];
-      if (s === undefined) break;
-      if (this.hashes[slot] === h && sameBytes(this.bytes[slot]!, buf, start, end)) return s;
+      const id = slots[slot];
+      if (id < 0) break;
+      if (this.hashes[id] === h && sameBytes(this.bytes[id]!, buf, start, end)) return id;
       slot = (slot + 1) & mask;
     }
     const str = decodeUtf8(buf, start, end);
-    if (this.count >= MAX_ENTRIES) {
-      this.clear(this.hashes.length);
-      return this.get(buf, start, end);
+    let id = this.byString.get(str);
+    if (id === undefined || this.bytes[id] !== undefined) {
+      // new string, or the same text from other bytes (e.g. an invalid sequence): new byte entry
+      id = this.add(str, buf.slice(start, end), h);
+    } else {
+      this.bytes[id] = buf.slice(start, end);
+      this.hashes[id] = h;
     }
-    if ((this.count + 1) * 2 > this.hashes.length) {
-      this.grow();
-      return this.get(buf, start, end);
-    }
-    this.hashes[slot] = h;
-    this.strings[slot] = str;
-    this.bytes[slot] = buf.slice(start, end);
-    this.count++;
-    return str;
+    if ((this.size + 1) * 2 > slots.length) this.rehash(slots.length * 2);
+    else slots[slot] = id;
+    return id;
   }
 
-  private grow(): void {
-    const oldStrings = this.strings;
-    const oldBytes = this.bytes;
-    this.clear(this.hashes.length * 2);
-    for (let i = 0; i < oldStrings.length; i++) {
-      const b = oldBytes[i];
-      if (b !== undefined) this.get(b, 0, b.length);
-    }
+  /** The id of a computed string. */
+  idOf(str: string): number {
+    const id = this.byString.get(str);
+    return id !== undefined ? id : this.add(str, undefined, 0);
   }
 
-  private clear(size: number): void {
-    this.hashes = new Int32Array(size);
-    this.strings = new Array(size);
-    this.bytes = new Array(size);
-    this.count = 0;
+  /** Drops everything once more than maxEntries are held; ids handed out before are void. */
+  resetIfOver(maxEntries: number): void {
+    if (this.size <= maxEntries) return;
+    this.slots = new Int32Array(1 << 12).fill(-1);
+    this.hashes = [];
+    this.bytes = [];
+    this.strings = [];
+    this.byString = new Map();
+  }
+
+  private add(str: string, bytes: Uint8Array | undefined, hash: number): number {
+    const id = this.strings.length;
+    this.strings.push(str);
+    this.bytes.push(bytes);
+    this.hashes.push(hash);
+    if (!this.byString.has(str)) this.byString.set(str, id);
+    return id;
+  }
+
+  private rehash(size: number): void {
+    const slots = new Int32Array(size).fill(-1);
+    const mask = size - 1;
+    for (let id = 0; id < this.strings.length; id++) {
+      if (this.bytes[id] === undefined) continue;
+      let slot = this.hashes[id] & mask;
+      while (slots[slot] >= 0) slot = (slot + 1) & mask;
+      slots[slot] = id;
+    }
+    this.slots = slots;
   }
 }
 

@@ -110,8 +110,10 @@ export class Cursor {
     const pos = this.pos;
     if (pos + 8 > this.end) throw new WireError('truncated double');
     this.pos = pos + 8;
-    scratchBytes.set(this.buf.subarray(pos, pos + 8));
-    return scratchView.getFloat64(0, true);
+    const buf = this.buf;
+    // byte copy into a scratch: no subarray/DataView allocation per double
+    for (let i = 0; i < 8; i++) scratchBytes[i] = buf[pos + i];
+    return scratchFloat[0];
   }
 
   /** Reads a length prefix and returns the end offset of the delimited field (pos is its start). */
@@ -155,8 +157,10 @@ export class Cursor {
   }
 }
 
-const scratchBytes = new Uint8Array(8);
-const scratchView = new DataView(scratchBytes.buffer);
+const scratchFloat = new Float64Array(1);
+// protobuf doubles are little-endian; so is every platform Lambda and Node run on here
+const scratchBytes = new Uint8Array(scratchFloat.buffer);
+if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('big-endian platforms are not supported');
 
 /** Fails with a message naming the field when a known field arrives with the wrong wire type. */
 export function expectWireType(actual: number, expected: number, field: string): void {

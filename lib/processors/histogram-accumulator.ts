@@ -4,7 +4,7 @@
 
 import type { HistogramMode, HistogramIncrement, Labels, NativeHistogramIncrement, Exemplar } from '../series/types.ts';
 import type { NativeHistogramConfig } from '../config/types.ts';
-import { newNativeIncrement, observeNative, schemaForFactor } from '../series/native-histogram.ts';
+import { nativeRepetitions, newNativeIncrement, observeNative, schemaForFactor } from '../series/native-histogram.ts';
 import { toHex } from '../decode/span-view.ts';
 
 export class HistogramAccumulator {
@@ -38,17 +38,23 @@ export class HistogramAccumulator {
   }
 
   get empty(): boolean {
-    return this.count === 0;
+    return this.count === 0 && (this.native === undefined || this.native.count === 0);
   }
 
   /**
    * Observes value with multiplier m. Classic mode weights the observation by m (Tempo's classic
-   * histogram); native and both repeat it ceil(m) times, as Tempo's client_golang-backed one does.
+   * histogram); native and both repeat it ceil(m) times, as Tempo's client_golang-backed one does,
+   * and in `both` the classic series come from that same histogram.
    */
   observe(value: number, m: number, traceBuf: Uint8Array, traceStart: number, traceEnd: number): void {
-    const weight = this.mode === 'classic' ? m : Math.ceil(m);
-    this.count += weight;
-    this.sum += value * weight;
+    let weight = m;
+    if (this.native === undefined) {
+      this.count += m;
+      this.sum += value * m;
+    } else {
+      weight = nativeRepetitions(m);
+      observeNative(this.native, value, m);
+    }
     const hasTrace = traceEnd > traceStart;
     if (this.counts !== undefined) {
       const bounds = this.bounds;
@@ -63,7 +69,6 @@ export class HistogramAccumulator {
       }
     }
     if (this.native !== undefined) {
-      observeNative(this.native, value, weight);
       if (hasTrace) {
         this.nativeExBuf = traceBuf;
         this.nativeExStart = traceStart;
@@ -81,7 +86,9 @@ export class HistogramAccumulator {
         const buf = this.exBuf[b];
         exemplars.push(buf === undefined ? undefined : { traceId: toHex(buf, this.exStart[b], this.exEnd[b]), value: this.exValue[b] });
       }
-      inc.classic = { bounds: this.bounds, counts: this.counts, sum: this.sum, count: this.count, exemplars };
+      const sum = this.native?.sum ?? this.sum;
+      const count = this.native?.count ?? this.count;
+      inc.classic = { bounds: this.bounds, counts: this.counts, sum, count, exemplars };
     }
     if (this.native !== undefined) {
       if (this.nativeExBuf !== undefined) {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { StringInterner, decodeUtf8, isWellFormedLabelValue } from '../../lib/decode/utf8.ts';
+import { StringInterner, decodeUtf8 } from '../../lib/decode/utf8.ts';
+import { isValidUtf8 } from '../../lib/series/utf8.ts';
 
 const enc = new TextEncoder();
 
@@ -25,8 +26,8 @@ test('interner keeps distinct values apart through growth', () => {
 
 test('invalid UTF-8 decodes to a string that is flagged as not well formed', () => {
   const bad = Uint8Array.from([0x61, 0xff, 0x62]);
-  assert.equal(isWellFormedLabelValue(decodeUtf8(bad, 0, bad.length)), false);
+  assert.equal(isValidUtf8(decodeUtf8(bad, 0, bad.length)), false);
   const good = enc.encode('naïve ✓');
   assert.equal(decodeUtf8(good, 0, good.length), 'naïve ✓');
-  assert.equal(isWellFormedLabelValue('naïve ✓'), true);
+  assert.equal(isValidUtf8('naïve ✓'), true);
 });

@@ -4,16 +4,18 @@
 
 import type { SpanMetricsConfig, TenantConfig } from '../../config/types.ts';
 import type { DecodedTrace } from '../../decode/trace-decoder.ts';
-import type { ResourceView, SpanView } from '../../decode/span-view.ts';
+import type { AttributeList, ResourceView, SpanView } from '../../decode/span-view.ts';
+import { AnyValueRef, ANY_STRING } from '../../decode/any-value.ts';
+import { TupleTable } from '../tuple-table.ts';
 import { spanKindName, statusCodeName } from '../../decode/span-view.ts';
-import { StringInterner, isWellFormedLabelValue } from '../../decode/utf8.ts';
+import { StringInterner } from '../../decode/utf8.ts';
 import type { Labels, SeriesIncrement } from '../../series/types.ts';
 import { buildLabels } from '../../series/labels.ts';
 import { SpanFilter } from '../filter/span-filter.ts';
 import { SpanMultiplier } from '../multiplier.ts';
 import type { DiscardCounter, Processor } from '../processor.ts';
 import { HistogramAccumulator } from '../histogram-accumulator.ts';
-import { spanMetricsLabelNames, targetInfoLabelName } from './labels.ts';
+import { INTRINSIC_NAMES, spanMetricsLabelNames, targetInfoLabelName } from './labels.ts';
 
 export const METRIC_CALLS = 'traces_spanmetrics_calls_total';
 export const METRIC_LATENCY = 'traces_spanmetrics_latency';
@@ -21,6 +23,11 @@ export const METRIC_SIZE = 'traces_spanmetrics_size_total';
 export const METRIC_TARGET_INFO = 'traces_target_info';
 const NAME = 'span-metrics';
 const SEP = '\u0000';
+
+interface TargetInfo {
+  readonly kind: 'target_info';
+  readonly labels: Labels;
+}
 
 /** Per distinct label-value tuple in the current batch. */
 interface Entry {
@@ -32,39 +39,64 @@ interface Entry {
   latency: HistogramAccumulator | undefined;
 }
 
+// What a tuple slot holds: an interned string id, or the raw kind / status code number.
+const SLOT_STRING = 0;
+const SLOT_KIND = 1;
+const SLOT_STATUS = 2;
+/** Interned strings kept across batches before the interner starts over. */
+const MAX_INTERNED = 1 << 16;
+
 export class SpanMetricsProcessor implements Processor {
   readonly name = NAME;
   private readonly cfg: SpanMetricsConfig;
+  /** Label name per tuple slot (job and instance last, when target info is on). */
   private readonly labelNames: string[];
+  private readonly slotTypes: number[];
   private readonly dimensionKeys: Uint8Array[];
   private readonly mappingKeys: Uint8Array[][];
   private readonly filter: SpanFilter;
   private readonly multiplier: SpanMultiplier;
   private readonly strings = new StringInterner();
-  private readonly values: string[];
-  private entries = new Map<string, Entry>();
+  private readonly value = new AnyValueRef();
+  /** The label-value tuple of the current span. */
+  private readonly tuple: Int32Array;
+  private readonly entries: TupleTable<Entry>;
   private targetInfo = new Map<string, Labels>();
   /**
    * Series in first-seen order, span metrics and target_info interleaved as Tempo registers them,
    * so max_active_series admits the same series Tempo would.
    */
-  private order: (Entry | Labels)[] = [];
-  /** Resource-level values per dimension for the current resource (undefined = look in span). */
-  private readonly resourceDims: (string | undefined)[];
+  private order: (Entry | TargetInfo)[] = [];
+  // per-resource values, computed once per ResourceSpans
+  private serviceId = 0;
+  private jobId = 0;
+  private instanceId = 0;
+  /** Resource value id per dimension, or -1 to look in the span. */
+  private readonly resourceDims: Int32Array;
 
   constructor(
     private readonly tenant: TenantConfig,
     private readonly discards: DiscardCounter,
   ) {
-    this.cfg = tenant.spanMetrics!;
-    this.labelNames = spanMetricsLabelNames(this.cfg);
+    const cfg = (this.cfg = tenant.spanMetrics!);
+    this.labelNames = spanMetricsLabelNames(cfg);
+    this.slotTypes = [];
+    for (const n of INTRINSIC_NAMES) {
+      if (cfg.intrinsicDimensions[n]) this.slotTypes.push(n === 'span_kind' ? SLOT_KIND : n === 'status_code' ? SLOT_STATUS : SLOT_STRING);
+    }
+    while (this.slotTypes.length < this.labelNames.length) this.slotTypes.push(SLOT_STRING);
+    if (cfg.enableTargetInfo) {
+      this.labelNames.push('job', 'instance');
+      this.slotTypes.push(SLOT_STRING, SLOT_STRING);
+    }
     const enc = new TextEncoder();
-    this.dimensionKeys = this.cfg.dimensions.map((d) => enc.encode(d));
-    this.mappingKeys = this.cfg.dimensionMappings.map((m) => m.sourceLabels.map((s) => enc.encode(s)));
-    this.filter = new SpanFilter(this.cfg.filterPolicies);
-    this.multiplier = new SpanMultiplier(this.cfg.spanMultiplierKey, this.cfg.enableTracestateSpanMultiplier);
-    this.values = new Array(this.labelNames.length + 2).fill('');
-    this.resourceDims = new Array(this.dimensionKeys.length);
+    this.dimensionKeys = cfg.dimensions.map((d) => enc.encode(d));
+    this.mappingKeys = cfg.dimensionMappings.map((m) => m.sourceLabels.map((s) => enc.encode(s)));
+    this.filter = new SpanFilter(cfg.filterPolicies);
+    this.multiplier = new SpanMultiplier(cfg.spanMultiplierKey, cfg.enableTracestateSpanMultiplier);
+    this.tuple = new Int32Array(this.labelNames.length);
+    this.entries = new TupleTable(this.labelNames.length);
+    this.resourceDims = new Int32Array(this.dimensionKeys.length);
   }
 
   pushTrace(trace: DecodedTrace): void {
@@ -92,45 +124,54 @@ export class SpanMetricsProcessor implements Processor {
   }
 
   private prepareResource(res: ResourceView): void {
+    const strings = this.strings;
+    this.serviceId = strings.idOf(res.serviceName);
+    this.jobId = strings.idOf(jobOf(res));
+    this.instanceId = strings.idOf(this.cfg.enableInstanceLabel ? res.serviceInstanceId : '');
     const attrs = res.attributes;
     for (let d = 0; d < this.dimensionKeys.length; d++) {
       const i = attrs.indexOf(this.dimensionKeys[d]);
-      this.resourceDims[d] = i >= 0 ? attrs.stringValue(i, this.strings) : undefined;
+      this.resourceDims[d] = i >= 0 ? this.attributeId(attrs, i) : -1;
     }
+  }
+
+  /** Id of attribute i's label value; string values are interned straight from their bytes. */
+  private attributeId(attrs: AttributeList, i: number): number {
+    const v = attrs.value(i, this.value);
+    if (v.type === ANY_STRING) return this.strings.id(attrs.buf, v.start, v.end);
+    return this.strings.idOf(attrs.stringValue(i, this.strings));
   }
 
   /** Adds one span; false when its label set is not valid UTF-8 (span dropped and counted). */
   private aggregate(res: ResourceView, span: SpanView): boolean {
     const cfg = this.cfg;
     const strings = this.strings;
-    const values = this.values;
+    const tuple = this.tuple;
     let n = 0;
     const intrinsic = cfg.intrinsicDimensions;
-    if (intrinsic.service) values[n++] = res.serviceName;
-    if (intrinsic.span_name) values[n++] = span.name(strings);
-    if (intrinsic.span_kind) values[n++] = spanKindName(span.kind);
-    if (intrinsic.status_code) values[n++] = statusCodeName(span.statusCode);
-    if (intrinsic.status_message) values[n++] = span.statusMessage(strings);
+    if (intrinsic.service) tuple[n++] = this.serviceId;
+    if (intrinsic.span_name) tuple[n++] = strings.id(span.buf, span.nameStart, span.nameEnd);
+    if (intrinsic.span_kind) tuple[n++] = span.kind;
+    if (intrinsic.status_code) tuple[n++] = span.statusCode;
+    if (intrinsic.status_message) tuple[n++] = strings.id(span.buf, span.statusMessageStart, span.statusMessageEnd);
     for (let d = 0; d < this.dimensionKeys.length; d++) {
-      let v = this.resourceDims[d];
-      if (v === undefined) {
+      let id = this.resourceDims[d];
+      if (id < 0) {
         const i = span.attributes.indexOf(this.dimensionKeys[d]);
-        v = i >= 0 ? span.attributes.stringValue(i, strings) : '';
+        id = i >= 0 ? this.attributeId(span.attributes, i) : strings.idOf('');
       }
-      values[n++] = v;
+      tuple[n++] = id;
     }
-    for (let m = 0; m < this.mappingKeys.length; m++) values[n++] = this.mappingValue(res, span, m);
-    let key = values[0] ?? '';
-    for (let i = 1; i < n; i++) key += SEP + values[i];
+    for (let m = 0; m < this.mappingKeys.length; m++) tuple[n++] = strings.idOf(this.mappingValue(res, span, m));
     if (cfg.enableTargetInfo) {
-      // job and instance depend only on the resource, but they are part of the series identity
-      key += SEP + jobOf(res) + SEP + (cfg.enableInstanceLabel ? res.serviceInstanceId : '');
+      tuple[n++] = this.jobId;
+      tuple[n++] = this.instanceId;
     }
 
-    let entry = this.entries.get(key);
+    let entry = this.entries.get(tuple);
     if (entry === undefined) {
-      entry = this.newEntry(res, n);
-      this.entries.set(key, entry);
+      entry = this.newEntry();
+      this.entries.add(tuple, entry);
       this.order.push(entry);
     }
     if (!entry.valid) {
@@ -157,23 +198,22 @@ export class SpanMetricsProcessor implements Processor {
     return joined;
   }
 
-  private newEntry(res: ResourceView, n: number): Entry {
+  /** Builds the label set of the current tuple (once per distinct tuple per batch). */
+  private newEntry(): Entry {
     const pairs: [string, string][] = [];
-    for (let i = 0; i < n; i++) pairs.push([this.labelNames[i], this.values[i]]);
-    if (this.cfg.enableTargetInfo) {
-      const job = jobOf(res);
-      if (job !== '') pairs.push(['job', job]);
-      if (this.cfg.enableInstanceLabel && res.serviceInstanceId !== '') pairs.push(['instance', res.serviceInstanceId]);
+    for (let i = 0; i < this.labelNames.length; i++) {
+      const v = this.tuple[i];
+      const t = this.slotTypes[i];
+      pairs.push([this.labelNames[i], t === SLOT_KIND ? spanKindName(v) : t === SLOT_STATUS ? statusCodeName(v) : this.strings.string(v)]);
     }
     const { labels, valid } = buildLabels(pairs, this.tenant.registry);
-    const sub = this.cfg.subprocessors;
     return {
       kind: 'entry',
       labels,
       valid,
       calls: 0,
       size: 0,
-      latency: sub.latency
+      latency: this.cfg.subprocessors.latency
         ? new HistogramAccumulator(this.cfg.histogramBuckets, this.tenant.histogramMode, this.tenant.nativeHistogram)
         : undefined,
     };
@@ -202,12 +242,12 @@ export class SpanMetricsProcessor implements Processor {
       identifying++;
     }
     const { labels, valid } = buildLabels(pairs, this.tenant.registry);
-    if (!valid || !labels.every((l) => isWellFormedLabelValue(l.name))) return false;
+    if (!valid) return false;
     if (identifying > 0 && labels.length > identifying) {
       const key = labels.map((l) => l.name + SEP + l.value).join(SEP);
       if (!this.targetInfo.has(key)) {
         this.targetInfo.set(key, labels);
-        this.order.push(labels);
+        this.order.push({ kind: 'target_info', labels });
       }
     }
     return true;
@@ -216,8 +256,8 @@ export class SpanMetricsProcessor implements Processor {
   drain(out: SeriesIncrement[]): void {
     const sub = this.cfg.subprocessors;
     for (const e of this.order) {
-      if (Array.isArray(e)) {
-        out.push({ type: 'gauge', name: METRIC_TARGET_INFO, labels: e, value: 1, mode: 'setIfAbsent' });
+      if (e.kind === 'target_info') {
+        out.push({ type: 'gauge', name: METRIC_TARGET_INFO, labels: e.labels, value: 1, mode: 'setIfAbsent' });
         continue;
       }
       if (!e.valid || (e.calls === 0 && e.size === 0 && (e.latency === undefined || e.latency.empty))) continue;
@@ -225,9 +265,10 @@ export class SpanMetricsProcessor implements Processor {
       if (e.latency !== undefined) out.push(e.latency.toIncrement(METRIC_LATENCY, e.labels));
       if (sub.size) out.push({ type: 'counter', name: METRIC_SIZE, labels: e.labels, value: e.size });
     }
-    this.entries = new Map();
+    this.entries.clear();
     this.targetInfo = new Map();
     this.order = [];
+    this.strings.resetIfOver(MAX_INTERNED);
   }
 }
 

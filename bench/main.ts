@@ -1,0 +1,5 @@
+// `npm run bench`: every benchmark group, ratios measured side by side in this one run.
+import { benchDecodeSpanMetrics } from './decode-spanmetrics.ts';
+
+console.log(`# msk-metrics-generator benchmarks (node ${process.version}, ${new Date().toISOString()})`);
+benchDecodeSpanMetrics();

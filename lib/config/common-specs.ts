@@ -1,0 +1,53 @@
+// Specs shared by the global processor blocks and the per-tenant overrides.
+
+import { fail, indexPath, joinPath } from './errors.ts';
+import { isValidLabelName } from './label-name.ts';
+import { float, listOf, object, refine, string } from './schema.ts';
+import type { Spec } from './schema.ts';
+import type { DimensionMapping } from './types.ts';
+
+/** Histogram bucket bounds in seconds, strictly increasing (Tempo rejects anything else). */
+export function histogramBuckets(): Spec<number[]> {
+  const list = listOf(float());
+  return {
+    type: 'list of increasing numbers',
+    parse(node, path) {
+      const bounds = list.parse(node, path);
+      for (let i = 1; i < bounds.length; i++) {
+        if (bounds[i] <= bounds[i - 1]) fail(indexPath(path, i), 'must be greater than the previous bucket');
+      }
+      return bounds;
+    },
+  };
+}
+
+/** Attribute names that become label names: an empty one could only make an empty label name. */
+export function dimensionList(): Spec<string[]> {
+  return listOf(refine(string(), (s) => (s === '' ? 'must not be empty' : undefined)));
+}
+
+export function labelNameProblem(s: string): string | undefined {
+  return isValidLabelName(s) ? undefined : `"${s}" is not a valid label name ([a-zA-Z_][a-zA-Z0-9_]*)`;
+}
+
+export function labelName(): Spec<string> {
+  return refine(string(), labelNameProblem);
+}
+
+const mappingShape = object({ name: string(), source_labels: listOf(string()), join: string() });
+
+/** `dimension_mappings:` entries `{name, source_labels, join}` (spec 2.3). */
+export function dimensionMappings(): Spec<DimensionMapping[]> {
+  const list = listOf(mappingShape);
+  return {
+    type: 'list of dimension mappings',
+    parse(node, path) {
+      return list.parse(node, path).map((m, i) => {
+        const p = indexPath(path, i);
+        if (m.name === undefined || m.name === '') fail(joinPath(p, 'name'), 'must not be empty');
+        if (m.source_labels === undefined || m.source_labels.length === 0) fail(joinPath(p, 'source_labels'), 'must not be empty');
+        return { name: m.name, sourceLabels: m.source_labels, join: m.join ?? '' };
+      });
+    },
+  };
+}

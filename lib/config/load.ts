@@ -1,0 +1,148 @@
+// Config text or file -> GeneratorConfig. Everything is validated here, including every
+// overrides entry, so a bad value stops the start instead of surfacing on some tenant's first span.
+
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { ConfigError, fail } from './errors.ts';
+import { hostInfoSettings } from './host-info-config.ts';
+import { metricsGeneratorSpec } from './metrics-generator-config.ts';
+import type { MetricsGeneratorBlock } from './metrics-generator-config.ts';
+import { overridesBlock, perTenantOverridesFile } from './overrides-config.ts';
+import type { OverridesEntry } from './overrides-config.ts';
+import { object } from './schema.ts';
+import { serviceGraphsSettings } from './service-graphs-config.ts';
+import { spanMetricsSettings } from './span-metrics-config.ts';
+import { resolveTenantSettings } from './tenant-settings.ts';
+import type { GlobalTenantDefaults, TenantSettings } from './tenant-settings.ts';
+import type { Codec, GeneratorConfig, RemoteWriteEndpoint, TenantConfig } from './types.ts';
+import { isNodeMap, parseYaml } from './yaml.ts';
+
+export interface ParseOptions {
+  /** Directory that a relative `per_tenant_override_config` is resolved against; default: the working directory. */
+  readonly baseDir?: string;
+  /** Receives warnings (unknown processor names); default console.warn. */
+  readonly warn?: (message: string) => void;
+  /** Where the text came from, appended to error messages. */
+  readonly source?: string;
+}
+
+const documentSpec = object({ metrics_generator: metricsGeneratorSpec, overrides: overridesBlock() });
+
+/** Parses config text (YAML or JSON). Empty text or `{}` gives Tempo's defaults everywhere. */
+export function parseConfig(text: string, opts: ParseOptions = {}): GeneratorConfig {
+  try {
+    return build(text, opts, opts.warn ?? ((m) => console.warn(m)));
+  } catch (e) {
+    throw e instanceof ConfigError ? e.inSource(opts.source) : e;
+  }
+}
+
+/** Reads and parses a config file; a relative per-tenant overrides path is taken from the file's directory. */
+export function loadConfigFile(path: string, opts: { readonly warn?: (message: string) => void } = {}): GeneratorConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ConfigError('', `cannot read config file: ${(e as Error).message}`, path);
+  }
+  return parseConfig(text, { baseDir: dirname(resolve(path)), source: path, ...(opts.warn && { warn: opts.warn }) });
+}
+
+function build(text: string, opts: ParseOptions, warn: (message: string) => void): GeneratorConfig {
+  const root = parseYaml(text);
+  if (!isNodeMap(root)) fail('', 'the config must be a mapping with metrics_generator: and overrides:');
+  const doc = documentSpec.parse(root, '');
+  const mg = doc.metrics_generator;
+  const overrides = doc.overrides ?? { tenants: new Map<string, OverridesEntry>() };
+
+  let fileTenants: ReadonlyMap<string, OverridesEntry> = new Map();
+  let file: string | undefined;
+  if (overrides.perTenantOverrideConfig !== undefined) {
+    file = resolve(opts.baseDir ?? process.cwd(), overrides.perTenantOverrideConfig);
+    fileTenants = readPerTenantFile(file);
+  }
+
+  const g = globalDefaults(mg);
+  const resolveEntry = (entry: OverridesEntry | undefined, path: string, from?: string): TenantSettings => {
+    try {
+      return resolveTenantSettings(g, entry, overrides.defaults, path, from === undefined ? warn : (m) => warn(`${m} (in ${from})`));
+    } catch (e) {
+      // Only errors inside the entry belong to the per-tenant file; global keys are in the main one.
+      if (e instanceof ConfigError && from !== undefined && e.path.startsWith('overrides.')) throw e.inSource(from);
+      throw e;
+    }
+  };
+
+  // Every entry is resolved now, so errors and warnings appear at start, once per entry.
+  const fallback = overrides.defaults !== undefined ? resolveEntry(overrides.defaults, 'overrides.defaults') : resolveEntry(undefined, '');
+  const main = new Map([...overrides.tenants].map(([id, e]) => [id, resolveEntry(e, `overrides.${id}`)] as const));
+  const fromFile = new Map([...fileTenants].map(([id, e]) => [id, resolveEntry(e, `overrides.${id}`, file)] as const));
+
+  // A tenant's own entry (the per-tenant file first), then `*` (same order), then defaults.
+  const settingsFor = (id: string): TenantSettings =>
+    fromFile.get(id) ?? main.get(id) ?? fromFile.get('*') ?? main.get('*') ?? fallback;
+
+  return new LoadedConfig(
+    mg.codec,
+    mg.tenant_header,
+    mg.default_tenant,
+    mg.storage.remote_write,
+    mg.storage.remote_write_add_org_id_header,
+    settingsFor,
+  );
+}
+
+function readPerTenantFile(file: string): ReadonlyMap<string, OverridesEntry> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    return fail('overrides.per_tenant_override_config', `cannot read ${file}: ${(e as Error).message}`);
+  }
+  try {
+    return perTenantOverridesFile().parse(parseYaml(text), '');
+  } catch (e) {
+    throw e instanceof ConfigError ? e.inSource(file) : e;
+  }
+}
+
+function globalDefaults(mg: MetricsGeneratorBlock): GlobalTenantDefaults {
+  const r = mg.registry;
+  return {
+    spanMetrics: spanMetricsSettings(mg.processor.span_metrics, 'metrics_generator.processor.span_metrics'),
+    serviceGraphs: serviceGraphsSettings(mg.processor.service_graphs),
+    hostInfo: hostInfoSettings(mg.processor.host_info),
+    registry: {
+      collectionIntervalMs: r.collection_interval,
+      staleDurationMs: r.stale_duration,
+      externalLabels: r.external_labels,
+      injectTenantIdAs: r.inject_tenant_id_as,
+      maxLabelNameLength: r.max_label_name_length,
+      maxLabelValueLength: r.max_label_value_length,
+    },
+    ingestionSlackMs: mg.metrics_ingestion_time_range_slack,
+  };
+}
+
+class LoadedConfig implements GeneratorConfig {
+  private readonly cache = new Map<string, TenantConfig>();
+
+  constructor(
+    readonly codec: Codec,
+    readonly tenantHeader: string,
+    readonly defaultTenant: string,
+    readonly remoteWrite: readonly RemoteWriteEndpoint[],
+    readonly remoteWriteAddOrgIdHeader: boolean,
+    private readonly settingsFor: (tenantId: string) => TenantSettings,
+  ) {}
+
+  /** An arrow property, so `const { tenant } = config` keeps working. */
+  readonly tenant = (tenantId: string): TenantConfig => {
+    let cfg = this.cache.get(tenantId);
+    if (cfg === undefined) {
+      cfg = Object.freeze({ tenant: tenantId, ...this.settingsFor(tenantId) });
+      this.cache.set(tenantId, cfg);
+    }
+    return cfg;
+  };
+}

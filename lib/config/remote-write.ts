@@ -1,0 +1,164 @@
+// metrics_generator.storage.remote_write entries: the subset of Prometheus' remote_write config
+// the flusher implements. Keys that would change what is sent or how the connection is secured
+// (tls_config, oauth2, write_relabel_configs, ...) are refused rather than silently ignored.
+
+import { fail, indexPath, joinPath } from './errors.ts';
+import { bool, duration, ignored, ignoring, integer, listOf, mapOf, object, oneOf, positiveInt, section, string, unsupported, withDefault } from './schema.ts';
+import type { ObjectOf, Spec } from './schema.ts';
+import type { RemoteWriteEndpoint } from './types.ts';
+
+/** Headers Prometheus' remote_write refuses in `headers` (set by the client or by the auth options). */
+const RESERVED_HEADERS = new Set([
+  'authorization', 'host', 'content-encoding', 'content-type', 'x-prometheus-remote-write-version', 'user-agent',
+  'connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'www-authenticate',
+]);
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+export function headerNameProblem(name: string): string | undefined {
+  return HEADER_NAME.test(name) ? undefined : `"${name}" is not a valid HTTP header name`;
+}
+
+/** HTTP header map: valid token names, no reserved names, values without line breaks. */
+export function headerMap(): Spec<Record<string, string>> {
+  const values = mapOf(string(), (name) => {
+    if (RESERVED_HEADERS.has(name.toLowerCase())) return 'this header cannot be set here (it is set by the client or by the auth options)';
+    return headerNameProblem(name);
+  });
+  return {
+    type: values.type,
+    parse(node, path) {
+      const headers = values.parse(node, path);
+      for (const [name, value] of Object.entries(headers)) {
+        if (/[\r\n\0]/.test(value)) fail(joinPath(path, name), 'header values must not contain line breaks or NUL');
+      }
+      return headers;
+    },
+  };
+}
+
+const promDuration = () => duration({ prometheus: true });
+const count = () => integer(0n, 2147483647n, 'a non-negative integer');
+
+const entrySpec = object({
+  url: string(),
+  name: string(),
+  headers: headerMap(),
+  basic_auth: object({ username: string(), password: string(), password_file: string() }),
+  authorization: object({ type: string(), credentials: string(), credentials_file: string() }),
+  bearer_token: string(),
+  bearer_token_file: string(),
+  sigv4: object({ region: string(), access_key: string(), secret_key: string(), profile: string(), role_arn: string() }),
+  remote_timeout: withDefault(duration({ prometheus: true, minMs: 1 }), 30_000),
+  queue_config: section({
+    max_samples_per_send: withDefault(positiveInt(), 2000),
+    // Queue tuning of Prometheus' shard manager; the flusher sends synchronously.
+    capacity: ignoring(count()),
+    max_shards: ignoring(count()),
+    min_shards: ignoring(count()),
+    batch_send_deadline: ignoring(promDuration()),
+    min_backoff: ignoring(promDuration()),
+    max_backoff: ignoring(promDuration()),
+    retry_on_http_429: ignoring(bool()),
+    sample_age_limit: ignoring(promDuration()),
+  }),
+  // Tempo forces both per tenant (exemplars always, native histograms by generate_native_histograms).
+  send_exemplars: ignoring(bool()),
+  send_native_histograms: ignoring(bool()),
+  metadata_config: ignored(),
+  follow_redirects: ignoring(bool()),
+  enable_http2: ignoring(bool()),
+  protobuf_message: ignoring(oneOf(['prometheus.WriteRequest'])),
+  tls_config: unsupported('TLS client settings; use an https URL with a publicly trusted certificate'),
+  oauth2: unsupported('use basic_auth, bearer_token(_file), authorization or sigv4'),
+  azuread: unsupported('use basic_auth, bearer_token(_file), authorization or sigv4'),
+  google_iam: unsupported('use basic_auth, bearer_token(_file), authorization or sigv4'),
+  proxy_url: unsupported('proxies'),
+  write_relabel_configs: unsupported('relabeling'),
+});
+
+type Entry = ObjectOf<typeof entrySpec.shape>;
+
+function exclusive(path: string, a: [string, unknown], b: [string, unknown]): void {
+  if (a[1] !== undefined && b[1] !== undefined) fail(path, `set ${a[0]} or ${b[0]}, not both`);
+}
+
+function endpoint(e: Entry, path: string): RemoteWriteEndpoint {
+  if (e.url === undefined) fail(joinPath(path, 'url'), 'is required');
+  let url: URL;
+  try {
+    url = new URL(e.url);
+  } catch {
+    return fail(joinPath(path, 'url'), `"${e.url}" is not a valid URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') fail(joinPath(path, 'url'), 'must be an http or https URL');
+
+  const auths: string[] = [];
+  let basicAuth: RemoteWriteEndpoint['basicAuth'];
+  if (e.basic_auth !== undefined) {
+    auths.push('basic_auth');
+    const p = joinPath(path, 'basic_auth');
+    const { username, password, password_file: passwordFile } = e.basic_auth;
+    if (username === undefined) fail(joinPath(p, 'username'), 'is required');
+    exclusive(p, ['password', password], ['password_file', passwordFile]);
+    basicAuth = { username, ...(password !== undefined && { password }), ...(passwordFile !== undefined && { passwordFile }) };
+  }
+  let bearerToken = e.bearer_token;
+  let bearerTokenFile = e.bearer_token_file;
+  exclusive(path, ['bearer_token', bearerToken], ['bearer_token_file', bearerTokenFile]);
+  if (bearerToken !== undefined || bearerTokenFile !== undefined) auths.push('bearer_token');
+  if (e.authorization !== undefined) {
+    auths.push('authorization');
+    const p = joinPath(path, 'authorization');
+    const { type = 'Bearer', credentials, credentials_file: credentialsFile } = e.authorization;
+    if (type.toLowerCase() !== 'bearer') fail(joinPath(p, 'type'), `not supported: only Bearer, got "${type}"`);
+    exclusive(p, ['credentials', credentials], ['credentials_file', credentialsFile]);
+    bearerToken = credentials;
+    bearerTokenFile = credentialsFile;
+  }
+  if (e.sigv4 !== undefined) {
+    auths.push('sigv4');
+    const s = e.sigv4;
+    if ((s.access_key === undefined) !== (s.secret_key === undefined)) fail(joinPath(path, 'sigv4'), 'set both access_key and secret_key, or neither');
+  }
+  if (auths.length > 1) fail(path, `at most one of basic_auth, authorization, bearer_token/bearer_token_file and sigv4 may be set (got ${auths.join(', ')})`);
+
+  const sigv4 = e.sigv4 && {
+    ...(e.sigv4.region !== undefined && { region: e.sigv4.region }),
+    ...(e.sigv4.access_key !== undefined && { accessKey: e.sigv4.access_key }),
+    ...(e.sigv4.secret_key !== undefined && { secretKey: e.sigv4.secret_key }),
+    ...(e.sigv4.profile !== undefined && { profile: e.sigv4.profile }),
+    ...(e.sigv4.role_arn !== undefined && { roleArn: e.sigv4.role_arn }),
+  };
+  return {
+    url: e.url,
+    ...(e.name !== undefined && { name: e.name }),
+    headers: e.headers ?? {},
+    ...(basicAuth !== undefined && { basicAuth }),
+    ...(bearerToken !== undefined && { bearerToken }),
+    ...(bearerTokenFile !== undefined && { bearerTokenFile }),
+    ...(sigv4 !== undefined && { sigv4 }),
+    remoteTimeoutMs: e.remote_timeout,
+    maxSamplesPerSend: e.queue_config.max_samples_per_send,
+  };
+}
+
+/** `remote_write:` — a list of endpoints; names must be unique, as Prometheus requires. */
+export function remoteWriteList(): Spec<RemoteWriteEndpoint[]> {
+  const list = listOf(entrySpec);
+  return {
+    type: 'list of remote_write endpoints',
+    parse(node, path) {
+      const names = new Map<string, number>();
+      return list.parse(node, path).map((e, i) => {
+        const p = indexPath(path, i);
+        const out = endpoint(e, p);
+        if (out.name !== undefined) {
+          const earlier = names.get(out.name);
+          if (earlier !== undefined) fail(joinPath(p, 'name'), `duplicates the name of ${indexPath(path, earlier)}`);
+          names.set(out.name, i);
+        }
+        return out;
+      });
+    },
+  };
+}

@@ -1,0 +1,170 @@
+// Turns registry series into remote-write shaped series (spec 5.3-5.6): which time series one
+// registry series becomes (_count/_sum/_bucket{le}, the bare native name), their labels
+// (series labels overlaid by external labels, then __name__ and le), initial zeros, exemplars,
+// and staleness markers. Pure: the registry decides what to mark as sent.
+
+import type { CollectedExemplar, CollectedSeries, Sample } from './collected.ts';
+import type { ClassicState, HistogramState, SeriesState } from './registry-state.ts';
+import type { Exemplar, Labels } from './types.ts';
+import { formatFloatF } from './format-float.ts';
+import { overlayLabels, withLabel } from './labels.ts';
+import { toNativeSample } from './native-histogram.ts';
+import { staleNaN } from './stale.ts';
+
+export interface RenderContext {
+  /** Sorted external labels (incl. inject_tenant_id_as); an empty value removes the label. */
+  readonly external: Labels;
+  readonly traceIdLabelName: string;
+}
+
+export interface RenderTimes {
+  /** Timestamp of the current values. */
+  readonly atMs: number;
+  /** Timestamp for initial zeros of parts not yet sent; undefined = emit none. */
+  readonly zeroMs: number | undefined;
+  /** Attach (and let the caller clear) pending exemplars. */
+  readonly exemplars: boolean;
+}
+
+/** Receives rendered series one at a time (an array's push, or an encoder). */
+export type SeriesSink = (series: CollectedSeries) => void;
+
+export function renderSeries(s: SeriesState, ctx: RenderContext, t: RenderTimes, out: SeriesSink): void {
+  const base = overlayLabels(s.labels, ctx.external);
+  switch (s.type) {
+    case 'counter':
+      out({
+        labels: withLabel(base, '__name__', s.name),
+        samples: withZero(s.zeroSent ? undefined : t.zeroMs, { value: s.value, timestampMs: t.atMs }),
+        exemplars: [],
+      });
+      return;
+    case 'gauge':
+      out({ labels: withLabel(base, '__name__', s.name), samples: [{ value: s.value, timestampMs: t.atMs }], exemplars: [] });
+      return;
+    case 'histogram':
+      if (s.classic !== undefined) renderClassic(s.name, base, s.classic, ctx, t, out);
+      if (s.native !== undefined) {
+        const n = s.native;
+        const histograms = [toNativeSample(n.hist, t.atMs)];
+        if (!n.zeroSent && t.zeroMs !== undefined) {
+          // Tempo's initial native sample: the schema only, no zero threshold, no buckets.
+          histograms.unshift({
+            count: 0,
+            sum: 0,
+            schema: n.hist.schema,
+            zeroThreshold: 0,
+            zeroCount: 0,
+            negativeSpans: [],
+            negativeDeltas: [],
+            positiveSpans: [],
+            positiveDeltas: [],
+            timestampMs: t.zeroMs,
+          });
+        }
+        // With a classic part (mode both) Tempo sends the exemplars on _bucket only.
+        const exemplar = t.exemplars && s.classic === undefined ? n.hist.exemplar : undefined;
+        out({
+          labels: withLabel(base, '__name__', s.name),
+          samples: [],
+          exemplars: exemplar === undefined ? [] : [toExemplar(exemplar, ctx, t.atMs)],
+          histograms,
+        });
+      }
+      return;
+  }
+}
+
+function renderClassic(
+  name: string,
+  base: Labels,
+  c: ClassicState,
+  ctx: RenderContext,
+  t: RenderTimes,
+  out: SeriesSink,
+): void {
+  const zeroMs = c.zeroSent ? undefined : t.zeroMs;
+  out({
+    labels: withLabel(base, '__name__', name + '_count'),
+    samples: withZero(zeroMs, { value: c.count, timestampMs: t.atMs }),
+    exemplars: [],
+  });
+  out({
+    labels: withLabel(base, '__name__', name + '_sum'),
+    samples: [{ value: c.sum, timestampMs: t.atMs }], // no initial zero for _sum (spec 5.4)
+    exemplars: [],
+  });
+  const bucketBase = withLabel(base, '__name__', name + '_bucket');
+  let cumulative = 0;
+  for (let i = 0; i < c.counts.length; i++) {
+    cumulative += c.counts[i];
+    const exemplar = t.exemplars ? c.exemplars[i] : undefined;
+    out({
+      labels: withLabel(bucketBase, 'le', leLabel(c, i)),
+      samples: withZero(zeroMs, { value: cumulative, timestampMs: t.atMs }),
+      exemplars: exemplar === undefined ? [] : [toExemplar(exemplar, ctx, t.atMs)],
+    });
+  }
+}
+
+/** Staleness markers for every time series of s that has been sent. */
+export function renderStaleMarkers(s: SeriesState, ctx: RenderContext, atMs: number, out: SeriesSink): void {
+  const base = overlayLabels(s.labels, ctx.external);
+  const mark = (labels: Labels): void => {
+    out({ labels, samples: [{ value: staleNaN(), timestampMs: atMs, stale: true }], exemplars: [] });
+  };
+  switch (s.type) {
+    case 'counter':
+      if (s.zeroSent) mark(withLabel(base, '__name__', s.name));
+      return;
+    case 'gauge':
+      if (s.sent) mark(withLabel(base, '__name__', s.name));
+      return;
+    case 'histogram':
+      if (s.classic?.zeroSent) {
+        const c = s.classic;
+        mark(withLabel(base, '__name__', s.name + '_count'));
+        mark(withLabel(base, '__name__', s.name + '_sum'));
+        const bucketBase = withLabel(base, '__name__', s.name + '_bucket');
+        for (let i = 0; i < c.counts.length; i++) mark(withLabel(bucketBase, 'le', leLabel(c, i)));
+      }
+      if (s.native?.zeroSent) mark(withLabel(base, '__name__', s.name));
+      return;
+  }
+}
+
+/** True if the series has been sent at least once (so a restart must not resend its zero). */
+export function wasSent(s: SeriesState): boolean {
+  switch (s.type) {
+    case 'counter':
+      return s.zeroSent;
+    case 'gauge':
+      return s.sent;
+    case 'histogram':
+      return hasSentPart(s);
+  }
+}
+
+function hasSentPart(s: HistogramState): boolean {
+  return (s.classic?.zeroSent ?? false) || (s.native?.zeroSent ?? false);
+}
+
+// Series of one metric share their bounds array, so each `le` spelling is computed once.
+const leCache = new WeakMap<readonly number[], readonly string[]>();
+
+function leLabel(c: ClassicState, i: number): string {
+  let les = leCache.get(c.bounds);
+  if (les === undefined) {
+    les = [...c.bounds.map(formatFloatF), '+Inf'];
+    leCache.set(c.bounds, les);
+  }
+  return les[i];
+}
+
+function withZero(zeroMs: number | undefined, value: Sample): Sample[] {
+  return zeroMs === undefined ? [value] : [{ value: 0, timestampMs: zeroMs }, value];
+}
+
+function toExemplar(e: Exemplar, ctx: RenderContext, atMs: number): CollectedExemplar {
+  return { labels: [{ name: ctx.traceIdLabelName, value: e.traceId }], value: e.value, timestampMs: atMs };
+}

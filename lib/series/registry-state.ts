@@ -1,0 +1,212 @@
+// The registry's per-series state, and its plain-data snapshot form. The flusher persists the
+// registry and restores it in another invocation, so everything that affects what is sent next
+// -- cumulative values, which initial zeros were already sent, pending exemplars, native reset
+// timers -- lives here and round-trips through snapshot().
+
+import type { Exemplar, Label, Labels } from './types.ts';
+import type { NativeState } from './native-series.ts';
+
+interface SeriesCommon {
+  readonly key: string;
+  readonly name: string;
+  /** Sorted, without __name__ and external labels. */
+  readonly labels: Labels;
+  lastUpdatedMs: number;
+  /** The `{metric_overflow="true"}` series of its metric: never counted against the limit. */
+  readonly overflow: boolean;
+  /** Active-series cost (spec 5.4/5.5/5.8); kept current when histogram parts change. */
+  cost: number;
+}
+
+export interface CounterState extends SeriesCommon {
+  readonly type: 'counter';
+  value: number;
+  zeroSent: boolean;
+}
+
+export interface GaugeState extends SeriesCommon {
+  readonly type: 'gauge';
+  value: number;
+  /** Collected at least once (so it needs a staleness marker when removed). */
+  sent: boolean;
+}
+
+export interface ClassicState {
+  bounds: readonly number[];
+  /** Non-cumulative: counts[i] for bounds[i], counts[bounds.length] for +Inf. */
+  counts: number[];
+  sum: number;
+  count: number;
+  /** Per bucket, the most recent exemplar not yet sent. */
+  exemplars: (Exemplar | undefined)[];
+  zeroSent: boolean;
+}
+
+export interface HistogramState extends SeriesCommon {
+  readonly type: 'histogram';
+  classic?: ClassicState;
+  native?: NativeState;
+}
+
+export type SeriesState = CounterState | GaugeState | HistogramState;
+
+// ---- snapshot (JSON-shaped: Maps become [index, count] pairs, undefined becomes null) ----
+// Numbers may be NaN or +-Infinity (e.g. the sum after a NaN observation): a persistence
+// encoding must keep them; plain JSON.stringify would turn them into null.
+
+export interface ExemplarSnapshot {
+  traceId: string;
+  value: number;
+}
+
+export interface ClassicSnapshot {
+  bounds: number[];
+  counts: number[];
+  sum: number;
+  count: number;
+  exemplars: (ExemplarSnapshot | null)[];
+  zeroSent: boolean;
+}
+
+export interface NativeSnapshot {
+  schema: number;
+  zeroThreshold: number;
+  zeroCount: number;
+  positive: [number, number][];
+  negative: [number, number][];
+  count: number;
+  sum: number;
+  exemplar: ExemplarSnapshot | null;
+  lastResetMs: number;
+  resetScheduled: boolean;
+  zeroSent: boolean;
+  configKey: string;
+}
+
+interface CommonSnapshot {
+  name: string;
+  labels: Label[];
+  lastUpdatedMs: number;
+  overflow: boolean;
+}
+
+export type SeriesSnapshot =
+  | (CommonSnapshot & { type: 'counter'; value: number; zeroSent: boolean })
+  | (CommonSnapshot & { type: 'gauge'; value: number; sent: boolean })
+  | (CommonSnapshot & { type: 'histogram'; classic: ClassicSnapshot | null; native: NativeSnapshot | null });
+
+export interface RegistrySnapshot {
+  version: 1;
+  /** Latest timestamp the registry has sent (collections and staleness markers). */
+  lastSentMs: number;
+  seriesLimitedTotal: number;
+  /** Recently removed series key -> timestamp of its staleness marker. */
+  tombstones: [string, number][];
+  series: SeriesSnapshot[];
+}
+
+export function snapshotSeries(s: SeriesState): SeriesSnapshot {
+  const common: CommonSnapshot = {
+    name: s.name,
+    labels: s.labels.map((l) => ({ name: l.name, value: l.value })),
+    lastUpdatedMs: s.lastUpdatedMs,
+    overflow: s.overflow,
+  };
+  switch (s.type) {
+    case 'counter':
+      return { ...common, type: 'counter', value: s.value, zeroSent: s.zeroSent };
+    case 'gauge':
+      return { ...common, type: 'gauge', value: s.value, sent: s.sent };
+    case 'histogram':
+      return {
+        ...common,
+        type: 'histogram',
+        classic: s.classic === undefined ? null : snapshotClassic(s.classic),
+        native: s.native === undefined ? null : snapshotNative(s.native),
+      };
+  }
+}
+
+/** Rebuilds a series; key and cost are derived by the registry (they are not stored). */
+export function restoreSeries(snap: SeriesSnapshot, key: string): SeriesState {
+  const common = {
+    key,
+    name: snap.name,
+    labels: snap.labels.map((l) => ({ name: l.name, value: l.value })),
+    lastUpdatedMs: snap.lastUpdatedMs,
+    overflow: snap.overflow,
+    cost: 0,
+  };
+  switch (snap.type) {
+    case 'counter':
+      return { ...common, type: 'counter', value: snap.value, zeroSent: snap.zeroSent };
+    case 'gauge':
+      return { ...common, type: 'gauge', value: snap.value, sent: snap.sent };
+    case 'histogram': {
+      const h: HistogramState = { ...common, type: 'histogram' };
+      if (snap.classic !== null) h.classic = restoreClassic(snap.classic);
+      if (snap.native !== null) h.native = restoreNative(snap.native);
+      return h;
+    }
+  }
+}
+
+function snapshotClassic(c: ClassicState): ClassicSnapshot {
+  return {
+    bounds: [...c.bounds],
+    counts: [...c.counts],
+    sum: c.sum,
+    count: c.count,
+    exemplars: c.exemplars.map((e) => (e === undefined ? null : { traceId: e.traceId, value: e.value })),
+    zeroSent: c.zeroSent,
+  };
+}
+
+function restoreClassic(c: ClassicSnapshot): ClassicState {
+  return {
+    bounds: [...c.bounds],
+    counts: [...c.counts],
+    sum: c.sum,
+    count: c.count,
+    exemplars: c.exemplars.map((e) => (e === null ? undefined : { traceId: e.traceId, value: e.value })),
+    zeroSent: c.zeroSent,
+  };
+}
+
+function snapshotNative(n: NativeState): NativeSnapshot {
+  const h = n.hist;
+  return {
+    schema: h.schema,
+    zeroThreshold: h.zeroThreshold,
+    zeroCount: h.zeroCount,
+    positive: [...h.positive].sort((a, b) => a[0] - b[0]),
+    negative: [...h.negative].sort((a, b) => a[0] - b[0]),
+    count: h.count,
+    sum: h.sum,
+    exemplar: h.exemplar === undefined ? null : { traceId: h.exemplar.traceId, value: h.exemplar.value },
+    lastResetMs: n.lastResetMs,
+    resetScheduled: n.resetScheduled,
+    zeroSent: n.zeroSent,
+    configKey: n.configKey,
+  };
+}
+
+function restoreNative(n: NativeSnapshot): NativeState {
+  const state: NativeState = {
+    hist: {
+      schema: n.schema,
+      zeroThreshold: n.zeroThreshold,
+      zeroCount: n.zeroCount,
+      positive: new Map(n.positive),
+      negative: new Map(n.negative),
+      count: n.count,
+      sum: n.sum,
+    },
+    lastResetMs: n.lastResetMs,
+    resetScheduled: n.resetScheduled,
+    zeroSent: n.zeroSent,
+    configKey: n.configKey,
+  };
+  if (n.exemplar !== null) state.hist.exemplar = { traceId: n.exemplar.traceId, value: n.exemplar.value };
+  return state;
+}

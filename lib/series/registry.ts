@@ -1,0 +1,474 @@
+// Per-tenant cumulative registry (spec 5): folds processor increments into series, enforces
+// max_active_series with the overflow series, produces each collection's samples (one timestamp,
+// initial zeros, exemplars), removes stale series with staleness markers (DESIGN difference), and
+// snapshots to plain data. No I/O and no clock: every time comes from the caller.
+//
+// Timestamp safety (DESIGN: one out-of-order sample rejects a whole remote-write request):
+// - each collection and marker batch gets a timestamp strictly after the previous one;
+// - a series removed and re-created within a couple of minutes would put its initial zero
+//   (end of the previous minute) before its own staleness marker, which Tempo shrugs off as an
+//   out-of-order error but a remote-write receiver rejects: a tombstone remembers the marker time
+//   and the zero moves after it, or is left out when it cannot precede the value.
+
+import type { TenantConfig } from '../config/types.ts';
+import type { CollectedSeries } from './collected.ts';
+import type {
+  ClassicHistogramIncrement,
+  CounterIncrement,
+  GaugeSet,
+  HistogramIncrement,
+  Labels,
+  SeriesIncrement,
+} from './types.ts';
+import { labelsFromRecord, seriesKey } from './labels.ts';
+import { addNative, nativeConfigKey, newNativeState, runScheduledReset } from './native-series.ts';
+import { renderSeries, renderStaleMarkers, wasSent, type RenderContext, type SeriesSink } from './registry-render.ts';
+import {
+  restoreSeries,
+  snapshotSeries,
+  type ClassicState,
+  type CounterState,
+  type GaugeState,
+  type HistogramState,
+  type RegistrySnapshot,
+  type SeriesState,
+} from './registry-state.ts';
+
+export type RegistryTenantConfig = Pick<TenantConfig, 'tenant' | 'registry' | 'nativeHistogram' | 'traceIdLabelName'>;
+
+/** Labels of the series that absorbs new series over the limit (plus __name__ and external labels). */
+export const OVERFLOW_LABELS: Labels = [{ name: 'metric_overflow', value: 'true' }];
+
+/** Tombstones only matter while an initial zero (at most 61 s before a collection) could reach them. */
+const TOMBSTONE_TTL_MS = 2 * 60_000;
+const MINUTE_MS = 60_000;
+
+export interface RemovedSeries {
+  readonly key: string;
+  readonly name: string;
+  readonly labels: Labels;
+  /** 'stale': not updated for stale_duration; 'native-config': native histogram settings changed. */
+  readonly reason: 'stale' | 'native-config';
+  /** Staleness markers for every time series of it that was ever sent (empty if none). */
+  readonly markers: readonly CollectedSeries[];
+}
+
+export class Registry {
+  private config!: RegistryTenantConfig;
+  private render!: RenderContext;
+  private nativeKey!: string;
+  private readonly series = new Map<string, SeriesState>();
+  private readonly tombstones = new Map<string, number>();
+  private active = 0;
+  private limited = 0;
+  private sentUpTo = 0;
+
+  constructor(config: RegistryTenantConfig, snapshot?: RegistrySnapshot) {
+    this.setConfig(config);
+    if (snapshot !== undefined) this.restore(snapshot);
+  }
+
+  /** Applies changed overrides; labels and limits apply from the next apply/collect. */
+  setConfig(config: RegistryTenantConfig): void {
+    this.config = config;
+    const external: Record<string, string> = { ...config.registry.externalLabels };
+    if (config.registry.injectTenantIdAs !== '') external[config.registry.injectTenantIdAs] = config.tenant;
+    this.render = { external: labelsFromRecord(external), traceIdLabelName: config.traceIdLabelName || 'traceID' };
+    this.nativeKey = nativeConfigKey(config.nativeHistogram);
+  }
+
+  /** Active-series count against max_active_series (the overflow series are not counted). */
+  get activeSeries(): number {
+    return this.active;
+  }
+
+  /** tempo_metrics_generator_registry_series_limited_total for this tenant. */
+  get seriesLimitedTotal(): number {
+    return this.limited;
+  }
+
+  /** Number of series held, overflow series included. */
+  get size(): number {
+    return this.series.size;
+  }
+
+  /** Latest timestamp handed out by collect or removeStale. */
+  get lastSentMs(): number {
+    return this.sentUpTo;
+  }
+
+  /** Folds one batch of increments at processing time nowMs. */
+  apply(increments: readonly SeriesIncrement[], nowMs: number): void {
+    for (const inc of increments) {
+      const key = seriesKey(inc.name, inc.labels);
+      checkIncrement(key, inc); // before admitting, so a bad increment leaves no empty series
+      let s = this.series.get(key);
+      let created = false;
+      if (s === undefined) [s, created] = this.admit(inc, key);
+      switch (inc.type) {
+        case 'counter':
+          this.addCounter(expectType(s, inc, 'counter'), inc, nowMs);
+          break;
+        case 'gauge':
+          this.setGauge(expectType(s, inc, 'gauge'), inc, nowMs, created);
+          break;
+        case 'histogram':
+          this.addHistogram(expectType(s, inc, 'histogram'), inc, nowMs);
+          break;
+      }
+    }
+  }
+
+  /**
+   * The samples of one collection, all at one timestamp (nowMs, or 1 ms after the previous one
+   * if the clock did not advance). Empty when disable_collection is set (series are kept).
+   * Marks initial zeros as sent and clears the exemplars it returns.
+   */
+  collect(nowMs: number): CollectedSeries[] {
+    const out: CollectedSeries[] = [];
+    this.collectInto(nowMs, (series) => out.push(series));
+    return out;
+  }
+
+  /**
+   * collect() streamed: hands each series to `sink` as it is rendered, so a large registry can be
+   * encoded in chunks without holding the whole collection. Returns the collection timestamp
+   * (undefined when collection is disabled). State is marked as sent as the series go by.
+   */
+  collectInto(nowMs: number, sink: SeriesSink): number | undefined {
+    if (this.config.registry.disableCollection) return undefined;
+    const at = Math.max(nowMs, this.sentUpTo + 1);
+    this.pruneTombstones(at);
+    const zeroBase = Math.floor(at / MINUTE_MS) * MINUTE_MS - 1000;
+    for (const s of this.series.values()) {
+      if (s.type === 'histogram') this.runScheduledReset(s, at);
+      renderSeries(s, this.render, { atMs: at, zeroMs: this.zeroTimestamp(s, zeroBase, at), exemplars: true }, sink);
+      markSent(s);
+    }
+    this.sentUpTo = at;
+    return at;
+  }
+
+  /**
+   * The current cumulative values without changing anything: no initial zeros, no exemplars,
+   * each series stamped with its last update. For the text exposition (replay, /metrics).
+   */
+  peek(): CollectedSeries[] {
+    const out: CollectedSeries[] = [];
+    const sink = (series: CollectedSeries): void => {
+      out.push(series);
+    };
+    for (const s of this.series.values()) {
+      renderSeries(s, this.render, { atMs: s.lastUpdatedMs, zeroMs: undefined, exemplars: false }, sink);
+    }
+    return out;
+  }
+
+  /**
+   * Deletes series not updated for longer than stale_duration (and native histograms built under
+   * other native settings) and returns them with their staleness markers, stamped after anything
+   * sent before. Tempo runs this every 5 minutes.
+   */
+  removeStale(nowMs: number): RemovedSeries[] {
+    const removed: RemovedSeries[] = [];
+    const markerAt = Math.max(nowMs, this.sentUpTo + 1);
+    let marked = false;
+    for (const [key, s] of this.series) {
+      const stale = nowMs - s.lastUpdatedMs > this.config.registry.staleDurationMs;
+      const nativeChanged = s.type === 'histogram' && s.native !== undefined && s.native.configKey !== this.nativeKey;
+      if (!stale && !nativeChanged) continue;
+      this.series.delete(key);
+      if (!s.overflow) this.active -= s.cost;
+      const markers: CollectedSeries[] = [];
+      if (!this.config.registry.disableCollection && wasSent(s)) {
+        renderStaleMarkers(s, this.render, markerAt, (m) => markers.push(m));
+        this.tombstones.set(key, markerAt);
+        marked = true;
+      }
+      removed.push({ key, name: s.name, labels: s.labels, reason: stale ? 'stale' : 'native-config', markers });
+    }
+    if (marked) this.sentUpTo = markerAt;
+    this.pruneTombstones(nowMs);
+    return removed;
+  }
+
+  snapshot(): RegistrySnapshot {
+    return {
+      version: 1,
+      lastSentMs: this.sentUpTo,
+      seriesLimitedTotal: this.limited,
+      tombstones: [...this.tombstones],
+      series: [...this.series.values()].map(snapshotSeries),
+    };
+  }
+
+  /** Replaces all state with a snapshot (taken by any registry of the same tenant). */
+  restore(snapshot: RegistrySnapshot): void {
+    if (snapshot.version !== 1) throw new Error(`registry snapshot: unsupported version ${String(snapshot.version)}`);
+    this.series.clear();
+    this.tombstones.clear();
+    this.active = 0;
+    const sharedBounds = new Map<string, readonly number[]>();
+    for (const snap of snapshot.series) {
+      const key = seriesKey(snap.name, snap.labels);
+      const s = restoreSeries(snap, key);
+      if (s.type === 'histogram' && s.classic !== undefined) {
+        // Series of a metric share one bounds array again (memory, and the `le` cache).
+        const id = s.classic.bounds.join(',');
+        const shared = sharedBounds.get(id);
+        if (shared === undefined) sharedBounds.set(id, s.classic.bounds);
+        else s.classic.bounds = shared;
+      }
+      s.cost = costOf(s);
+      this.series.set(key, s);
+      if (!s.overflow) this.active += s.cost;
+    }
+    for (const [key, at] of snapshot.tombstones) this.tombstones.set(key, at);
+    this.limited = snapshot.seriesLimitedTotal;
+    this.sentUpTo = snapshot.lastSentMs;
+  }
+
+  // ---- admission and limits ----
+
+  /**
+   * Creates the series for a new label set, or redirects it to its metric's overflow series
+   * (created on first use). Returns the series and whether it was just created.
+   */
+  private admit(inc: SeriesIncrement, key: string): [SeriesState, boolean] {
+    const overflowLabels = isOverflowLabels(inc.labels);
+    const cost = incrementCost(inc);
+    const max = this.config.registry.maxActiveSeries;
+    if (overflowLabels || max <= 0 || this.active + cost <= max) {
+      const s = newSeries(inc, key, inc.labels, overflowLabels);
+      s.cost = cost;
+      if (!overflowLabels) this.active += cost;
+      this.series.set(key, s);
+      return [s, true];
+    }
+    this.limited += cost;
+    const overflowKey = seriesKey(inc.name, OVERFLOW_LABELS);
+    const existing = this.series.get(overflowKey);
+    if (existing !== undefined) return [existing, false];
+    const s = newSeries(inc, overflowKey, OVERFLOW_LABELS, true);
+    s.cost = cost;
+    this.series.set(overflowKey, s);
+    return [s, true];
+  }
+
+  private setCost(s: SeriesState): void {
+    const cost = costOf(s);
+    if (!s.overflow) this.active += cost - s.cost;
+    s.cost = cost;
+  }
+
+  // ---- folding ----
+
+  private addCounter(s: CounterState, inc: CounterIncrement, nowMs: number): void {
+    s.value += inc.value;
+    s.lastUpdatedMs = nowMs;
+  }
+
+  private setGauge(s: GaugeState, inc: GaugeSet, nowMs: number, created: boolean): void {
+    // target_info's set-if-absent: an existing series keeps its value and its lastUpdated, so it
+    // goes stale stale_duration after creation (Tempo's SetForTargetInfo).
+    if (inc.mode === 'setIfAbsent' && !created) return;
+    s.value = inc.value;
+    s.lastUpdatedMs = nowMs;
+  }
+
+  private addHistogram(s: HistogramState, inc: HistogramIncrement, nowMs: number): void {
+    let classicReplaced = false;
+    this.runScheduledReset(s, nowMs);
+    if (inc.native !== undefined) {
+      if (s.native === undefined) {
+        s.native = newNativeState(inc.native.schema, inc.native.zeroThreshold, nowMs, this.nativeKey);
+        this.setCost(s);
+      }
+      const outcome = addNative(s.native, inc.native, this.config.nativeHistogram, nowMs);
+      if (outcome === 'reset' && s.classic !== undefined && inc.classic !== undefined) {
+        // client_golang resets the classic buckets of the same histogram along with the native ones.
+        replaceClassic(s.classic, inc.classic);
+        this.setCost(s);
+        classicReplaced = true;
+      }
+    }
+    if (inc.classic !== undefined && !classicReplaced) {
+      if (s.classic === undefined) {
+        s.classic = emptyClassic(inc.classic.bounds);
+        this.setCost(s);
+      }
+      if (sameBounds(s.classic.bounds, inc.classic.bounds)) {
+        addClassic(s.classic, inc.classic);
+      } else {
+        // Buckets reconfigured: the old counts cannot be mapped, so the classic part restarts
+        // (a counter reset to Prometheus). zeroSent is kept: a second initial zero for _count
+        // would be out of order.
+        replaceClassic(s.classic, inc.classic);
+        this.setCost(s);
+      }
+    }
+    s.lastUpdatedMs = nowMs;
+  }
+
+  /** client_golang's timed reset; it clears the classic buckets of the same histogram too. */
+  private runScheduledReset(s: HistogramState, nowMs: number): void {
+    if (s.native === undefined) return;
+    if (runScheduledReset(s.native, this.config.nativeHistogram, nowMs) && s.classic !== undefined) {
+      resetClassic(s.classic);
+    }
+  }
+
+  // ---- timestamps ----
+
+  /** Initial-zero timestamp for s at this collection, or undefined when it must be left out. */
+  private zeroTimestamp(s: SeriesState, zeroBase: number, at: number): number | undefined {
+    if (!needsZero(s)) return undefined;
+    const tomb = this.tombstones.get(s.key);
+    if (tomb === undefined) return zeroBase;
+    this.tombstones.delete(s.key);
+    const zero = Math.max(zeroBase, tomb + 1);
+    return zero < at ? zero : undefined;
+  }
+
+  private pruneTombstones(nowMs: number): void {
+    for (const [key, at] of this.tombstones) if (at < nowMs - TOMBSTONE_TTL_MS) this.tombstones.delete(key);
+  }
+}
+
+function expectType<T extends SeriesState['type']>(
+  s: SeriesState,
+  inc: SeriesIncrement,
+  type: T,
+): Extract<SeriesState, { type: T }> {
+  if (s.type !== type) throw new Error(`series ${s.key}: got a ${inc.type} increment for a ${s.type} series`);
+  return s as Extract<SeriesState, { type: T }>;
+}
+
+function isOverflowLabels(labels: Labels): boolean {
+  return labels.length === 1 && labels[0].name === 'metric_overflow' && labels[0].value === 'true';
+}
+
+/** An empty series of the increment's type; the caller folds the increment in. */
+function newSeries(inc: SeriesIncrement, key: string, labels: Labels, overflow: boolean): SeriesState {
+  const common = { key, name: inc.name, labels, lastUpdatedMs: 0, overflow, cost: 0 };
+  switch (inc.type) {
+    case 'counter':
+      return { ...common, type: 'counter', value: 0, zeroSent: false };
+    case 'gauge':
+      return { ...common, type: 'gauge', value: 0, sent: false };
+    case 'histogram':
+      return { ...common, type: 'histogram' };
+  }
+}
+
+function incrementCost(inc: SeriesIncrement): number {
+  if (inc.type !== 'histogram') return 1;
+  return classicCost(inc.classic?.bounds) + (inc.native !== undefined ? 1 : 0);
+}
+
+function costOf(s: SeriesState): number {
+  if (s.type !== 'histogram') return 1;
+  return classicCost(s.classic?.bounds) + (s.native !== undefined ? 1 : 0);
+}
+
+/** _sum + _count + one _bucket per bound + the +Inf bucket. */
+function classicCost(bounds: readonly number[] | undefined): number {
+  return bounds === undefined ? 0 : 2 + bounds.length + 1;
+}
+
+function markSent(s: SeriesState): void {
+  switch (s.type) {
+    case 'counter':
+      s.zeroSent = true;
+      return;
+    case 'gauge':
+      s.sent = true;
+      return;
+    case 'histogram':
+      if (s.classic !== undefined) {
+        s.classic.zeroSent = true;
+        s.classic.exemplars.fill(undefined);
+      }
+      if (s.native !== undefined) {
+        s.native.zeroSent = true;
+        delete s.native.hist.exemplar;
+      }
+      return;
+  }
+}
+
+function needsZero(s: SeriesState): boolean {
+  switch (s.type) {
+    case 'counter':
+      return !s.zeroSent;
+    case 'gauge':
+      return false;
+    case 'histogram':
+      return (s.classic !== undefined && !s.classic.zeroSent) || (s.native !== undefined && !s.native.zeroSent);
+  }
+}
+
+/** Increments that can only come from a processor bug; the error names the series. */
+function checkIncrement(key: string, inc: SeriesIncrement): void {
+  if (inc.type === 'counter' && !(inc.value >= 0)) {
+    throw new RangeError(`counter ${key}: increment must be >= 0, got ${inc.value}`);
+  }
+  if (inc.type !== 'histogram') return;
+  if (inc.classic === undefined && inc.native === undefined) {
+    throw new Error(`histogram ${key}: increment has neither a classic nor a native part`);
+  }
+  const c = inc.classic;
+  if (c !== undefined && c.counts.length !== c.bounds.length + 1) {
+    throw new Error(`histogram ${key}: ${c.counts.length} bucket counts for ${c.bounds.length} bounds (+Inf expected)`);
+  }
+}
+
+// Bounds arrays are shared with the increments (the processors hand out their configured,
+// never-mutated array), not copied: one array per metric instead of one per series.
+function emptyClassic(bounds: readonly number[]): ClassicState {
+  return {
+    bounds,
+    counts: new Array<number>(bounds.length + 1).fill(0),
+    sum: 0,
+    count: 0,
+    exemplars: new Array<undefined>(bounds.length + 1).fill(undefined),
+    zeroSent: false,
+  };
+}
+
+function sameBounds(a: readonly number[], b: readonly number[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function addClassic(c: ClassicState, inc: ClassicHistogramIncrement): void {
+  for (let i = 0; i < c.counts.length; i++) c.counts[i] += inc.counts[i];
+  c.sum += inc.sum;
+  c.count += inc.count;
+  takeExemplars(c, inc);
+}
+
+/** Restarts the classic part from this increment alone (bounds included). */
+function replaceClassic(c: ClassicState, inc: ClassicHistogramIncrement): void {
+  if (!sameBounds(c.bounds, inc.bounds)) c.bounds = inc.bounds;
+  c.counts = [...inc.counts];
+  c.sum = inc.sum;
+  c.count = inc.count;
+  if (c.exemplars.length !== c.counts.length) c.exemplars = new Array<undefined>(c.counts.length).fill(undefined);
+  takeExemplars(c, inc);
+}
+
+function resetClassic(c: ClassicState): void {
+  c.counts.fill(0);
+  c.sum = 0;
+  c.count = 0;
+}
+
+function takeExemplars(c: ClassicState, inc: ClassicHistogramIncrement): void {
+  for (let i = 0; i < inc.exemplars.length && i < c.exemplars.length; i++) {
+    const e = inc.exemplars[i];
+    if (e !== undefined && e.traceId !== '') c.exemplars[i] = { traceId: e.traceId, value: e.value };
+  }
+}

@@ -1,0 +1,172 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseConfig } from '../../lib/config/index.ts';
+import type { KafkaRecord } from '../../lib/decode/kafka-record.ts';
+import { silentLogger, type Logger } from '../../lib/log/logger.ts';
+import { SpanBatch } from '../../lib/pipeline/span-batch.ts';
+import type { CounterIncrement, SeriesIncrement } from '../../lib/series/types.ts';
+import { buildResourceSpans, encodePushBytesRequest, encodeTempoTrace, encodeTracesData, int, BASE_NS } from '../fixtures/build.ts';
+
+const CONFIG = parseConfig(`
+overrides:
+  defaults:
+    metrics_generator:
+      processors: [span-metrics-count]
+`);
+const enc = new TextEncoder();
+const NOW_MS = Number(BASE_NS / 1_000_000n) + 1000; // spans end at BASE_NS + 1 s
+
+let offset = 0;
+function record(value: Uint8Array | null, key: string | null = 'team-a', timestampMs = NOW_MS): KafkaRecord {
+  return { topic: 'traces', partition: 3, offset: offset++, timestampMs, key: key === null ? null : enc.encode(key), value };
+}
+
+function calls(increments: SeriesIncrement[] | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const inc of increments ?? []) {
+    if (inc.type !== 'counter') continue;
+    const name = inc.labels.find((l) => l.name === 'span_name')?.value ?? '';
+    out[name] = (out[name] ?? 0) + (inc as CounterIncrement).value;
+  }
+  return out;
+}
+
+function pushBytes(...names: string[]): Uint8Array {
+  return encodePushBytesRequest([encodeTempoTrace(buildResourceSpans({ spans: names.map((name) => ({ name })) }))]);
+}
+
+describe('SpanBatch', () => {
+  test('aggregates per tenant across records and resets on drain', () => {
+    const batch = new SpanBatch(CONFIG, { applySlack: true, log: silentLogger });
+    batch.addRecord(record(pushBytes('a', 'b')));
+    batch.addRecord(record(pushBytes('a')));
+    batch.addRecord(record(pushBytes('a'), 'team-b'));
+    const out = batch.drain();
+    assert.deepEqual(calls(out.get('team-a')), { a: 2, b: 1 });
+    assert.deepEqual(calls(out.get('team-b')), { a: 1 });
+    assert.equal(batch.stats.spansReceived, 4);
+    assert.equal(batch.drain().size, 0);
+  });
+
+  test('ingestion slack drops spans ending outside record time ± slack (30s default), inclusive bounds', () => {
+    const batch = new SpanBatch(CONFIG, { applySlack: true, log: silentLogger });
+    const endOf = (deltaMs: number) => BASE_NS + 1_000_000_000n + BigInt(deltaMs) * 1_000_000n;
+    const value = encodePushBytesRequest([
+      encodeTempoTrace(
+        buildResourceSpans({
+          spans: [
+            { name: 'edge-early', endNs: endOf(-30_000) },
+            { name: 'too-early', endNs: endOf(-30_001) },
+            { name: 'edge-late', endNs: endOf(30_000) },
+            { name: 'too-late', endNs: endOf(30_001) },
+            { name: 'now', endNs: endOf(0) },
+          ],
+        }),
+      ),
+    ]);
+    batch.addRecord(record(value));
+    assert.deepEqual(calls(batch.drain().get('team-a')), { 'edge-early': 1, 'edge-late': 1, now: 1 });
+    assert.equal(batch.stats.discarded('outside_metrics_ingestion_slack', 'all'), 2);
+    assert.equal(batch.stats.spansReceived, 5);
+  });
+
+  test('per-tenant ingestion_time_range_slack override', () => {
+    const cfg = parseConfig(`
+overrides:
+  defaults:
+    metrics_generator:
+      processors: [span-metrics-count]
+      ingestion_time_range_slack: 1h
+`);
+    const batch = new SpanBatch(cfg, { applySlack: true, log: silentLogger });
+    batch.addRecord(record(pushBytes('old'), 'team-a', NOW_MS + 10 * 60_000));
+    assert.deepEqual(calls(batch.drain().get('team-a')), { old: 1 });
+  });
+
+  test('skipMetricsGeneration counts one skipped push per processor and produces nothing', () => {
+    const cfg = parseConfig(`
+overrides:
+  defaults:
+    metrics_generator:
+      processors: [span-metrics]
+`);
+    const batch = new SpanBatch(cfg, { applySlack: true, log: silentLogger });
+    const trace = encodeTempoTrace(buildResourceSpans({ spans: [{}] }));
+    batch.addRecord(record(encodePushBytesRequest([trace, trace], { skipMetricsGeneration: true })));
+    assert.equal(batch.drain().size, 0);
+    assert.equal(batch.stats.skippedProcessorPushes, 2);
+    assert.equal(batch.stats.spansReceived, 2);
+  });
+
+  test('codec otlp reads TracesData with the tenant from the header', () => {
+    const cfg = parseConfig(`
+metrics_generator:
+  codec: otlp
+overrides:
+  defaults:
+    metrics_generator:
+      processors: [span-metrics-count]
+`);
+    const batch = new SpanBatch(cfg, { applySlack: true, log: silentLogger });
+    const value = encodeTracesData(buildResourceSpans({ spans: [{ name: 'x' }] }));
+    batch.addRecord({ ...record(value, null), headers: [{ key: 'X-Scope-OrgID', value: enc.encode('team-c') }] });
+    assert.deepEqual(calls(batch.drain().get('team-c')), { x: 1 });
+  });
+
+  test('bad records among good ones: good fully captured, bad counted by reason and logged with position', () => {
+    const lines: string[] = [];
+    const log: Logger = { ...silentLogger, warn: (m, f) => lines.push(`${m} ${JSON.stringify(f)}`) };
+    const batch = new SpanBatch(CONFIG, { applySlack: true, log, maxRecordBytes: 4096 });
+    const good = pushBytes('good');
+    const inputs: KafkaRecord[] = [
+      record(good),
+      record(new Uint8Array(0)),
+      record(good.subarray(0, good.length - 4)),
+      record(Uint8Array.from({ length: 64 }, (_, i) => (i * 37) & 0xff)),
+      record(good, null),
+      record(good, 'bad tenant!'),
+      record(new Uint8Array(5000)),
+      record(good),
+    ];
+    for (const r of inputs) batch.addRecord(r);
+    assert.deepEqual(calls(batch.drain().get('team-a')), { good: 2 });
+    assert.deepEqual(Object.fromEntries(batch.stats.badRecords), {
+      empty_value: 1,
+      malformed_protobuf: 2,
+      missing_tenant: 1,
+      invalid_tenant: 1,
+      oversize_record: 1,
+    });
+    assert.equal(lines.length, 6);
+    assert.match(lines[0], /traces-3@\d+.*empty_value/);
+  });
+
+  test('huge attribute values are truncated to the label limit, not a crash', () => {
+    const cfg = parseConfig(`
+metrics_generator:
+  processor:
+    span_metrics:
+      dimensions: [big]
+overrides:
+  defaults:
+    metrics_generator:
+      processors: [span-metrics-count]
+`);
+    const batch = new SpanBatch(cfg, { applySlack: true, log: silentLogger });
+    const big = 'x'.repeat(1_000_000);
+    batch.addRecord(record(encodePushBytesRequest([encodeTempoTrace(buildResourceSpans({ spans: [{ attributes: { big, n: int(1) } }] }))])));
+    const [inc] = batch.drain().get('team-a')!;
+    assert.equal(inc.labels.find((l) => l.name === 'big')!.value.length, 2048);
+  });
+
+  test('invalid UTF-8 in a label value drops the span and counts it', () => {
+    const batch = new SpanBatch(CONFIG, { applySlack: true, log: silentLogger });
+    const value = pushBytes('ok', 'bad\u0001');
+    // replace the \u0001 byte of the second name with 0xff (invalid UTF-8)
+    const i = Buffer.from(value).indexOf(Buffer.from('bad\u0001'));
+    value[i + 3] = 0xff;
+    batch.addRecord(record(value));
+    assert.deepEqual(calls(batch.drain().get('team-a')), { ok: 1 });
+    assert.equal(batch.stats.discarded('invalid_utf8', 'span-metrics'), 1);
+  });
+});
