@@ -25,9 +25,9 @@ export class ProtobufjsSpanMetrics {
     let spans = 0;
     const req = PushBytesRequest.decode(value);
     if (req.skipMetricsGeneration) return 0;
-    for (const traceBytes of req.traces) {
+    for (const traceBytes of req.traces ?? []) {
       const trace = Trace.decode(traceBytes);
-      for (const rs of trace.resourceSpans) {
+      for (const rs of trace.resourceSpans ?? []) {
         let service = '';
         for (const kv of rs.resource?.attributes ?? []) {
           if (kv.key === 'service.name') {
@@ -35,10 +35,10 @@ export class ProtobufjsSpanMetrics {
             break;
           }
         }
-        for (const ss of rs.scopeSpans) {
-          for (const span of ss.spans) {
+        for (const ss of rs.scopeSpans ?? []) {
+          for (const span of ss.spans ?? []) {
             spans++;
-            const key = service + '\u0000' + span.name + '\u0000' + KINDS[span.kind] + '\u0000' + CODES[span.status?.code ?? 0];
+            const key = service + '\u0000' + span.name + '\u0000' + KINDS[span.kind ?? 0] + '\u0000' + CODES[span.status?.code ?? 0];
             let e = this.entries.get(key);
             if (e === undefined) this.entries.set(key, (e = { calls: 0, counts: new Array(BUCKETS.length + 1).fill(0), sum: 0 }));
             const start = span.startTimeUnixNano as unknown as { high: number; low: number };
@@ -81,11 +81,14 @@ const NESTED: Record<WalkName, Walk> = {
 
 /** Counts spans by walking every tag of the messages the fast path reads. */
 export function rawWalk(buf: Uint8Array): number {
-  return walk(buf, 0, buf.length, 'push');
+  return walk(buf, 0, buf.length, 'push', 0);
 }
 
-function walk(buf: Uint8Array, start: number, end: number, msg: WalkName): number {
-  const c = new Cursor(buf, start, end);
+// one reusable cursor per nesting depth: the walk allocates nothing
+const cursors: Cursor[] = Array.from({ length: 40 }, () => new Cursor(new Uint8Array(0)));
+
+function walk(buf: Uint8Array, start: number, end: number, msg: WalkName, depth: number): number {
+  const c = cursors[depth].reset(buf, start, end);
   const nested = NESTED[msg];
   let spans = msg === 'span' ? 1 : 0;
   while (c.more()) {
@@ -97,7 +100,7 @@ function walk(buf: Uint8Array, start: number, end: number, msg: WalkName): numbe
       continue;
     }
     const e = c.lenEnd();
-    spans += walk(buf, c.pos, e, inner);
+    spans += walk(buf, c.pos, e, inner, depth + 1);
     c.pos = e;
   }
   return spans;

@@ -6,6 +6,7 @@ import type { HistogramMode, HistogramIncrement, Labels, NativeHistogramIncremen
 import type { NativeHistogramConfig } from '../config/types.ts';
 import { nativeRepetitions, newNativeIncrement, observeNative, schemaForFactor } from '../series/native-histogram.ts';
 import { toHex } from '../decode/span-view.ts';
+import { classicBucketIndex } from '../series/classic-histogram.ts';
 
 export class HistogramAccumulator {
   private readonly counts: number[] | undefined;
@@ -57,9 +58,7 @@ export class HistogramAccumulator {
     }
     const hasTrace = traceEnd > traceStart;
     if (this.counts !== undefined) {
-      const bounds = this.bounds;
-      let b = 0;
-      while (b < bounds.length && value > bounds[b]) b++;
+      const b = classicBucketIndex(this.bounds, value);
       this.counts[b] += weight;
       if (hasTrace) {
         this.exBuf[b] = traceBuf;

@@ -206,4 +206,61 @@ overrides:
     assert.deepEqual([...names('team-b')], ['traces_spanmetrics_size_total']);
     assert.ok(names('team-a').has('traces_spanmetrics_latency_bucket'));
   });
+
+  test('target_info: excluded dimensions, digit-first and service.* keys skipped, needs a non-identifying label', () => {
+    const cfg = withSpanMetrics('enable_target_info: true\ntarget_info_excluded_dimensions: [secret]');
+    const resource = { 'service.name': 'svc', 'service.namespace': 'ns', secret: 's', '9lives': 'x', 'k8s.pod.name': 'pod-1', job: 'j' };
+    const out = run(cfg, makeBatch(1, {}, resource));
+    const info = [...out.keys()].filter((k) => k.startsWith('traces_target_info'));
+    assert.deepEqual(info, ['traces_target_info{__job="j",job="ns/svc",k8s_pod_name="pod-1"}']);
+    // only identifying labels: no target_info at all
+    const none = run(cfg, makeBatch(1, {}, { 'service.name': 'svc', secret: 's' }));
+    assert.equal([...none.keys()].filter((k) => k.startsWith('traces_target_info')).length, 0);
+  });
+
+  test('enable_instance_label: false drops instance from span metrics and target_info', () => {
+    const cfg = withSpanMetrics('enable_target_info: true\nenable_instance_label: false');
+    const out = run(cfg, makeBatch(1, {}, { 'service.name': 'svc', 'service.instance.id': 'i-1', zone: 'a' }));
+    assert.ok(out.has('traces_target_info{job="svc",zone="a"}'), [...out.keys()].join('\n'));
+    assert.ok([...out.keys()].every((k) => !k.includes('instance=')));
+  });
+
+  test('generate_native_histograms: native prints count and sum only; both adds classic buckets', () => {
+    const native = run(withSpanMetrics('histogram_buckets: [1]', 'generate_native_histograms: native'), makeBatch(3));
+    const names = (m: Map<string, number>) => [...new Set([...m.keys()].filter((k) => k.includes('latency')).map((k) => k.slice(0, k.indexOf('{'))))].sort();
+    assert.deepEqual(names(native), ['traces_spanmetrics_latency_count', 'traces_spanmetrics_latency_sum']);
+    assert.equal(native.get(`traces_spanmetrics_latency_count{${TV1_LABELS}}`), 3);
+    const both = run(withSpanMetrics('histogram_buckets: [1]', 'generate_native_histograms: both'), makeBatch(3));
+    assert.deepEqual(names(both), ['traces_spanmetrics_latency_bucket', 'traces_spanmetrics_latency_count', 'traces_spanmetrics_latency_sum']);
+    assert.equal(both.get(`traces_spanmetrics_latency_bucket{le="1",${TV1_LABELS}}`), 3);
+  });
+
+  test('native mode repeats an observation ceil(multiplier) times; classic weights it', () => {
+    const input = makeBatch(1, { attributes: { r: 0.4 } }); // multiplier 2.5
+    const classic = run(withSpanMetrics('span_multiplier_key: r'), input);
+    const native = run(withSpanMetrics('span_multiplier_key: r', 'generate_native_histograms: native'), input);
+    assert.equal(classic.get(`traces_spanmetrics_latency_count{${TV1_LABELS}}`), 2.5);
+    assert.equal(native.get(`traces_spanmetrics_latency_count{${TV1_LABELS}}`), 3);
+    assert.equal(native.get(`traces_spanmetrics_calls_total{${TV1_LABELS}}`), 2.5);
+  });
+
+  test('max_label_name_length truncates dimension label names', () => {
+    const cfg = `
+metrics_generator:
+  registry: {max_label_name_length: 4}
+  processor: {span_metrics: {dimensions: [region]}}
+overrides:
+  defaults:
+    metrics_generator:
+      processors: [span-metrics-count]
+`;
+    const out = run(cfg, makeBatch(1, { attributes: { region: 'eu' } }));
+    assert.ok([...out.keys()].some((k) => k.includes('regi="eu"')), [...out.keys()].join('\n'));
+  });
+
+  test('a resource without service.name still counts, with no service label', () => {
+    const out = run(withSpanMetrics(''), makeBatch(2, {}, { 'host.name': 'h' }));
+    assert.equal(out.get('traces_spanmetrics_calls_total{span_kind="SPAN_KIND_CLIENT",span_name="test",status_code="STATUS_CODE_OK"}'), 2);
+  });
 });
+

@@ -1,19 +1,12 @@
 // Label names of the span-metrics series (spec 2.3), fixed per processor instance.
 
 import type { SpanMetricsConfig } from '../../config/types.ts';
-import { sanitizeLabelName } from '../../config/label-name.ts';
+import { dimensionLabelName, sanitizeLabelName } from '../../config/index.ts';
 
 export const INTRINSIC_NAMES = ['service', 'span_name', 'span_kind', 'status_code', 'status_message'] as const;
 const TARGET_INFO_RESERVED = new Set<string>([...INTRINSIC_NAMES, 'job', 'instance']);
-const INTRINSICS = new Set<string>(INTRINSIC_NAMES);
 
-/** Sanitized name, prefixed `__` when it collides with an intrinsic (even a disabled one). */
-export function dimensionLabelName(attribute: string): string {
-  const name = sanitizeLabelName(attribute);
-  return INTRINSICS.has(name) ? '__' + name : name;
-}
-
-/** Same rule for target_info, where job and instance are reserved too. */
+/** target_info label for a resource attribute: sanitized, `__` before intrinsic, job and instance names. */
 export function targetInfoLabelName(attribute: string): string {
   const name = sanitizeLabelName(attribute);
   return TARGET_INFO_RESERVED.has(name) ? '__' + name : name;
