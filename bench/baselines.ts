@@ -2,8 +2,9 @@
 //  - protobufjs: full decode into objects, then the same span-metrics aggregation (calls and
 //    latency buckets per service/name/kind/status). It skips the size metric, which would need a
 //    re-encode per span, so the ratio against it is a lower bound.
-//  - raw walk: visits every field of every message the fast path reads and aggregates nothing;
-//    no decoder that looks at all spans can be faster.
+//  - raw walk: visits every field tag down to the span fields (attributes are skipped as opaque
+//    length-delimited fields, as the fast path does until a processor asks for one) and
+//    aggregates nothing; a decoder that reads every span's fields cannot do less.
 
 import { PushBytesRequest, Trace } from '../lib/proto/index.ts';
 import { Cursor, WIRE_LEN } from '../lib/decode/wire.ts';
@@ -64,18 +65,15 @@ export class ProtobufjsSpanMetrics {
 
 // Which length-delimited fields hold a nested message the walk descends into, per message.
 type Walk = Record<number, WalkName>;
-type WalkName = 'push' | 'trace' | 'rs' | 'resource' | 'ss' | 'span' | 'kv' | 'any' | 'array' | 'kvlist' | 'status';
+type WalkName = 'push' | 'trace' | 'rs' | 'resource' | 'ss' | 'span' | 'kv' | 'status';
 const NESTED: Record<WalkName, Walk> = {
   push: { 2: 'trace' },
   trace: { 1: 'rs' },
   rs: { 1: 'resource', 2: 'ss' },
   resource: { 1: 'kv' },
   ss: { 2: 'span' },
-  span: { 9: 'kv', 15: 'status' },
-  kv: { 2: 'any' },
-  any: { 5: 'array', 6: 'kvlist' },
-  array: { 1: 'any' },
-  kvlist: { 1: 'kv' },
+  span: { 15: 'status' },
+  kv: {},
   status: {},
 };
 
