@@ -1,0 +1,87 @@
+// Everything the ingest Lambda does besides parsing its event: build the context once per
+// container, ingest every partition of the event in parallel, publish operational metrics.
+// Bad records never fail the batch (they are counted inside the delta); anything thrown from here
+// is a transient or unexpected fault and makes the event source retry the batch, which the
+// cursor makes safe.
+
+import { randomBytes } from 'node:crypto';
+import { loadConfigFromEnv } from '../config/from-env.ts';
+import type { GeneratorConfig } from '../config/types.ts';
+import { consoleLogger, type Logger } from '../log/logger.ts';
+import { MetricsRecorder } from '../metrics/recorder.ts';
+import { createDynamoClient, meteredDdb, sdkDdb, type Ddb } from '../store/ddb.ts';
+import { ingestPartition, type IngestContext, type PartitionResult } from './ingest-partition.ts';
+import { partitionsOf, type KafkaEvent } from './msk-event.ts';
+
+export const METRICS_NAMESPACE = 'MskMetricsGenerator';
+const DEFAULT_DELTA_TTL_DAYS = 7;
+
+export interface IngestDependencies {
+  readonly config: GeneratorConfig;
+  readonly ddb: Ddb;
+  readonly table: string;
+  readonly log?: Logger;
+  readonly metrics?: MetricsRecorder;
+  readonly deltaTtlSeconds?: number;
+  readonly nowMs?: () => number;
+  readonly newAttemptId?: () => string;
+}
+
+/** Wraps the raw client so every call is metered (write/read units) and transient faults are retried. */
+export function ingestContext(deps: IngestDependencies): IngestContext {
+  const metrics = deps.metrics ?? new MetricsRecorder();
+  const ddb = meteredDdb(deps.ddb, {
+    consumed: (c, op) => {
+      if (c.WriteCapacityUnits) metrics.add('WriteUnits', c.WriteCapacityUnits, 'Count', { operation: op });
+      if (c.ReadCapacityUnits) metrics.add('ReadUnits', c.ReadCapacityUnits, 'Count', { operation: op });
+      // dynalite and on-demand tables report CapacityUnits only
+      if (!c.WriteCapacityUnits && !c.ReadCapacityUnits && c.CapacityUnits) {
+        metrics.add(op === 'getItem' || op === 'query' ? 'ReadUnits' : 'WriteUnits', c.CapacityUnits, 'Count', { operation: op });
+      }
+    },
+    retry: (op) => metrics.add('DynamoRetries', 1, 'Count', { operation: op }),
+  });
+  return {
+    ddb,
+    table: deps.table,
+    config: deps.config,
+    log: deps.log ?? consoleLogger,
+    metrics,
+    nowMs: deps.nowMs ?? Date.now,
+    newAttemptId: deps.newAttemptId ?? (() => randomBytes(8).toString('hex')),
+    deltaTtlSeconds: deps.deltaTtlSeconds ?? DEFAULT_DELTA_TTL_DAYS * 86400,
+  };
+}
+
+export async function ingestEvent(ctx: IngestContext, event: KafkaEvent): Promise<PartitionResult[]> {
+  const partitions = partitionsOf(event);
+  // Partitions are independent (own cursor, own delta chain): run them concurrently.
+  const settled = await Promise.allSettled(partitions.map((p) => ingestPartition(ctx, p)));
+  const failed = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed.length > 0) {
+    for (const f of failed) ctx.log.error('partition ingest failed; the batch will be retried', { error: String(f.reason) });
+    throw failed[0].reason;
+  }
+  return settled.map((s) => (s as PromiseFulfilledResult<PartitionResult>).value);
+}
+
+/** Per-container state of the Lambda: config and clients are built on the first invocation. */
+let cached: Promise<IngestContext> | undefined;
+
+export function lambdaIngestContext(env: NodeJS.ProcessEnv = process.env): Promise<IngestContext> {
+  cached ??= (async () => {
+    const table = env.DELTAS_TABLE;
+    if (table === undefined || table === '') throw new Error('DELTAS_TABLE is not set');
+    const config = await loadConfigFromEnv(env);
+    const ttlDays = env.DELTA_TTL_DAYS === undefined ? DEFAULT_DELTA_TTL_DAYS : Number(env.DELTA_TTL_DAYS);
+    if (!(ttlDays > 0)) throw new Error(`DELTA_TTL_DAYS must be a positive number, got "${env.DELTA_TTL_DAYS}"`);
+    return ingestContext({ config, ddb: sdkDdb(createDynamoClient(env)), table, deltaTtlSeconds: ttlDays * 86400 });
+  })();
+  cached.catch(() => (cached = undefined)); // a failed start is retried by the next invocation
+  return cached;
+}
+
+/** Prints the invocation's metrics as EMF lines (CloudWatch picks them up from the log). */
+export function publishMetrics(metrics: MetricsRecorder, nowMs: number, write: (line: string) => void = (l) => console.log(l)): void {
+  for (const line of metrics.drainEmf(METRICS_NAMESPACE, nowMs)) write(line);
+}

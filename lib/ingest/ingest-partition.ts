@@ -1,0 +1,133 @@
+// The ingest algorithm for one partition's records (DESIGN "State and exactly-once", ingest):
+//  1. read the partition's commit cursor (consistent read);
+//  2. keep only records after it, so a retried or overlapping batch skips what is committed;
+//  3. decode, run the processors, pre-aggregate everything into one delta;
+//  4. put the delta's parts under a fresh attempt id;
+//  5. commit: move the cursor to the batch's last offset, only if it still holds what step 1 read.
+// A fault anywhere before step 5 leaves the cursor where it was: the retried batch redoes the
+// work under a new attempt id and the orphaned parts are never read. A fault after step 5 took
+// effect makes the retry find everything committed in step 2.
+
+import type { GeneratorConfig } from '../config/types.ts';
+import type { KafkaRecord } from '../decode/kafka-record.ts';
+import type { DeltaContent } from '../delta/types.ts';
+import { encodeDelta, splitIntoParts } from '../delta/index.ts';
+import type { Logger } from '../log/logger.ts';
+import type { MetricsRecorder } from '../metrics/recorder.ts';
+import { SpanBatch } from '../pipeline/span-batch.ts';
+import type { Ddb } from '../store/ddb.ts';
+import { commitCursor, readCursor, type Cursor } from '../store/cursor.ts';
+import { putDelta } from '../store/delta-log.ts';
+
+export interface IngestContext {
+  readonly ddb: Ddb;
+  readonly table: string;
+  readonly config: GeneratorConfig;
+  readonly log: Logger;
+  readonly metrics: MetricsRecorder;
+  readonly nowMs: () => number;
+  readonly newAttemptId: () => string;
+  /** How long delta items live (TTL); the flusher must fold them well before. */
+  readonly deltaTtlSeconds: number;
+  readonly maxPartBytes?: number;
+  readonly maxRecordBytes?: number;
+}
+
+export interface PartitionRecords {
+  readonly topic: string;
+  readonly partition: number;
+  /** In offset order. */
+  readonly records: readonly KafkaRecord[];
+}
+
+export interface PartitionResult {
+  readonly topic: string;
+  readonly partition: number;
+  /** Records skipped because an earlier attempt already committed them. */
+  readonly alreadyCommitted: number;
+  /** The committed delta, when this call committed one. */
+  readonly committed?: { readonly firstOffset: number; readonly lastOffset: number; readonly bytes: number; readonly parts: number };
+}
+
+/** How often to start over when another invocation moved the cursor under us. */
+const MAX_COMMIT_ROUNDS = 3;
+
+export async function ingestPartition(ctx: IngestContext, batch: PartitionRecords): Promise<PartitionResult> {
+  const { topic, partition } = batch;
+  const dims = { topic };
+  for (let round = 1; round <= MAX_COMMIT_ROUNDS; round++) {
+    const cursor = await readCursor(ctx.ddb, ctx.table, topic, partition);
+    const fresh = batch.records.filter((r) => r.offset > cursor.offset);
+    const alreadyCommitted = batch.records.length - fresh.length;
+    if (alreadyCommitted > 0) ctx.metrics.add('RecordsAlreadyCommitted', alreadyCommitted, 'Count', dims);
+    if (fresh.length === 0) return { topic, partition, alreadyCommitted };
+
+    const content = aggregate(ctx, topic, partition, fresh);
+    const encoded = encodeDelta(content);
+    const parts = splitIntoParts(encoded, ctx.maxPartBytes);
+    const attempt = ctx.newAttemptId();
+    const nowMs = ctx.nowMs();
+    await putDelta(ctx.ddb, ctx.table, {
+      topic,
+      partition,
+      firstOffset: content.firstOffset,
+      lastOffset: content.lastOffset,
+      attempt,
+      prev: cursor,
+      parts,
+      ttlSeconds: Math.floor(nowMs / 1000) + ctx.deltaTtlSeconds,
+    });
+    const next: Cursor = { offset: content.lastOffset, attempt, committedAtMs: nowMs };
+    if (await commitCursor(ctx.ddb, ctx.table, topic, partition, cursor, next)) {
+      recordCommitted(ctx.metrics, dims, content, encoded.length, parts.length);
+      return { topic, partition, alreadyCommitted, committed: { firstOffset: content.firstOffset, lastOffset: content.lastOffset, bytes: encoded.length, parts: parts.length } };
+    }
+    // Another invocation of this partition (a retry racing a slow original) committed first.
+    ctx.metrics.add('CommitConflicts', 1, 'Count', dims);
+    ctx.log.warn('commit cursor moved during the batch; starting over from the new cursor', { topic, partition, round });
+  }
+  throw new Error(`${topic}-${partition}: commit cursor kept moving during ${MAX_COMMIT_ROUNDS} attempts`);
+}
+
+function aggregate(ctx: IngestContext, topic: string, partition: number, records: readonly KafkaRecord[]): DeltaContent {
+  const batch = new SpanBatch(ctx.config, { applySlack: true, log: ctx.log, maxRecordBytes: ctx.maxRecordBytes });
+  let minTs = Infinity;
+  let maxTs = 0;
+  for (const r of records) {
+    batch.addRecord(r);
+    if (r.timestampMs > 0) {
+      minTs = Math.min(minTs, r.timestampMs);
+      maxTs = Math.max(maxTs, r.timestampMs);
+    }
+  }
+  const tenants = [...batch.drain()].map(([tenant, increments]) => ({ tenant, increments }));
+  const s = batch.stats;
+  return {
+    topic,
+    partition,
+    firstOffset: records[0].offset,
+    lastOffset: records[records.length - 1].offset,
+    minTimestampMs: minTs === Infinity ? 0 : minTs,
+    maxTimestampMs: maxTs,
+    records: s.records,
+    spans: s.spansReceived,
+    badRecords: Object.fromEntries(s.badRecords),
+    spansDiscarded: Object.fromEntries(s.spansDiscarded),
+    tenants,
+  };
+}
+
+function recordCommitted(m: MetricsRecorder, dims: { topic: string }, c: DeltaContent, bytes: number, parts: number): void {
+  m.add('Records', c.records, 'Count', dims);
+  m.add('Spans', c.spans, 'Count', dims);
+  m.add('DeltaBytes', bytes, 'Bytes', dims);
+  m.add('DeltaItems', parts, 'Count', dims);
+  let series = 0;
+  for (const t of c.tenants) series += t.increments.length;
+  m.add('DeltaSeries', series, 'Count', dims);
+  for (const [reason, n] of Object.entries(c.badRecords)) m.add('BadRecords', n, 'Count', { ...dims, reason });
+  for (const [key, n] of Object.entries(c.spansDiscarded)) {
+    const [reason, processor] = key.split('|');
+    m.add('SpansDiscarded', n, 'Count', { ...dims, reason, processor });
+  }
+}

@@ -1,0 +1,115 @@
+// Realistic deltas for delta codec tests and bench/delta-codec.ts (not a test file itself):
+// span-metrics output for N label tuples (calls, latency histogram, size, one shared label array
+// per tuple, as the processor emits them), with exemplars on the latency buckets.
+
+import { newClassicIncrement, observeClassic } from '../../lib/series/classic-histogram.ts';
+import { newNativeIncrement, observeNative, schemaForFactor } from '../../lib/series/native-histogram.ts';
+import type { HistogramIncrement, HistogramMode, Label, SeriesIncrement } from '../../lib/series/types.ts';
+import type { DeltaContent, TenantDelta } from '../../lib/delta/types.ts';
+import { randomInt, seededRng, type Rng } from '../fixtures/random-trace.ts';
+
+/** Tempo's default span-metrics buckets: ExponentialBuckets(0.002, 2, 14). */
+export const TEMPO_DEFAULT_BUCKETS: readonly number[] = Array.from({ length: 14 }, (_, i) => 0.002 * 2 ** i);
+
+const KINDS = ['SPAN_KIND_SERVER', 'SPAN_KIND_CLIENT', 'SPAN_KIND_INTERNAL', 'SPAN_KIND_PRODUCER', 'SPAN_KIND_CONSUMER'];
+const STATUS = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'];
+const VERBS = ['GET', 'POST', 'PUT', 'DELETE'];
+const NOUNS = ['orders', 'users', 'cart', 'payments', 'inventory', 'shipping', 'sessions', 'products', 'reviews', 'search'];
+
+export interface SpanMetricsDeltaOptions {
+  /** Distinct label tuples (each emits calls + latency + size). */
+  readonly series: number;
+  readonly seed?: number;
+  readonly mode?: HistogramMode;
+  readonly tenants?: number;
+  /** Mean spans per tuple in the batch. */
+  readonly spansPerSeries?: number;
+}
+
+export function spanMetricsDelta(opts: SpanMetricsDeltaOptions): DeltaContent {
+  const rng = seededRng(opts.seed ?? 1);
+  const tenantCount = opts.tenants ?? 1;
+  const tenants: TenantDelta[] = [];
+  let spans = 0;
+  for (let t = 0; t < tenantCount; t++) {
+    const increments: SeriesIncrement[] = [];
+    const perTenant = Math.ceil(opts.series / tenantCount);
+    const traceIds = Array.from({ length: Math.max(4, perTenant) }, () => hex(rng, 16));
+    for (const labels of labelTuples(rng, perTenant)) {
+      const n = 1 + Math.floor(-Math.log(1 - rng()) * ((opts.spansPerSeries ?? 5) - 1));
+      spans += n;
+      const latency = latencyHistogram(labels, opts.mode ?? 'classic');
+      let size = 0;
+      for (let i = 0; i < n; i++) {
+        // as span durations arrive: whole nanoseconds, divided by 1e9 (SpanView.durationSeconds)
+        const seconds = Math.round(Math.exp(Math.log(0.05) + gaussian(rng)) * 1e9 + 1000) / 1e9;
+        const traceId = traceIds[randomInt(rng, traceIds.length)];
+        if (latency.classic !== undefined) observeClassic(latency.classic, seconds, 1, traceId);
+        if (latency.native !== undefined) observeNative(latency.native, seconds, 1, traceId);
+        size += 200 + randomInt(rng, 4000);
+      }
+      increments.push({ type: 'counter', name: 'traces_spanmetrics_calls_total', labels, value: n });
+      increments.push(latency);
+      increments.push({ type: 'counter', name: 'traces_spanmetrics_size_total', labels, value: size });
+    }
+    tenants.push({ tenant: tenantCount === 1 ? 'single-tenant' : `tenant-${t}`, increments });
+  }
+  return {
+    topic: 'tempo-ingest',
+    partition: 7,
+    firstOffset: 1_234_567,
+    lastOffset: 1_234_567 + 499,
+    minTimestampMs: 1_760_000_000_000,
+    maxTimestampMs: 1_760_000_004_321,
+    records: 500,
+    spans,
+    badRecords: {},
+    spansDiscarded: {},
+    tenants,
+  };
+}
+
+function latencyHistogram(labels: readonly Label[], mode: HistogramMode): HistogramIncrement {
+  const h: HistogramIncrement = { type: 'histogram', name: 'traces_spanmetrics_latency', labels };
+  if (mode !== 'native') h.classic = newClassicIncrement(TEMPO_DEFAULT_BUCKETS);
+  if (mode !== 'classic') h.native = newNativeIncrement(schemaForFactor(1.1));
+  return h;
+}
+
+/** n distinct sorted label sets of Tempo's default span-metrics dimensions. */
+function labelTuples(rng: Rng, n: number): (readonly Label[])[] {
+  const seen = new Set<string>();
+  const out: Label[][] = [];
+  const services = Math.max(2, Math.ceil(n / 50));
+  while (out.length < n) {
+    const service = `service-${randomInt(rng, services)}`;
+    const spanName = `${VERBS[randomInt(rng, VERBS.length)]} /api/v1/${NOUNS[randomInt(rng, NOUNS.length)]}/${randomInt(rng, Math.max(1, n / 40))}`;
+    const kind = KINDS[Math.min(randomInt(rng, 8), KINDS.length - 1)];
+    const status = STATUS[Math.min(randomInt(rng, 4), 2)];
+    const key = `${service}|${spanName}|${kind}|${status}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push([
+      { name: 'service', value: service },
+      { name: 'span_kind', value: kind },
+      { name: 'span_name', value: spanName },
+      { name: 'status_code', value: status },
+    ]);
+  }
+  return out;
+}
+
+function gaussian(rng: Rng): number {
+  return Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
+}
+
+function hex(rng: Rng, bytes: number): string {
+  let s = '';
+  for (let i = 0; i < bytes; i++) s += randomInt(rng, 256).toString(16).padStart(2, '0');
+  return s;
+}
+
+/** Naive JSON size (Maps as entry arrays): the baseline the codec must beat by far. */
+export function jsonSize(content: DeltaContent): number {
+  return Buffer.byteLength(JSON.stringify(content, (_k, v: unknown) => (v instanceof Map ? [...v] : v)));
+}
