@@ -44,6 +44,8 @@ class PayloadEncoder {
   // per tenant
   private labelSetById = new Map<Labels, number>();
   private labelSets = new RefTrie();
+  private lastLabels: Labels | undefined = undefined;
+  private lastLabelSet = -1;
   // scratch, reused
   private readonly pairKeys: number[] = [];
   private readonly nameKeys: number[] = [];
@@ -69,6 +71,7 @@ class PayloadEncoder {
       this.str(t.tenant);
       this.labelSetById = new Map();
       this.labelSets = new RefTrie();
+      this.lastLabels = undefined;
       w.varint(t.increments.length);
       for (const inc of t.increments) this.series(inc);
     }
@@ -133,9 +136,12 @@ class PayloadEncoder {
   }
 
   private labelSet(labels: Labels): void {
-    let id = this.labelSetById.get(labels);
+    // Processors emit a tuple's metrics back to back with one label array: skip the Map then.
+    let id = labels === this.lastLabels ? this.lastLabelSet : this.labelSetById.get(labels);
     if (id !== undefined) {
       this.w.varint(this.labelSets.size - id);
+      this.lastLabels = labels;
+      this.lastLabelSet = id;
       return;
     }
     // Another array with the same content? Only possible if all its strings are known already.
@@ -165,7 +171,10 @@ class PayloadEncoder {
     for (let i = 0; i < n; i++) values[i] = values[i] >= 0 ? this.knownStr(values[i]) : this.str(labels[i].value);
     const keys = this.pairKeys;
     for (let i = 0; i < n; i++) keys[i] = pairKey(names[i], values[i]);
-    this.labelSetById.set(labels, this.labelSets.add(keys, n));
+    id = this.labelSets.add(keys, n);
+    this.labelSetById.set(labels, id);
+    this.lastLabels = labels;
+    this.lastLabelSet = id;
   }
 
   /**

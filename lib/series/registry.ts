@@ -62,6 +62,7 @@ export class Registry {
   private active = 0;
   private limited = 0;
   private sentUpTo = 0;
+  private zeroFloorMs = 0;
 
   constructor(config: RegistryTenantConfig, snapshot?: RegistrySnapshot) {
     this.setConfig(config);
@@ -323,11 +324,23 @@ export class Registry {
   /** Initial-zero timestamp for s at this collection, or undefined when it must be left out. */
   private zeroTimestamp(s: SeriesState, zeroBase: number, at: number): number | undefined {
     if (!needsZero(s)) return undefined;
+    let zero = Math.max(zeroBase, this.zeroFloorMs + 1);
     const tomb = this.tombstones.get(s.key);
-    if (tomb === undefined) return zeroBase;
-    this.tombstones.delete(s.key);
-    const zero = Math.max(zeroBase, tomb + 1);
+    if (tomb !== undefined) {
+      this.tombstones.delete(s.key);
+      zero = Math.max(zero, tomb + 1);
+    }
     return zero < at ? zero : undefined;
+  }
+
+  /**
+   * Initial zeros are never stamped at or before this time. After a restart the samples a crashed
+   * run may have sent since the last saved state are unknown, but they all came before the crash;
+   * a zero stamped earlier could collide with one of them, and one out-of-order sample makes the
+   * receiver reject the whole request.
+   */
+  setZeroFloor(ms: number): void {
+    this.zeroFloorMs = Math.max(this.zeroFloorMs, ms);
   }
 
   private pruneTombstones(nowMs: number): void {

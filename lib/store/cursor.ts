@@ -1,9 +1,9 @@
 // The commit cursor of a partition: the last offset whose records are in a committed delta, and
 // the attempt id of that delta (the head of the partition's delta chain, see delta-log.ts).
 
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Ddb } from './ddb.ts';
-import { cursorPk, cursorSk } from './keys.ts';
+import { CURSOR_PK, cursorSk, parseCursorSk } from './keys.ts';
 
 export interface Cursor {
   /** Last committed offset; -1 before the first commit. */
@@ -19,7 +19,7 @@ export const NO_CURSOR: Cursor = { offset: -1, attempt: '', committedAtMs: 0 };
 export async function readCursor(ddb: Ddb, table: string, topic: string, partition: number): Promise<Cursor> {
   const out = await ddb.getItem({
     TableName: table,
-    Key: { pk: { S: cursorPk(topic) }, sk: { S: cursorSk(partition) } },
+    Key: { pk: { S: CURSOR_PK }, sk: { S: cursorSk(topic, partition) } },
     ConsistentRead: true,
   });
   const item = out.Item;
@@ -42,7 +42,7 @@ export async function commitCursor(
   try {
     await ddb.updateItem({
       TableName: table,
-      Key: { pk: { S: cursorPk(topic) }, sk: { S: cursorSk(partition) } },
+      Key: { pk: { S: CURSOR_PK }, sk: { S: cursorSk(topic, partition) } },
       UpdateExpression: 'SET off = :off, att = :att, #at = :at',
       ConditionExpression: expected.attempt === '' ? 'attribute_not_exists(off)' : 'off = :prevOff AND att = :prevAtt',
       ExpressionAttributeNames: { '#at': 'at' },
@@ -60,20 +60,27 @@ export async function commitCursor(
   }
 }
 
-/** Cursors of every partition of a topic that has committed at least once (one Query). */
-export async function readAllCursors(ddb: Ddb, table: string, topic: string): Promise<Map<number, Cursor>> {
-  const out = new Map<number, Cursor>();
-  let start: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> | undefined;
+export interface PartitionCursor {
+  readonly topic: string;
+  readonly partition: number;
+  readonly cursor: Cursor;
+}
+
+/** The cursor of every partition that has committed at least once, all topics (one Query). */
+export async function readAllCursors(ddb: Ddb, table: string): Promise<PartitionCursor[]> {
+  const out: PartitionCursor[] = [];
+  let start: Record<string, AttributeValue> | undefined;
   do {
     const page = await ddb.query({
       TableName: table,
       KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': { S: cursorPk(topic) } },
+      ExpressionAttributeValues: { ':pk': { S: CURSOR_PK } },
       ConsistentRead: true,
       ExclusiveStartKey: start,
     });
     for (const item of page.Items ?? []) {
-      out.set(Number(item.sk.S), { offset: Number(item.off.N), attempt: item.att.S ?? '', committedAtMs: Number(item.at?.N ?? 0) });
+      const [topic, partition] = parseCursorSk(item.sk.S!);
+      out.push({ topic, partition, cursor: { offset: Number(item.off.N), attempt: item.att.S ?? '', committedAtMs: Number(item.at?.N ?? 0) } });
     }
     start = page.LastEvaluatedKey;
   } while (start !== undefined);

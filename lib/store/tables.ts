@@ -13,7 +13,7 @@ export interface TableDefinition {
 /**
  * Delta items (one per partition batch and part) and the commit cursor of each partition.
  * pk `delta#<topic>#<partition>` / sk `<first offset, 20 digits>#<attempt>#<part, 4 digits>`;
- * pk `cursor#<topic>` / sk `<partition, 10 digits>`. See lib/store/keys.ts.
+ * pk `cursor` / sk `<topic>#<partition, 10 digits>`. See lib/store/keys.ts.
  */
 export const DELTAS_TABLE: TableDefinition = {
   logicalName: 'Deltas',

@@ -108,8 +108,8 @@ export function testContext(ddb: Ddb, overrides: Partial<IngestDependencies> = {
 /** Every committed delta of a topic, in chain order per partition. */
 export async function committedDeltas(ddb: Ddb, topic: string): Promise<DeltaContent[]> {
   const out: DeltaContent[] = [];
-  const cursors = await readAllCursors(ddb, TABLE, topic);
-  for (const [partition, cursor] of [...cursors].sort((a, b) => a[0] - b[0])) {
+  const cursors = (await readAllCursors(ddb, TABLE)).filter((c) => c.topic === topic).sort((a, b) => a.partition - b.partition);
+  for (const { partition, cursor } of cursors) {
     for (const d of await readCommittedDeltas(ddb, TABLE, topic, partition, NO_CURSOR, cursor)) {
       out.push(decodeDelta(joinParts(d.parts)));
     }
