@@ -334,13 +334,14 @@ export class Registry {
   }
 
   /**
-   * Initial zeros are never stamped at or before this time. After a restart the samples a crashed
-   * run may have sent since the last saved state are unknown, but they all came before the crash;
-   * a zero stamped earlier could collide with one of them, and one out-of-order sample makes the
-   * receiver reject the whole request.
+   * Nothing sent from now on (samples, initial zeros, markers) is stamped at or before `ms`.
+   * After a restart the samples a crashed run sent since the last saved state are unknown, but
+   * they all came before the restart; stamping anything at or before it could collide with one of
+   * them, and one out-of-order or duplicate sample makes the receiver reject the whole request.
    */
-  setZeroFloor(ms: number): void {
+  resumeAfter(ms: number): void {
     this.zeroFloorMs = Math.max(this.zeroFloorMs, ms);
+    this.sentUpTo = Math.max(this.sentUpTo, ms);
   }
 
   private pruneTombstones(nowMs: number): void {

@@ -32,3 +32,14 @@ export function createTableInput(def: TableDefinition, tableName: string) {
     KeySchema: keys.map((k, i) => ({ AttributeName: k.name, KeyType: i === 0 ? ('HASH' as const) : ('RANGE' as const) })),
   };
 }
+
+/**
+ * The flusher's durable state: a header item pointing at the current epoch, and that epoch's
+ * snapshot in compressed parts. pk `state` / sk `head`; pk `snap#<epoch>` / sk `<part, 4 digits>`.
+ */
+export const SERIES_TABLE: TableDefinition = {
+  logicalName: 'Series',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  ttlAttribute: 'ttl',
+};

@@ -1,0 +1,180 @@
+// The single-writer flusher (DESIGN "Flush"): holds every tenant's registry, folds committed
+// deltas into it, remote-writes each tenant's series every collection interval, and saves the
+// state as a new epoch at the end of the invocation.
+//
+// Exactly-once: the state records, per partition, the cursor (offset + attempt) it has folded up
+// to. A crash before save() loses only in-memory progress; the next invocation reloads the last
+// epoch and refolds the same committed deltas (the delta chain makes that set exact), so every
+// delta is counted once in the saved state. Remote write sends cumulative values, so re-sending
+// after a crash repeats nothing.
+
+import type { GeneratorConfig } from '../config/types.ts';
+import { decodeDelta, joinParts } from '../delta/index.ts';
+import type { Logger } from '../log/logger.ts';
+import type { MetricsRecorder } from '../metrics/recorder.ts';
+import type { CollectedSeries } from '../series/collected.ts';
+import { Registry } from '../series/registry.ts';
+import { NO_CURSOR, readAllCursors, type Cursor } from '../store/cursor.ts';
+import type { Ddb } from '../store/ddb.ts';
+import { readCommittedDeltas } from '../store/delta-log.ts';
+import { SnapshotStore, type FlusherState } from '../store/snapshot-store.ts';
+
+/** Sends one tenant's series to every configured endpoint; never throws for HTTP/network failures. */
+export interface SeriesSender {
+  send(tenant: string, series: readonly CollectedSeries[], deadlineMs: number): Promise<void>;
+}
+
+export interface FlusherDeps {
+  readonly ddb: Ddb;
+  readonly deltasTable: string;
+  readonly seriesTable: string;
+  readonly config: GeneratorConfig;
+  readonly sender: SeriesSender;
+  readonly log: Logger;
+  readonly metrics: MetricsRecorder;
+  readonly clock: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
+}
+
+/** How often stale series are swept (Tempo: every 5 minutes). */
+const STALE_SWEEP_MS = 5 * 60_000;
+
+export class Flusher {
+  private readonly store: SnapshotStore;
+  private registries = new Map<string, Registry>();
+  private folded = new Map<string, { topic: string; partition: number; cursor: Cursor }>();
+  private epoch = 0;
+  private loaded = false;
+  private nextCollect = new Map<string, number>();
+  private lastSweep = 0;
+  /** Nothing is stamped at or before this time (see load()). */
+  private zeroFloor = 0;
+
+  constructor(private readonly deps: FlusherDeps) {
+    this.store = new SnapshotStore(deps.ddb, deps.seriesTable);
+  }
+
+  /** Current registries (tests, /metrics in local mode). */
+  tenants(): ReadonlyMap<string, Registry> {
+    return this.registries;
+  }
+
+  get currentEpoch(): number {
+    return this.epoch;
+  }
+
+  /**
+   * One scheduled invocation: fold and flush every collection interval until `deadlineMs`, then
+   * save the state. `persist: false` skips the save (local mode saves on its own schedule).
+   */
+  async run(deadlineMs: number, opts: { persist?: boolean } = {}): Promise<void> {
+    const { clock, sleep } = this.deps;
+    try {
+      if (!this.loaded) await this.load();
+      for (;;) {
+        const now = clock();
+        await this.fold(now);
+        await this.collectDue(now, deadlineMs);
+        const next = Math.min(...[...this.nextCollect.values(), now + 15_000]);
+        if (next >= deadlineMs) break;
+        await sleep(Math.max(0, next - clock()));
+      }
+      if (opts.persist !== false) await this.save();
+    } catch (e) {
+      // Whatever failed, memory may be ahead of (or beside) the saved state: start from it again.
+      this.loaded = false;
+      throw e;
+    }
+  }
+
+  /** Loads the last saved epoch (a warm container that saved it keeps its memory instead). */
+  async load(): Promise<void> {
+    const state = await this.store.load();
+    this.epoch = state.epoch;
+    this.folded = new Map(state.folded.map((f) => [key(f.topic, f.partition), { ...f }]));
+    this.registries = new Map();
+    // Samples a crashed run sent after this state was saved are unknown but all precede now.
+    this.zeroFloor = this.deps.clock();
+    for (const [tenant, snap] of Object.entries(state.tenants)) {
+      const r = new Registry(this.deps.config.tenant(tenant), snap);
+      r.resumeAfter(this.zeroFloor);
+      this.registries.set(tenant, r);
+    }
+    this.loaded = true;
+    this.deps.metrics.set('StateEpoch', this.epoch);
+  }
+
+  /** Folds every committed delta after the folded positions into the registries. */
+  async fold(nowMs: number): Promise<number> {
+    const { ddb, deltasTable, metrics } = this.deps;
+    let folded = 0;
+    let maxLagSeconds = 0;
+    for (const { topic, partition, cursor } of await readAllCursors(ddb, deltasTable)) {
+      const k = key(topic, partition);
+      const after = this.folded.get(k)?.cursor ?? NO_CURSOR;
+      if (cursor.offset <= after.offset) continue;
+      if (cursor.committedAtMs > 0) maxLagSeconds = Math.max(maxLagSeconds, (nowMs - cursor.committedAtMs) / 1000);
+      for (const committed of await readCommittedDeltas(ddb, deltasTable, topic, partition, after, cursor)) {
+        const delta = decodeDelta(joinParts(committed.parts));
+        for (const t of delta.tenants) this.registry(t.tenant).apply(t.increments, nowMs);
+        folded++;
+      }
+      metrics.set('FoldLagOffsets', cursor.offset - after.offset, 'Count', { topic, partition: String(partition) });
+      this.folded.set(k, { topic, partition, cursor });
+    }
+    metrics.add('DeltasFolded', folded);
+    metrics.set('FoldLagSeconds', maxLagSeconds, 'Seconds');
+    return folded;
+  }
+
+  /** Collects and sends every tenant whose collection interval is due; sweeps stale series. */
+  async collectDue(nowMs: number, deadlineMs: number): Promise<void> {
+    const sweep = nowMs - this.lastSweep >= STALE_SWEEP_MS;
+    if (sweep) this.lastSweep = nowMs;
+    for (const [tenant, registry] of this.registries) {
+      if (sweep) {
+        const removed = registry.removeStale(nowMs);
+        const markers = removed.flatMap((r) => r.markers);
+        if (markers.length > 0) await this.deps.sender.send(tenant, markers, deadlineMs);
+        this.deps.metrics.add('SeriesRemoved', removed.length, 'Count', { tenant });
+      }
+      const due = this.nextCollect.get(tenant) ?? 0;
+      if (nowMs < due) continue;
+      const interval = this.deps.config.tenant(tenant).registry.collectionIntervalMs;
+      this.nextCollect.set(tenant, nowMs + interval);
+      const series = registry.collect(nowMs);
+      this.deps.metrics.set('ActiveSeries', registry.size, 'Count', { tenant });
+      if (series.length > 0) await this.deps.sender.send(tenant, series, Math.min(deadlineMs, nowMs + interval));
+    }
+  }
+
+  /** Saves the state as the next epoch. */
+  async save(): Promise<void> {
+    const started = this.deps.clock();
+    const state: FlusherState = {
+      epoch: this.epoch + 1,
+      clockMs: started,
+      folded: [...this.folded.values()],
+      tenants: Object.fromEntries([...this.registries].map(([t, r]) => [t, r.snapshot()])),
+    };
+    const bytes = await this.store.save(state, this.epoch, started);
+    this.epoch = state.epoch;
+    this.deps.metrics.add('StateBytes', bytes, 'Bytes');
+    this.deps.metrics.add('PersistMilliseconds', this.deps.clock() - started, 'Milliseconds');
+    this.deps.metrics.set('StateEpoch', this.epoch);
+  }
+
+  private registry(tenant: string): Registry {
+    let r = this.registries.get(tenant);
+    if (r === undefined) {
+      r = new Registry(this.deps.config.tenant(tenant));
+      r.resumeAfter(this.zeroFloor);
+      this.registries.set(tenant, r);
+    }
+    return r;
+  }
+}
+
+function key(topic: string, partition: number): string {
+  return `${topic}\u0000${partition}`;
+}

@@ -1,0 +1,129 @@
+// The flusher's durable state, saved as a whole per epoch: the snapshot (every tenant's registry
+// and the folded delta positions) is compressed, split in parts under a new epoch key, and the
+// header is then moved to that epoch with one conditional write. A crash before the header moves
+// leaves the previous epoch intact (its parts are never overwritten), so there is never a
+// half-written epoch to repair, and the flusher simply refolds the deltas after it.
+//
+// Why whole snapshots rather than one item per series: DynamoDB bills a write per started KB of
+// the item, so updating N changed series costs at least N units, while a compressed snapshot
+// costs its bytes (tens of bytes per series). Counters of active series change every interval,
+// so per-series items would cost orders of magnitude more.
+
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import type { Ddb } from './ddb.ts';
+import type { Cursor } from './cursor.ts';
+import type { RegistrySnapshot } from '../series/registry-state.ts';
+
+export interface FoldedPosition {
+  readonly topic: string;
+  readonly partition: number;
+  readonly cursor: Cursor;
+}
+
+export interface FlusherState {
+  readonly epoch: number;
+  /** The clock of the invocation that saved it (ms). */
+  readonly clockMs: number;
+  readonly folded: readonly FoldedPosition[];
+  readonly tenants: Readonly<Record<string, RegistrySnapshot>>;
+}
+
+export const EMPTY_STATE: FlusherState = { epoch: 0, clockMs: 0, folded: [], tenants: {} };
+
+const HEAD = { pk: { S: 'state' }, sk: { S: 'head' } };
+const MAX_PART_BYTES = 350 * 1024;
+/** Old snapshots are kept a while for inspection and recovery, then expire. */
+const SNAPSHOT_TTL_SECONDS = 2 * 86400;
+
+export class EpochConflictError extends Error {
+  constructor(epoch: number) {
+    super(`another flusher moved the state past epoch ${epoch}; this invocation's work is discarded`);
+    this.name = 'EpochConflictError';
+  }
+}
+
+export class SnapshotStore {
+  constructor(
+    private readonly ddb: Ddb,
+    private readonly table: string,
+  ) {}
+
+  /** The current epoch's state (EMPTY_STATE before the first save). */
+  async load(): Promise<FlusherState> {
+    const head = await this.ddb.getItem({ TableName: this.table, Key: HEAD, ConsistentRead: true });
+    if (head.Item === undefined) return EMPTY_STATE;
+    const epoch = Number(head.Item.e.N);
+    const partCount = Number(head.Item.parts.N);
+    const parts: Uint8Array[] = new Array(partCount);
+    let start: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> | undefined;
+    do {
+      const page = await this.ddb.query({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: `snap#${epoch}` } },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      });
+      for (const item of page.Items ?? []) parts[Number(item.sk.S)] = item.d.B!;
+      start = page.LastEvaluatedKey;
+    } while (start !== undefined);
+    if (parts.some((p) => p === undefined) || parts.length !== partCount) {
+      throw new Error(`state epoch ${epoch}: snapshot parts are missing`);
+    }
+    return decodeState(Buffer.concat(parts));
+  }
+
+  /**
+   * Saves `state` as epoch state.epoch, which must be exactly one past `previousEpoch`. Returns
+   * the bytes written. Throws EpochConflictError if the header moved meanwhile.
+   */
+  async save(state: FlusherState, previousEpoch: number, nowMs: number): Promise<number> {
+    if (state.epoch !== previousEpoch + 1) throw new Error(`epoch ${state.epoch} does not follow ${previousEpoch}`);
+    const bytes = encodeState(state);
+    const parts: Uint8Array[] = [];
+    for (let i = 0; i < bytes.length || i === 0; i += MAX_PART_BYTES) parts.push(bytes.subarray(i, i + MAX_PART_BYTES));
+    const ttl = String(Math.floor(nowMs / 1000) + SNAPSHOT_TTL_SECONDS);
+    await Promise.all(
+      parts.map((d, i) =>
+        this.ddb.putItem({
+          TableName: this.table,
+          Item: { pk: { S: `snap#${state.epoch}` }, sk: { S: String(i).padStart(4, '0') }, d: { B: d }, ttl: { N: ttl } },
+        }),
+      ),
+    );
+    try {
+      await this.ddb.updateItem({
+        TableName: this.table,
+        Key: HEAD,
+        UpdateExpression: 'SET e = :e, parts = :parts, clock = :clock',
+        ConditionExpression: previousEpoch === 0 ? 'attribute_not_exists(e)' : 'e = :prev',
+        ExpressionAttributeValues: {
+          ':e': { N: String(state.epoch) },
+          ':parts': { N: String(parts.length) },
+          ':clock': { N: String(state.clockMs) },
+          ...(previousEpoch === 0 ? {} : { ':prev': { N: String(previousEpoch) } }),
+        },
+      });
+    } catch (e) {
+      if (e instanceof ConditionalCheckFailedException || (e as { name?: string }).name === 'ConditionalCheckFailedException') {
+        throw new EpochConflictError(previousEpoch);
+      }
+      throw e;
+    }
+    return bytes.length;
+  }
+}
+
+// JSON cannot carry NaN or ±Infinity (a histogram sum can be either): tag them.
+const NON_FINITE = '\u0000f:';
+
+export function encodeState(state: FlusherState): Uint8Array {
+  const json = JSON.stringify(state, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? NON_FINITE + String(v) : v));
+  return deflateRawSync(Buffer.from(json, 'utf8'), { level: 6 });
+}
+
+export function decodeState(bytes: Uint8Array): FlusherState {
+  const json = inflateRawSync(bytes).toString('utf8');
+  return JSON.parse(json, (_k, v) => (typeof v === 'string' && v.startsWith(NON_FINITE) ? Number(v.slice(NON_FINITE.length)) : v)) as FlusherState;
+}
