@@ -1,0 +1,58 @@
+// SeriesSender over remote write: one client per configured endpoint (plus REMOTE_WRITE_URL in
+// local set-ups), every send goes to all of them, and the outcome lands in the metrics.
+
+import type { GeneratorConfig, RemoteWriteEndpoint } from '../config/types.ts';
+import type { Logger } from '../log/logger.ts';
+import type { MetricsRecorder } from '../metrics/recorder.ts';
+import { RemoteWriteClient, type RemoteWriteClientOptions, type SendResult } from '../remote-write/index.ts';
+import type { CollectedSeries } from '../series/collected.ts';
+import type { SeriesSender } from './flusher.ts';
+
+/** Endpoints from the config, plus a plain one from REMOTE_WRITE_URL when set. */
+export function endpointsOf(config: GeneratorConfig, env: NodeJS.ProcessEnv = process.env): RemoteWriteEndpoint[] {
+  const endpoints = [...config.remoteWrite];
+  const url = env.REMOTE_WRITE_URL;
+  if (url !== undefined && url !== '') {
+    endpoints.push({ url, name: 'REMOTE_WRITE_URL', headers: {}, remoteTimeoutMs: 30_000, maxSamplesPerSend: 2000 });
+  }
+  return endpoints;
+}
+
+export class RemoteWriteSender implements SeriesSender {
+  private readonly clients: RemoteWriteClient[];
+
+  constructor(
+    private readonly config: GeneratorConfig,
+    endpoints: readonly RemoteWriteEndpoint[],
+    private readonly metrics: MetricsRecorder,
+    private readonly log: Logger,
+    options: Partial<RemoteWriteClientOptions> = {},
+  ) {
+    this.clients = endpoints.map((e) => new RemoteWriteClient(e, { addOrgIdHeader: config.remoteWriteAddOrgIdHeader, logger: log, ...options }));
+  }
+
+  get endpointCount(): number {
+    return this.clients.length;
+  }
+
+  async send(tenant: string, series: readonly CollectedSeries[], deadlineMs: number): Promise<void> {
+    const headers = this.config.tenant(tenant).remoteWriteHeaders;
+    const results = await Promise.all(this.clients.map((c) => c.send(tenant, series, { deadlineMs, tenantHeaders: headers })));
+    for (const r of results) this.record(r);
+  }
+
+  private record(r: SendResult): void {
+    const dims = { tenant: r.tenant, endpoint: r.endpoint };
+    const m = this.metrics;
+    m.add('SamplesSent', r.delivered.samples + r.delivered.histograms, 'Count', dims);
+    m.add('ExemplarsSent', r.delivered.exemplars, 'Count', dims);
+    if (r.dropped.length > 0) m.add('SeriesDroppedInvalid', r.dropped.length, 'Count', dims);
+    for (const req of r.requests) {
+      if (req.retries > 0) m.add('RemoteWriteRetries', req.retries, 'Count', dims);
+      if (!req.ok) {
+        m.add('RemoteWriteFailures', 1, 'Count', { ...dims, class: req.failure ?? 'unknown' });
+        m.add('SamplesFailed', req.samples + req.histograms, 'Count', dims);
+      }
+    }
+  }
+}

@@ -1,0 +1,124 @@
+// End to end: Kafka-shaped records through the ingest handler into the embedded DynamoDB, the
+// flusher folds them and remote-writes to a real Prometheus, and PromQL reads back exact values.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseConfig } from '../../lib/config/index.ts';
+import { Flusher } from '../../lib/flush/flusher.ts';
+import { RemoteWriteSender } from '../../lib/flush/remote-sender.ts';
+import { ingestEvent } from '../../lib/ingest/ingest-handler.ts';
+import type { KafkaEventRecord } from '../../lib/ingest/msk-event.ts';
+import { silentLogger } from '../../lib/log/logger.ts';
+import { MetricsRecorder } from '../../lib/metrics/recorder.ts';
+import { createTable } from '../../lib/store/local-dynamo.ts';
+import { DELTAS_TABLE, SERIES_TABLE } from '../../lib/store/tables.ts';
+import { buildResourceSpans, encodePushBytesRequest, encodeTempoTrace, type SpanSpec } from '../fixtures/build.ts';
+import { eventOf, startStore, testContext } from '../helpers/ingest-harness.ts';
+import { prometheusSkipReason, startPrometheus, type PrometheusInstance } from '../helpers/prometheus.ts';
+
+const skip = prometheusSkipReason();
+
+const CONFIG = parseConfig(`
+metrics_generator:
+  registry:
+    inject_tenant_id_as: tenant
+    stale_duration: 1m
+  processor:
+    span_metrics:
+      histogram_buckets: [0.1, 1]
+overrides:
+  team-classic:
+    metrics_generator:
+      processors: [span-metrics]
+  team-native:
+    metrics_generator:
+      processors: [span-metrics]
+      generate_native_histograms: native
+`);
+
+describe('remote write to a real Prometheus', { skip }, async () => {
+  let prom: PrometheusInstance;
+  const store = await startStore();
+  before(async () => {
+    prom = await startPrometheus();
+    await createTable(store.client, DELTAS_TABLE, 'e2e-deltas');
+    await createTable(store.client, SERIES_TABLE, 'e2e-series');
+  });
+  after(async () => {
+    await prom?.stop();
+    await store.close();
+  });
+
+  // Prometheus keeps recent data only: run the simulated clock over the last few minutes.
+  const start = Math.floor(Date.now() / 1000) * 1000 - 10 * 60_000;
+  const clock = { now: start };
+  const startNs = BigInt(start) * 1_000_000n;
+
+  function record(tenant: string, offset: number, spans: SpanSpec[]): KafkaEventRecord {
+    const value = encodePushBytesRequest([encodeTempoTrace(buildResourceSpans({ resource: { 'service.name': 'shop' }, spans }))]);
+    return { topic: 'e2e', partition: 0, offset, timestamp: start, key: Buffer.from(tenant).toString('base64'), value: Buffer.from(value).toString('base64') };
+  }
+  const span = (name: string, ms: number, status = 1): SpanSpec => ({ name, kind: 2, startNs, endNs: startNs + BigInt(ms) * 1_000_000n, status: { code: status } });
+
+  function flusher(metrics = new MetricsRecorder()): Flusher {
+    const sender = new RemoteWriteSender(CONFIG, [{ url: prom.writeUrl, headers: {}, remoteTimeoutMs: 10_000, maxSamplesPerSend: 50 }], metrics, silentLogger, {
+      now: () => clock.now,
+    });
+    return new Flusher({
+      ddb: store.ddb,
+      deltasTable: 'e2e-deltas',
+      seriesTable: 'e2e-series',
+      config: CONFIG,
+      sender,
+      log: silentLogger,
+      metrics,
+      clock: () => clock.now,
+      sleep: async (ms) => {
+        clock.now += ms;
+      },
+    });
+  }
+
+  /** [le or span_name, value] of each result series. */
+  const values = async (expr: string, atMs: number) => (await prom.query(expr, atMs / 1000)).map(([m, v]) => [m.le ?? m.span_name ?? '', Number(v)]);
+
+  test('exact call counts, classic buckets and native histogram counts read back with PromQL', async () => {
+    const ctx = { ...testContext(store.ddb, { config: CONFIG }), table: 'e2e-deltas', nowMs: () => start };
+    await ingestEvent(ctx, eventOf([
+      record('team-classic', 0, [span('GET /a', 50), span('GET /a', 500), span('GET /b', 20, 2)]),
+      record('team-native', 1, [span('GET /n', 5), span('GET /n', 7), span('GET /n', 3000)]),
+      record('team-classic', 2, [span('GET /a', 2000)]),
+    ]));
+    const metrics = new MetricsRecorder();
+    await flusher(metrics).run(clock.now + 35_000);
+    assert.equal(metrics.total('RemoteWriteFailures'), 0);
+    const at = clock.now;
+    assert.deepEqual(
+      (await values('sort_desc(traces_spanmetrics_calls_total{tenant="team-classic"})', at)),
+      [['GET /a', 3], ['GET /b', 1]],
+    );
+    assert.deepEqual(
+      (await values('traces_spanmetrics_latency_bucket{tenant="team-classic",span_name="GET /a"}', at)).sort(),
+      [['+Inf', 3], ['0.1', 1], ['1', 2]],
+    );
+    assert.deepEqual(await values('histogram_count(traces_spanmetrics_latency{tenant="team-native"})', at), [['GET /n', 3]]);
+    const [[, sum]] = await values('histogram_sum(traces_spanmetrics_latency{tenant="team-native"})', at);
+    assert.ok(Math.abs((sum as number) - 3.012) < 1e-9, `sum ${sum}`);
+    // one of three observations is above 1 s: the native buckets say so too
+    const [[, above]] = await values('histogram_fraction(1, +Inf, traces_spanmetrics_latency{tenant="team-native"})', at);
+    assert.ok(Math.abs((above as number) - 1 / 3) < 1e-9, `fraction ${above}`);
+    assert.deepEqual(await values('traces_spanmetrics_calls_total{tenant="team-native"}', at), [['GET /n', 3]]);
+  });
+
+  test('an idle series goes stale: a staleness marker ends it', async () => {
+    const before = clock.now;
+    // 6 minutes later nothing new has arrived: past stale_duration (1m) and the 5-minute sweep
+    clock.now += 6 * 60_000;
+    const metrics = new MetricsRecorder();
+    await flusher(metrics).run(clock.now + 1_000);
+    assert.ok(metrics.total('SeriesRemoved') > 0);
+    const marker = clock.now;
+    // within the 5-minute lookback the series would still show without a marker
+    assert.equal((await values('traces_spanmetrics_calls_total{tenant="team-classic"}', marker + 1000)).length, 0);
+    assert.equal((await values('traces_spanmetrics_calls_total{tenant="team-classic"}', before)).length, 2);
+  });
+});
