@@ -26,6 +26,9 @@ metrics_generator:
     span_metrics:
       histogram_buckets: [0.1, 1]
 overrides:
+  '*':
+    metrics_generator:
+      processors: [span-metrics-count]
   team-classic:
     metrics_generator:
       processors: [span-metrics]
@@ -59,14 +62,14 @@ describe('remote write to a real Prometheus', { skip }, async () => {
   }
   const span = (name: string, ms: number, status = 1): SpanSpec => ({ name, kind: 2, startNs, endNs: startNs + BigInt(ms) * 1_000_000n, status: { code: status } });
 
-  function flusher(metrics = new MetricsRecorder()): Flusher {
+  function flusher(metrics = new MetricsRecorder(), tables = { deltas: 'e2e-deltas', series: 'e2e-series' }, ddb = store.ddb): Flusher {
     const sender = new RemoteWriteSender(CONFIG, [{ url: prom.writeUrl, headers: {}, remoteTimeoutMs: 10_000, maxSamplesPerSend: 50 }], metrics, silentLogger, {
       now: () => clock.now,
     });
     return new Flusher({
-      ddb: store.ddb,
-      deltasTable: 'e2e-deltas',
-      seriesTable: 'e2e-series',
+      ddb,
+      deltasTable: tables.deltas,
+      seriesTable: tables.series,
       config: CONFIG,
       sender,
       log: silentLogger,
@@ -121,4 +124,55 @@ describe('remote write to a real Prometheus', { skip }, async () => {
     assert.equal((await values('traces_spanmetrics_calls_total{tenant="team-classic"}', marker + 1000)).length, 0);
     assert.equal((await values('traces_spanmetrics_calls_total{tenant="team-classic"}', before)).length, 2);
   });
+
+  test('flusher killed at every DynamoDB call of a save and restarted: Prometheus ends with the fault-free values, nothing rejected', async () => {
+    const t0 = clock.now + 60_000;
+    const calls = (ddb: typeof store.ddb, counter: { n: number; crashAt: number }) =>
+      new Proxy(ddb, {
+        get: (target, op: keyof typeof ddb) => async (input: never) => {
+          if (++counter.n === counter.crashAt) throw new Error(`crash at save call ${counter.crashAt}`);
+          return (target[op] as (i: never) => Promise<unknown>)(input);
+        },
+      });
+    /** One run of the scenario under tenant `tenant`: ingest, run, crash in save at call k (0 = none), restart, ingest, run. */
+    const scenario = async (tenant: string, k: number): Promise<{ saveCalls: number; failures: number }> => {
+      const tables = { deltas: `d-${tenant}`, series: `s-${tenant}` };
+      await createTable(store.client, DELTAS_TABLE, tables.deltas);
+      await createTable(store.client, SERIES_TABLE, tables.series);
+      clock.now = t0;
+      const ctx = { ...testContext(store.ddb, { config: CONFIG }), table: tables.deltas, nowMs: () => start };
+      const rec = (offset: number, n: number) => record(tenant, offset, Array.from({ length: n }, (_, i) => span(`op-${i % 3}`, 10 * i)));
+      await ingestEvent(ctx, eventOf([rec(0, 5), rec(1, 4)]));
+      const metrics = new MetricsRecorder();
+      const counter = { n: 0, crashAt: 0 };
+      const first = flusher(metrics, tables, calls(store.ddb, counter));
+      await first.run(clock.now + 20_000, { persist: false });
+      counter.crashAt = k;
+      counter.n = 0;
+      let saveCalls = 0;
+      if (k > 0) await assert.rejects(first.save());
+      else {
+        await first.save();
+        saveCalls = counter.n;
+      }
+      clock.now += 5_000;
+      await ingestEvent(ctx, eventOf([rec(2, 6)]));
+      const restarted = flusher(metrics, tables);
+      await restarted.run(clock.now + 20_000);
+      return { saveCalls, failures: metrics.total('RemoteWriteFailures') };
+    };
+    const reference = await scenario('ref', 0);
+    assert.equal(reference.failures, 0);
+    assert.ok(reference.saveCalls >= 2);
+    const at = clock.now;
+    const expected = await values('sort(traces_spanmetrics_calls_total{tenant="ref"})', at);
+    assert.equal(expected.reduce((n, [, v]) => n + (v as number), 0), 15);
+    for (let k = 1; k <= reference.saveCalls; k++) {
+      const tenant = `crash-${k}`;
+      const { failures } = await scenario(tenant, k);
+      assert.equal(failures, 0, `k=${k}: a remote-write request was rejected`);
+      assert.deepEqual(await values(`sort(traces_spanmetrics_calls_total{tenant="${tenant}"})`, clock.now), expected, `k=${k}`);
+    }
+  });
 });
+
