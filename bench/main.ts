@@ -1,5 +1,7 @@
 // `npm run bench`: every benchmark group, ratios measured side by side in this one run.
 import { benchDecodeSpanMetrics } from './decode-spanmetrics.ts';
+import { benchFlushPersist } from './flush-persist.ts';
 
 console.log(`# msk-metrics-generator benchmarks (node ${process.version}, ${new Date().toISOString()})`);
 benchDecodeSpanMetrics();
+await benchFlushPersist();
