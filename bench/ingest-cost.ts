@@ -1,0 +1,75 @@
+// Group: what ingest costs in DynamoDB write units per million spans, measured on the embedded
+// emulator (billed like DynamoDB: per started KB per item), for a workload of N distinct series.
+
+import { parseConfig } from '../lib/config/index.ts';
+import { ingestContext, ingestEvent } from '../lib/ingest/ingest-handler.ts';
+import type { KafkaEventRecord } from '../lib/ingest/msk-event.ts';
+import { silentLogger } from '../lib/log/logger.ts';
+import { MetricsRecorder } from '../lib/metrics/recorder.ts';
+import { sdkDdb } from '../lib/store/ddb.ts';
+import { createTable, startLocalDynamo } from '../lib/store/local-dynamo.ts';
+import { DELTAS_TABLE } from '../lib/store/tables.ts';
+import { buildResourceSpans, encodePushBytesRequest, encodeTempoTrace, BASE_NS } from '../test/fixtures/build.ts';
+import { randomInt, seededRng } from '../test/fixtures/random-trace.ts';
+import { printTable } from './harness.ts';
+
+const SPANS_PER_RECORD = 100;
+
+/** One partition batch: `records` records of spans spread over `series` label sets (service × name × status). */
+function batch(series: number, records: number, seed: number): KafkaEventRecord[] {
+  const rng = seededRng(seed);
+  const out: KafkaEventRecord[] = [];
+  const key = Buffer.from('team-a').toString('base64');
+  for (let r = 0; r < records; r++) {
+    const spans = Array.from({ length: SPANS_PER_RECORD }, () => {
+      const s = randomInt(rng, series);
+      return { name: `op-${s >> 1}`, kind: 2, status: { code: s & 1 }, endNs: BASE_NS + BigInt(randomInt(rng, 2_000_000_000)), attributes: { 'http.method': 'GET', region: 'eu-west-1' } };
+    });
+    const value = encodePushBytesRequest([encodeTempoTrace(buildResourceSpans({ resource: { 'service.name': 'svc' }, spans }))]);
+    out.push({ topic: 'bench', partition: 0, offset: seed * 1_000_000 + r, timestamp: Number(BASE_NS / 1_000_000n) + 1000, key, value: Buffer.from(value).toString('base64') });
+  }
+  return out;
+}
+
+export async function benchIngestCost(): Promise<void> {
+  console.log('\n## ingest: DynamoDB units per batch and per million spans (one partition, 100 spans per record)\n');
+  const local = await startLocalDynamo();
+  const config = parseConfig('overrides: {defaults: {metrics_generator: {processors: [span-metrics]}}}');
+  const rows: string[][] = [];
+  try {
+    for (const [series, records] of [
+      [1_000, 10],
+      [1_000, 100],
+      [1_000, 500],
+      [10_000, 500],
+    ] as const) {
+      const table = `deltas-${series}-${records}`;
+      await createTable(local.client, DELTAS_TABLE, table);
+      const metrics = new MetricsRecorder();
+      const ctx = ingestContext({ config, ddb: sdkDdb(local.client), table, log: silentLogger, metrics, nowMs: () => Number(BASE_NS / 1_000_000n) + 1000 });
+      const batches = 3;
+      let bytes = 0;
+      let touched = 0;
+      for (let b = 0; b < batches; b++) {
+        const [r] = await ingestEvent(ctx, { records: { 'bench-0': batch(series, records, b + 1) } });
+        bytes += r.committed!.bytes;
+      }
+      touched = metrics.total('DeltaSeries') / 3; // label sets: calls, latency and size share labels
+      const spans = batches * records * SPANS_PER_RECORD;
+      const wcu = metrics.total('WriteUnits');
+      const rcu = metrics.total('ReadUnits');
+      rows.push([
+        String(series),
+        String(records * SPANS_PER_RECORD),
+        (bytes / batches / 1024).toFixed(1) + ' KB',
+        (bytes / touched).toFixed(1),
+        (wcu / batches).toFixed(1),
+        ((wcu / spans) * 1e6).toFixed(0),
+        ((rcu / spans) * 1e6).toFixed(0),
+      ]);
+    }
+  } finally {
+    await local.close();
+  }
+  printTable(['label sets', 'spans/batch', 'delta/batch', 'bytes/touched label set', 'WCU/batch', 'WCU per 1M spans', 'RCU per 1M spans'], rows);
+}
