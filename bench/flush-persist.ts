@@ -24,7 +24,7 @@ function increments(labelSets: number, round: number): SeriesIncrement[] {
       { name: 'span_name', value: `GET /api/v1/resource-${i}` },
       { name: 'status_code', value: 'STATUS_CODE_OK' },
     ];
-    const counts = BOUNDS.map((_, b) => ((i + b + round) % 5 === 0 ? 2 : 0)).concat([1]);
+    const counts: number[] = BOUNDS.map((_, b): number => ((i + b + round) % 5 === 0 ? 2 : 0)).concat([1]);
     out.push({ type: 'counter', name: 'traces_spanmetrics_calls_total', labels, value: 3 + round });
     out.push({ type: 'histogram', name: 'traces_spanmetrics_latency', labels, classic: { bounds: BOUNDS, counts, sum: 0.123 * (i + 1), count: counts.reduce((a, b) => a + b, 0), exemplars: [] } });
     out.push({ type: 'counter', name: 'traces_spanmetrics_size_total', labels, value: 200 + i });
