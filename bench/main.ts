@@ -1,9 +1,20 @@
 // `npm run bench`: every benchmark group, ratios measured side by side in this one run.
+// BENCHMARKS.md explains each table and keeps the numbers of one run on the project's machine.
 import { benchDecodeSpanMetrics } from './decode-spanmetrics.ts';
+import { benchDeltaCodec } from './delta-codec.ts';
+import { benchDynamoCost } from './dynamo-cost.ts';
 import { benchFlushPersist } from './flush-persist.ts';
 import { benchIngestCost } from './ingest-cost.ts';
+import { benchLambdaShape } from './lambda-shape.ts';
+import { benchRemoteWrite } from './remote-write.ts';
 
+const started = performance.now();
 console.log(`# msk-metrics-generator benchmarks (node ${process.version}, ${new Date().toISOString()})`);
 benchDecodeSpanMetrics();
+benchDeltaCodec();
 await benchIngestCost();
+await benchDynamoCost();
+benchRemoteWrite();
 await benchFlushPersist();
+await benchLambdaShape();
+console.log(`\n(total ${((performance.now() - started) / 1000).toFixed(0)} s)`);

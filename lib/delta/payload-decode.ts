@@ -7,6 +7,7 @@ import { DEFAULT_ZERO_THRESHOLD } from '../series/native-buckets.ts';
 import type {
   ClassicHistogramIncrement,
   Exemplar,
+  HistogramIncrement,
   Label,
   Labels,
   NativeHistogramIncrement,
@@ -27,7 +28,7 @@ import {
   TYPE_MASK,
   boundsKey,
 } from './payload-format.ts';
-import { MAX_DICTIONARY_SIZE, RefTrie, pairKey } from './ref-trie.ts';
+import { MAX_DICTIONARY_SIZE, SequenceTable, pairKey } from './sequence-table.ts';
 import type { DeltaContent, TenantDelta } from './types.ts';
 import { MAX_NATIVE_INDEX, boundsProblem, incrementProblem } from './validate.ts';
 
@@ -40,13 +41,13 @@ class PayloadDecoder {
   private readonly strings: string[] = [];
   private readonly stringSet = new Set<string>();
   private readonly nameLists: number[][] = [];
-  private readonly nameListTrie = new RefTrie();
+  private readonly nameListTable = new SequenceTable();
   private readonly boundsLists: (readonly number[])[] = [];
   private readonly boundsKeys = new Set<string>();
   private readonly labels = new Map<number, Label>();
   // per tenant
   private labelSets: Labels[] = [];
-  private labelSetTrie = new RefTrie();
+  private labelSetTable = new SequenceTable();
   private readonly pairKeys: number[] = [];
 
   constructor(private readonly r: ByteReader) {}
@@ -68,7 +69,7 @@ class PayloadDecoder {
     for (let t = 0; t < tenantCount; t++) {
       const tenant = this.str();
       this.labelSets = [];
-      this.labelSetTrie = new RefTrie();
+      this.labelSetTable = new SequenceTable();
       const n = r.count(3, 'series');
       const increments: SeriesIncrement[] = new Array(n);
       for (let i = 0; i < n; i++) increments[i] = this.series();
@@ -132,7 +133,7 @@ class PayloadDecoder {
       const n = this.r.count(1, 'label name');
       const refs: number[] = new Array(n);
       for (let i = 0; i < n; i++) refs[i] = this.strRef();
-      if (this.nameListTrie.add(refs, n) < 0) this.r.fail('label name list introduced twice');
+      if (this.nameListTable.add(refs, n) < 0) this.r.fail('label name list introduced twice');
       this.nameLists.push(refs);
       return refs;
     }
@@ -161,7 +162,7 @@ class PayloadDecoder {
       }
       out[i] = label;
     }
-    if (this.labelSetTrie.add(keys, n) < 0) this.r.fail('label set introduced twice');
+    if (this.labelSetTable.add(keys, n) < 0) this.r.fail('label set introduced twice');
     sets.push(out);
     return out;
   }
@@ -205,8 +206,7 @@ class PayloadDecoder {
       const native = (flags & HAS_NATIVE) !== 0;
       if (!classic && (flags & CLASSIC_EXEMPLARS) !== 0) r.fail('classic exemplars without a classic part');
       if (!native && (flags & (NATIVE_EXEMPLAR | NATIVE_DEFAULT_ZERO)) !== 0) r.fail('native flags without a native part');
-      const h: { type: 'histogram'; name: string; labels: Labels; classic?: ClassicHistogramIncrement; native?: NativeHistogramIncrement } =
-        { type: 'histogram', name, labels };
+      const h: HistogramIncrement = { type: 'histogram', name, labels };
       if (classic) h.classic = this.classic((flags & CLASSIC_EXEMPLARS) !== 0);
       if (native) h.native = this.native(flags);
       inc = h;

@@ -1,5 +1,5 @@
 // DeltaContent -> uncompressed payload (layout in payload-format.ts). One pass; dictionaries are
-// Maps and tries keyed by reference numbers, so a repeated label set costs one identity lookup.
+// Maps and hashed sequence tables keyed by reference numbers, so a repeated label set costs one lookup.
 
 import { seriesKey } from '../series/labels.ts';
 import { DEFAULT_ZERO_THRESHOLD } from '../series/native-buckets.ts';
@@ -23,7 +23,7 @@ import {
   TYPE_HISTOGRAM,
   boundsKey,
 } from './payload-format.ts';
-import { MAX_DICTIONARY_SIZE, RefTrie, pairKey } from './ref-trie.ts';
+import { MAX_DICTIONARY_SIZE, SequenceTable, pairKey } from './sequence-table.ts';
 import { boundsProblem, incrementProblem } from './validate.ts';
 import type { ByteWriter } from './writer.ts';
 
@@ -38,12 +38,12 @@ function compareNumbers(a: number, b: number): number {
 
 class PayloadEncoder {
   private readonly strings = new Map<string, number>();
-  private readonly nameLists = new RefTrie();
+  private readonly nameLists = new SequenceTable();
   private readonly boundsById = new Map<readonly number[], number>();
   private readonly boundsByKey = new Map<string, number>();
   // per tenant
   private labelSetById = new Map<Labels, number>();
-  private labelSets = new RefTrie();
+  private labelSets = new SequenceTable();
   private lastLabels: Labels | undefined = undefined;
   private lastLabelSet = -1;
   // scratch, reused
@@ -70,7 +70,7 @@ class PayloadEncoder {
     for (const t of c.tenants) {
       this.str(t.tenant);
       this.labelSetById = new Map();
-      this.labelSets = new RefTrie();
+      this.labelSets = new SequenceTable();
       this.lastLabels = undefined;
       w.varint(t.increments.length);
       for (const inc of t.increments) this.series(inc);

@@ -8,7 +8,6 @@ import {
   MAX_VARINT_NUMBER,
   NUMBER_FLOAT32,
   NUMBER_FLOAT64,
-  NUMBER_NANOS,
   STRING_HEX,
   STRING_UTF16,
   STRING_UTF8,
@@ -21,12 +20,11 @@ import {
 
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-const HEX: string[] = [];
-for (let i = 0; i < 256; i++) HEX.push(i.toString(16).padStart(2, '0'));
-
 export class ByteReader {
   pos: number;
   private readonly view: DataView;
+  /** The same bytes as a Buffer, for its native latin1 / hex string conversions. */
+  private readonly nodeBuf: Buffer;
 
   constructor(
     readonly buf: Uint8Array,
@@ -35,6 +33,7 @@ export class ByteReader {
   ) {
     this.pos = start;
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    this.nodeBuf = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
   }
 
   get remaining(): number {
@@ -103,8 +102,9 @@ export class ByteReader {
       this.pos += 4;
       return v;
     }
-    if (h === NUMBER_NANOS) {
-      const n = this.signedVarint();
+    if (h % 4 === 1) {
+      const z = (h - 1) / 4;
+      const n = z % 2 === 0 ? z / 2 : -(z + 1) / 2;
       const v = n / 1e9;
       if (isVarintNumber(v) || isFloat32Exact(v) || nanosOf(v) !== n) this.fail('non-canonical decimal number');
       return v;
@@ -129,17 +129,15 @@ export class ByteReader {
     const b = this.buf;
     let s = '';
     if (kind === STRING_UTF8) {
-      let ascii = len <= 64;
-      if (ascii) {
-        for (let i = start; i < end; i++) {
-          if (b[i] >= 0x80) {
-            ascii = false;
-            break;
-          }
+      let ascii = true;
+      for (let i = start; i < end; i++) {
+        if (b[i] >= 0x80) {
+          ascii = false;
+          break;
         }
       }
       if (ascii) {
-        for (let i = start; i < end; i++) s += String.fromCharCode(b[i]);
+        s = this.nodeBuf.toString('latin1', start, end);
       } else {
         try {
           s = utf8Decoder.decode(b.subarray(start, end));
@@ -150,7 +148,7 @@ export class ByteReader {
       if (isLowerHex(s)) this.fail('hex string not in hex form');
     } else if (kind === STRING_HEX) {
       if (len === 0) this.fail('empty hex string');
-      for (let i = start; i < end; i++) s += HEX[b[i]];
+      s = this.nodeBuf.toString('hex', start, end);
     } else if (kind === STRING_UTF16) {
       if (len % 2 !== 0) this.fail('odd UTF-16 string length');
       for (let i = start; i < end; i += 2) s += String.fromCharCode(b[i] | (b[i + 1] << 8));

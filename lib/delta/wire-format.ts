@@ -4,13 +4,12 @@
 //
 // Varint: unsigned LEB128 of a safe integer, minimal length (no trailing 0x80 0x00).
 //
-// Number: a varint header h.
-//   h even:   an integer v with |v| <= MAX_VARINT_NUMBER, h = 2 * zigzag(v) (so 4v or -4v-2);
-//   h == 1:   float32 follows (4 bytes LE): values float32 holds exactly (-0, NaN, +-Inf, 2.5...);
-//   h == 5:   a zigzag varint n follows, the value is n / 1e9: decimals of up to 9 fraction
-//             digits, notably span durations (whole nanoseconds / 1e9) and most of their sums;
-//   h == 3:   float64 follows (8 bytes LE): everything else.
-// The first form that reproduces the value exactly is the one used, in the order listed.
+// Number: a varint header h, tried in this order (the first form that holds the value exactly):
+//   h % 2 == 0:  an integer v with |v| <= MAX_VARINT_NUMBER, h = 2 * zigzag(v);
+//   h == 3:      float32 follows (4 bytes LE): values float32 holds exactly (-0, NaN, +-Inf, 2.5...);
+//   h % 4 == 1:  n / 1e9 with |n| <= MAX_NANOS, h = 4 * zigzag(n) + 1: decimals of up to 9
+//                fraction digits, notably span durations (whole nanoseconds / 1e9) and most sums;
+//   h == 7:      float64 follows (8 bytes LE): everything else.
 //
 // String: a varint header byteLength * 4 + kind, then the bytes.
 //   kind 0: UTF-8 of a well-formed string;
@@ -21,11 +20,10 @@
 /** Largest integer magnitude written as a varint number (its header must stay a safe integer). */
 export const MAX_VARINT_NUMBER = 2 ** 51 - 1;
 
-export const NUMBER_FLOAT32 = 1;
-export const NUMBER_FLOAT64 = 3;
-export const NUMBER_NANOS = 5;
-/** Largest |n| of an n / 1e9 number (its zigzag form must stay a safe integer). */
-export const MAX_NANOS = 2 ** 52 - 1;
+export const NUMBER_FLOAT32 = 3;
+export const NUMBER_FLOAT64 = 7;
+/** Largest |n| of an n / 1e9 number (its header must stay a safe integer). */
+export const MAX_NANOS = 2 ** 50 - 1;
 
 export const STRING_UTF8 = 0;
 export const STRING_HEX = 1;

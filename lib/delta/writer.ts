@@ -4,7 +4,6 @@
 import {
   NUMBER_FLOAT32,
   NUMBER_FLOAT64,
-  NUMBER_NANOS,
   STRING_HEX,
   STRING_UTF16,
   STRING_UTF8,
@@ -88,9 +87,10 @@ export class ByteWriter {
       this.view.setFloat32(this.pos, v, true);
       this.pos += 4;
     } else if ((nanos = nanosOf(v)) !== undefined) {
-      this.byte(NUMBER_NANOS);
-      this.signedVarint(nanos);
+      this.varint((nanos >= 0 ? nanos * 2 : -nanos * 2 - 1) * 4 + 1);
     } else {
+      // Only a non-number gets here looking like NaN; written as float64 it would not decode.
+      if (typeof v !== 'number') throw new TypeError(`delta encode: ${String(v)} is not a number`);
       this.ensure(9);
       this.buf[this.pos++] = NUMBER_FLOAT64;
       this.view.setFloat64(this.pos, v, true);

@@ -113,3 +113,61 @@ function hex(rng: Rng, bytes: number): string {
 export function jsonSize(content: DeltaContent): number {
   return Buffer.byteLength(JSON.stringify(content, (_k, v: unknown) => (v instanceof Map ? [...v] : v)));
 }
+
+// ---- small builders for hand-written cases ----
+
+export function labels(record: Record<string, string>): Label[] {
+  return Object.keys(record)
+    .sort()
+    .map((name) => ({ name, value: record[name] }));
+}
+
+/** A delta with the given tenants' increments and fixed header fields. */
+export function deltaOf(tenants: Record<string, SeriesIncrement[]>, header: Partial<DeltaContent> = {}): DeltaContent {
+  return {
+    topic: 'traces',
+    partition: 3,
+    firstOffset: 100,
+    lastOffset: 199,
+    minTimestampMs: 1_700_000_000_000,
+    maxTimestampMs: 1_700_000_001_000,
+    records: 100,
+    spans: 1234,
+    badRecords: {},
+    spansDiscarded: {},
+    ...header,
+    tenants: Object.entries(tenants).map(([tenant, increments]) => ({ tenant, increments })),
+  };
+}
+
+/** A classic part in canonical form (exemplars as long as counts). */
+export function classicPart(
+  bounds: readonly number[],
+  counts: number[],
+  sum: number,
+  exemplars: Record<number, { traceId: string; value: number }> = {},
+): NonNullable<HistogramIncrement['classic']> {
+  const ex = counts.map((_, i) => (exemplars[i] === undefined ? undefined : { ...exemplars[i] }));
+  return { bounds, counts, sum, count: counts.reduce((a, b) => a + b, 0), exemplars: ex };
+}
+
+/** A native part; buckets as [index, count] pairs in any order. */
+export function nativePart(
+  schema: number,
+  positive: [number, number][],
+  negative: [number, number][] = [],
+  extra: Partial<Omit<NonNullable<HistogramIncrement['native']>, 'positive' | 'negative'>> = {},
+): NonNullable<HistogramIncrement['native']> {
+  let count = 0;
+  for (const [, c] of [...positive, ...negative]) count += c;
+  const h: NonNullable<HistogramIncrement['native']> = {
+    schema,
+    zeroThreshold: 2 ** -128,
+    zeroCount: 0,
+    positive: new Map(positive),
+    negative: new Map(negative),
+    count,
+    sum: 0,
+  };
+  return Object.assign(h, extra);
+}

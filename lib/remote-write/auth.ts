@@ -1,0 +1,91 @@
+// Authentication of one endpoint's requests: basic_auth, bearer token (or `authorization`, which
+// lib/config folds into the bearer fields) or SigV4. Secret files are re-read on every send, as
+// Prometheus does, so a rotated password or token is picked up without a restart.
+
+import { readFile } from 'node:fs/promises';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import type { RemoteWriteEndpoint } from '../config/types.ts';
+import { SigV4Signer, type SigV4Credentials } from './sigv4.ts';
+
+/** Service name Amazon Managed Service for Prometheus signs with. */
+export const SIGV4_SERVICE = 'aps';
+
+/** Adds authentication to one request's headers (SigV4 needs the exact body). */
+export type RequestAuthenticator = (url: URL, headers: Record<string, string>, body: Uint8Array) => Promise<Record<string, string>>;
+
+export interface AuthDeps {
+  /** Reads a password or token file (default: UTF-8 from disk). */
+  readonly readFile?: (path: string) => Promise<string>;
+  /** For AWS_REGION (default process.env). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** SigV4 credentials instead of access_key/secret_key or the default AWS chain (tests). */
+  readonly sigv4Credentials?: SigV4Credentials;
+  /** SigV4 signing time (tests); default now. */
+  readonly signingDate?: () => Date;
+}
+
+export class EndpointAuth {
+  private readonly readSecret: (path: string) => Promise<string>;
+  private readonly signer: SigV4Signer | undefined;
+
+  /** Throws when the endpoint's auth settings cannot work (no SigV4 region, role_arn). */
+  constructor(
+    private readonly endpoint: RemoteWriteEndpoint,
+    private readonly deps: AuthDeps = {},
+  ) {
+    this.readSecret = deps.readFile ?? ((path) => readFile(path, 'utf8'));
+    this.signer = endpoint.sigv4 === undefined ? undefined : this.sigv4Signer(endpoint.sigv4, deps);
+  }
+
+  /**
+   * Resolves the secrets for one send (reading any files) and returns how to authenticate its
+   * requests. Rejects when a secret file cannot be read.
+   */
+  async prepare(): Promise<RequestAuthenticator> {
+    const e = this.endpoint;
+    if (e.basicAuth !== undefined) {
+      const { username, password, passwordFile } = e.basicAuth;
+      const secret = passwordFile !== undefined ? await this.secretFile(passwordFile, 'basic_auth.password_file') : (password ?? '');
+      const authorization = `Basic ${Buffer.from(`${username}:${secret}`, 'utf8').toString('base64')}`;
+      return async (_url, headers) => ({ ...headers, Authorization: authorization });
+    }
+    if (e.bearerToken !== undefined || e.bearerTokenFile !== undefined) {
+      const token = e.bearerTokenFile !== undefined ? await this.secretFile(e.bearerTokenFile, 'bearer_token_file') : (e.bearerToken as string);
+      const authorization = `Bearer ${token}`;
+      return async (_url, headers) => ({ ...headers, Authorization: authorization });
+    }
+    const signer = this.signer;
+    if (signer !== undefined) {
+      const now = this.deps.signingDate ?? (() => new Date());
+      return (url, headers, body) => signer.sign({ method: 'POST', url, headers, body }, now());
+    }
+    return async (_url, headers) => headers;
+  }
+
+  /** Prometheus trims file secrets (a trailing newline is never part of a password). */
+  private async secretFile(path: string, key: string): Promise<string> {
+    try {
+      return (await this.readSecret(path)).trim();
+    } catch (err) {
+      throw new Error(`${key} ${path}: ${(err as Error).message}`);
+    }
+  }
+
+  private sigv4Signer(config: NonNullable<RemoteWriteEndpoint['sigv4']>, deps: AuthDeps): SigV4Signer {
+    const where = `remote_write ${this.endpoint.name ?? this.endpoint.url}: sigv4`;
+    if (config.roleArn !== undefined) {
+      throw new Error(`${where}.role_arn is not supported (no STS client is bundled); grant the Lambda role itself aps:RemoteWrite`);
+    }
+    const env = deps.env ?? process.env;
+    const region = config.region ?? env.AWS_REGION;
+    if (region === undefined || region === '') throw new Error(`${where}.region is not set and AWS_REGION is empty`);
+    let credentials: SigV4Credentials;
+    if (deps.sigv4Credentials !== undefined) credentials = deps.sigv4Credentials;
+    else if (config.accessKey !== undefined && config.secretKey !== undefined) {
+      credentials = { accessKeyId: config.accessKey, secretAccessKey: config.secretKey };
+    } else {
+      credentials = defaultProvider(config.profile !== undefined ? { profile: config.profile } : {});
+    }
+    return new SigV4Signer({ region, service: SIGV4_SERVICE, credentials });
+  }
+}

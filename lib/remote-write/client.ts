@@ -1,0 +1,299 @@
+// Remote write 1.0 to one endpoint. A send validates a tenant's collected series, splits them into
+// requests of max_samples_per_send, and delivers the requests one after another (so pieces of one
+// long series arrive oldest first), each retried on 5xx, 429 and network errors until the caller's
+// deadline. Failures come back in the SendResult; only misuse throws.
+
+import type { RemoteWriteEndpoint } from '../config/types.ts';
+import { consoleLogger, type Logger } from '../log/logger.ts';
+import type { CollectedSeries } from '../series/collected.ts';
+import { EndpointAuth, type AuthDeps, type RequestAuthenticator } from './auth.ts';
+import { compress } from './compress.ts';
+import { encodeWriteRequest } from './encode.ts';
+import { tenantHeaders } from './headers.ts';
+import { addCounts, NO_COUNTS, type Counts, type DroppedSeries, type FailureClass, type RequestResult, type SendResult } from './result.ts';
+import { backoffDelay, DEFAULT_BACKOFF, isRetryableStatus, parseRetryAfter, type Backoff } from './retry.ts';
+import { splitRequests } from './split.ts';
+import { validateSeries } from './validate.ts';
+
+/** How much of an error response body is kept for the result and the log. */
+export const ERROR_BODY_LIMIT = 1024;
+/** Dropped-series reasons quoted in the warning (all of them are in the result). */
+const LOGGED_DROP_REASONS = 5;
+/** Failures that end a request only because the deadline left no time for another try. */
+const RETRIED_UNTIL_DEADLINE: ReadonlySet<FailureClass> = new Set(['5xx', 'throttled', 'network', 'deadline']);
+const NOT_TRIED = 'not tried: the deadline passed before this request';
+
+export type FetchFn = (url: string | URL, init: RequestInit) => Promise<Response>;
+
+export interface RemoteWriteClientOptions extends AuthDeps {
+  /** storage.remote_write_add_org_id_header */
+  readonly addOrgIdHeader: boolean;
+  readonly fetch?: FetchFn;
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Epoch ms (default Date.now); deadlines are on this clock. */
+  readonly now?: () => number;
+  /** In [0, 1) for the backoff jitter (default Math.random). */
+  readonly random?: () => number;
+  readonly backoff?: Backoff;
+  readonly logger?: Logger;
+}
+
+export interface SendOptions {
+  /** Epoch ms after which nothing more is tried. */
+  readonly deadlineMs: number;
+  /** The tenant's metrics_generator.remote_write_headers. */
+  readonly tenantHeaders?: Readonly<Record<string, string>>;
+}
+
+interface Attempt {
+  readonly status?: number;
+  readonly failure?: FailureClass;
+  readonly error?: string;
+  /** Wait the receiver asked for (Retry-After). */
+  readonly retryAfterMs?: number;
+  readonly retryable: boolean;
+}
+
+export class RemoteWriteClient {
+  readonly name: string;
+  private readonly url: URL;
+  private readonly auth: EndpointAuth;
+  private readonly fetch: FetchFn;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly now: () => number;
+  private readonly random: () => number;
+  private readonly backoff: Backoff;
+  private readonly logger: Logger;
+  /** Tenants whose configured X-Scope-OrgID was kept, already logged once. */
+  private readonly orgIdLogged = new Set<string>();
+
+  /** Throws when the endpoint cannot be used at all (bad URL, SigV4 without a region). */
+  constructor(
+    readonly endpoint: RemoteWriteEndpoint,
+    private readonly options: RemoteWriteClientOptions,
+  ) {
+    this.url = new URL(endpoint.url);
+    this.name = endpoint.name ?? redactedUrl(this.url);
+    this.auth = new EndpointAuth(endpoint, options);
+    this.fetch = options.fetch ?? ((url, init) => globalThis.fetch(url, init));
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.now = options.now ?? Date.now;
+    this.random = options.random ?? Math.random;
+    this.backoff = options.backoff ?? DEFAULT_BACKOFF;
+    this.logger = options.logger ?? consoleLogger;
+  }
+
+  async send(tenant: string, series: readonly CollectedSeries[], opts: SendOptions): Promise<SendResult> {
+    if (!Number.isFinite(opts.deadlineMs)) throw new RangeError(`deadlineMs must be an epoch millisecond, got ${opts.deadlineMs}`);
+    const { valid, dropped } = this.validate(tenant, series);
+    const batches = splitRequests(valid, this.endpoint.maxSamplesPerSend);
+    if (batches.length === 0) return summarise(this.name, tenant, [], dropped);
+    const { headers, orgIdConfigured } = tenantHeaders(tenant, this.endpoint.headers, opts.tenantHeaders ?? {}, this.options.addOrgIdHeader);
+    if (orgIdConfigured && !this.orgIdLogged.has(tenant)) {
+      this.orgIdLogged.add(tenant);
+      this.logger.info('remote write: keeping the configured X-Scope-OrgID header instead of the tenant id', { endpoint: this.name, tenant });
+    }
+
+    let authenticate: RequestAuthenticator | undefined;
+    let authError: string | undefined;
+    try {
+      authenticate = await this.auth.prepare();
+    } catch (err) {
+      authError = errorText(err);
+      this.logger.warn('remote write: credentials unavailable', { endpoint: this.name, tenant, error: authError });
+    }
+
+    const requests: RequestResult[] = [];
+    // Once a request ran out of time retrying, the receiver is failing and the deadline is
+    // near: the remaining requests are reported as not tried rather than each tried once more.
+    let outOfTime = false;
+    for (const batch of batches) {
+      const body = compress(encodeWriteRequest(batch));
+      const counts = countsOf(batch);
+      if (authenticate === undefined) {
+        requests.push({ ...counts, bytes: body.length, ok: false, attempts: 0, retries: 0, failure: 'auth', error: authError });
+      } else if (outOfTime) {
+        requests.push({ ...counts, bytes: body.length, ok: false, attempts: 0, retries: 0, failure: 'deadline', error: NOT_TRIED });
+      } else {
+        const outcome = await this.deliver(tenant, body, headers, authenticate, opts.deadlineMs);
+        requests.push({ ...counts, bytes: body.length, ...outcome });
+        outOfTime = outcome.failure !== undefined && RETRIED_UNTIL_DEADLINE.has(outcome.failure);
+        // credentials that failed to sign one request (SigV4 chain) would fail the others too
+        if (outcome.failure === 'auth') {
+          authenticate = undefined;
+          authError = outcome.error;
+        }
+      }
+    }
+    return summarise(this.name, tenant, requests, dropped);
+  }
+
+  private validate(tenant: string, series: readonly CollectedSeries[]): { valid: CollectedSeries[]; dropped: DroppedSeries[] } {
+    const valid: CollectedSeries[] = [];
+    const dropped: DroppedSeries[] = [];
+    for (const s of series) {
+      const reason = validateSeries(s);
+      if (reason === undefined) valid.push(s);
+      else dropped.push({ labels: s.labels, reason });
+    }
+    if (dropped.length > 0) {
+      this.logger.warn('remote write: invalid series dropped', {
+        endpoint: this.name,
+        tenant,
+        dropped: dropped.length,
+        examples: dropped.slice(0, LOGGED_DROP_REASONS).map((d) => `${labelsText(d)}: ${d.reason}`),
+      });
+    }
+    return { valid, dropped };
+  }
+
+  /** One request, retried while retryable and the deadline allows. */
+  private async deliver(
+    tenant: string,
+    body: Uint8Array,
+    headers: Record<string, string>,
+    authenticate: RequestAuthenticator,
+    deadlineMs: number,
+  ): Promise<Omit<RequestResult, keyof Counts | 'bytes'>> {
+    let attempts = 0;
+    let last: Attempt | undefined;
+    for (;;) {
+      const remaining = deadlineMs - this.now();
+      if (remaining <= 0) {
+        return failed(attempts, last ?? { failure: 'deadline', error: NOT_TRIED, retryable: false });
+      }
+      let signed: Record<string, string>;
+      try {
+        signed = await authenticate(this.url, headers, body);
+      } catch (err) {
+        return failed(attempts, { failure: 'auth', error: errorText(err), retryable: false });
+      }
+      attempts++;
+      const attempt = await this.attempt(signed, body, remaining);
+      if (attempt.failure === undefined) return { ok: true, status: attempt.status, attempts, retries: attempts - 1 };
+      last = attempt;
+      if (!attempt.retryable) {
+        this.logger.warn(attempt.failure === '4xx' ? 'remote write: request rejected' : 'remote write: request failed', { endpoint: this.name, tenant, status: attempt.status, failure: attempt.failure, error: attempt.error });
+        return failed(attempts, attempt);
+      }
+      const delay = attempt.retryAfterMs ?? backoffDelay(attempts - 1, this.backoff, this.random);
+      if (this.now() + delay >= deadlineMs) {
+        this.logger.warn('remote write: giving up at the deadline', {
+          endpoint: this.name, tenant, status: attempt.status, failure: attempt.failure, error: attempt.error, attempts,
+        });
+        return failed(attempts, attempt);
+      }
+      await this.sleep(delay);
+    }
+  }
+
+  private async attempt(headers: Record<string, string>, body: Uint8Array, remainingMs: number): Promise<Attempt> {
+    const timeoutMs = Math.min(this.endpoint.remoteTimeoutMs, remainingMs);
+    const signal = AbortSignal.timeout(timeoutMs);
+    let response: Response;
+    try {
+      response = await this.fetch(this.url, { method: 'POST', headers: withoutHost(headers), body, signal });
+    } catch (err) {
+      if (signal.aborted && timeoutMs < this.endpoint.remoteTimeoutMs) {
+        return { failure: 'deadline', error: `no response before the deadline (${timeoutMs} ms)`, retryable: false };
+      }
+      const error = signal.aborted ? `no response within remote_timeout (${timeoutMs} ms)` : errorText(err);
+      return { failure: 'network', error, retryable: true };
+    }
+    const status = response.status;
+    if (status >= 200 && status < 300) {
+      await response.arrayBuffer().catch(() => undefined); // delivered; only frees the connection
+      return { status, retryable: false };
+    }
+    const error = await bodySnippet(response);
+    if (!isRetryableStatus(status)) return { status, failure: '4xx', error, retryable: false };
+    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), this.now());
+    return {
+      status,
+      failure: status === 429 ? 'throttled' : '5xx',
+      error,
+      retryable: true,
+      ...(retryAfterMs !== undefined && { retryAfterMs }),
+    };
+  }
+}
+
+function failed(attempts: number, a: Attempt): Omit<RequestResult, keyof Counts | 'bytes'> {
+  return {
+    ok: false,
+    attempts,
+    retries: Math.max(0, attempts - 1),
+    ...(a.status !== undefined && { status: a.status }),
+    ...(a.failure !== undefined && { failure: a.failure }),
+    ...(a.error !== undefined && { error: a.error }),
+  };
+}
+
+function summarise(endpoint: string, tenant: string, requests: RequestResult[], dropped: DroppedSeries[]): SendResult {
+  let delivered = NO_COUNTS;
+  let failedCounts = NO_COUNTS;
+  for (const r of requests) {
+    if (r.ok) delivered = addCounts(delivered, r);
+    else failedCounts = addCounts(failedCounts, r);
+  }
+  return { endpoint, tenant, ok: requests.every((r) => r.ok), requests, dropped, delivered, failed: failedCounts };
+}
+
+function countsOf(batch: readonly CollectedSeries[]): Counts {
+  let samples = 0;
+  let histograms = 0;
+  let exemplars = 0;
+  for (const s of batch) {
+    samples += s.samples.length;
+    histograms += s.histograms?.length ?? 0;
+    exemplars += s.exemplars.length;
+  }
+  return { series: batch.length, samples, histograms, exemplars };
+}
+
+/** Up to ERROR_BODY_LIMIT bytes of the body as text, without reading the rest. */
+async function bodySnippet(response: Response): Promise<string> {
+  if (response.body === null) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < ERROR_BODY_LIMIT) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.length;
+    }
+  } catch {
+    // a body cut short still explains something: keep what arrived
+  } finally {
+    reader.cancel().catch(() => undefined);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks).subarray(0, ERROR_BODY_LIMIT));
+}
+
+/** fetch sets Host from the URL (the value SigV4 signed); passing it again is refused by some. */
+function withoutHost(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) if (name.toLowerCase() !== 'host') out[name] = value;
+  return out;
+}
+
+function errorText(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  // undici reports "fetch failed" with the reason (ECONNREFUSED ...) in `cause`
+  const cause = (err as { cause?: unknown }).cause;
+  if (cause instanceof Error) return `${err.message}: ${(cause as { code?: string }).code ?? cause.message}`;
+  return err.message;
+}
+
+function redactedUrl(url: URL): string {
+  const copy = new URL(url);
+  copy.username = '';
+  copy.password = '';
+  return copy.toString();
+}
+
+function labelsText(d: DroppedSeries): string {
+  return `{${d.labels.map((l) => `${l.name}=${JSON.stringify(l.value)}`).join(', ')}}`;
+}
