@@ -119,6 +119,8 @@ function endpoint(e: Entry, path: string): RemoteWriteEndpoint {
     auths.push('sigv4');
     const s = e.sigv4;
     if ((s.access_key === undefined) !== (s.secret_key === undefined)) fail(joinPath(path, 'sigv4'), 'set both access_key and secret_key, or neither');
+    // assuming a role needs an STS client the functions do not bundle; the function role signs
+    if (s.role_arn !== undefined) fail(joinPath(path, 'sigv4.role_arn'), 'not supported: grant the function role aps:RemoteWrite instead');
   }
   if (auths.length > 1) fail(path, `at most one of basic_auth, authorization, bearer_token/bearer_token_file and sigv4 may be set (got ${auths.join(', ')})`);
 

@@ -96,11 +96,41 @@ export function readKeyValue(buf: Uint8Array, start: number, end: number, out: K
 
 /** true when the key of the KeyValue at [start, end) equals key (raw UTF-8 bytes). */
 export function keyEquals(buf: Uint8Array, start: number, end: number, key: Uint8Array): boolean {
-  const kv = readKeyValue(buf, start, end, scratchKv);
-  const len = kv.keyEnd - kv.keyStart;
+  let s: number;
+  let len: number;
+  // Every encoder writes the key first with a one-byte length: compare in place without parsing
+  // the rest. Anything else takes the general path.
+  if (end - start >= 2 && buf[start] === 0x0a && buf[start + 1] < 0x80 && start + 2 + buf[start + 1] <= end && !hasLaterKey(buf, start + 2 + buf[start + 1], end)) {
+    s = start + 2;
+    len = buf[start + 1];
+  } else {
+    const kv = readKeyValue(buf, start, end, scratchKv);
+    s = kv.keyStart;
+    len = kv.keyEnd - kv.keyStart;
+  }
   if (len !== key.length) return false;
-  const s = kv.keyStart;
   for (let i = 0; i < len; i++) if (buf[s + i] !== key[i]) return false;
+  return true;
+}
+
+/**
+ * Whether a second key field follows (protobuf: the last occurrence wins). Cheap: the value is
+ * normally the only field after the key, so this looks at one tag.
+ */
+function hasLaterKey(buf: Uint8Array, pos: number, end: number): boolean {
+  if (pos >= end) return false;
+  if (buf[pos] !== 0x12) return true; // not the value field: let the general path decide
+  // value field with a length prefix: skip it and check that nothing follows
+  let len = 0;
+  let shift = 0;
+  let p = pos + 1;
+  while (p < end) {
+    const b = buf[p++];
+    len += (b & 0x7f) * 2 ** shift;
+    if (b < 0x80) return p + len !== end;
+    shift += 7;
+    if (shift > 35) return true;
+  }
   return true;
 }
 const scratchKv = new KeyValueRef();

@@ -54,14 +54,18 @@ export class AttributeList {
 
   /** Index of the first attribute with this key, or -1. */
   indexOf(key: Uint8Array, from = 0): number {
-    for (let i = from; i < this.count; i++) {
-      try {
-        if (keyEquals(this.buf, this.starts[i], this.ends[i], key)) return i;
-      } catch (e) {
-        if (!(e instanceof WireError)) throw e;
-      }
-    }
+    for (let i = from; i < this.count; i++) if (this.keyIs(i, key)) return i;
     return -1;
+  }
+
+  /** Whether attribute i has this key (false when it is malformed). */
+  keyIs(i: number, key: Uint8Array): boolean {
+    try {
+      return keyEquals(this.buf, this.starts[i], this.ends[i], key);
+    } catch (e) {
+      if (!(e instanceof WireError)) throw e;
+      return false;
+    }
   }
 
   /** Reads attribute i's value into out (type ANY_NONE when the KeyValue has no value). */

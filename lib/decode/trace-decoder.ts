@@ -12,6 +12,10 @@ const SERVICE_NAME = new TextEncoder().encode('service.name');
 const SERVICE_NAMESPACE = new TextEncoder().encode('service.namespace');
 const SERVICE_INSTANCE_ID = new TextEncoder().encode('service.instance.id');
 
+/** Wire type of each Span field by number (-1: not a Span field, skipped whatever its type). */
+const SPAN_WIRE_TYPES = [-1, WIRE_LEN, WIRE_LEN, WIRE_LEN, WIRE_LEN, WIRE_LEN, WIRE_VARINT, WIRE_FIXED64, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT, WIRE_LEN, WIRE_VARINT, WIRE_LEN, WIRE_VARINT, WIRE_LEN, WIRE_FIXED32];
+const SPAN_FIELD_NAMES = ['', 'trace_id', 'span_id', 'trace_state', 'parent_span_id', 'name', 'kind', 'start_time_unix_nano', 'end_time_unix_nano', 'attributes', 'dropped_attributes_count', 'events', 'dropped_events_count', 'links', 'dropped_links_count', 'status', 'flags'];
+
 export class DecodedTrace {
   resources: ResourceView[] = [];
   resourceCount = 0;
@@ -91,15 +95,21 @@ export class TraceDecoder {
     }
   }
 
+  /** First occurrence of each service attribute, in one pass over the resource attributes. */
   private serviceAttributes(res: ResourceView): void {
     const attrs = res.attributes;
-    let i = attrs.indexOf(SERVICE_NAME);
-    res.hasServiceName = i >= 0;
-    res.serviceName = i >= 0 ? attrs.stringValue(i, this.strings) : '';
-    i = attrs.indexOf(SERVICE_NAMESPACE);
-    res.serviceNamespace = i >= 0 ? attrs.stringValue(i, this.strings) : '';
-    i = attrs.indexOf(SERVICE_INSTANCE_ID);
-    res.serviceInstanceId = i >= 0 ? attrs.stringValue(i, this.strings) : '';
+    let name = -1;
+    let namespace = -1;
+    let instance = -1;
+    for (let i = 0; i < attrs.count; i++) {
+      if (name < 0 && attrs.keyIs(i, SERVICE_NAME)) name = i;
+      else if (namespace < 0 && attrs.keyIs(i, SERVICE_NAMESPACE)) namespace = i;
+      else if (instance < 0 && attrs.keyIs(i, SERVICE_INSTANCE_ID)) instance = i;
+    }
+    res.hasServiceName = name >= 0;
+    res.serviceName = name >= 0 ? attrs.stringValue(name, this.strings) : '';
+    res.serviceNamespace = namespace >= 0 ? attrs.stringValue(namespace, this.strings) : '';
+    res.serviceInstanceId = instance >= 0 ? attrs.stringValue(instance, this.strings) : '';
   }
 
   private scopeSpans(buf: Uint8Array, start: number, end: number): void {
@@ -115,82 +125,84 @@ export class TraceDecoder {
     }
   }
 
+  /**
+   * The hottest loop of ingest: one pass over a Span's fields with the common one-byte tags and
+   * lengths read inline (the cursor handles the rest), every known field's wire type checked.
+   */
   private span(buf: Uint8Array, start: number, end: number): void {
     const out = this.out;
     let s = out.spans[out.spanCount];
     if (s === undefined) s = out.spans[out.spanCount] = new SpanView();
     s.reset(buf, start, end);
-    const c = this.sp.reset(buf, start, end);
-    while (c.more()) {
-      const tag = c.uint32();
+    const c = this.sp;
+    let pos = start;
+    while (pos < end) {
+      let tag = buf[pos++];
+      if (tag >= 0x80) {
+        c.reset(buf, pos - 1, end);
+        tag = c.uint32();
+        pos = c.pos;
+      }
+      const field = tag >>> 3;
       const wt = tag & 7;
-      switch (tag >>> 3) {
-        case 1:
-          expectWireType(wt, WIRE_LEN, 'span.trace_id');
-          s.traceIdEnd = c.lenEnd();
-          s.traceIdStart = c.pos;
-          c.pos = s.traceIdEnd;
-          break;
-        case 2:
-          expectWireType(wt, WIRE_LEN, 'span.span_id');
-          s.spanIdEnd = c.lenEnd();
-          s.spanIdStart = c.pos;
-          c.pos = s.spanIdEnd;
-          break;
-        case 3:
-          expectWireType(wt, WIRE_LEN, 'span.trace_state');
-          s.traceStateEnd = c.lenEnd();
-          s.traceStateStart = c.pos;
-          c.pos = s.traceStateEnd;
-          break;
-        case 4:
-          expectWireType(wt, WIRE_LEN, 'span.parent_span_id');
-          s.parentSpanIdEnd = c.lenEnd();
-          s.parentSpanIdStart = c.pos;
-          c.pos = s.parentSpanIdEnd;
-          break;
-        case 5:
-          expectWireType(wt, WIRE_LEN, 'span.name');
-          s.nameEnd = c.lenEnd();
-          s.nameStart = c.pos;
-          c.pos = s.nameEnd;
-          break;
-        case 6:
-          expectWireType(wt, WIRE_VARINT, 'span.kind');
-          s.kind = c.uint32() | 0; // enums are int32 on the wire
-          break;
-        case 7:
-          expectWireType(wt, WIRE_FIXED64, 'span.start_time_unix_nano');
-          s.startLo = c.fixed32();
-          s.startHi = c.fixed32();
-          break;
-        case 8:
-          expectWireType(wt, WIRE_FIXED64, 'span.end_time_unix_nano');
-          s.endLo = c.fixed32();
-          s.endHi = c.fixed32();
-          break;
-        case 9: {
-          expectWireType(wt, WIRE_LEN, 'span.attributes');
-          const e = c.lenEnd();
-          s.attributes.push(c.pos, e);
-          c.pos = e;
-          break;
+      const expected = field < SPAN_WIRE_TYPES.length ? SPAN_WIRE_TYPES[field] : -1;
+      if (expected >= 0 && wt !== expected) throw new WireError(`span.${SPAN_FIELD_NAMES[field]}: wire type ${wt}, expected ${expected}`);
+      if (wt === WIRE_LEN) {
+        let len = buf[pos++];
+        if (len >= 0x80 || pos > end) {
+          c.reset(buf, pos - 1, end);
+          len = c.uint32();
+          pos = c.pos;
         }
-        case 15: {
-          expectWireType(wt, WIRE_LEN, 'span.status');
-          const e = c.lenEnd();
-          this.status(buf, c.pos, e, s);
-          c.pos = e;
-          break;
+        const e = pos + len;
+        if (e > end) throw new WireError('length-delimited field runs past its message');
+        switch (field) {
+          case 1:
+            s.traceIdStart = pos;
+            s.traceIdEnd = e;
+            break;
+          case 2:
+            s.spanIdStart = pos;
+            s.spanIdEnd = e;
+            break;
+          case 3:
+            s.traceStateStart = pos;
+            s.traceStateEnd = e;
+            break;
+          case 4:
+            s.parentSpanIdStart = pos;
+            s.parentSpanIdEnd = e;
+            break;
+          case 5:
+            s.nameStart = pos;
+            s.nameEnd = e;
+            break;
+          case 9:
+            s.attributes.push(pos, e);
+            break;
+          case 15:
+            this.status(buf, pos, e, s);
+            break;
+          // events, links and unknown fields: no processor reads them
         }
-        case 16:
-          expectWireType(wt, WIRE_FIXED32, 'span.flags');
-          c.pos += 4;
-          if (c.pos > c.end) throw new WireError('truncated fixed32');
-          break;
-        default:
-          // events, links, dropped counts and unknown fields: no processor reads them
-          c.skip(wt);
+        pos = e;
+      } else if (wt === WIRE_FIXED64) {
+        if (pos + 8 > end) throw new WireError('truncated fixed64');
+        const lo = (buf[pos] | (buf[pos + 1] << 8) | (buf[pos + 2] << 16) | (buf[pos + 3] << 24)) >>> 0;
+        const hi = (buf[pos + 4] | (buf[pos + 5] << 8) | (buf[pos + 6] << 16) | (buf[pos + 7] << 24)) >>> 0;
+        if (field === 7) {
+          s.startLo = lo;
+          s.startHi = hi;
+        } else if (field === 8) {
+          s.endLo = lo;
+          s.endHi = hi;
+        }
+        pos += 8;
+      } else {
+        c.reset(buf, pos, end);
+        if (field === 6) s.kind = c.uint32() | 0; // enums are int32 on the wire
+        else c.skip(wt);
+        pos = c.pos;
       }
     }
     out.spanCount++;

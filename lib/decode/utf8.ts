@@ -109,14 +109,15 @@ export class StringInterner implements StringSource {
     return id !== undefined ? id : this.add(str, undefined, 0);
   }
 
-  /** Drops everything once more than maxEntries are held; ids handed out before are void. */
-  resetIfOver(maxEntries: number): void {
-    if (this.size <= maxEntries) return;
+  /** Drops everything once more than maxEntries are held (ids handed out before are void); true if it did. */
+  resetIfOver(maxEntries: number): boolean {
+    if (this.size <= maxEntries) return false;
     this.slots = new Int32Array(1 << 12).fill(-1);
     this.hashes = [];
     this.bytes = [];
     this.strings = [];
     this.byString = new Map();
+    return true;
   }
 
   private add(str: string, bytes: Uint8Array | undefined, hash: number): number {

@@ -96,9 +96,9 @@ describe('storage.remote_write entry keys', () => {
   rw({ authorization: { credentials: 'tok' } }, (e) => e.bearerToken, 'tok', 'authorization.credentials (Bearer)');
   rw({ authorization: { type: 'Bearer', credentials_file: '/tok' } }, (e) => e.bearerTokenFile, '/tok', 'authorization.credentials_file');
   rw(
-    { sigv4: { region: 'eu-west-1', access_key: 'A', secret_key: 'S', profile: 'p', role_arn: 'arn:aws:iam::1:role/r' } },
+    { sigv4: { region: 'eu-west-1', access_key: 'A', secret_key: 'S', profile: 'p' } },
     (e) => e.sigv4,
-    { region: 'eu-west-1', accessKey: 'A', secretKey: 'S', profile: 'p', roleArn: 'arn:aws:iam::1:role/r' },
+    { region: 'eu-west-1', accessKey: 'A', secretKey: 'S', profile: 'p' },
     'sigv4',
   );
   rw({ remote_timeout: '5s' }, (e) => e.remoteTimeoutMs, 5000, 'remote_timeout');

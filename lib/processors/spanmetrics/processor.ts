@@ -10,7 +10,7 @@ import { TupleTable } from '../tuple-table.ts';
 import { spanKindName, statusCodeName } from '../../decode/span-view.ts';
 import { StringInterner } from '../../decode/utf8.ts';
 import type { Labels, SeriesIncrement } from '../../series/types.ts';
-import { buildLabels } from '../../series/labels.ts';
+import { buildLabels, type BuiltLabels } from '../../series/labels.ts';
 import { SpanFilter } from '../filter/span-filter.ts';
 import { SpanMultiplier } from '../multiplier.ts';
 import type { DiscardCounter, Processor } from '../processor.ts';
@@ -61,6 +61,8 @@ export class SpanMetricsProcessor implements Processor {
   /** The label-value tuple of the current span. */
   private readonly tuple: Int32Array;
   private readonly entries: TupleTable<Entry>;
+  /** Label sets by tuple, kept across batches while the interned ids stay valid. */
+  private labelCache: TupleTable<BuiltLabels>;
   private targetInfo = new Map<string, Labels>();
   /**
    * Series in first-seen order, span metrics and target_info interleaved as Tempo registers them,
@@ -96,6 +98,7 @@ export class SpanMetricsProcessor implements Processor {
     this.multiplier = new SpanMultiplier(cfg.spanMultiplierKey, cfg.enableTracestateSpanMultiplier);
     this.tuple = new Int32Array(this.labelNames.length);
     this.entries = new TupleTable(this.labelNames.length);
+    this.labelCache = new TupleTable(this.labelNames.length);
     this.resourceDims = new Int32Array(this.dimensionKeys.length);
   }
 
@@ -198,15 +201,20 @@ export class SpanMetricsProcessor implements Processor {
     return joined;
   }
 
-  /** Builds the label set of the current tuple (once per distinct tuple per batch). */
+  /** The entry of the current tuple, new in this batch; its label set is built once per tuple. */
   private newEntry(): Entry {
-    const pairs: [string, string][] = [];
-    for (let i = 0; i < this.labelNames.length; i++) {
-      const v = this.tuple[i];
-      const t = this.slotTypes[i];
-      pairs.push([this.labelNames[i], t === SLOT_KIND ? spanKindName(v) : t === SLOT_STATUS ? statusCodeName(v) : this.strings.string(v)]);
+    let built = this.labelCache.get(this.tuple);
+    if (built === undefined) {
+      const pairs: [string, string][] = [];
+      for (let i = 0; i < this.labelNames.length; i++) {
+        const v = this.tuple[i];
+        const t = this.slotTypes[i];
+        pairs.push([this.labelNames[i], t === SLOT_KIND ? spanKindName(v) : t === SLOT_STATUS ? statusCodeName(v) : this.strings.string(v)]);
+      }
+      built = buildLabels(pairs, this.tenant.registry);
+      this.labelCache.add(this.tuple, built);
     }
-    const { labels, valid } = buildLabels(pairs, this.tenant.registry);
+    const { labels, valid } = built;
     return {
       kind: 'entry',
       labels,
@@ -268,7 +276,7 @@ export class SpanMetricsProcessor implements Processor {
     this.entries.clear();
     this.targetInfo = new Map();
     this.order = [];
-    this.strings.resetIfOver(MAX_INTERNED);
+    if (this.strings.resetIfOver(MAX_INTERNED) || this.labelCache.size > MAX_INTERNED) this.labelCache.clear();
   }
 }
 
