@@ -113,7 +113,9 @@ export class Flusher {
       const k = key(topic, partition);
       const after = this.folded.get(k)?.cursor ?? NO_CURSOR;
       if (cursor.offset <= after.offset) continue;
-      if (cursor.committedAtMs > 0) maxLagSeconds = Math.max(maxLagSeconds, (nowMs - cursor.committedAtMs) / 1000);
+      // Unfolded deltas were committed after the folded position: they waited at most this long.
+      const since = after.committedAtMs > 0 ? after.committedAtMs : cursor.committedAtMs;
+      if (since > 0) maxLagSeconds = Math.max(maxLagSeconds, (nowMs - since) / 1000);
       for (const committed of await readCommittedDeltas(ddb, deltasTable, topic, partition, after, cursor)) {
         const delta = decodeDelta(joinParts(committed.parts));
         for (const t of delta.tenants) this.registry(t.tenant).apply(t.increments, nowMs);
