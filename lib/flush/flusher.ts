@@ -9,7 +9,7 @@
 // after a crash repeats nothing.
 
 import type { GeneratorConfig } from '../config/types.ts';
-import { decodeDelta, joinParts } from '../delta/index.ts';
+import { DeltaFormatError, decodeDelta, joinParts } from '../delta/index.ts';
 import type { Logger } from '../log/logger.ts';
 import type { MetricsRecorder } from '../metrics/recorder.ts';
 import type { CollectedSeries } from '../series/collected.ts';
@@ -117,7 +117,22 @@ export class Flusher {
       const since = after.committedAtMs > 0 ? after.committedAtMs : cursor.committedAtMs;
       if (since > 0) maxLagSeconds = Math.max(maxLagSeconds, (nowMs - since) / 1000);
       for (const committed of await readCommittedDeltas(ddb, deltasTable, topic, partition, after, cursor)) {
-        const delta = decodeDelta(joinParts(committed.parts));
+        let delta;
+        try {
+          delta = decodeDelta(joinParts(committed.parts));
+        } catch (e) {
+          if (!(e instanceof DeltaFormatError)) throw e;
+          // A committed delta that does not decode would stop every later fold: skip it, loudly.
+          metrics.add('CorruptDeltas', 1, 'Count', { topic });
+          this.deps.log.error('skipping a committed delta that does not decode', {
+            topic,
+            partition,
+            firstOffset: committed.firstOffset,
+            lastOffset: committed.lastOffset,
+            error: e.message,
+          });
+          continue;
+        }
         for (const t of delta.tenants) this.registry(t.tenant).apply(t.increments, nowMs);
         folded++;
       }

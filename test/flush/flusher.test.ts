@@ -159,3 +159,41 @@ describe('flusher', async () => {
     assert.ok(saveCalls >= 2, `a save makes ${saveCalls} calls`);
   });
 });
+
+describe('flusher with a corrupt committed delta', async () => {
+  const store = await startStore();
+  after(() => store.close());
+
+  test('is skipped, logged and counted; the deltas around it still fold', async () => {
+    const { DELTAS_TABLE } = await import('../../lib/store/tables.ts');
+    const { deltaPk } = await import('../../lib/store/keys.ts');
+    await createTable(store.client, DELTAS_TABLE, 'corrupt-d');
+    await createTable(store.client, SERIES_TABLE, 'corrupt-s');
+    const ctx = { ...testContext(store.ddb), table: 'corrupt-d' };
+    for (const [from, n] of [[0, 3], [3, 3], [6, 3]]) await ingestEvent(ctx, eventOf(makeRecords('traces', 0, from, n)));
+    // damage the middle delta's only part
+    const page = await store.ddb.query({ TableName: 'corrupt-d', KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: deltaPk('traces', 0) } } });
+    const middle = page.Items!.find((i) => i.sk.S!.startsWith('00000000000000000003'))!;
+    const bytes = Uint8Array.from(middle.d.B!);
+    bytes[bytes.length - 1] ^= 0xff;
+    await store.ddb.putItem({ TableName: 'corrupt-d', Item: { ...middle, d: { B: bytes } } });
+    const errors: string[] = [];
+    const metrics = new MetricsRecorder();
+    const clock = new Clock(RECORD_TIME_MS + 60_000);
+    const f = new Flusher({
+      ddb: store.ddb,
+      deltasTable: 'corrupt-d',
+      seriesTable: 'corrupt-s',
+      config: CONFIG,
+      sender: new RecordingSender(),
+      log: { ...silentLogger, error: (m, fields) => errors.push(`${m} ${JSON.stringify(fields)}`) },
+      metrics,
+      clock: clock.read,
+      sleep: clock.sleep,
+    });
+    await f.run(clock.now + 1000);
+    assert.equal(metrics.total('CorruptDeltas'), 1);
+    assert.equal(metrics.total('DeltasFolded'), 2);
+    assert.match(errors[0], /"firstOffset":3,"lastOffset":5/);
+  });
+});
