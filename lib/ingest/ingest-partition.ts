@@ -62,7 +62,7 @@ export async function ingestPartition(ctx: IngestContext, batch: PartitionRecord
     if (alreadyCommitted > 0) ctx.metrics.add('RecordsAlreadyCommitted', alreadyCommitted, 'Count', dims);
     if (fresh.length === 0) return { topic, partition, alreadyCommitted };
 
-    const content = aggregate(ctx, topic, partition, fresh);
+    const { content, recordBytes } = aggregate(ctx, topic, partition, fresh);
     const encoded = encodeDelta(content);
     const parts = splitIntoParts(encoded, ctx.maxPartBytes);
     const attempt = ctx.newAttemptId();
@@ -80,6 +80,7 @@ export async function ingestPartition(ctx: IngestContext, batch: PartitionRecord
     const next: Cursor = { offset: content.lastOffset, attempt, committedAtMs: nowMs };
     if (await commitCursor(ctx.ddb, ctx.table, topic, partition, cursor, next)) {
       recordCommitted(ctx.metrics, dims, content, encoded.length, parts.length);
+      ctx.metrics.add('RecordBytes', recordBytes, 'Bytes', dims);
       return { topic, partition, alreadyCommitted, committed: { firstOffset: content.firstOffset, lastOffset: content.lastOffset, bytes: encoded.length, parts: parts.length } };
     }
     // Another invocation of this partition (a retry racing a slow original) committed first.
@@ -89,7 +90,7 @@ export async function ingestPartition(ctx: IngestContext, batch: PartitionRecord
   throw new Error(`${topic}-${partition}: commit cursor kept moving during ${MAX_COMMIT_ROUNDS} attempts`);
 }
 
-function aggregate(ctx: IngestContext, topic: string, partition: number, records: readonly KafkaRecord[]): DeltaContent {
+function aggregate(ctx: IngestContext, topic: string, partition: number, records: readonly KafkaRecord[]): { content: DeltaContent; recordBytes: number } {
   const batch = new SpanBatch(ctx.config, { applySlack: true, log: ctx.log, maxRecordBytes: ctx.maxRecordBytes });
   let minTs = Infinity;
   let maxTs = 0;
@@ -102,7 +103,7 @@ function aggregate(ctx: IngestContext, topic: string, partition: number, records
   }
   const tenants = [...batch.drain()].map(([tenant, increments]) => ({ tenant, increments }));
   const s = batch.stats;
-  return {
+  const content: DeltaContent = {
     topic,
     partition,
     firstOffset: records[0].offset,
@@ -115,6 +116,7 @@ function aggregate(ctx: IngestContext, topic: string, partition: number, records
     spansDiscarded: Object.fromEntries(s.spansDiscarded),
     tenants,
   };
+  return { content, recordBytes: s.recordBytes };
 }
 
 function recordCommitted(m: MetricsRecorder, dims: { topic: string }, c: DeltaContent, bytes: number, parts: number): void {
