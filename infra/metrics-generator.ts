@@ -1,0 +1,193 @@
+// The reusable construct: Kafka (MSK or self-managed) -> ingest function -> deltas table ->
+// flush function (every minute, one at a time) -> series table + Prometheus remote write, with
+// the config in SSM, least-privilege roles, alarms and a dashboard.
+
+import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { ConfigParameter } from './config-parameter.ts';
+import { GeneratorFunction } from './functions.ts';
+import type { KafkaSourceProps } from './kafka-props.ts';
+import { KafkaSource } from './kafka-source.ts';
+import { Monitoring, type MonitoringThresholds } from './monitoring.ts';
+import { secretFromArn } from './secrets.ts';
+import { generatorTables, type TableCapacity } from './tables.ts';
+
+export interface RemoteWriteAccess {
+  /**
+   * Secrets Manager secret (complete ARN) with remote-write credentials. Its ARN reaches the flush
+   * function as REMOTE_WRITE_SECRET_ARN and its role may read it; the value never enters the template.
+   */
+  readonly secretArn?: string;
+  readonly secretKmsKeyArn?: string;
+  /** Amazon Managed Service for Prometheus workspace the flush role may remote-write to (SigV4). */
+  readonly ampWorkspaceArn?: string;
+}
+
+export interface MetricsGeneratorProps {
+  /** The Tempo-style YAML/JSON config file, validated at synth and shipped through SSM. */
+  readonly configFile: string;
+  readonly kafka: KafkaSourceProps;
+  /** Lifetime of delta items (DELTA_TTL_DAYS). Default 7. */
+  readonly deltaTtlDays?: number;
+  /** On-demand throughput caps per table. Default: none. */
+  readonly tables?: { readonly deltas?: TableCapacity; readonly series?: TableCapacity };
+  /** Tables, log groups and a created failed-batch queue or bucket. Default RETAIN. */
+  readonly removalPolicy?: RemovalPolicy;
+  readonly remoteWrite?: RemoteWriteAccess;
+  /** Default 1024. */
+  readonly ingestMemoryMb?: number;
+  /** Default 2048. */
+  readonly flushMemoryMb?: number;
+  /** Default one month. */
+  readonly logRetention?: RetentionDays;
+  readonly monitoring?: MonitoringThresholds & { readonly alarmTopicArn?: string };
+}
+
+/** The flush schedule. */
+export const FLUSH_PERIOD = Duration.minutes(1);
+/**
+ * Just under the period, so a run that hits its timeout ends before the next trigger. The handler
+ * stops folding 8 s before its remaining time (at most 55 s after it starts) and saves in that reserve.
+ */
+export const FLUSH_TIMEOUT = Duration.seconds(58);
+/** A full 6 MB batch decodes and writes in seconds; the rest is room for DynamoDB throttling back-off. */
+export const INGEST_TIMEOUT = Duration.seconds(60);
+export const DEFAULT_DELTA_TTL_DAYS = 7;
+const AMP_WORKSPACE_ARN = /^arn:[a-z-]+:aps:[a-z0-9-]+:\d{12}:workspace\/ws-[A-Za-z0-9-]+$/;
+
+export class MetricsGenerator extends Construct {
+  readonly deltasTable: Table;
+  readonly seriesTable: Table;
+  readonly config: ConfigParameter;
+  readonly ingest: GeneratorFunction;
+  readonly flush: GeneratorFunction;
+  readonly kafkaSource: KafkaSource;
+  readonly schedule: Rule;
+  readonly monitoring: Monitoring;
+
+  constructor(scope: Construct, id: string, props: MetricsGeneratorProps) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const ttlDays = props.deltaTtlDays ?? DEFAULT_DELTA_TTL_DAYS;
+    if (!(Number.isInteger(ttlDays) && ttlDays >= 1)) throw new Error(`deltaTtlDays: must be a positive integer, got ${ttlDays}`);
+    const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
+
+    this.config = new ConfigParameter(this, 'Config', { configFile: props.configFile });
+    const tables = generatorTables(this, { ...props.tables, removalPolicy });
+    this.deltasTable = tables.deltas;
+    this.seriesTable = tables.series;
+    Validations.of(this.deltasTable).acknowledge({
+      id: 'AwsSolutions-DDB3',
+      reason: `Delta items are transient: folded within minutes and expired after ${ttlDays} days. What they add up to is the series table, which has point-in-time recovery.`,
+    });
+
+    const configVersion = `config sha256:${this.config.digest}`;
+    this.ingest = new GeneratorFunction(this, 'Ingest', {
+      entry: 'functions/ingest.ts',
+      description: `msk-metrics-generator ingest: Kafka batch -> delta (${configVersion})`,
+      // A full batch (6 MB of records) decodes far below this; memory also sets the CPU share,
+      // and 1024 MB decodes a batch about twice as fast as 512 MB for about the same cost.
+      memorySize: props.ingestMemoryMb ?? 1024,
+      timeout: INGEST_TIMEOUT,
+      environment: {
+        DELTAS_TABLE: this.deltasTable.tableName,
+        CONFIG_PARAMETER: this.config.parameter.parameterName,
+        DELTA_TTL_DAYS: String(ttlDays),
+      },
+      logRetention,
+      logRemovalPolicy: removalPolicy,
+    });
+    this.flush = new GeneratorFunction(this, 'Flush', {
+      entry: 'functions/flush.ts',
+      description: `msk-metrics-generator flush: fold deltas, remote write, save state (${configVersion})`,
+      // The flusher holds every tenant's registry (all active series with their histograms) in
+      // memory between invocations, plus a full compressed snapshot while saving; the CPU share
+      // that comes with 2048 MB keeps folding and encoding inside the collection interval.
+      memorySize: props.flushMemoryMb ?? 2048,
+      timeout: FLUSH_TIMEOUT,
+      // The single writer of the series table: one invocation at a time.
+      reservedConcurrentExecutions: 1,
+      // The next minute's trigger does the same work, so a failed or queued trigger is not kept.
+      retryAttempts: 0,
+      maxEventAge: Duration.seconds(60),
+      environment: {
+        DELTAS_TABLE: this.deltasTable.tableName,
+        SERIES_TABLE: this.seriesTable.tableName,
+        CONFIG_PARAMETER: this.config.parameter.parameterName,
+        ...(props.remoteWrite?.secretArn !== undefined && { REMOTE_WRITE_SECRET_ARN: props.remoteWrite.secretArn }),
+      },
+      logRetention,
+      logRemovalPolicy: removalPolicy,
+    });
+    for (const f of [this.ingest, this.flush]) {
+      Validations.of(f.function).acknowledge({
+        id: 'AwsSolutions-L1',
+        reason: 'Node.js 22 is the runtime the handlers are built and tested for (esbuild target node22).',
+      });
+    }
+
+    this.grantTableAccess();
+    this.grantConfigRead(this.ingest.role);
+    this.grantConfigRead(this.flush.role);
+    this.grantRemoteWrite(props.remoteWrite ?? {});
+
+    this.kafkaSource = new KafkaSource(this, 'Kafka', props.kafka, {
+      function: this.ingest.function,
+      role: this.ingest.role,
+      defaultConsumerGroupId: Stack.of(this).stackName,
+      removalPolicy,
+    });
+
+    this.schedule = new Rule(this, 'FlushSchedule', {
+      description: 'msk-metrics-generator: run the flusher every minute',
+      schedule: Schedule.rate(FLUSH_PERIOD),
+    });
+    this.schedule.addTarget(new LambdaFunction(this.flush.function, { retryAttempts: 0, maxEventAge: Duration.seconds(60) }));
+
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      ingest: this.ingest.function,
+      flush: this.flush.function,
+      flushTimeout: FLUSH_TIMEOUT,
+      deltas: this.deltasTable,
+      series: this.seriesTable,
+      deltaTtl: Duration.days(ttlDays),
+      ...props.monitoring,
+    });
+  }
+
+  /** Exactly the calls each function makes (lib/store): ingest writes deltas, flush reads them and owns the series. */
+  private grantTableAccess(): void {
+    this.deltasTable.grant(this.ingest.role, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+    this.deltasTable.grant(this.flush.role, 'dynamodb:Query');
+    this.seriesTable.grant(this.flush.role, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query');
+  }
+
+  private grantConfigRead(role: Role): void {
+    role.addToPolicy(new PolicyStatement({ actions: ['ssm:GetParameter'], resources: [this.config.parameter.parameterArn] }));
+  }
+
+  private grantRemoteWrite(access: RemoteWriteAccess): void {
+    if (access.secretArn !== undefined) {
+      secretFromArn(this, 'RemoteWriteSecret', {
+        arn: access.secretArn,
+        arnKey: 'remoteWrite.secretArn',
+        kmsKeyArn: access.secretKmsKeyArn,
+        kmsKeyArnKey: 'remoteWrite.secretKmsKeyArn',
+      }).grantRead(this.flush.role);
+    }
+    const workspace = access.ampWorkspaceArn;
+    if (workspace !== undefined) {
+      if (!Token.isUnresolved(workspace) && !AMP_WORKSPACE_ARN.test(workspace)) {
+        throw new Error(`remoteWrite.ampWorkspaceArn: must be an Amazon Managed Service for Prometheus workspace ARN (arn:aws:aps:<region>:<account>:workspace/ws-...), got "${workspace}"`);
+      }
+      this.flush.role.addToPolicy(new PolicyStatement({ actions: ['aps:RemoteWrite'], resources: [workspace] }));
+    } else if (this.config.findings.usesSigv4) {
+      throw new Error('remoteWrite.ampWorkspaceArn: required because a remote_write endpoint uses sigv4 (the flush role signs and needs aps:RemoteWrite on the workspace)');
+    }
+  }
+}

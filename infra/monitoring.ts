@@ -1,0 +1,159 @@
+// Alarms and a dashboard over the functions' own metrics (EMF, namespace MskMetricsGenerator),
+// Lambda's (errors, throttles, the Kafka mapping's OffsetLag) and DynamoDB's (write units).
+// Metrics whose dimension values are only known at run time (tenant, endpoint, reason) are
+// alarmed on with a Metrics Insights query over their whole dimension set and graphed with SEARCH.
+
+import { Duration, Stack } from 'aws-cdk-lib';
+import {
+  Alarm,
+  AlarmStatusWidget,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  MathExpression,
+  Metric,
+  TextWidget,
+  TreatMissingData,
+  type IMetric,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from '../lib/ingest/ingest-handler.ts';
+
+export interface MonitoringThresholds {
+  /** OffsetLag (records behind, over the topic) that counts as falling behind. Default 100000. */
+  readonly offsetLag?: number;
+  /** Fold lag that counts as stale metrics. Default 15 minutes. */
+  readonly foldLag?: Duration;
+  /** Consumed write units per second, per table, that counts as unexpected cost. Default 100. */
+  readonly writeUnitsPerSecond?: number;
+}
+
+export interface MonitoringProps extends MonitoringThresholds {
+  readonly ingest: IFunction;
+  readonly flush: IFunction;
+  readonly flushTimeout: Duration;
+  readonly deltas: Table;
+  readonly series: Table;
+  /** Delta items expire after this; the flusher must fold them well before. */
+  readonly deltaTtl: Duration;
+  /** SNS topic notified when an alarm fires and when it recovers. */
+  readonly alarmTopicArn?: string;
+}
+
+const FIVE_MINUTES = Duration.minutes(5);
+export const MONITORING_DEFAULTS = { offsetLag: 100_000, foldLag: Duration.minutes(15), writeUnitsPerSecond: 100 };
+
+export class Monitoring extends Construct {
+  readonly alarms: Alarm[] = [];
+  readonly dashboard: Dashboard;
+
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    const { ingest, flush } = props;
+    const offsetLagMax = props.offsetLag ?? MONITORING_DEFAULTS.offsetLag;
+    const foldLag = props.foldLag ?? MONITORING_DEFAULTS.foldLag;
+    const wcuPerSecond = props.writeUnitsPerSecond ?? MONITORING_DEFAULTS.writeUnitsPerSecond;
+    const flushNearTimeoutMs = props.flushTimeout.toMilliseconds() - 3000;
+
+    const offsetLag = new Metric({ namespace: 'AWS/Lambda', metricName: 'OffsetLag', dimensionsMap: { FunctionName: ingest.functionName }, statistic: 'Maximum', period: FIVE_MINUTES });
+    const foldLagSeconds = own('FoldLagSeconds', 'Maximum');
+    const flushMs = own('FlushMilliseconds', 'Maximum');
+    const badRecords = insights('SUM(BadRecords)', ['reason', 'topic'], 'bad records');
+    const remoteWriteFailures = insights('SUM(RemoteWriteFailures)', ['class', 'endpoint', 'tenant'], 'failed remote-write requests');
+    const corruptDeltas = insights('SUM(CorruptDeltas)', ['topic'], 'committed deltas skipped as undecodable');
+    const wcu = (t: Table) => t.metricConsumedWriteCapacityUnits({ period: FIVE_MINUTES, statistic: 'Sum' });
+
+    // Ingest errors are retried safely; only a failure that persists for 15 minutes matters.
+    this.alarm('IngestErrors', ingest.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }), 0, 3, 'The ingest function kept failing for 15 minutes: its partitions are not advancing (see its logs).');
+    this.alarm('IngestThrottles', ingest.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' }), 0, 3, 'The ingest function was throttled for 15 minutes: account concurrency is exhausted.');
+    this.alarm('FlushErrors', flush.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }), 0, 2, 'The flush function failed in two 5-minute periods in a row (errors include timeouts).');
+    this.alarm('FlushThrottles', flush.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' }), 0, 3, 'Flush invocations overlapped for 15 minutes (reserved concurrency 1): a run is taking longer than the schedule period.');
+    this.alarm('OffsetLag', offsetLag, offsetLagMax, 3, `The Kafka consumer group is more than ${offsetLagMax} records behind the topic for 15 minutes.`);
+    // A flusher that stops reporting is as bad as one that reports a growing lag.
+    this.alarm('FoldLag', foldLagSeconds, foldLag.toSeconds(), 3, `Committed deltas waited more than ${foldLag.toHumanString()} to be folded, or the flusher stopped reporting: the remote-written series are stale.`, TreatMissingData.BREACHING);
+    this.alarm('FoldLagNearDeltaTtl', foldLagSeconds, props.deltaTtl.toSeconds() / 2, 1, `The flusher is more than half the deltas' lifetime (${props.deltaTtl.toHumanString()}) behind: unfolded deltas will expire and their counts be lost.`);
+    this.alarm('BadRecords', badRecords, 0, 3, 'Kafka records were skipped as bad (BadRecords by reason) in three 5-minute periods in a row: a producer writes records this codec cannot read.');
+    this.alarm('CorruptDeltas', corruptDeltas, 0, 1, 'The flusher skipped a committed delta it could not decode: those counts are lost (its offsets are in the flush log).');
+    this.alarm('RemoteWriteFailures', remoteWriteFailures, 0, 2, 'Remote-write requests failed after retries in two 5-minute periods in a row (RemoteWriteFailures by tenant, endpoint and class).');
+    this.alarm('FlushDurationNearTimeout', flushMs, flushNearTimeoutMs, 3, `A flush invocation ran longer than ${flushNearTimeoutMs} ms (timeout ${props.flushTimeout.toSeconds()} s) for 15 minutes: the final save is outgrowing its reserve.`);
+    this.alarm('DeltasWriteUnits', wcu(props.deltas), wcuPerSecond * 300, 3, `The deltas table consumed more than ${wcuPerSecond} write units per second for 15 minutes.`);
+    this.alarm('SeriesWriteUnits', wcu(props.series), wcuPerSecond * 300, 3, `The series table consumed more than ${wcuPerSecond} write units per second for 15 minutes.`);
+
+    if (props.alarmTopicArn !== undefined) {
+      const action = new SnsAction(Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn));
+      for (const a of this.alarms) {
+        a.addAlarmAction(action);
+        a.addOkAction(action);
+      }
+    }
+
+    this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: `${Stack.of(this).stackName}-metrics-generator` });
+    const graph = (title: string, left: IMetric[], right: IMetric[] = []) => new GraphWidget({ title, left, right, width: 8, height: 6 });
+    this.dashboard.addWidgets(
+      new TextWidget({ markdown: '## msk-metrics-generator\nKafka → ingest → deltas table → flush → remote write. See docs/deploy.md (Monitoring).', width: 24, height: 2 }),
+      new AlarmStatusWidget({ alarms: this.alarms, width: 24, height: 4 }),
+    );
+    this.dashboard.addWidgets(
+      graph('Ingest: records and spans', [search('Records', ['topic'], 'Sum'), search('Spans', ['topic'], 'Sum')], [search('RecordBytes', ['topic'], 'Sum')]),
+      graph('Ingest: Kafka offset lag', [offsetLag]),
+      graph('Ingest: bad records and discarded spans', [search('BadRecords', ['reason', 'topic'], 'Sum'), search('SpansDiscarded', ['processor', 'reason', 'topic'], 'Sum')]),
+    );
+    this.dashboard.addWidgets(
+      graph('Lambda errors and throttles', [ingest.metricErrors(), flush.metricErrors()], [ingest.metricThrottles(), flush.metricThrottles()]),
+      graph('Lambda duration (max)', [ingest.metricDuration({ statistic: 'Maximum' }), flush.metricDuration({ statistic: 'Maximum' })]),
+      graph('Ingest: deltas written', [search('DeltaBytes', ['topic'], 'Sum'), search('DeltaSeries', ['topic'], 'Sum')], [search('CommitConflicts', ['topic'], 'Sum')]),
+    );
+    this.dashboard.addWidgets(
+      graph('Flush: fold lag', [foldLagSeconds], [search('FoldLagOffsets', ['partition', 'topic'], 'Maximum')]),
+      graph('Flush: run and save time', [flushMs, own('PersistMilliseconds', 'Maximum')], [own('DeltasFolded', 'Sum'), search('CorruptDeltas', ['topic'], 'Sum')]),
+      graph('Flush: active series and state size', [search('ActiveSeries', ['tenant'], 'Maximum')], [own('StateBytes', 'Maximum')]),
+    );
+    this.dashboard.addWidgets(
+      graph('Remote write: samples sent', [search('SamplesSent', ['endpoint', 'tenant'], 'Sum')], [search('SamplesFailed', ['endpoint', 'tenant'], 'Sum')]),
+      graph('Remote write: failures and retries', [search('RemoteWriteFailures', ['class', 'endpoint', 'tenant'], 'Sum')], [search('RemoteWriteRetries', ['endpoint', 'tenant'], 'Sum')]),
+      graph('DynamoDB: write units', [wcu(props.deltas), wcu(props.series)], [search('WriteUnits', ['operation'], 'Sum'), search('DynamoRetries', ['operation'], 'Sum')]),
+    );
+  }
+
+  private alarm(id: string, metric: IMetric, threshold: number, periods: number, description: string, missing = TreatMissingData.NOT_BREACHING): void {
+    this.alarms.push(
+      new Alarm(this, id, {
+        metric,
+        threshold,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: periods,
+        datapointsToAlarm: periods,
+        treatMissingData: missing,
+        alarmDescription: description,
+      }),
+    );
+  }
+}
+
+/** A metric the functions emit without dimensions. */
+function own(metricName: string, statistic: string): Metric {
+  return new Metric({ namespace: METRICS_NAMESPACE, metricName, statistic, period: FIVE_MINUTES });
+}
+
+/** One series summed over every value of a dimension set (alarms cannot use SEARCH). */
+function insights(aggregate: string, dimensions: readonly string[], label: string): MathExpression {
+  return new MathExpression({
+    expression: `SELECT ${aggregate} FROM SCHEMA("${METRICS_NAMESPACE}", ${dimensions.join(', ')})`,
+    usingMetrics: {},
+    period: FIVE_MINUTES,
+    label,
+  });
+}
+
+/** Every series of a metric with that dimension set, for graphs. */
+function search(metricName: string, dimensions: readonly string[], statistic: string): MathExpression {
+  return new MathExpression({
+    expression: `SEARCH('{${METRICS_NAMESPACE},${dimensions.join(',')}} MetricName="${metricName}"', '${statistic}', 300)`,
+    usingMetrics: {},
+    label: '',
+  });
+}
