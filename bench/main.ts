@@ -7,10 +7,12 @@ import { benchFlushPersist } from './flush-persist.ts';
 import { benchIngestCost } from './ingest-cost.ts';
 import { benchLambdaShape } from './lambda-shape.ts';
 import { benchRemoteWrite } from './remote-write.ts';
+import { benchServiceGraphs } from './servicegraphs.ts';
 
 const started = performance.now();
 console.log(`# msk-metrics-generator benchmarks (node ${process.version}, ${new Date().toISOString()})`);
 benchDecodeSpanMetrics();
+benchServiceGraphs();
 benchDeltaCodec();
 await benchIngestCost();
 await benchDynamoCost();

@@ -44,7 +44,11 @@ export function checkDeployConfig(text: string, source: string): DeployConfigFin
     for (const file of ['basic_auth.password_file', 'bearer_token_file', 'authorization.credentials_file']) {
       const [a, b] = file.split('.');
       const value = b === undefined ? child(entry, a) : child(child(entry, a), b);
-      if (present(value)) warnings.push(`${path}.${file}: the file must exist in the flush function (a Lambda layer or extension must provide it; see docs/deploy.md)`);
+      // `secretsmanager:<key>` reads the remote-write secret (REMOTE_WRITE_SECRET_ARN), not a file
+      const fromSecret = value instanceof Scalar && String(value.value).startsWith('secretsmanager:');
+      if (present(value) && !fromSecret) {
+        warnings.push(`${path}.${file}: the file must exist in the flush function (a Lambda layer or extension must provide it; see docs/deploy.md)`);
+      }
     }
     const sigv4 = child(entry, 'sigv4');
     if (sigv4 !== undefined) {

@@ -8,6 +8,7 @@ import { MetricsRecorder } from '../metrics/recorder.ts';
 import { createDynamoClient, meteredDdb, sdkDdb } from '../store/ddb.ts';
 import { Flusher } from './flusher.ts';
 import { endpointsOf, RemoteWriteSender } from './remote-sender.ts';
+import { secretAwareReadFile } from './secret-reader.ts';
 
 /** Time kept free at the end of an invocation for the save and the metrics. */
 export const SAVE_RESERVE_MS = 8_000;
@@ -37,7 +38,7 @@ export function lambdaFlushContext(env: NodeJS.ProcessEnv = process.env): Promis
     });
     const endpoints = endpointsOf(config, env);
     if (endpoints.length === 0) log.warn('no remote_write endpoint configured: series are kept but not sent');
-    const sender = new RemoteWriteSender(config, endpoints, metrics, log);
+    const sender = new RemoteWriteSender(config, endpoints, metrics, log, { readFile: secretAwareReadFile(env.REMOTE_WRITE_SECRET_ARN) });
     const flusher = new Flusher({
       ddb,
       deltasTable,

@@ -27,6 +27,18 @@ export interface SpanBatchOptions {
   log?: Logger;
 }
 
+export interface DrainOptions {
+  /** Expire every pending service-graph edge, due or not. */
+  expireAll?: boolean;
+  /** Processing time for expiry, Unix ms (default Date.now()). */
+  nowMs?: number;
+  /**
+   * This batch object is dropped after the drain (the ingest Lambda): count what is still pending
+   * as discarded (reason `unpaired_at_batch_end`) so the loss is visible, not silent.
+   */
+  abandonPending?: boolean;
+}
+
 interface TenantPipeline {
   readonly processors: Processor[];
   readonly slackNs: number;
@@ -89,12 +101,22 @@ export class SpanBatch {
     this.pushTrace(pipeline, this.decoder.decode(tracesData), false, 0);
   }
 
-  /** Per-tenant increments of everything added since the last drain. */
-  drain(): Map<string, SeriesIncrement[]> {
+  /**
+   * Per-tenant increments of everything added since the last drain. First, processors that hold
+   * state across pushes expire what is due at nowMs (default: the wall clock), or everything
+   * pending with expireAll (replay's end of input, as if service-graph `wait` had passed).
+   */
+  drain(opts: DrainOptions = {}): Map<string, SeriesIncrement[]> {
     const out = new Map<string, SeriesIncrement[]>();
+    const nowMs = opts.nowMs ?? Date.now();
     for (const [tenant, p] of this.tenants) {
       const increments: SeriesIncrement[] = [];
-      for (const proc of p.processors) proc.drain(increments);
+      for (const proc of p.processors) {
+        proc.expire?.(nowMs, increments, opts.expireAll === true);
+        proc.drain(increments);
+        const pending = opts.abandonPending === true ? (proc.pending?.() ?? 0) : 0;
+        if (pending > 0) this.stats.discard('unpaired_at_batch_end', proc.name, pending);
+      }
       if (increments.length > 0) out.set(tenant, increments);
     }
     return out;

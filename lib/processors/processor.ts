@@ -11,6 +11,16 @@ export interface Processor {
   pushTrace(trace: DecodedTrace): void;
   /** Appends the pre-aggregated increments of everything pushed since the last drain, then resets. */
   drain(out: SeriesIncrement[]): void;
+  /**
+   * Time-driven work, for processors that hold state across pushes (service-graph edges waiting
+   * for their other half): handles what is due at nowMs (Unix ms), or everything pending when
+   * `all` is set, as if every wait had passed. Called right before drain(). It appends what it
+   * produces to out and may append the whole pending batch there (drain() then adds nothing), so
+   * that series keep their first-seen order.
+   */
+  expire?(nowMs: number, out: SeriesIncrement[], all?: boolean): void;
+  /** Items still waiting for a counterpart (pending service-graph edges). */
+  pending?(): number;
 }
 
 /** Counters a processor reports into: `spans_discarded_total{reason, processor}` in Tempo. */

@@ -39,6 +39,7 @@ export function replay(config: GeneratorConfig, tenant: string, input: string, l
   }
   const registry = new Registry(tenantConfig);
   const now = Date.now();
-  registry.apply(batch.drain().get(tenant) ?? [], now);
+  // End of input: pending service-graph edges expire as if `wait` had passed (DESIGN "CLI").
+  registry.apply(batch.drain({ expireAll: true, nowMs: now }).get(tenant) ?? [], now);
   return formatExposition(registry);
 }

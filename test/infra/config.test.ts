@@ -56,6 +56,11 @@ describe('the config file is validated at synth', () => {
     Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('remote_write\\[0\\]\\.basic_auth\\.password_file: the file must exist in the flush function'));
   });
 
+  test('a secretsmanager:<key> credential reads the remote-write secret: no file warning', () => {
+    const stack = stackOf({ configFile: configFileWith(endpoint('        basic_auth: {username: u, password_file: "secretsmanager:rw-password"}\n')) });
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('password_file: the file must exist'));
+  });
+
   test('a config without remote_write is deployable but warned about', () => {
     Annotations.fromStack(stackOf()).hasWarning('*', Match.stringLikeRegexp('remote_write is empty, so series are computed and kept but sent nowhere'));
   });

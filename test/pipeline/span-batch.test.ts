@@ -170,3 +170,17 @@ overrides:
     assert.equal(batch.stats.discarded('invalid_utf8', 'span-metrics'), 1);
   });
 });
+
+test('service-graph halves still unpaired when an ingest batch is abandoned are counted, not silently lost', () => {
+  const cfg = parseConfig(`
+overrides:
+  defaults:
+    metrics_generator:
+      processors: [service-graphs]
+`);
+  const batch = new SpanBatch(cfg, { applySlack: true, log: silentLogger });
+  // a client span whose server half never arrives in this batch
+  batch.addRecord(record(encodePushBytesRequest([encodeTempoTrace(buildResourceSpans({ spans: [{ kind: 3, name: 'call' }] }))])));
+  batch.drain({ abandonPending: true, nowMs: NOW_MS });
+  assert.equal(batch.stats.discarded('unpaired_at_batch_end', 'service-graphs'), 1);
+});

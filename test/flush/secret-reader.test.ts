@@ -1,0 +1,35 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { secretAwareReadFile } from '../../lib/flush/secret-reader.ts';
+
+test('secretsmanager:<key> reads a key of the JSON secret, fetched once per refresh period; other paths are files', async () => {
+  let fetches = 0;
+  let now = 0;
+  const read = secretAwareReadFile(
+    'arn:aws:secretsmanager:eu-west-1:1:secret:rw',
+    async (arn) => {
+      fetches++;
+      assert.equal(arn, 'arn:aws:secretsmanager:eu-west-1:1:secret:rw');
+      return JSON.stringify({ mimir: `pw-${fetches}`, n: 1 });
+    },
+    () => now,
+  );
+  assert.equal(await read('secretsmanager:mimir'), 'pw-1');
+  assert.equal(await read('secretsmanager:mimir'), 'pw-1');
+  now += 6 * 60_000; // rotated secrets are picked up
+  assert.equal(await read('secretsmanager:mimir'), 'pw-2');
+  assert.equal(fetches, 2);
+  await assert.rejects(read('secretsmanager:absent'), /no string key "absent"/);
+  await assert.rejects(read('secretsmanager:n'), /no string key "n"/);
+  const dir = mkdtempSync(join(tmpdir(), 'mmg-secret-'));
+  writeFileSync(join(dir, 'token'), 'file-token');
+  assert.equal(await read(join(dir, 'token')), 'file-token');
+});
+
+test('without REMOTE_WRITE_SECRET_ARN, or with a non-JSON secret, the error says what to fix', async () => {
+  await assert.rejects(secretAwareReadFile(undefined)('secretsmanager:x'), /needs REMOTE_WRITE_SECRET_ARN/);
+  await assert.rejects(secretAwareReadFile('arn', async () => 'plain text')('secretsmanager:x'), /not a JSON object/);
+});
