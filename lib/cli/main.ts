@@ -1,5 +1,6 @@
 // Command-line entry: `replay` (conformance: OTLP-JSON in, Prometheus text out) and `help`.
 
+import { runLocal } from './local-command.ts';
 import { runReplay } from './replay-command.ts';
 
 const USAGE = `usage: msk-metrics-generator <command> [options]
@@ -9,6 +10,9 @@ commands:
       Run OTLP-JSON traces (one TracesData object, or JSON lines of them) through the
       processors of <tenant> (default: single-tenant) and print the final cumulative
       series in Prometheus text format, sorted, without timestamps.
+  local [--config <file>] [--port 4318] [--no-demo] [--partitions 4]
+      Run the whole pipeline on this machine (what \`npm start\` runs): embedded DynamoDB,
+      OTLP/HTTP receiver on 127.0.0.1, demo traffic, /metrics, remote write to REMOTE_WRITE_URL.
   help
       Show this text.
 `;
@@ -18,6 +22,8 @@ export async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'replay':
       return runReplay(rest);
+    case 'local':
+      return runLocal(rest);
     case undefined:
     case 'help':
     case '--help':

@@ -1,0 +1,95 @@
+// Local mode's HTTP front door on 127.0.0.1: OTLP/HTTP trace export (`POST /v1/traces`, protobuf
+// or JSON) turned into Kafka-format records, and `GET /metrics` with the current series.
+
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { TracesData, Trace, type ResourceSpansProperties } from '../proto/index.ts';
+import { parseOtlpJsonTraces } from '../replay/otlp-json.ts';
+
+export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+export interface ReceiverHandlers {
+  /** One encoded tempopb.Trace per trace ID found in a request, with the tenant. */
+  onTraces(tenant: string, traces: { traceId: string; trace: Uint8Array }[]): void;
+  metrics(): string;
+}
+
+export async function startReceiver(port: number, handlers: ReceiverHandlers, tenantHeader: string, defaultTenant: string): Promise<{ server: Server; port: number }> {
+  const server = createServer((req, res) => {
+    handle(req, res, handlers, tenantHeader.toLowerCase(), defaultTenant).catch((e) => reply(res, 500, `internal error: ${(e as Error).message}`));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  return { server, port: (server.address() as AddressInfo).port };
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, h: ReceiverHandlers, tenantHeader: string, defaultTenant: string): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  if (req.method === 'GET' && url.pathname === '/metrics') {
+    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(h.metrics());
+    return;
+  }
+  if (url.pathname !== '/v1/traces') return reply(res, 404, 'not found: use POST /v1/traces or GET /metrics');
+  if (req.method !== 'POST') return reply(res, 405, 'use POST');
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > MAX_BODY_BYTES) return reply(res, 413, `body larger than ${MAX_BODY_BYTES} bytes`);
+  const body = await readBody(req);
+  if (body === undefined) return reply(res, 413, `body larger than ${MAX_BODY_BYTES} bytes`);
+  const type = (req.headers['content-type'] ?? '').split(';')[0].trim();
+  let messages: Uint8Array[];
+  try {
+    if (type === 'application/x-protobuf') messages = [body];
+    else if (type === 'application/json') messages = parseOtlpJsonTraces(body.toString('utf8'));
+    else return reply(res, 415, `unsupported content-type "${type}": use application/x-protobuf or application/json`);
+    const headerTenant = req.headers[tenantHeader];
+    const tenant = typeof headerTenant === 'string' && headerTenant !== '' ? headerTenant : defaultTenant;
+    for (const m of messages) h.onTraces(tenant, splitByTrace(m));
+  } catch (e) {
+    return reply(res, 400, `bad OTLP request: ${(e as Error).message}`);
+  }
+  if (type === 'application/json') res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+  else res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+}
+
+/** Regroups an export request's spans per trace ID, keeping each span's resource and scope. */
+export function splitByTrace(bytes: Uint8Array): { traceId: string; trace: Uint8Array }[] {
+  const data = TracesData.decode(bytes);
+  const byTrace = new Map<string, ResourceSpansProperties[]>();
+  for (const rs of data.resourceSpans ?? []) {
+    for (const ss of rs.scopeSpans ?? []) {
+      const groups = new Map<string, typeof ss.spans>();
+      for (const span of ss.spans ?? []) {
+        const id = Buffer.from(span.traceId ?? []).toString('hex');
+        let g = groups.get(id);
+        if (g === undefined) groups.set(id, (g = []));
+        g!.push(span);
+      }
+      for (const [id, spans] of groups) {
+        let list = byTrace.get(id);
+        if (list === undefined) byTrace.set(id, (list = []));
+        list.push({ resource: rs.resource, schemaUrl: rs.schemaUrl, scopeSpans: [{ scope: ss.scope, schemaUrl: ss.schemaUrl, spans }] });
+      }
+    }
+  }
+  return [...byTrace].map(([traceId, resourceSpans]) => ({ traceId, trace: Trace.encode({ resourceSpans }).finish() }));
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) {
+      req.resume();
+      return undefined;
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function reply(res: ServerResponse, status: number, message: string): void {
+  res.writeHead(status, { 'content-type': 'text/plain' }).end(message + '\n');
+}
