@@ -2,7 +2,7 @@
 // the work is in lib/flush.
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { invocationDeadline, lambdaFlushContext } from '../lib/flush/flush-handler.ts';
-import { publishMetrics } from '../lib/ingest/ingest-handler.ts';
+import { publishMetrics } from '../lib/metrics/publish.ts';
 
 export async function handler(_event: ScheduledEvent, context?: Context): Promise<void> {
   const ctx = await lambdaFlushContext();

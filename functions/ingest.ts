@@ -2,7 +2,8 @@
 // in lib/ingest. Throwing makes the event source retry the batch, which the commit cursor makes
 // safe; bad records never throw.
 import type { MSKEvent } from 'aws-lambda';
-import { ingestEvent, lambdaIngestContext, publishMetrics } from '../lib/ingest/ingest-handler.ts';
+import { ingestEvent, lambdaIngestContext } from '../lib/ingest/ingest-handler.ts';
+import { publishMetrics } from '../lib/metrics/publish.ts';
 
 export async function handler(event: MSKEvent): Promise<void> {
   const ctx = await lambdaIngestContext();

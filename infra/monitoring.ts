@@ -21,7 +21,7 @@ import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE } from '../lib/ingest/ingest-handler.ts';
+import { METRICS_NAMESPACE } from '../lib/metrics/publish.ts';
 
 export interface MonitoringThresholds {
   /** OffsetLag (records behind, over the topic) that counts as falling behind. Default 100000. */

@@ -28,7 +28,6 @@ export class AnyValueRef {
 }
 
 const cursor = new Cursor(new Uint8Array(0));
-const inner = new Cursor(new Uint8Array(0));
 
 /**
  * Reads the AnyValue message in buf[start, end) into out. When the oneof appears more than once

@@ -5,6 +5,7 @@
 import { loadConfigFromEnv } from '../config/from-env.ts';
 import { consoleLogger } from '../log/logger.ts';
 import { MetricsRecorder } from '../metrics/recorder.ts';
+import { ddbMetricsObserver } from '../metrics/ddb-metrics.ts';
 import { createDynamoClient, meteredDdb, sdkDdb } from '../store/ddb.ts';
 import { Flusher } from './flusher.ts';
 import { endpointsOf, RemoteWriteSender } from './remote-sender.ts';
@@ -29,13 +30,7 @@ export function lambdaFlushContext(env: NodeJS.ProcessEnv = process.env): Promis
     const config = await loadConfigFromEnv(env);
     const metrics = new MetricsRecorder();
     const log = consoleLogger;
-    const ddb = meteredDdb(sdkDdb(createDynamoClient(env)), {
-      consumed: (c, op) => {
-        const units = c.WriteCapacityUnits ?? c.ReadCapacityUnits ?? c.CapacityUnits ?? 0;
-        metrics.add(op === 'getItem' || op === 'query' ? 'ReadUnits' : 'WriteUnits', units, 'Count', { operation: op });
-      },
-      retry: (op) => metrics.add('DynamoRetries', 1, 'Count', { operation: op }),
-    });
+    const ddb = meteredDdb(sdkDdb(createDynamoClient(env)), ddbMetricsObserver(metrics));
     const endpoints = endpointsOf(config, env);
     if (endpoints.length === 0) log.warn('no remote_write endpoint configured: series are kept but not sent');
     const sender = new RemoteWriteSender(config, endpoints, metrics, log, { readFile: secretAwareReadFile(env.REMOTE_WRITE_SECRET_ARN) });

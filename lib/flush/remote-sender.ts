@@ -25,7 +25,7 @@ export class RemoteWriteSender implements SeriesSender {
     private readonly config: GeneratorConfig,
     endpoints: readonly RemoteWriteEndpoint[],
     private readonly metrics: MetricsRecorder,
-    private readonly log: Logger,
+    log: Logger,
     options: Partial<RemoteWriteClientOptions> = {},
   ) {
     this.clients = endpoints.map((e) => new RemoteWriteClient(e, { addOrgIdHeader: config.remoteWriteAddOrgIdHeader, logger: log, ...options }));

@@ -9,11 +9,11 @@ import { loadConfigFromEnv } from '../config/from-env.ts';
 import type { GeneratorConfig } from '../config/types.ts';
 import { consoleLogger, type Logger } from '../log/logger.ts';
 import { MetricsRecorder } from '../metrics/recorder.ts';
+import { ddbMetricsObserver } from '../metrics/ddb-metrics.ts';
 import { createDynamoClient, meteredDdb, sdkDdb, type Ddb } from '../store/ddb.ts';
 import { ingestPartition, type IngestContext, type PartitionResult } from './ingest-partition.ts';
 import { partitionsOf, type KafkaEvent } from './msk-event.ts';
 
-export const METRICS_NAMESPACE = 'MskMetricsGenerator';
 const DEFAULT_DELTA_TTL_DAYS = 7;
 
 export interface IngestDependencies {
@@ -30,17 +30,7 @@ export interface IngestDependencies {
 /** Wraps the raw client so every call is metered (write/read units) and transient faults are retried. */
 export function ingestContext(deps: IngestDependencies): IngestContext {
   const metrics = deps.metrics ?? new MetricsRecorder();
-  const ddb = meteredDdb(deps.ddb, {
-    consumed: (c, op) => {
-      if (c.WriteCapacityUnits) metrics.add('WriteUnits', c.WriteCapacityUnits, 'Count', { operation: op });
-      if (c.ReadCapacityUnits) metrics.add('ReadUnits', c.ReadCapacityUnits, 'Count', { operation: op });
-      // dynalite and on-demand tables report CapacityUnits only
-      if (!c.WriteCapacityUnits && !c.ReadCapacityUnits && c.CapacityUnits) {
-        metrics.add(op === 'getItem' || op === 'query' ? 'ReadUnits' : 'WriteUnits', c.CapacityUnits, 'Count', { operation: op });
-      }
-    },
-    retry: (op) => metrics.add('DynamoRetries', 1, 'Count', { operation: op }),
-  });
+  const ddb = meteredDdb(deps.ddb, ddbMetricsObserver(metrics));
   return {
     ddb,
     table: deps.table,
@@ -79,9 +69,4 @@ export function lambdaIngestContext(env: NodeJS.ProcessEnv = process.env): Promi
   })();
   cached.catch(() => (cached = undefined)); // a failed start is retried by the next invocation
   return cached;
-}
-
-/** Prints the invocation's metrics as EMF lines (CloudWatch picks them up from the log). */
-export function publishMetrics(metrics: MetricsRecorder, nowMs: number, write: (line: string) => void = (l) => console.log(l)): void {
-  for (const line of metrics.drainEmf(METRICS_NAMESPACE, nowMs)) write(line);
 }

@@ -25,7 +25,7 @@ export class HistogramAccumulator {
 
   constructor(
     private readonly bounds: readonly number[],
-    private readonly mode: HistogramMode,
+    mode: HistogramMode,
     nativeCfg: NativeHistogramConfig,
   ) {
     const classic = mode !== 'native';
