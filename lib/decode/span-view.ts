@@ -190,10 +190,6 @@ export class SpanView {
     return this.endHi * 4294967296 + this.endLo;
   }
 
-  startTimeNs(): number {
-    return this.startHi * 4294967296 + this.startLo;
-  }
-
   name(strings: StringSource): string {
     return strings.get(this.buf, this.nameStart, this.nameEnd);
   }

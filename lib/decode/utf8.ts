@@ -47,9 +47,6 @@ export interface StringSource {
   get(buf: Uint8Array, start: number, end: number): string;
 }
 
-/** Decodes without interning: for values read once (service attributes, exemplar labels). */
-export const plainStrings: StringSource = { get: decodeUtf8 };
-
 /**
  * Interns byte slices as strings with dense integer ids. Open addressing keyed by an FNV-1a hash
  * of the bytes, verified byte-for-byte, so a hit costs a hash and a compare and allocates

@@ -33,7 +33,7 @@ import { decodePayload } from './payload-decode.ts';
 import { encodePayload } from './payload-encode.ts';
 import { ByteReader } from './reader.ts';
 import type { DeltaContent } from './types.ts';
-import { ByteWriter } from './writer.ts';
+import { ByteWriter, varintLength } from './writer.ts';
 
 export const DELTA_FORMAT_VERSION = 1;
 
@@ -120,13 +120,4 @@ export function decodeDelta(bytes: Uint8Array): DeltaContent {
   const stored = (payload[end] | (payload[end + 1] << 8) | (payload[end + 2] << 16) | (payload[end + 3] << 24)) >>> 0;
   if (crc32(payload, 0, end) !== stored) throw new DeltaFormatError('checksum mismatch: corrupt or incomplete delta');
   return decodePayload(payload, 0, end);
-}
-
-function varintLength(v: number): number {
-  let n = 1;
-  while (v > 0x7f) {
-    v = Math.floor(v / 128);
-    n++;
-  }
-  return n;
 }

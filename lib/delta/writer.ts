@@ -150,7 +150,8 @@ export class ByteWriter {
   }
 }
 
-function varintLength(v: number): number {
+/** Bytes a non-negative integer takes as a varint. */
+export function varintLength(v: number): number {
   let n = 1;
   while (v > 0x7f) {
     v = Math.floor(v / 128);

@@ -21,6 +21,7 @@ import type {
   SeriesIncrement,
 } from './types.ts';
 import { labelsFromRecord, seriesKey } from './labels.ts';
+import { newClassicIncrement } from './classic-histogram.ts';
 import { addNative, nativeConfigKey, newNativeState, runScheduledReset } from './native-series.ts';
 import { renderSeries, renderStaleMarkers, wasSent, type RenderContext, type SeriesSink } from './registry-render.ts';
 import {
@@ -440,14 +441,7 @@ function checkIncrement(key: string, inc: SeriesIncrement): void {
 // Bounds arrays are shared with the increments (the processors hand out their configured,
 // never-mutated array), not copied: one array per metric instead of one per series.
 function emptyClassic(bounds: readonly number[]): ClassicState {
-  return {
-    bounds,
-    counts: new Array<number>(bounds.length + 1).fill(0),
-    sum: 0,
-    count: 0,
-    exemplars: new Array<undefined>(bounds.length + 1).fill(undefined),
-    zeroSent: false,
-  };
+  return { ...newClassicIncrement(bounds), zeroSent: false };
 }
 
 function sameBounds(a: readonly number[], b: readonly number[]): boolean {

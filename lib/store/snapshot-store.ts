@@ -1,14 +1,17 @@
 // The flusher's durable state, saved as a whole per epoch: the snapshot (every tenant's registry
-// and the folded delta positions) is compressed, split in parts under a new epoch key, and the
-// header is then moved to that epoch with one conditional write. A crash before the header moves
-// leaves the previous epoch intact (its parts are never overwritten), so there is never a
-// half-written epoch to repair, and the flusher simply refolds the deltas after it.
+// and the folded delta positions) is compressed, split in parts under a key of its own (epoch and
+// a random attempt id), and the header is then moved to that epoch and attempt with one
+// conditional write. A crash before the header moves leaves the previous epoch intact, and a
+// second writer racing for the same epoch writes under another attempt id, so committed parts are
+// never overwritten: there is never a half-written epoch to repair, and the flusher simply
+// refolds the deltas after the last one.
 //
 // Why whole snapshots rather than one item per series: DynamoDB bills a write per started KB of
 // the item, so updating N changed series costs at least N units, while a compressed snapshot
 // costs its bytes (tens of bytes per series). Counters of active series change every interval,
 // so per-series items would cost orders of magnitude more.
 
+import { randomBytes } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { Ddb } from './ddb.ts';
@@ -54,6 +57,7 @@ export class SnapshotStore {
     const head = await this.ddb.getItem({ TableName: this.table, Key: HEAD, ConsistentRead: true });
     if (head.Item === undefined) return EMPTY_STATE;
     const epoch = Number(head.Item.e.N);
+    const attempt = head.Item.att?.S ?? '';
     const partCount = Number(head.Item.parts.N);
     const parts: Uint8Array[] = new Array(partCount);
     let start: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> | undefined;
@@ -61,7 +65,7 @@ export class SnapshotStore {
       const page = await this.ddb.query({
         TableName: this.table,
         KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': { S: `snap#${epoch}` } },
+        ExpressionAttributeValues: { ':pk': { S: snapshotPk(epoch, attempt) } },
         ConsistentRead: true,
         ExclusiveStartKey: start,
       });
@@ -84,11 +88,12 @@ export class SnapshotStore {
     const parts: Uint8Array[] = [];
     for (let i = 0; i < bytes.length || i === 0; i += MAX_PART_BYTES) parts.push(bytes.subarray(i, i + MAX_PART_BYTES));
     const ttl = String(Math.floor(nowMs / 1000) + SNAPSHOT_TTL_SECONDS);
+    const attempt = randomBytes(8).toString('hex');
     await Promise.all(
       parts.map((d, i) =>
         this.ddb.putItem({
           TableName: this.table,
-          Item: { pk: { S: `snap#${state.epoch}` }, sk: { S: String(i).padStart(4, '0') }, d: { B: d }, ttl: { N: ttl } },
+          Item: { pk: { S: snapshotPk(state.epoch, attempt) }, sk: { S: String(i).padStart(4, '0') }, d: { B: d }, ttl: { N: ttl } },
         }),
       ),
     );
@@ -96,10 +101,11 @@ export class SnapshotStore {
       await this.ddb.updateItem({
         TableName: this.table,
         Key: HEAD,
-        UpdateExpression: 'SET e = :e, parts = :parts, clock = :clock',
+        UpdateExpression: 'SET e = :e, att = :att, parts = :parts, clock = :clock',
         ConditionExpression: previousEpoch === 0 ? 'attribute_not_exists(e)' : 'e = :prev',
         ExpressionAttributeValues: {
           ':e': { N: String(state.epoch) },
+          ':att': { S: attempt },
           ':parts': { N: String(parts.length) },
           ':clock': { N: String(state.clockMs) },
           ...(previousEpoch === 0 ? {} : { ':prev': { N: String(previousEpoch) } }),
@@ -113,6 +119,10 @@ export class SnapshotStore {
     }
     return bytes.length;
   }
+}
+
+function snapshotPk(epoch: number, attempt: string): string {
+  return `snap#${epoch}#${attempt}`;
 }
 
 // JSON cannot carry NaN or ±Infinity (a histogram sum can be either): tag them.

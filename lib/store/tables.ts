@@ -35,7 +35,7 @@ export function createTableInput(def: TableDefinition, tableName: string) {
 
 /**
  * The flusher's durable state: a header item pointing at the current epoch, and that epoch's
- * snapshot in compressed parts. pk `state` / sk `head`; pk `snap#<epoch>` / sk `<part, 4 digits>`.
+ * snapshot in compressed parts. pk `state` / sk `head`; pk `snap#<epoch>#<attempt>` / sk `<part, 4 digits>`.
  */
 export const SERIES_TABLE: TableDefinition = {
   logicalName: 'Series',
