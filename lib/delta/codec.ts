@@ -1,6 +1,6 @@
 // encodeDelta / decodeDelta: the bytes one ingest invocation stores per partition batch.
 //
-//   byte 0: format version (1)
+//   byte 0: format version (2; version 1, without service-graph halves, is still read)
 //   byte 1: compression id (compression.ts: 0 none, 1 raw deflate, 2 brotli)
 //   then, compressed: varint length of the uncompressed payload, then the compressed payload;
 //         uncompressed: the payload itself.
@@ -35,7 +35,9 @@ import { ByteReader } from './reader.ts';
 import type { DeltaContent } from './types.ts';
 import { ByteWriter, varintLength } from './writer.ts';
 
-export const DELTA_FORMAT_VERSION = 1;
+export const DELTA_FORMAT_VERSION = 2;
+/** Oldest format version still decoded (deltas written before an upgrade). */
+const OLDEST_READABLE_VERSION = 1;
 
 export interface EncodeOptions {
   readonly compression?: CompressionName;
@@ -102,7 +104,7 @@ export function encodeDelta(content: DeltaContent, options: EncodeOptions = DEFA
 export function decodeDelta(bytes: Uint8Array): DeltaContent {
   if (bytes.length < 2) throw new DeltaFormatError(`${bytes.length} bytes is too short for a delta`);
   const version = bytes[0];
-  if (version !== DELTA_FORMAT_VERSION) throw new DeltaFormatError(`unknown format version ${version}`);
+  if (version < OLDEST_READABLE_VERSION || version > DELTA_FORMAT_VERSION) throw new DeltaFormatError(`unknown format version ${version}`);
   const id = bytes[1];
   let payload: Uint8Array;
   if (id === COMPRESSION_NONE) {
@@ -119,5 +121,5 @@ export function decodeDelta(bytes: Uint8Array): DeltaContent {
   const end = payload.length - 4;
   const stored = (payload[end] | (payload[end + 1] << 8) | (payload[end + 2] << 16) | (payload[end + 3] << 24)) >>> 0;
   if (crc32(payload, 0, end) !== stored) throw new DeltaFormatError('checksum mismatch: corrupt or incomplete delta');
-  return decodePayload(payload, 0, end);
+  return decodePayload(payload, 0, end, version);
 }

@@ -3,6 +3,7 @@
 // and every increment must be one the registry accepts; otherwise DeltaFormatError. Label arrays,
 // Label objects and bounds arrays are shared between the increments that reference them.
 
+import type { DroppedSideHalf, EdgeHalf } from '../processors/servicegraphs/edge-half.ts';
 import { DEFAULT_ZERO_THRESHOLD } from '../series/native-buckets.ts';
 import type {
   ClassicHistogramIncrement,
@@ -16,6 +17,8 @@ import type {
 import { ByteReader } from './reader.ts';
 import { DeltaFormatError } from './errors.ts';
 import {
+  HALF_FAILED,
+  HALF_SERVER,
   CLASSIC_EXEMPLARS,
   HAS_CLASSIC,
   HAS_NATIVE,
@@ -33,8 +36,8 @@ import type { DeltaContent, TenantDelta } from './types.ts';
 import { MAX_NATIVE_INDEX, boundsProblem, incrementProblem } from './validate.ts';
 
 /** Decodes the payload in bytes[start, end); it must use every byte. */
-export function decodePayload(bytes: Uint8Array, start = 0, end = bytes.length): DeltaContent {
-  return new PayloadDecoder(new ByteReader(bytes, start, end)).content();
+export function decodePayload(bytes: Uint8Array, start = 0, end = bytes.length, version = 2): DeltaContent {
+  return new PayloadDecoder(new ByteReader(bytes, start, end), version).content();
 }
 
 class PayloadDecoder {
@@ -50,7 +53,10 @@ class PayloadDecoder {
   private labelSetTable = new SequenceTable();
   private readonly pairKeys: number[] = [];
 
-  constructor(private readonly r: ByteReader) {}
+  constructor(
+    private readonly r: ByteReader,
+    private readonly version: number,
+  ) {}
 
   content(): DeltaContent {
     const r = this.r;
@@ -73,7 +79,23 @@ class PayloadDecoder {
       const n = r.count(3, 'series');
       const increments: SeriesIncrement[] = new Array(n);
       for (let i = 0; i < n; i++) increments[i] = this.series();
-      tenants.push({ tenant, increments });
+      if (this.version < 2) {
+        tenants.push({ tenant, increments });
+        continue;
+      }
+      const halfCount = r.count(20, 'edge half');
+      const edgeHalves: EdgeHalf[] = new Array(halfCount);
+      for (let i = 0; i < halfCount; i++) edgeHalves[i] = this.half();
+      const droppedCount = r.count(4, 'dropped side');
+      const droppedSides: DroppedSideHalf[] = new Array(droppedCount);
+      for (let i = 0; i < droppedCount; i++) {
+        const key = r.lengthPrefixed();
+        const traceIdLength = this.traceIdLength(key);
+        const side = r.byte();
+        if (side > 1) r.fail(`dropped side ${side}`);
+        droppedSides[i] = { key, traceIdLength, side: side as 0 | 1, arrivalMs: r.number() };
+      }
+      tenants.push(halfCount + droppedCount > 0 ? { tenant, increments, edgeHalves, droppedSides } : { tenant, increments });
     }
     if (r.pos !== r.end) r.fail(`${r.end - r.pos} trailing bytes`);
     return {
@@ -88,6 +110,56 @@ class PayloadDecoder {
       badRecords,
       spansDiscarded,
       tenants,
+    };
+  }
+
+  private traceIdLength(key: Uint8Array): number {
+    const n = this.r.varint();
+    if (n > key.length) this.r.fail(`trace id length ${n} beyond a ${key.length}-byte key`);
+    return n;
+  }
+
+  private half(): EdgeHalf {
+    const r = this.r;
+    const key = r.lengthPrefixed();
+    const traceIdLength = this.traceIdLength(key);
+    const flags = r.byte();
+    if ((flags & ~(HALF_SERVER | HALF_FAILED)) !== 0) r.fail(`edge half flags ${flags}`);
+    const connectionType = r.varint();
+    const spanKind = r.varint();
+    const arrivalMs = r.number();
+    const clientService = this.str();
+    const serverService = this.str();
+    const peerNode = this.str();
+    const clientLatencySec = r.number();
+    const serverLatencySec = r.number();
+    const clientEndHi = r.varint();
+    const clientEndLo = r.varint();
+    const serverStartHi = r.varint();
+    const serverStartLo = r.varint();
+    const multiplier = r.number();
+    const dims = r.count(1, 'dimension');
+    const dimensions: string[] = new Array(dims);
+    for (let i = 0; i < dims; i++) dimensions[i] = this.str();
+    return {
+      key,
+      traceIdLength,
+      side: (flags & HALF_SERVER) !== 0 ? 1 : 0,
+      arrivalMs,
+      connectionType,
+      spanKind,
+      failed: (flags & HALF_FAILED) !== 0,
+      clientService,
+      serverService,
+      clientLatencySec,
+      serverLatencySec,
+      clientEndHi,
+      clientEndLo,
+      serverStartHi,
+      serverStartLo,
+      dimensions,
+      peerNode,
+      multiplier,
     };
   }
 

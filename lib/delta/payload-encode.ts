@@ -10,8 +10,11 @@ import type {
   NativeHistogramIncrement,
   SeriesIncrement,
 } from '../series/types.ts';
+import type { EdgeHalf } from '../processors/servicegraphs/edge-half.ts';
 import type { DeltaContent } from './types.ts';
 import {
+  HALF_FAILED,
+  HALF_SERVER,
   CLASSIC_EXEMPLARS,
   HAS_CLASSIC,
   HAS_NATIVE,
@@ -74,7 +77,41 @@ class PayloadEncoder {
       this.lastLabels = undefined;
       w.varint(t.increments.length);
       for (const inc of t.increments) this.series(inc);
+      const halves = t.edgeHalves ?? [];
+      w.varint(halves.length);
+      for (const h of halves) this.half(h);
+      const dropped = t.droppedSides ?? [];
+      w.varint(dropped.length);
+      for (const d of dropped) {
+        w.lengthPrefixed(d.key);
+        w.varint(d.traceIdLength);
+        w.byte(d.side);
+        w.number(d.arrivalMs);
+      }
     }
+  }
+
+  private half(h: EdgeHalf): void {
+    const w = this.w;
+    if (!(h.multiplier >= 0) || !Number.isFinite(h.arrivalMs)) throw new RangeError(`delta encode: edge half with multiplier ${h.multiplier}, arrival ${h.arrivalMs}`);
+    w.lengthPrefixed(h.key);
+    w.varint(h.traceIdLength);
+    w.byte((h.side === 1 ? HALF_SERVER : 0) | (h.failed ? HALF_FAILED : 0));
+    w.varint(h.connectionType);
+    w.varint(h.spanKind);
+    w.number(h.arrivalMs);
+    this.str(h.clientService);
+    this.str(h.serverService);
+    this.str(h.peerNode);
+    w.number(h.clientLatencySec);
+    w.number(h.serverLatencySec);
+    w.varint(h.clientEndHi);
+    w.varint(h.clientEndLo);
+    w.varint(h.serverStartHi);
+    w.varint(h.serverStartLo);
+    w.number(h.multiplier);
+    w.varint(h.dimensions.length);
+    for (const d of h.dimensions) this.str(d);
   }
 
   /** Keys sorted so the bytes do not depend on object key order. */

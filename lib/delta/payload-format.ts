@@ -1,10 +1,16 @@
-// Layout of the uncompressed payload (format version 1). Shared constants of payload-encode.ts and
+// Layout of the uncompressed payload (format versions 1 and 2). Shared constants of payload-encode.ts and
 // payload-decode.ts; primitives (varint, number, string) are in wire-format.ts.
 //
 //   topic: str; partition, firstOffset, lastOffset, minTimestampMs, maxTimestampMs, records, spans: num
 //   badRecords, spansDiscarded: count, then (key: str, value: num) with keys strictly increasing
 //   tenants: count, then per tenant: tenant: str, series count, then per series:
 //     flags (byte, below), metric name: str, label set: lset, then by type
+//   [version 2, per tenant after its series: edge halves: count, then per half: key: bytes,
+//     trace id length: varint, flags (byte: HALF_SERVER, HALF_FAILED), connection type, span kind:
+//     varint, arrival ms: num, client, server, peer node: str, client and server latency: num,
+//     client end hi/lo, server start hi/lo: varint, multiplier: num, dimensions: count then str;
+//   dropped sides: count, then key: bytes, trace id length: varint, side: byte, arrival ms: num]
+//   bytes: varint length, then the bytes.
 //       counter / gauge: value: num
 //       histogram: [classic] [native]
 //   classic: bounds: bref; bitmap of buckets with a count other than +0, those counts: num;
@@ -22,6 +28,9 @@
 //   nref: label-name lists for the whole delta, r = index + 1. New: count, then str per name.
 //   bref: classic bounds lists for the whole delta, r = index + 1. New: count, then num per bound.
 // Every entry is introduced where it is first used and never twice, so the encoding is canonical.
+
+export const HALF_SERVER = 1;
+export const HALF_FAILED = 2;
 
 export const TYPE_MASK = 0b11;
 export const TYPE_COUNTER = 0;

@@ -79,6 +79,16 @@ export class ByteReader {
     return z % 2 === 0 ? z / 2 : -(z + 1) / 2;
   }
 
+  /** A copy of the bytes after a varint length (writer.lengthPrefixed). */
+  lengthPrefixed(): Uint8Array {
+    const n = this.varint();
+    if (n > this.remaining) this.fail('truncated bytes');
+    const out = new Uint8Array(n);
+    out.set(this.buf.subarray(this.pos, this.pos + n));
+    this.pos += n;
+    return out;
+  }
+
   /** A count of items that take at least minItemBytes each: never more than the bytes left allow. */
   count(minItemBytes: number, what: string): number {
     const n = this.varint();

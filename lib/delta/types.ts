@@ -2,12 +2,17 @@
 // pre-aggregated. The ingest Lambda stores it (lib/store) and the flusher folds it into the
 // registry. Contract between lib/delta (codec), lib/store and the flusher.
 
+import type { DroppedSideHalf, EdgeHalf } from '../processors/servicegraphs/edge-half.ts';
 import type { SeriesIncrement } from '../series/types.ts';
 
 export interface TenantDelta {
   readonly tenant: string;
   /** One increment per series touched (the processors already merged repeats). */
   readonly increments: readonly SeriesIncrement[];
+  /** Service-graph edges left unpaired in the batch, for the flusher to pair (format 2). */
+  readonly edgeHalves?: readonly EdgeHalf[];
+  /** Sides of spans the service-graph filter policies dropped (format 2). */
+  readonly droppedSides?: readonly DroppedSideHalf[];
 }
 
 export interface DeltaContent {

@@ -51,6 +51,14 @@ export class ByteWriter {
     this.buf[this.pos++] = b;
   }
 
+  /** Bytes as they are, after their length (varint). */
+  lengthPrefixed(bytes: Uint8Array): void {
+    this.varint(bytes.length);
+    this.ensure(bytes.length);
+    this.buf.set(bytes, this.pos);
+    this.pos += bytes.length;
+  }
+
   /** Unsigned LEB128 of a non-negative safe integer. */
   varint(v: number): void {
     this.ensure(8);

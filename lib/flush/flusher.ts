@@ -9,10 +9,12 @@
 // after a crash repeats nothing.
 
 import type { GeneratorConfig } from '../config/types.ts';
-import { DeltaFormatError, decodeDelta, joinParts } from '../delta/index.ts';
+import { DeltaFormatError, decodeDelta, joinParts, type TenantDelta } from '../delta/index.ts';
 import type { Logger } from '../log/logger.ts';
 import type { MetricsRecorder } from '../metrics/recorder.ts';
+import { HalfPairing } from '../processors/servicegraphs/half-pairing.ts';
 import type { CollectedSeries } from '../series/collected.ts';
+import type { SeriesIncrement } from '../series/types.ts';
 import { Registry } from '../series/registry.ts';
 import { NO_CURSOR, readAllCursors, type Cursor } from '../store/cursor.ts';
 import type { Ddb } from '../store/ddb.ts';
@@ -38,10 +40,20 @@ export interface FlusherDeps {
 
 /** How often stale series are swept (Tempo: every 5 minutes). */
 const STALE_SWEEP_MS = 5 * 60_000;
+/**
+ * Pending service-graph halves expire by the latest record time folded, so a backlog folded late
+ * still pairs; when no newer records come, by the wall clock minus this much.
+ */
+export const IDLE_EXPIRY_LAG_MS = 60_000;
 
 export class Flusher {
   private readonly store: SnapshotStore;
   private registries = new Map<string, Registry>();
+  private pairings = new Map<string, HalfPairing>();
+  /** Latest Kafka record timestamp of the folded deltas (ms). */
+  private dataClockMs = 0;
+  /** Service-graph counters already published, per tenant and counter. */
+  private readonly published = new Map<string, number>();
   private folded = new Map<string, { topic: string; partition: number; cursor: Cursor }>();
   private epoch = 0;
   private loaded = false;
@@ -57,6 +69,11 @@ export class Flusher {
   /** Current registries (tests, /metrics in local mode). */
   tenants(): ReadonlyMap<string, Registry> {
     return this.registries;
+  }
+
+  /** Service-graph halves waiting in the flusher, per tenant (tests, diagnostics). */
+  serviceGraphPairings(): ReadonlyMap<string, HalfPairing> {
+    return this.pairings;
   }
 
   get currentEpoch(): number {
@@ -93,6 +110,12 @@ export class Flusher {
     this.epoch = state.epoch;
     this.folded = new Map(state.folded.map((f) => [key(f.topic, f.partition), { ...f }]));
     this.registries = new Map();
+    this.pairings = new Map();
+    this.dataClockMs = state.dataClockMs ?? 0;
+    for (const [tenant, pending] of Object.entries(state.edges ?? {})) this.pairing(tenant)?.restore(pending);
+    // The saved counters were published by the run that saved them.
+    this.published.clear();
+    this.publishServiceGraphCounters(false);
     // Samples a crashed run sent after this state was saved are unknown but all precede now.
     this.zeroFloor = this.deps.clock();
     for (const [tenant, snap] of Object.entries(state.tenants)) {
@@ -106,6 +129,7 @@ export class Flusher {
 
   /** Folds every committed delta after the folded positions into the registries. */
   async fold(nowMs: number): Promise<number> {
+    if (!this.loaded) await this.load();
     const { ddb, deltasTable, metrics } = this.deps;
     let folded = 0;
     let maxLagSeconds = 0;
@@ -133,7 +157,11 @@ export class Flusher {
           });
           continue;
         }
-        for (const t of delta.tenants) this.registry(t.tenant).apply(t.increments, nowMs);
+        for (const t of delta.tenants) {
+          this.registry(t.tenant).apply(t.increments, nowMs);
+          if (t.edgeHalves !== undefined || t.droppedSides !== undefined) this.pairHalves(t, nowMs);
+        }
+        if (delta.maxTimestampMs > this.dataClockMs) this.dataClockMs = delta.maxTimestampMs;
         folded++;
       }
       metrics.set('FoldLagOffsets', cursor.offset - after.offset, 'Count', { topic, partition: String(partition) });
@@ -165,20 +193,103 @@ export class Flusher {
     }
   }
 
-  /** Saves the state as the next epoch. */
+  /**
+   * Expires pending service-graph halves, then saves the state as the next epoch. Expiry happens
+   * only here, right before the atomic save and after the last send: a run that crashes before
+   * the save sent nothing that depends on its expiry decisions, and the run that redoes the
+   * epoch decides afresh from the same saved state.
+   */
   async save(): Promise<void> {
     const started = this.deps.clock();
-    const state: FlusherState = {
-      epoch: this.epoch + 1,
-      clockMs: started,
-      folded: [...this.folded.values()],
-      tenants: Object.fromEntries([...this.registries].map(([t, r]) => [t, r.snapshot()])),
-    };
-    const bytes = await this.store.save(state, this.epoch, started);
-    this.epoch = state.epoch;
-    this.deps.metrics.add('StateBytes', bytes, 'Bytes');
+    try {
+      if (!this.loaded) await this.load();
+      this.expireHalves(started);
+      const state: FlusherState = {
+        epoch: this.epoch + 1,
+        clockMs: started,
+        folded: [...this.folded.values()],
+        tenants: Object.fromEntries([...this.registries].map(([t, r]) => [t, r.snapshot()])),
+        edges: Object.fromEntries([...this.pairings].map(([t, p]) => [t, p.snapshot()])),
+        dataClockMs: this.dataClockMs,
+      };
+      const bytes = await this.store.save(state, this.epoch, started);
+      this.epoch = state.epoch;
+      this.deps.metrics.add('StateBytes', bytes, 'Bytes');
+    } catch (e) {
+      // Memory is ahead of the saved state now (expiry ran): start again from the saved state.
+      this.loaded = false;
+      throw e;
+    }
+    this.publishServiceGraphCounters();
     this.deps.metrics.add('PersistMilliseconds', this.deps.clock() - started, 'Milliseconds');
     this.deps.metrics.set('StateEpoch', this.epoch);
+  }
+
+  /** Pairs a delta's service-graph halves with those of earlier batches and partitions. */
+  private pairHalves(t: TenantDelta, nowMs: number): void {
+    const pairing = this.pairing(t.tenant);
+    if (pairing === undefined) {
+      // The tenant's config no longer has service graphs: the halves have nowhere to go.
+      this.deps.metrics.add('ServiceGraphHalvesIgnored', (t.edgeHalves?.length ?? 0) + (t.droppedSides?.length ?? 0), 'Count', { tenant: t.tenant });
+      return;
+    }
+    for (const d of t.droppedSides ?? []) pairing.addDroppedSide(d);
+    for (const h of t.edgeHalves ?? []) pairing.addHalf(h);
+    const out: SeriesIncrement[] = [];
+    pairing.drain(out);
+    if (out.length > 0) this.registry(t.tenant).apply(out, nowMs);
+  }
+
+  /**
+   * Settles the halves that waited `wait` in vain. The clock is the latest record time folded
+   * (so halves whose counterpart is in a backlog not yet folded keep waiting), or the wall clock
+   * minus IDLE_EXPIRY_LAG_MS when records stopped coming.
+   */
+  private expireHalves(nowMs: number): void {
+    const clock = Math.max(this.dataClockMs, nowMs - IDLE_EXPIRY_LAG_MS);
+    for (const [tenant, pairing] of this.pairings) {
+      pairing.expire(clock);
+      const out: SeriesIncrement[] = [];
+      pairing.drain(out);
+      if (out.length > 0) this.registry(tenant).apply(out, nowMs);
+    }
+  }
+
+  /**
+   * Tempo's service-graph self-monitoring counters, as operational metrics (spec 3.2): what the
+   * saved state counted since the last publication. They are cumulative in the state, so a run
+   * that crashed before its save publishes nothing that the next run counts again. With `emit`
+   * false, only marks the current values as published (after a load).
+   */
+  private publishServiceGraphCounters(emit = true): void {
+    for (const [tenant, p] of this.pairings) {
+      const c = p.counters;
+      const values: [string, number, Record<string, string>][] = [
+        ['ServiceGraphDroppedSpans', c.droppedSpans, { tenant }],
+        ['ServiceGraphDroppedEdges', c.droppedEdges, { tenant }],
+        ...[...c.expiredEdges].map(([kind, n]): [string, number, Record<string, string>] => ['ServiceGraphExpiredEdges', n, { tenant, unmatched_span_kind: kind }]),
+      ];
+      for (const [name, value, dims] of values) {
+        const k = `${name}\u0000${JSON.stringify(dims)}`;
+        const change = value - (this.published.get(k) ?? 0);
+        this.published.set(k, value);
+        if (emit && change > 0) this.deps.metrics.add(name, change, 'Count', dims);
+      }
+      if (emit) this.deps.metrics.set('ServiceGraphPendingEdges', p.pending, 'Count', { tenant });
+    }
+  }
+
+  private pairing(tenant: string): HalfPairing | undefined {
+    let p = this.pairings.get(tenant);
+    if (p === undefined) {
+      const cfg = this.deps.config.tenant(tenant);
+      if (cfg.serviceGraphs === undefined) return undefined;
+      p = new HalfPairing(cfg, {
+        discard: (reason, processor, spans) => this.deps.metrics.add('SpansDiscarded', spans, 'Count', { reason, processor }),
+      });
+      this.pairings.set(tenant, p);
+    }
+    return p;
   }
 
   private registry(tenant: string): Registry {

@@ -10,7 +10,7 @@
 
 import type { GeneratorConfig } from '../config/types.ts';
 import type { KafkaRecord } from '../decode/kafka-record.ts';
-import type { DeltaContent } from '../delta/types.ts';
+import type { DeltaContent, TenantDelta } from '../delta/types.ts';
 import { encodeDelta, splitIntoParts } from '../delta/index.ts';
 import type { Logger } from '../log/logger.ts';
 import type { MetricsRecorder } from '../metrics/recorder.ts';
@@ -101,8 +101,15 @@ function aggregate(ctx: IngestContext, topic: string, partition: number, records
       maxTs = Math.max(maxTs, r.timestampMs);
     }
   }
-  // Cross-batch service-graph pairing is not built yet: halves still unpaired here are lost, counted.
-  const tenants = [...batch.drain({ abandonPending: true })].map(([tenant, increments]) => ({ tenant, increments }));
+  // Edges still unpaired leave as halves (before drain: root server edges expire into this batch).
+  const pending = batch.takePending();
+  const drained = batch.drain({ nowMs: maxTs > 0 ? maxTs : ctx.nowMs() });
+  const tenants: TenantDelta[] = [];
+  for (const tenant of new Set([...drained.keys(), ...pending.keys()])) {
+    const p = pending.get(tenant);
+    const increments = drained.get(tenant) ?? [];
+    tenants.push(p === undefined ? { tenant, increments } : { tenant, increments, edgeHalves: p.halves, droppedSides: p.droppedSides });
+  }
   const s = batch.stats;
   const content: DeltaContent = {
     topic,

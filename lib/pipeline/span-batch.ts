@@ -10,6 +10,7 @@ import { DecodedTrace, TraceDecoder } from '../decode/trace-decoder.ts';
 import type { Logger } from '../log/logger.ts';
 import { consoleLogger } from '../log/logger.ts';
 import { createProcessors, type Processor } from '../processors/index.ts';
+import type { PendingHalves } from '../processors/servicegraphs/edge-half.ts';
 import type { SeriesIncrement } from '../series/types.ts';
 import { IngestStats } from './ingest-stats.ts';
 
@@ -32,11 +33,6 @@ export interface DrainOptions {
   expireAll?: boolean;
   /** Processing time for expiry, Unix ms (default Date.now()). */
   nowMs?: number;
-  /**
-   * This batch object is dropped after the drain (the ingest Lambda): count what is still pending
-   * as discarded (reason `unpaired_at_batch_end`) so the loss is visible, not silent.
-   */
-  abandonPending?: boolean;
 }
 
 interface TenantPipeline {
@@ -50,6 +46,12 @@ export class SpanBatch {
   private readonly tenants = new Map<string, TenantPipeline>();
   private readonly log: Logger;
   private readonly maxRecordBytes: number;
+  /**
+   * Processing time of the trace being pushed (Unix ms): the Kafka record's timestamp, so a
+   * retried batch pairs service-graph edges exactly as before; the wall clock without a record.
+   */
+  private pushTimeMs = 0;
+  private readonly pushClock = (): number => this.pushTimeMs;
 
   constructor(
     private readonly config: GeneratorConfig,
@@ -71,7 +73,8 @@ export class SpanBatch {
       const tenant = recordTenant(record, this.config);
       const pipeline = this.pipeline(tenant);
       // Kafka marks a missing timestamp as -1; fall back to the wall clock then.
-      const nowNs = (record.timestampMs > 0 ? record.timestampMs : Date.now()) * 1e6;
+      this.pushTimeMs = record.timestampMs > 0 ? record.timestampMs : Date.now();
+      const nowNs = this.pushTimeMs * 1e6;
       const outcome = decodeRecordValue(
         this.config.codec,
         value,
@@ -98,6 +101,7 @@ export class SpanBatch {
   /** Adds an already-encoded TracesData for a tenant (the replay path: no Kafka record around it). */
   addTracesData(tenant: string, tracesData: Uint8Array): void {
     const pipeline = this.pipeline(tenant);
+    this.pushTimeMs = Date.now();
     this.pushTrace(pipeline, this.decoder.decode(tracesData), false, 0);
   }
 
@@ -114,10 +118,23 @@ export class SpanBatch {
       for (const proc of p.processors) {
         proc.expire?.(nowMs, increments, opts.expireAll === true);
         proc.drain(increments);
-        const pending = opts.abandonPending === true ? (proc.pending?.() ?? 0) : 0;
-        if (pending > 0) this.stats.discard('unpaired_at_batch_end', proc.name, pending);
       }
       if (increments.length > 0) out.set(tenant, increments);
+    }
+    return out;
+  }
+
+  /**
+   * The ingest's end of batch, before drain(): per tenant, the service-graph halves still waiting
+   * for a counterpart and the dropped sides, for the flusher to pair across batches.
+   */
+  takePending(): Map<string, PendingHalves> {
+    const out = new Map<string, PendingHalves>();
+    for (const [tenant, p] of this.tenants) {
+      for (const proc of p.processors) {
+        const pending = proc.takePending?.();
+        if (pending !== undefined && (pending.halves.length > 0 || pending.droppedSides.length > 0)) out.set(tenant, pending);
+      }
     }
     return out;
   }
@@ -126,7 +143,7 @@ export class SpanBatch {
     let p = this.tenants.get(tenant);
     if (p === undefined) {
       const cfg = this.config.tenant(tenant);
-      p = { processors: createProcessors(cfg, this.stats, this.log), slackNs: cfg.ingestionSlackMs * 1e6 };
+      p = { processors: createProcessors(cfg, this.stats, this.log, this.pushClock), slackNs: cfg.ingestionSlackMs * 1e6 };
       this.tenants.set(tenant, p);
     }
     return p;

@@ -4,6 +4,7 @@
 
 import type { DecodedTrace } from '../decode/trace-decoder.ts';
 import type { SeriesIncrement } from '../series/types.ts';
+import type { PendingHalves } from './servicegraphs/edge-half.ts';
 
 export interface Processor {
   /** Tempo's processor name, e.g. `span-metrics`. */
@@ -21,6 +22,11 @@ export interface Processor {
   expire?(nowMs: number, out: SeriesIncrement[], all?: boolean): void;
   /** Items still waiting for a counterpart (pending service-graph edges). */
   pending?(): number;
+  /**
+   * Hands over what waits for a counterpart (service-graph halves) so a later stage can pair it
+   * with other batches; may produce increments, which the next drain() appends.
+   */
+  takePending?(): PendingHalves;
 }
 
 /** Counters a processor reports into: `spans_discarded_total{reason, processor}` in Tempo. */

@@ -16,6 +16,7 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { Ddb } from './ddb.ts';
 import type { Cursor } from './cursor.ts';
+import type { PendingEdgesSnapshot } from '../processors/servicegraphs/half-pairing.ts';
 import type { RegistrySnapshot } from '../series/registry-state.ts';
 
 export interface FoldedPosition {
@@ -30,6 +31,10 @@ export interface FlusherState {
   readonly clockMs: number;
   readonly folded: readonly FoldedPosition[];
   readonly tenants: Readonly<Record<string, RegistrySnapshot>>;
+  /** Service-graph halves still waiting for their counterpart, per tenant. */
+  readonly edges?: Readonly<Record<string, PendingEdgesSnapshot>>;
+  /** The latest Kafka record time folded (ms): the clock pending halves expire by. */
+  readonly dataClockMs?: number;
 }
 
 export const EMPTY_STATE: FlusherState = { epoch: 0, clockMs: 0, folded: [], tenants: {} };

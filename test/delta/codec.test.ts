@@ -11,6 +11,10 @@ import {
   type DeltaContent,
 } from '../../lib/delta/index.ts';
 import type { HistogramIncrement, SeriesIncrement } from '../../lib/series/types.ts';
+import type { EdgeHalf } from '../../lib/processors/servicegraphs/edge-half.ts';
+import { crc32 } from '../../lib/delta/crc32.ts';
+import { encodePayload } from '../../lib/delta/payload-encode.ts';
+import { ByteWriter } from '../../lib/delta/writer.ts';
 import { classicPart, deltaOf, jsonSize, labels, nativePart, spanMetricsDelta, TEMPO_DEFAULT_BUCKETS } from './fixtures.ts';
 
 const CODECS: CompressionName[] = ['none', 'deflate-raw', 'brotli'];
@@ -222,12 +226,67 @@ describe('sharing and size', () => {
   });
 });
 
+describe('service-graph halves (format 2)', () => {
+  const half = (over: Partial<EdgeHalf> = {}): EdgeHalf => ({
+    key: Uint8Array.from([...Array(16).keys(), 0xa0, 1, 2, 3, 4, 5, 6, 0xff]),
+    traceIdLength: 16,
+    side: 0,
+    arrivalMs: 1_700_000_000_123,
+    connectionType: 1,
+    spanKind: 4,
+    failed: true,
+    clientService: 'checkout',
+    serverService: '',
+    clientLatencySec: 0.0125,
+    serverLatencySec: 0,
+    clientEndHi: 395_812_345,
+    clientEndLo: 4_294_967_295,
+    serverStartHi: 0,
+    serverStartLo: 0,
+    dimensions: ['eu-west-1', '', 'prod'],
+    peerNode: 'kafka:9092',
+    multiplier: 2.5,
+    ...over,
+  });
+
+  test('halves and dropped sides round-trip exactly, beside the series', () => {
+    const base = spanMetricsDelta({ series: 3 });
+    const content: DeltaContent = {
+      ...base,
+      tenants: [
+        { ...base.tenants[0], edgeHalves: [half(), half({ side: 1, clientService: '', serverService: 'payments', failed: false, dimensions: [] })], droppedSides: [{ key: new Uint8Array(24).fill(7), traceIdLength: 16, side: 1, arrivalMs: 5 }] },
+        { tenant: 'halves-only', increments: [], edgeHalves: [half({ key: new Uint8Array(16).fill(9) })] , droppedSides: [] },
+      ],
+    };
+    for (const compression of ['none', 'brotli'] as const) {
+      const back = decodeDelta(encodeDelta(content, { compression }));
+      assert.deepStrictEqual(back.tenants[0], content.tenants[0]);
+      assert.deepStrictEqual(back.tenants[1].edgeHalves, content.tenants[1].edgeHalves);
+    }
+  });
+
+  test('a version-1 delta (written before halves existed) still decodes, without halves', () => {
+    const content = spanMetricsDelta({ series: 4 });
+    const w = new ByteWriter(16);
+    encodePayload(content, w);
+    // version 1 had no halves sections: drop the two zero counts after the tenant's series
+    const v2body = w.bytes();
+    assert.deepEqual([...v2body.subarray(v2body.length - 2)], [0, 0]);
+    const body = v2body.slice(0, v2body.length - 2);
+    const framed = new Uint8Array(body.length + 6);
+    framed[0] = 1;
+    framed.set(body, 2);
+    new DataView(framed.buffer).setUint32(body.length + 2, crc32(body), true);
+    assert.deepStrictEqual(decodeDelta(framed).tenants, content.tenants);
+  });
+});
+
 describe('errors', () => {
   test('unknown version names it; unknown compression id; too short', () => {
     const bytes = encodeDelta(spanMetricsDelta({ series: 5 }));
-    const v2 = bytes.slice();
-    v2[0] = 2;
-    assert.throws(() => decodeDelta(v2), (e: unknown) => e instanceof DeltaFormatError && /version 2/.test(e.message));
+    const v3 = bytes.slice();
+    v3[0] = 3;
+    assert.throws(() => decodeDelta(v3), (e: unknown) => e instanceof DeltaFormatError && /version 3/.test(e.message));
     const c9 = bytes.slice();
     c9[1] = 9;
     assert.throws(() => decodeDelta(c9), (e: unknown) => e instanceof DeltaFormatError && /compression id 9/.test(e.message));

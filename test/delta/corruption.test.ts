@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DeltaFormatError, decodeDelta, encodeDelta, type CompressionName, type DeltaContent } from '../../lib/delta/index.ts';
+import { DELTA_FORMAT_VERSION, DeltaFormatError, decodeDelta, encodeDelta, type CompressionName, type DeltaContent } from '../../lib/delta/index.ts';
 import { crc32 } from '../../lib/delta/crc32.ts';
 import { decodePayload } from '../../lib/delta/payload-decode.ts';
 import { encodePayload } from '../../lib/delta/payload-encode.ts';
@@ -50,7 +50,7 @@ function bodyOf(content: DeltaContent): Uint8Array {
 /** An uncompressed delta around a (possibly hand-made) body, with a valid CRC. */
 function frame(body: Uint8Array): Uint8Array {
   const out = new Uint8Array(body.length + 6);
-  out[0] = 1;
+  out[0] = DELTA_FORMAT_VERSION;
   out[1] = 0;
   out.set(body, 2);
   new DataView(out.buffer).setUint32(body.length + 2, crc32(body), true);
@@ -140,11 +140,16 @@ describe('the payload decoder without a checksum', () => {
   });
 });
 
+/** Bytes after a tenant's last series when it has no service-graph halves: two zero counts. */
+const HALF_SECTIONS = 2;
+
 describe('values the registry would reject', () => {
   test('a negative counter increment is a DeltaFormatError naming the series', () => {
     const body = bodyOf(deltaOf({ t: [{ type: 'counter', name: 'calls', labels: labels({ service: 'api' }), value: 3 }] }));
-    assert.equal(body[body.length - 1], 3 * 4, 'the value is the last byte (integer 3)');
-    body[body.length - 1] = 3 * 4 - 2; // integer -3
+    // the tenant ends with two empty service-graph sections (0 halves, 0 dropped sides)
+    const at = body.length - 1 - HALF_SECTIONS;
+    assert.equal(body[at], 3 * 4, 'the value is the last byte of the series (integer 3)');
+    body[at] = 3 * 4 - 2; // integer -3
     assert.throws(
       () => decodeDelta(frame(body)),
       (e: unknown) => e instanceof DeltaFormatError && /counter calls\{service="api"\}: increment must be >= 0, got -3/.test(e.message),
@@ -154,8 +159,9 @@ describe('values the registry would reject', () => {
   test('a NaN histogram count is a DeltaFormatError naming the series', () => {
     const h: SeriesIncrement = { type: 'histogram', name: 'latency', labels: labels({ service: 'db' }), classic: classicPart([1], [1, 1], 3) };
     const body = bodyOf(deltaOf({ t: [h] }));
-    assert.equal(body[body.length - 1], 2 * 4, 'the count is the last byte (integer 2)');
-    const patched = new Uint8Array([...body.subarray(0, body.length - 1), 3, 0x00, 0x00, 0xc0, 0x7f]); // float32 NaN
+    const at = body.length - 1 - HALF_SECTIONS;
+    assert.equal(body[at], 2 * 4, 'the count is the last byte of the series (integer 2)');
+    const patched = new Uint8Array([...body.subarray(0, at), 3, 0x00, 0x00, 0xc0, 0x7f, ...body.subarray(at + 1)]); // float32 NaN
     assert.throws(
       () => decodeDelta(frame(patched)),
       (e: unknown) => e instanceof DeltaFormatError && /histogram latency\{service="db"\}: classic count NaN/.test(e.message),

@@ -171,7 +171,7 @@ overrides:
   });
 });
 
-test('service-graph halves still unpaired when an ingest batch is abandoned are counted, not silently lost', () => {
+test('at the end of an ingest batch, unpaired service-graph halves are handed over with their record time; root servers expire at once', () => {
   const cfg = parseConfig(`
 overrides:
   defaults:
@@ -179,8 +179,18 @@ overrides:
       processors: [service-graphs]
 `);
   const batch = new SpanBatch(cfg, { applySlack: true, log: silentLogger });
-  // a client span whose server half never arrives in this batch
-  batch.addRecord(record(encodePushBytesRequest([encodeTempoTrace(buildResourceSpans({ spans: [{ kind: 3, name: 'call' }] }))])));
-  batch.drain({ abandonPending: true, nowMs: NOW_MS });
-  assert.equal(batch.stats.discarded('unpaired_at_batch_end', 'service-graphs'), 1);
+  // a client span whose server half is not in this batch, and a root server span (no parent)
+  batch.addRecord(record(encodePushBytesRequest([encodeTempoTrace(buildResourceSpans({ resource: { 'service.name': 'web' }, spans: [{ kind: 3, name: 'call', spanId: 'aa00000000000001' }] }))]), 'team-a', NOW_MS - 500));
+  batch.addRecord(record(encodePushBytesRequest([encodeTempoTrace(buildResourceSpans({ resource: { 'service.name': 'api' }, spans: [{ kind: 2, name: 'root' }] }))])));
+  const pending = batch.takePending().get('team-a');
+  assert.ok(pending !== undefined);
+  assert.equal(pending.halves.length, 1);
+  const half = pending.halves[0];
+  assert.equal(half.clientService, 'web');
+  assert.equal(half.serverService, '');
+  assert.equal(half.arrivalMs, NOW_MS - 500, 'arrival is the Kafka record timestamp, the same on a retry');
+  assert.equal(Buffer.from(half.key.subarray(half.traceIdLength)).toString('hex'), 'aa00000000000001');
+  const text = batch.drain({ nowMs: NOW_MS }).get('team-a')!.map((i) => `${i.name}${JSON.stringify(i.labels)}`).join('\n');
+  assert.match(text, /^traces_service_graph_request_total\[\{"name":"client","value":"user"\},\{"name":"connection_type","value":"virtual_node"\},\{"name":"server","value":"api"\}\]$/m);
+  assert.equal(batch.takePending().size, 0, 'nothing is handed over twice');
 });

@@ -65,6 +65,7 @@ export class EdgeStore {
   ): boolean {
     if (this.pending.size >= this.maxItems) return false;
     e.setKey(buf, traceStart, traceEnd, idStart, idEnd, hash);
+    e.arrivalMs = nowMs;
     e.expirationSec = unixSeconds(nowMs + this.waitMs);
     e.prev = this.tail;
     e.next = undefined;
@@ -96,6 +97,50 @@ export class EdgeStore {
     return e;
   }
 
+  /**
+   * Unlinks and returns every pending edge due at nowMs, scanning them all: in the flusher, edges
+   * are stored in fold order, which is not arrival order across partitions.
+   */
+  takeAllDue(nowMs: number): Edge[] {
+    const due: Edge[] = [];
+    const nowSec = unixSeconds(nowMs);
+    for (let e = this.head; e !== undefined; ) {
+      const next = e.next;
+      if (nowSec >= e.expirationSec) {
+        this.delete(e);
+        due.push(e);
+      }
+      e = next;
+    }
+    return due;
+  }
+
+  /** Every pending edge, oldest first (not unlinked). */
+  *pendingEdges(): IterableIterator<Edge> {
+    for (let e = this.head; e !== undefined; e = e.next) yield e;
+  }
+
+  /** Every dropped side, by side (not removed). */
+  *droppedSideEntries(): IterableIterator<[Side, DroppedSide]> {
+    for (const side of [0, 1] as const) {
+      const found: DroppedSide[] = [];
+      this.dropped[side].forEach((d) => {
+        found.push(d);
+      });
+      for (const d of found) yield [side, d];
+    }
+  }
+
+  /** Forgets every dropped side. */
+  clearDroppedSides(): void {
+    for (const table of this.dropped) {
+      table.forEach((d) => {
+        table.remove(d);
+        if (this.droppedPool.length < this.maxItems) this.droppedPool.push(d);
+      });
+    }
+  }
+
   hasDroppedSide(side: Side, hash: number, buf: Uint8Array, traceStart: number, traceEnd: number, idStart: number, idEnd: number): boolean {
     return this.dropped[side].get(hash, buf, traceStart, traceEnd, idStart, idEnd) !== undefined;
   }
@@ -124,6 +169,7 @@ export class EdgeStore {
     const table = this.dropped[side];
     const existing = table.get(hash, buf, traceStart, traceEnd, idStart, idEnd);
     if (existing !== undefined) {
+      existing.arrivalMs = nowMs;
       existing.expiresAtMs = nowMs + this.waitMs;
       return droppedCounterpart;
     }
@@ -133,6 +179,7 @@ export class EdgeStore {
     }
     const d = this.droppedPool.pop() ?? new DroppedSide();
     d.setKey(buf, traceStart, traceEnd, idStart, idEnd, hash);
+    d.arrivalMs = nowMs;
     d.expiresAtMs = nowMs + this.waitMs;
     table.add(d);
     return droppedCounterpart;

@@ -52,6 +52,10 @@ export class Edge extends EdgeKey {
   next: Edge | undefined = undefined;
   /** Unix seconds at or after which the edge expires. */
   expirationSec = 0;
+  /** When the span that created it arrived (Unix ms; the Kafka record's timestamp on ingest). */
+  arrivalMs = 0;
+  /** Side of the span that created the edge. */
+  firstSide: Side = 0;
 
   connectionType = CONNECTION_UNKNOWN;
   clientService = '';
@@ -89,6 +93,8 @@ export class Edge extends EdgeKey {
   clear(): void {
     this.prev = this.next = undefined;
     this.expirationSec = 0;
+    this.arrivalMs = 0;
+    this.firstSide = 0;
     this.connectionType = CONNECTION_UNKNOWN;
     this.clientService = this.serverService = '';
     this.clientLatencySec = this.serverLatencySec = 0;
@@ -103,6 +109,7 @@ export class Edge extends EdgeKey {
 
 /** A side whose span was filtered out: its counterpart must not make an edge until expiresAtMs. */
 export class DroppedSide extends EdgeKey {
+  arrivalMs = 0;
   expiresAtMs = 0;
 }
 
@@ -137,4 +144,15 @@ function mixBytes(h: number, buf: Uint8Array, start: number, end: number): numbe
 /** Seconds of a Unix-ms time, truncated as Go's time.Unix() does for times after 1970. */
 export function unixSeconds(ms: number): number {
   return Math.floor(ms / 1000);
+}
+
+/**
+ * Whether the earlier of two halves would have expired before the later one arrived: Tempo
+ * expires an edge once the clock's whole seconds reach (arrival + wait) in whole seconds. Symmetric
+ * in its arguments, so the decision does not depend on which half is seen first.
+ */
+export function tooFarApart(aMs: number, bMs: number, waitMs: number): boolean {
+  const first = aMs <= bMs ? aMs : bMs;
+  const last = aMs <= bMs ? bMs : aMs;
+  return unixSeconds(last) >= unixSeconds(first + waitMs);
 }

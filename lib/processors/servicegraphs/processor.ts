@@ -5,13 +5,12 @@
 // has passed; expire() then turns root-server and client-with-peer edges into virtual-node edges
 // and drops the rest (spec 3.5).
 //
-// Scope of the pairing: both halves must reach this processor instance. The replay CLI feeds the
-// whole input to one instance, so pairing there is complete. The ingest Lambda builds one instance
-// per batch and partition: edges still pending at drain() stay pending in that instance (they
-// complete if their other half arrives through it) but never meet halves from other batches,
-// other partitions or other containers, and do not survive the batch. Cross-batch and
-// cross-partition pairing (unpaired halves in the delta, paired by the flusher, DESIGN "Shape")
-// is not built yet, so on that path edges whose spans land in different batches are lost.
+// Two tiers. This processor pairs the spans that reach it: the replay CLI feeds it the whole input
+// and expires what is left at the end. The ingest Lambda builds one per partition batch and, at
+// the end of the batch, takes the edges still pending out as halves (takePending) for the delta;
+// the flusher pairs those across batches and partitions (half-pairing.ts). Times come from the
+// clock, which on ingest reads the current Kafka record's timestamp, so a retried batch pairs
+// exactly as before.
 
 import type { ServiceGraphsConfig, TenantConfig } from '../../config/types.ts';
 import type { DecodedTrace } from '../../decode/trace-decoder.ts';
@@ -37,15 +36,17 @@ import {
   CONNECTION_DATABASE,
   CONNECTION_MESSAGING,
   CONNECTION_UNKNOWN,
-  CONNECTION_VIRTUAL_NODE,
   SIDE_CLIENT,
   SIDE_SERVER,
   hashKey,
+  tooFarApart,
   type Edge,
   type Side,
 } from './edge.ts';
+import { halfOf, type DroppedSideHalf, type EdgeHalf, type PendingHalves } from './edge-half.ts';
 import { EdgeMetrics } from './edge-metrics.ts';
 import { EdgeStore } from './edge-store.ts';
+import { resolveVirtualNode } from './virtual-node.ts';
 
 export const SERVICE_GRAPHS = 'service-graphs';
 /** Interned strings kept across batches before the interner starts over. */
@@ -177,6 +178,12 @@ export class ServiceGraphsProcessor implements Processor {
     const hash = hashKey(buf, ts, te, is, ie);
     const store = this.store;
     let e = store.find(hash, buf, ts, te, is, ie);
+    if (e !== undefined && tooFarApart(e.arrivalMs, this.now(), this.cfg.waitMs)) {
+      // Tempo's expiry loop would have removed it before this span arrived.
+      store.delete(e);
+      this.onExpire(e);
+      e = undefined;
+    }
     if (e !== undefined) {
       this.update(e, res, span, side, m);
       if (e.isComplete) {
@@ -192,6 +199,7 @@ export class ServiceGraphsProcessor implements Processor {
       return;
     }
     e = store.acquire();
+    e.firstSide = side;
     this.update(e, res, span, side, m);
     if (e.isComplete) {
       this.counters.edges++;
@@ -310,23 +318,7 @@ export class ServiceGraphsProcessor implements Processor {
 
   /** Tempo's onExpire: a virtual node stands in for the missing side where the span says who it is. */
   private onExpire(e: Edge): void {
-    e.connectionType = CONNECTION_VIRTUAL_NODE;
-    const vnode = this.plan.virtualNodeSlot;
-    let counted = false;
-    if (e.clientService === '') {
-      // Only a root server span: the request came from outside (a browser, curl, a peer).
-      if (e.isRoot) {
-        e.clientService = e.peerNode !== '' ? e.peerNode : 'user';
-        if (vnode >= 0) e.dimensions[vnode] = 'client';
-        counted = true;
-      }
-    } else if (e.serverService === '' && e.peerNode !== '') {
-      // A client calling something uninstrumented that its peer attribute names.
-      e.serverService = e.peerNode;
-      if (vnode >= 0) e.dimensions[vnode] = 'server';
-      counted = true;
-    }
-    if (counted) {
+    if (resolveVirtualNode(e, this.plan.virtualNodeSlot)) {
       this.metrics.record(e, e.keyBuf, 0, e.traceLen);
       this.retired.push(e);
       return;
@@ -334,6 +326,30 @@ export class ServiceGraphsProcessor implements Processor {
     const kind = spanKindName(e.spanKind);
     this.counters.expiredEdges.set(kind, this.counters.expired(kind) + 1);
     this.store.release(e);
+  }
+
+  /**
+   * The ingest's end of batch: every pending edge leaves this processor, as a half for the flusher
+   * to pair with halves from other batches and partitions, and so does every dropped side. A root
+   * server edge can never be paired (no client span has an empty id), so it expires now, as it
+   * would after `wait`: its virtual-node metrics go into this batch instead of the flusher's state.
+   */
+  takePending(): PendingHalves {
+    const halves: EdgeHalf[] = [];
+    for (let e = this.store.takeExpired(0, true); e !== undefined; e = this.store.takeExpired(0, true)) {
+      if (e.isRoot && e.clientService === '') {
+        this.onExpire(e);
+        continue;
+      }
+      halves.push(halfOf(e));
+      this.store.release(e);
+    }
+    const droppedSides: DroppedSideHalf[] = [];
+    for (const [side, d] of this.store.droppedSideEntries()) {
+      droppedSides.push({ key: d.keyBuf.slice(0, d.keyLen), traceIdLength: d.traceLen, side, arrivalMs: d.arrivalMs });
+    }
+    this.store.clearDroppedSides();
+    return { halves, droppedSides };
   }
 
   drain(out: SeriesIncrement[]): void {
