@@ -7,12 +7,13 @@ import { benchFlushPersist } from './flush-persist.ts';
 import { benchIngestCost } from './ingest-cost.ts';
 import { benchLambdaShape } from './lambda-shape.ts';
 import { benchRemoteWrite } from './remote-write.ts';
-import { benchServiceGraphs } from './servicegraphs.ts';
+import { benchCrossBatch, benchServiceGraphs } from './servicegraphs.ts';
 
 const started = performance.now();
 console.log(`# msk-metrics-generator benchmarks (node ${process.version}, ${new Date().toISOString()})`);
 benchDecodeSpanMetrics();
 benchServiceGraphs();
+benchCrossBatch();
 benchDeltaCodec();
 await benchIngestCost();
 await benchDynamoCost();

@@ -13,6 +13,9 @@ import { parseConfig } from '../lib/config/index.ts';
 import type { KafkaRecord } from '../lib/decode/kafka-record.ts';
 import { silentLogger } from '../lib/log/logger.ts';
 import { SpanBatch } from '../lib/pipeline/span-batch.ts';
+import type { EdgeHalf } from '../lib/processors/servicegraphs/edge-half.ts';
+import { HalfPairing } from '../lib/processors/servicegraphs/half-pairing.ts';
+import type { SeriesIncrement } from '../lib/series/types.ts';
 import { encodePushBytesRequest, encodeTempoTrace } from '../test/fixtures/build.ts';
 import { randomTrace, seededRng } from '../test/fixtures/random-trace.ts';
 import { formatRate, measure, printTable } from './harness.ts';
@@ -91,4 +94,72 @@ export function benchServiceGraphs(): void {
   );
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) benchServiceGraphs();
+/**
+ * The two tiers: each trace's resources alternate between two partitions' batches, so most edges
+ * leave the ingest as halves. Ingest: decode + in-batch pairing + handing the halves over, spans/s
+ * (against the same spans as whole traces in one batch). Flusher: pairing those halves, halves/s.
+ */
+export function benchCrossBatch(): void {
+  console.log('\n## service graphs across batches: ingest with halves handed over, and the flusher pairing them (one core)\n');
+  const rng = seededRng(77);
+  const key = new TextEncoder().encode('bench');
+  const whole: KafkaRecord[] = [];
+  const split: KafkaRecord[][] = [[], []];
+  let spans = 0;
+  for (let r = 0; r < RECORDS; r++) {
+    const traces: Uint8Array[] = [];
+    const halves: Uint8Array[][] = [[], []];
+    for (let n = 0; n < SPANS_PER_RECORD; n += 10) {
+      const resources = randomTrace(rng, { spans: 10, attrsPerSpan: 8, services: 4 });
+      traces.push(encodeTempoTrace(...resources));
+      for (let p = 0; p < 2; p++) {
+        const part = resources.filter((_, i) => i % 2 === p);
+        if (part.length > 0) halves[p].push(encodeTempoTrace(...part));
+      }
+      spans += 10;
+    }
+    whole.push({ topic: 'bench', partition: 0, offset: r, timestampMs: 1, key, value: encodePushBytesRequest(traces) });
+    for (let p = 0; p < 2; p++) split[p].push({ topic: 'bench', partition: p, offset: r, timestampMs: 1, key, value: encodePushBytesRequest(halves[p]) });
+  }
+  const config = parseConfig(`
+metrics_generator: {processor: {service_graphs: ${PAIRING}}}
+overrides: {defaults: {metrics_generator: {processors: [service-graphs]}}}`);
+  const tenant = config.tenant('bench');
+  const ingest = (partitions: KafkaRecord[][]) => {
+    const halves: EdgeHalf[] = [];
+    for (const records of partitions) {
+      const batch = new SpanBatch(config, { applySlack: false, log: silentLogger });
+      for (const r of records) batch.addRecord(r);
+      for (const p of batch.takePending().values()) halves.push(...p.halves);
+      batch.drain();
+    }
+    return halves;
+  };
+  const handedOver = ingest(split);
+  const [wholeRate, splitRate] = measure([
+    { name: 'whole traces, one batch', run: () => (ingest([whole]), spans) },
+    { name: 'split over two batches', run: () => (ingest(split), spans) },
+  ]);
+  const [pairing] = measure([
+    {
+      name: 'flusher pairing',
+      run: () => {
+        const p = new HalfPairing(tenant, { discard: () => {} });
+        const out: SeriesIncrement[] = [];
+        for (const h of handedOver) p.addHalf(h);
+        p.expire(Number.MAX_SAFE_INTEGER);
+        p.drain(out);
+        return handedOver.length;
+      },
+    },
+  ]);
+  printTable(
+    ['spans', 'halves handed over', 'ingest, whole traces (spans/s)', 'ingest, split (spans/s)', 'split / whole', 'flusher pairing (halves/s)'],
+    [[`${spans}`, `${handedOver.length}`, formatRate(wholeRate.rate), formatRate(splitRate.rate), `${(splitRate.rate / wholeRate.rate).toFixed(2)}x`, formatRate(pairing.rate)]],
+  );
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  benchServiceGraphs();
+  benchCrossBatch();
+}

@@ -1,6 +1,7 @@
 // The single-writer flusher (DESIGN "Flush"): holds every tenant's registry, folds committed
-// deltas into it, remote-writes each tenant's series every collection interval, and saves the
-// state as a new epoch at the end of the invocation.
+// deltas into it, pairs the service-graph halves they carry across batches and partitions,
+// remote-writes each tenant's series every collection interval, and saves the state as a new
+// epoch at the end of the invocation.
 //
 // Exactly-once: the state records, per partition, the cursor (offset + attempt) it has folded up
 // to. A crash before save() loses only in-memory progress; the next invocation reloads the last

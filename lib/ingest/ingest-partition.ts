@@ -15,6 +15,7 @@ import { encodeDelta, splitIntoParts } from '../delta/index.ts';
 import type { Logger } from '../log/logger.ts';
 import type { MetricsRecorder } from '../metrics/recorder.ts';
 import { SpanBatch } from '../pipeline/span-batch.ts';
+import type { ServiceGraphsCounters } from '../processors/servicegraphs/processor.ts';
 import type { Ddb } from '../store/ddb.ts';
 import { commitCursor, readCursor, type Cursor } from '../store/cursor.ts';
 import { putDelta } from '../store/delta-log.ts';
@@ -62,7 +63,7 @@ export async function ingestPartition(ctx: IngestContext, batch: PartitionRecord
     if (alreadyCommitted > 0) ctx.metrics.add('RecordsAlreadyCommitted', alreadyCommitted, 'Count', dims);
     if (fresh.length === 0) return { topic, partition, alreadyCommitted };
 
-    const { content, recordBytes } = aggregate(ctx, topic, partition, fresh);
+    const { content, recordBytes, serviceGraphs } = aggregate(ctx, topic, partition, fresh);
     const encoded = encodeDelta(content);
     const parts = splitIntoParts(encoded, ctx.maxPartBytes);
     const attempt = ctx.newAttemptId();
@@ -81,6 +82,7 @@ export async function ingestPartition(ctx: IngestContext, batch: PartitionRecord
     if (await commitCursor(ctx.ddb, ctx.table, topic, partition, cursor, next)) {
       recordCommitted(ctx.metrics, dims, content, encoded.length, parts.length);
       ctx.metrics.add('RecordBytes', recordBytes, 'Bytes', dims);
+      recordServiceGraphCounters(ctx.metrics, dims, serviceGraphs);
       return { topic, partition, alreadyCommitted, committed: { firstOffset: content.firstOffset, lastOffset: content.lastOffset, bytes: encoded.length, parts: parts.length } };
     }
     // Another invocation of this partition (a retry racing a slow original) committed first.
@@ -90,7 +92,12 @@ export async function ingestPartition(ctx: IngestContext, batch: PartitionRecord
   throw new Error(`${topic}-${partition}: commit cursor kept moving during ${MAX_COMMIT_ROUNDS} attempts`);
 }
 
-function aggregate(ctx: IngestContext, topic: string, partition: number, records: readonly KafkaRecord[]): { content: DeltaContent; recordBytes: number } {
+function aggregate(
+  ctx: IngestContext,
+  topic: string,
+  partition: number,
+  records: readonly KafkaRecord[],
+): { content: DeltaContent; recordBytes: number; serviceGraphs: ServiceGraphsCounters } {
   const batch = new SpanBatch(ctx.config, { applySlack: true, log: ctx.log, maxRecordBytes: ctx.maxRecordBytes });
   let minTs = Infinity;
   let maxTs = 0;
@@ -124,7 +131,15 @@ function aggregate(ctx: IngestContext, topic: string, partition: number, records
     spansDiscarded: Object.fromEntries(s.spansDiscarded),
     tenants,
   };
-  return { content, recordBytes: s.recordBytes };
+  return { content, recordBytes: s.recordBytes, serviceGraphs: batch.serviceGraphCounters() };
+}
+
+/** Tempo's service-graph self-monitoring counters of the ingest tier (the flusher adds its own). */
+function recordServiceGraphCounters(m: MetricsRecorder, dims: { topic: string }, c: ServiceGraphsCounters): void {
+  if (c.edges > 0) m.add('ServiceGraphEdges', c.edges, 'Count', dims);
+  if (c.droppedSpans > 0) m.add('ServiceGraphDroppedSpans', c.droppedSpans, 'Count', dims);
+  if (c.droppedEdges > 0) m.add('ServiceGraphDroppedEdges', c.droppedEdges, 'Count', dims);
+  for (const [kind, n] of c.expiredEdges) m.add('ServiceGraphExpiredEdges', n, 'Count', { ...dims, unmatched_span_kind: kind });
 }
 
 function recordCommitted(m: MetricsRecorder, dims: { topic: string }, c: DeltaContent, bytes: number, parts: number): void {

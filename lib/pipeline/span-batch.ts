@@ -11,6 +11,7 @@ import type { Logger } from '../log/logger.ts';
 import { consoleLogger } from '../log/logger.ts';
 import { createProcessors, type Processor } from '../processors/index.ts';
 import type { PendingHalves } from '../processors/servicegraphs/edge-half.ts';
+import { ServiceGraphsCounters, ServiceGraphsProcessor } from '../processors/servicegraphs/processor.ts';
 import type { SeriesIncrement } from '../series/types.ts';
 import { IngestStats } from './ingest-stats.ts';
 
@@ -137,6 +138,22 @@ export class SpanBatch {
       }
     }
     return out;
+  }
+
+  /** Tempo's service-graph self-monitoring counters of this batch, summed over tenants. */
+  serviceGraphCounters(): ServiceGraphsCounters {
+    const sum = new ServiceGraphsCounters();
+    for (const p of this.tenants.values()) {
+      for (const proc of p.processors) {
+        if (!(proc instanceof ServiceGraphsProcessor)) continue;
+        const c = proc.counters;
+        sum.edges += c.edges;
+        sum.droppedSpans += c.droppedSpans;
+        sum.droppedEdges += c.droppedEdges;
+        for (const [kind, n] of c.expiredEdges) sum.expiredEdges.set(kind, sum.expired(kind) + n);
+      }
+    }
+    return sum;
   }
 
   private pipeline(tenant: string): TenantPipeline {

@@ -193,4 +193,8 @@ overrides:
   const text = batch.drain({ nowMs: NOW_MS }).get('team-a')!.map((i) => `${i.name}${JSON.stringify(i.labels)}`).join('\n');
   assert.match(text, /^traces_service_graph_request_total\[\{"name":"client","value":"user"\},\{"name":"connection_type","value":"virtual_node"\},\{"name":"server","value":"api"\}\]$/m);
   assert.equal(batch.takePending().size, 0, 'nothing is handed over twice');
+  // Tempo's self-monitoring: both edges were new edges of this batch; nothing expired unmatched
+  const counters = batch.serviceGraphCounters();
+  assert.equal(counters.edges, 2);
+  assert.equal(counters.expiredEdges.size, 0);
 });
