@@ -53,6 +53,7 @@ export class SpanBatch {
    */
   private pushTimeMs = 0;
   private readonly pushClock = (): number => this.pushTimeMs;
+  private readonly createdAtMs = Date.now();
 
   constructor(
     private readonly config: GeneratorConfig,
@@ -102,7 +103,9 @@ export class SpanBatch {
   /** Adds an already-encoded TracesData for a tenant (the replay path: no Kafka record around it). */
   addTracesData(tenant: string, tracesData: Uint8Array): void {
     const pipeline = this.pipeline(tenant);
-    this.pushTimeMs = Date.now();
+    // Replay's input is historical and has no arrival times: it all arrives at one instant, so
+    // pairing never depends on how long reading the input takes.
+    this.pushTimeMs = this.createdAtMs;
     this.pushTrace(pipeline, this.decoder.decode(tracesData), false, 0);
   }
 
