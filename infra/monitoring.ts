@@ -117,6 +117,14 @@ export class Monitoring extends Construct {
       graph('Remote write: failures and retries', [search('RemoteWriteFailures', ['class', 'endpoint', 'tenant'], 'Sum')], [search('RemoteWriteRetries', ['endpoint', 'tenant'], 'Sum')]),
       graph('DynamoDB: write units', [wcu(props.deltas), wcu(props.series)], [search('WriteUnits', ['operation'], 'Sum'), search('DynamoRetries', ['operation'], 'Sum')]),
     );
+    this.dashboard.addWidgets(
+      graph('Service graphs: new edges (ingest) and halves waiting (flusher)', [search('ServiceGraphEdges', ['topic'], 'Sum')], [search('ServiceGraphPendingEdges', ['tenant'], 'Maximum')]),
+      graph(
+        'Service graphs: expired and dropped',
+        [search('ServiceGraphExpiredEdges', ['tenant', 'unmatched_span_kind'], 'Sum'), search('ServiceGraphExpiredEdges', ['topic', 'unmatched_span_kind'], 'Sum')],
+        [search('ServiceGraphDroppedSpans', ['tenant'], 'Sum'), search('ServiceGraphDroppedSpans', ['topic'], 'Sum'), search('ServiceGraphDroppedEdges', ['tenant'], 'Sum')],
+      ),
+    );
   }
 
   private alarm(id: string, metric: IMetric, threshold: number, periods: number, description: string, missing = TreatMissingData.NOT_BREACHING): void {

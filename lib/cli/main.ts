@@ -10,9 +10,10 @@ commands:
       Run OTLP-JSON traces (one TracesData object, or JSON lines of them) through the
       processors of <tenant> (default: single-tenant) and print the final cumulative
       series in Prometheus text format, sorted, without timestamps.
-  local [--config <file>] [--port 4318] [--no-demo] [--partitions 4]
+  local [--config <file>] [--port 4318] [--no-demo | --demo] [--partitions 4]
       Run the whole pipeline on this machine (what \`npm start\` runs): embedded DynamoDB,
-      OTLP/HTTP receiver on 127.0.0.1, demo traffic, /metrics, remote write to REMOTE_WRITE_URL.
+      OTLP/HTTP receiver on 127.0.0.1, demo traffic, /metrics, remote write to REMOTE_WRITE_URL,
+      and a real Kafka topic when KAFKA_BROKERS is set (demo traffic then needs --demo).
   help
       Show this text.
 `;

@@ -198,13 +198,14 @@ export class Flusher {
    * Expires pending service-graph halves, then saves the state as the next epoch. Expiry happens
    * only here, right before the atomic save and after the last send: a run that crashes before
    * the save sent nothing that depends on its expiry decisions, and the run that redoes the
-   * epoch decides afresh from the same saved state.
+   * epoch decides afresh from the same saved state. `expireAllHalves` settles every pending half
+   * as if `wait` had passed (local mode's shutdown: its state does not outlive the process).
    */
-  async save(): Promise<void> {
+  async save(opts: { expireAllHalves?: boolean } = {}): Promise<void> {
     const started = this.deps.clock();
     try {
       if (!this.loaded) await this.load();
-      this.expireHalves(started);
+      this.expireHalves(opts.expireAllHalves === true ? Number.MAX_SAFE_INTEGER : started);
       const state: FlusherState = {
         epoch: this.epoch + 1,
         clockMs: started,

@@ -1,12 +1,16 @@
 // Local mode's HTTP front door on 127.0.0.1: OTLP/HTTP trace export (`POST /v1/traces`, protobuf
-// or JSON) turned into Kafka-format records, and `GET /metrics` with the current series.
+// or JSON, plain or gzip) turned into Kafka-format records, and `GET /metrics` with the current
+// series.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
 import { TracesData, Trace, type ResourceSpansProperties } from '../proto/index.ts';
 import { parseOtlpJsonTraces } from '../replay/otlp-json.ts';
 
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+const gunzipAsync = promisify(gunzip);
 
 export interface ReceiverHandlers {
   /** One encoded tempopb.Trace per trace ID found in a request, with the tenant. */
@@ -35,8 +39,19 @@ async function handle(req: IncomingMessage, res: ServerResponse, h: ReceiverHand
   if (req.method !== 'POST') return reply(res, 405, 'use POST');
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > MAX_BODY_BYTES) return reply(res, 413, `body larger than ${MAX_BODY_BYTES} bytes`);
-  const body = await readBody(req);
+  const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  if (encoding !== 'identity' && encoding !== 'gzip') return reply(res, 415, `unsupported content-encoding "${encoding}": use gzip or none`);
+  let body = await readBody(req);
   if (body === undefined) return reply(res, 413, `body larger than ${MAX_BODY_BYTES} bytes`);
+  // The OpenTelemetry Collector's otlphttp exporter gzips by default.
+  if (encoding === 'gzip') {
+    try {
+      body = await gunzipAsync(body, { maxOutputLength: MAX_BODY_BYTES });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') return reply(res, 413, `body larger than ${MAX_BODY_BYTES} bytes once gunzipped`);
+      return reply(res, 400, `bad gzip body: ${(e as Error).message}`);
+    }
+  }
   const type = (req.headers['content-type'] ?? '').split(';')[0].trim();
   let messages: Uint8Array[];
   try {

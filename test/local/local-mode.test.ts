@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { gzipSync } from 'node:zlib';
 import { silentLogger } from '../../lib/log/logger.ts';
 import { startLocalMode, type LocalMode } from '../../lib/local/local-mode.ts';
 import { MAX_BODY_BYTES } from '../../lib/local/otlp-receiver.ts';
@@ -39,6 +40,31 @@ describe('local mode', () => {
       text = await (await fetch(`${base}/metrics`)).text();
     }
     assert.match(text, /traces_spanmetrics_calls_total\{service="json-svc",span_kind="SPAN_KIND_CLIENT",span_name="json-span",status_code="STATUS_CODE_OK"\} 3/);
+  });
+
+  test('gzip bodies (the OTel Collector otlphttp default) are accepted', async () => {
+    const json = makeBatch(2, { name: 'gzip-span' }, { 'service.name': 'gzip-svc' }).replace(/"17000000\d{11}"/g, () => `"${BigInt(Date.now()) * 1_000_000n}"`);
+    const res = await fetch(`${base}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: gzipSync(json) });
+    assert.equal(res.status, 200);
+    let text = '';
+    for (let i = 0; i < 50 && !text.includes('gzip-span'); i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      text = await (await fetch(`${base}/metrics`)).text();
+    }
+    assert.match(text, /traces_spanmetrics_calls_total\{service="gzip-svc",span_kind="SPAN_KIND_CLIENT",span_name="gzip-span",status_code="STATUS_CODE_OK"\} 2/);
+  });
+
+  test('bad gzip 400, gzip over the limit once inflated 413, unknown encodings 415', async () => {
+    const post = (body: Uint8Array, encoding: string) => fetch(`${base}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf', 'content-encoding': encoding }, body });
+    const bad = await post(new Uint8Array([1, 2, 3]), 'gzip');
+    assert.equal(bad.status, 400);
+    assert.match(await bad.text(), /bad gzip body/);
+    const bomb = gzipSync(new Uint8Array(MAX_BODY_BYTES + 1));
+    assert.ok(bomb.length < MAX_BODY_BYTES);
+    assert.equal((await post(bomb, 'gzip')).status, 413);
+    const br = await post(new Uint8Array([1]), 'br');
+    assert.equal(br.status, 415);
+    assert.match(await br.text(), /unsupported content-encoding "br"/);
   });
 
   test('bad requests get 400 with a message, oversize bodies 413, and the process keeps running', async () => {

@@ -1,0 +1,54 @@
+// Collects records between two batch windows and hands them to the ingest code as one event, the
+// way the event source batches a topic for the ingest Lambda. Two kinds of producers:
+//  - owned records (the local receiver's): this queue is their only copy, so when the ingest call
+//    fails they go back to the head of the queue for the next window;
+//  - delivered records (a Kafka consumer's): the caller waits for the outcome and owns redelivery,
+//    because the records are still in Kafka until it commits their offsets.
+// Re-ingesting records that were partly committed is safe: the ingest cursor skips them.
+
+import type { KafkaEvent, KafkaEventRecord } from '../ingest/msk-event.ts';
+import { toKafkaEvent } from './kafka-records.ts';
+
+interface Delivery {
+  readonly records: readonly KafkaEventRecord[];
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
+export class IngestBatcher {
+  private owned: KafkaEventRecord[] = [];
+  private deliveries: Delivery[] = [];
+
+  constructor(private readonly ingest: (event: KafkaEvent) => Promise<unknown>) {}
+
+  /** Records waiting for the next ingest call. */
+  get pending(): number {
+    return this.owned.length + this.deliveries.reduce((n, d) => n + d.records.length, 0);
+  }
+
+  enqueue(records: readonly KafkaEventRecord[]): void {
+    this.owned.push(...records);
+  }
+
+  /** Resolves once an ingest call holding the records succeeded; rejects with its error otherwise. */
+  deliver(records: readonly KafkaEventRecord[]): Promise<void> {
+    return new Promise((resolve, reject) => this.deliveries.push({ records, resolve, reject }));
+  }
+
+  /** One ingest call with everything queued; rethrows its failure after settling every delivery. */
+  async ingestQueued(): Promise<void> {
+    const owned = this.owned;
+    const deliveries = this.deliveries;
+    if (owned.length === 0 && deliveries.length === 0) return;
+    this.owned = [];
+    this.deliveries = [];
+    try {
+      await this.ingest(toKafkaEvent([...owned, ...deliveries.flatMap((d) => d.records)]));
+    } catch (e) {
+      this.owned = [...owned, ...this.owned];
+      for (const d of deliveries) d.reject(e);
+      throw e;
+    }
+    for (const d of deliveries) d.resolve();
+  }
+}

@@ -1,0 +1,99 @@
+// Local mode's optional real-Kafka input, read from KAFKA_* environment variables. Nothing here
+// comes from the YAML config: Tempo's Kafka client settings live in its `ingest:` block, which this
+// project does not read, and the deployed stack takes them from the event source mapping instead.
+
+export type SaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512';
+
+export interface KafkaSettings {
+  readonly brokers: readonly string[];
+  readonly topic: string;
+  readonly groupId: string;
+  readonly clientId: string;
+  readonly ssl: boolean;
+  readonly sasl?: { readonly mechanism: SaslMechanism; readonly username: string; readonly password: string };
+  /**
+   * Tempo's `leave_consumer_group_on_shutdown` (default false). The YAML key is accepted but
+   * ignored by the config layer (it belongs to the event source mapping when deployed), so local
+   * mode reads KAFKA_LEAVE_GROUP_ON_SHUTDOWN instead.
+   */
+  readonly leaveGroupOnShutdown: boolean;
+}
+
+export class KafkaSettingsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KafkaSettingsError';
+  }
+}
+
+export const DEFAULT_KAFKA_CLIENT_ID = 'msk-metrics-generator-local';
+const SASL_MECHANISMS: readonly SaslMechanism[] = ['plain', 'scram-sha-256', 'scram-sha-512'];
+const KAFKA_VARIABLES = [
+  'KAFKA_TOPIC',
+  'KAFKA_GROUP_ID',
+  'KAFKA_CLIENT_ID',
+  'KAFKA_SSL',
+  'KAFKA_SASL_MECHANISM',
+  'KAFKA_SASL_USERNAME',
+  'KAFKA_SASL_PASSWORD',
+  'KAFKA_LEAVE_GROUP_ON_SHUTDOWN',
+] as const;
+
+/** undefined when KAFKA_BROKERS is unset or empty: local mode then reads only its own receiver. */
+export function kafkaSettingsFromEnv(env: NodeJS.ProcessEnv): KafkaSettings | undefined {
+  const get = (name: string): string | undefined => {
+    const v = env[name]?.trim();
+    return v === undefined || v === '' ? undefined : v;
+  };
+  const brokersVar = get('KAFKA_BROKERS');
+  if (brokersVar === undefined) {
+    const stray = KAFKA_VARIABLES.filter((v) => get(v) !== undefined);
+    // Probably a typo or a forgotten variable: consuming nothing silently would hide it.
+    if (stray.length > 0) throw new KafkaSettingsError(`${stray.join(', ')} set but KAFKA_BROKERS is not: set KAFKA_BROKERS (host:port[,host:port...]) to consume a Kafka topic`);
+    return undefined;
+  }
+  const brokers = brokersVar.split(',').map((b) => b.trim());
+  for (const b of brokers) {
+    if (!/^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):\d{1,5}$/.test(b)) throw new KafkaSettingsError(`KAFKA_BROKERS: "${b}" is not host:port (use a comma-separated list of host:port)`);
+  }
+  const required = (name: string, why: string): string => {
+    const v = get(name);
+    if (v === undefined) throw new KafkaSettingsError(`${name} is required with KAFKA_BROKERS: ${why}`);
+    return v;
+  };
+  const topic = required('KAFKA_TOPIC', 'the topic that holds the trace records');
+  // No default group: joining someone else's group (Tempo's own is "metrics-generator") would take
+  // its partitions away and commit its offsets.
+  const groupId = required('KAFKA_GROUP_ID', 'the consumer group whose committed offsets local mode resumes from');
+  const mechanism = get('KAFKA_SASL_MECHANISM')?.toLowerCase();
+  let sasl: KafkaSettings['sasl'];
+  if (mechanism !== undefined) {
+    if (!SASL_MECHANISMS.includes(mechanism as SaslMechanism)) throw new KafkaSettingsError(`KAFKA_SASL_MECHANISM: "${mechanism}" is not one of ${SASL_MECHANISMS.join(', ')}`);
+    sasl = {
+      mechanism: mechanism as SaslMechanism,
+      username: required('KAFKA_SASL_USERNAME', `KAFKA_SASL_MECHANISM=${mechanism} needs a user name`),
+      // not trimmed: a password may legitimately start or end with spaces
+      password: env.KAFKA_SASL_PASSWORD || required('KAFKA_SASL_PASSWORD', `KAFKA_SASL_MECHANISM=${mechanism} needs a password`),
+    };
+  } else {
+    const orphan = ['KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'].filter((v) => get(v) !== undefined);
+    if (orphan.length > 0) throw new KafkaSettingsError(`${orphan.join(', ')} set but KAFKA_SASL_MECHANISM is not (plain, scram-sha-256 or scram-sha-512)`);
+  }
+  return {
+    brokers,
+    topic,
+    groupId,
+    clientId: get('KAFKA_CLIENT_ID') ?? DEFAULT_KAFKA_CLIENT_ID,
+    ssl: boolVar(env, 'KAFKA_SSL', false),
+    sasl,
+    leaveGroupOnShutdown: boolVar(env, 'KAFKA_LEAVE_GROUP_ON_SHUTDOWN', false),
+  };
+}
+
+function boolVar(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const v = env[name]?.trim().toLowerCase();
+  if (v === undefined || v === '') return fallback;
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  throw new KafkaSettingsError(`${name}: "${env[name]}" is not true or false`);
+}

@@ -1,0 +1,37 @@
+// Builds the kafkajs consumer for local mode from KAFKA_* settings, with kafkajs's own log lines
+// routed to local mode's logger (warnings and errors only: its info lines narrate every join).
+
+import { Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
+import type { Logger } from '../log/logger.ts';
+import type { KafkaSettings } from './kafka-settings.ts';
+import type { KafkaConsumerSlice } from './kafka-source.ts';
+
+export function kafkaJsConfig(settings: KafkaSettings, log: Logger): KafkaConfig {
+  const base = {
+    clientId: settings.clientId,
+    brokers: [...settings.brokers],
+    ssl: settings.ssl,
+    logLevel: logLevel.WARN,
+    logCreator: () => (entry: LogEntry) => {
+      // our logger stamps its own lines; a stack per retried connection only buries the message
+      const { message, timestamp: _t, logger: _l, stack: _s, ...fields } = entry.log as LogEntry['log'] & { logger?: unknown; stack?: unknown };
+      const line = `kafkajs ${entry.namespace}: ${message}`;
+      if (entry.level === logLevel.ERROR) log.error(line, fields);
+      else log.warn(line, fields);
+    },
+  };
+  if (settings.sasl === undefined) return base;
+  const { mechanism, username, password } = settings.sasl;
+  // one literal per mechanism: kafkajs's SASLOptions is a union discriminated by `mechanism`
+  if (mechanism === 'plain') return { ...base, sasl: { mechanism, username, password } };
+  if (mechanism === 'scram-sha-256') return { ...base, sasl: { mechanism, username, password } };
+  return { ...base, sasl: { mechanism, username, password } };
+}
+
+export function createKafkaJsConsumer(settings: KafkaSettings, log: Logger): KafkaConsumerSlice {
+  const consumer = new Kafka(kafkaJsConfig(settings, log)).consumer({ groupId: settings.groupId });
+  consumer.on(consumer.events.CRASH, (e) => {
+    log.error('kafka consumer crashed', { error: String(e.payload.error), restarting: e.payload.restart, groupId: e.payload.groupId });
+  });
+  return consumer;
+}

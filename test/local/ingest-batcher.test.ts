@@ -1,0 +1,43 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { KafkaEvent, KafkaEventRecord } from '../../lib/ingest/msk-event.ts';
+import { IngestBatcher } from '../../lib/local/ingest-batcher.ts';
+
+const rec = (topic: string, partition: number, offset: number): KafkaEventRecord => ({ topic, partition, offset, timestamp: 0, key: null, value: null, headers: [] });
+const offsets = (e: KafkaEvent) => Object.fromEntries(Object.entries(e.records).map(([k, list]) => [k, list.map((r) => r.offset)]));
+
+describe('ingest batcher', () => {
+  test('one ingest call per window with owned and delivered records grouped by topic-partition', async () => {
+    const events: KafkaEvent[] = [];
+    const batcher = new IngestBatcher(async (e) => void events.push(e));
+    batcher.enqueue([rec('local', 0, 0), rec('local', 1, 0)]);
+    const delivered = batcher.deliver([rec('kafka', 2, 7), rec('kafka', 2, 8)]);
+    batcher.enqueue([rec('local', 0, 1)]);
+    assert.equal(batcher.pending, 5);
+    await batcher.ingestQueued();
+    await delivered;
+    assert.equal(events.length, 1);
+    assert.deepEqual(offsets(events[0]), { 'local-0': [0, 1], 'local-1': [0], 'kafka-2': [7, 8] });
+    assert.equal(batcher.pending, 0);
+    await batcher.ingestQueued();
+    assert.equal(events.length, 1, 'nothing queued: no ingest call');
+  });
+
+  test('a failed call rejects the deliveries and keeps the owned records, ahead of newer ones', async () => {
+    let fail = true;
+    const events: KafkaEvent[] = [];
+    const batcher = new IngestBatcher(async (e) => {
+      events.push(e);
+      if (fail) throw new Error('throttled');
+    });
+    batcher.enqueue([rec('local', 0, 0)]);
+    const delivered = batcher.deliver([rec('kafka', 0, 3)]);
+    await assert.rejects(batcher.ingestQueued(), /throttled/);
+    await assert.rejects(delivered, /throttled/);
+    batcher.enqueue([rec('local', 0, 1)]);
+    assert.equal(batcher.pending, 2, 'the delivery is its owner\'s to retry');
+    fail = false;
+    await batcher.ingestQueued();
+    assert.deepEqual(offsets(events[1]), { 'local-0': [0, 1] });
+  });
+});

@@ -1,0 +1,66 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { kafkaSettingsFromEnv, DEFAULT_KAFKA_CLIENT_ID } from '../../lib/local/kafka-settings.ts';
+import { kafkaJsConfig } from '../../lib/local/kafkajs-consumer.ts';
+import { silentLogger } from '../../lib/log/logger.ts';
+
+const BASE = { KAFKA_BROKERS: 'b-1.kafka:9092, 10.0.0.5:9094,[::1]:9092', KAFKA_TOPIC: 'tempo-ingest', KAFKA_GROUP_ID: 'local-gen' };
+
+describe('KAFKA_* settings', () => {
+  test('no KAFKA_BROKERS: no Kafka', () => {
+    assert.equal(kafkaSettingsFromEnv({}), undefined);
+    assert.equal(kafkaSettingsFromEnv({ KAFKA_BROKERS: ' ' }), undefined);
+  });
+
+  test('defaults: plaintext, no SASL, our client id, leave_consumer_group_on_shutdown false as in Tempo', () => {
+    assert.deepEqual(kafkaSettingsFromEnv(BASE), {
+      brokers: ['b-1.kafka:9092', '10.0.0.5:9094', '[::1]:9092'],
+      topic: 'tempo-ingest',
+      groupId: 'local-gen',
+      clientId: DEFAULT_KAFKA_CLIENT_ID,
+      ssl: false,
+      sasl: undefined,
+      leaveGroupOnShutdown: false,
+    });
+  });
+
+  test('TLS, SASL and leaving the group', () => {
+    const s = kafkaSettingsFromEnv({
+      ...BASE,
+      KAFKA_CLIENT_ID: 'me',
+      KAFKA_SSL: 'true',
+      KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512',
+      KAFKA_SASL_USERNAME: 'alice',
+      KAFKA_SASL_PASSWORD: ' s3cret ',
+      KAFKA_LEAVE_GROUP_ON_SHUTDOWN: 'TRUE',
+    })!;
+    assert.equal(s.clientId, 'me');
+    assert.equal(s.ssl, true);
+    assert.deepEqual(s.sasl, { mechanism: 'scram-sha-512', username: 'alice', password: ' s3cret ' });
+    assert.equal(s.leaveGroupOnShutdown, true);
+    const kjs = kafkaJsConfig(s, silentLogger);
+    assert.deepEqual({ clientId: kjs.clientId, brokers: kjs.brokers, ssl: kjs.ssl, sasl: kjs.sasl }, {
+      clientId: 'me',
+      brokers: ['b-1.kafka:9092', '10.0.0.5:9094', '[::1]:9092'],
+      ssl: true,
+      sasl: { mechanism: 'scram-sha-512', username: 'alice', password: ' s3cret ' },
+    });
+  });
+
+  const errors: [string, NodeJS.ProcessEnv, RegExp][] = [
+    ['topic missing', { ...BASE, KAFKA_TOPIC: '' }, /^KAFKA_TOPIC is required with KAFKA_BROKERS/],
+    ['group missing', { ...BASE, KAFKA_GROUP_ID: undefined }, /^KAFKA_GROUP_ID is required with KAFKA_BROKERS/],
+    ['broker without port', { ...BASE, KAFKA_BROKERS: 'a:9092,b' }, /^KAFKA_BROKERS: "b" is not host:port/],
+    ['empty broker in list', { ...BASE, KAFKA_BROKERS: 'a:9092,,b:9092' }, /^KAFKA_BROKERS: "" is not host:port/],
+    ['bad boolean', { ...BASE, KAFKA_SSL: 'yes' }, /^KAFKA_SSL: "yes" is not true or false/],
+    ['unknown mechanism', { ...BASE, KAFKA_SASL_MECHANISM: 'aws' }, /^KAFKA_SASL_MECHANISM: "aws" is not one of plain, scram-sha-256, scram-sha-512/],
+    ['mechanism without password', { ...BASE, KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'u' }, /^KAFKA_SASL_PASSWORD is required/],
+    ['credentials without mechanism', { ...BASE, KAFKA_SASL_USERNAME: 'u' }, /^KAFKA_SASL_USERNAME set but KAFKA_SASL_MECHANISM is not/],
+    ['Kafka variables without brokers', { KAFKA_TOPIC: 't', KAFKA_SSL: 'true' }, /^KAFKA_TOPIC, KAFKA_SSL set but KAFKA_BROKERS is not/],
+  ];
+  for (const [name, env, message] of errors) {
+    test(`error names the variable: ${name}`, () => {
+      assert.throws(() => kafkaSettingsFromEnv(env), (e: Error) => e.name === 'KafkaSettingsError' && message.test(e.message));
+    });
+  }
+});

@@ -1,0 +1,139 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { KafkaEventRecord } from '../../lib/ingest/msk-event.ts';
+import { startKafkaSource } from '../../lib/local/kafka-source.ts';
+import type { Logger } from '../../lib/log/logger.ts';
+import { FakeKafkaConsumer } from '../helpers/fake-kafka-consumer.ts';
+
+const TOPIC = 'traces';
+
+function captureLog(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const push = (level: string) => (m: string) => lines.push(`${level} ${m}`);
+  return { lines, info: push('info'), warn: push('warn'), error: push('error') };
+}
+
+async function until(cond: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 400 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
+  assert.ok(cond(), `timed out waiting for ${what}`);
+}
+
+/** A deliver() whose outcome the test decides, one call at a time. */
+function controlledDeliver() {
+  const calls: { records: readonly KafkaEventRecord[]; resolve: () => void; reject: (e: Error) => void }[] = [];
+  const deliver = (records: readonly KafkaEventRecord[]) => new Promise<void>((resolve, reject) => calls.push({ records, resolve, reject }));
+  return { calls, deliver };
+}
+
+describe('kafka source', () => {
+  test('subscribes from the earliest offset with auto-commit and auto-resolve off', async () => {
+    const consumer = new FakeKafkaConsumer(TOPIC);
+    const source = await startKafkaSource({ consumer, topic: TOPIC, deliver: async () => {}, log: captureLog(), leaveGroupOnShutdown: true });
+    await source.close();
+    assert.deepEqual(consumer.events, ['connect', `subscribe ${TOPIC} fromBeginning=true`, 'run autoCommit=false autoResolve=false', 'pause', 'disconnect']);
+  });
+
+  test('a failed subscribe disconnects before the error propagates', async () => {
+    const consumer = new FakeKafkaConsumer(TOPIC);
+    consumer.subscribe = async () => {
+      throw new Error('This server does not host this topic-partition');
+    };
+    await assert.rejects(
+      startKafkaSource({ consumer, topic: TOPIC, deliver: async () => {}, log: captureLog(), leaveGroupOnShutdown: true }),
+      /does not host this topic-partition/,
+    );
+    assert.deepEqual(consumer.events, ['connect', 'disconnect']);
+  });
+
+  test('hands each partition batch over in event-source shape and commits it only after delivery succeeded', async () => {
+    const consumer = new FakeKafkaConsumer(TOPIC);
+    const { calls, deliver } = controlledDeliver();
+    const source = await startKafkaSource({ consumer, topic: TOPIC, deliver, log: captureLog(), leaveGroupOnShutdown: true });
+    consumer.produce(0, [
+      { key: Buffer.from('tenant-a'), value: Buffer.from([1, 2, 3]), timestampMs: 1_700_000_000_123, headers: { 'X-Scope-OrgID': 'team', multi: [Buffer.from([7]), 'é'] } },
+      { value: Buffer.from([4]), timestampMs: 1_700_000_000_124 },
+    ]);
+    consumer.produce(1, [{ key: Buffer.from('tenant-b'), value: Buffer.from([9]), timestampMs: 1_700_000_000_200 }]);
+    await until(() => calls.length === 2, 'both partitions delivered');
+
+    const byPartition = new Map(calls.map((c) => [c.records[0].partition, c]));
+    assert.deepEqual(byPartition.get(0)!.records, [
+      {
+        topic: TOPIC,
+        partition: 0,
+        offset: 0,
+        timestamp: 1_700_000_000_123,
+        key: Buffer.from('tenant-a').toString('base64'),
+        value: Buffer.from([1, 2, 3]).toString('base64'),
+        headers: [{ 'X-Scope-OrgID': [...Buffer.from('team')] }, { multi: [7] }, { multi: [0xc3, 0xa9] }],
+      },
+      { topic: TOPIC, partition: 0, offset: 1, timestamp: 1_700_000_000_124, key: null, value: 'BA==', headers: [] },
+    ]);
+    assert.deepEqual(byPartition.get(1)!.records.map((r) => [r.partition, r.offset]), [[1, 0]]);
+
+    await new Promise((r) => setTimeout(r, 30));
+    assert.deepEqual(consumer.commits, [], 'nothing is committed while ingest has not answered');
+    byPartition.get(1)!.resolve();
+    await until(() => consumer.commits.length === 1, 'partition 1 commit');
+    assert.deepEqual(consumer.commits, [{ topic: TOPIC, partition: 1, offset: '1' }], 'the committed offset is the next one to read');
+    byPartition.get(0)!.resolve();
+    await until(() => consumer.commits.length === 2, 'partition 0 commit');
+    assert.deepEqual(consumer.commits[1], { topic: TOPIC, partition: 0, offset: '2' });
+    assert.equal(source.committedRecords, 3);
+    await source.close();
+  });
+
+  test('a failed ingest commits nothing and the same batch is delivered again', async () => {
+    const consumer = new FakeKafkaConsumer(TOPIC);
+    const { calls, deliver } = controlledDeliver();
+    const log = captureLog();
+    const source = await startKafkaSource({ consumer, topic: TOPIC, deliver, log, leaveGroupOnShutdown: true, retryDelayMs: () => 1 });
+    consumer.produce(0, [{ key: Buffer.from('t'), value: Buffer.from([1]) }, { key: Buffer.from('t'), value: Buffer.from([2]) }]);
+    await until(() => calls.length === 1, 'first delivery');
+    calls[0].reject(new Error('dynamo down'));
+    await until(() => calls.length === 2, 'retry');
+    assert.deepEqual(calls[1].records, calls[0].records);
+    assert.deepEqual(consumer.commits, []);
+    assert.ok(consumer.heartbeats > 0, 'keeps the group membership alive while retrying');
+    assert.ok(log.lines.some((l) => l.startsWith('warn ingest failed; retrying')));
+    calls[1].resolve();
+    await until(() => consumer.commits.length === 1, 'commit after the retry');
+    assert.deepEqual(consumer.commits, [{ topic: TOPIC, partition: 0, offset: '2' }]);
+    assert.equal(consumer.handedOut.length, 1, 'retried in place, not re-fetched');
+    await source.close();
+  });
+
+  test('close: no new batches after pause, the batch in flight is committed, then the consumer disconnects', async () => {
+    const consumer = new FakeKafkaConsumer(TOPIC);
+    const { calls, deliver } = controlledDeliver();
+    const log = captureLog();
+    const source = await startKafkaSource({ consumer, topic: TOPIC, deliver, log, leaveGroupOnShutdown: false });
+    consumer.produce(0, [{ key: Buffer.from('t'), value: Buffer.from([1]) }]);
+    await until(() => calls.length === 1, 'delivery');
+    source.pause();
+    consumer.produce(1, [{ key: Buffer.from('t'), value: Buffer.from([2]) }]);
+    const closed = source.close();
+    await new Promise((r) => setTimeout(r, 30));
+    assert.ok(!consumer.events.includes('disconnect'), 'does not disconnect under a batch in flight');
+    calls[0].resolve(); // what local mode's final ingest does
+    await closed;
+    assert.equal(calls.length, 1, 'the batch produced after pause was not taken');
+    assert.deepEqual(consumer.events.slice(-2), [`commit ${TOPIC}-0@1`, 'disconnect']);
+    assert.ok(log.lines.some((l) => l.includes('KAFKA_LEAVE_GROUP_ON_SHUTDOWN=false')), 'says that kafkajs leaves the group anyway');
+  });
+
+  test('a batch whose ingest keeps failing is left uncommitted when stopping', async () => {
+    const consumer = new FakeKafkaConsumer(TOPIC);
+    const { calls, deliver } = controlledDeliver();
+    const source = await startKafkaSource({ consumer, topic: TOPIC, deliver, log: captureLog(), leaveGroupOnShutdown: true, retryDelayMs: () => 60_000 });
+    consumer.produce(0, [{ key: Buffer.from('t'), value: Buffer.from([1]) }]);
+    await until(() => calls.length === 1, 'delivery');
+    calls[0].reject(new Error('dynamo down'));
+    await new Promise((r) => setTimeout(r, 20)); // now sleeping before the retry
+    const started = Date.now();
+    await source.close();
+    assert.ok(Date.now() - started < 1000, 'the retry pause is cut short by close');
+    assert.deepEqual(consumer.commits, []);
+    assert.equal(consumer.events.at(-1), 'disconnect');
+  });
+});

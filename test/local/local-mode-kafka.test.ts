@@ -1,0 +1,150 @@
+// Local mode with a Kafka topic (a fake kafkajs consumer) feeding the real ingest and flush code:
+// records reach the series, offsets are committed, and shutdown remote-writes everything that was
+// delivered before it disconnects.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { demoTraces } from '../../lib/local/demo-traffic.ts';
+import { startLocalMode, type LocalMode } from '../../lib/local/local-mode.ts';
+import { silentLogger } from '../../lib/log/logger.ts';
+import { PushBytesRequest, WriteRequest } from '../../lib/proto/index.ts';
+import { decompress } from '../../lib/remote-write/compress.ts';
+import { FakeKafkaConsumer, type ProducedMessage } from '../helpers/fake-kafka-consumer.ts';
+
+const TOPIC = 'tempo-ingest';
+const ROOT_CALLS = 'traces_spanmetrics_calls_total{service="frontend",span_kind="SPAN_KIND_SERVER",span_name="GET /cart",status_code="STATUS_CODE_UNSET"}';
+
+/** Push-bytes records of `n` demo requests (one root span each), as Tempo's distributor writes them. */
+function pushBytes(tenant: string, n: number): ProducedMessage[] {
+  return demoTraces(n, Date.now()).map(({ traceId, trace }) => ({
+    key: Buffer.from(tenant),
+    value: Buffer.from(PushBytesRequest.encode({ traces: [trace], ids: [Buffer.from(traceId, 'hex')] }).finish()),
+  }));
+}
+
+/** A remote-write endpoint that notes each request in `timeline` and keeps the last value per series. */
+async function startRemoteWriteRecorder(timeline: string[]) {
+  const latest = new Map<string, number>();
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const wr = WriteRequest.decode(decompress(Buffer.concat(chunks)));
+      for (const ts of wr.timeseries) {
+        const labels = Object.fromEntries((ts.labels ?? []).map((l) => [l.name, l.value]));
+        const { __name__: name, ...rest } = labels;
+        const key = `${name}{${Object.keys(rest).sort().map((k) => `${k}="${rest[k]}"`).join(',')}}`;
+        for (const s of ts.samples ?? []) latest.set(key, Number(s.value));
+      }
+      timeline.push('remote-write');
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/write`, latest, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+async function until(cond: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await cond()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  assert.fail(`timed out waiting for ${what}`);
+}
+
+describe('local mode consuming a Kafka topic', () => {
+  test('records from every partition reach the series and their offsets are committed', async () => {
+    const consumer = new FakeKafkaConsumer(TOPIC);
+    const local = await startLocalMode({
+      port: 0,
+      demo: false,
+      partitions: 2,
+      batchWindowMs: 50,
+      topic: 'local',
+      log: silentLogger,
+      progress: () => {},
+      env: {},
+      kafka: { consumer, topic: TOPIC, leaveGroupOnShutdown: true },
+    });
+    try {
+      consumer.produce(0, pushBytes('team-kafka', 5));
+      consumer.produce(1, pushBytes('team-kafka', 3));
+      await until(() => consumer.commits.length === 2, 'both partitions committed');
+      assert.deepEqual(
+        consumer.commits.map((c) => `${c.partition}@${c.offset}`).sort(),
+        ['0@5', '1@3'],
+      );
+      await until(() => local.metricsText().includes(`${ROOT_CALLS} 8`), `${ROOT_CALLS} 8 on /metrics`);
+      const metrics = await (await fetch(`http://127.0.0.1:${local.port}/metrics`)).text();
+      assert.ok(metrics.includes(`${ROOT_CALLS} 8\n`), metrics.slice(0, 1500));
+    } finally {
+      await local.stop();
+    }
+  });
+
+  test('a topic named like the receiver topic is refused, naming KAFKA_TOPIC', async () => {
+    await assert.rejects(
+      startLocalMode({ port: 0, demo: false, partitions: 1, batchWindowMs: 50, topic: 'same', log: silentLogger, kafka: { consumer: new FakeKafkaConsumer('same'), topic: 'same', leaveGroupOnShutdown: false } }),
+      /KAFKA_TOPIC "same" is the name of local mode's own receiver topic/,
+    );
+  });
+
+  test('stop: the batch handed over last is ingested, remote-written and committed, then the consumer disconnects', async () => {
+    const consumer = new FakeKafkaConsumer(TOPIC);
+    const timeline = consumer.events; // the consumer's calls and the remote writes, in order
+    const recorder = await startRemoteWriteRecorder(timeline);
+    const local: LocalMode = await startLocalMode({
+      port: 0,
+      demo: false,
+      partitions: 2,
+      // no batch window passes during the test: only the shutdown ingests
+      batchWindowMs: 600_000,
+      topic: 'local',
+      log: silentLogger,
+      progress: () => {},
+      env: { REMOTE_WRITE_URL: recorder.url },
+      kafka: { consumer, topic: TOPIC, leaveGroupOnShutdown: true },
+    });
+    try {
+      consumer.produce(0, pushBytes('team-kafka', 4));
+      await until(() => consumer.handedOut.length === 1, 'the batch handed to local mode');
+      assert.deepEqual(consumer.commits, [], 'not committed before it is ingested');
+    } finally {
+      await local.stop();
+      await recorder.close();
+    }
+    const tail = timeline.slice(timeline.indexOf('pause'));
+    assert.deepEqual(tail.filter((e) => e !== 'remote-write').slice(1), [`commit ${TOPIC}-0@4`, 'disconnect']);
+    assert.ok(tail.indexOf('remote-write') > 0 && tail.indexOf('remote-write') < tail.indexOf('disconnect'), `final remote write before disconnect: ${tail.join(' | ')}`);
+    assert.equal(recorder.latest.get(ROOT_CALLS), 4, 'the final remote write carries the last batch');
+  });
+
+  test('stop remote-writes series whose collection interval is not due yet', async () => {
+    const consumer = new FakeKafkaConsumer(TOPIC);
+    const recorder = await startRemoteWriteRecorder([]);
+    const local = await startLocalMode({
+      port: 0,
+      demo: false,
+      partitions: 1,
+      batchWindowMs: 50,
+      topic: 'local',
+      log: silentLogger,
+      progress: () => {},
+      env: { REMOTE_WRITE_URL: recorder.url },
+      kafka: { consumer, topic: TOPIC, leaveGroupOnShutdown: true },
+    });
+    try {
+      consumer.produce(0, pushBytes('team-kafka', 2));
+      // a new tenant is collected at once; the next collection is 15 s (Tempo's default) away
+      await until(() => recorder.latest.get(ROOT_CALLS) === 2, 'first collection');
+      consumer.produce(0, pushBytes('team-kafka', 3));
+      await until(() => consumer.commits.some((c) => c.offset === '5'), 'second batch ingested');
+      assert.equal(recorder.latest.get(ROOT_CALLS), 2);
+    } finally {
+      await local.stop();
+      await recorder.close();
+    }
+    assert.equal(recorder.latest.get(ROOT_CALLS), 5);
+  });
+});
