@@ -2,7 +2,7 @@
 // it took effect); the batch is then re-delivered as the same batch, as a longer batch from the
 // same first offset, and as a shorter batch followed by the rest. The committed deltas summed per
 // series must equal a fault-free run exactly.
-import { after, before, describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Ddb } from '../../lib/store/ddb.ts';
 import { ingestEvent } from '../../lib/ingest/ingest-handler.ts';

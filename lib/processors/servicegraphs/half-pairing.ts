@@ -6,7 +6,6 @@
 
 import type { ServiceGraphsConfig, TenantConfig } from '../../config/types.ts';
 import { StringInterner } from '../../decode/utf8.ts';
-import { spanKindName } from '../../decode/span-view.ts';
 import type { SeriesIncrement } from '../../series/types.ts';
 import type { DiscardCounter } from '../processor.ts';
 import { dimensionPlan, type DimensionPlan } from './dimensions.ts';
@@ -15,7 +14,7 @@ import { combine, halfOf, loadHalf, type DroppedSideHalf, type EdgeHalf } from '
 import { EdgeMetrics } from './edge-metrics.ts';
 import { EdgeStore } from './edge-store.ts';
 import { ServiceGraphsCounters, SERVICE_GRAPHS } from './processor.ts';
-import { resolveVirtualNode } from './virtual-node.ts';
+import { settleExpired } from './virtual-node.ts';
 
 /** Pending halves and dropped sides as saved with the flusher's state (JSON-safe). */
 export interface PendingEdgesSnapshot {
@@ -139,13 +138,7 @@ export class HalfPairing {
   }
 
   private expireEdge(e: Edge): void {
-    if (resolveVirtualNode(e, this.plan.virtualNodeSlot)) {
-      this.metrics.record(e, e.keyBuf, 0, e.traceLen);
-      this.retired.push(e);
-      return;
-    }
-    const kind = spanKindName(e.spanKind);
-    this.counters.expiredEdges.set(kind, this.counters.expired(kind) + 1);
-    this.store.release(e);
+    if (settleExpired(e, this.plan.virtualNodeSlot, this.metrics, this.counters)) this.retired.push(e);
+    else this.store.release(e);
   }
 }

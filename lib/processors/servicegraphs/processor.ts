@@ -20,7 +20,6 @@ import {
   SPAN_KIND_PRODUCER,
   SPAN_KIND_SERVER,
   STATUS_CODE_ERROR,
-  spanKindName,
   type ResourceView,
   type SpanView,
 } from '../../decode/span-view.ts';
@@ -46,7 +45,7 @@ import {
 import { halfOf, type DroppedSideHalf, type EdgeHalf, type PendingHalves } from './edge-half.ts';
 import { EdgeMetrics } from './edge-metrics.ts';
 import { EdgeStore } from './edge-store.ts';
-import { resolveVirtualNode } from './virtual-node.ts';
+import { settleExpired } from './virtual-node.ts';
 
 export const SERVICE_GRAPHS = 'service-graphs';
 /** Interned strings kept across batches before the interner starts over. */
@@ -318,14 +317,8 @@ export class ServiceGraphsProcessor implements Processor {
 
   /** Tempo's onExpire: a virtual node stands in for the missing side where the span says who it is. */
   private onExpire(e: Edge): void {
-    if (resolveVirtualNode(e, this.plan.virtualNodeSlot)) {
-      this.metrics.record(e, e.keyBuf, 0, e.traceLen);
-      this.retired.push(e);
-      return;
-    }
-    const kind = spanKindName(e.spanKind);
-    this.counters.expiredEdges.set(kind, this.counters.expired(kind) + 1);
-    this.store.release(e);
+    if (settleExpired(e, this.plan.virtualNodeSlot, this.metrics, this.counters)) this.retired.push(e);
+    else this.store.release(e);
   }
 
   /**
