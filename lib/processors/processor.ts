@@ -20,8 +20,6 @@ export interface Processor {
    * that series keep their first-seen order.
    */
   expire?(nowMs: number, out: SeriesIncrement[], all?: boolean): void;
-  /** Items still waiting for a counterpart (pending service-graph edges). */
-  pending?(): number;
   /**
    * Hands over what waits for a counterpart (service-graph halves) so a later stage can pair it
    * with other batches; may produce increments, which the next drain() appends.

@@ -121,10 +121,6 @@ export class ServiceGraphsProcessor implements Processor {
   }
 
   /** Edges waiting for their other side. */
-  pending(): number {
-    return this.pendingEdges;
-  }
-
   get pendingEdges(): number {
     return this.store.size;
   }
