@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { demoTraces } from '../../lib/local/demo-traffic.ts';
-import { startLocalMode, type LocalMode } from '../../lib/local/local-mode.ts';
+import { startLocalMode, type LocalMode, type LocalModeOptions } from '../../lib/local/local-mode.ts';
 import { silentLogger } from '../../lib/log/logger.ts';
 import { PushBytesRequest, WriteRequest } from '../../lib/proto/index.ts';
 import { decompress } from '../../lib/remote-write/compress.ts';
@@ -53,20 +53,26 @@ async function until(cond: () => boolean | Promise<boolean>, what: string): Prom
   assert.fail(`timed out waiting for ${what}`);
 }
 
+/** Local mode without demo traffic or progress lines, consuming the fake topic. */
+function startQuiet(consumer: FakeKafkaConsumer, options: Partial<LocalModeOptions>): Promise<LocalMode> {
+  return startLocalMode({
+    port: 0,
+    demo: false,
+    partitions: 1,
+    batchWindowMs: 50,
+    topic: 'local',
+    log: silentLogger,
+    progress: () => {},
+    env: {},
+    kafka: { consumer, topic: TOPIC, leaveGroupOnShutdown: true },
+    ...options,
+  });
+}
+
 describe('local mode consuming a Kafka topic', () => {
   test('records from every partition reach the series and their offsets are committed', async () => {
     const consumer = new FakeKafkaConsumer(TOPIC);
-    const local = await startLocalMode({
-      port: 0,
-      demo: false,
-      partitions: 2,
-      batchWindowMs: 50,
-      topic: 'local',
-      log: silentLogger,
-      progress: () => {},
-      env: {},
-      kafka: { consumer, topic: TOPIC, leaveGroupOnShutdown: true },
-    });
+    const local = await startQuiet(consumer, { partitions: 2 });
     try {
       consumer.produce(0, pushBytes('team-kafka', 5));
       consumer.produce(1, pushBytes('team-kafka', 3));
@@ -94,18 +100,8 @@ describe('local mode consuming a Kafka topic', () => {
     const consumer = new FakeKafkaConsumer(TOPIC);
     const timeline = consumer.events; // the consumer's calls and the remote writes, in order
     const recorder = await startRemoteWriteRecorder(timeline);
-    const local: LocalMode = await startLocalMode({
-      port: 0,
-      demo: false,
-      partitions: 2,
-      // no batch window passes during the test: only the shutdown ingests
-      batchWindowMs: 600_000,
-      topic: 'local',
-      log: silentLogger,
-      progress: () => {},
-      env: { REMOTE_WRITE_URL: recorder.url },
-      kafka: { consumer, topic: TOPIC, leaveGroupOnShutdown: true },
-    });
+    // no batch window passes during the test: only the shutdown ingests
+    const local = await startQuiet(consumer, { partitions: 2, batchWindowMs: 600_000, env: { REMOTE_WRITE_URL: recorder.url } });
     try {
       consumer.produce(0, pushBytes('team-kafka', 4));
       await until(() => consumer.handedOut.length === 1, 'the batch handed to local mode');
@@ -123,17 +119,7 @@ describe('local mode consuming a Kafka topic', () => {
   test('stop remote-writes series whose collection interval is not due yet', async () => {
     const consumer = new FakeKafkaConsumer(TOPIC);
     const recorder = await startRemoteWriteRecorder([]);
-    const local = await startLocalMode({
-      port: 0,
-      demo: false,
-      partitions: 1,
-      batchWindowMs: 50,
-      topic: 'local',
-      log: silentLogger,
-      progress: () => {},
-      env: { REMOTE_WRITE_URL: recorder.url },
-      kafka: { consumer, topic: TOPIC, leaveGroupOnShutdown: true },
-    });
+    const local = await startQuiet(consumer, { env: { REMOTE_WRITE_URL: recorder.url } });
     try {
       consumer.produce(0, pushBytes('team-kafka', 2));
       // a new tenant is collected at once; the next collection is 15 s (Tempo's default) away

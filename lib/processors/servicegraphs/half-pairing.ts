@@ -33,6 +33,9 @@ interface SavedCounters {
 type SavedHalf = Omit<EdgeHalf, 'key'> & { readonly key: string };
 type SavedDroppedSide = Omit<DroppedSideHalf, 'key'> & { readonly key: string };
 
+/** Interned strings kept before the interner starts over (as the in-batch processor). */
+const MAX_INTERNED = 1 << 16;
+
 export class HalfPairing {
   readonly counters = new ServiceGraphsCounters();
   private readonly cfg: ServiceGraphsConfig;
@@ -108,7 +111,7 @@ export class HalfPairing {
     this.metrics.drain(out);
     for (const e of this.retired) this.store.release(e);
     this.retired = [];
-    if (this.strings.resetIfOver(1 << 16) || this.metrics.cachedLabelSets > 1 << 16) this.metrics.clearLabelCache();
+    if (this.strings.resetIfOver(MAX_INTERNED) || this.metrics.cachedLabelSets > MAX_INTERNED) this.metrics.clearLabelCache();
   }
 
   snapshot(): PendingEdgesSnapshot {
