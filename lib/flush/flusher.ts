@@ -237,9 +237,14 @@ export class Flusher {
     }
     for (const d of t.droppedSides ?? []) pairing.addDroppedSide(d);
     for (const h of t.edgeHalves ?? []) pairing.addHalf(h);
+    this.applyPaired(t.tenant, pairing, nowMs);
+  }
+
+  /** Folds the metrics of the edges a pairing completed or expired into the tenant's registry. */
+  private applyPaired(tenant: string, pairing: HalfPairing, nowMs: number): void {
     const out: SeriesIncrement[] = [];
     pairing.drain(out);
-    if (out.length > 0) this.registry(t.tenant).apply(out, nowMs);
+    if (out.length > 0) this.registry(tenant).apply(out, nowMs);
   }
 
   /**
@@ -251,9 +256,7 @@ export class Flusher {
     const clock = Math.max(this.dataClockMs, nowMs - IDLE_EXPIRY_LAG_MS);
     for (const [tenant, pairing] of this.pairings) {
       pairing.expire(clock);
-      const out: SeriesIncrement[] = [];
-      pairing.drain(out);
-      if (out.length > 0) this.registry(tenant).apply(out, nowMs);
+      this.applyPaired(tenant, pairing, nowMs);
     }
   }
 

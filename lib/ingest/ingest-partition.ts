@@ -110,7 +110,7 @@ function aggregate(
   }
   // Edges still unpaired leave as halves (before drain: root server edges expire into this batch).
   const pending = batch.takePending();
-  const drained = batch.drain({ nowMs: maxTs > 0 ? maxTs : ctx.nowMs() });
+  const drained = batch.drain();
   const tenants: TenantDelta[] = [];
   for (const tenant of new Set([...drained.keys(), ...pending.keys()])) {
     const p = pending.get(tenant);

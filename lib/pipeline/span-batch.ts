@@ -148,12 +148,7 @@ export class SpanBatch {
     const sum = new ServiceGraphsCounters();
     for (const p of this.tenants.values()) {
       for (const proc of p.processors) {
-        if (!(proc instanceof ServiceGraphsProcessor)) continue;
-        const c = proc.counters;
-        sum.edges += c.edges;
-        sum.droppedSpans += c.droppedSpans;
-        sum.droppedEdges += c.droppedEdges;
-        for (const [kind, n] of c.expiredEdges) sum.expiredEdges.set(kind, sum.expired(kind) + n);
+        if (proc instanceof ServiceGraphsProcessor) sum.add(proc.counters);
       }
     }
     return sum;

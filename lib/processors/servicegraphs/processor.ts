@@ -73,6 +73,14 @@ export class ServiceGraphsCounters {
   expired(kind: string): number {
     return this.expiredEdges.get(kind) ?? 0;
   }
+
+  /** Adds another instance's counts to these. */
+  add(other: ServiceGraphsCounters): void {
+    this.edges += other.edges;
+    this.droppedSpans += other.droppedSpans;
+    this.droppedEdges += other.droppedEdges;
+    for (const [kind, n] of other.expiredEdges) this.expiredEdges.set(kind, this.expired(kind) + n);
+  }
 }
 
 export class ServiceGraphsProcessor implements Processor {
