@@ -2,6 +2,7 @@
 // the span filter only sees keys `kind`, `name`, `status`, `span.<attr>` and `resource.<attr>`.
 
 import { fail, indexPath, joinPath } from './errors.ts';
+import { goRegexProblem } from './go-regex.ts';
 import { listOf, object, oneOf, refine } from './schema.ts';
 import type { Spec } from './schema.ts';
 import { isNodeMap, Scalar } from './yaml.ts';
@@ -70,14 +71,8 @@ function attribute(matchType: MatchType, node: Node, path: string): PolicyAttrib
 
   if (matchType === 'regex') {
     if (typeof v !== 'string') return fail(valuePath, 'must be a string (a regular expression)');
-    try {
-      new RegExp(v);
-    } catch (e) {
-      // The span filter compiles values with JavaScript's RegExp; the RE2 inline flags Tempo users
-      // may bring along are its most likely gap.
-      const hint = /\(\?[imsU]+[:)]/.test(v) ? '; inline flags such as (?i) are not supported' : '';
-      return fail(valuePath, `${(e as Error).message}${hint}`);
-    }
+    const problem = goRegexProblem(v);
+    if (problem !== undefined) return fail(valuePath, problem);
     return { key, value: v, isInt: false };
   }
   if (key === 'kind' || key === 'status') {
