@@ -2,6 +2,7 @@
 // the span filter only sees keys `kind`, `name`, `status`, `span.<attr>` and `resource.<attr>`.
 
 import { fail, indexPath, joinPath } from './errors.ts';
+import { MAX_FILTER_POLICIES, MAX_POLICY_ATTRIBUTES } from './common-specs.ts';
 import { goRegexProblem } from './go-regex.ts';
 import { listOf, object, oneOf, refine } from './schema.ts';
 import type { Spec } from './schema.ts';
@@ -106,6 +107,7 @@ function policyMatch(): Spec<PolicyMatch> {
       let attributes: PolicyAttribute[] = [];
       if (attrs !== undefined && !(attrs instanceof Scalar && attrs.value === null)) {
         if (!Array.isArray(attrs)) return fail(attrsPath, 'must be a list');
+        if (attrs.length > MAX_POLICY_ATTRIBUTES) return fail(attrsPath, `has ${attrs.length} items; at most ${MAX_POLICY_ATTRIBUTES} are accepted`);
         attributes = attrs.map((a, i) => attribute(matchType, a, indexPath(attrsPath, i)));
       }
       return { matchType, attributes };
@@ -120,7 +122,7 @@ const policySpec = refine(
 
 /** `filter_policies:` — a list of policies, each with include / include_any / exclude blocks. */
 export function filterPolicies(): Spec<FilterPolicy[]> {
-  const list = listOf(policySpec);
+  const list = listOf(policySpec, MAX_FILTER_POLICIES);
   return {
     type: 'list of filter policies',
     parse(node, path) {

@@ -1,7 +1,6 @@
 // Config text or file -> GeneratorConfig. Everything is validated here, including every
 // overrides entry, so a bad value stops the start instead of surfacing on some tenant's first span.
 
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigError, fail } from './errors.ts';
 import { hostInfoSettings } from './host-info-config.ts';
@@ -9,6 +8,7 @@ import { metricsGeneratorSpec } from './metrics-generator-config.ts';
 import type { MetricsGeneratorBlock } from './metrics-generator-config.ts';
 import { overridesBlock, perTenantOverridesFile } from './overrides-config.ts';
 import type { OverridesEntry } from './overrides-config.ts';
+import { readConfigText } from './read-file.ts';
 import { object } from './schema.ts';
 import { serviceGraphsSettings } from './service-graphs-config.ts';
 import { spanMetricsSettings } from './span-metrics-config.ts';
@@ -41,7 +41,7 @@ export function parseConfig(text: string, opts: ParseOptions = {}): GeneratorCon
 export function loadConfigFile(path: string, opts: { readonly warn?: (message: string) => void } = {}): GeneratorConfig {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readConfigText(path);
   } catch (e) {
     throw new ConfigError('', `cannot read config file: ${(e as Error).message}`, path);
   }
@@ -95,9 +95,10 @@ function build(text: string, opts: ParseOptions, warn: (message: string) => void
 function readPerTenantFile(file: string): ReadonlyMap<string, OverridesEntry> {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readConfigText(file);
   } catch (e) {
-    return fail('overrides.per_tenant_override_config', `cannot read ${file}: ${(e as Error).message}`);
+    const message = (e as Error).message;
+    return fail('overrides.per_tenant_override_config', message.startsWith(file) ? message : `cannot read ${file}: ${message}`);
   }
   try {
     return perTenantOverridesFile().parse(parseYaml(text), '');

@@ -167,11 +167,15 @@ export function oneOf<const V extends string>(values: readonly V[]): Spec<V> {
   };
 }
 
-export function listOf<T>(item: Spec<T>): Spec<T[]> {
+/** Lists and free mappings longer than this are refused (before their items are parsed) unless a key sets its own bound. */
+export const DEFAULT_MAX_ITEMS = 1000;
+
+export function listOf<T>(item: Spec<T>, maxItems = DEFAULT_MAX_ITEMS): Spec<T[]> {
   return {
     type: `list of ${item.type}`,
     parse(node, path) {
       if (!Array.isArray(node)) return fail(path, `must be a list, got ${describe(node)}`);
+      if (node.length > maxItems) return fail(path, `has ${node.length} items; at most ${maxItems} are accepted`);
       return node.map((n, i) => {
         const p = indexPath(path, i);
         if (isAbsent(n)) fail(p, `must be ${item.type}, got null`);
@@ -182,11 +186,12 @@ export function listOf<T>(item: Spec<T>): Spec<T[]> {
 }
 
 /** A mapping with free keys; entries keep document order. */
-export function mapOf<T>(value: Spec<T>, keyCheck?: (key: string) => string | undefined): Spec<Record<string, T>> {
+export function mapOf<T>(value: Spec<T>, keyCheck?: (key: string) => string | undefined, maxEntries = DEFAULT_MAX_ITEMS): Spec<Record<string, T>> {
   return {
     type: `mapping of ${value.type}`,
     parse(node, path) {
       if (!isNodeMap(node)) return fail(path, `must be a mapping, got ${describe(node)}`);
+      if (node.size > maxEntries) return fail(path, `has ${node.size} entries; at most ${maxEntries} are accepted`);
       const entries: [string, T][] = [];
       for (const [k, v] of node) {
         const p = joinPath(path, k);
