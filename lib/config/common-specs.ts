@@ -12,15 +12,23 @@ export const MAX_DIMENSIONS = 100;
 export const MAX_FILTER_POLICIES = 100;
 export const MAX_POLICY_ATTRIBUTES = 100;
 
-/** Histogram bucket bounds in seconds, strictly increasing (Tempo rejects anything else). */
-export function histogramBuckets(): Spec<number[]> {
+/**
+ * Histogram bucket bounds in seconds. Per-tenant overrides must be strictly increasing (Tempo
+ * validates them: modules/generator/validation ValidateHistogramBuckets); the global block's are
+ * sorted, as Tempo's registry sorts them (modules/generator/registry/histogram.go). A bound given
+ * twice is refused either way: it would make two series with the same `le`.
+ */
+export function histogramBuckets(order: 'strict' | 'sorted' = 'strict'): Spec<number[]> {
   const list = listOf(float(), MAX_HISTOGRAM_BUCKETS);
   return {
-    type: 'list of increasing numbers',
+    type: order === 'strict' ? 'list of increasing numbers' : 'list of numbers',
     parse(node, path) {
-      const bounds = list.parse(node, path);
+      const written = list.parse(node, path);
+      const bounds = order === 'strict' ? written : [...written].sort((a, b) => a - b);
       for (let i = 1; i < bounds.length; i++) {
-        if (bounds[i] <= bounds[i - 1]) fail(indexPath(path, i), 'must be greater than the previous bucket');
+        if (bounds[i] > bounds[i - 1]) continue;
+        if (order === 'strict') fail(indexPath(path, i), 'must be greater than the previous bucket');
+        fail(indexPath(path, written.lastIndexOf(bounds[i])), `repeats the bucket ${bounds[i]}`);
       }
       return bounds;
     },

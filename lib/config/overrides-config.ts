@@ -42,6 +42,8 @@ export const generatorOverrideSpec = object(
       service_graphs: serviceGraphsOverrideSpec,
       span_metrics: spanMetricsOverrideSpec,
       host_info: hostInfoOverrideSpec,
+      // Tempo 2.x local blocks (TraceQL metrics), served by Tempo itself.
+      local_blocks: ignoring(anyMapping()),
     }),
     // Ring, limiter and distributor settings with no counterpart here.
     ring_size: ignoring(integer(-2147483648n, 2147483647n)),
@@ -102,7 +104,8 @@ const blockSettings = object({
     const enabled = u.get('enabled');
     return enabled instanceof Scalar && enabled.value === true ? 'not supported: user-configurable overrides (the overrides API)' : undefined;
   }),
-  enable_legacy_overrides: refine(bool(), (v) => (v ? 'not supported: the legacy flat overrides format' : undefined)),
+  // Tempo 3 reads the legacy flat format only with this set; here it is always read, as in Tempo 2.x.
+  enable_legacy_overrides: ignoring(bool()),
 });
 
 /**
