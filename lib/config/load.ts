@@ -18,6 +18,7 @@ import type { Codec, GeneratorConfig, RemoteWriteEndpoint, TenantConfig } from '
 import { isNodeMap, parseYaml } from './yaml.ts';
 import type { NodeMap } from './yaml.ts';
 import { warnIgnoredKeys } from './ignored-keys.ts';
+import { LEGACY_FORMAT_NOTE } from './legacy-overrides.ts';
 
 export interface ParseOptions {
   /** Directory that a relative `per_tenant_override_config` is resolved against; default: the working directory. */
@@ -59,7 +60,8 @@ function build(text: string, opts: ParseOptions, warn: (message: string) => void
   const doc = documentSpec.parse(blocksRead(root, info), '');
   warnIgnoredKeys(root, warn);
   const mg = doc.metrics_generator;
-  const overrides = doc.overrides ?? { tenants: new Map<string, OverridesEntry>() };
+  const overrides = doc.overrides ?? { tenants: new Map<string, OverridesEntry>(), legacyFormat: false };
+  if (overrides.legacyFormat) warn(`overrides: ${LEGACY_FORMAT_NOTE}`);
 
   let fileTenants: ReadonlyMap<string, OverridesEntry> = new Map();
   let file: string | undefined;
@@ -129,7 +131,8 @@ function readPerTenantFile(file: string, warn: (message: string) => void): Reado
   }
   try {
     const root = parseYaml(text);
-    const tenants = perTenantOverridesFile().parse(root, '');
+    const { tenants, legacyFormat } = perTenantOverridesFile().parse(root, '');
+    if (legacyFormat) warn(`overrides: ${LEGACY_FORMAT_NOTE} (in ${file})`);
     if (isNodeMap(root)) warnIgnoredKeys(root, (m) => warn(`${m} (in ${file})`));
     return tenants;
   } catch (e) {

@@ -30,8 +30,11 @@ describe('unknown keys name their path', () => {
     assertConfigError('metrics_generator: {registy: {}}', 'metrics_generator.registy: unknown key', 'did you mean registry?');
   });
 
-  test('legacy flat override keys point at the scoped layout', () => {
-    assertConfigError('overrides: {defaults: {metrics_generator_processors: [span-metrics]}}', 'overrides.defaults.metrics_generator_processors: unknown key', 'legacy');
+  test('a legacy flat key inside a scoped metrics_generator block says where flat keys go', () => {
+    assertConfigError(
+      'overrides: {defaults: {metrics_generator: {metrics_generator_processors: [span-metrics]}}}',
+      'overrides.defaults.metrics_generator.metrics_generator_processors: unknown key (a legacy flat key inside a scoped block',
+    );
   });
 });
 
