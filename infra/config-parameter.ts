@@ -3,12 +3,12 @@
 // parameter (CONFIG_PARAMETER). A bad file fails `cdk synth` with the offending key path.
 
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Annotations } from 'aws-cdk-lib';
 import { ParameterTier, StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { ConfigError, parseConfig } from '../lib/config/index.ts';
+import { readConfigText } from '../lib/config/read-file.ts';
 import { checkDeployConfig, type DeployConfigFindings } from './deploy-config-checks.ts';
 
 /** SSM limits: 4 KB in the standard tier, 8 KB in the advanced tier ($0.05 per month). */
@@ -31,12 +31,13 @@ export class ConfigParameter extends Construct {
     const path = resolve(props.configFile);
     let text: string;
     try {
-      text = readFileSync(path, 'utf8');
+      text = readConfigText(path);
     } catch (e) {
       throw new ConfigError('', `cannot read config file: ${(e as Error).message}`, props.configFile);
     }
     const warnings: string[] = [];
-    parseConfig(text, { baseDir: dirname(path), source: props.configFile, warn: (m) => warnings.push(m) });
+    const infos: string[] = [];
+    parseConfig(text, { baseDir: dirname(path), source: props.configFile, warn: (m) => warnings.push(m), info: (m) => infos.push(m) });
     this.findings = checkDeployConfig(text, props.configFile);
     if (this.findings.errors.length > 0) throw this.findings.errors[0];
 
@@ -44,6 +45,7 @@ export class ConfigParameter extends Construct {
     if (bytes > ADVANCED_MAX_BYTES) {
       throw new ConfigError('', `the file is ${bytes} bytes; an SSM parameter holds at most ${ADVANCED_MAX_BYTES}`, props.configFile);
     }
+    for (const m of infos) Annotations.of(this).addInfo(`${props.configFile}: ${m}`);
     for (const w of [...warnings, ...this.findings.warnings]) Annotations.of(this).addWarningV2('msk-metrics-generator:config', w);
     if (this.findings.remoteWriteEndpoints === 0) {
       Annotations.of(this).addWarningV2(

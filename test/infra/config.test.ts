@@ -83,6 +83,13 @@ describe('the config file is validated at synth', () => {
     for (let i = 0; i < a.length; i++) assert.notEqual(a[i], b[i]);
   });
 
+  test('a whole tempo.yaml deploys: the blocks not read are a synth info, keys without effect synth warnings', () => {
+    const stack = stackOf({ configFile: 'test/config/fixtures/tempo-2x-monolithic.yaml' });
+    const annotations = Annotations.fromStack(stack);
+    annotations.hasInfo('*', Match.stringLikeRegexp('ignoring the other top-level blocks: stream_over_http_enabled, server, query_frontend'));
+    annotations.hasWarning('*', Match.stringLikeRegexp('metrics_generator\\.traces_storage: ignored \\(TraceQL metrics and Traces Drilldown'));
+  });
+
   test('every example in config/ deploys', () => {
     const files = readdirSync('config').filter((f) => f.endsWith('.yaml'));
     assert.ok(files.length >= 3);
