@@ -14,7 +14,7 @@ export interface IgnoredKey {
   readonly example: string;
 }
 
-const QUERIES_ELSEWHERE = "TraceQL metrics and Traces Drilldown are served by Tempo's live-store / local-blocks, not by this generator";
+export const QUERIES_ELSEWHERE = "TraceQL metrics and Traces Drilldown are served by Tempo's live-store / local-blocks, not by this generator";
 
 export const IGNORED_TEMPO_KEYS: readonly IgnoredKey[] = [
   { path: 'metrics_generator.traces_storage', why: QUERIES_ELSEWHERE, example: '{path: /var/tempo/generator/traces}' },
