@@ -17,8 +17,28 @@ export function goRegexProblem(pattern: string): string | undefined {
   }
 }
 
-/** Compiles a pattern already checked with goRegexProblem; throws on one that is not. */
+/** Distinct values remembered per pattern; the memory is dropped and refilled when full. */
+const MAX_REMEMBERED = 4096;
+/** Longer values are matched every time rather than remembered. */
+const MAX_REMEMBERED_LENGTH = 256;
+
+/**
+ * Compiles a pattern already checked with goRegexProblem; throws on one that is not. re2js takes
+ * about 1-3 µs per match where a JavaScript RegExp takes 0.1 µs, but the values a filter sees
+ * (span names, status codes, attribute values that become labels) repeat, so results are
+ * remembered per distinct short value.
+ */
 export function compileGoRegex(pattern: string): GoRegexTest {
   const re = RE2JS.compile(pattern);
-  return (s) => re.test(s);
+  const remembered = new Map<string, boolean>();
+  return (s) => {
+    if (s.length > MAX_REMEMBERED_LENGTH) return re.test(s);
+    let hit = remembered.get(s);
+    if (hit === undefined) {
+      hit = re.test(s);
+      if (remembered.size >= MAX_REMEMBERED) remembered.clear();
+      remembered.set(s, hit);
+    }
+    return hit;
+  };
 }

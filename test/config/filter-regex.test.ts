@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { compileGoRegex } from '../../lib/config/go-regex.ts';
 import { parseConfig } from '../../lib/config/index.ts';
 import { replay } from '../../lib/replay/replay.ts';
 import { makeBatch, parseExposition, resourceSpans, span, tracesData } from '../helpers/otlp-json.ts';
@@ -83,5 +84,16 @@ describe('filter policy regexes: Go RE2', () => {
       'metrics_generator: {processor: {service_graphs: {filter_policies: [{include: {match_type: regex, attributes: [{key: span.a, value: "(?<=x)"}]}}]}}}',
       'metrics_generator.processor.service_graphs.filter_policies[0].include.attributes[0].value: invalid regular expression',
     );
+  });
+
+  test('remembered results stay right past the memory bound and for long values', () => {
+    const even = compileGoRegex('^n[0-9]*[02468]$');
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 10_000; i++) assert.equal(even(`n${i}`), i % 2 === 0, `n${i}, round ${round}`);
+    }
+    const long = `${'a'.repeat(300)}`;
+    const anyA = compileGoRegex('^a+$');
+    assert.equal(anyA(long), true);
+    assert.equal(anyA(`${long}b`), false);
   });
 });
