@@ -7,7 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { Annotations } from 'aws-cdk-lib';
 import { ParameterTier, StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { ConfigError, parseConfig } from '../lib/config/index.ts';
+import { ConfigError, configBlocksOnly, parseConfig } from '../lib/config/index.ts';
 import { readConfigText } from '../lib/config/read-file.ts';
 import { checkDeployConfig, type DeployConfigFindings } from './deploy-config-checks.ts';
 
@@ -41,9 +41,12 @@ export class ConfigParameter extends Construct {
     this.findings = checkDeployConfig(text, props.configFile);
     if (this.findings.errors.length > 0) throw this.findings.errors[0];
 
-    const bytes = Buffer.byteLength(text, 'utf8');
+    // A whole tempo.yaml ships only the blocks the functions read (values cut out as written).
+    const shipped = configBlocksOnly(text);
+    const bytes = Buffer.byteLength(shipped, 'utf8');
     if (bytes > ADVANCED_MAX_BYTES) {
-      throw new ConfigError('', `the file is ${bytes} bytes; an SSM parameter holds at most ${ADVANCED_MAX_BYTES}`, props.configFile);
+      const what = shipped === text ? 'the file is' : 'its metrics_generator and overrides blocks are';
+      throw new ConfigError('', `${what} ${bytes} bytes; an SSM parameter holds at most ${ADVANCED_MAX_BYTES}`, props.configFile);
     }
     for (const m of infos) Annotations.of(this).addInfo(`${props.configFile}: ${m}`);
     for (const w of [...warnings, ...this.findings.warnings]) Annotations.of(this).addWarningV2('msk-metrics-generator:config', w);
@@ -54,10 +57,10 @@ export class ConfigParameter extends Construct {
       );
     }
 
-    this.digest = createHash('sha256').update(text).digest('hex').slice(0, 12);
+    this.digest = createHash('sha256').update(shipped).digest('hex').slice(0, 12);
     this.parameter = new StringParameter(this, 'Parameter', {
       description: 'msk-metrics-generator configuration (Tempo metrics_generator + overrides)',
-      stringValue: text,
+      stringValue: shipped,
       tier: bytes > STANDARD_MAX_BYTES ? ParameterTier.ADVANCED : ParameterTier.STANDARD,
     });
   }

@@ -8,6 +8,7 @@ import { metricsGeneratorSpec } from './metrics-generator-config.ts';
 import type { MetricsGeneratorBlock } from './metrics-generator-config.ts';
 import { overridesBlock, perTenantOverridesFile } from './overrides-config.ts';
 import type { OverridesEntry } from './overrides-config.ts';
+import { READ_BLOCKS } from './read-blocks.ts';
 import { readConfigText } from './read-file.ts';
 import { didYouMean, object } from './schema.ts';
 import { serviceGraphsSettings } from './service-graphs-config.ts';
@@ -32,7 +33,6 @@ export interface ParseOptions {
 }
 
 const documentSpec = object({ metrics_generator: metricsGeneratorSpec, overrides: overridesBlock() });
-const READ_BLOCKS = Object.keys(documentSpec.shape);
 
 /** Parses config text (YAML or JSON). Empty text or `{}` gives Tempo's defaults everywhere. */
 export function parseConfig(text: string, opts: ParseOptions = {}): GeneratorConfig {

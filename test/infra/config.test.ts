@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AMP_WORKSPACE_ARN, configFileWith, onlyResource, skipTemplateValidation, stackOf } from './fixtures.ts';
@@ -88,6 +88,17 @@ describe('the config file is validated at synth', () => {
     const annotations = Annotations.fromStack(stack);
     annotations.hasInfo('*', Match.stringLikeRegexp('ignoring the other top-level blocks: stream_over_http_enabled, server, query_frontend'));
     annotations.hasWarning('*', Match.stringLikeRegexp('metrics_generator\\.traces_storage: ignored \\(TraceQL metrics and Traces Drilldown'));
+  });
+
+  test('a whole tempo.yaml over 8 KB deploys: only metrics_generator and overrides go into the SSM parameter', () => {
+    const whole = readFileSync('test/config/fixtures/tempo-2x-monolithic.yaml', 'utf8');
+    const padded = `${whole}querier:\n  search:\n${Array.from({ length: 400 }, (_, i) => `    option_${i}: value-${i}\n`).join('')}`;
+    assert.ok(Buffer.byteLength(padded) > 8192);
+    const parameter = onlyResource(Template.fromStack(stackOf({ configFile: configFileWith(padded) })), 'AWS::SSM::Parameter');
+    const shipped = parameter.Value as string;
+    assert.match(shipped, /^metrics_generator:\n/m);
+    assert.match(shipped, /^overrides:\n/m);
+    assert.doesNotMatch(shipped, /^(querier|server|storage|distributor):/m);
   });
 
   test('every example in config/ deploys', () => {
