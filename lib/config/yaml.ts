@@ -59,7 +59,7 @@ export function parseYaml(text: string): NodeMap | Node {
   return convert(doc.contents, doc, new Set(), { aliasNodes: MAX_ALIAS_EXPANSION, aliasDepth: 0 }, 0);
 }
 
-/** The deepest nesting of `[` / `{` outside quotes and comments, a cheap upper bound check. */
+/** The deepest nesting of `[` / `{`, counted over the whole text (quotes and comments too): an upper bound of the flow nesting. */
 function maxBracketDepth(text: string): number {
   let depth = 0;
   let max = 0;
