@@ -3,12 +3,12 @@
 // parameter (CONFIG_PARAMETER). A bad file fails `cdk synth` with the offending key path.
 
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Annotations } from 'aws-cdk-lib';
 import { ParameterTier, StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { ConfigError, parseConfig } from '../lib/config/index.ts';
+import { ConfigError, configBlocksOnly, parseConfig } from '../lib/config/index.ts';
+import { readConfigText } from '../lib/config/read-file.ts';
 import { checkDeployConfig, type DeployConfigFindings } from './deploy-config-checks.ts';
 
 /** SSM limits: 4 KB in the standard tier, 8 KB in the advanced tier ($0.05 per month). */
@@ -31,19 +31,24 @@ export class ConfigParameter extends Construct {
     const path = resolve(props.configFile);
     let text: string;
     try {
-      text = readFileSync(path, 'utf8');
+      text = readConfigText(path);
     } catch (e) {
       throw new ConfigError('', `cannot read config file: ${(e as Error).message}`, props.configFile);
     }
     const warnings: string[] = [];
-    parseConfig(text, { baseDir: dirname(path), source: props.configFile, warn: (m) => warnings.push(m) });
+    const infos: string[] = [];
+    parseConfig(text, { baseDir: dirname(path), source: props.configFile, warn: (m) => warnings.push(m), info: (m) => infos.push(m) });
     this.findings = checkDeployConfig(text, props.configFile);
     if (this.findings.errors.length > 0) throw this.findings.errors[0];
 
-    const bytes = Buffer.byteLength(text, 'utf8');
+    // A whole tempo.yaml ships only the blocks the functions read (values cut out as written).
+    const shipped = configBlocksOnly(text);
+    const bytes = Buffer.byteLength(shipped, 'utf8');
     if (bytes > ADVANCED_MAX_BYTES) {
-      throw new ConfigError('', `the file is ${bytes} bytes; an SSM parameter holds at most ${ADVANCED_MAX_BYTES}`, props.configFile);
+      const what = shipped === text ? 'the file is' : 'its metrics_generator and overrides blocks are';
+      throw new ConfigError('', `${what} ${bytes} bytes; an SSM parameter holds at most ${ADVANCED_MAX_BYTES}`, props.configFile);
     }
+    for (const m of infos) Annotations.of(this).addInfo(`${props.configFile}: ${m}`);
     for (const w of [...warnings, ...this.findings.warnings]) Annotations.of(this).addWarningV2('msk-metrics-generator:config', w);
     if (this.findings.remoteWriteEndpoints === 0) {
       Annotations.of(this).addWarningV2(
@@ -52,10 +57,10 @@ export class ConfigParameter extends Construct {
       );
     }
 
-    this.digest = createHash('sha256').update(text).digest('hex').slice(0, 12);
+    this.digest = createHash('sha256').update(shipped).digest('hex').slice(0, 12);
     this.parameter = new StringParameter(this, 'Parameter', {
       description: 'msk-metrics-generator configuration (Tempo metrics_generator + overrides)',
-      stringValue: text,
+      stringValue: shipped,
       tier: bytes > STANDARD_MAX_BYTES ? ParameterTier.ADVANCED : ParameterTier.STANDARD,
     });
   }

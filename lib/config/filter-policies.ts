@@ -2,6 +2,8 @@
 // the span filter only sees keys `kind`, `name`, `status`, `span.<attr>` and `resource.<attr>`.
 
 import { fail, indexPath, joinPath } from './errors.ts';
+import { MAX_FILTER_POLICIES, MAX_POLICY_ATTRIBUTES } from './common-specs.ts';
+import { goRegexProblem } from './go-regex.ts';
 import { listOf, object, oneOf, refine } from './schema.ts';
 import type { Spec } from './schema.ts';
 import { isNodeMap, Scalar } from './yaml.ts';
@@ -70,14 +72,8 @@ function attribute(matchType: MatchType, node: Node, path: string): PolicyAttrib
 
   if (matchType === 'regex') {
     if (typeof v !== 'string') return fail(valuePath, 'must be a string (a regular expression)');
-    try {
-      new RegExp(v);
-    } catch (e) {
-      // The span filter compiles values with JavaScript's RegExp; the RE2 inline flags Tempo users
-      // may bring along are its most likely gap.
-      const hint = /\(\?[imsU]+[:)]/.test(v) ? '; inline flags such as (?i) are not supported' : '';
-      return fail(valuePath, `${(e as Error).message}${hint}`);
-    }
+    const problem = goRegexProblem(v);
+    if (problem !== undefined) return fail(valuePath, problem);
     return { key, value: v, isInt: false };
   }
   if (key === 'kind' || key === 'status') {
@@ -111,6 +107,7 @@ function policyMatch(): Spec<PolicyMatch> {
       let attributes: PolicyAttribute[] = [];
       if (attrs !== undefined && !(attrs instanceof Scalar && attrs.value === null)) {
         if (!Array.isArray(attrs)) return fail(attrsPath, 'must be a list');
+        if (attrs.length > MAX_POLICY_ATTRIBUTES) return fail(attrsPath, `has ${attrs.length} items; at most ${MAX_POLICY_ATTRIBUTES} are accepted`);
         attributes = attrs.map((a, i) => attribute(matchType, a, indexPath(attrsPath, i)));
       }
       return { matchType, attributes };
@@ -125,7 +122,7 @@ const policySpec = refine(
 
 /** `filter_policies:` — a list of policies, each with include / include_any / exclude blocks. */
 export function filterPolicies(): Spec<FilterPolicy[]> {
-  const list = listOf(policySpec);
+  const list = listOf(policySpec, MAX_FILTER_POLICIES);
   return {
     type: 'list of filter policies',
     parse(node, path) {

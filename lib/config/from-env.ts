@@ -5,9 +5,9 @@
 
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { dirname } from 'node:path';
-import { readFileSync } from 'node:fs';
 import type { GeneratorConfig } from './types.ts';
 import { parseConfig } from './load.ts';
+import { readConfigText } from './read-file.ts';
 
 export async function loadConfigFromEnv(env: NodeJS.ProcessEnv = process.env, ssm?: Pick<SSMClient, 'send'>): Promise<GeneratorConfig> {
   if (env.CONFIG !== undefined && env.CONFIG !== '') return parseConfig(env.CONFIG, { source: 'CONFIG' });
@@ -19,7 +19,7 @@ export async function loadConfigFromEnv(env: NodeJS.ProcessEnv = process.env, ss
     return parseConfig(text, { source: `SSM parameter ${env.CONFIG_PARAMETER}` });
   }
   if (env.CONFIG_FILE !== undefined && env.CONFIG_FILE !== '') {
-    return parseConfig(readFileSync(env.CONFIG_FILE, 'utf8'), { baseDir: dirname(env.CONFIG_FILE), source: env.CONFIG_FILE });
+    return parseConfig(readConfigText(env.CONFIG_FILE), { baseDir: dirname(env.CONFIG_FILE), source: env.CONFIG_FILE });
   }
   return parseConfig('', { source: 'defaults' });
 }

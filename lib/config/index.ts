@@ -1,6 +1,7 @@
 // Public surface of lib/config: load and validate Tempo-style config, resolve per-tenant settings.
 
 export { parseConfig, loadConfigFile } from './load.ts';
+export { configBlocksOnly } from './blocks-only.ts';
 export type { ParseOptions } from './load.ts';
 export { ConfigError } from './errors.ts';
 export { sanitizeLabelName, isValidLabelName } from './label-name.ts';

@@ -1,7 +1,6 @@
 // Config text or file -> GeneratorConfig. Everything is validated here, including every
 // overrides entry, so a bad value stops the start instead of surfacing on some tenant's first span.
 
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigError, fail } from './errors.ts';
 import { hostInfoSettings } from './host-info-config.ts';
@@ -9,19 +8,26 @@ import { metricsGeneratorSpec } from './metrics-generator-config.ts';
 import type { MetricsGeneratorBlock } from './metrics-generator-config.ts';
 import { overridesBlock, perTenantOverridesFile } from './overrides-config.ts';
 import type { OverridesEntry } from './overrides-config.ts';
-import { object } from './schema.ts';
+import { READ_BLOCKS } from './read-blocks.ts';
+import { readConfigText } from './read-file.ts';
+import { didYouMean, object } from './schema.ts';
 import { serviceGraphsSettings } from './service-graphs-config.ts';
 import { spanMetricsSettings } from './span-metrics-config.ts';
 import { resolveTenantSettings } from './tenant-settings.ts';
 import type { GlobalTenantDefaults, TenantSettings } from './tenant-settings.ts';
 import type { Codec, GeneratorConfig, RemoteWriteEndpoint, TenantConfig } from './types.ts';
 import { isNodeMap, parseYaml } from './yaml.ts';
+import type { NodeMap } from './yaml.ts';
+import { warnIgnoredKeys } from './ignored-keys.ts';
+import { LEGACY_FORMAT_NOTE } from './legacy-overrides.ts';
 
 export interface ParseOptions {
   /** Directory that a relative `per_tenant_override_config` is resolved against; default: the working directory. */
   readonly baseDir?: string;
-  /** Receives warnings (unknown processor names); default console.warn. */
+  /** Receives warnings (unknown processor names, keys without effect here); default console.warn. */
   readonly warn?: (message: string) => void;
+  /** Receives the one line naming the top-level blocks of a whole tempo.yaml that are not read; default stderr. */
+  readonly info?: (message: string) => void;
   /** Where the text came from, appended to error messages. */
   readonly source?: string;
 }
@@ -31,35 +37,37 @@ const documentSpec = object({ metrics_generator: metricsGeneratorSpec, overrides
 /** Parses config text (YAML or JSON). Empty text or `{}` gives Tempo's defaults everywhere. */
 export function parseConfig(text: string, opts: ParseOptions = {}): GeneratorConfig {
   try {
-    return build(text, opts, opts.warn ?? ((m) => console.warn(m)));
+    return build(text, opts, opts.warn ?? ((m) => console.warn(m)), opts.info ?? ((m) => process.stderr.write(`${m}\n`)));
   } catch (e) {
     throw e instanceof ConfigError ? e.inSource(opts.source) : e;
   }
 }
 
 /** Reads and parses a config file; a relative per-tenant overrides path is taken from the file's directory. */
-export function loadConfigFile(path: string, opts: { readonly warn?: (message: string) => void } = {}): GeneratorConfig {
+export function loadConfigFile(path: string, opts: Pick<ParseOptions, 'warn' | 'info'> = {}): GeneratorConfig {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readConfigText(path);
   } catch (e) {
     throw new ConfigError('', `cannot read config file: ${(e as Error).message}`, path);
   }
-  return parseConfig(text, { baseDir: dirname(resolve(path)), source: path, ...(opts.warn && { warn: opts.warn }) });
+  return parseConfig(text, { ...opts, baseDir: dirname(resolve(path)), source: path });
 }
 
-function build(text: string, opts: ParseOptions, warn: (message: string) => void): GeneratorConfig {
+function build(text: string, opts: ParseOptions, warn: (message: string) => void, info: (message: string) => void): GeneratorConfig {
   const root = parseYaml(text);
   if (!isNodeMap(root)) fail('', 'the config must be a mapping with metrics_generator: and overrides:');
-  const doc = documentSpec.parse(root, '');
+  const doc = documentSpec.parse(blocksRead(root, info), '');
+  warnIgnoredKeys(root, warn);
   const mg = doc.metrics_generator;
-  const overrides = doc.overrides ?? { tenants: new Map<string, OverridesEntry>() };
+  const overrides = doc.overrides ?? { tenants: new Map<string, OverridesEntry>(), legacyFormat: false };
+  if (overrides.legacyFormat) warn(`overrides: ${LEGACY_FORMAT_NOTE}`);
 
   let fileTenants: ReadonlyMap<string, OverridesEntry> = new Map();
   let file: string | undefined;
   if (overrides.perTenantOverrideConfig !== undefined) {
     file = resolve(opts.baseDir ?? process.cwd(), overrides.perTenantOverrideConfig);
-    fileTenants = readPerTenantFile(file);
+    fileTenants = readPerTenantFile(file, warn);
   }
 
   const g = globalDefaults(mg);
@@ -92,15 +100,41 @@ function build(text: string, opts: ParseOptions, warn: (message: string) => void
   );
 }
 
-function readPerTenantFile(file: string): ReadonlyMap<string, OverridesEntry> {
+/**
+ * A whole tempo.yaml is a valid config: only metrics_generator and overrides are read, every other
+ * top-level block (server, distributor, storage, ...) is named in one info line. A near miss of
+ * the two read blocks is still a typo, not another Tempo block.
+ */
+function blocksRead(root: NodeMap, info: (message: string) => void): NodeMap {
+  const read: NodeMap = new Map();
+  const others: string[] = [];
+  for (const [key, value] of root) {
+    if (READ_BLOCKS.includes(key)) {
+      read.set(key, value);
+      continue;
+    }
+    const hint = didYouMean(key, READ_BLOCKS);
+    if (hint !== undefined) fail(key, `unknown key (${hint})`);
+    others.push(key);
+  }
+  if (others.length > 0) info(`config: reading metrics_generator and overrides; ignoring the other top-level blocks: ${others.join(', ')}`);
+  return read;
+}
+
+function readPerTenantFile(file: string, warn: (message: string) => void): ReadonlyMap<string, OverridesEntry> {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readConfigText(file);
   } catch (e) {
-    return fail('overrides.per_tenant_override_config', `cannot read ${file}: ${(e as Error).message}`);
+    const message = (e as Error).message;
+    return fail('overrides.per_tenant_override_config', message.startsWith(file) ? message : `cannot read ${file}: ${message}`);
   }
   try {
-    return perTenantOverridesFile().parse(parseYaml(text), '');
+    const root = parseYaml(text);
+    const { tenants, legacyFormat } = perTenantOverridesFile().parse(root, '');
+    if (legacyFormat) warn(`overrides: ${LEGACY_FORMAT_NOTE} (in ${file})`);
+    if (isNodeMap(root)) warnIgnoredKeys(root, (m) => warn(`${m} (in ${file})`));
+    return tenants;
   } catch (e) {
     throw e instanceof ConfigError ? e.inSource(file) : e;
   }

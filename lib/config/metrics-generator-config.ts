@@ -35,6 +35,8 @@ export const metricsGeneratorSpec = section({
     span_metrics: spanMetricsGlobalSpec,
     service_graphs: serviceGraphsGlobalSpec,
     host_info: hostInfoGlobalSpec,
+    // TraceQL metrics' local blocks (Tempo 2.x); see IGNORED_TEMPO_KEYS for why.
+    local_blocks: ignoring(anyMapping()),
   }),
   storage: section({
     // There is no WAL: deltas and series live in DynamoDB.
@@ -53,6 +55,12 @@ export const metricsGeneratorSpec = section({
   instance_id: ignoring(string()),
   leave_consumer_group_on_shutdown: ignoring(bool()),
   skip_stale_backlog_on_startup: ignoring(bool()),
+  // Keys of Tempo 2.6-3.0 that serve queries or servers, not metrics (warned about at start).
+  traces_storage: ignoring(anyMapping()),
+  traces_query_storage: ignoring(anyMapping()),
+  query_timeout: ignoring(duration()),
+  disable_local_blocks: ignoring(bool()),
+  disable_grpc: ignoring(bool()),
 });
 
 export type MetricsGeneratorBlock = ObjectOf<typeof metricsGeneratorSpec.shape>;

@@ -13,11 +13,12 @@ import {
 import type { ObjectOf, Spec } from './schema.ts';
 import { serviceGraphsOverrideSpec } from './service-graphs-config.ts';
 import { spanMetricsOverrideSpec } from './span-metrics-config.ts';
+import { isLegacyKey, isScopedOnlyKey, mixedFormatError, scopedFromLegacy } from './legacy-overrides.ts';
 import { isNodeMap, Scalar } from './yaml.ts';
-import type { NodeMap } from './yaml.ts';
+import type { Node, NodeMap } from './yaml.ts';
 
 const legacyHint = (key: string): string | undefined =>
-  key.startsWith('metrics_generator_') ? 'the legacy flat overrides format is not supported; use metrics_generator: {...}' : undefined;
+  key.startsWith('metrics_generator_') ? 'a legacy flat key inside a scoped block; flat keys go directly in the entry' : undefined;
 
 /** `overrides.<tenant>.metrics_generator` (spec 6.3). Absent keys mean "not set". */
 export const generatorOverrideSpec = object(
@@ -42,6 +43,8 @@ export const generatorOverrideSpec = object(
       service_graphs: serviceGraphsOverrideSpec,
       span_metrics: spanMetricsOverrideSpec,
       host_info: hostInfoOverrideSpec,
+      // Tempo 2.x local blocks (TraceQL metrics), served by Tempo itself.
+      local_blocks: ignoring(anyMapping()),
     }),
     // Ring, limiter and distributor settings with no counterpart here.
     ring_size: ignoring(integer(-2147483648n, 2147483647n)),
@@ -76,10 +79,31 @@ export interface OverridesBlock {
   readonly perTenantOverrideConfig?: string;
   /** Entries by tenant ID, including `*`. */
   readonly tenants: ReadonlyMap<string, OverridesEntry>;
+  /** Some entry was written in Tempo 2.x's legacy flat format. */
+  readonly legacyFormat: boolean;
 }
 
-function tenantEntries(node: NodeMap, path: string, skip: ReadonlySet<string>): Map<string, OverridesEntry> {
+export interface TenantEntries {
+  readonly tenants: ReadonlyMap<string, OverridesEntry>;
+  readonly legacyFormat: boolean;
+}
+
+/** One entry, scoped (`metrics_generator: {...}`) or legacy flat (`metrics_generator_processors: [...]`). */
+function parseEntry(node: Node, path: string): { entry: OverridesEntry; legacy: boolean } {
+  if (!isNodeMap(node) || ![...node.keys()].some(isLegacyKey)) return { entry: overridesEntrySpec.parse(node, path), legacy: false };
+  const scopedKeys = Object.keys(overridesEntrySpec.shape);
+  for (const k of node.keys()) if (isScopedOnlyKey(k, scopedKeys)) mixedFormatError(path, k);
+  const { entry, legacyError } = scopedFromLegacy(node, path, path);
+  try {
+    return { entry: overridesEntrySpec.parse(entry, path), legacy: true };
+  } catch (e) {
+    throw legacyError(e);
+  }
+}
+
+function tenantEntries(node: NodeMap, path: string, skip: ReadonlySet<string>): TenantEntries {
   const tenants = new Map<string, OverridesEntry>();
+  let legacyFormat = false;
   for (const [id, value] of node) {
     if (skip.has(id)) continue;
     const p = joinPath(path, id);
@@ -87,27 +111,33 @@ function tenantEntries(node: NodeMap, path: string, skip: ReadonlySet<string>): 
     if (problem !== undefined) fail(p, `not a valid tenant ID: ${problem}`);
     // A null entry is no entry, as in Tempo (the tenant falls back to `*` or defaults).
     if (isAbsent(value)) continue;
-    tenants.set(id, overridesEntrySpec.parse(value, p));
+    const { entry, legacy } = parseEntry(value, p);
+    tenants.set(id, entry);
+    legacyFormat ||= legacy;
   }
-  return tenants;
+  return { tenants, legacyFormat };
 }
 
 const BLOCK_KEYS = new Set(['defaults', 'per_tenant_override_config', 'per_tenant_override_period', 'user_configurable_overrides', 'enable_legacy_overrides']);
 
+const entrySpec: Spec<{ entry: OverridesEntry; legacy: boolean }> = { type: 'overrides entry', parse: parseEntry };
+
 const blockSettings = object({
-  defaults: overridesEntrySpec,
+  defaults: entrySpec,
   per_tenant_override_config: string(),
   per_tenant_override_period: ignoring(duration({ prometheus: true })),
   user_configurable_overrides: refine(anyMapping(), (u) => {
     const enabled = u.get('enabled');
     return enabled instanceof Scalar && enabled.value === true ? 'not supported: user-configurable overrides (the overrides API)' : undefined;
   }),
-  enable_legacy_overrides: refine(bool(), (v) => (v ? 'not supported: the legacy flat overrides format' : undefined)),
+  // Tempo 3 reads the legacy flat format only with this set; here it is always read, as in Tempo 2.x.
+  enable_legacy_overrides: ignoring(bool()),
 });
 
 /**
  * The main file's `overrides:`: the reserved keys above, every other key a tenant ID
- * (`*` = tenants without their own entry).
+ * (`*` = tenants without their own entry). In Tempo 2.x's legacy format the other keys are
+ * instead the defaults' flat keys, written directly under `overrides:`.
  */
 export function overridesBlock(): Spec<OverridesBlock> {
   return {
@@ -116,26 +146,42 @@ export function overridesBlock(): Spec<OverridesBlock> {
       if (!isNodeMap(node)) return fail(path, 'must be a mapping');
       const own = new Map([...node].filter(([k]) => BLOCK_KEYS.has(k)));
       const settings = blockSettings.parse(own, path);
+      const perTenant = settings.per_tenant_override_config !== undefined && settings.per_tenant_override_config !== '' && {
+        perTenantOverrideConfig: settings.per_tenant_override_config,
+      };
+      const flat = [...node].filter(([k]) => !BLOCK_KEYS.has(k));
+      if (flat.some(([k]) => isLegacyKey(k))) {
+        if (own.has('defaults')) mixedFormatError(path, 'defaults');
+        const defaultsPath = joinPath(path, 'defaults');
+        const { entry, legacyError } = scopedFromLegacy(flat, path, defaultsPath);
+        let defaults: OverridesEntry;
+        try {
+          defaults = overridesEntrySpec.parse(entry, defaultsPath);
+        } catch (e) {
+          throw legacyError(e);
+        }
+        return { defaults, ...perTenant, tenants: new Map(), legacyFormat: true };
+      }
+      const { tenants, legacyFormat } = tenantEntries(node, path, BLOCK_KEYS);
       return {
-        ...(settings.defaults !== undefined && { defaults: settings.defaults }),
-        ...(settings.per_tenant_override_config !== undefined && settings.per_tenant_override_config !== '' && {
-          perTenantOverrideConfig: settings.per_tenant_override_config,
-        }),
-        tenants: tenantEntries(node, path, BLOCK_KEYS),
+        ...(settings.defaults !== undefined && { defaults: settings.defaults.entry }),
+        ...perTenant,
+        tenants,
+        legacyFormat: legacyFormat || settings.defaults?.legacy === true,
       };
     },
   };
 }
 
 /** The per-tenant overrides file: `overrides: {<tenant>: {metrics_generator: {...}}}` and nothing else. */
-export function perTenantOverridesFile(): Spec<ReadonlyMap<string, OverridesEntry>> {
+export function perTenantOverridesFile(): Spec<TenantEntries> {
   return {
     type: 'per-tenant overrides file',
     parse(node, path) {
       if (!isNodeMap(node)) return fail(path, 'must be a mapping with an overrides key');
       for (const k of node.keys()) if (k !== 'overrides') fail(k, 'unknown key (a per-tenant overrides file holds only overrides:)');
       const overrides = node.get('overrides');
-      if (isAbsent(overrides)) return new Map();
+      if (isAbsent(overrides)) return { tenants: new Map(), legacyFormat: false };
       if (!isNodeMap(overrides)) return fail('overrides', 'must be a mapping of tenant IDs');
       return tenantEntries(overrides, 'overrides', new Set());
     },

@@ -85,15 +85,20 @@ export function bool(): Spec<boolean> {
   };
 }
 
-/** An integer scalar in [min, max], as a number (callers only use ranges that fit exactly). */
+/**
+ * An integer scalar in [min, max], as a number (callers only use ranges that fit exactly). An
+ * integral float such as `1e+06` (as Tempo's jsonnet writes large numbers) counts, as yaml.v2
+ * reads it into an integer field; a fractional one does not.
+ */
 export function integer(min: bigint, max: bigint, what = 'an integer'): Spec<number> {
   return {
     type: what,
     parse(node, path) {
       const s = scalarOf(node);
-      if (s === undefined || typeof s.value !== 'bigint') return fail(path, `must be ${what}, got ${describe(node)}`);
-      if (s.value < min || s.value > max) return fail(path, `must be ${what} between ${min} and ${max}, got ${s.text}`);
-      return Number(s.value);
+      const v = s === undefined ? undefined : typeof s.value === 'number' && Number.isInteger(s.value) ? BigInt(s.value) : s.value;
+      if (s === undefined || typeof v !== 'bigint') return fail(path, `must be ${what}, got ${describe(node)}`);
+      if (v < min || v > max) return fail(path, `must be ${what} between ${min} and ${max}, got ${s.text}`);
+      return Number(v);
     },
   };
 }
@@ -167,11 +172,15 @@ export function oneOf<const V extends string>(values: readonly V[]): Spec<V> {
   };
 }
 
-export function listOf<T>(item: Spec<T>): Spec<T[]> {
+/** Lists and free mappings longer than this are refused (before their items are parsed) unless a key sets its own bound. */
+export const DEFAULT_MAX_ITEMS = 1000;
+
+export function listOf<T>(item: Spec<T>, maxItems = DEFAULT_MAX_ITEMS): Spec<T[]> {
   return {
     type: `list of ${item.type}`,
     parse(node, path) {
       if (!Array.isArray(node)) return fail(path, `must be a list, got ${describe(node)}`);
+      if (node.length > maxItems) return fail(path, `has ${node.length} items; at most ${maxItems} are accepted`);
       return node.map((n, i) => {
         const p = indexPath(path, i);
         if (isAbsent(n)) fail(p, `must be ${item.type}, got null`);
@@ -182,11 +191,12 @@ export function listOf<T>(item: Spec<T>): Spec<T[]> {
 }
 
 /** A mapping with free keys; entries keep document order. */
-export function mapOf<T>(value: Spec<T>, keyCheck?: (key: string) => string | undefined): Spec<Record<string, T>> {
+export function mapOf<T>(value: Spec<T>, keyCheck?: (key: string) => string | undefined, maxEntries = DEFAULT_MAX_ITEMS): Spec<Record<string, T>> {
   return {
     type: `mapping of ${value.type}`,
     parse(node, path) {
       if (!isNodeMap(node)) return fail(path, `must be a mapping, got ${describe(node)}`);
+      if (node.size > maxEntries) return fail(path, `has ${node.size} entries; at most ${maxEntries} are accepted`);
       const entries: [string, T][] = [];
       for (const [k, v] of node) {
         const p = joinPath(path, k);
@@ -259,7 +269,7 @@ function parseObject(shape: Shape, node: NodeMap, path: string, known: string[],
     const key = opts.aliases?.[written] ?? written;
     const p = joinPath(path, written);
     if (!Object.hasOwn(shape, key)) {
-      const hint = opts.unknownKeyHint?.(written) ?? suggestion(written, known);
+      const hint = opts.unknownKeyHint?.(written) ?? didYouMean(written, known);
       fail(p, `unknown key${hint === undefined ? '' : ` (${hint})`}`);
     }
     const earlier = present.get(key);
@@ -285,7 +295,8 @@ export function section<S extends Shape>(shape: S, opts: ObjectOptions = {}): Ob
   return { ...spec, defaultValue: spec.parse(new Map(), '') };
 }
 
-function suggestion(key: string, known: string[]): string | undefined {
+/** `did you mean X?` for a key within two edits of a known one (fewer than half its length). */
+export function didYouMean(key: string, known: readonly string[]): string | undefined {
   let best: string | undefined;
   // At most two edits, and fewer than half the key: `c` is not a typo of `a`.
   let bestDistance = Math.min(3, Math.ceil(key.length / 2));

@@ -12,7 +12,7 @@ export const serviceGraphsGlobalSpec = section({
   max_items: withDefault(integer(0n, 2147483647n, 'a non-negative integer'), 10_000),
   // Go workers sharing one expiry ticker; there is nothing to parallelize here.
   workers: ignoring(integer(0n, 2147483647n, 'a non-negative integer')),
-  histogram_buckets: withDefault<readonly number[]>(histogramBuckets(), DEFAULT_SERVICE_GRAPHS_BUCKETS),
+  histogram_buckets: withDefault<readonly number[]>(histogramBuckets('sorted'), DEFAULT_SERVICE_GRAPHS_BUCKETS),
   dimensions: withDefault<readonly string[]>(dimensionList(), []),
   enable_client_server_prefix: withDefault(bool(), false),
   enable_messaging_system_latency_histogram: withDefault(bool(), false),

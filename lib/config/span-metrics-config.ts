@@ -5,12 +5,12 @@ import { dimensionList, dimensionMappings, histogramBuckets } from './common-spe
 import { DEFAULT_SPAN_METRICS_BUCKETS, INTRINSIC_DIMENSIONS } from './defaults.ts';
 import { filterPolicies } from './filter-policies.ts';
 import { sanitizeLabelName } from './label-name.ts';
-import { bool, listOf, mapOf, object, section, string, withDefault } from './schema.ts';
+import { bool, ignored, listOf, mapOf, object, section, string, withDefault } from './schema.ts';
 import type { ObjectOf } from './schema.ts';
 import type { DimensionMapping, FilterPolicy, IntrinsicDimensions, SpanMetricsConfig } from './types.ts';
 
 export const spanMetricsGlobalSpec = section({
-  histogram_buckets: withDefault<readonly number[]>(histogramBuckets(), DEFAULT_SPAN_METRICS_BUCKETS),
+  histogram_buckets: withDefault<readonly number[]>(histogramBuckets('sorted'), DEFAULT_SPAN_METRICS_BUCKETS),
   intrinsic_dimensions: section({
     service: withDefault(bool(), true),
     span_name: withDefault(bool(), true),
@@ -26,6 +26,9 @@ export const spanMetricsGlobalSpec = section({
   span_multiplier_key: withDefault(string(), ''),
   enable_tracestate_span_multiplier: withDefault(bool(), false),
   filter_policies: withDefault<readonly FilterPolicy[]>(filterPolicies(), []),
+  // Written by Tempo's /status/config up to 3.0.3 (a field without a YAML tag); the processors
+  // list decides the subprocessors.
+  subprocessors: ignored(),
 });
 
 export const spanMetricsOverrideSpec = object(

@@ -9,6 +9,7 @@ import {
   DEFAULT_TRACE_ID_LABEL_NAME,
 } from './defaults.ts';
 import { applyHostInfoOverride } from './host-info-config.ts';
+import { QUERIES_ELSEWHERE } from './ignored-keys.ts';
 import type { OverridesEntry } from './overrides-config.ts';
 import { selectProcessors, SUPPORTED_PROCESSORS } from './processor-names.ts';
 import { applyServiceGraphsOverride } from './service-graphs-config.ts';
@@ -28,6 +29,9 @@ export interface GlobalTenantDefaults {
 
 export type TenantSettings = Omit<TenantConfig, 'tenant'>;
 
+/** Tempo's TraceQL-metrics processor: a valid name in Tempo, with nothing to do here. */
+const LOCAL_BLOCKS = 'local-blocks';
+
 /**
  * @param entryPath dotted path of the entry (`overrides.tenant-a`), '' when no entry applies.
  * @param warn receives one message per unknown processor name.
@@ -44,7 +48,11 @@ export function resolveTenantSettings(
   const processorPath = joinPath(path, 'processor');
 
   const selection = selectProcessors(o?.processors ?? [], (name) =>
-    warn(`${joinPath(path, 'processors')}: unknown processor "${name}" ignored (valid: ${SUPPORTED_PROCESSORS.join(', ')})`),
+    warn(
+      name === LOCAL_BLOCKS
+        ? `${joinPath(path, 'processors')}: processor "${name}" ignored (${QUERIES_ELSEWHERE})`
+        : `${joinPath(path, 'processors')}: unknown processor "${name}" ignored (valid: ${SUPPORTED_PROCESSORS.join(', ')})`,
+    ),
   );
 
   // Configured buckets hold even when only sub-names are listed (a deliberate difference from

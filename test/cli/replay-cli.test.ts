@@ -36,7 +36,7 @@ test('replay --tenant picks that tenant overrides', () => {
 test('bad config and bad input exit non-zero with the key path or position', () => {
   const dir = mkdtempSync(join(tmpdir(), 'mmg-cli-'));
   const cfg = join(dir, 'cfg.yaml');
-  writeFileSync(cfg, 'metrics_generator:\n  processor:\n    span_metrics:\n      histogram_buckets: [1, 0.5]\n');
+  writeFileSync(cfg, 'metrics_generator:\n  processor:\n    span_metrics:\n      histogram_buckets: [1, fast]\n');
   const bad = cli(['replay', '--config', cfg, 'examples/traces.json']);
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /metrics_generator\.processor\.span_metrics\.histogram_buckets\[1\]/);

@@ -6,12 +6,13 @@ import { assertConfigError, load } from './helpers.ts';
 
 describe('unknown keys name their path', () => {
   const cases: [string, string][] = [
-    ['server: {http_listen_port: 3200}', 'server: unknown key'],
+    ['metrics_generatr: {}', 'metrics_generatr: unknown key (did you mean metrics_generator?)'],
+    ['overides: {}', 'overides: unknown key (did you mean overrides?)'],
     ['metrics_generator: {foo: 1}', 'metrics_generator.foo: unknown key'],
     ['metrics_generator: {registry: {foo: 1}}', 'metrics_generator.registry.foo: unknown key'],
     ['metrics_generator: {processor: {span_metrics: {foo: 1}}}', 'metrics_generator.processor.span_metrics.foo: unknown key'],
     ['metrics_generator: {processor: {span_metrics: {intrinsic_dimensions: {job: true}}}}', 'metrics_generator.processor.span_metrics.intrinsic_dimensions.job: unknown key'],
-    ['metrics_generator: {processor: {local_blocks: {}}}', 'metrics_generator.processor.local_blocks: unknown key'],
+    ['metrics_generator: {processor: {local_block: {}}}', 'metrics_generator.processor.local_block: unknown key (did you mean local_blocks?)'],
     ['metrics_generator: {storage: {remote_write: [{url: "http://x", foo: 1}]}}', 'metrics_generator.storage.remote_write[0].foo: unknown key'],
     ['metrics_generator: {storage: {remote_write: [{url: "http://x", queue_config: {foo: 1}}]}}', 'metrics_generator.storage.remote_write[0].queue_config.foo: unknown key'],
     ['overrides: {tenant-a: {metrics_generator: {foo: 1}}}', 'overrides.tenant-a.metrics_generator.foo: unknown key'],
@@ -29,8 +30,11 @@ describe('unknown keys name their path', () => {
     assertConfigError('metrics_generator: {registy: {}}', 'metrics_generator.registy: unknown key', 'did you mean registry?');
   });
 
-  test('legacy flat override keys point at the scoped layout', () => {
-    assertConfigError('overrides: {defaults: {metrics_generator_processors: [span-metrics]}}', 'overrides.defaults.metrics_generator_processors: unknown key', 'legacy');
+  test('a legacy flat key inside a scoped metrics_generator block says where flat keys go', () => {
+    assertConfigError(
+      'overrides: {defaults: {metrics_generator: {metrics_generator_processors: [span-metrics]}}}',
+      'overrides.defaults.metrics_generator.metrics_generator_processors: unknown key (a legacy flat key inside a scoped block',
+    );
   });
 });
 
@@ -38,7 +42,8 @@ describe('bad values name their path', () => {
   const sm = (body: string) => `metrics_generator: {processor: {span_metrics: {${body}}}}`;
   const ov = (body: string) => `overrides: {defaults: {metrics_generator: {${body}}}}`;
   const cases: [string, string, string, string?][] = [
-    ['non-increasing buckets', sm('histogram_buckets: [0.1, 0.5, 0.5]'), 'metrics_generator.processor.span_metrics.histogram_buckets[2]: must be greater than the previous bucket'],
+    ['repeated global bucket', sm('histogram_buckets: [0.5, 0.1, 0.5]'), 'metrics_generator.processor.span_metrics.histogram_buckets[2]: repeats the bucket 0.5'],
+    ['non-increasing override buckets', ov('processor: {span_metrics: {histogram_buckets: [0.1, 0.5, 0.5]}}'), 'overrides.defaults.metrics_generator.processor.span_metrics.histogram_buckets[2]: must be greater than the previous bucket'],
     ['decreasing override buckets', ov('processor: {service_graphs: {histogram_buckets: [2, 1]}}'), 'overrides.defaults.metrics_generator.processor.service_graphs.histogram_buckets[1]: must be greater than the previous bucket'],
     ['bucket not a number', sm('histogram_buckets: [0.1, fast]'), 'metrics_generator.processor.span_metrics.histogram_buckets[1]: must be a number'],
     ['negative uint', ov('max_active_series: -1'), 'overrides.defaults.metrics_generator.max_active_series: must be a non-negative integer'],
@@ -79,7 +84,6 @@ describe('bad values name their path', () => {
     ['entry not a mapping', 'overrides: {tenant-a: 5}', 'overrides.tenant-a: must be a mapping'],
     ['reserved remote_write_headers', ov('remote_write_headers: {Authorization: x}'), 'overrides.defaults.metrics_generator.remote_write_headers.Authorization: this header cannot be set here'],
     ['user_configurable_overrides enabled', 'overrides: {user_configurable_overrides: {enabled: true}}', 'overrides.user_configurable_overrides: not supported'],
-    ['legacy overrides enabled', 'overrides: {enable_legacy_overrides: true}', 'overrides.enable_legacy_overrides: not supported'],
     ['document not a mapping', '[1, 2]', 'the config must be a mapping'],
     ['metrics_generator not a mapping', 'metrics_generator: 5', 'metrics_generator: must be a mapping'],
   ];

@@ -166,10 +166,10 @@ overrides:
 
   test('unknown processors in the file warn with the file name', () => {
     const file = join(dir, 'warn.yaml');
-    writeFileSync(file, 'overrides:\n  t: {metrics_generator: {processors: [span-metrics, local-blocks]}}\n');
+    writeFileSync(file, 'overrides:\n  t: {metrics_generator: {processors: [span-metrics, spanmetrics]}}\n');
     const warnings: string[] = [];
     parseConfig(main('warn.yaml'), { baseDir: dir, warn: (m) => warnings.push(m) });
-    assert.deepEqual(warnings, [`overrides.t.metrics_generator.processors: unknown processor "local-blocks" ignored (valid: service-graphs, service-graphs-request, service-graphs-latency, service-graphs-connection-info, span-metrics, span-metrics-count, span-metrics-latency, span-metrics-size, host-info) (in ${file})`]);
+    assert.deepEqual(warnings, [`overrides.t.metrics_generator.processors: unknown processor "spanmetrics" ignored (valid: service-graphs, service-graphs-request, service-graphs-latency, service-graphs-connection-info, span-metrics, span-metrics-count, span-metrics-latency, span-metrics-size, host-info) (in ${file})`]);
   });
 });
 

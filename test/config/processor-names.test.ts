@@ -59,7 +59,7 @@ describe('host info and unknown names', () => {
     const t = tenantWith(['span-metrics', 'local-blocks', 'spanmetrics'], warnings);
     assert.deepEqual([...t.processors], ['span-metrics']);
     assert.equal(warnings.length, 2);
-    assert.match(warnings[0], /^overrides\.defaults\.metrics_generator\.processors: unknown processor "local-blocks" ignored/);
+    assert.match(warnings[0], /^overrides\.defaults\.metrics_generator\.processors: processor "local-blocks" ignored \(TraceQL metrics and Traces Drilldown are served by Tempo's live-store/);
     assert.match(warnings[1], /"spanmetrics"/);
   });
 

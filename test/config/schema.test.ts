@@ -21,7 +21,11 @@ describe('primitives', () => {
     const spec = integer(0n, 10n);
     assert.equal(spec.parse(node('10'), 'n'), 10);
     throwsAt(() => spec.parse(node('11'), 'n'), 'n: must be an integer between 0 and 10, got 11');
-    throwsAt(() => spec.parse(node('1.0'), 'n'), 'n: must be an integer, got 1.0');
+    // yaml.v2 reads an integral float into an integer field (Tempo's jsonnet writes 1e+06).
+    assert.equal(spec.parse(node('1.0'), 'n'), 1);
+    assert.equal(integer(0n, 10_000_000n).parse(node('1e+06'), 'n'), 1_000_000);
+    throwsAt(() => spec.parse(node('1.5'), 'n'), 'n: must be an integer, got 1.5');
+    throwsAt(() => spec.parse(node('1e+06'), 'n'), 'n: must be an integer between 0 and 10, got 1e+06');
   });
 
   test('float accepts integers, refuses infinities', () => {

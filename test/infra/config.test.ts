@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AMP_WORKSPACE_ARN, configFileWith, onlyResource, skipTemplateValidation, stackOf } from './fixtures.ts';
@@ -81,6 +81,24 @@ describe('the config file is validated at synth', () => {
     const b = descriptions('metrics_generator:\n  registry:\n    collection_interval: 30s\n');
     assert.equal(a.length, 2);
     for (let i = 0; i < a.length; i++) assert.notEqual(a[i], b[i]);
+  });
+
+  test('a whole tempo.yaml deploys: the blocks not read are a synth info, keys without effect synth warnings', () => {
+    const stack = stackOf({ configFile: 'test/config/fixtures/tempo-2x-monolithic.yaml' });
+    const annotations = Annotations.fromStack(stack);
+    annotations.hasInfo('*', Match.stringLikeRegexp('ignoring the other top-level blocks: stream_over_http_enabled, server, query_frontend'));
+    annotations.hasWarning('*', Match.stringLikeRegexp('metrics_generator\\.traces_storage: ignored \\(TraceQL metrics and Traces Drilldown'));
+  });
+
+  test('a whole tempo.yaml over 8 KB deploys: only metrics_generator and overrides go into the SSM parameter', () => {
+    const whole = readFileSync('test/config/fixtures/tempo-2x-monolithic.yaml', 'utf8');
+    const padded = `${whole}querier:\n  search:\n${Array.from({ length: 400 }, (_, i) => `    option_${i}: value-${i}\n`).join('')}`;
+    assert.ok(Buffer.byteLength(padded) > 8192);
+    const parameter = onlyResource(Template.fromStack(stackOf({ configFile: configFileWith(padded) })), 'AWS::SSM::Parameter');
+    const shipped = parameter.Value as string;
+    assert.match(shipped, /^metrics_generator:\n/m);
+    assert.match(shipped, /^overrides:\n/m);
+    assert.doesNotMatch(shipped, /^(querier|server|storage|distributor):/m);
   });
 
   test('every example in config/ deploys', () => {

@@ -1,6 +1,7 @@
 // filter_policies (spec 2.4): include / include_any / exclude blocks over span intrinsics and
 // span or resource attributes, evaluated per span before any label is built.
 
+import { compileGoRegex } from '../../config/go-regex.ts';
 import type { FilterPolicy, PolicyAttribute, PolicyMatch } from '../../config/types.ts';
 import { AnyValueRef, ANY_BOOL, ANY_DOUBLE, ANY_INT, ANY_STRING } from '../../decode/any-value.ts';
 import type { AttributeList, ResourceView, SpanView } from '../../decode/span-view.ts';
@@ -77,14 +78,14 @@ function compileMatch(match: PolicyMatch): CompiledMatch {
 function intrinsicTest(matchType: 'strict' | 'regex', a: PolicyAttribute): SpanTest {
   const value = String(a.value);
   if (matchType === 'regex') {
-    const re = new RegExp(value);
+    const matches = compileGoRegex(value);
     switch (a.key) {
       case 'name':
-        return (s, strings) => re.test(s.name(strings));
+        return (s, strings) => matches(s.name(strings));
       case 'status':
-        return (s) => re.test(statusCodeName(s.statusCode));
+        return (s) => matches(statusCodeName(s.statusCode));
       default:
-        return (s) => re.test(spanKindName(s.kind));
+        return (s) => matches(spanKindName(s.kind));
     }
   }
   switch (a.key) {
@@ -112,10 +113,10 @@ function attributeTest(matchType: 'strict' | 'regex', name: string, a: PolicyAtt
   const str = (attrs: AttributeList, val: AnyValueRef, strings: StringSource) =>
     val.type === ANY_STRING ? strings.get(attrs.buf, val.start, val.end) : '';
   if (matchType === 'regex') {
-    const re = new RegExp(String(a.value));
+    const matches = compileGoRegex(String(a.value));
     return (attrs, strings) => {
       const val = read(attrs);
-      return val !== undefined && re.test(str(attrs, val, strings));
+      return val !== undefined && matches(str(attrs, val, strings));
     };
   }
   const want = a.value;
