@@ -5,6 +5,7 @@
 
 import type { Exemplar, Label, Labels } from './types.ts';
 import type { NativeState } from './native-series.ts';
+import type { LabelPipelineSnapshot } from './label-pipeline.ts';
 
 interface SeriesCommon {
   readonly key: string;
@@ -103,6 +104,8 @@ export interface RegistrySnapshot {
   /** Recently removed series key -> timestamp of its staleness marker. */
   tombstones: [string, number][];
   series: SeriesSnapshot[];
+  /** Drain clusters and per-label estimates (absent when those controls never ran). */
+  cardinality?: LabelPipelineSnapshot;
 }
 
 export function snapshotSeries(s: SeriesState): SeriesSnapshot {
