@@ -20,6 +20,14 @@ const MAX_TOKENS = 80;
 const MAX_CLUSTERS = 100_000;
 /** Tempo's LogClusterDepth (30) minus 2. */
 const MAX_NODE_DEPTH = 28;
+/**
+ * Not in Tempo: clusters one leaf may hold. Names made only of data-like tokens (`%41%42...`)
+ * share a leaf without matching each other, and every name scans its leaf, so without a bound a
+ * stream of such names costs quadratic time (Tempo's own span-name fixtures never put more than one
+ * cluster in a leaf). A name that would open a cluster in a full leaf is
+ * skipped (kept as it is), like Tempo's other limits.
+ */
+export const MAX_CLUSTERS_PER_LEAF = 100;
 
 interface TreeNode {
   readonly children: Map<string, TreeNode>;
@@ -33,8 +41,8 @@ interface Cluster {
   template?: string;
 }
 
-/** Why a name was not trained: Tempo's drain_lines_skipped_total reasons. */
-export type DrainSkip = 'too_few_tokens' | 'too_many_tokens';
+/** Why a name was not trained: Tempo's drain_lines_skipped_total reasons, plus leaf_full (above). */
+export type DrainSkip = 'too_few_tokens' | 'too_many_tokens' | 'leaf_full';
 
 export interface DrainCounters {
   patternsDetected: number;
@@ -55,7 +63,7 @@ export class Drain {
   private root: TreeNode = newNode();
   /** Insertion order = recency of training (a trained cluster is re-inserted at the end). */
   private readonly clusters = new Map<number, Cluster>();
-  readonly counters: DrainCounters = { patternsDetected: 0, patternsEvicted: 0, linesSkipped: { too_few_tokens: 0, too_many_tokens: 0 } };
+  readonly counters: DrainCounters = { patternsDetected: 0, patternsEvicted: 0, linesSkipped: { too_few_tokens: 0, too_many_tokens: 0, leaf_full: 0 } };
 
   /** Trains on one name; returns its current template, or undefined when the name is skipped. */
   train(name: string): string | undefined {
@@ -70,8 +78,12 @@ export class Drain {
     }
     let cluster = this.findMatch(tokens);
     if (cluster === undefined) {
-      cluster = { id: ++this.nextId, tokens: tokens.slice(), size: 1 };
-      this.addToTree(cluster);
+      cluster = { id: this.nextId + 1, tokens: tokens.slice(), size: 1 };
+      if (!this.addToTree(cluster)) {
+        this.counters.linesSkipped.leaf_full++;
+        return undefined;
+      }
+      this.nextId++;
       this.counters.patternsDetected++;
     } else {
       absorb(cluster, tokens);
@@ -148,15 +160,20 @@ export class Drain {
     return bestSimilarity < SIMILARITY_THRESHOLD ? undefined : best;
   }
 
-  private addToTree(cluster: Cluster): void {
+  /** false when the cluster's leaf is full (the cluster is not added). */
+  private addToTree(cluster: Cluster): boolean {
     const count = String(cluster.tokens.length);
     let node = this.root.children.get(count);
     if (node === undefined) this.root.children.set(count, (node = newNode()));
     const stopAt = Math.min(MAX_NODE_DEPTH, cluster.tokens.length);
     for (let depth = 1, i = 0; ; depth++, i++) {
       if (depth >= stopAt) {
+        if (node.clusterIds.length >= MAX_CLUSTERS_PER_LEAF) {
+          node.clusterIds = node.clusterIds.filter((id) => this.clusters.has(id));
+          if (node.clusterIds.length >= MAX_CLUSTERS_PER_LEAF) return false;
+        }
         node.clusterIds.push(cluster.id);
-        return;
+        return true;
       }
       let token = cluster.tokens[i];
       if (tokenIsLikelyData(token)) token = PARAM;

@@ -42,8 +42,7 @@ export function publishRegistryMetrics(tenant: string, registry: Registry, metri
     for (const [reason, n] of Object.entries(drain.linesSkipped)) add('RegistryDrainLinesSkipped', n, { tenant, reason });
     drain.patternsDetected = 0;
     drain.patternsEvicted = 0;
-    drain.linesSkipped.too_few_tokens = 0;
-    drain.linesSkipped.too_many_tokens = 0;
+    for (const reason of Object.keys(drain.linesSkipped) as (keyof typeof drain.linesSkipped)[]) drain.linesSkipped[reason] = 0;
   }
   for (const [label, n] of counts.labelValuesLimited) add('RegistryLabelValuesLimited', n, { tenant, label_name: label });
   counts.labelValuesLimited.clear();
