@@ -38,6 +38,8 @@ export class ActiveLimits {
   private entityDemand: WindowCardinality | undefined;
   private readonly seriesDemand = new Map<string, { sketch: WindowCardinality; cost: number }>();
   readonly counts: ActiveLimitCounts = newCounts();
+  /** Advances of the demand windows so far; a series counted in this step need not be again. */
+  step = 0;
 
   constructor(settings: ActiveLimitSettings) {
     this.configure(settings);
@@ -107,6 +109,7 @@ export class ActiveLimits {
 
   /** Tempo's 5-minute step of the demand windows. */
   advance(nowMs: number): void {
+    this.step++;
     this.entityDemand?.advance(nowMs);
     for (const d of this.seriesDemand.values()) d.sketch.advance(nowMs);
   }

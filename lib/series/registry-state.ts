@@ -17,6 +17,8 @@ interface SeriesCommon {
   readonly overflow: boolean;
   /** Active-series cost (spec 5.4/5.5/5.8); kept current when histogram parts change. */
   cost: number;
+  /** Demand-estimate window step this series was last counted in (-1: none; not saved). */
+  demandStep: number;
 }
 
 export interface CounterState extends SeriesCommon {
@@ -139,6 +141,7 @@ export function restoreSeries(snap: SeriesSnapshot, key: string): SeriesState {
     lastUpdatedMs: snap.lastUpdatedMs,
     overflow: snap.overflow,
     cost: 0,
+    demandStep: -1,
   };
   switch (snap.type) {
     case 'counter':

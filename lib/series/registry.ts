@@ -23,7 +23,7 @@ import type {
 import { labelsFromRecord, seriesKey } from './labels.ts';
 import { ActiveLimits } from './active-limits.ts';
 import { LabelPipeline } from './label-pipeline.ts';
-import { prepareIncrements, TARGET_INFO_METRIC } from './registry-labels.ts';
+import { forEachPrepared, TARGET_INFO_METRIC } from './registry-labels.ts';
 import { addClassic, checkIncrement, emptyClassic, markSent, needsZero, replaceClassic, resetClassic, sameBounds } from './registry-series.ts';
 import { addNative, nativeConfigKey, newNativeState, runScheduledReset } from './native-series.ts';
 import { renderSeries, renderStaleMarkers, wasSent, type RenderContext, type SeriesSink } from './registry-render.ts';
@@ -121,12 +121,20 @@ export class Registry {
 
   /** Folds one batch of increments at processing time nowMs. */
   apply(increments: readonly SeriesIncrement[], nowMs: number): void {
-    for (const { inc, key, entityKey } of prepareIncrements(increments, this.pipeline, this.infoMetrics, nowMs)) {
+    forEachPrepared(increments, this.pipeline, this.infoMetrics, nowMs, (inc, key) => {
       checkIncrement(key, inc); // before admitting, so a bad increment leaves no empty series
-      this.limits.observe(inc.name, key, entityKey, incrementCost(inc), nowMs);
       let s = this.series.get(key);
+      const step = this.limits.step;
+      // An estimate only changes when a series is first counted in a window step.
+      if (s === undefined || s.demandStep !== step) {
+        this.limits.observe(inc.name, key, key.slice(inc.name.length), incrementCost(inc), nowMs);
+        if (s !== undefined) s.demandStep = step;
+      }
       let created = false;
-      if (s === undefined) [s, created] = this.admit(inc, key, entityKey);
+      if (s === undefined) {
+        [s, created] = this.admit(inc, key, key.slice(inc.name.length));
+        if (!s.overflow) s.demandStep = step;
+      }
       switch (inc.type) {
         case 'counter':
           this.addCounter(expectType(s, inc, 'counter'), inc, nowMs);
@@ -138,7 +146,7 @@ export class Registry {
           this.addHistogram(expectType(s, inc, 'histogram'), inc, nowMs);
           break;
       }
-    }
+    });
   }
 
   /**
@@ -397,7 +405,7 @@ function isOverflowLabels(labels: Labels): boolean {
 
 /** An empty series of the increment's type; the caller folds the increment in. */
 function newSeries(inc: SeriesIncrement, key: string, labels: Labels, overflow: boolean): SeriesState {
-  const common = { key, name: inc.name, labels, lastUpdatedMs: 0, overflow, cost: 0 };
+  const common = { key, name: inc.name, labels, lastUpdatedMs: 0, overflow, cost: 0, demandStep: -1 };
   switch (inc.type) {
     case 'counter':
       return { ...common, type: 'counter', value: 0, zeroSent: false };
