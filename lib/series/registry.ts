@@ -229,13 +229,14 @@ export class Registry {
   }
 
   snapshot(): RegistrySnapshot {
+    const cardinality = this.pipeline.snapshot();
     return {
       version: 1,
       lastSentMs: this.sentUpTo,
       seriesLimitedTotal: this.limits.seriesLimitedTotal,
       tombstones: [...this.tombstones],
       series: [...this.series.values()].map(snapshotSeries),
-      ...(this.pipeline.snapshot() !== undefined && { cardinality: this.pipeline.snapshot() }),
+      ...(cardinality !== undefined && { cardinality }),
     };
   }
 
