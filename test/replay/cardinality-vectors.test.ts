@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { parseConfig } from '../../lib/config/index.ts';
 import { replay } from '../../lib/replay/replay.ts';
 import { parseExposition, resourceSpans, span, tracesData } from '../helpers/otlp-json.ts';
+import { queueDatabaseTrace } from '../processors/servicegraphs/fixtures.ts';
 
 const config = (overrides: string, global = '') => `
 metrics_generator:
@@ -103,6 +104,22 @@ describe('max_cardinality_per_label (Tempo: registry/per_label_limiter.go Limit)
     assert.equal(out.get(calls('op-a', 's1')), 1);
     assert.equal(out.get(calls('op-b', 's2')), 1);
     assert.equal(out.get(calls('op-a', '__cardinality_overflow__')), 1);
+  });
+
+  test('service-graph labels are limited too (servicegraphs.go builds them with NewLabelBuilder)', () => {
+    // Tempo's trace-with-queue-database fixture has 3 edges: 2 client values, 3 server values.
+    const yaml = `
+overrides:
+  defaults:
+    metrics_generator:
+      processors: [service-graphs]
+      max_cardinality_per_label: 2
+`;
+    const out = run(yaml, queueDatabaseTrace());
+    const requests = [...out].filter(([k]) => k.startsWith('traces_service_graph_request_total{'));
+    assert.equal(requests.reduce((sum, [, v]) => sum + v, 0), 3);
+    assert.equal(requests.filter(([k]) => k.includes('server="__cardinality_overflow__"')).length, 1);
+    assert.equal(requests.filter(([k]) => k.includes('client="__cardinality_overflow__"')).length, 0);
   });
 
   test('sanitization runs before the per-label limit (registry/builder.go CloseAndBuildLabels)', () => {
