@@ -1,5 +1,6 @@
-// Per-tenant cumulative registry (spec 5): folds processor increments into series, enforces
-// max_active_series with the overflow series, produces each collection's samples (one timestamp,
+// Per-tenant cumulative registry (spec 5): folds processor increments into series after the label
+// stages (span-name sanitization, per-label limit: label-pipeline.ts), enforces the series or
+// entity limit with the overflow series (active-limits.ts), produces each collection's samples (one timestamp,
 // initial zeros, exemplars), removes stale series with staleness markers (DESIGN difference), and
 // snapshots to plain data. No I/O and no clock: every time comes from the caller.
 //
