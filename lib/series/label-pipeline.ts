@@ -54,8 +54,14 @@ export class LabelPipeline {
     this.configure(settings);
   }
 
+  /** A control turned off drops its state, so the saved state does not carry it along. */
   configure(settings: LabelPipelineSettings): void {
     this.settings = settings;
+    if (settings.spanNameSanitization === '') {
+      this.drain = undefined;
+      this.postSanitizationDemand = undefined;
+    }
+    if (settings.maxCardinalityPerLabel <= 0) this.perLabel.clear();
   }
 
   /** true when a label set can come out changed or the stages keep state for it. */
@@ -101,6 +107,7 @@ export class LabelPipeline {
     this.drain = s?.drain !== undefined ? Drain.restore(s.drain) : undefined;
     this.perLabel.clear();
     for (const [name, sketch] of s?.labels ?? []) this.perLabel.set(name, WindowCardinality.restore(sketch, this.settings.staleDurationMs));
+    this.configure(this.settings); // state saved under settings since turned off is dropped
   }
 
   private sanitize(labels: Labels, nowMs: number): Labels {

@@ -45,6 +45,18 @@ describe('per-label limit over time (Tempo: registry/per_label_limiter.go)', () 
   });
 });
 
+test('turning a control off drops its saved state', () => {
+  const on = config({ maxCardinalityPerLabel: 2, spanNameSanitization: 'enabled' });
+  const r = new Registry(on);
+  r.apply([calls('GET /u/1')], T0);
+  const saved = r.snapshot();
+  assert.ok(saved.cardinality !== undefined);
+  r.setConfig(config());
+  assert.equal(r.snapshot().cardinality, undefined);
+  // State saved while on, loaded with the controls off.
+  assert.equal(new Registry(config(), saved).snapshot().cardinality, undefined);
+});
+
 describe('entity limiter over time (Tempo: localentitylimiter/local_entity_limiter.go)', () => {
   test('an entity whose series all went stale frees its place', () => {
     const r = new Registry(config({ limiterType: 'entity', maxActiveEntities: 1, staleDurationMs: 5 * MIN }));
