@@ -65,7 +65,6 @@ export const IGNORED_TEMPO_KEYS: readonly IgnoredKey[] = [
   { path: 'overrides.<tenant>.cost_attribution', why: 'other Tempo components', example: '{dimensions: {}}' },
   { path: 'overrides.<tenant>.metrics_generator.ring_size', why: 'no ring', example: '3' },
   { path: 'overrides.<tenant>.metrics_generator.processor.local_blocks', why: QUERIES_ELSEWHERE, example: '{max_live_traces: 100}' },
-  { path: 'overrides.<tenant>.metrics_generator.max_active_entities', why: 'only the series limiter exists (limiter_type: series)', example: '1000' },
   { path: 'overrides.<tenant>.metrics_generator.forwarder', why: 'distributor setting', example: '{queue_size: 100, workers: 2}' },
 ];
 

@@ -153,6 +153,7 @@ function globalDefaults(mg: MetricsGeneratorBlock): GlobalTenantDefaults {
       injectTenantIdAs: r.inject_tenant_id_as,
       maxLabelNameLength: r.max_label_name_length,
       maxLabelValueLength: r.max_label_value_length,
+      limiterType: mg.limiter_type,
     },
     ingestionSlackMs: mg.metrics_ingestion_time_range_slack,
   };

@@ -18,10 +18,7 @@ export const metricsGeneratorSpec = section({
   codec: withDefault(oneOf(['push-bytes', 'otlp']), 'push-bytes'),
   tenant_header: withDefault(refine(string(), (s) => (s === '' ? 'must not be empty' : headerNameProblem(s))), DEFAULT_TENANT_HEADER),
   default_tenant: withDefault(refine(string(), (s) => (s === '' ? undefined : tenantIdProblem(s))), ''),
-  limiter_type: withDefault(
-    refine(oneOf(['series', 'entity']), (v) => (v === 'entity' ? 'not supported: the entity limiter is not implemented; use series (max_active_series)' : undefined)),
-    'series',
-  ),
+  limiter_type: withDefault(oneOf(['series', 'entity']), 'series'),
   metrics_ingestion_time_range_slack: withDefault(duration({ maxMs: MAX_INGESTION_SLACK_MS }), 30_000),
   registry: section({
     collection_interval: withDefault(duration({ minMs: 1 }), 15_000),

@@ -37,8 +37,10 @@ export const generatorOverrideSpec = object(
     native_histogram_bucket_factor: refine(float(), (v) => (v === 0 || v > 1 ? undefined : 'must be greater than 1')),
     native_histogram_max_bucket_number: uint32(),
     native_histogram_min_reset_duration: duration(),
-    span_name_sanitization: refine(oneOf(['', 'dry_run', 'enabled']), (v) => (v === '' ? undefined : 'not supported yet')),
-    max_cardinality_per_label: refine(uint64(), (v) => (v === 0 ? undefined : 'not supported yet')),
+    // Cardinality controls of Tempo 3 (Tempo: modules/overrides/config.go), applied by the registry.
+    span_name_sanitization: oneOf(['', 'dry_run', 'enabled']),
+    max_cardinality_per_label: uint64(),
+    max_active_entities: uint32(),
     processor: object({
       service_graphs: serviceGraphsOverrideSpec,
       span_metrics: spanMetricsOverrideSpec,
@@ -48,7 +50,6 @@ export const generatorOverrideSpec = object(
     }),
     // Ring, limiter and distributor settings with no counterpart here.
     ring_size: ignoring(integer(-2147483648n, 2147483647n)),
-    max_active_entities: ignoring(uint32()),
     forwarder: ignoring(anyMapping()),
   },
   { unknownKeyHint: legacyHint },

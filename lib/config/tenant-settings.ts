@@ -23,7 +23,7 @@ export interface GlobalTenantDefaults {
   readonly spanMetrics: SpanMetricsSettings;
   readonly serviceGraphs: ServiceGraphsSettings;
   readonly hostInfo: HostInfoConfig;
-  readonly registry: Omit<RegistryConfig, 'maxActiveSeries' | 'disableCollection'>;
+  readonly registry: Omit<RegistryConfig, 'maxActiveSeries' | 'disableCollection' | 'maxActiveEntities' | 'spanNameSanitization' | 'maxCardinalityPerLabel'>;
   readonly ingestionSlackMs: number;
 }
 
@@ -73,6 +73,10 @@ export function resolveTenantSettings(
       collectionIntervalMs: o?.collection_interval || g.registry.collectionIntervalMs,
       maxActiveSeries: o?.max_active_series ?? 0,
       disableCollection: o?.disable_collection ?? false,
+      maxActiveEntities: o?.max_active_entities ?? 0,
+      // Tempo falls back to the defaults entry for this one key (runtime_config_overrides.go).
+      spanNameSanitization: o?.span_name_sanitization || d?.span_name_sanitization || '',
+      maxCardinalityPerLabel: o?.max_cardinality_per_label ?? 0,
     },
     histogramMode: o?.generate_native_histograms || 'classic',
     nativeHistogram: {

@@ -89,6 +89,14 @@ export interface RegistryConfig {
   /** 0 = unlimited. */
   readonly maxActiveSeries: number;
   readonly disableCollection: boolean;
+  /** Global `limiter_type`: which of max_active_series / max_active_entities applies (default series). */
+  readonly limiterType?: 'series' | 'entity';
+  /** 0 = unlimited; only with limiterType entity. */
+  readonly maxActiveEntities?: number;
+  /** '' (default) = off, dry_run = self-metrics only, enabled = span_name rewritten. */
+  readonly spanNameSanitization?: '' | 'dry_run' | 'enabled';
+  /** 0 (default) = off. */
+  readonly maxCardinalityPerLabel?: number;
 }
 
 /** Everything that applies to one tenant after overrides are resolved. */

@@ -17,6 +17,7 @@ import { HalfPairing } from '../processors/servicegraphs/half-pairing.ts';
 import type { CollectedSeries } from '../series/collected.ts';
 import type { SeriesIncrement } from '../series/types.ts';
 import { Registry } from '../series/registry.ts';
+import { publishRegistryMetrics } from '../series/registry-self-metrics.ts';
 import { NO_CURSOR, readAllCursors, type Cursor } from '../store/cursor.ts';
 import type { Ddb } from '../store/ddb.ts';
 import { readCommittedDeltas } from '../store/delta-log.ts';
@@ -190,6 +191,7 @@ export class Flusher {
       this.nextCollect.set(tenant, nowMs + interval);
       const series = registry.collect(nowMs);
       this.deps.metrics.set('ActiveSeries', registry.size, 'Count', { tenant });
+      publishRegistryMetrics(tenant, registry, this.deps.metrics);
       if (series.length > 0) await this.deps.sender.send(tenant, series, Math.min(deadlineMs, nowMs + interval));
     }
   }

@@ -5,6 +5,7 @@
 
 import type { Exemplar, Label, Labels } from './types.ts';
 import type { NativeState } from './native-series.ts';
+import type { LabelPipelineSnapshot } from './label-pipeline.ts';
 
 interface SeriesCommon {
   readonly key: string;
@@ -16,6 +17,8 @@ interface SeriesCommon {
   readonly overflow: boolean;
   /** Active-series cost (spec 5.4/5.5/5.8); kept current when histogram parts change. */
   cost: number;
+  /** Demand-estimate window step this series was last counted in (-1: none; not saved). */
+  demandStep: number;
 }
 
 export interface CounterState extends SeriesCommon {
@@ -103,6 +106,8 @@ export interface RegistrySnapshot {
   /** Recently removed series key -> timestamp of its staleness marker. */
   tombstones: [string, number][];
   series: SeriesSnapshot[];
+  /** Drain clusters and per-label estimates (absent when those controls never ran). */
+  cardinality?: LabelPipelineSnapshot;
 }
 
 export function snapshotSeries(s: SeriesState): SeriesSnapshot {
@@ -136,6 +141,7 @@ export function restoreSeries(snap: SeriesSnapshot, key: string): SeriesState {
     lastUpdatedMs: snap.lastUpdatedMs,
     overflow: snap.overflow,
     cost: 0,
+    demandStep: -1,
   };
   switch (snap.type) {
     case 'counter':

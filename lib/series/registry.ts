@@ -1,5 +1,6 @@
-// Per-tenant cumulative registry (spec 5): folds processor increments into series, enforces
-// max_active_series with the overflow series, produces each collection's samples (one timestamp,
+// Per-tenant cumulative registry (spec 5): folds processor increments into series after the label
+// stages (span-name sanitization, per-label limit: label-pipeline.ts), enforces the series or
+// entity limit with the overflow series (active-limits.ts), produces each collection's samples (one timestamp,
 // initial zeros, exemplars), removes stale series with staleness markers (DESIGN difference), and
 // snapshots to plain data. No I/O and no clock: every time comes from the caller.
 //
@@ -21,7 +22,10 @@ import type {
   SeriesIncrement,
 } from './types.ts';
 import { labelsFromRecord, seriesKey } from './labels.ts';
-import { newClassicIncrement } from './classic-histogram.ts';
+import { ActiveLimits } from './active-limits.ts';
+import { LabelPipeline } from './label-pipeline.ts';
+import { forEachPrepared, TARGET_INFO_METRIC } from './registry-labels.ts';
+import { addClassic, checkIncrement, emptyClassic, markSent, needsZero, replaceClassic, resetClassic, sameBounds } from './registry-series.ts';
 import { addNative, nativeConfigKey, newNativeState, runScheduledReset } from './native-series.ts';
 import { renderSeries, renderStaleMarkers, wasSent, type RenderContext, type SeriesSink } from './registry-render.ts';
 import {
@@ -35,7 +39,7 @@ import {
   type SeriesState,
 } from './registry-state.ts';
 
-export type RegistryTenantConfig = Pick<TenantConfig, 'tenant' | 'registry' | 'nativeHistogram' | 'traceIdLabelName'>;
+export type RegistryTenantConfig = Pick<TenantConfig, 'tenant' | 'registry' | 'nativeHistogram' | 'traceIdLabelName' | 'hostInfo'>;
 
 /** Labels of the series that absorbs new series over the limit (plus __name__ and external labels). */
 export const OVERFLOW_LABELS: Labels = [{ name: 'metric_overflow', value: 'true' }];
@@ -61,7 +65,9 @@ export class Registry {
   private readonly series = new Map<string, SeriesState>();
   private readonly tombstones = new Map<string, number>();
   private active = 0;
-  private limited = 0;
+  private limits!: ActiveLimits;
+  private pipeline!: LabelPipeline;
+  private infoMetrics!: ReadonlySet<string>;
   private sentUpTo = 0;
   private zeroFloorMs = 0;
 
@@ -77,6 +83,21 @@ export class Registry {
     if (config.registry.injectTenantIdAs !== '') external[config.registry.injectTenantIdAs] = config.tenant;
     this.render = { external: labelsFromRecord(external), traceIdLabelName: config.traceIdLabelName || 'traceID' };
     this.nativeKey = nativeConfigKey(config.nativeHistogram);
+    const r = config.registry;
+    const stages = { spanNameSanitization: r.spanNameSanitization ?? '', maxCardinalityPerLabel: r.maxCardinalityPerLabel ?? 0, staleDurationMs: r.staleDurationMs };
+    if (this.limits === undefined) {
+      this.limits = new ActiveLimits(r);
+      this.pipeline = new LabelPipeline(stages);
+    } else {
+      this.limits.configure(r);
+      this.pipeline.configure(stages);
+    }
+    this.infoMetrics = new Set([TARGET_INFO_METRIC, ...(config.hostInfo ? [config.hostInfo.metricName] : [])]);
+  }
+
+  /** Limiters and label stages, for their self-metrics (registry-self-metrics.ts). */
+  get cardinality(): { readonly limits: ActiveLimits; readonly pipeline: LabelPipeline } {
+    return { limits: this.limits, pipeline: this.pipeline };
   }
 
   /** Active-series count against max_active_series (the overflow series are not counted). */
@@ -86,7 +107,7 @@ export class Registry {
 
   /** tempo_metrics_generator_registry_series_limited_total for this tenant. */
   get seriesLimitedTotal(): number {
-    return this.limited;
+    return this.limits.seriesLimitedTotal;
   }
 
   /** Number of series held, overflow series included. */
@@ -101,12 +122,20 @@ export class Registry {
 
   /** Folds one batch of increments at processing time nowMs. */
   apply(increments: readonly SeriesIncrement[], nowMs: number): void {
-    for (const inc of increments) {
-      const key = seriesKey(inc.name, inc.labels);
+    forEachPrepared(increments, this.pipeline, this.infoMetrics, nowMs, (inc, key) => {
       checkIncrement(key, inc); // before admitting, so a bad increment leaves no empty series
       let s = this.series.get(key);
+      const step = this.limits.step;
+      // An estimate only changes when a series is first counted in a window step.
+      if (s === undefined || s.demandStep !== step) {
+        this.limits.observe(inc.name, key, key.slice(inc.name.length), incrementCost(inc), nowMs);
+        if (s !== undefined) s.demandStep = step;
+      }
       let created = false;
-      if (s === undefined) [s, created] = this.admit(inc, key);
+      if (s === undefined) {
+        [s, created] = this.admit(inc, key, key.slice(inc.name.length));
+        if (!s.overflow) s.demandStep = step;
+      }
       switch (inc.type) {
         case 'counter':
           this.addCounter(expectType(s, inc, 'counter'), inc, nowMs);
@@ -118,7 +147,7 @@ export class Registry {
           this.addHistogram(expectType(s, inc, 'histogram'), inc, nowMs);
           break;
       }
-    }
+    });
   }
 
   /**
@@ -180,7 +209,10 @@ export class Registry {
       const nativeChanged = s.type === 'histogram' && s.native !== undefined && s.native.configKey !== this.nativeKey;
       if (!stale && !nativeChanged) continue;
       this.series.delete(key);
-      if (!s.overflow) this.active -= s.cost;
+      if (!s.overflow) {
+        this.active -= s.cost;
+        this.limits.removed(key.slice(s.name.length), s.cost);
+      }
       const markers: CollectedSeries[] = [];
       if (!this.config.registry.disableCollection && wasSent(s)) {
         renderStaleMarkers(s, this.render, markerAt, (m) => markers.push(m));
@@ -191,16 +223,21 @@ export class Registry {
     }
     if (marked) this.sentUpTo = markerAt;
     this.pruneTombstones(nowMs);
+    // Tempo steps its estimate windows and prunes Drain every 5 minutes, as often as this runs.
+    this.limits.advance(nowMs);
+    this.pipeline.advance(nowMs);
     return removed;
   }
 
   snapshot(): RegistrySnapshot {
+    const cardinality = this.pipeline.snapshot();
     return {
       version: 1,
       lastSentMs: this.sentUpTo,
-      seriesLimitedTotal: this.limited,
+      seriesLimitedTotal: this.limits.seriesLimitedTotal,
       tombstones: [...this.tombstones],
       series: [...this.series.values()].map(snapshotSeries),
+      ...(cardinality !== undefined && { cardinality }),
     };
   }
 
@@ -210,6 +247,7 @@ export class Registry {
     this.series.clear();
     this.tombstones.clear();
     this.active = 0;
+    this.limits.clearEntities();
     const sharedBounds = new Map<string, readonly number[]>();
     for (const snap of snapshot.series) {
       const key = seriesKey(snap.name, snap.labels);
@@ -223,10 +261,13 @@ export class Registry {
       }
       s.cost = costOf(s);
       this.series.set(key, s);
-      if (!s.overflow) this.active += s.cost;
+      if (s.overflow) continue;
+      this.active += s.cost;
+      this.limits.added(key.slice(s.name.length), s.cost, false);
     }
     for (const [key, at] of snapshot.tombstones) this.tombstones.set(key, at);
-    this.limited = snapshot.seriesLimitedTotal;
+    this.limits.seriesLimitedTotal = snapshot.seriesLimitedTotal;
+    this.pipeline.restore(snapshot.cardinality);
     this.sentUpTo = snapshot.lastSentMs;
   }
 
@@ -236,18 +277,19 @@ export class Registry {
    * Creates the series for a new label set, or redirects it to its metric's overflow series
    * (created on first use). Returns the series and whether it was just created.
    */
-  private admit(inc: SeriesIncrement, key: string): [SeriesState, boolean] {
+  private admit(inc: SeriesIncrement, key: string, entityKey: string): [SeriesState, boolean] {
     const overflowLabels = isOverflowLabels(inc.labels);
     const cost = incrementCost(inc);
-    const max = this.config.registry.maxActiveSeries;
-    if (overflowLabels || max <= 0 || this.active + cost <= max) {
+    if (overflowLabels || this.limits.admit(entityKey, cost, this.active)) {
       const s = newSeries(inc, key, inc.labels, overflowLabels);
       s.cost = cost;
-      if (!overflowLabels) this.active += cost;
+      if (!overflowLabels) {
+        this.active += cost;
+        this.limits.added(entityKey, cost);
+      }
       this.series.set(key, s);
       return [s, true];
     }
-    this.limited += cost;
     const overflowKey = seriesKey(inc.name, OVERFLOW_LABELS);
     const existing = this.series.get(overflowKey);
     if (existing !== undefined) return [existing, false];
@@ -365,7 +407,7 @@ function isOverflowLabels(labels: Labels): boolean {
 
 /** An empty series of the increment's type; the caller folds the increment in. */
 function newSeries(inc: SeriesIncrement, key: string, labels: Labels, overflow: boolean): SeriesState {
-  const common = { key, name: inc.name, labels, lastUpdatedMs: 0, overflow, cost: 0 };
+  const common = { key, name: inc.name, labels, lastUpdatedMs: 0, overflow, cost: 0, demandStep: -1 };
   switch (inc.type) {
     case 'counter':
       return { ...common, type: 'counter', value: 0, zeroSent: false };
@@ -389,94 +431,4 @@ function costOf(s: SeriesState): number {
 /** _sum + _count + one _bucket per bound + the +Inf bucket. */
 function classicCost(bounds: readonly number[] | undefined): number {
   return bounds === undefined ? 0 : 2 + bounds.length + 1;
-}
-
-function markSent(s: SeriesState): void {
-  switch (s.type) {
-    case 'counter':
-      s.zeroSent = true;
-      return;
-    case 'gauge':
-      s.sent = true;
-      return;
-    case 'histogram':
-      if (s.classic !== undefined) {
-        s.classic.zeroSent = true;
-        s.classic.exemplars.fill(undefined);
-      }
-      if (s.native !== undefined) {
-        s.native.zeroSent = true;
-        delete s.native.hist.exemplar;
-      }
-      return;
-  }
-}
-
-function needsZero(s: SeriesState): boolean {
-  switch (s.type) {
-    case 'counter':
-      return !s.zeroSent;
-    case 'gauge':
-      return false;
-    case 'histogram':
-      return (s.classic !== undefined && !s.classic.zeroSent) || (s.native !== undefined && !s.native.zeroSent);
-  }
-}
-
-/** Increments that can only come from a processor bug; the error names the series. */
-function checkIncrement(key: string, inc: SeriesIncrement): void {
-  if (inc.type === 'counter' && !(inc.value >= 0)) {
-    throw new RangeError(`counter ${key}: increment must be >= 0, got ${inc.value}`);
-  }
-  if (inc.type !== 'histogram') return;
-  if (inc.classic === undefined && inc.native === undefined) {
-    throw new Error(`histogram ${key}: increment has neither a classic nor a native part`);
-  }
-  const c = inc.classic;
-  if (c !== undefined && c.counts.length !== c.bounds.length + 1) {
-    throw new Error(`histogram ${key}: ${c.counts.length} bucket counts for ${c.bounds.length} bounds (+Inf expected)`);
-  }
-}
-
-// Bounds arrays are shared with the increments (the processors hand out their configured,
-// never-mutated array), not copied: one array per metric instead of one per series.
-function emptyClassic(bounds: readonly number[]): ClassicState {
-  return { ...newClassicIncrement(bounds), zeroSent: false };
-}
-
-function sameBounds(a: readonly number[], b: readonly number[]): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-function addClassic(c: ClassicState, inc: ClassicHistogramIncrement): void {
-  for (let i = 0; i < c.counts.length; i++) c.counts[i] += inc.counts[i];
-  c.sum += inc.sum;
-  c.count += inc.count;
-  takeExemplars(c, inc);
-}
-
-/** Restarts the classic part from this increment alone (bounds included). */
-function replaceClassic(c: ClassicState, inc: ClassicHistogramIncrement): void {
-  if (!sameBounds(c.bounds, inc.bounds)) c.bounds = inc.bounds;
-  c.counts = [...inc.counts];
-  c.sum = inc.sum;
-  c.count = inc.count;
-  if (c.exemplars.length !== c.counts.length) c.exemplars = new Array<undefined>(c.counts.length).fill(undefined);
-  takeExemplars(c, inc);
-}
-
-function resetClassic(c: ClassicState): void {
-  c.counts.fill(0);
-  c.sum = 0;
-  c.count = 0;
-}
-
-function takeExemplars(c: ClassicState, inc: ClassicHistogramIncrement): void {
-  for (let i = 0; i < inc.exemplars.length && i < c.exemplars.length; i++) {
-    const e = inc.exemplars[i];
-    if (e !== undefined && e.traceId !== '') c.exemplars[i] = { traceId: e.traceId, value: e.value };
-  }
 }

@@ -43,6 +43,10 @@ describe('defaults', () => {
       maxLabelValueLength: 2048,
       maxActiveSeries: 0,
       disableCollection: false,
+      limiterType: 'series',
+      maxActiveEntities: 0,
+      spanNameSanitization: '',
+      maxCardinalityPerLabel: 0,
     });
     assert.equal(t.histogramMode, 'classic');
     assert.deepEqual(t.nativeHistogram, { bucketFactor: 1.1, maxBucketNumber: 100, minResetDurationMs: 15 * 60_000 });

@@ -1,0 +1,96 @@
+// Per-series helpers of the registry: what was sent, increment checks, and folding classic
+// histogram parts.
+
+import type { ClassicHistogramIncrement, SeriesIncrement } from './types.ts';
+import { newClassicIncrement } from './classic-histogram.ts';
+import type { ClassicState, SeriesState } from './registry-state.ts';
+
+export function markSent(s: SeriesState): void {
+  switch (s.type) {
+    case 'counter':
+      s.zeroSent = true;
+      return;
+    case 'gauge':
+      s.sent = true;
+      return;
+    case 'histogram':
+      if (s.classic !== undefined) {
+        s.classic.zeroSent = true;
+        s.classic.exemplars.fill(undefined);
+      }
+      if (s.native !== undefined) {
+        s.native.zeroSent = true;
+        delete s.native.hist.exemplar;
+      }
+      return;
+  }
+}
+
+export function needsZero(s: SeriesState): boolean {
+  switch (s.type) {
+    case 'counter':
+      return !s.zeroSent;
+    case 'gauge':
+      return false;
+    case 'histogram':
+      return (s.classic !== undefined && !s.classic.zeroSent) || (s.native !== undefined && !s.native.zeroSent);
+  }
+}
+
+/** Increments that can only come from a processor bug; the error names the series. */
+export function checkIncrement(key: string, inc: SeriesIncrement): void {
+  if (inc.type === 'counter' && !(inc.value >= 0)) {
+    throw new RangeError(`counter ${key}: increment must be >= 0, got ${inc.value}`);
+  }
+  if (inc.type !== 'histogram') return;
+  if (inc.classic === undefined && inc.native === undefined) {
+    throw new Error(`histogram ${key}: increment has neither a classic nor a native part`);
+  }
+  const c = inc.classic;
+  if (c !== undefined && c.counts.length !== c.bounds.length + 1) {
+    throw new Error(`histogram ${key}: ${c.counts.length} bucket counts for ${c.bounds.length} bounds (+Inf expected)`);
+  }
+}
+
+// Bounds arrays are shared with the increments (the processors hand out their configured,
+// never-mutated array), not copied: one array per metric instead of one per series.
+export function emptyClassic(bounds: readonly number[]): ClassicState {
+  return { ...newClassicIncrement(bounds), zeroSent: false };
+}
+
+export function sameBounds(a: readonly number[], b: readonly number[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export function addClassic(c: ClassicState, inc: ClassicHistogramIncrement): void {
+  for (let i = 0; i < c.counts.length; i++) c.counts[i] += inc.counts[i];
+  c.sum += inc.sum;
+  c.count += inc.count;
+  takeExemplars(c, inc);
+}
+
+/** Restarts the classic part from this increment alone (bounds included). */
+export function replaceClassic(c: ClassicState, inc: ClassicHistogramIncrement): void {
+  if (!sameBounds(c.bounds, inc.bounds)) c.bounds = inc.bounds;
+  c.counts = [...inc.counts];
+  c.sum = inc.sum;
+  c.count = inc.count;
+  if (c.exemplars.length !== c.counts.length) c.exemplars = new Array<undefined>(c.counts.length).fill(undefined);
+  takeExemplars(c, inc);
+}
+
+export function resetClassic(c: ClassicState): void {
+  c.counts.fill(0);
+  c.sum = 0;
+  c.count = 0;
+}
+
+export function takeExemplars(c: ClassicState, inc: ClassicHistogramIncrement): void {
+  for (let i = 0; i < inc.exemplars.length && i < c.exemplars.length; i++) {
+    const e = inc.exemplars[i];
+    if (e !== undefined && e.traceId !== '') c.exemplars[i] = { traceId: e.traceId, value: e.value };
+  }
+}
