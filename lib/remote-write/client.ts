@@ -11,7 +11,7 @@ import { compress } from './compress.ts';
 import { encodeWriteRequest } from './encode.ts';
 import { tenantHeaders } from './headers.ts';
 import { addCounts, NO_COUNTS, type Counts, type DroppedSeries, type FailureClass, type RequestResult, type SendResult } from './result.ts';
-import { backoffDelay, DEFAULT_BACKOFF, isRetryableStatus, parseRetryAfter, type Backoff } from './retry.ts';
+import { DEFAULT_BACKOFF, isRetryableStatus, parseRetryAfter, retryDelay, type Backoff } from './retry.ts';
 import { splitRequests } from './split.ts';
 import { validateSeries } from './validate.ts';
 
@@ -176,7 +176,7 @@ export class RemoteWriteClient {
         this.logger.warn(attempt.failure === '4xx' ? 'remote write: request rejected' : 'remote write: request failed', { endpoint: this.name, tenant, status: attempt.status, failure: attempt.failure, error: attempt.error });
         return failed(attempts, attempt);
       }
-      const delay = attempt.retryAfterMs ?? backoffDelay(attempts - 1, this.backoff, this.random);
+      const delay = retryDelay(attempts - 1, attempt.retryAfterMs, this.backoff, this.random);
       if (this.now() + delay >= deadlineMs) {
         this.logger.warn('remote write: giving up at the deadline', {
           endpoint: this.name, tenant, status: attempt.status, failure: attempt.failure, error: attempt.error, attempts,
