@@ -12,6 +12,7 @@ import { encodeWriteRequest } from './encode.ts';
 import { tenantHeaders } from './headers.ts';
 import { addCounts, NO_COUNTS, type Counts, type DroppedSeries, type FailureClass, type RequestResult, type SendResult } from './result.ts';
 import { DEFAULT_BACKOFF, isRetryableStatus, parseRetryAfter, retryDelay, type Backoff } from './retry.ts';
+import { redactUrl, redactUrlsIn } from './redact.ts';
 import { splitRequests } from './split.ts';
 import { validateSeries } from './validate.ts';
 
@@ -73,7 +74,7 @@ export class RemoteWriteClient {
     private readonly options: RemoteWriteClientOptions,
   ) {
     this.url = new URL(endpoint.url);
-    this.name = endpoint.name ?? redactedUrl(this.url);
+    this.name = endpoint.name ?? redactUrl(this.url);
     this.auth = new EndpointAuth(endpoint, options);
     this.fetch = options.fetch ?? ((url, init) => globalThis.fetch(url, init));
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
@@ -88,7 +89,8 @@ export class RemoteWriteClient {
     const { valid, dropped } = this.validate(tenant, series);
     const batches = splitRequests(valid, this.endpoint.maxSamplesPerSend);
     if (batches.length === 0) return summarise(this.name, tenant, [], dropped);
-    const { headers, orgIdConfigured } = tenantHeaders(tenant, this.endpoint.headers, opts.tenantHeaders ?? {}, this.options.addOrgIdHeader);
+    const { headers: configured, orgIdConfigured } = tenantHeaders(tenant, this.endpoint.headers, opts.tenantHeaders ?? {}, this.options.addOrgIdHeader);
+    let headers = configured;
     if (orgIdConfigured && !this.orgIdLogged.has(tenant)) {
       this.orgIdLogged.add(tenant);
       this.logger.info('remote write: keeping the configured X-Scope-OrgID header instead of the tenant id', { endpoint: this.name, tenant });
@@ -97,6 +99,7 @@ export class RemoteWriteClient {
     let authenticate: RequestAuthenticator | undefined;
     let authError: string | undefined;
     try {
+      headers = await this.auth.resolveHeaderSecrets(configured);
       authenticate = await this.auth.prepare();
     } catch (err) {
       authError = errorText(err);
@@ -269,7 +272,8 @@ async function bodySnippet(response: Response): Promise<string> {
   } finally {
     reader.cancel().catch(() => undefined);
   }
-  return new TextDecoder().decode(Buffer.concat(chunks).subarray(0, ERROR_BODY_LIMIT));
+  // a receiver may quote the request URL back: redact it like any logged URL
+  return redactUrlsIn(new TextDecoder().decode(Buffer.concat(chunks).subarray(0, ERROR_BODY_LIMIT)));
 }
 
 /** fetch sets Host from the URL (the value SigV4 signed); passing it again is refused by some. */
@@ -279,19 +283,13 @@ function withoutHost(headers: Record<string, string>): Record<string, string> {
   return out;
 }
 
+/** An error as text for results and logs, with any URL in it redacted (fetch quotes URLs). */
 function errorText(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
+  if (!(err instanceof Error)) return redactUrlsIn(String(err));
   // undici reports "fetch failed" with the reason (ECONNREFUSED ...) in `cause`
   const cause = (err as { cause?: unknown }).cause;
-  if (cause instanceof Error) return `${err.message}: ${(cause as { code?: string }).code ?? cause.message}`;
-  return err.message;
-}
-
-function redactedUrl(url: URL): string {
-  const copy = new URL(url);
-  copy.username = '';
-  copy.password = '';
-  return copy.toString();
+  if (cause instanceof Error) return redactUrlsIn(`${err.message}: ${(cause as { code?: string }).code ?? cause.message}`);
+  return redactUrlsIn(err.message);
 }
 
 function labelsText(d: DroppedSeries): string {
