@@ -46,6 +46,14 @@ export const DEADLINE_GRACE_MS = 1_000;
 /** Tenants named in the one warning about sends skipped in a round. */
 const LOGGED_TENANTS = 10;
 
+/**
+ * The fan-out's own failures join the client's RemoteWriteFailures (so its alarm covers them), with
+ * endpoint "all": a tenant that was never started, overran or threw failed on every endpoint.
+ */
+function failure(tenant: string, cls: 'no_slot' | 'overdue' | 'send_error'): Record<string, string> {
+  return { tenant, endpoint: 'all', class: cls };
+}
+
 export class TenantFanOut {
   /** Round in which each tenant's send last started. */
   private readonly lastStarted = new Map<string, number>();
@@ -79,7 +87,7 @@ export class TenantFanOut {
     };
     await Promise.all(Array.from({ length: Math.min(this.concurrency, queue.length) }, worker));
     if (skipped.length > 0) {
-      this.deps.metrics.add('TenantSendsSkipped', skipped.length);
+      for (const tenant of skipped) this.deps.metrics.add('RemoteWriteFailures', 1, 'Count', failure(tenant, 'no_slot'));
       this.deps.log.warn('remote write: tenants got no send slot before their deadline; they go first next interval', {
         skipped: skipped.length,
         tenants: skipped.slice(0, LOGGED_TENANTS),
@@ -98,7 +106,6 @@ export class TenantFanOut {
 
   private async sendOne(job: TenantSend): Promise<void> {
     const { sender, log, metrics, clock } = this.deps;
-    const dims = { tenant: job.tenant };
     let timer: NodeJS.Timeout | undefined;
     const overdue = new Promise<'overdue'>((resolve) => {
       timer = setTimeout(() => resolve('overdue'), Math.max(0, job.deadlineMs - clock()) + DEADLINE_GRACE_MS);
@@ -109,14 +116,14 @@ export class TenantFanOut {
     }).then(
       () => 'done' as const,
       (err: unknown) => {
-        metrics.add('TenantSendErrors', 1, 'Count', dims);
+        metrics.add('RemoteWriteFailures', 1, 'Count', failure(job.tenant, 'send_error'));
         log.error('remote write: sending a tenant failed unexpectedly; other tenants go on', { tenant: job.tenant, error: err instanceof Error ? err.message : String(err) });
         return 'done' as const;
       },
     );
     try {
       if ((await Promise.race([sending, overdue])) === 'overdue') {
-        metrics.add('TenantSendsOverdue', 1, 'Count', dims);
+        metrics.add('RemoteWriteFailures', 1, 'Count', failure(job.tenant, 'overdue'));
         log.warn('remote write: a tenant send ran past its deadline; its slot is given to the next tenant', { tenant: job.tenant });
       }
     } finally {

@@ -60,7 +60,8 @@ describe('tenant fan-out pool', () => {
       await pool.sendAll(jobs(tenants, clock.now + 30)); // room for three sends per round
     }
     assert.deepEqual(rounds, [['a', 'b', 'c'], ['d', 'e', 'f'], ['a', 'b', 'c']]);
-    assert.equal(metrics.total('TenantSendsSkipped'), 9);
+    assert.equal(metrics.total('RemoteWriteFailures'), 9);
+    assert.equal(metrics.get('RemoteWriteFailures', { tenant: 'd', endpoint: 'all', class: 'no_slot' }), 2);
     assert.match(lines.find((l) => l.includes('no send slot')) ?? '', /"skipped":3,"tenants":\["d","e","f"\]/);
   });
 
@@ -76,7 +77,7 @@ describe('tenant fan-out pool', () => {
     const metrics = new MetricsRecorder();
     await new TenantFanOut({ sender, log: logger, metrics, clock: Date.now }, 2).sendAll(jobs(['x', 'bad', 'y', 'z'], Date.now() + 1000));
     assert.deepEqual(sent.sort(), ['x', 'y', 'z']);
-    assert.equal(metrics.get('TenantSendErrors', { tenant: 'bad' }), 1);
+    assert.equal(metrics.get('RemoteWriteFailures', { tenant: 'bad', endpoint: 'all', class: 'send_error' }), 1);
     assert.ok(lines.some((l) => l.startsWith('error') && l.includes('"tenant":"bad"') && l.includes('bug in one tenant')));
   });
 
@@ -90,8 +91,8 @@ describe('tenant fan-out pool', () => {
     await new TenantFanOut({ sender, log: logs().logger, metrics, clock: Date.now }, 1).sendAll(jobs(['stuck', 'next'], started + 50));
     // with one slot, `next` waits for the stuck send to be abandoned at its deadline plus the grace
     assert.deepEqual(sent, []);
-    assert.equal(metrics.get('TenantSendsOverdue', { tenant: 'stuck' }), 1);
-    assert.equal(metrics.total('TenantSendsSkipped'), 1, 'next had no time left once the slot was free');
+    assert.equal(metrics.get('RemoteWriteFailures', { tenant: 'stuck', endpoint: 'all', class: 'overdue' }), 1);
+    assert.equal(metrics.get('RemoteWriteFailures', { tenant: 'next', endpoint: 'all', class: 'no_slot' }), 1, 'next had no time left once the slot was free');
   });
 
   test('series are collected only when the tenant\'s send starts, and empty ones are not sent', async () => {
