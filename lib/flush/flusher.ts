@@ -199,11 +199,9 @@ export class Flusher {
         this.deps.metrics.set('ActiveSeries', registry.size, 'Count', { tenant });
       } else if (markers.length === 0) continue;
       // collected when the tenant's send starts, so only the tenants in flight are in memory
-      const series = () => {
-        if (!due) return markers;
-        const out = markers;
-        for (const s of registry.collect(nowMs)) out.push(s);
-        return out;
+      const series = (): CollectedSeries[] => {
+        if (due) for (const s of registry.collect(nowMs)) markers.push(s);
+        return markers;
       };
       sends.push({ tenant, series, deadlineMs: Math.min(deadlineMs, nowMs + interval) });
     }

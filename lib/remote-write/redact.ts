@@ -33,8 +33,9 @@ export function redactUrl(url: string | URL): string {
   return copy.toString();
 }
 
-// scheme://... up to whitespace or a quote: one pass, no nested repetition (linear time)
-const URL_IN_TEXT = /[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`]+/gi;
+// scheme://... up to whitespace or a quote. The lookbehind starts a match only where a scheme can
+// begin, so a long run of letters is scanned once, not once per letter (linear time).
+const URL_IN_TEXT = /(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`]+/gi;
 
 /** `text` with every URL in it redacted (for error messages that quote a URL). */
 export function redactUrlsIn(text: string): string {
@@ -43,5 +44,5 @@ export function redactUrlsIn(text: string): string {
 
 /** Text that is not a parsable URL: drop anything up to an `@` after `//`, blank query values. */
 function scrub(text: string): string {
-  return text.replace(/\/\/[^/?#@\s]*@/g, '//').replace(/([?&][^=&#\s]*)=[^&#\s]*/g, `$1=${REDACTED}`);
+  return text.replace(/\/\/[^/?#@\s]*@/g, '//').replace(/([?&][^=&#?\s]*)=[^&#?\s]*/g, `$1=${REDACTED}`);
 }

@@ -41,6 +41,13 @@ describe('credentials in remote-write URLs', () => {
     assert.equal(redactUrl(`not a url //u:${PASSWORD}@x?k=${API_KEY}`), 'not a url //x?k=REDACTED');
   });
 
+  test('redaction scans hostile text once (a quadratic scan of 1 MB would not finish)', { timeout: 5_000 }, () => {
+    for (const text of ['a'.repeat(1_000_000), '?'.repeat(1_000_000), '//'.repeat(500_000), `x${'?a'.repeat(500_000)}`]) {
+      assert.equal(typeof redactUrlsIn(text), 'string');
+      assert.equal(typeof redactUrl(text), 'string');
+    }
+  });
+
   test('no log line or result of a client quotes the password or query value of its URL', async () => {
     const { lines, logger } = capture();
     const withKey = rx.url + `?api_key=${API_KEY}`;
@@ -52,7 +59,7 @@ describe('credentials in remote-write URLs', () => {
         .send('t', [floatSeries('m', {}, 1)], { deadlineMs: Date.now() + 200 }),
     ];
     const everything = lines.join('\n') + JSON.stringify(results);
-    assert.ok(lines.length >= 2, lines.join('\n'));
+    assert.ok(lines.length >= 1, 'the rejected request is logged with its endpoint');
     assert.ok(!everything.includes(PASSWORD), everything);
     assert.ok(!everything.includes(API_KEY), everything);
   });
