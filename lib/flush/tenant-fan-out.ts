@@ -34,7 +34,7 @@ export interface TenantFanOutDeps {
 
 /**
  * Tenants in flight at once. At 50 ms per request, 32 slots would send 1,000 tenants in 1.6 s of a
- * 15 s interval (on 2 cores the HTTP work itself, about 2 ms of CPU per request, is the limit); a
+ * 15 s interval (on 2 cores the HTTP work itself, about 0.8 ms of CPU per request, is the limit); a
  * few hanging receivers still leave most of the slots to everyone else.
  */
 export const DEFAULT_SEND_CONCURRENCY = 32;

@@ -389,9 +389,10 @@ describe('RemoteWriteClient', () => {
     assert.deepEqual([result.ok, result.requests.length, reads, rx.received.length], [true, 0, 0, 0]);
   });
 
-  test('results name the endpoint by its name, or its URL without credentials', () => {
+  test('results name the endpoint by its name, or its URL without query values; a URL with credentials is refused', () => {
     const h = harness();
-    assert.equal(new RemoteWriteClient(endpointFor('http://user:pw@127.0.0.1:9/api/v1/write'), h.options).name, 'http://127.0.0.1:9/api/v1/write');
+    assert.equal(new RemoteWriteClient(endpointFor('http://127.0.0.1:9/api/v1/write?api_key=k'), h.options).name, 'http://127.0.0.1:9/api/v1/write?api_key=REDACTED');
+    assert.throws(() => new RemoteWriteClient(endpointFor('http://user:pw@127.0.0.1:9/api/v1/write'), h.options), (e: Error) => !e.message.includes('pw@') && /credentials/.test(e.message));
     assert.equal(new RemoteWriteClient(endpointFor(rx.url, { name: 'mimir' }), h.options).name, 'mimir');
   });
 
