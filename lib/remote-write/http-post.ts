@@ -17,8 +17,14 @@ export interface PostResponse {
 /** Sends `body`; rejects on network failures and when `signal` aborts. */
 export type PostFn = (url: URL, headers: Readonly<Record<string, string>>, body: Uint8Array, signal: AbortSignal) => Promise<PostResponse>;
 
-const httpAgent = new HttpAgent({ keepAlive: true });
-const httpsAgent = new HttpsAgent({ keepAlive: true });
+/**
+ * Idle connections are closed after this (as undici, behind fetch, does by default): a receiver or
+ * a load balancer may drop an idle one first, and reusing it would cost a failed try and a retry.
+ * The receiver's own `Keep-Alive: timeout=N` shortens it further.
+ */
+const IDLE_SOCKET_MS = 4_000;
+const httpAgent = new HttpAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS });
+const httpsAgent = new HttpsAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS });
 
 /** A PostFn that reads at most `bodyLimit` bytes of an error answer and discards the rest. */
 export function httpPost(bodyLimit: number): PostFn {
