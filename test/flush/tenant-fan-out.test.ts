@@ -198,6 +198,34 @@ describe('tenant fan-out under faults', async () => {
 
   const state = (f: Flusher) => [...f.tenants()].map(([t, r]) => `# ${t}\n${formatExposition(r)}`).sort().join('\n');
 
+  test('staleness markers go out through the same concurrent fan-out', async () => {
+    const tables = await freshTables();
+    await ingest(tables, 0, 8);
+    const clock = new Clock(RECORD_TIME_MS + 60_000);
+    let inFlight = 0;
+    let peak = 0;
+    const markers = new Map<string, number>();
+    const sender: SeriesSender = {
+      async send(tenant, series) {
+        peak = Math.max(peak, ++inFlight);
+        for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+        inFlight--;
+        const stale = series.filter((s) => s.samples.some((p) => Number.isNaN(p.value))).length;
+        if (stale > 0) markers.set(tenant, (markers.get(tenant) ?? 0) + stale);
+      },
+    };
+    const f = flusher(store.ddb, tables, sender, clock);
+    await f.fold(clock.now);
+    await f.collectDue(clock.now, clock.now + 15_000);
+    assert.equal(markers.size, 0);
+    // nothing new for longer than stale_duration (15 m): the sweep removes every series
+    clock.now += 20 * 60_000;
+    peak = 0;
+    await f.collectDue(clock.now, clock.now + 15_000);
+    assert.deepEqual([...markers.keys()].sort(), TENANTS);
+    assert.ok(peak > 1, `marker sends in flight at once: ${peak}`);
+  });
+
   test('killed at every send of a concurrent fan-out and restarted: same state, no counter backwards', async () => {
     // fault-free reference: three invocations, each folding new records
     const refTables = await freshTables();
