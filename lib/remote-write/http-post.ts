@@ -36,7 +36,7 @@ export function httpPost(bodyLimit: number): PostFn {
         {
           method: 'POST',
           agent: https ? httpsAgent : httpAgent,
-          headers: { ...headers, 'Content-Length': String(body.length) },
+          headers: framed(headers, body.length),
           signal,
         },
         (res) => {
@@ -54,6 +54,17 @@ export function httpPost(bodyLimit: number): PostFn {
       req.on('error', reject);
       req.end(body);
     });
+}
+
+/** The headers with the body's length; configured framing headers would corrupt the request. */
+function framed(headers: Readonly<Record<string, string>>, length: number): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    const lower = name.toLowerCase();
+    if (lower !== 'content-length' && lower !== 'transfer-encoding') out[name] = value;
+  }
+  out['Content-Length'] = String(length);
+  return out;
 }
 
 function headerValue(res: IncomingMessage, name: string): string | null {

@@ -237,6 +237,14 @@ describe('RemoteWriteClient', () => {
     }
   });
 
+  test('a configured Content-Length or Transfer-Encoding header cannot corrupt the request body', async () => {
+    const h = harness();
+    const endpoint = endpointFor(rx.url, { headers: { 'content-length': '3', 'Transfer-Encoding': 'chunked' } });
+    const result = await new RemoteWriteClient(endpoint, h.options).send('t', [floatSeries('m', {}, 1, 2)], { deadlineMs: h.deadline(5_000) });
+    assert.equal(result.ok, true);
+    assert.equal(seriesOf(rx.received[0].request)[0].samples.length, 2);
+  });
+
   test('split by max_samples_per_send into several requests, in order', async () => {
     const h = harness();
     const series = ['a', 'b', 'c', 'd', 'e'].map((n) => floatSeries(n, {}, 1, 2));
