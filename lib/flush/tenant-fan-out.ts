@@ -6,6 +6,7 @@
 
 import type { Logger } from '../log/logger.ts';
 import type { MetricsRecorder } from '../metrics/recorder.ts';
+import { redactUrlsIn } from '../remote-write/redact.ts';
 import type { CollectedSeries } from '../series/collected.ts';
 
 /** Sends one tenant's series; resolves when done (see SeriesSender in flusher.ts). */
@@ -117,7 +118,7 @@ export class TenantFanOut {
       () => 'done' as const,
       (err: unknown) => {
         metrics.add('RemoteWriteFailures', 1, 'Count', failure(job.tenant, 'send_error'));
-        log.error('remote write: sending a tenant failed unexpectedly; other tenants go on', { tenant: job.tenant, error: err instanceof Error ? err.message : String(err) });
+        log.error('remote write: sending a tenant failed unexpectedly; other tenants go on', { tenant: job.tenant, error: redactUrlsIn(err instanceof Error ? err.message : String(err)) });
         return 'done' as const;
       },
     );
