@@ -8,6 +8,7 @@ import { benchIngestCost } from './ingest-cost.ts';
 import { benchLambdaShape } from './lambda-shape.ts';
 import { benchRemoteWrite } from './remote-write.ts';
 import { benchCrossBatch, benchServiceGraphs } from './servicegraphs.ts';
+import { benchTenantFanOut } from './tenant-fan-out.ts';
 
 const started = performance.now();
 console.log(`# msk-metrics-generator benchmarks (node ${process.version}, ${new Date().toISOString()})`);
@@ -18,6 +19,7 @@ benchDeltaCodec();
 await benchIngestCost();
 await benchDynamoCost();
 benchRemoteWrite();
+await benchTenantFanOut();
 await benchFlushPersist();
 await benchLambdaShape();
 console.log(`\n(total ${((performance.now() - started) / 1000).toFixed(0)} s)`);

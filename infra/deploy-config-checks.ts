@@ -5,6 +5,8 @@
 
 import { ConfigError } from '../lib/config/index.ts';
 import { isNodeMap, parseYaml, Scalar, type Node } from '../lib/config/yaml.ts';
+import { SECRET_HEADER_PREFIX } from '../lib/remote-write/auth.ts';
+import { isCredentialName, redactUrl } from '../lib/remote-write/redact.ts';
 
 export interface DeployConfigFindings {
   readonly errors: ConfigError[];
@@ -32,10 +34,26 @@ export function checkDeployConfig(text: string, source: string): DeployConfigFin
     );
   }
 
+  // Tenants' remote_write_headers: overrides.defaults and overrides.<tenant-id> alike.
+  if (overrides !== undefined && isNodeMap(overrides)) {
+    for (const tenant of overrides.keys()) {
+      const headers = child(child(overrides.get(tenant), 'metrics_generator'), 'remote_write_headers');
+      credentialHeaders(headers, `overrides.${tenant}.metrics_generator.remote_write_headers`, error);
+    }
+  }
+
   const endpoints = child(child(child(root, 'metrics_generator'), 'storage'), 'remote_write');
   const list = Array.isArray(endpoints) ? endpoints : [];
   list.forEach((entry, i) => {
     const path = `metrics_generator.storage.remote_write[${i}]`;
+    credentialHeaders(child(entry, 'headers'), `${path}.headers`, error);
+    const url = child(entry, 'url');
+    if (url instanceof Scalar && typeof url.value === 'string') {
+      const names = credentialQueryNames(url.value);
+      if (names.length > 0) {
+        error(`${path}.url`, `the query parameter ${names.join(', ')} ${IN_TEMPLATE} (${redactUrl(url.value)}); send the credential in a header from Secrets Manager ("${SECRET_HEADER_PREFIX}<key>", see docs/deploy.md) or use basic_auth/bearer_token_file`);
+      }
+    }
     if (present(child(child(entry, 'basic_auth'), 'password'))) error(`${path}.basic_auth.password`, `${IN_TEMPLATE}; use basic_auth.password_file (see docs/deploy.md)`);
     if (present(child(entry, 'bearer_token'))) error(`${path}.bearer_token`, `${IN_TEMPLATE}; use bearer_token_file (see docs/deploy.md)`);
     if (present(child(child(entry, 'authorization'), 'credentials'))) {
@@ -61,6 +79,29 @@ export function checkDeployConfig(text: string, source: string): DeployConfigFin
     }
   });
   return { errors, warnings, usesSigv4, remoteWriteEndpoints: list.length };
+}
+
+/**
+ * Literal values of credential-like headers (X-API-Key, X-Auth-Token, ...) would sit in plain text
+ * in the template; a `secretsmanager:<key>` value is read from the remote-write secret instead.
+ */
+function credentialHeaders(headers: Node | undefined, path: string, error: (path: string, problem: string) => void): void {
+  if (headers === undefined || !isNodeMap(headers)) return;
+  for (const name of headers.keys()) {
+    const value = headers.get(name);
+    const fromSecret = value instanceof Scalar && String(value.value).startsWith(SECRET_HEADER_PREFIX);
+    if (isCredentialName(name) && present(value) && !fromSecret) {
+      error(`${path}.${name}`, `looks like a credential and ${IN_TEMPLATE}; set it to "${SECRET_HEADER_PREFIX}<key>" to read it from the remote-write secret (see docs/deploy.md)`);
+    }
+  }
+}
+
+function credentialQueryNames(text: string): string[] {
+  try {
+    return [...new Set([...new URL(text).searchParams.keys()].filter(isCredentialName))];
+  } catch {
+    return []; // the validator already refused what does not parse
+  }
 }
 
 function child(node: Node | undefined, key: string): Node | undefined {

@@ -7,6 +7,7 @@ import { consoleLogger } from '../log/logger.ts';
 import { createKafkaJsConsumer } from '../local/kafkajs-consumer.ts';
 import { kafkaSettingsFromEnv, KafkaSettingsError, type KafkaSettings } from '../local/kafka-settings.ts';
 import { startLocalMode } from '../local/local-mode.ts';
+import { redactUrl } from '../remote-write/redact.ts';
 
 export async function runLocal(argv: string[]): Promise<number> {
   let values;
@@ -64,7 +65,7 @@ export async function runLocal(argv: string[]): Promise<number> {
   console.log(`msk-metrics-generator local mode
   send traces (OTLP/HTTP, protobuf or JSON): ${base}/v1/traces
   current series (Prometheus text):          ${base}/metrics
-  demo traffic: ${demo ? 'on (--no-demo to turn it off)' : 'off (--demo to turn it on)'}; remote write: ${process.env.REMOTE_WRITE_URL ? process.env.REMOTE_WRITE_URL : 'off (set REMOTE_WRITE_URL)'}
+  demo traffic: ${demo ? 'on (--no-demo to turn it off)' : 'off (--demo to turn it on)'}; remote write: ${process.env.REMOTE_WRITE_URL ? redactUrl(process.env.REMOTE_WRITE_URL) : 'off (set REMOTE_WRITE_URL)'}
   kafka: ${kafka === undefined ? 'off (set KAFKA_BROKERS, KAFKA_TOPIC, KAFKA_GROUP_ID to consume a topic)' : `consuming ${kafka.topic} from ${kafka.brokers.join(',')} as group ${kafka.groupId}`}
   Ctrl-C stops after a final flush.`);
   await new Promise<void>((resolve) => {

@@ -6,6 +6,7 @@ import { fail, indexPath, joinPath } from './errors.ts';
 import { bool, duration, ignored, ignoring, integer, listOf, mapOf, object, oneOf, positiveInt, section, string, unsupported, withDefault } from './schema.ts';
 import type { ObjectOf, Spec } from './schema.ts';
 import type { RemoteWriteEndpoint } from './types.ts';
+import { redactUrlsIn } from '../remote-write/redact.ts';
 
 /** Headers Prometheus' remote_write refuses in `headers` (set by the client or by the auth options). */
 const RESERVED_HEADERS = new Set([
@@ -78,19 +79,31 @@ const entrySpec = object({
 
 type Entry = ObjectOf<typeof entrySpec.shape>;
 
+/**
+ * What is wrong with a remote-write URL, or undefined. User-info (`user:pass@`) is refused: fetch
+ * cannot send it, and it would put a password in the config and in every log line naming the URL.
+ * The URL is quoted redacted, so the message itself leaks nothing.
+ */
+export function remoteWriteUrlProblem(text: string, credentialsHint: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return `"${redactUrlsIn(text)}" is not a valid URL`;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'must be an http or https URL';
+  if (url.username !== '' || url.password !== '') return `must not carry credentials (user:password@); ${credentialsHint}`;
+  return undefined;
+}
+
 function exclusive(path: string, a: [string, unknown], b: [string, unknown]): void {
   if (a[1] !== undefined && b[1] !== undefined) fail(path, `set ${a[0]} or ${b[0]}, not both`);
 }
 
 function endpoint(e: Entry, path: string): RemoteWriteEndpoint {
   if (e.url === undefined) fail(joinPath(path, 'url'), 'is required');
-  let url: URL;
-  try {
-    url = new URL(e.url);
-  } catch {
-    return fail(joinPath(path, 'url'), `"${e.url}" is not a valid URL`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') fail(joinPath(path, 'url'), 'must be an http or https URL');
+  const problem = remoteWriteUrlProblem(e.url, 'use basic_auth (with password_file) instead');
+  if (problem !== undefined) fail(joinPath(path, 'url'), problem);
 
   const auths: string[] = [];
   let basicAuth: RemoteWriteEndpoint['basicAuth'];

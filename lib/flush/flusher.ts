@@ -22,6 +22,7 @@ import { NO_CURSOR, readAllCursors, type Cursor } from '../store/cursor.ts';
 import type { Ddb } from '../store/ddb.ts';
 import { readCommittedDeltas } from '../store/delta-log.ts';
 import { SnapshotStore, type FlusherState } from '../store/snapshot-store.ts';
+import { TenantFanOut, type TenantSend } from './tenant-fan-out.ts';
 
 /** Sends one tenant's series to every configured endpoint; never throws for HTTP/network failures. */
 export interface SeriesSender {
@@ -63,9 +64,11 @@ export class Flusher {
   private lastSweep = 0;
   /** Nothing is stamped at or before this time (see load()). */
   private zeroFloor = 0;
+  private readonly fanOut: TenantFanOut;
 
   constructor(private readonly deps: FlusherDeps) {
     this.store = new SnapshotStore(deps.ddb, deps.seriesTable);
+    this.fanOut = new TenantFanOut({ sender: deps.sender, log: deps.log, metrics: deps.metrics, clock: deps.clock });
   }
 
   /** Current registries (tests, /metrics in local mode). */
@@ -174,26 +177,37 @@ export class Flusher {
     return folded;
   }
 
-  /** Collects and sends every tenant whose collection interval is due; sweeps stale series. */
+  /**
+   * Collects every tenant whose collection interval is due, sweeps stale series, and sends each
+   * tenant's series (staleness markers first) through the fair, bounded fan-out: tenants go out
+   * concurrently, each with its own deadline, so a slow receiver delays no other tenant.
+   */
   async collectDue(nowMs: number, deadlineMs: number): Promise<void> {
     const sweep = nowMs - this.lastSweep >= STALE_SWEEP_MS;
     if (sweep) this.lastSweep = nowMs;
+    const sends: TenantSend[] = [];
     for (const [tenant, registry] of this.registries) {
+      const markers: CollectedSeries[] = [];
       if (sweep) {
         const removed = registry.removeStale(nowMs);
-        const markers = removed.flatMap((r) => r.markers);
-        if (markers.length > 0) await this.deps.sender.send(tenant, markers, deadlineMs);
+        for (const r of removed) for (const m of r.markers) markers.push(m);
         this.deps.metrics.add('SeriesRemoved', removed.length, 'Count', { tenant });
       }
-      const due = this.nextCollect.get(tenant) ?? 0;
-      if (nowMs < due) continue;
       const interval = this.deps.config.tenant(tenant).registry.collectionIntervalMs;
-      this.nextCollect.set(tenant, nowMs + interval);
-      const series = registry.collect(nowMs);
-      this.deps.metrics.set('ActiveSeries', registry.size, 'Count', { tenant });
-      publishRegistryMetrics(tenant, registry, this.deps.metrics);
-      if (series.length > 0) await this.deps.sender.send(tenant, series, Math.min(deadlineMs, nowMs + interval));
+      const due = nowMs >= (this.nextCollect.get(tenant) ?? 0);
+      if (due) {
+        this.nextCollect.set(tenant, nowMs + interval);
+        this.deps.metrics.set('ActiveSeries', registry.size, 'Count', { tenant });
+        publishRegistryMetrics(tenant, registry, this.deps.metrics);
+      } else if (markers.length === 0) continue;
+      // collected when the tenant's send starts, so only the tenants in flight are in memory
+      const series = (): CollectedSeries[] => {
+        if (due) for (const s of registry.collect(nowMs)) markers.push(s);
+        return markers;
+      };
+      sends.push({ tenant, series, deadlineMs: Math.min(deadlineMs, nowMs + interval) });
     }
+    await this.fanOut.sendAll(sends);
   }
 
   /**

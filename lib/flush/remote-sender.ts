@@ -1,6 +1,8 @@
 // SeriesSender over remote write: one client per configured endpoint (plus REMOTE_WRITE_URL in
 // local set-ups), every send goes to all of them, and the outcome lands in the metrics.
 
+import { ConfigError } from '../config/errors.ts';
+import { remoteWriteUrlProblem } from '../config/remote-write.ts';
 import type { GeneratorConfig, RemoteWriteEndpoint } from '../config/types.ts';
 import type { Logger } from '../log/logger.ts';
 import type { MetricsRecorder } from '../metrics/recorder.ts';
@@ -8,11 +10,16 @@ import { RemoteWriteClient, type RemoteWriteClientOptions, type SendResult } fro
 import type { CollectedSeries } from '../series/collected.ts';
 import type { SeriesSender } from './flusher.ts';
 
-/** Endpoints from the config, plus a plain one from REMOTE_WRITE_URL when set. */
+/**
+ * Endpoints from the config, plus a plain one from REMOTE_WRITE_URL when set. Throws a ConfigError
+ * naming REMOTE_WRITE_URL when it is not a usable URL or carries credentials.
+ */
 export function endpointsOf(config: GeneratorConfig, env: NodeJS.ProcessEnv = process.env): RemoteWriteEndpoint[] {
   const endpoints = [...config.remoteWrite];
   const url = env.REMOTE_WRITE_URL;
   if (url !== undefined && url !== '') {
+    const problem = remoteWriteUrlProblem(url, 'for an endpoint that needs credentials, configure it under metrics_generator.storage.remote_write with basic_auth');
+    if (problem !== undefined) throw new ConfigError('REMOTE_WRITE_URL', problem, 'the environment');
     endpoints.push({ url, name: 'REMOTE_WRITE_URL', headers: {}, remoteTimeoutMs: 30_000, maxSamplesPerSend: 2000 });
   }
   return endpoints;

@@ -5,7 +5,14 @@
 import { readFile } from 'node:fs/promises';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import type { RemoteWriteEndpoint } from '../config/types.ts';
+import { redactUrl } from './redact.ts';
 import { SigV4Signer, type SigV4Credentials } from './sigv4.ts';
+
+/**
+ * A header value that names a secret instead of holding it: `secretsmanager:<key>` is read through
+ * the same reader as the `*_file` credentials (in Lambda, the key of the remote-write secret).
+ */
+export const SECRET_HEADER_PREFIX = 'secretsmanager:';
 
 /** Service name Amazon Managed Service for Prometheus signs with. */
 export const SIGV4_SERVICE = 'aps';
@@ -33,7 +40,7 @@ export class EndpointAuth {
     private readonly endpoint: RemoteWriteEndpoint,
     private readonly deps: AuthDeps = {},
   ) {
-    this.readSecret = deps.readFile ?? ((path) => readFile(path, 'utf8'));
+    this.readSecret = deps.readFile ?? readLocalFile;
     this.signer = endpoint.sigv4 === undefined ? undefined : this.sigv4Signer(endpoint.sigv4, deps);
   }
 
@@ -62,6 +69,18 @@ export class EndpointAuth {
     return async (_url, headers) => headers;
   }
 
+  /**
+   * `headers` with every `secretsmanager:<key>` value replaced by the secret, read on every send
+   * (so a rotated one is picked up). Rejects, naming the header, when a secret cannot be read.
+   */
+  async resolveHeaderSecrets(headers: Record<string, string>): Promise<Record<string, string>> {
+    const names = Object.keys(headers).filter((name) => headers[name].startsWith(SECRET_HEADER_PREFIX));
+    if (names.length === 0) return headers;
+    const out = { ...headers };
+    for (const name of names) out[name] = await this.secretFile(headers[name], `header ${name}`);
+    return out;
+  }
+
   /** Prometheus trims file secrets (a trailing newline is never part of a password). */
   private async secretFile(path: string, key: string): Promise<string> {
     try {
@@ -72,7 +91,7 @@ export class EndpointAuth {
   }
 
   private sigv4Signer(config: NonNullable<RemoteWriteEndpoint['sigv4']>, deps: AuthDeps): SigV4Signer {
-    const where = `remote_write ${this.endpoint.name ?? this.endpoint.url}: sigv4`;
+    const where = `remote_write ${this.endpoint.name ?? redactUrl(this.endpoint.url)}: sigv4`;
     if (config.roleArn !== undefined) {
       throw new Error(`${where}.role_arn is not supported (no STS client is bundled); grant the Lambda role itself aps:RemoteWrite`);
     }
@@ -88,4 +107,12 @@ export class EndpointAuth {
     }
     return new SigV4Signer({ region, service: SIGV4_SERVICE, credentials });
   }
+}
+
+/** The reader without Secrets Manager (local mode, tests): files only, and a clear word on references. */
+async function readLocalFile(path: string): Promise<string> {
+  if (path.startsWith(SECRET_HEADER_PREFIX)) {
+    throw new Error(`"${SECRET_HEADER_PREFIX}<key>" is read only by the deployed flush function (REMOTE_WRITE_SECRET_ARN); use a file or a literal value here`);
+  }
+  return readFile(path, 'utf8');
 }

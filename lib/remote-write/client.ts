@@ -8,10 +8,12 @@ import { consoleLogger, type Logger } from '../log/logger.ts';
 import type { CollectedSeries } from '../series/collected.ts';
 import { EndpointAuth, type AuthDeps, type RequestAuthenticator } from './auth.ts';
 import { compress } from './compress.ts';
+import { httpPost, type PostFn, type PostResponse } from './http-post.ts';
 import { encodeWriteRequest } from './encode.ts';
 import { tenantHeaders } from './headers.ts';
 import { addCounts, NO_COUNTS, type Counts, type DroppedSeries, type FailureClass, type RequestResult, type SendResult } from './result.ts';
-import { backoffDelay, DEFAULT_BACKOFF, isRetryableStatus, parseRetryAfter, type Backoff } from './retry.ts';
+import { DEFAULT_BACKOFF, isRetryableStatus, parseRetryAfter, retryDelay, type Backoff } from './retry.ts';
+import { redactUrl, redactUrlsIn } from './redact.ts';
 import { splitRequests } from './split.ts';
 import { validateSeries } from './validate.ts';
 
@@ -23,12 +25,11 @@ const LOGGED_DROP_REASONS = 5;
 const RETRIED_UNTIL_DEADLINE: ReadonlySet<FailureClass> = new Set(['5xx', 'throttled', 'network', 'deadline']);
 const NOT_TRIED = 'not tried: the deadline passed before this request';
 
-export type FetchFn = (url: string | URL, init: RequestInit) => Promise<Response>;
-
 export interface RemoteWriteClientOptions extends AuthDeps {
   /** storage.remote_write_add_org_id_header */
   readonly addOrgIdHeader: boolean;
-  readonly fetch?: FetchFn;
+  /** Sends one request (default: node:http(s) with keep-alive, see http-post.ts). */
+  readonly post?: PostFn;
   readonly sleep?: (ms: number) => Promise<void>;
   /** Epoch ms (default Date.now); deadlines are on this clock. */
   readonly now?: () => number;
@@ -58,7 +59,7 @@ export class RemoteWriteClient {
   readonly name: string;
   private readonly url: URL;
   private readonly auth: EndpointAuth;
-  private readonly fetch: FetchFn;
+  private readonly post: PostFn;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
   private readonly random: () => number;
@@ -73,9 +74,13 @@ export class RemoteWriteClient {
     private readonly options: RemoteWriteClientOptions,
   ) {
     this.url = new URL(endpoint.url);
-    this.name = endpoint.name ?? redactedUrl(this.url);
+    this.name = endpoint.name ?? redactUrl(this.url);
+    // lib/config refuses these too; node:http would turn them into an Authorization header
+    if (this.url.username !== '' || this.url.password !== '') {
+      throw new Error(`remote_write ${this.name}: the URL must not carry credentials (user:password@); use basic_auth`);
+    }
     this.auth = new EndpointAuth(endpoint, options);
-    this.fetch = options.fetch ?? ((url, init) => globalThis.fetch(url, init));
+    this.post = options.post ?? httpPost(ERROR_BODY_LIMIT);
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
@@ -88,7 +93,8 @@ export class RemoteWriteClient {
     const { valid, dropped } = this.validate(tenant, series);
     const batches = splitRequests(valid, this.endpoint.maxSamplesPerSend);
     if (batches.length === 0) return summarise(this.name, tenant, [], dropped);
-    const { headers, orgIdConfigured } = tenantHeaders(tenant, this.endpoint.headers, opts.tenantHeaders ?? {}, this.options.addOrgIdHeader);
+    const { headers: configured, orgIdConfigured } = tenantHeaders(tenant, this.endpoint.headers, opts.tenantHeaders ?? {}, this.options.addOrgIdHeader);
+    let headers = configured;
     if (orgIdConfigured && !this.orgIdLogged.has(tenant)) {
       this.orgIdLogged.add(tenant);
       this.logger.info('remote write: keeping the configured X-Scope-OrgID header instead of the tenant id', { endpoint: this.name, tenant });
@@ -97,6 +103,7 @@ export class RemoteWriteClient {
     let authenticate: RequestAuthenticator | undefined;
     let authError: string | undefined;
     try {
+      headers = await this.auth.resolveHeaderSecrets(configured);
       authenticate = await this.auth.prepare();
     } catch (err) {
       authError = errorText(err);
@@ -176,7 +183,7 @@ export class RemoteWriteClient {
         this.logger.warn(attempt.failure === '4xx' ? 'remote write: request rejected' : 'remote write: request failed', { endpoint: this.name, tenant, status: attempt.status, failure: attempt.failure, error: attempt.error });
         return failed(attempts, attempt);
       }
-      const delay = attempt.retryAfterMs ?? backoffDelay(attempts - 1, this.backoff, this.random);
+      const delay = retryDelay(attempts - 1, attempt.retryAfterMs, this.backoff, this.random);
       if (this.now() + delay >= deadlineMs) {
         this.logger.warn('remote write: giving up at the deadline', {
           endpoint: this.name, tenant, status: attempt.status, failure: attempt.failure, error: attempt.error, attempts,
@@ -190,9 +197,9 @@ export class RemoteWriteClient {
   private async attempt(headers: Record<string, string>, body: Uint8Array, remainingMs: number): Promise<Attempt> {
     const timeoutMs = Math.min(this.endpoint.remoteTimeoutMs, remainingMs);
     const signal = AbortSignal.timeout(timeoutMs);
-    let response: Response;
+    let response: PostResponse;
     try {
-      response = await this.fetch(this.url, { method: 'POST', headers: withoutHost(headers), body, signal });
+      response = await this.post(this.url, withoutHost(headers), body, signal);
     } catch (err) {
       if (signal.aborted && timeoutMs < this.endpoint.remoteTimeoutMs) {
         return { failure: 'deadline', error: `no response before the deadline (${timeoutMs} ms)`, retryable: false };
@@ -201,13 +208,11 @@ export class RemoteWriteClient {
       return { failure: 'network', error, retryable: true };
     }
     const status = response.status;
-    if (status >= 200 && status < 300) {
-      await response.arrayBuffer().catch(() => undefined); // delivered; only frees the connection
-      return { status, retryable: false };
-    }
-    const error = await bodySnippet(response);
+    if (status >= 200 && status < 300) return { status, retryable: false };
+    // a receiver may quote the request URL back: redact it like any logged URL
+    const error = redactUrlsIn(response.body);
     if (!isRetryableStatus(status)) return { status, failure: '4xx', error, retryable: false };
-    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), this.now());
+    const retryAfterMs = parseRetryAfter(response.retryAfter, this.now());
     return {
       status,
       failure: status === 429 ? 'throttled' : '5xx',
@@ -251,47 +256,20 @@ function countsOf(batch: readonly CollectedSeries[]): Counts {
   return { series: batch.length, samples, histograms, exemplars };
 }
 
-/** Up to ERROR_BODY_LIMIT bytes of the body as text, without reading the rest. */
-async function bodySnippet(response: Response): Promise<string> {
-  if (response.body === null) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    while (size < ERROR_BODY_LIMIT) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.length;
-    }
-  } catch {
-    // a body cut short still explains something: keep what arrived
-  } finally {
-    reader.cancel().catch(() => undefined);
-  }
-  return new TextDecoder().decode(Buffer.concat(chunks).subarray(0, ERROR_BODY_LIMIT));
-}
-
-/** fetch sets Host from the URL (the value SigV4 signed); passing it again is refused by some. */
+/** node:http sets Host from the URL (the value SigV4 signed); passing it again is refused by some. */
 function withoutHost(headers: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) if (name.toLowerCase() !== 'host') out[name] = value;
   return out;
 }
 
+/** An error as text for results and logs, with any URL in it redacted (some errors quote URLs). */
 function errorText(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  // undici reports "fetch failed" with the reason (ECONNREFUSED ...) in `cause`
+  if (!(err instanceof Error)) return redactUrlsIn(String(err));
+  // some clients report the reason (ECONNREFUSED ...) in `cause`
   const cause = (err as { cause?: unknown }).cause;
-  if (cause instanceof Error) return `${err.message}: ${(cause as { code?: string }).code ?? cause.message}`;
-  return err.message;
-}
-
-function redactedUrl(url: URL): string {
-  const copy = new URL(url);
-  copy.username = '';
-  copy.password = '';
-  return copy.toString();
+  if (cause instanceof Error) return redactUrlsIn(`${err.message}: ${(cause as { code?: string }).code ?? cause.message}`);
+  return redactUrlsIn(err.message);
 }
 
 function labelsText(d: DroppedSeries): string {

@@ -1,6 +1,9 @@
 // When to try a request again: Prometheus retries 5xx, 429 and connection failures and gives up on
-// any other status. Waits grow exponentially with full jitter (a random wait between zero and the
-// cap) so that many flushers hitting one struggling receiver spread out instead of retrying in step.
+// any other status. Waits grow exponentially with "equal jitter" (a random wait between half the
+// cap and the cap): the random half spreads many flushers hitting one struggling receiver so they
+// do not retry in step, and the fixed half guarantees a wait that grows with every retry, whatever
+// the random source or the receiver's Retry-After says (Retry-After: 0 from a failing receiver
+// would otherwise mean a tight loop of requests).
 
 export interface Backoff {
   /** Cap of the first wait. */
@@ -16,10 +19,19 @@ export function isRetryableStatus(status: number): boolean {
   return status === 429 || (status >= 500 && status <= 599);
 }
 
-/** Full-jitter wait before retry number `retry` (0 = the first retry). */
+/** Wait before retry number `retry` (0 = the first retry): between half the cap and the cap. */
 export function backoffDelay(retry: number, backoff: Backoff, random: () => number): number {
   const cap = Math.min(backoff.maxMs, backoff.minMs * 2 ** Math.min(retry, 30));
-  return Math.floor(random() * cap);
+  const half = Math.floor(cap / 2);
+  return Math.max(1, half + Math.floor(random() * (cap - half)));
+}
+
+/**
+ * The wait before a retry: the receiver's Retry-After when it asks for longer, never less than
+ * the backoff (Prometheus likewise ignores a Retry-After of zero and keeps backing off).
+ */
+export function retryDelay(retry: number, retryAfterMs: number | undefined, backoff: Backoff, random: () => number): number {
+  return Math.max(retryAfterMs ?? 0, backoffDelay(retry, backoff, random));
 }
 
 /**

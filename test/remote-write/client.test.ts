@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import protobuf from 'protobufjs/minimal.js';
 import { RemoteWriteClient, type RemoteWriteClientOptions } from '../../lib/remote-write/client.ts';
 import type { RemoteWriteEndpoint } from '../../lib/config/types.ts';
-import type { Logger, LogFields } from '../../lib/log/logger.ts';
+import { silentLogger, type Logger, type LogFields } from '../../lib/log/logger.ts';
 import type { CollectedSeries } from '../../lib/series/collected.ts';
 import { STALE_NAN_BITS, staleNaN } from '../../lib/series/stale.ts';
 import { endpointFor, seriesOf, startReceiver, type Receiver } from './receiver.ts';
@@ -113,7 +113,7 @@ describe('RemoteWriteClient', () => {
     assert.equal(rx.received.length, 3);
     assert.equal(result.ok, true);
     assert.deepEqual(result.requests.map((r) => [r.ok, r.status, r.attempts, r.retries, r.failure]), [[true, 200, 3, 2, undefined]]);
-    assert.deepEqual(h.sleeps, [50, 100], 'full jitter (random 0.5) under caps of 100 and 200 ms');
+    assert.deepEqual(h.sleeps, [75, 150], 'jitter (random 0.5) between half the cap and the caps of 100 and 200 ms');
     assert.deepEqual(result.delivered.samples, 2);
     assert.deepEqual(result.failed.samples, 0);
   });
@@ -125,6 +125,31 @@ describe('RemoteWriteClient', () => {
     assert.deepEqual(h.sleeps, [1000]);
     assert.equal(result.ok, true);
     assert.equal(result.requests[0].retries, 1);
+  });
+
+  test('Retry-After: 0 still backs off: a receiver answering 503 at once gets a handful of requests, not hundreds', async () => {
+    // Real clock and sleeps against a local receiver; random 0 is the shortest wait jitter can pick.
+    let requests = 0;
+    const busy = createServer((req, res) => {
+      requests++;
+      req.resume();
+      req.on('end', () => res.writeHead(503, { 'Retry-After': '0' }).end('overloaded'));
+    });
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    try {
+      const client = new RemoteWriteClient(endpointFor(`http://127.0.0.1:${(busy.address() as AddressInfo).port}/api/v1/write`), {
+        addOrgIdHeader: true,
+        random: () => 0,
+        logger: silentLogger,
+      });
+      const result = await client.send('t', [floatSeries('m', {}, 1)], { deadlineMs: Date.now() + 1000 });
+      assert.equal(result.ok, false);
+      // waits of at least 15, 30, 60, 120, 240, 480 ms (half of each doubling cap) fit 7 tries in 1 s
+      assert.ok(requests >= 2 && requests <= 8, `${requests} requests in 1 s`);
+    } finally {
+      busy.closeAllConnections();
+      await new Promise((resolve) => busy.close(resolve));
+    }
   });
 
   test('a Retry-After past the deadline ends the retries at once', async () => {
@@ -210,6 +235,14 @@ describe('RemoteWriteClient', () => {
       hang.closeAllConnections();
       await new Promise((resolve) => hang.close(resolve));
     }
+  });
+
+  test('a configured Content-Length or Transfer-Encoding header cannot corrupt the request body', async () => {
+    const h = harness();
+    const endpoint = endpointFor(rx.url, { headers: { 'content-length': '3', 'Transfer-Encoding': 'chunked' } });
+    const result = await new RemoteWriteClient(endpoint, h.options).send('t', [floatSeries('m', {}, 1, 2)], { deadlineMs: h.deadline(5_000) });
+    assert.equal(result.ok, true);
+    assert.equal(seriesOf(rx.received[0].request)[0].samples.length, 2);
   });
 
   test('split by max_samples_per_send into several requests, in order', async () => {
@@ -364,9 +397,10 @@ describe('RemoteWriteClient', () => {
     assert.deepEqual([result.ok, result.requests.length, reads, rx.received.length], [true, 0, 0, 0]);
   });
 
-  test('results name the endpoint by its name, or its URL without credentials', () => {
+  test('results name the endpoint by its name, or its URL without query values; a URL with credentials is refused', () => {
     const h = harness();
-    assert.equal(new RemoteWriteClient(endpointFor('http://user:pw@127.0.0.1:9/api/v1/write'), h.options).name, 'http://127.0.0.1:9/api/v1/write');
+    assert.equal(new RemoteWriteClient(endpointFor('http://127.0.0.1:9/api/v1/write?api_key=k'), h.options).name, 'http://127.0.0.1:9/api/v1/write?api_key=REDACTED');
+    assert.throws(() => new RemoteWriteClient(endpointFor('http://user:pw@127.0.0.1:9/api/v1/write'), h.options), (e: Error) => !e.message.includes('pw@') && /credentials/.test(e.message));
     assert.equal(new RemoteWriteClient(endpointFor(rx.url, { name: 'mimir' }), h.options).name, 'mimir');
   });
 

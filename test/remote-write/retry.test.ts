@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { backoffDelay, isRetryableStatus, parseRetryAfter } from '../../lib/remote-write/retry.ts';
+import { backoffDelay, isRetryableStatus, parseRetryAfter, retryDelay } from '../../lib/remote-write/retry.ts';
 
 describe('retry policy', () => {
   test('5xx and 429 are retried, other statuses not', () => {
@@ -8,11 +8,19 @@ describe('retry policy', () => {
     assert.deepEqual([400, 401, 404, 413, 200, 308].map(isRetryableStatus), [false, false, false, false, false, false]);
   });
 
-  test('backoff caps grow exponentially up to the maximum, with full jitter below the cap', () => {
+  test('backoff caps grow exponentially up to the maximum; the wait is between half the cap and the cap', () => {
     const b = { minMs: 30, maxMs: 5000 };
     assert.deepEqual([0, 1, 2, 3, 10, 100].map((r) => backoffDelay(r, b, () => 0.999999)), [29, 59, 119, 239, 4999, 4999]);
-    assert.deepEqual([0, 5, 100].map((r) => backoffDelay(r, b, () => 0)), [0, 0, 0]);
-    assert.equal(backoffDelay(2, b, () => 0.5), 60);
+    assert.deepEqual([0, 5, 100].map((r) => backoffDelay(r, b, () => 0)), [15, 480, 2500], 'never zero, even when the random source says 0');
+    assert.equal(backoffDelay(2, b, () => 0.5), 90);
+  });
+
+  test('a Retry-After shorter than the backoff (0 included) does not shorten the wait; a longer one is honoured', () => {
+    const b = { minMs: 30, maxMs: 5000 };
+    assert.equal(retryDelay(0, 0, b, () => 0), 15);
+    assert.equal(retryDelay(5, 0, b, () => 0), 480);
+    assert.equal(retryDelay(0, undefined, b, () => 0), 15);
+    assert.equal(retryDelay(0, 1000, b, () => 0), 1000);
   });
 
   test('Retry-After in seconds or as an HTTP date', () => {
