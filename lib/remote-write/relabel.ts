@@ -6,6 +6,7 @@
 
 import { createHash } from 'node:crypto';
 import type { RE2JS } from 're2js';
+import type { CollectedSeries } from '../series/collected.ts';
 import type { Label, Labels } from '../series/types.ts';
 import { compareUtf8 } from '../series/utf8.ts';
 import { compileRelabelRegex, isLabelName, type RelabelConfig } from './relabel-config.ts';
@@ -41,8 +42,7 @@ export class Relabeler {
 
   /** The relabeled label set (sorted, no empty values), or undefined when a rule dropped it. */
   apply(labels: Labels): Labels | undefined {
-    let key = '';
-    for (const l of labels) key += `${l.name}\u0000${l.value}\u0000`;
+    const key = labelSetKey(labels);
     const cached = this.cache.get(key);
     if (cached !== undefined) return cached ?? undefined;
     const result = this.relabel(labels);
@@ -114,6 +114,47 @@ export class Relabeler {
     for (const [name, value] of lb) out.push({ name, value });
     return out.sort((a, b) => compareUtf8(a.name, b.name));
   }
+}
+
+export interface RelabeledSeries {
+  readonly kept: CollectedSeries[];
+  /** Series a keep/drop/keepequal/dropequal rule ended. */
+  readonly dropped: number;
+  /**
+   * Series whose relabeled labels equal an earlier series' in the same send: sending both would
+   * make the receiver refuse the whole request (two values for one sample time), so only the
+   * first is kept.
+   */
+  readonly collided: number;
+}
+
+/** Relabels every series of one send; samples, histograms and exemplars are kept as they are. */
+export function relabelSeries(relabeler: Relabeler, series: readonly CollectedSeries[]): RelabeledSeries {
+  const kept: CollectedSeries[] = [];
+  const seen = new Set<string>();
+  let dropped = 0;
+  let collided = 0;
+  for (const s of series) {
+    const labels = relabeler.apply(s.labels);
+    if (labels === undefined) {
+      dropped++;
+      continue;
+    }
+    const key = labelSetKey(labels);
+    if (seen.has(key)) {
+      collided++;
+      continue;
+    }
+    seen.add(key);
+    kept.push(labels === s.labels ? s : { ...s, labels });
+  }
+  return { kept, dropped, collided };
+}
+
+function labelSetKey(labels: Labels): string {
+  let key = '';
+  for (const l of labels) key += `${l.name}\u0000${l.value}\u0000`;
+  return key;
 }
 
 /** The last 8 bytes of the value's MD5 as a big-endian uint64, as Prometheus' hashmod takes them. */
