@@ -27,13 +27,16 @@ interface Groups {
 
 // Relabeling a label set always gives the same result, and the same series come back every
 // collection: results are kept up to this many label sets, then the cache starts over.
-const CACHE_LIMIT = 100_000;
+const DEFAULT_CACHE_LIMIT = 100_000;
 
 export class Relabeler {
   private readonly rules: readonly Rule[];
   private readonly cache = new Map<string, Labels | null>();
 
-  constructor(configs: readonly RelabelConfig[]) {
+  constructor(
+    configs: readonly RelabelConfig[],
+    private readonly cacheLimit = DEFAULT_CACHE_LIMIT,
+  ) {
     this.rules = configs.map((c) => {
       const re = compileRelabelRegex(c.regex);
       return { ...c, re, groupNames: re.namedGroups(), modulusBig: BigInt(c.modulus) };
@@ -42,11 +45,12 @@ export class Relabeler {
 
   /** The relabeled label set (sorted, no empty values), or undefined when a rule dropped it. */
   apply(labels: Labels): Labels | undefined {
+    if (this.cacheLimit === 0) return this.relabel(labels);
     const key = labelSetKey(labels);
     const cached = this.cache.get(key);
     if (cached !== undefined) return cached ?? undefined;
     const result = this.relabel(labels);
-    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+    if (this.cache.size >= this.cacheLimit) this.cache.clear();
     this.cache.set(key, result ?? null);
     return result;
   }
@@ -151,9 +155,10 @@ export function relabelSeries(relabeler: Relabeler, series: readonly CollectedSe
   return { kept, dropped, collided };
 }
 
+/** One string per label set, never the same for two sets (lengths prefix every part). */
 function labelSetKey(labels: Labels): string {
   let key = '';
-  for (const l of labels) key += `${l.name}\u0000${l.value}\u0000`;
+  for (const l of labels) key += `${l.name.length}:${l.name}${l.value.length}:${l.value}`;
   return key;
 }
 

@@ -98,6 +98,14 @@ describe('write_relabel_configs: actions (after the Prometheus relabel_config do
     assert.equal(r.apply(labels(series)), input, 'the second time from the cache, by content');
   });
 
+  test('the cache never mixes up two label sets whose text runs together the same way', () => {
+    const r = new Relabeler([config({ source_labels: ['b'], target_label: 'copy' })]);
+    const crafted = labels({ __name__: 'm', a: 'x\u0000b\u0000y' });
+    const plain = labels({ __name__: 'm', a: 'x', b: 'y' });
+    assert.deepEqual(r.apply(crafted), crafted);
+    assert.deepEqual(r.apply(plain), labels({ __name__: 'm', a: 'x', b: 'y', copy: 'y' }));
+  });
+
   test('a catastrophic-backtracking pattern stays linear (RE2)', () => {
     const r = new Relabeler([config({ source_labels: ['service'], regex: '(a+)+$', action: 'drop' })]);
     assert.deepEqual(r.apply(labels({ __name__: 'm', service: 'a'.repeat(5000) + '!' })), labels({ __name__: 'm', service: 'a'.repeat(5000) + '!' }));
