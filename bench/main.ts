@@ -7,6 +7,7 @@ import { benchFlushPersist } from './flush-persist.ts';
 import { benchIngestCost } from './ingest-cost.ts';
 import { benchLambdaShape } from './lambda-shape.ts';
 import { benchRemoteWrite } from './remote-write.ts';
+import { benchWriteRelabel } from './write-relabel.ts';
 import { benchCrossBatch, benchServiceGraphs } from './servicegraphs.ts';
 
 const started = performance.now();
@@ -18,6 +19,7 @@ benchDeltaCodec();
 await benchIngestCost();
 await benchDynamoCost();
 benchRemoteWrite();
+benchWriteRelabel();
 await benchFlushPersist();
 await benchLambdaShape();
 console.log(`\n(total ${((performance.now() - started) / 1000).toFixed(0)} s)`);

@@ -15,6 +15,10 @@ export { relabelConfigOf, type RelabelConfig, type RelabelConfigInput, type Rela
 
 interface Rule extends RelabelConfig {
   readonly re: RE2JS;
+  /** Whole-value match without the regex engine where the pattern allows it. */
+  readonly matches: (value: string) => boolean;
+  /** The match's groups (null: no match), without the regex engine where the pattern allows it. */
+  readonly capture: (value: string) => Groups | null;
   readonly groupNames: Readonly<Record<string, number>>;
   readonly modulusBig: bigint;
 }
@@ -31,7 +35,7 @@ const DEFAULT_CACHE_LIMIT = 100_000;
 
 export class Relabeler {
   private readonly rules: readonly Rule[];
-  private readonly cache = new Map<string, Labels | null>();
+  private readonly cache = new Map<string, Relabeled | null>();
 
   constructor(
     configs: readonly RelabelConfig[],
@@ -39,42 +43,45 @@ export class Relabeler {
   ) {
     this.rules = configs.map((c) => {
       const re = compileRelabelRegex(c.regex);
-      return { ...c, re, groupNames: re.namedGroups(), modulusBig: BigInt(c.modulus) };
+      return { ...c, re, matches: wholeMatcher(c.regex, re), capture: captureMatcher(c.regex, re), groupNames: re.namedGroups(), modulusBig: BigInt(c.modulus) };
     });
   }
 
   /** The relabeled label set (sorted, no empty values), or undefined when a rule dropped it. */
   apply(labels: Labels): Labels | undefined {
-    if (this.cacheLimit === 0) return this.relabel(labels);
+    return this.applyKeyed(labels)?.labels;
+  }
+
+  /** As apply, with a key of the result that differs for every other label set. */
+  applyKeyed(labels: Labels): Relabeled | undefined {
+    if (this.cacheLimit === 0) return this.relabeledWithKey(labels);
     const key = labelSetKey(labels);
     const cached = this.cache.get(key);
     if (cached !== undefined) return cached ?? undefined;
-    const result = this.relabel(labels);
+    const result = this.relabeledWithKey(labels, key);
     if (this.cache.size >= this.cacheLimit) this.cache.clear();
     this.cache.set(key, result ?? null);
     return result;
+  }
+
+  private relabeledWithKey(labels: Labels, inputKey?: string): Relabeled | undefined {
+    const out = this.relabel(labels);
+    if (out === undefined) return undefined;
+    return { labels: out, key: out === labels && inputKey !== undefined ? inputKey : labelSetKey(out) };
   }
 
   private relabel(labels: Labels): Labels | undefined {
     const lb = new Map<string, string>();
     for (const l of labels) if (l.value !== '') lb.set(l.name, l.value);
     let changed = false;
-    const set = (name: string, value: string) => {
-      if (value === '') {
-        changed = lb.delete(name) || changed;
-      } else if (lb.get(name) !== value) {
-        lb.set(name, value);
-        changed = true;
-      }
-    };
     for (const r of this.rules) {
-      const val = r.sourceLabels.map((n) => lb.get(n) ?? '').join(r.separator);
+      const val = joinedValues(lb, r);
       switch (r.action) {
         case 'drop':
-          if (r.re.matches(val)) return undefined;
+          if (r.matches(val)) return undefined;
           break;
         case 'keep':
-          if (!r.re.matches(val)) return undefined;
+          if (!r.matches(val)) return undefined;
           break;
         case 'dropequal':
           if ((lb.get(r.targetLabel) ?? '') === val) return undefined;
@@ -83,33 +90,33 @@ export class Relabeler {
           if ((lb.get(r.targetLabel) ?? '') !== val) return undefined;
           break;
         case 'replace': {
-          const m = r.re.matcher(val);
-          if (!m.matches()) break;
+          const m = r.capture(val);
+          if (m === null) break;
           const target = expandTemplate(r.targetLabel, m, r.groupNames);
           if (!isLabelName(target)) break;
-          set(target, expandTemplate(r.replacement, m, r.groupNames));
+          changed = setLabel(lb, target, expandTemplate(r.replacement, m, r.groupNames)) || changed;
           break;
         }
         case 'lowercase':
-          set(r.targetLabel, caseMapped(val, 'lower'));
+          changed = setLabel(lb, r.targetLabel, caseMapped(val, 'lower')) || changed;
           break;
         case 'uppercase':
-          set(r.targetLabel, caseMapped(val, 'upper'));
+          changed = setLabel(lb, r.targetLabel, caseMapped(val, 'upper')) || changed;
           break;
         case 'hashmod':
-          set(r.targetLabel, String(hashOf(val) % r.modulusBig));
+          changed = setLabel(lb, r.targetLabel, String(hashOf(val) % r.modulusBig)) || changed;
           break;
         case 'labelmap':
           for (const [name, value] of [...lb]) {
-            const m = r.re.matcher(name);
-            if (m.matches()) set(expandTemplate(r.replacement, m, r.groupNames), value);
+            const m = r.capture(name);
+            if (m !== null) changed = setLabel(lb, expandTemplate(r.replacement, m, r.groupNames), value) || changed;
           }
           break;
         case 'labeldrop':
-          for (const name of [...lb.keys()]) if (r.re.matches(name)) set(name, '');
+          for (const name of [...lb.keys()]) if (r.matches(name)) changed = setLabel(lb, name, '') || changed;
           break;
         case 'labelkeep':
-          for (const name of [...lb.keys()]) if (!r.re.matches(name)) set(name, '');
+          for (const name of [...lb.keys()]) if (!r.matches(name)) changed = setLabel(lb, name, '') || changed;
           break;
       }
     }
@@ -139,12 +146,12 @@ export function relabelSeries(relabeler: Relabeler, series: readonly CollectedSe
   let dropped = 0;
   let collided = 0;
   for (const s of series) {
-    const labels = relabeler.apply(s.labels);
-    if (labels === undefined) {
+    const relabeled = relabeler.applyKeyed(s.labels);
+    if (relabeled === undefined) {
       dropped++;
       continue;
     }
-    const key = labelSetKey(labels);
+    const { labels, key } = relabeled;
     if (seen.has(key)) {
       collided++;
       continue;
@@ -155,11 +162,72 @@ export function relabelSeries(relabeler: Relabeler, series: readonly CollectedSe
   return { kept, dropped, collided };
 }
 
-/** One string per label set, never the same for two sets (lengths prefix every part). */
+export interface Relabeled {
+  readonly labels: Labels;
+  readonly key: string;
+}
+
+/** One string per label set, never the same for two sets (JSON quotes every part). */
 function labelSetKey(labels: Labels): string {
-  let key = '';
-  for (const l of labels) key += `${l.name.length}:${l.name}${l.value.length}:${l.value}`;
-  return key;
+  const parts: string[] = [];
+  for (const l of labels) if (l.value !== '') parts.push(l.name, l.value);
+  return JSON.stringify(parts);
+}
+
+/**
+ * `(.*)` (the default) and `literal(.*)`: group 1 is the value after the literal, which is what
+ * RE2 captures there, so these skip the regex engine; everything else asks it.
+ */
+function captureMatcher(regex: string, re: RE2JS): (value: string) => Groups | null {
+  if (regex.endsWith('(.*)') && LITERAL.test(regex.slice(0, -4))) {
+    const prefix = regex.slice(0, -4);
+    return (v) => {
+      if (!v.startsWith(prefix)) return null;
+      const rest = v.slice(prefix.length);
+      return { group: (n) => (n === 0 ? v : n === 1 ? rest : null), groupCount: () => 1 };
+    };
+  }
+  return (v) => {
+    const m = re.matcher(v);
+    return m.matches() ? m : null;
+  };
+}
+
+// No RE2 metacharacter: the pattern is its own text.
+const LITERAL = /^[^\\.+*?()|[\]{}^$]*$/;
+
+/**
+ * The common relabel patterns — a literal, literals joined by `|`, a literal followed by `.*` —
+ * tested without the regex engine (the same answer, a string compare instead of a match).
+ */
+function wholeMatcher(regex: string, re: RE2JS): (value: string) => boolean {
+  if (LITERAL.test(regex)) return (v) => v === regex;
+  const alternatives = regex.split('|');
+  if (alternatives.length > 1 && alternatives.every((a) => LITERAL.test(a))) {
+    const set = new Set(alternatives);
+    return (v) => set.has(v);
+  }
+  if (regex.endsWith('.*') && LITERAL.test(regex.slice(0, -2))) {
+    const prefix = regex.slice(0, -2);
+    return (v) => v.startsWith(prefix);
+  }
+  return (v) => re.matches(v);
+}
+
+/** Sets a label ("" removes it), as Prometheus' labels.Builder does; true when that changed something. */
+function setLabel(lb: Map<string, string>, name: string, value: string): boolean {
+  if (value === '') return lb.delete(name);
+  if (lb.get(name) === value) return false;
+  lb.set(name, value);
+  return true;
+}
+
+function joinedValues(lb: ReadonlyMap<string, string>, r: RelabelConfig): string {
+  const names = r.sourceLabels;
+  if (names.length === 1) return lb.get(names[0]) ?? '';
+  let val = '';
+  for (let i = 0; i < names.length; i++) val += (i === 0 ? '' : r.separator) + (lb.get(names[i]) ?? '');
+  return val;
 }
 
 /** The last 8 bytes of the value's MD5 as a big-endian uint64, as Prometheus' hashmod takes them. */

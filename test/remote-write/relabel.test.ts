@@ -2,6 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Relabeler, relabelConfigOf, type RelabelConfig, type RelabelConfigInput } from '../../lib/remote-write/relabel.ts';
 import { ConfigError, parseConfig } from '../../lib/config/index.ts';
+import { compileRelabelRegex } from '../../lib/remote-write/relabel-config.ts';
 import type { Labels } from '../../lib/series/types.ts';
 
 const config = (input: RelabelConfigInput): RelabelConfig => {
@@ -104,6 +105,28 @@ describe('write_relabel_configs: actions (after the Prometheus relabel_config do
     const plain = labels({ __name__: 'm', a: 'x', b: 'y' });
     assert.deepEqual(r.apply(crafted), crafted);
     assert.deepEqual(r.apply(plain), labels({ __name__: 'm', a: 'x', b: 'y', copy: 'y' }));
+  });
+
+  test('keep decides as the RE2 regex does for literal, alternation and prefix patterns (taken without the engine)', () => {
+    const patterns = ['abc', 'a|b|abc', 'foo.*', '', 'a-b/c:d e', 'x.*y', 'a.b', '(?i)abc', 'ab|', '.*'];
+    const values = ['', 'abc', 'ABC', 'a', 'b', 'foo', 'foobar', 'foo\nbar', 'xfoo', 'a-b/c:d e', 'xzy', 'axb', 'ab', 'abcd'];
+    for (const regex of patterns) {
+      const re = compileRelabelRegex(regex);
+      const r = new Relabeler([config({ source_labels: ['v'], regex, action: 'keep' })], 0);
+      for (const v of values) assert.equal(r.apply(labels({ __name__: 'm', v })) !== undefined, re.matches(v), `${regex} on ${JSON.stringify(v)}`);
+    }
+  });
+
+  test('replace captures as the RE2 regex does for (.*) and literal(.*) patterns (taken without the engine)', () => {
+    for (const regex of ['(.*)', 'foo_(.*)', '', 'a.(.*)', '(.*)x']) {
+      const re = compileRelabelRegex(regex);
+      const r = new Relabeler([config({ source_labels: ['v'], regex, target_label: 'out', replacement: '<$0|$1|$2>' })], 0);
+      for (const v of ['', 'foo_', 'foo_bar', 'foo', 'abx', 'x\ny']) {
+        const m = re.matcher(v);
+        const want = m.matches() ? `<${m.group(0)}|${m.groupCount() >= 1 ? (m.group(1) ?? '') : ''}|>` : undefined;
+        assert.equal(r.apply(labels({ __name__: 'm', v }))?.find((l) => l.name === 'out')?.value, want, `${regex} on ${JSON.stringify(v)}`);
+      }
+    }
   });
 
   test('a catastrophic-backtracking pattern stays linear (RE2)', () => {
