@@ -10,6 +10,7 @@ import type { CollectedSeries } from '../series/collected.ts';
 import type { Label, Labels } from '../series/types.ts';
 import { compareUtf8 } from '../series/utf8.ts';
 import { compileRelabelRegex, isLabelName, type RelabelConfig } from './relabel-config.ts';
+import { captureMatcher, expandTemplate, wholeMatcher, type Groups } from './relabel-match.ts';
 
 export { relabelConfigOf, type RelabelConfig, type RelabelConfigInput, type RelabelConfigProblem } from './relabel-config.ts';
 
@@ -21,12 +22,6 @@ interface Rule extends RelabelConfig {
   readonly capture: (value: string) => Groups | null;
   readonly groupNames: Readonly<Record<string, number>>;
   readonly modulusBig: bigint;
-}
-
-/** What a capture-group reference can read: group n's text, or null when it did not take part. */
-interface Groups {
-  group(n: number): string | null;
-  groupCount(): number;
 }
 
 // Relabeling a label set always gives the same result, and the same series come back every
@@ -174,46 +169,6 @@ function labelSetKey(labels: Labels): string {
   return JSON.stringify(parts);
 }
 
-/**
- * `(.*)` (the default) and `literal(.*)`: group 1 is the value after the literal, which is what
- * RE2 captures there, so these skip the regex engine; everything else asks it.
- */
-function captureMatcher(regex: string, re: RE2JS): (value: string) => Groups | null {
-  if (regex.endsWith('(.*)') && LITERAL.test(regex.slice(0, -4))) {
-    const prefix = regex.slice(0, -4);
-    return (v) => {
-      if (!v.startsWith(prefix)) return null;
-      const rest = v.slice(prefix.length);
-      return { group: (n) => (n === 0 ? v : n === 1 ? rest : null), groupCount: () => 1 };
-    };
-  }
-  return (v) => {
-    const m = re.matcher(v);
-    return m.matches() ? m : null;
-  };
-}
-
-// No RE2 metacharacter: the pattern is its own text.
-const LITERAL = /^[^\\.+*?()|[\]{}^$]*$/;
-
-/**
- * The common relabel patterns — a literal, literals joined by `|`, a literal followed by `.*` —
- * tested without the regex engine (the same answer, a string compare instead of a match).
- */
-function wholeMatcher(regex: string, re: RE2JS): (value: string) => boolean {
-  if (LITERAL.test(regex)) return (v) => v === regex;
-  const alternatives = regex.split('|');
-  if (alternatives.length > 1 && alternatives.every((a) => LITERAL.test(a))) {
-    const set = new Set(alternatives);
-    return (v) => set.has(v);
-  }
-  if (regex.endsWith('.*') && LITERAL.test(regex.slice(0, -2))) {
-    const prefix = regex.slice(0, -2);
-    return (v) => v.startsWith(prefix);
-  }
-  return (v) => re.matches(v);
-}
-
 /** Sets a label ("" removes it), as Prometheus' labels.Builder does; true when that changed something. */
 function setLabel(lb: Map<string, string>, name: string, value: string): boolean {
   if (value === '') return lb.delete(name);
@@ -248,59 +203,4 @@ function caseMapped(value: string, to: 'lower' | 'upper'): string {
     out += [...mapped].length === 1 ? mapped : ch;
   }
   return out;
-}
-
-const NAME_CHAR = /[\p{L}\p{Nd}_]/u;
-
-/**
- * Go's regexp.Expand: `$name` or `${name}` is replaced by that group's text (a name is the longest
- * run of letters, digits and `_`, so `$1x` means the group named "1x"); a number names a group by
- * index; a group that does not exist or did not match gives ""; `$$` is a `$`; a `$` not followed
- * by a name is kept as is.
- */
-export function expandTemplate(template: string, groups: Groups, names: Readonly<Record<string, number>>): string {
-  if (!template.includes('$')) return template;
-  let out = '';
-  let i = 0;
-  while (i < template.length) {
-    const dollar = template.indexOf('$', i);
-    if (dollar === -1) break;
-    out += template.slice(i, dollar);
-    i = dollar + 1;
-    if (template[i] === '$') {
-      out += '$';
-      i++;
-      continue;
-    }
-    const ref = referenceAt(template, i);
-    if (ref === undefined) {
-      out += '$';
-      continue;
-    }
-    i = ref.end;
-    const index = ref.number ?? names[ref.name];
-    if (index !== undefined && index <= groups.groupCount()) out += groups.group(index) ?? '';
-  }
-  return out + template.slice(i);
-}
-
-function referenceAt(s: string, start: number): { name: string; number?: number; end: number } | undefined {
-  const brace = s[start] === '{';
-  let i = brace ? start + 1 : start;
-  const nameStart = i;
-  while (i < s.length) {
-    const cp = s.codePointAt(i)!;
-    const ch = String.fromCodePoint(cp);
-    if (!NAME_CHAR.test(ch)) break;
-    i += ch.length;
-  }
-  if (i === nameStart) return undefined;
-  const name = s.slice(nameStart, i);
-  if (brace) {
-    if (s[i] !== '}') return undefined;
-    i++;
-  }
-  // A name of ASCII digits without a leading zero (and below 1e8, as Go reads it) is a group index.
-  const number = /^(?:0|[1-9][0-9]{0,8})$/.test(name) ? Number(name) : undefined;
-  return { name, ...(number !== undefined && { number }), end: i };
 }
