@@ -120,13 +120,19 @@ describe('OTLP receiver', () => {
     }
   });
 
-  test('curl (which sends Expect: 100-continue for a large upload) sees the 413', async () => {
+  test('curl (which sends Expect: 100-continue for a large upload) sees the 413 without sending the body, and a 200 for a fitting one', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'receiver-'));
     try {
       const file = join(dir, 'big.bin');
       writeFileSync(file, Buffer.alloc(MAX_BODY_BYTES + 1));
       const { stdout } = await promisify(execFile)('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code}', '-H', 'content-type: application/x-protobuf', '--data-binary', `@${file}`, `http://127.0.0.1:${port}/v1/traces`]);
       assert.equal(stdout, '413');
+      // and an acceptable large body still goes through the "100 Continue" path
+      received.length = 0;
+      writeFileSync(file, manyTraces(40_000));
+      const ok = await promisify(execFile)('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code}', '-H', 'Expect: 100-continue', '-H', 'content-type: application/x-protobuf', '--data-binary', `@${file}`, `http://127.0.0.1:${port}/v1/traces`]);
+      assert.equal(ok.stdout, '200');
+      assert.deepEqual(received, [{ tenant: 'single-tenant', traces: 40_000 }]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
