@@ -1,8 +1,10 @@
 // One `write_relabel_configs` entry: Prometheus' defaults filled in and checked the way
 // Prometheus checks it at load (Prometheus: model/relabel/relabel.go, Config.Validate), with the
-// classic label-name charset. Regexes are RE2 (Go's syntax, linear-time matching).
+// UTF-8 label-name rules Tempo validates them with (Tempo: modules/generator/storage/config.go).
+// Regexes are RE2 (Go's syntax, linear-time matching).
 
 import { RE2JS } from 're2js';
+import { isValidUtf8 } from '../series/utf8.ts';
 
 export const RELABEL_ACTIONS = ['replace', 'keep', 'drop', 'keepequal', 'dropequal', 'hashmod', 'labelmap', 'labeldrop', 'labelkeep', 'lowercase', 'uppercase'] as const;
 export type RelabelAction = (typeof RELABEL_ACTIONS)[number];
@@ -41,12 +43,8 @@ const DEFAULT_SEPARATOR = ';';
 const DEFAULT_REGEX = '(.*)';
 const DEFAULT_REPLACEMENT = '$1';
 
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-// A label name that may hold `$1` / `${name}` references, expanded per series. RE2, because the
-// nested repetition would backtrack exponentially in a JavaScript RegExp.
-const LABEL_NAME_WITH_REFERENCES = RE2JS.compile('^(?:(?:[a-zA-Z_]|\\$(?:\\{\\w+\\}|\\w+))+\\w*)+$');
-
-export const isLabelName = (name: string): boolean => LABEL_NAME.test(name);
+/** Any non-empty text without lone surrogates (valid UTF-8 once encoded), as UTF-8 validation has it. */
+export const isLabelName = (name: string): boolean => name !== '' && isValidUtf8(name);
 
 /** Compiles a relabel regex the way Prometheus does: whole value, `.` matching newlines too. */
 export function compileRelabelRegex(regex: string): RE2JS {
@@ -86,12 +84,9 @@ function problemOf(c: RelabelConfig, input: RelabelConfigInput): RelabelConfigPr
   if (a === 'hashmod' && c.modulus === 0) return { key: 'modulus', problem: 'hashmod needs a non-zero modulus' };
   if (NEEDS_TARGET.has(a) && c.targetLabel === '') return { key: 'target_label', problem: `is required for the ${a} action` };
   const invalidTarget = { key: 'target_label', problem: `"${c.targetLabel}" is not a valid target label for the ${a} action` };
-  if (a === 'replace' && !(c.targetLabel.includes('$') ? LABEL_NAME_WITH_REFERENCES.matches(c.targetLabel) : isLabelName(c.targetLabel))) return invalidTarget;
-  if ((CASE_OR_EQUAL.has(a) || a === 'hashmod') && !isLabelName(c.targetLabel)) return invalidTarget;
+  if ((a === 'replace' || a === 'hashmod' || CASE_OR_EQUAL.has(a)) && !isLabelName(c.targetLabel)) return invalidTarget;
   if (CASE_OR_EQUAL.has(a) && c.replacement !== DEFAULT_REPLACEMENT) return { key: 'replacement', problem: `cannot be set for the ${a} action` };
-  if (a === 'labelmap' && !LABEL_NAME_WITH_REFERENCES.matches(c.replacement)) {
-    return { key: 'replacement', problem: `"${c.replacement}" is not a valid label name (with $ references) for the labelmap action` };
-  }
+  if (a === 'labelmap' && !isLabelName(c.replacement)) return { key: 'replacement', problem: `"${c.replacement}" is not a valid label name for the labelmap action` };
   if (a === 'keepequal' || a === 'dropequal') {
     // Prometheus rejects any regex given here, even the default one written out.
     if (input.regex !== undefined || c.modulus !== 0 || c.separator !== DEFAULT_SEPARATOR) {

@@ -37,10 +37,11 @@ describe('write_relabel_configs: actions (after the Prometheus relabel_config do
     assert.deepEqual(relabel(base, { source_labels: ['instance'], regex: 'host', target_label: 'x', replacement: 'y' }), base);
   });
 
-  test('replace into a target named by a capture group; an expansion that is no label name changes nothing', () => {
+  test('replace into a target named by a capture group (UTF-8 names, as Tempo validates); an empty expansion changes nothing', () => {
     const base = { __name__: 'm', kind: 'db' };
     assert.deepEqual(relabel(base, { source_labels: ['kind'], regex: '(.*)', target_label: 'is_$1', replacement: 'true' }), { ...base, is_db: 'true' });
-    assert.deepEqual(relabel({ __name__: 'm', kind: '9x' }, { source_labels: ['kind'], target_label: '$1', replacement: 'v' }), { __name__: 'm', kind: '9x' });
+    assert.deepEqual(relabel({ __name__: 'm', kind: '9.x' }, { source_labels: ['kind'], target_label: '$1', replacement: 'v' }), { __name__: 'm', kind: '9.x', '9.x': 'v' });
+    assert.deepEqual(relabel(base, { source_labels: ['kind'], regex: '(d)(x)?b', target_label: '$2', replacement: 'v' }), base);
   });
 
   test('an empty replacement removes the target label; a missing source label reads as ""', () => {
@@ -144,6 +145,11 @@ describe('write_relabel_configs: config validation names the key', () => {
       rules,
     );
 
+  test('label names follow the UTF-8 rules Tempo validates with: dots and dashes are fine', () => {
+    const [ep] = parse('[{url: "http://127.0.0.1:9/api/v1/write", write_relabel_configs: [{source_labels: [k8s.pod-name], target_label: "service.name"}]}]');
+    assert.deepEqual(ep.writeRelabelConfigs?.[0].sourceLabels, ['k8s.pod-name']);
+  });
+
   test('a valid list is parsed with the defaults filled in', () => {
     const [ep] = parse('[{url: "http://127.0.0.1:9/api/v1/write", write_relabel_configs: [{source_labels: [a], target_label: b}, {regex: x.*, action: Drop}]}]');
     assert.deepEqual(ep.writeRelabelConfigs, [
@@ -159,10 +165,10 @@ describe('write_relabel_configs: config validation names the key', () => {
     rejects('{regex: "(a", action: drop}', at(0, '.regex'), /missing closing/);
     rejects('{source_labels: [a]}', at(0, '.target_label'), /required for the replace action/);
     rejects('{source_labels: [a], target_label: b, action: hashmod}', at(0, '.modulus'), /non-zero modulus/);
-    rejects('{source_labels: [a], target_label: "1abc"}', at(0, '.target_label'), /not a valid target label/);
-    rejects('{source_labels: ["a-b"], target_label: c}', at(0, '.source_labels[0]'), /not a valid label name/);
+    rejects('{source_labels: [a], target_label: "\\uD800x"}', at(0, '.target_label'), /not a valid target label/);
+    rejects('{source_labels: [""], target_label: c}', at(0, '.source_labels[0]'), /not a valid label name/);
     rejects('{source_labels: [a], target_label: b, action: lowercase, replacement: x}', at(0, '.replacement'), /cannot be set/);
-    rejects('{regex: "(.*)", replacement: "bad-name", action: labelmap}', at(0, '.replacement'), /labelmap/);
+    rejects('{regex: "(.*)", replacement: "", action: labelmap}', at(0, '.replacement'), /labelmap/);
     rejects('{source_labels: [a], target_label: b, regex: "(.*)", action: keepequal}', at(0), /only source_labels and target_label/);
     rejects('{source_labels: [a], regex: x, action: labeldrop}', at(0), /only regex/);
     rejects('{source_labels: [a], target_label: b, bogus: 1}', at(0, '.bogus'), /./);
