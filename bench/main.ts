@@ -7,6 +7,7 @@ import { benchFlushPersist } from './flush-persist.ts';
 import { benchIngestCost } from './ingest-cost.ts';
 import { benchLambdaShape } from './lambda-shape.ts';
 import { benchRemoteWrite } from './remote-write.ts';
+import { benchWriteRelabel } from './write-relabel.ts';
 import { benchCrossBatch, benchServiceGraphs } from './servicegraphs.ts';
 import { benchTenantFanOut } from './tenant-fan-out.ts';
 
@@ -20,6 +21,7 @@ await benchIngestCost();
 await benchDynamoCost();
 benchRemoteWrite();
 await benchTenantFanOut();
+benchWriteRelabel();
 await benchFlushPersist();
 await benchLambdaShape();
 console.log(`\n(total ${((performance.now() - started) / 1000).toFixed(0)} s)`);

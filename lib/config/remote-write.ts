@@ -1,12 +1,13 @@
 // metrics_generator.storage.remote_write entries: the subset of Prometheus' remote_write config
 // the flusher implements. Keys that would change what is sent or how the connection is secured
-// (tls_config, oauth2, write_relabel_configs, ...) are refused rather than silently ignored.
+// (tls_config, oauth2, ...) are refused rather than silently ignored.
 
 import { fail, indexPath, joinPath } from './errors.ts';
 import { bool, duration, ignored, ignoring, integer, listOf, mapOf, object, oneOf, positiveInt, section, string, unsupported, withDefault } from './schema.ts';
 import type { ObjectOf, Spec } from './schema.ts';
 import type { RemoteWriteEndpoint } from './types.ts';
 import { redactUrlsIn } from '../remote-write/redact.ts';
+import { relabelConfigOf, type RelabelConfig, type RelabelConfigInput } from '../remote-write/relabel-config.ts';
 
 /** Headers Prometheus' remote_write refuses in `headers` (set by the client or by the auth options). */
 const RESERVED_HEADERS = new Set([
@@ -74,7 +75,17 @@ const entrySpec = object({
   azuread: unsupported('use basic_auth, bearer_token(_file), authorization or sigv4'),
   google_iam: unsupported('use basic_auth, bearer_token(_file), authorization or sigv4'),
   proxy_url: unsupported('proxies'),
-  write_relabel_configs: unsupported('relabeling'),
+  write_relabel_configs: listOf(
+    object({
+      source_labels: listOf(string()),
+      separator: string(),
+      regex: string(),
+      modulus: integer(0n, BigInt(Number.MAX_SAFE_INTEGER), 'a non-negative integer'),
+      target_label: string(),
+      replacement: string(),
+      action: string(),
+    }),
+  ),
 });
 
 type Entry = ObjectOf<typeof entrySpec.shape>;
@@ -154,7 +165,17 @@ function endpoint(e: Entry, path: string): RemoteWriteEndpoint {
     ...(sigv4 !== undefined && { sigv4 }),
     remoteTimeoutMs: e.remote_timeout,
     maxSamplesPerSend: e.queue_config.max_samples_per_send,
+    ...(e.write_relabel_configs !== undefined && { writeRelabelConfigs: relabelConfigs(e.write_relabel_configs, joinPath(path, 'write_relabel_configs')) }),
   };
+}
+
+/** write_relabel_configs with Prometheus' defaults, each entry checked as Prometheus does. */
+function relabelConfigs(entries: readonly RelabelConfigInput[], path: string): RelabelConfig[] {
+  return entries.map((entry, i) => {
+    const config = relabelConfigOf(entry);
+    if ('problem' in config) fail(config.key === '' ? indexPath(path, i) : joinPath(indexPath(path, i), config.key), config.problem);
+    return config;
+  });
 }
 
 /** `remote_write:` — a list of endpoints; names must be unique, as Prometheus requires. */

@@ -2,6 +2,7 @@
 // (metrics_generator + overrides) into these shapes; nothing else parses config.
 
 import type { HistogramMode } from '../series/types.ts';
+import type { RelabelConfig } from '../remote-write/relabel-config.ts';
 
 export type Codec = 'push-bytes' | 'otlp';
 
@@ -140,6 +141,8 @@ export interface RemoteWriteEndpoint {
   readonly sigv4?: SigV4Config;
   readonly remoteTimeoutMs: number;
   readonly maxSamplesPerSend: number;
+  /** Prometheus' write_relabel_configs, applied to every series before it is sent. */
+  readonly writeRelabelConfigs?: readonly RelabelConfig[];
 }
 
 /** Process-wide settings (the `metrics_generator:` block minus per-tenant overrides). */

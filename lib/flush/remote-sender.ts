@@ -7,6 +7,7 @@ import type { GeneratorConfig, RemoteWriteEndpoint } from '../config/types.ts';
 import type { Logger } from '../log/logger.ts';
 import type { MetricsRecorder } from '../metrics/recorder.ts';
 import { RemoteWriteClient, type RemoteWriteClientOptions, type SendResult } from '../remote-write/index.ts';
+import { Relabeler, relabelSeries } from '../remote-write/relabel.ts';
 import type { CollectedSeries } from '../series/collected.ts';
 import type { SeriesSender } from './flusher.ts';
 
@@ -27,15 +28,18 @@ export function endpointsOf(config: GeneratorConfig, env: NodeJS.ProcessEnv = pr
 
 export class RemoteWriteSender implements SeriesSender {
   private readonly clients: RemoteWriteClient[];
+  /** Per client: its endpoint's write_relabel_configs, when it has any. */
+  private readonly relabelers: (Relabeler | undefined)[];
 
   constructor(
     private readonly config: GeneratorConfig,
     endpoints: readonly RemoteWriteEndpoint[],
     private readonly metrics: MetricsRecorder,
-    log: Logger,
+    private readonly log: Logger,
     options: Partial<RemoteWriteClientOptions> = {},
   ) {
     this.clients = endpoints.map((e) => new RemoteWriteClient(e, { addOrgIdHeader: config.remoteWriteAddOrgIdHeader, logger: log, ...options }));
+    this.relabelers = endpoints.map((e) => (e.writeRelabelConfigs?.length ? new Relabeler(e.writeRelabelConfigs) : undefined));
   }
 
   get endpointCount(): number {
@@ -44,8 +48,21 @@ export class RemoteWriteSender implements SeriesSender {
 
   async send(tenant: string, series: readonly CollectedSeries[], deadlineMs: number): Promise<void> {
     const headers = this.config.tenant(tenant).remoteWriteHeaders;
-    const results = await Promise.all(this.clients.map((c) => c.send(tenant, series, { deadlineMs, tenantHeaders: headers })));
+    const results = await Promise.all(this.clients.map((c, i) => c.send(tenant, this.relabeled(i, tenant, series), { deadlineMs, tenantHeaders: headers })));
     for (const r of results) this.record(r);
+  }
+
+  private relabeled(client: number, tenant: string, series: readonly CollectedSeries[]): readonly CollectedSeries[] {
+    const relabeler = this.relabelers[client];
+    if (relabeler === undefined) return series;
+    const { kept, dropped, collided } = relabelSeries(relabeler, series);
+    const dims = { tenant, endpoint: this.clients[client].name };
+    if (dropped > 0) this.metrics.add('SeriesDroppedByRelabel', dropped, 'Count', dims);
+    if (collided > 0) {
+      this.metrics.add('SeriesDroppedInvalid', collided, 'Count', dims);
+      this.log.warn('remote write: write_relabel_configs made series identical; only the first of each is sent', { ...dims, dropped: collided });
+    }
+    return kept;
   }
 
   private record(r: SendResult): void {

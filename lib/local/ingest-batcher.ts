@@ -27,7 +27,8 @@ export class IngestBatcher {
   }
 
   enqueue(records: readonly KafkaEventRecord[]): void {
-    this.owned.push(...records);
+    // One push per record: spreading a large request's records into one call overflows the stack.
+    for (const r of records) this.owned.push(r);
   }
 
   /** Resolves once an ingest call holding the records succeeded; rejects with its error otherwise. */

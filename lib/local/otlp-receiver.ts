@@ -6,10 +6,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
+import { tenantIdProblem } from '../decode/tenant.ts';
 import { TracesData, Trace, type ResourceSpansProperties } from '../proto/index.ts';
 import { parseOtlpJsonTraces } from '../replay/otlp-json.ts';
 
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+// An oversize body is still read (and discarded) up to this many bytes before the 413 goes out:
+// a client that is still sending when the server answers and closes gets a reset and never reads
+// the 413. Past it the connection is closed, so a client streaming without end cannot hold it.
+export const MAX_DRAINED_BYTES = 16 * MAX_BODY_BYTES;
 const gunzipAsync = promisify(gunzip);
 
 export interface ReceiverHandlers {
@@ -19,8 +24,16 @@ export interface ReceiverHandlers {
 }
 
 export async function startReceiver(port: number, handlers: ReceiverHandlers, tenantHeader: string, defaultTenant: string): Promise<{ server: Server; port: number }> {
-  const server = createServer((req, res) => {
-    handle(req, res, handlers, tenantHeader.toLowerCase(), defaultTenant).catch((e) => reply(res, 500, `internal error: ${(e as Error).message}`));
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    handle(req, res, handlers, tenantHeader, defaultTenant).catch((e) => reply(res, 500, `internal error: ${(e as Error).message}`));
+  };
+  const server = createServer(onRequest);
+  // A client that asks before sending (curl does for large bodies) learns of the 413 without
+  // sending the body; everyone else gets "100 Continue" and the ordinary path.
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    if (declaredLength(req) > MAX_BODY_BYTES) return reply(res, 413, `body larger than ${MAX_BODY_BYTES} bytes`, { connection: 'close' });
+    res.writeContinue();
+    onRequest(req, res);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -37,12 +50,17 @@ async function handle(req: IncomingMessage, res: ServerResponse, h: ReceiverHand
   }
   if (url.pathname !== '/v1/traces') return reply(res, 404, 'not found: use POST /v1/traces or GET /metrics');
   if (req.method !== 'POST') return reply(res, 405, 'use POST');
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > MAX_BODY_BYTES) return reply(res, 413, `body larger than ${MAX_BODY_BYTES} bytes`);
+  const read = await readBody(req, declaredLength(req) > MAX_BODY_BYTES);
+  if (read === 'oversize') return reply(res, 413, `body larger than ${MAX_BODY_BYTES} bytes`);
+  if (read === 'oversize, not drained') return reply(res, 413, `body larger than ${MAX_BODY_BYTES} bytes`, { connection: 'close' });
+  const headerTenant = req.headers[tenantHeader.toLowerCase()];
+  const tenant = typeof headerTenant === 'string' && headerTenant !== '' ? headerTenant : defaultTenant;
+  // Refused here rather than counted as bad records later: the client learns why.
+  const tenantProblem = tenantIdProblem(tenant);
+  if (tenantProblem !== undefined) return reply(res, 400, `bad ${tenantHeader} header: ${tenantProblem}`);
   const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
   if (encoding !== 'identity' && encoding !== 'gzip') return reply(res, 415, `unsupported content-encoding "${encoding}": use gzip or none`);
-  let body = await readBody(req);
-  if (body === undefined) return reply(res, 413, `body larger than ${MAX_BODY_BYTES} bytes`);
+  let body = read;
   // The OpenTelemetry Collector's otlphttp exporter gzips by default.
   if (encoding === 'gzip') {
     try {
@@ -58,8 +76,6 @@ async function handle(req: IncomingMessage, res: ServerResponse, h: ReceiverHand
     if (type === 'application/x-protobuf') messages = [body];
     else if (type === 'application/json') messages = parseOtlpJsonTraces(body.toString('utf8'));
     else return reply(res, 415, `unsupported content-type "${type}": use application/x-protobuf or application/json`);
-    const headerTenant = req.headers[tenantHeader];
-    const tenant = typeof headerTenant === 'string' && headerTenant !== '' ? headerTenant : defaultTenant;
     for (const m of messages) h.onTraces(tenant, splitByTrace(m));
   } catch (e) {
     return reply(res, 400, `bad OTLP request: ${(e as Error).message}`);
@@ -91,20 +107,42 @@ export function splitByTrace(bytes: Uint8Array): { traceId: string; trace: Uint8
   return [...byTrace].map(([traceId, resourceSpans]) => ({ traceId, trace: Trace.encode({ resourceSpans }).finish() }));
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) {
-      req.resume();
-      return undefined;
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+function declaredLength(req: IncomingMessage): number {
+  return Number(req.headers['content-length'] ?? 0);
 }
 
-function reply(res: ServerResponse, status: number, message: string): void {
-  res.writeHead(status, { 'content-type': 'text/plain' }).end(message + '\n');
+/**
+ * The whole body, or, when it is (or is declared) larger than the limit, nothing kept and the rest
+ * read to its end so the client is done sending before it gets the 413; up to the drain bound.
+ */
+function readBody(req: IncomingMessage, declaredOversize: boolean): Promise<Buffer | 'oversize' | 'oversize, not drained'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let keep = !declaredOversize;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (keep && size > MAX_BODY_BYTES) {
+        keep = false;
+        chunks.length = 0;
+      }
+      if (keep) chunks.push(chunk);
+      else if (size > MAX_DRAINED_BYTES) {
+        req.off('data', onData).off('end', onEnd).off('close', onClose);
+        req.pause();
+        resolve('oversize, not drained');
+      }
+    };
+    const onEnd = () => {
+      req.off('close', onClose);
+      resolve(keep ? Buffer.concat(chunks) : 'oversize');
+    };
+    const onClose = () => reject(new Error('the client closed the connection before the body ended'));
+    req.on('data', onData).once('end', onEnd).once('close', onClose).once('error', reject);
+  });
+}
+
+function reply(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
+  if (res.headersSent) return;
+  res.writeHead(status, { 'content-type': 'text/plain', ...headers }).end(message + '\n');
 }

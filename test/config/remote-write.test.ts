@@ -35,7 +35,6 @@ describe('remote_write', () => {
     ['bad timeout', '[{url: "http://x", remote_timeout: soon}]', `${PATH}[0].remote_timeout: must be a duration`],
     ['zero max_samples_per_send', '[{url: "http://x", queue_config: {max_samples_per_send: 0}}]', `${PATH}[0].queue_config.max_samples_per_send: must be a positive integer`],
     ['tls_config', '[{url: "https://x", tls_config: {insecure_skip_verify: true}}]', `${PATH}[0].tls_config: not supported`],
-    ['write_relabel_configs', '[{url: "https://x", write_relabel_configs: []}]', `${PATH}[0].write_relabel_configs: not supported`],
     ['oauth2', '[{url: "https://x", oauth2: {client_id: a}}]', `${PATH}[0].oauth2: not supported`],
     ['remote write 2.0', '[{url: "https://x", protobuf_message: io.prometheus.write.v2.Request}]', `${PATH}[0].protobuf_message: must be one of prometheus.WriteRequest`],
     ['not a list', '{url: "http://x"}', `${PATH}: must be a list`],

@@ -40,4 +40,20 @@ describe('ingest batcher', () => {
     await batcher.ingestQueued();
     assert.deepEqual(offsets(events[1]), { 'local-0': [0, 1] });
   });
+
+  test('one request\'s worth of records of any size is queued (no spread of it into a call)', async () => {
+    // 125,000 records overflowed the stack when they were spread into push(); a 8 MiB OTLP
+    // request can hold several hundred thousand one-span traces.
+    const count = 400_000;
+    const records = Array.from({ length: count }, (_, i) => rec('local', 0, i));
+    const events: KafkaEvent[] = [];
+    const batcher = new IngestBatcher(async (e) => void events.push(e));
+    batcher.enqueue([rec('local', 1, 0)]);
+    batcher.enqueue(records);
+    assert.equal(batcher.pending, count + 1);
+    await batcher.ingestQueued();
+    const received = events[0].records['local-0'];
+    assert.equal(received.length, count);
+    assert.equal(received[count - 1].offset, count - 1);
+  });
 });

@@ -1,5 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { fromLong } from '../../lib/proto/index.ts';
 import {
   JsonFieldError,
@@ -116,6 +117,21 @@ describe('numbers', () => {
     assert.ok(Number.isNaN(asDouble(f('NaN'))));
     throwsAt(() => asDouble(f('1,5')), /expected a number, got "1,5"/);
     throwsAt(() => asDouble(f('')), /expected a number/);
+  });
+
+  test('double strings: every decimal form, and a long non-number fails in linear time (child process, generous bound)', () => {
+    for (const [text, value] of [['1.', 1], ['.5', 0.5], ['-2', -2], ['1.5e-3', 0.0015], ['12E+2', 1200]] as const) assert.equal(asDouble(f(text)), value, text);
+    for (const text of ['.', '-', '1e', '1.2.3', 'e5', '+1']) throwsAt(() => asDouble(f(text)), /expected a number/);
+    // the regex before allowed two ways to split a digit run: quadratic backtracking on a miss
+    const script = `
+      const { asDouble } = await import(${JSON.stringify(new URL('../../lib/proto/json-fields.ts', import.meta.url).href)});
+      let message = 'accepted';
+      try { asDouble({ value: '1'.repeat(1 << 20) + 'x', key: 'asDouble', path: 'v' }); } catch (e) { message = e.message.slice(0, 40); }
+      process.stdout.write(message);`;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { timeout: 60_000, encoding: 'utf8' });
+    assert.equal(child.error, undefined, `the child did not finish: ${child.error?.message}`);
+    assert.equal(child.status, 0, child.stderr);
+    assert.match(child.stdout, /expected a number/);
   });
 
   test('enum by name or number; unknown numbers kept, unknown names rejected', () => {
