@@ -10,17 +10,17 @@
 // after a crash repeats nothing.
 
 import type { GeneratorConfig } from '../config/types.ts';
-import { DeltaFormatError, decodeDelta, joinParts, type TenantDelta } from '../delta/index.ts';
+import type { DeltaContent, TenantDelta } from '../delta/index.ts';
 import type { Logger } from '../log/logger.ts';
 import type { MetricsRecorder } from '../metrics/recorder.ts';
 import { HalfPairing } from '../processors/servicegraphs/half-pairing.ts';
 import type { CollectedSeries } from '../series/collected.ts';
 import type { SeriesIncrement } from '../series/types.ts';
 import { Registry } from '../series/registry.ts';
-import { NO_CURSOR, readAllCursors, type Cursor } from '../store/cursor.ts';
 import type { Ddb } from '../store/ddb.ts';
-import { readCommittedDeltas } from '../store/delta-log.ts';
-import { SnapshotStore, type FlusherState } from '../store/snapshot-store.ts';
+import type { CommittedDelta } from '../store/delta-chain.ts';
+import { SnapshotStore, type FlusherState, type StateHead } from '../store/snapshot-store.ts';
+import { foldBacklog, positionKey, type FoldPosition } from './fold-backlog.ts';
 
 /** Sends one tenant's series to every configured endpoint; never throws for HTTP/network failures. */
 export interface SeriesSender {
@@ -37,6 +37,8 @@ export interface FlusherDeps {
   readonly metrics: MetricsRecorder;
   readonly clock: () => number;
   readonly sleep: (ms: number) => Promise<void>;
+  /** Committed deltas read per partition per turn (default: fold-backlog's). */
+  readonly sliceDeltas?: number;
 }
 
 /** How often stale series are swept (Tempo: every 5 minutes). */
@@ -55,7 +57,10 @@ export class Flusher {
   private dataClockMs = 0;
   /** Service-graph counters already published, per tenant and counter. */
   private readonly published = new Map<string, number>();
-  private folded = new Map<string, { topic: string; partition: number; cursor: Cursor }>();
+  private folded = new Map<string, FoldPosition>();
+  /** Partitions the last fold left behind (deadline), with the record time reached on each. */
+  private behind: ReadonlyMap<string, number> = new Map();
+  private foldTurn = 0;
   private epoch = 0;
   private loaded = false;
   private nextCollect = new Map<string, number>();
@@ -88,12 +93,14 @@ export class Flusher {
   async run(deadlineMs: number, opts: { persist?: boolean } = {}): Promise<void> {
     const { clock, sleep } = this.deps;
     try {
-      if (!this.loaded) await this.load();
+      await this.ensureCurrent();
       for (;;) {
         const now = clock();
-        await this.fold(now);
+        await this.fold(now, deadlineMs);
         await this.collectDue(now, deadlineMs);
-        const next = Math.min(...[...this.nextCollect.values(), now + 15_000]);
+        // A loop, not Math.min(...spread): the spread overflows the stack at ~130,000 tenants.
+        let next = now + 15_000;
+        for (const due of this.nextCollect.values()) if (due < next) next = due;
         if (next >= deadlineMs) break;
         await sleep(Math.max(0, next - clock()));
       }
@@ -105,11 +112,26 @@ export class Flusher {
     }
   }
 
-  /** Loads the last saved epoch (a warm container that saved it keeps its memory instead). */
-  async load(): Promise<void> {
-    const state = await this.store.load();
+  /**
+   * Memory is trusted only if it holds the epoch the header points at: with reserved
+   * concurrency 1, two containers can still take turns, and the other one may have saved since.
+   * One consistent read of the header per invocation decides.
+   */
+  private async ensureCurrent(): Promise<void> {
+    if (!this.loaded) return this.load();
+    const head = await this.store.readHead();
+    if (this.store.holds(head)) return;
+    this.deps.log.info('another container saved the state since this one did: reloading', { heldEpoch: this.epoch, savedEpoch: head?.epoch ?? 0 });
+    this.deps.metrics.add('StateReloads', 1);
+    await this.load(head);
+  }
+
+  /** Loads the last saved epoch (`head` when the header was just read). */
+  async load(head?: StateHead): Promise<void> {
+    const state = await this.store.load(head);
     this.epoch = state.epoch;
-    this.folded = new Map(state.folded.map((f) => [key(f.topic, f.partition), { ...f }]));
+    this.folded = new Map(state.folded.map((f) => [positionKey(f.topic, f.partition), { ...f }]));
+    this.behind = new Map();
     this.registries = new Map();
     this.pairings = new Map();
     this.dataClockMs = state.dataClockMs ?? 0;
@@ -128,49 +150,35 @@ export class Flusher {
     this.deps.metrics.set('StateEpoch', this.epoch);
   }
 
-  /** Folds every committed delta after the folded positions into the registries. */
-  async fold(nowMs: number): Promise<number> {
+  /**
+   * Folds committed deltas after the folded positions into the registries, in slices per
+   * partition, until all are folded or `deadlineMs` passes (the rest waits for the next call).
+   */
+  async fold(nowMs: number, deadlineMs = Number.POSITIVE_INFINITY): Promise<number> {
     if (!this.loaded) await this.load();
-    const { ddb, deltasTable, metrics } = this.deps;
-    let folded = 0;
-    let maxLagSeconds = 0;
-    for (const { topic, partition, cursor } of await readAllCursors(ddb, deltasTable)) {
-      const k = key(topic, partition);
-      const after = this.folded.get(k)?.cursor ?? NO_CURSOR;
-      if (cursor.offset <= after.offset) continue;
-      // Unfolded deltas were committed after the folded position: they waited at most this long.
-      const since = after.committedAtMs > 0 ? after.committedAtMs : cursor.committedAtMs;
-      if (since > 0) maxLagSeconds = Math.max(maxLagSeconds, (nowMs - since) / 1000);
-      for (const committed of await readCommittedDeltas(ddb, deltasTable, topic, partition, after, cursor)) {
-        let delta;
-        try {
-          delta = decodeDelta(joinParts(committed.parts));
-        } catch (e) {
-          if (!(e instanceof DeltaFormatError)) throw e;
-          // A committed delta that does not decode would stop every later fold: skip it, loudly.
-          metrics.add('CorruptDeltas', 1, 'Count', { topic });
-          this.deps.log.error('skipping a committed delta that does not decode', {
-            topic,
-            partition,
-            firstOffset: committed.firstOffset,
-            lastOffset: committed.lastOffset,
-            error: e.message,
-          });
-          continue;
-        }
-        for (const t of delta.tenants) {
-          this.registry(t.tenant).apply(t.increments, nowMs);
-          if (t.edgeHalves !== undefined || t.droppedSides !== undefined) this.pairHalves(t, nowMs);
-        }
-        if (delta.maxTimestampMs > this.dataClockMs) this.dataClockMs = delta.maxTimestampMs;
-        folded++;
-      }
-      metrics.set('FoldLagOffsets', cursor.offset - after.offset, 'Count', { topic, partition: String(partition) });
-      this.folded.set(k, { topic, partition, cursor });
+    const { ddb, deltasTable, log, metrics, clock, sliceDeltas } = this.deps;
+    const outcome = await foldBacklog(
+      { ddb, deltasTable, log, metrics, clock },
+      this.folded,
+      { nowMs, deadlineMs, sliceDeltas, turn: this.foldTurn++ },
+      (delta, committed) => this.applyDelta(delta, committed, nowMs),
+    );
+    this.behind = outcome.behind;
+    return outcome.folded;
+  }
+
+  private applyDelta(delta: DeltaContent, committed: CommittedDelta, nowMs: number): void {
+    let slackMs = 0;
+    for (const t of delta.tenants) {
+      this.registry(t.tenant).apply(t.increments, nowMs);
+      if (t.edgeHalves !== undefined || t.droppedSides !== undefined) this.pairHalves(t, nowMs);
+      slackMs = Math.max(slackMs, this.deps.config.tenant(t.tenant).ingestionSlackMs);
     }
-    metrics.add('DeltasFolded', folded);
-    metrics.set('FoldLagSeconds', maxLagSeconds, 'Seconds');
-    return folded;
+    // The data clock is shared by every tenant's pending halves: a delta can move it at most to
+    // when it was written plus the slack, whatever record time it claims.
+    const plausible = (committed.writtenAtMs > 0 ? committed.writtenAtMs : nowMs) + slackMs;
+    const recordClock = Math.min(delta.maxTimestampMs, plausible);
+    if (recordClock > this.dataClockMs) this.dataClockMs = recordClock;
   }
 
   /** Collects and sends every tenant whose collection interval is due; sweeps stale series. */
@@ -253,11 +261,21 @@ export class Flusher {
    * minus IDLE_EXPIRY_LAG_MS when records stopped coming.
    */
   private expireHalves(nowMs: number): void {
-    const clock = Math.max(this.dataClockMs, nowMs - IDLE_EXPIRY_LAG_MS);
+    const clock = this.behind.size > 0 ? this.backlogExpiryClock() : Math.max(this.dataClockMs, nowMs - IDLE_EXPIRY_LAG_MS);
     for (const [tenant, pairing] of this.pairings) {
       pairing.expire(clock);
       this.applyPaired(tenant, pairing, nowMs);
     }
+  }
+
+  /**
+   * While partitions are still behind (a backlog cut by the deadline), halves wait for the
+   * partition furthest behind in record time: their counterparts may be in its unfolded deltas.
+   */
+  private backlogExpiryClock(): number {
+    let clock = this.dataClockMs;
+    for (const reached of this.behind.values()) if (reached < clock) clock = reached;
+    return clock;
   }
 
   /**
@@ -306,8 +324,4 @@ export class Flusher {
     }
     return r;
   }
-}
-
-function key(topic: string, partition: number): string {
-  return `${topic}\u0000${partition}`;
 }

@@ -76,6 +76,8 @@ class DeltaWindow {
     private readonly partition: number,
     private readonly fromOffset: number,
     private readonly toOffset: number,
+    /** Items per page: a slice reads about as much as it folds, not the whole backlog. */
+    private readonly pageItems: number,
   ) {}
 
   /** Reads one more page; false when everything up to the cursor was read. */
@@ -91,6 +93,7 @@ class DeltaWindow {
       },
       ConsistentRead: true,
       ExclusiveStartKey: this.start,
+      Limit: this.pageItems,
     });
     for (const item of page.Items ?? []) this.add(item);
     this.start = page.LastEvaluatedKey;
@@ -153,31 +156,43 @@ export async function readDeltaSlice(
   const gaps: DeltaGap[] = [];
   let at = after;
   if (cursor.offset <= after.offset) return { deltas, gaps, position: after, done: true };
-  const w = new DeltaWindow(ddb, table, topic, partition, after.offset + 1, cursor.offset);
+  const w = new DeltaWindow(ddb, table, topic, partition, after.offset + 1, cursor.offset, maxDeltas + 2);
   const committed = (g: Group) => (g.last === cursor.offset && g.attempt === cursor.attempt) || w.startedFrom.has(link(g.last, g.attempt));
   while (w.settledCount() <= maxDeltas && (await w.more()));
+
+  const take = (g: Group): void => {
+    const missing: number[] = [];
+    for (let i = 0; i < g.parts.length; i++) if (g.parts[i] === undefined) missing.push(i);
+    if (missing.length > 0) {
+      gaps.push({ afterOffset: at.offset, lastOffset: g.last, reason: 'missing_parts', attempt: g.attempt, missingParts: missing });
+    } else {
+      deltas.push({ firstOffset: g.first, lastOffset: g.last, attempt: g.attempt, writtenAtMs: g.writtenAtMs, parts: g.parts as Uint8Array[] });
+    }
+    at = { offset: g.last, attempt: g.attempt, committedAtMs: g.writtenAtMs };
+  };
 
   while (at.offset < cursor.offset && deltas.length < maxDeltas) {
     const candidates = w.startedFrom.get(link(at.offset, at.attempt)) ?? [];
     const next = candidates.find((g) => w.settled(g) && committed(g));
     if (next !== undefined) {
-      const missing: number[] = [];
-      for (let i = 0; i < next.parts.length; i++) if (next.parts[i] === undefined) missing.push(i);
-      if (missing.length > 0) {
-        gaps.push({ afterOffset: at.offset, lastOffset: next.last, reason: 'missing_parts', attempt: next.attempt, missingParts: missing });
-      } else {
-        deltas.push({ firstOffset: next.first, lastOffset: next.last, attempt: next.attempt, writtenAtMs: next.writtenAtMs, parts: next.parts as Uint8Array[] });
-      }
-      at = { offset: next.last, attempt: next.attempt, committedAtMs: next.writtenAtMs };
+      take(next);
       continue;
     }
     // No proven successor: it may lie beyond what was read, or be gone.
-    if (!w.complete && (candidates.length > 0 || nextCommitted(w, at, committed) === undefined)) {
+    const resume = nextCommitted(w, at, committed);
+    if (!w.complete && resume === undefined) {
       if (deltas.length + gaps.length > 0) break; // enough for this slice; the next one reads on
       await w.more();
       continue;
     }
-    const resume = nextCommitted(w, at, committed);
+    // The chain breaks between here and `resume` (or the cursor). A single attempt that started
+    // here and ends inside the break is the committed successor whose own successor is gone: only
+    // a failed attempt whose committed retry is gone as well could look the same.
+    const limit = resume === undefined ? cursor.offset : resume.prevOff;
+    if (candidates.length === 1 && w.settled(candidates[0]) && candidates[0].last <= limit) {
+      take(candidates[0]);
+      continue;
+    }
     if (resume === undefined) {
       // Nothing committed is left up to the cursor: the cursor's own delta is gone.
       gaps.push({ afterOffset: at.offset, lastOffset: cursor.offset, reason: 'missing_delta' });

@@ -2,7 +2,7 @@
 //
 // Every attempt at a batch writes its parts under its own random attempt id, and records the
 // cursor it started from (prev offset + prev attempt). Committing moves the partition cursor to
-// (last offset, attempt id). Readers start at the cursor and follow the prev links back, so only
+// (last offset, attempt id). Readers follow the prev links (lib/store/delta-chain.ts), so only
 // committed deltas are ever folded: parts left by a failed attempt, or written late by a zombie
 // invocation, sit under attempt ids no cursor points to and expire by TTL.
 
