@@ -21,6 +21,7 @@ import type { Ddb } from '../store/ddb.ts';
 import type { CommittedDelta } from '../store/delta-chain.ts';
 import { SnapshotStore, type FlusherState, type StateHead } from '../store/snapshot-store.ts';
 import { foldBacklog, positionKey, type FoldPosition } from './fold-backlog.ts';
+import { StampClock } from './stamp-clock.ts';
 
 /** Sends one tenant's series to every configured endpoint; never throws for HTTP/network failures. */
 export interface SeriesSender {
@@ -39,6 +40,8 @@ export interface FlusherDeps {
   readonly sleep: (ms: number) => Promise<void>;
   /** Committed deltas read per partition per turn (default: fold-backlog's). */
   readonly sliceDeltas?: number;
+  /** An independent clock to check `clock` against (the store's, see stamp-clock.ts); none: trust `clock`. */
+  readonly referenceClock?: () => number | undefined;
 }
 
 /** How often stale series are swept (Tempo: every 5 minutes). */
@@ -68,8 +71,11 @@ export class Flusher {
   /** Nothing is stamped at or before this time (see load()). */
   private zeroFloor = 0;
 
+  private readonly stamps: StampClock;
+
   constructor(private readonly deps: FlusherDeps) {
     this.store = new SnapshotStore(deps.ddb, deps.seriesTable);
+    this.stamps = new StampClock(deps.referenceClock, deps.log, deps.metrics);
   }
 
   /** Current registries (tests, /metrics in local mode). */
@@ -97,6 +103,7 @@ export class Flusher {
       for (;;) {
         const now = clock();
         await this.fold(now, deadlineMs);
+        this.stamps.limit(this.registries, now, (tenant) => this.deps.config.tenant(tenant).ingestionSlackMs);
         await this.collectDue(now, deadlineMs);
         // A loop, not Math.min(...spread): the spread overflows the stack at ~130,000 tenants.
         let next = now + 15_000;
@@ -139,8 +146,11 @@ export class Flusher {
     // The saved counters were published by the run that saved them.
     this.published.clear();
     this.publishServiceGraphCounters(false);
-    // Samples a crashed run sent after this state was saved are unknown but all precede now.
-    this.zeroFloor = this.deps.clock();
+    // Samples a crashed run sent after this state was saved are unknown but all precede now
+    // (as far as stamps may go: a host clock far ahead must not lift every later timestamp).
+    let slackMs = 0;
+    for (const tenant of Object.keys(state.tenants)) slackMs = Math.max(slackMs, this.deps.config.tenant(tenant).ingestionSlackMs);
+    this.zeroFloor = this.stamps.bound(this.deps.clock(), slackMs);
     for (const [tenant, snap] of Object.entries(state.tenants)) {
       const r = new Registry(this.deps.config.tenant(tenant), snap);
       r.resumeAfter(this.zeroFloor);
