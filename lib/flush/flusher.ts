@@ -9,6 +9,7 @@
 // delta is counted once in the saved state. Remote write sends cumulative values, so re-sending
 // after a crash repeats nothing.
 
+import { randomBytes } from 'node:crypto';
 import type { GeneratorConfig } from '../config/types.ts';
 import type { DeltaContent, TenantDelta } from '../delta/index.ts';
 import type { Logger } from '../log/logger.ts';
@@ -64,6 +65,8 @@ export class Flusher {
   /** Partitions the last fold left behind (deadline), with the record time reached on each. */
   private behind: ReadonlyMap<string, number> = new Map();
   private foldTurn = 0;
+  /** This container's token in the header's `runner` (see ensureCurrent). */
+  private runToken = '';
   private epoch = 0;
   private loaded = false;
   private nextCollect = new Map<string, number>();
@@ -120,22 +123,27 @@ export class Flusher {
   }
 
   /**
-   * Memory is trusted only if it holds the epoch the header points at: with reserved
-   * concurrency 1, two containers can still take turns, and the other one may have saved since.
-   * One consistent read of the header per invocation decides.
+   * Memory is trusted only if nobody ran since this container's last run: with reserved
+   * concurrency 1, two containers can still take turns, and the other one may have saved a newer
+   * epoch, or sent samples from state it then failed to save. One write to the header per run
+   * (its token, returning the previous token and epoch) decides.
    */
   private async ensureCurrent(): Promise<void> {
-    if (!this.loaded) return this.load();
-    const head = await this.store.readHead();
-    if (this.store.holds(head)) return;
-    this.deps.log.info('another container saved the state since this one did: reloading', { heldEpoch: this.epoch, savedEpoch: head?.epoch ?? 0 });
-    this.deps.metrics.add('StateReloads', 1);
-    await this.load(head);
+    const token = randomBytes(8).toString('hex');
+    const { head, lastRun } = await this.store.claim(token);
+    const trusted = this.loaded && lastRun === this.runToken && this.store.holds(head);
+    this.runToken = token;
+    if (trusted) return;
+    if (this.loaded) {
+      this.deps.log.info('another container ran since this one did: reloading the saved state', { heldEpoch: this.epoch, savedEpoch: head?.epoch ?? 0 });
+      this.deps.metrics.add('StateReloads', 1);
+    }
+    await this.load({ head });
   }
 
-  /** Loads the last saved epoch (`head` when the header was just read). */
-  async load(head?: StateHead): Promise<void> {
-    const state = await this.store.load(head);
+  /** Loads the last saved epoch (`read.head` when the header was just read). */
+  async load(read?: { readonly head: StateHead | undefined }): Promise<void> {
+    const state = await this.store.load(read);
     this.epoch = state.epoch;
     this.folded = new Map(state.folded.map((f) => [positionKey(f.topic, f.partition), { ...f }]));
     this.behind = new Map();

@@ -84,11 +84,23 @@ export class SnapshotStore {
   /** The saved header (one consistent read); undefined before the first save. */
   async readHead(): Promise<StateHead | undefined> {
     const head = await this.ddb.getItem({ TableName: this.table, Key: HEAD, ConsistentRead: true });
-    const item = head.Item;
-    if (item === undefined) return undefined;
-    const previous =
-      item.pe?.N === undefined ? undefined : { epoch: Number(item.pe.N), attempt: item.patt?.S ?? '', parts: Number(item.pparts?.N ?? 0) };
-    return { epoch: Number(item.e.N), attempt: item.att?.S ?? '', parts: Number(item.parts.N), previous };
+    return parseHead(head.Item);
+  }
+
+  /**
+   * Marks the header with this run's token and returns what it held before (one strongly
+   * consistent write): the saved epoch, and the token of the last run of any container, saved
+   * or not. A container whose own token comes back knows nobody ran in between.
+   */
+  async claim(token: string): Promise<{ head: StateHead | undefined; lastRun: string }> {
+    const out = await this.ddb.updateItem({
+      TableName: this.table,
+      Key: HEAD,
+      UpdateExpression: 'SET runner = :r',
+      ExpressionAttributeValues: { ':r': { S: token } },
+      ReturnValues: 'ALL_OLD',
+    });
+    return { head: parseHead(out.Attributes), lastRun: out.Attributes?.runner?.S ?? '' };
   }
 
   /** True when `head` is the epoch this store last loaded or saved (memory is current). */
@@ -97,9 +109,9 @@ export class SnapshotStore {
     return this.known !== undefined && this.known.epoch === head.epoch && this.known.attempt === head.attempt;
   }
 
-  /** The current epoch's state (EMPTY_STATE before the first save); `head` if already read. */
-  async load(head?: StateHead): Promise<FlusherState> {
-    const h = head ?? (await this.readHead());
+  /** The current epoch's state (EMPTY_STATE before the first save); `read.head` if the header was just read. */
+  async load(read?: { readonly head: StateHead | undefined }): Promise<FlusherState> {
+    const h = read === undefined ? await this.readHead() : read.head;
     this.known = h;
     if (h === undefined) return EMPTY_STATE;
     const parts: (Uint8Array | undefined)[] = Array.from({ length: h.parts }, () => undefined);
@@ -206,6 +218,13 @@ export class SnapshotStore {
       }),
     );
   }
+}
+
+function parseHead(item: Record<string, AttributeValue> | undefined): StateHead | undefined {
+  // the header exists before the first save once a run claimed it
+  if (item?.e?.N === undefined) return undefined;
+  const previous = item.pe?.N === undefined ? undefined : { epoch: Number(item.pe.N), attempt: item.patt?.S ?? '', parts: Number(item.pparts?.N ?? 0) };
+  return { epoch: Number(item.e.N), attempt: item.att?.S ?? '', parts: Number(item.parts.N), previous };
 }
 
 function isConditionFailure(e: unknown): boolean {
