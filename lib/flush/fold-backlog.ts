@@ -110,7 +110,7 @@ export async function foldBacklog(
   metrics.add('DeltasFolded', folded);
   const behind = new Map<string, number>();
   for (const lane of active) behind.set(lane.key, lane.recordClockMs);
-  if (behind.size > 0) metrics.set('PartitionsBehind', behind.size, 'Count');
+  metrics.set('PartitionsBehind', behind.size, 'Count');
   return { folded, behind };
 }
 
