@@ -189,7 +189,7 @@ export async function readDeltaSlice(
     // here and ends inside the break is the committed successor whose own successor is gone: only
     // a failed attempt whose committed retry is gone as well could look the same.
     const limit = resume === undefined ? cursor.offset : resume.prevOff;
-    if (candidates.length === 1 && w.settled(candidates[0]) && candidates[0].last <= limit) {
+    if (candidates.length === 1 && w.settled(candidates[0]) && (candidates[0].last <= limit || candidates[0] === resume)) {
       take(candidates[0]);
       continue;
     }
@@ -207,11 +207,23 @@ export async function readDeltaSlice(
   return { deltas, gaps, position, done: at.offset >= cursor.offset };
 }
 
-/** The earliest settled committed delta after `at` (the chain resumes there after a gap). */
+/**
+ * Where the chain resumes after a break at `at`: the earliest settled delta after it that is
+ * proven committed, else the earliest that is the only attempt from its starting cursor (a
+ * committed delta whose successors are gone; only a failed attempt whose committed twin is gone
+ * as well looks the same, and a twin still present makes the pair ambiguous, so neither is taken).
+ */
 function nextCommitted(w: DeltaWindow, at: Cursor, committed: (g: Group) => boolean): Group | undefined {
-  let best: Group | undefined;
+  let proven: Group | undefined;
+  let lone: Group | undefined;
   for (const g of w.groups.values()) {
-    if (g.first > at.offset && w.settled(g) && committed(g) && (best === undefined || g.first < best.first)) best = g;
+    if (g.first <= at.offset || g.prevOff < at.offset || !w.settled(g)) continue;
+    if (committed(g)) {
+      if (proven === undefined || g.first < proven.first) proven = g;
+    } else if ((w.startedFrom.get(link(g.prevOff, g.prevAtt))?.length ?? 0) === 1 && (lone === undefined || g.first < lone.first)) {
+      lone = g;
+    }
   }
-  return best;
+  if (proven !== undefined && (lone === undefined || proven.first < lone.first)) return proven;
+  return lone ?? proven;
 }
