@@ -1,4 +1,4 @@
-// The single-writer flusher (DESIGN "Flush"): holds every tenant's registry, folds committed
+// The single-writer flusher: holds every tenant's registry, folds committed
 // deltas into it, pairs the service-graph halves they carry across batches and partitions,
 // remote-writes each tenant's series every collection interval, and saves the state as a new
 // epoch at the end of the invocation.
@@ -8,6 +8,8 @@
 // epoch and refolds the same committed deltas (the delta chain makes that set exact), so every
 // delta is counted once in the saved state. Remote write sends cumulative values, so re-sending
 // after a crash repeats nothing.
+//
+// Slices, chain gaps: fold-backlog.ts; capped sample timestamps: stamp-clock.ts.
 
 import { randomBytes } from 'node:crypto';
 import type { GeneratorConfig } from '../config/types.ts';

@@ -30,7 +30,7 @@ describe('delta chain slices', async () => {
         getItem: (i) => store.ddb.getItem(i),
         putItem: (i) => store.ddb.putItem(i),
         query: (i) => store.ddb.query(i),
-        updateItem: async (i) => {
+        updateItem: async () => {
           calls++;
           throw new Error('crash before commit');
         },
