@@ -3,6 +3,7 @@
 import { benchDecodeSpanMetrics } from './decode-spanmetrics.ts';
 import { benchDeltaCodec } from './delta-codec.ts';
 import { benchDynamoCost } from './dynamo-cost.ts';
+import { benchFlushCatchUp } from './flush-catchup.ts';
 import { benchFlushPersist } from './flush-persist.ts';
 import { benchIngestCost } from './ingest-cost.ts';
 import { benchLambdaShape } from './lambda-shape.ts';
@@ -23,5 +24,6 @@ benchRemoteWrite();
 await benchTenantFanOut();
 benchWriteRelabel();
 await benchFlushPersist();
+await benchFlushCatchUp();
 await benchLambdaShape();
 console.log(`\n(total ${((performance.now() - started) / 1000).toFixed(0)} s)`);

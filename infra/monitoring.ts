@@ -65,6 +65,8 @@ export class Monitoring extends Construct {
     const badRecords = insights('SUM(BadRecords)', ['reason', 'topic'], 'bad records');
     const remoteWriteFailures = insights('SUM(RemoteWriteFailures)', ['class', 'endpoint', 'tenant'], 'failed remote-write requests');
     const corruptDeltas = insights('SUM(CorruptDeltas)', ['topic'], 'committed deltas skipped as undecodable');
+    const deltasLost = insights('SUM(DeltasLost)', ['topic'], 'gaps skipped in a partition delta chain');
+    const clockAhead = own('ClockAheadSeconds', 'Maximum');
     const wcu = (t: Table) => t.metricConsumedWriteCapacityUnits({ period: FIVE_MINUTES, statistic: 'Sum' });
 
     // Ingest errors are retried safely; only a failure that persists for 15 minutes matters.
@@ -78,6 +80,9 @@ export class Monitoring extends Construct {
     this.alarm('FoldLagNearDeltaTtl', foldLagSeconds, props.deltaTtl.toSeconds() / 2, 1, `The flusher is more than half the deltas' lifetime (${props.deltaTtl.toHumanString()}) behind: unfolded deltas will expire and their counts be lost.`);
     this.alarm('BadRecords', badRecords, 0, 3, 'Kafka records were skipped as bad (BadRecords by reason) in three 5-minute periods in a row: a producer writes records this codec cannot read.');
     this.alarm('CorruptDeltas', corruptDeltas, 0, 1, 'The flusher skipped a committed delta it could not decode: those counts are lost (its offsets are in the flush log).');
+    this.alarm('DeltasLost', deltasLost, 0, 1, 'The flusher skipped committed offsets whose delta is gone (expired after a long fold lag, or a part lost): those counts are lost; the flush log names partition and offsets (OffsetsLost counts them).');
+    // The default ingestion slack: past it, sample timestamps are held back to the DynamoDB clock.
+    this.alarm('FlushClockAhead', clockAhead, 30, 1, "The flush function's host clock is more than 30 s ahead of DynamoDB's: sample timestamps are held back to DynamoDB's clock; if this persists, check the Lambda environment.");
     this.alarm('RemoteWriteFailures', remoteWriteFailures, 0, 2, 'Remote-write requests failed after retries in two 5-minute periods in a row (RemoteWriteFailures by tenant, endpoint and class).');
     this.alarm('FlushDurationNearTimeout', flushMs, flushNearTimeoutMs, 3, `A flush invocation ran longer than ${flushNearTimeoutMs} ms (timeout ${props.flushTimeout.toSeconds()} s) for 15 minutes: the final save is outgrowing its reserve.`);
     this.alarm('DeltasWriteUnits', wcu(props.deltas), wcuPerSecond * 300, 3, `The deltas table consumed more than ${wcuPerSecond} write units per second for 15 minutes.`);
@@ -109,8 +114,11 @@ export class Monitoring extends Construct {
     );
     this.dashboard.addWidgets(
       graph('Flush: fold lag', [foldLagSeconds], [search('FoldLagOffsets', ['partition', 'topic'], 'Maximum')]),
-      graph('Flush: run and save time', [flushMs, own('PersistMilliseconds', 'Maximum')], [own('DeltasFolded', 'Sum'), search('CorruptDeltas', ['topic'], 'Sum')]),
+      graph('Flush: run and save time', [flushMs, own('PersistMilliseconds', 'Maximum')], [own('DeltasFolded', 'Sum'), search('CorruptDeltas', ['topic'], 'Sum'), search('DeltasLost', ['topic'], 'Sum')]),
       graph('Flush: active series and state size', [search('ActiveSeries', ['tenant'], 'Maximum')], [own('StateBytes', 'Maximum')]),
+    );
+    this.dashboard.addWidgets(
+      graph('Flush: catching up (partitions left behind by the deadline) and state reloads', [own('PartitionsBehind', 'Maximum')], [own('StateReloads', 'Sum'), clockAhead]),
     );
     this.dashboard.addWidgets(
       graph('Remote write: samples sent', [search('SamplesSent', ['endpoint', 'tenant'], 'Sum')], [search('SamplesFailed', ['endpoint', 'tenant'], 'Sum')]),

@@ -6,7 +6,7 @@ import { loadConfigFromEnv } from '../config/from-env.ts';
 import { consoleLogger } from '../log/logger.ts';
 import { MetricsRecorder } from '../metrics/recorder.ts';
 import { ddbMetricsObserver } from '../metrics/ddb-metrics.ts';
-import { createDynamoClient, meteredDdb, sdkDdb } from '../store/ddb.ts';
+import { createDynamoClient, meteredDdb, sdkDdb, trackServerClock } from '../store/ddb.ts';
 import { Flusher } from './flusher.ts';
 import { endpointsOf, RemoteWriteSender } from './remote-sender.ts';
 import { secretAwareReadFile } from './secret-reader.ts';
@@ -30,7 +30,10 @@ export function lambdaFlushContext(env: NodeJS.ProcessEnv = process.env): Promis
     const config = await loadConfigFromEnv(env);
     const metrics = new MetricsRecorder();
     const log = consoleLogger;
-    const ddb = meteredDdb(sdkDdb(createDynamoClient(env)), ddbMetricsObserver(metrics));
+    const client = createDynamoClient(env);
+    // DynamoDB's clock, to notice a host clock far ahead before it stamps samples with it
+    const serverClock = trackServerClock(client);
+    const ddb = meteredDdb(sdkDdb(client), ddbMetricsObserver(metrics));
     const endpoints = endpointsOf(config, env);
     if (endpoints.length === 0) log.warn('no remote_write endpoint configured: series are kept but not sent');
     const sender = new RemoteWriteSender(config, endpoints, metrics, log, { readFile: secretAwareReadFile(env.REMOTE_WRITE_SECRET_ARN) });
@@ -44,6 +47,7 @@ export function lambdaFlushContext(env: NodeJS.ProcessEnv = process.env): Promis
       metrics,
       clock: Date.now,
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+      referenceClock: serverClock.nowMs,
     });
     return { flusher, metrics };
   })();

@@ -1,4 +1,4 @@
-// The single-writer flusher (DESIGN "Flush"): holds every tenant's registry, folds committed
+// The single-writer flusher: holds every tenant's registry, folds committed
 // deltas into it, pairs the service-graph halves they carry across batches and partitions,
 // remote-writes each tenant's series every collection interval, and saves the state as a new
 // epoch at the end of the invocation.
@@ -8,9 +8,12 @@
 // epoch and refolds the same committed deltas (the delta chain makes that set exact), so every
 // delta is counted once in the saved state. Remote write sends cumulative values, so re-sending
 // after a crash repeats nothing.
+//
+// Slices, chain gaps: fold-backlog.ts; capped sample timestamps: stamp-clock.ts.
 
+import { randomBytes } from 'node:crypto';
 import type { GeneratorConfig } from '../config/types.ts';
-import { DeltaFormatError, decodeDelta, joinParts, type TenantDelta } from '../delta/index.ts';
+import type { DeltaContent, TenantDelta } from '../delta/index.ts';
 import type { Logger } from '../log/logger.ts';
 import type { MetricsRecorder } from '../metrics/recorder.ts';
 import { HalfPairing } from '../processors/servicegraphs/half-pairing.ts';
@@ -18,10 +21,11 @@ import type { CollectedSeries } from '../series/collected.ts';
 import type { SeriesIncrement } from '../series/types.ts';
 import { Registry } from '../series/registry.ts';
 import { publishRegistryMetrics } from '../series/registry-self-metrics.ts';
-import { NO_CURSOR, readAllCursors, type Cursor } from '../store/cursor.ts';
 import type { Ddb } from '../store/ddb.ts';
-import { readCommittedDeltas } from '../store/delta-log.ts';
-import { SnapshotStore, type FlusherState } from '../store/snapshot-store.ts';
+import type { CommittedDelta } from '../store/delta-chain.ts';
+import { SnapshotStore, type FlusherState, type StateHead } from '../store/snapshot-store.ts';
+import { foldBacklog, positionKey, type FoldPosition } from './fold-backlog.ts';
+import { StampClock } from './stamp-clock.ts';
 import { TenantFanOut, type TenantSend } from './tenant-fan-out.ts';
 
 /** Sends one tenant's series to every configured endpoint; never throws for HTTP/network failures. */
@@ -39,6 +43,10 @@ export interface FlusherDeps {
   readonly metrics: MetricsRecorder;
   readonly clock: () => number;
   readonly sleep: (ms: number) => Promise<void>;
+  /** Committed deltas read per partition per turn (default: fold-backlog's). */
+  readonly sliceDeltas?: number;
+  /** An independent clock to check `clock` against (the store's, see stamp-clock.ts); none: trust `clock`. */
+  readonly referenceClock?: () => number | undefined;
 }
 
 /** How often stale series are swept (Tempo: every 5 minutes). */
@@ -57,7 +65,12 @@ export class Flusher {
   private dataClockMs = 0;
   /** Service-graph counters already published, per tenant and counter. */
   private readonly published = new Map<string, number>();
-  private folded = new Map<string, { topic: string; partition: number; cursor: Cursor }>();
+  private folded = new Map<string, FoldPosition>();
+  /** Partitions the last fold left behind (deadline), with the record time reached on each. */
+  private behind: ReadonlyMap<string, number> = new Map();
+  private foldTurn = 0;
+  /** This container's token in the header's `runner` (see ensureCurrent). */
+  private runToken = '';
   private epoch = 0;
   private loaded = false;
   private nextCollect = new Map<string, number>();
@@ -66,9 +79,12 @@ export class Flusher {
   private zeroFloor = 0;
   private readonly fanOut: TenantFanOut;
 
+  private readonly stamps: StampClock;
+
   constructor(private readonly deps: FlusherDeps) {
     this.store = new SnapshotStore(deps.ddb, deps.seriesTable);
     this.fanOut = new TenantFanOut({ sender: deps.sender, log: deps.log, metrics: deps.metrics, clock: deps.clock });
+    this.stamps = new StampClock(deps.referenceClock, deps.log, deps.metrics);
   }
 
   /** Current registries (tests, /metrics in local mode). */
@@ -92,12 +108,15 @@ export class Flusher {
   async run(deadlineMs: number, opts: { persist?: boolean } = {}): Promise<void> {
     const { clock, sleep } = this.deps;
     try {
-      if (!this.loaded) await this.load();
+      await this.ensureCurrent();
       for (;;) {
         const now = clock();
-        await this.fold(now);
+        await this.fold(now, deadlineMs);
+        this.stamps.limit(this.registries, now, (tenant) => this.deps.config.tenant(tenant).ingestionSlackMs);
         await this.collectDue(now, deadlineMs);
-        const next = Math.min(...[...this.nextCollect.values(), now + 15_000]);
+        // A loop, not Math.min(...spread): the spread overflows the stack at ~130,000 tenants.
+        let next = now + 15_000;
+        for (const due of this.nextCollect.values()) if (due < next) next = due;
         if (next >= deadlineMs) break;
         await sleep(Math.max(0, next - clock()));
       }
@@ -109,11 +128,31 @@ export class Flusher {
     }
   }
 
-  /** Loads the last saved epoch (a warm container that saved it keeps its memory instead). */
-  async load(): Promise<void> {
-    const state = await this.store.load();
+  /**
+   * Memory is trusted only if nobody ran since this container's last run: with reserved
+   * concurrency 1, two containers can still take turns, and the other one may have saved a newer
+   * epoch, or sent samples from state it then failed to save. One write to the header per run
+   * (its token, returning the previous token and epoch) decides.
+   */
+  private async ensureCurrent(): Promise<void> {
+    const token = randomBytes(8).toString('hex');
+    const { head, lastRun } = await this.store.claim(token);
+    const trusted = this.loaded && lastRun === this.runToken && this.store.holds(head);
+    this.runToken = token;
+    if (trusted) return;
+    if (this.loaded) {
+      this.deps.log.info('another container ran since this one did: reloading the saved state', { heldEpoch: this.epoch, savedEpoch: head?.epoch ?? 0 });
+      this.deps.metrics.add('StateReloads', 1);
+    }
+    await this.load({ head });
+  }
+
+  /** Loads the last saved epoch (`read.head` when the header was just read). */
+  async load(read?: { readonly head: StateHead | undefined }): Promise<void> {
+    const state = await this.store.load(read);
     this.epoch = state.epoch;
-    this.folded = new Map(state.folded.map((f) => [key(f.topic, f.partition), { ...f }]));
+    this.folded = new Map(state.folded.map((f) => [positionKey(f.topic, f.partition), { ...f }]));
+    this.behind = new Map();
     this.registries = new Map();
     this.pairings = new Map();
     this.dataClockMs = state.dataClockMs ?? 0;
@@ -121,8 +160,11 @@ export class Flusher {
     // The saved counters were published by the run that saved them.
     this.published.clear();
     this.publishServiceGraphCounters(false);
-    // Samples a crashed run sent after this state was saved are unknown but all precede now.
-    this.zeroFloor = this.deps.clock();
+    // Samples a crashed run sent after this state was saved are unknown but all precede now
+    // (as far as stamps may go: a host clock far ahead must not lift every later timestamp).
+    let slackMs = 0;
+    for (const tenant of Object.keys(state.tenants)) slackMs = Math.max(slackMs, this.deps.config.tenant(tenant).ingestionSlackMs);
+    this.zeroFloor = this.stamps.bound(this.deps.clock(), slackMs);
     for (const [tenant, snap] of Object.entries(state.tenants)) {
       const r = new Registry(this.deps.config.tenant(tenant), snap);
       r.resumeAfter(this.zeroFloor);
@@ -132,49 +174,35 @@ export class Flusher {
     this.deps.metrics.set('StateEpoch', this.epoch);
   }
 
-  /** Folds every committed delta after the folded positions into the registries. */
-  async fold(nowMs: number): Promise<number> {
+  /**
+   * Folds committed deltas after the folded positions into the registries, in slices per
+   * partition, until all are folded or `deadlineMs` passes (the rest waits for the next call).
+   */
+  async fold(nowMs: number, deadlineMs = Number.POSITIVE_INFINITY): Promise<number> {
     if (!this.loaded) await this.load();
-    const { ddb, deltasTable, metrics } = this.deps;
-    let folded = 0;
-    let maxLagSeconds = 0;
-    for (const { topic, partition, cursor } of await readAllCursors(ddb, deltasTable)) {
-      const k = key(topic, partition);
-      const after = this.folded.get(k)?.cursor ?? NO_CURSOR;
-      if (cursor.offset <= after.offset) continue;
-      // Unfolded deltas were committed after the folded position: they waited at most this long.
-      const since = after.committedAtMs > 0 ? after.committedAtMs : cursor.committedAtMs;
-      if (since > 0) maxLagSeconds = Math.max(maxLagSeconds, (nowMs - since) / 1000);
-      for (const committed of await readCommittedDeltas(ddb, deltasTable, topic, partition, after, cursor)) {
-        let delta;
-        try {
-          delta = decodeDelta(joinParts(committed.parts));
-        } catch (e) {
-          if (!(e instanceof DeltaFormatError)) throw e;
-          // A committed delta that does not decode would stop every later fold: skip it, loudly.
-          metrics.add('CorruptDeltas', 1, 'Count', { topic });
-          this.deps.log.error('skipping a committed delta that does not decode', {
-            topic,
-            partition,
-            firstOffset: committed.firstOffset,
-            lastOffset: committed.lastOffset,
-            error: e.message,
-          });
-          continue;
-        }
-        for (const t of delta.tenants) {
-          this.registry(t.tenant).apply(t.increments, nowMs);
-          if (t.edgeHalves !== undefined || t.droppedSides !== undefined) this.pairHalves(t, nowMs);
-        }
-        if (delta.maxTimestampMs > this.dataClockMs) this.dataClockMs = delta.maxTimestampMs;
-        folded++;
-      }
-      metrics.set('FoldLagOffsets', cursor.offset - after.offset, 'Count', { topic, partition: String(partition) });
-      this.folded.set(k, { topic, partition, cursor });
+    const { ddb, deltasTable, log, metrics, clock, sliceDeltas } = this.deps;
+    const outcome = await foldBacklog(
+      { ddb, deltasTable, log, metrics, clock },
+      this.folded,
+      { nowMs, deadlineMs, sliceDeltas, turn: this.foldTurn++ },
+      (delta, committed) => this.applyDelta(delta, committed, nowMs),
+    );
+    this.behind = outcome.behind;
+    return outcome.folded;
+  }
+
+  private applyDelta(delta: DeltaContent, committed: CommittedDelta, nowMs: number): void {
+    let slackMs = 0;
+    for (const t of delta.tenants) {
+      this.registry(t.tenant).apply(t.increments, nowMs);
+      if (t.edgeHalves !== undefined || t.droppedSides !== undefined) this.pairHalves(t, nowMs);
+      slackMs = Math.max(slackMs, this.deps.config.tenant(t.tenant).ingestionSlackMs);
     }
-    metrics.add('DeltasFolded', folded);
-    metrics.set('FoldLagSeconds', maxLagSeconds, 'Seconds');
-    return folded;
+    // The data clock is shared by every tenant's pending halves: a delta can move it at most to
+    // when it was written plus the slack, whatever record time it claims.
+    const plausible = (committed.writtenAtMs > 0 ? committed.writtenAtMs : nowMs) + slackMs;
+    const recordClock = Math.min(delta.maxTimestampMs, plausible);
+    if (recordClock > this.dataClockMs) this.dataClockMs = recordClock;
   }
 
   /**
@@ -269,11 +297,21 @@ export class Flusher {
    * minus IDLE_EXPIRY_LAG_MS when records stopped coming.
    */
   private expireHalves(nowMs: number): void {
-    const clock = Math.max(this.dataClockMs, nowMs - IDLE_EXPIRY_LAG_MS);
+    const clock = this.behind.size > 0 ? this.backlogExpiryClock() : Math.max(this.dataClockMs, nowMs - IDLE_EXPIRY_LAG_MS);
     for (const [tenant, pairing] of this.pairings) {
       pairing.expire(clock);
       this.applyPaired(tenant, pairing, nowMs);
     }
+  }
+
+  /**
+   * While partitions are still behind (a backlog cut by the deadline), halves wait for the
+   * partition furthest behind in record time: their counterparts may be in its unfolded deltas.
+   */
+  private backlogExpiryClock(): number {
+    let clock = this.dataClockMs;
+    for (const reached of this.behind.values()) if (reached < clock) clock = reached;
+    return clock;
   }
 
   /**
@@ -322,8 +360,4 @@ export class Flusher {
     }
     return r;
   }
-}
-
-function key(topic: string, partition: number): string {
-  return `${topic}\u0000${partition}`;
 }

@@ -10,6 +10,7 @@
 
 import type { GeneratorConfig } from '../config/types.ts';
 import type { KafkaRecord } from '../decode/kafka-record.ts';
+import { recordTenant } from '../decode/record.ts';
 import type { DeltaContent, TenantDelta } from '../delta/types.ts';
 import { encodeDelta, splitIntoParts } from '../delta/index.ts';
 import type { Logger } from '../log/logger.ts';
@@ -77,6 +78,7 @@ export async function ingestPartition(ctx: IngestContext, batch: PartitionRecord
       prev: cursor,
       parts,
       ttlSeconds: Math.floor(nowMs / 1000) + ctx.deltaTtlSeconds,
+      writtenAtMs: nowMs,
     });
     const next: Cursor = { offset: content.lastOffset, attempt, committedAtMs: nowMs };
     if (await commitCursor(ctx.ddb, ctx.table, topic, partition, cursor, next)) {
@@ -101,11 +103,16 @@ function aggregate(
   const batch = new SpanBatch(ctx.config, { applySlack: true, log: ctx.log, maxRecordBytes: ctx.maxRecordBytes });
   let minTs = Infinity;
   let maxTs = 0;
+  const nowMs = ctx.nowMs();
   for (const r of records) {
+    const badBefore = badRecordCount(batch.stats.badRecords);
     batch.addRecord(r);
-    if (r.timestampMs > 0) {
-      minTs = Math.min(minTs, r.timestampMs);
-      maxTs = Math.max(maxTs, r.timestampMs);
+    // The delta's record clock becomes the flusher's shared data clock (service-graph expiry for
+    // every tenant): a rejected record must not move it, an accepted one at most to now + slack.
+    if (r.timestampMs > 0 && badRecordCount(batch.stats.badRecords) === badBefore) {
+      const ts = Math.min(r.timestampMs, nowMs + ctx.config.tenant(recordTenant(r, ctx.config)).ingestionSlackMs);
+      if (ts < minTs) minTs = ts;
+      if (ts > maxTs) maxTs = ts;
     }
   }
   // Edges still unpaired leave as halves (before drain: root server edges expire into this batch).
@@ -132,6 +139,12 @@ function aggregate(
     tenants,
   };
   return { content, recordBytes: s.recordBytes, serviceGraphs: batch.serviceGraphCounters() };
+}
+
+function badRecordCount(byReason: ReadonlyMap<string, number>): number {
+  let n = 0;
+  for (const v of byReason.values()) n += v;
+  return n;
 }
 
 /** Tempo's service-graph self-monitoring counters of the ingest tier (the flusher adds its own). */

@@ -70,6 +70,8 @@ export class Registry {
   private infoMetrics!: ReadonlySet<string>;
   private sentUpTo = 0;
   private zeroFloorMs = 0;
+  /** Samples are stamped at most here (see limitStampsTo). */
+  private stampCeilingMs = Number.POSITIVE_INFINITY;
 
   constructor(config: RegistryTenantConfig, snapshot?: RegistrySnapshot) {
     this.setConfig(config);
@@ -168,7 +170,7 @@ export class Registry {
    */
   collectInto(nowMs: number, sink: SeriesSink): number | undefined {
     if (this.config.registry.disableCollection) return undefined;
-    const at = Math.max(nowMs, this.sentUpTo + 1);
+    const at = Math.max(Math.min(nowMs, this.stampCeilingMs), this.sentUpTo + 1);
     this.pruneTombstones(at);
     const zeroBase = Math.floor(at / MINUTE_MS) * MINUTE_MS - 1000;
     for (const s of this.series.values()) {
@@ -202,7 +204,7 @@ export class Registry {
    */
   removeStale(nowMs: number): RemovedSeries[] {
     const removed: RemovedSeries[] = [];
-    const markerAt = Math.max(nowMs, this.sentUpTo + 1);
+    const markerAt = Math.max(Math.min(nowMs, this.stampCeilingMs), this.sentUpTo + 1);
     let marked = false;
     for (const [key, s] of this.series) {
       const stale = nowMs - s.lastUpdatedMs > this.config.registry.staleDurationMs;
@@ -374,6 +376,15 @@ export class Registry {
       zero = Math.max(zero, tomb + 1);
     }
     return zero < at ? zero : undefined;
+  }
+
+  /**
+   * Stamps later samples at most at `ms` (still after everything sent before). The flusher sets
+   * it from a clock it can check its own against, so one run on a host whose clock is ahead
+   * cannot push every later timestamp of the series into the future.
+   */
+  limitStampsTo(ms: number): void {
+    this.stampCeilingMs = ms;
   }
 
   /**

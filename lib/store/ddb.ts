@@ -128,3 +128,32 @@ export function meteredDdb(inner: Ddb, observer: DdbObserver = {}, policy: Retry
     query: (input) => call('query', (i) => inner.query(i), input),
   };
 }
+
+/** The store's own clock, as seen in the Date header of its responses. */
+export interface ServerClock {
+  /** An estimate of the server's current time (ms), undefined before the first response. */
+  nowMs(): number | undefined;
+}
+
+/**
+ * Watches the Date header of every response of `client`. It has one-second resolution, which is
+ * plenty for what it is for: noticing that this host's clock is far ahead (the flusher bounds the
+ * sample timestamps it sends by it). Elapsed time since the response is measured on the monotonic
+ * clock, which a wrong wall clock does not affect.
+ */
+export function trackServerClock(client: DynamoDBClient): ServerClock {
+  let seen: { serverMs: number; at: number } | undefined;
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const out = await next(args);
+      const headers = (out.response as { headers?: Record<string, string | undefined> } | undefined)?.headers;
+      const date = headers?.date ?? headers?.Date;
+      const serverMs = date === undefined ? Number.NaN : Date.parse(date);
+      // mid-second: the header truncates
+      if (Number.isFinite(serverMs)) seen = { serverMs: serverMs + 500, at: performance.now() };
+      return out;
+    },
+    { step: 'deserialize', name: 'serverClock' },
+  );
+  return { nowMs: () => (seen === undefined ? undefined : seen.serverMs + (performance.now() - seen.at)) };
+}

@@ -2,14 +2,16 @@
 //
 // Every attempt at a batch writes its parts under its own random attempt id, and records the
 // cursor it started from (prev offset + prev attempt). Committing moves the partition cursor to
-// (last offset, attempt id). Readers start at the cursor and follow the prev links back, so only
+// (last offset, attempt id). Readers follow the prev links (lib/store/delta-chain.ts), so only
 // committed deltas are ever folded: parts left by a failed attempt, or written late by a zombie
 // invocation, sit under attempt ids no cursor points to and expire by TTL.
 
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Ddb } from './ddb.ts';
 import type { Cursor } from './cursor.ts';
-import { deltaPk, deltaSk, padOffset } from './keys.ts';
+import { readDeltaSlice, type CommittedDelta } from './delta-chain.ts';
+import { deltaPk, deltaSk } from './keys.ts';
+
+export type { CommittedDelta } from './delta-chain.ts';
 
 export interface DeltaWrite {
   readonly topic: string;
@@ -23,6 +25,8 @@ export interface DeltaWrite {
   readonly parts: readonly Uint8Array[];
   /** Expiry, epoch seconds. */
   readonly ttlSeconds: number;
+  /** When the attempt wrote it (ms): the flusher's fold-lag estimate for positions inside a backlog. */
+  readonly writtenAtMs?: number;
 }
 
 export async function putDelta(ddb: Ddb, table: string, w: DeltaWrite): Promise<void> {
@@ -41,18 +45,11 @@ export async function putDelta(ddb: Ddb, table: string, w: DeltaWrite): Promise<
           prevOff: { N: String(w.prev.offset) },
           prevAtt: { S: w.prev.attempt },
           ttl: { N: String(w.ttlSeconds) },
+          ...(w.writtenAtMs === undefined ? {} : { at: { N: String(w.writtenAtMs) } }),
         },
       }),
     ),
   );
-}
-
-export interface CommittedDelta {
-  readonly firstOffset: number;
-  readonly lastOffset: number;
-  readonly attempt: string;
-  /** The parts, in order (join them and decode with lib/delta). */
-  readonly parts: Uint8Array[];
 }
 
 export class DeltaChainError extends Error {
@@ -62,17 +59,10 @@ export class DeltaChainError extends Error {
   }
 }
 
-interface Group {
-  first: number;
-  last: number;
-  prevOff: number;
-  prevAtt: string;
-  parts: (Uint8Array | undefined)[];
-}
-
 /**
- * The committed deltas after `after` up to `cursor`, oldest first. `after` is a position the
- * reader already folded (NO_CURSOR for everything still stored).
+ * Every committed delta after `after` up to `cursor`, oldest first; throws DeltaChainError at
+ * the first gap. For readers that need the exact chain (tests, tools); the flusher reads slices
+ * with readDeltaSlice and steps over gaps.
  */
 export async function readCommittedDeltas(
   ddb: Ddb,
@@ -82,56 +72,15 @@ export async function readCommittedDeltas(
   after: Cursor,
   cursor: Cursor,
 ): Promise<CommittedDelta[]> {
-  if (cursor.offset <= after.offset) return [];
-  const groups = new Map<string, Group>();
-  let start: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await ddb.query({
-      TableName: table,
-      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
-      ExpressionAttributeValues: {
-        ':pk': { S: deltaPk(topic, partition) },
-        ':lo': { S: padOffset(after.offset + 1) },
-        ':hi': { S: padOffset(cursor.offset) + '~' },
-      },
-      ConsistentRead: true,
-      ExclusiveStartKey: start,
-    });
-    for (const item of page.Items ?? []) {
-      const [first, attempt, part] = item.sk.S!.split('#');
-      let g = groups.get(attempt);
-      if (g === undefined) {
-        g = {
-          first: Number(first),
-          last: Number(item.last.N),
-          prevOff: Number(item.prevOff.N),
-          prevAtt: item.prevAtt.S ?? '',
-          parts: new Array(Number(item.parts.N)),
-        };
-        groups.set(attempt, g);
-      }
-      g.parts[Number(part)] = item.d.B;
+  const out: CommittedDelta[] = [];
+  for (let at = after; ; ) {
+    const slice = await readDeltaSlice(ddb, table, topic, partition, at, cursor, 1000);
+    if (slice.gaps.length > 0) {
+      const g = slice.gaps[0];
+      throw new DeltaChainError(`${topic}-${partition}: committed offsets ${g.afterOffset + 1}..${g.lastOffset} are gone (${g.reason})`);
     }
-    start = page.LastEvaluatedKey;
-  } while (start !== undefined);
-
-  const chain: CommittedDelta[] = [];
-  let at = cursor;
-  while (at.offset > after.offset) {
-    const g = groups.get(at.attempt);
-    if (g === undefined || g.last !== at.offset) {
-      throw new DeltaChainError(`${topic}-${partition}: committed delta ${at.attempt} ending at offset ${at.offset} is missing`);
-    }
-    if (g.parts.some((p) => p === undefined)) {
-      throw new DeltaChainError(`${topic}-${partition}: committed delta ${at.attempt} has missing parts`);
-    }
-    chain.push({ firstOffset: g.first, lastOffset: g.last, attempt: at.attempt, parts: g.parts as Uint8Array[] });
-    at = { offset: g.prevOff, attempt: g.prevAtt, committedAtMs: 0 };
+    for (const d of slice.deltas) out.push(d);
+    if (slice.done) return out;
+    at = slice.position;
   }
-  if (at.offset !== after.offset || at.attempt !== after.attempt) {
-    throw new DeltaChainError(
-      `${topic}-${partition}: delta chain reaches offset ${at.offset} (${at.attempt || 'start'}), not the folded position ${after.offset} (${after.attempt || 'start'})`,
-    );
-  }
-  return chain.reverse();
 }

@@ -235,6 +235,17 @@ describe('alarms and dashboard', () => {
     assert.equal(corrupt.EvaluationPeriods, 1, 'one skipped delta is already lost counts');
   });
 
+  test('deltas lost from the chain and a flusher host clock ahead of DynamoDB alarm at once', () => {
+    const lost = alarm('DeltasLost');
+    assert.equal(expressions(lost)[0].Expression, 'SELECT SUM(DeltasLost) FROM SCHEMA("MskMetricsGenerator", topic)');
+    assert.equal(lost.EvaluationPeriods, 1, 'one gap is already lost counts');
+    const clock = alarm('FlushClockAhead');
+    assert.equal(clock.MetricName, 'ClockAheadSeconds');
+    assert.equal(clock.Threshold, 30);
+    const body = JSON.stringify(onlyResource(template, 'AWS::CloudWatch::Dashboard').DashboardBody);
+    for (const metric of ['DeltasLost', 'StateReloads', 'PartitionsBehind']) assert.ok(body.includes(metric), metric);
+  });
+
   test('flush duration near the timeout and write units per table', () => {
     const d = alarm('FlushDurationNearTimeout');
     assert.equal(d.MetricName, 'FlushMilliseconds');

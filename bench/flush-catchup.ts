@@ -1,0 +1,150 @@
+// Group: how fast the flusher catches up on a backlog. The reference workload: 20,000 spans/s over
+// 4,000 label sets with Zipf-distributed popularity, 12 partitions, a 5 s batching window, so every
+// 5 s each partition commits one delta of ~8,333 spans. A sample of that backlog is ingested with
+// the real ingest code into the embedded DynamoDB, then folded by the real flusher; the rate gives
+// how long an hour of backlog (8,640 deltas) takes to fold. Goal: at most 6 minutes of invocations.
+
+import { loadavg } from 'node:os';
+import { parseConfig } from '../lib/config/index.ts';
+import { decodeDelta, joinParts } from '../lib/delta/index.ts';
+import { Flusher } from '../lib/flush/flusher.ts';
+import { ingestContext, ingestEvent } from '../lib/ingest/ingest-handler.ts';
+import type { KafkaEventRecord } from '../lib/ingest/msk-event.ts';
+import { silentLogger } from '../lib/log/logger.ts';
+import { MetricsRecorder } from '../lib/metrics/recorder.ts';
+import { NO_CURSOR, readAllCursors } from '../lib/store/cursor.ts';
+import { sdkDdb } from '../lib/store/ddb.ts';
+import { readCommittedDeltas } from '../lib/store/delta-log.ts';
+import { Registry } from '../lib/series/registry.ts';
+import { createTable, startLocalDynamo } from '../lib/store/local-dynamo.ts';
+import { DELTAS_TABLE, SERIES_TABLE } from '../lib/store/tables.ts';
+import { buildResourceSpans, encodePushBytesRequest, encodeTempoTrace, BASE_NS } from '../test/fixtures/build.ts';
+import { randomInt, seededRng, type Rng } from '../test/fixtures/random-trace.ts';
+import { printTable } from './harness.ts';
+
+const SPANS_PER_SECOND = 20_000;
+const LABEL_SETS = 4_000;
+const PARTITIONS = 12;
+const WINDOW_SECONDS = 5;
+const SPANS_PER_DELTA = Math.round((SPANS_PER_SECOND * WINDOW_SECONDS) / PARTITIONS);
+const DELTAS_PER_HOUR = (3600 / WINDOW_SECONDS) * PARTITIONS;
+const SPANS_PER_RECORD = 50;
+const SERVICES = 40;
+const NOW_MS = Number(BASE_NS / 1_000_000n) + 1000;
+const CONFIG = parseConfig('overrides: {defaults: {metrics_generator: {processors: [span-metrics]}}}');
+
+/** Zipf (s = 1) over the label sets: label set i is picked with probability proportional to 1/(i+1). */
+function zipfPicker(n: number): (rng: Rng) => number {
+  const cdf = new Float64Array(n);
+  let total = 0;
+  for (let i = 0; i < n; i++) cdf[i] = total += 1 / (i + 1);
+  return (rng) => {
+    const x = rng() * total;
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cdf[mid] < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+}
+
+const pick = zipfPicker(LABEL_SETS);
+
+/** One partition's batch of one window: SPANS_PER_DELTA spans in records of SPANS_PER_RECORD. */
+function windowRecords(partition: number, window: number): KafkaEventRecord[] {
+  const rng = seededRng(partition * 104_729 + window);
+  const key = Buffer.from('team-a').toString('base64');
+  const out: KafkaEventRecord[] = [];
+  for (let done = 0, r = 0; done < SPANS_PER_DELTA; done += SPANS_PER_RECORD, r++) {
+    const bySvc = new Map<number, { name: string; kind: number; status: { code: number }; endNs: bigint; attributes: Record<string, string> }[]>();
+    for (let i = 0; i < Math.min(SPANS_PER_RECORD, SPANS_PER_DELTA - done); i++) {
+      const s = pick(rng);
+      const svc = s % SERVICES;
+      const list = bySvc.get(svc) ?? [];
+      list.push({ name: `op-${s}`, kind: 1 + (s % 5), status: { code: s % 3 === 0 ? 2 : 0 }, endNs: BASE_NS + BigInt(randomInt(rng, 900_000_000)), attributes: { 'http.method': 'GET' } });
+      bySvc.set(svc, list);
+    }
+    const resources = [...bySvc].map(([svc, spans]) => buildResourceSpans({ resource: { 'service.name': `svc-${svc}` }, spans }));
+    const value = encodePushBytesRequest([encodeTempoTrace(...resources)]);
+    out.push({ topic: 'ref', partition, offset: window * 1_000 + r, timestamp: NOW_MS, key, value: Buffer.from(value).toString('base64') });
+  }
+  return out;
+}
+
+const cpuMs = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+export async function benchFlushCatchUp(): Promise<void> {
+  const windows = 4;
+  const deltas = windows * PARTITIONS;
+  console.log(
+    `\n## flusher catch-up: ${SPANS_PER_SECOND} spans/s, ${LABEL_SETS} Zipf label sets, ${PARTITIONS} partitions, ${WINDOW_SECONDS} s window (${SPANS_PER_DELTA} spans per delta); ${deltas} deltas folded (load average ${loadavg()[0].toFixed(1)})\n`,
+  );
+  const local = await startLocalDynamo();
+  const rows: string[][] = [];
+  const row = (name: string, seconds: number, what: string) => {
+    const rate = deltas / seconds;
+    rows.push([name, what, rate.toFixed(1), `${((rate * SPANS_PER_DELTA) / 1e3).toFixed(0)}K`, `${((DELTAS_PER_HOUR / rate) / 60).toFixed(1)} min`]);
+  };
+  try {
+    await createTable(local.client, DELTAS_TABLE, 'catchup-d');
+    const ddb = sdkDdb(local.client);
+    const ctx = ingestContext({ config: CONFIG, ddb, table: 'catchup-d', log: silentLogger, metrics: new MetricsRecorder(), nowMs: () => NOW_MS });
+    let deltaBytes = 0;
+    for (let w = 0; w < windows; w++) {
+      const event: Record<string, KafkaEventRecord[]> = {};
+      for (let p = 0; p < PARTITIONS; p++) event[`ref-${p}`] = windowRecords(p, w);
+      for (const r of await ingestEvent(ctx, { records: event })) deltaBytes += r.committed?.bytes ?? 0;
+    }
+    console.log(`(delta size ${(deltaBytes / deltas / 1024).toFixed(1)} KB)\n`);
+
+    // the flusher's fold, as an invocation runs it: cursors, slices from the emulator, decode, apply
+    let best = { wall: Infinity, cpu: Infinity };
+    for (let round = 0; round < 3; round++) {
+      const table = `catchup-s-${round}`;
+      await createTable(local.client, SERIES_TABLE, table);
+      const flusher = new Flusher({
+        ddb,
+        deltasTable: 'catchup-d',
+        seriesTable: table,
+        config: CONFIG,
+        sender: { send: async () => {} },
+        log: silentLogger,
+        metrics: new MetricsRecorder(),
+        clock: Date.now,
+        sleep: async () => {},
+      });
+      await flusher.load();
+      const wall = performance.now();
+      const cpu = cpuMs();
+      const folded = await flusher.fold(NOW_MS);
+      if (folded !== deltas) throw new Error(`folded ${folded} of ${deltas} deltas`);
+      best = { wall: Math.min(best.wall, performance.now() - wall), cpu: Math.min(best.cpu, cpuMs() - cpu) };
+    }
+    row('flusher fold on the emulator', best.wall / 1000, 'wall');
+    row('flusher fold on the emulator', best.cpu / 1000, 'CPU (incl. the emulator)');
+
+    // decode + apply alone: the flusher's own work per delta, without the emulator
+    const committed = [];
+    for (const { partition, cursor } of await readAllCursors(ddb, 'catchup-d')) {
+      committed.push(...(await readCommittedDeltas(ddb, 'catchup-d', 'ref', partition, NO_CURSOR, cursor)));
+    }
+    let bestCpu = Infinity;
+    for (let round = 0; round < 3; round++) {
+      const registry = new Registry(CONFIG.tenant('team-a'));
+      const cpu = cpuMs();
+      for (const c of committed) for (const t of decodeDelta(joinParts(c.parts)).tenants) registry.apply(t.increments, NOW_MS);
+      bestCpu = Math.min(bestCpu, cpuMs() - cpu);
+    }
+    row('decode + apply only', bestCpu / 1000, 'CPU');
+  } finally {
+    await local.close();
+  }
+  printTable(['fold', 'time', 'deltas/s', 'spans/s folded', '1 h backlog folds in'], rows);
+  console.log(`\n(1 h of backlog = ${DELTAS_PER_HOUR} deltas; goal: at most 6 min of flusher invocations; best of 3 rounds)`);
+}

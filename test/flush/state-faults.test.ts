@@ -1,0 +1,113 @@
+// Acceptance for the flusher's reliability paths under faults: a backlog folded in deadline-bound
+// slices over several invocations, a gap in one partition's chain, and two warm containers taking
+// turns (so every run checks the saved header and one of them must reload). For every k, the k-th
+// DynamoDB call of the flusher fails (before it is sent, and separately after it took effect);
+// the invocation fails, the schedule goes on, and the final saved state equals the fault-free run.
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DeleteItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import type { Flusher } from '../../lib/flush/flusher.ts';
+import { ingestEvent } from '../../lib/ingest/ingest-handler.ts';
+import { silentLogger } from '../../lib/log/logger.ts';
+import { MetricsRecorder } from '../../lib/metrics/recorder.ts';
+import type { Ddb } from '../../lib/store/ddb.ts';
+import { deltaPk } from '../../lib/store/keys.ts';
+import { RECORD_TIME_MS, eventOf, makeRecords, startStore, testContext } from '../helpers/ingest-harness.ts';
+import { Clock, RecordingSender, flusherOn, freshSeriesTable, freshTables, stateText } from './flusher-harness.ts';
+
+class InjectedCrash extends Error {
+  override name = 'InjectedCrash';
+}
+
+type Fault = { readonly k: number; readonly when: 'before' | 'after' };
+
+/**
+ * The scheduled invocations: two warm containers taking turns, each with its deadline. The first
+ * is cut by its deadline; `a` comes back with memory older than what `b` saved.
+ */
+const TURNS = [
+  ['a', 1_000],
+  ['b', 10_000],
+  ['a', 10_000],
+] as const;
+
+describe('flusher reliability paths under faults', async () => {
+  const store = await startStore();
+  after(() => store.close());
+
+  // The deltas are read-only for the flusher: one table serves every scenario.
+  const { deltas } = await freshTables(store.client, 'sf');
+  for (let i = 0; i < 3; i++) {
+    for (const partition of i < 2 ? [0, 1] : [0]) {
+      await ingestEvent({ ...testContext(store.ddb), table: deltas }, eventOf(makeRecords('traces', partition, i * 2, 2)));
+    }
+  }
+  // partition 0 loses its second delta (offsets 2..3)
+  const page = await store.client.send(new QueryCommand({ TableName: deltas, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: deltaPk('traces', 0) } } }));
+  for (const item of page.Items ?? []) {
+    if (item.sk.S!.startsWith('00000000000000000002#')) await store.client.send(new DeleteItemCommand({ TableName: deltas, Key: { pk: item.pk, sk: item.sk } }));
+  }
+
+  /** The schedule with at most one fault; returns the final saved state and the flusher's call count. */
+  async function scenario(fault?: Fault): Promise<{ state: string; calls: number; crashed: boolean; foldedPerTurn: number[]; lost: number; reloads: number }> {
+    const tables = { deltas, series: await freshSeriesTable(store.client, 'sf') };
+    const clock = new Clock(RECORD_TIME_MS + 60_000);
+    let calls = 0;
+    const wrapped = {} as Record<string, unknown>;
+    for (const op of ['getItem', 'putItem', 'updateItem', 'query'] as const) {
+      wrapped[op] = async (input: { TableName?: string }) => {
+        const n = ++calls;
+        if (fault?.k === n && fault.when === 'before') throw new InjectedCrash(`before call ${n} (${op})`);
+        const out = (await (store.ddb[op] as (i: unknown) => Promise<unknown>)(input)) as { Items?: unknown[] };
+        // reading deltas takes time, so the deadline cuts the backlog into slices
+        if (op === 'query' && input.TableName === deltas) clock.now += 400 * (out.Items?.length ?? 0);
+        if (fault?.k === n && fault.when === 'after') throw new InjectedCrash(`after call ${n} (${op})`);
+        return out;
+      };
+    }
+    const ddb = wrapped as unknown as Ddb;
+    const sender = new RecordingSender();
+    const metrics = new MetricsRecorder();
+    const containers: Record<string, Flusher> = {
+      a: flusherOn(ddb, tables, sender, clock, { sliceDeltas: 1, log: silentLogger, metrics }),
+      b: flusherOn(ddb, tables, sender, clock, { sliceDeltas: 1, log: silentLogger, metrics }),
+    };
+    const foldedPerTurn: number[] = [];
+    let crashed = false;
+    for (const [turn, runMs] of TURNS) {
+      try {
+        await containers[turn].run(clock.now + runMs);
+      } catch (e) {
+        if (!(e instanceof InjectedCrash)) throw e;
+        crashed = true;
+      }
+      foldedPerTurn.push(metrics.total('DeltasFolded') - foldedPerTurn.reduce((a, b) => a + b, 0));
+      clock.now += 20_000;
+    }
+    const check = flusherOn(store.ddb, tables, new RecordingSender(), clock);
+    await check.load();
+    return { state: stateText(check), calls, crashed, foldedPerTurn, lost: metrics.total('DeltasLost'), reloads: metrics.total('StateReloads') };
+  }
+
+  test('a fault before and after every call of sliced folds, gap skips and header checks changes nothing', async () => {
+    const reference = await scenario();
+    assert.ok(reference.state.includes('traces_spanmetrics_calls_total'));
+    assert.ok(reference.calls >= 15, `${reference.calls} calls`);
+    // the fault-free run takes every path: a cut backlog, a gap skipped, a reload
+    const [first] = reference.foldedPerTurn;
+    assert.ok(first >= 1 && first < 4, `folded per invocation: ${reference.foldedPerTurn}`);
+    assert.equal(reference.foldedPerTurn.reduce((a, b) => a + b, 0), 4);
+    assert.equal(reference.lost, 1);
+    assert.equal(reference.reloads, 1);
+    let runs = 0;
+    for (let k = 1; k <= reference.calls; k++) {
+      for (const when of ['before', 'after'] as const) {
+        const got = await scenario({ k, when });
+        assert.ok(got.crashed, `call ${k} ${when}: the fault fired`);
+        assert.equal(got.state, reference.state, `crash ${when} call ${k}`);
+        runs++;
+      }
+    }
+    assert.ok(runs >= 30);
+  });
+});
