@@ -17,6 +17,10 @@ export interface KafkaSettings {
    * mode reads KAFKA_LEAVE_GROUP_ON_SHUTDOWN instead.
    */
   readonly leaveGroupOnShutdown: boolean;
+  /** Tempo's `skip_stale_backlog_on_startup` (default false), from KAFKA_SKIP_STALE_BACKLOG_ON_STARTUP. */
+  readonly skipStaleBacklogOnStartup: boolean;
+  /** Consumer-group session timeout (KAFKA_SESSION_TIMEOUT_MS); how long a crashed member holds its partitions. */
+  readonly sessionTimeoutMs: number;
 }
 
 export class KafkaSettingsError extends Error {
@@ -37,7 +41,10 @@ const KAFKA_VARIABLES = [
   'KAFKA_SASL_USERNAME',
   'KAFKA_SASL_PASSWORD',
   'KAFKA_LEAVE_GROUP_ON_SHUTDOWN',
+  'KAFKA_SKIP_STALE_BACKLOG_ON_STARTUP',
+  'KAFKA_SESSION_TIMEOUT_MS',
 ] as const;
+export const DEFAULT_SESSION_TIMEOUT_MS = 30_000;
 
 /** undefined when KAFKA_BROKERS is unset or empty: local mode then reads only its own receiver. */
 export function kafkaSettingsFromEnv(env: NodeJS.ProcessEnv): KafkaSettings | undefined {
@@ -87,6 +94,8 @@ export function kafkaSettingsFromEnv(env: NodeJS.ProcessEnv): KafkaSettings | un
     ssl: boolVar(env, 'KAFKA_SSL', false),
     sasl,
     leaveGroupOnShutdown: boolVar(env, 'KAFKA_LEAVE_GROUP_ON_SHUTDOWN', false),
+    skipStaleBacklogOnStartup: boolVar(env, 'KAFKA_SKIP_STALE_BACKLOG_ON_STARTUP', false),
+    sessionTimeoutMs: intVar(env, 'KAFKA_SESSION_TIMEOUT_MS', DEFAULT_SESSION_TIMEOUT_MS, 6000, 3_600_000),
   };
 }
 
@@ -96,4 +105,12 @@ function boolVar(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boole
   if (v === 'true') return true;
   if (v === 'false') return false;
   throw new KafkaSettingsError(`${name}: "${env[name]}" is not true or false`);
+}
+
+function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const v = env[name]?.trim();
+  if (v === undefined || v === '') return fallback;
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n < min || n > max) throw new KafkaSettingsError(`${name}: "${env[name]}" is not a whole number of milliseconds from ${min} to ${max}`);
+  return n;
 }

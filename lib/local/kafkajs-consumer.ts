@@ -4,7 +4,8 @@
 import { Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
 import type { Logger } from '../log/logger.ts';
 import type { KafkaSettings } from './kafka-settings.ts';
-import type { KafkaConsumerSlice } from './kafka-source.ts';
+import { registerKafkaCodecs } from './kafka-codecs.ts';
+import type { ConsumerCrash, KafkaConsumerSlice } from './kafka-source.ts';
 
 export function kafkaJsConfig(settings: KafkaSettings, log: Logger): KafkaConfig {
   const base = {
@@ -29,9 +30,10 @@ export function kafkaJsConfig(settings: KafkaSettings, log: Logger): KafkaConfig
 }
 
 export function createKafkaJsConsumer(settings: KafkaSettings, log: Logger): KafkaConsumerSlice {
-  const consumer = new Kafka(kafkaJsConfig(settings, log)).consumer({ groupId: settings.groupId });
-  consumer.on(consumer.events.CRASH, (e) => {
-    log.error('kafka consumer crashed', { error: String(e.payload.error), restarting: e.payload.restart, groupId: e.payload.groupId });
+  const consumer = new Kafka(kafkaJsConfig(settings, log)).consumer({ groupId: settings.groupId, sessionTimeout: settings.sessionTimeoutMs, heartbeatInterval: Math.min(3000, Math.floor(settings.sessionTimeoutMs / 3)) });
+  return Object.assign(consumer, {
+    onCrash(listener: (crash: ConsumerCrash) => void) {
+      consumer.on(consumer.events.CRASH, (e) => listener({ error: e.payload.error, restart: e.payload.restart }));
+    },
   });
-  return consumer;
 }
