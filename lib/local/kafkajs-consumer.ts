@@ -30,7 +30,18 @@ export function kafkaJsConfig(settings: KafkaSettings, log: Logger): KafkaConfig
 }
 
 export function createKafkaJsConsumer(settings: KafkaSettings, log: Logger): KafkaConsumerSlice {
-  const consumer = new Kafka(kafkaJsConfig(settings, log)).consumer({ groupId: settings.groupId, sessionTimeout: settings.sessionTimeoutMs, heartbeatInterval: Math.min(3000, Math.floor(settings.sessionTimeoutMs / 3)) });
+  registerKafkaCodecs();
+  const consumer = new Kafka(kafkaJsConfig(settings, log)).consumer({
+    groupId: settings.groupId,
+    sessionTimeout: settings.sessionTimeoutMs,
+    heartbeatInterval: Math.min(3000, Math.floor(settings.sessionTimeoutMs / 3)),
+    // A fetch with nothing new waits this long; shorter than Tempo's 5 s so that a quiet
+    // partition on a broker delays neither the others' next fetch nor shutdown for long.
+    maxWaitTimeInMs: 500,
+    // Tempo: FetchMaxPartitionBytes 50 MB. Bigger fetches mean fewer round trips per span.
+    maxBytesPerPartition: 10 * 1024 * 1024,
+    maxBytes: 100 * 1024 * 1024,
+  });
   return Object.assign(consumer, {
     onCrash(listener: (crash: ConsumerCrash) => void) {
       consumer.on(consumer.events.CRASH, (e) => listener({ error: e.payload.error, restart: e.payload.restart }));

@@ -30,7 +30,7 @@ export interface MockKafka {
   /** Request errors for the next `count` requests of a Kafka API (e.g. 8 = OffsetCommit). */
   pushRequestErrors(apiKey: number, errorCode: number, count: number): Promise<void>;
   /** Produces the messages to one partition with kcat, in order, compressed with `codec`. */
-  produce(topic: string, partition: number, messages: readonly MockMessage[], codec?: KafkaCodecName): void;
+  produce(topic: string, partition: number, messages: readonly MockMessage[], codec?: KafkaCodecName): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -87,7 +87,7 @@ export async function startMockKafka(brokers = 3): Promise<MockKafka> {
     brokerDown: (id) => command(`down ${id}`),
     brokerUp: (id) => command(`up ${id}`),
     pushRequestErrors: (apiKey, errorCode, count) => command(`errors ${apiKey} ${errorCode} ${count}`),
-    produce(topic, partition, messages, codec = 'none') {
+    async produce(topic, partition, messages, codec = 'none') {
       // kcat sends each file named on its command line as one message; one call per key/header run
       for (let i = 0; i < messages.length; ) {
         const { key, header } = messages[i];
@@ -100,7 +100,12 @@ export async function startMockKafka(brokers = 3): Promise<MockKafka> {
         const args = ['-b', bootstrap, '-P', '-t', topic, '-p', String(partition), '-z', codec, '-X', 'linger.ms=50', '-X', 'batch.num.messages=100000'];
         if (key !== undefined) args.push('-k', key);
         if (header !== undefined) args.push('-H', `${header[0]}=${header[1]}`);
-        const out = spawnSync('kcat', [...args, ...paths], { encoding: 'utf8', timeout: 30_000 });
+        const out = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
+          const p = spawn('kcat', [...args, ...paths], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 60_000 });
+          let stderr = '';
+          p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+          p.on('exit', (status) => resolve({ status, stderr }));
+        });
         if (out.status !== 0) throw new Error(`kcat produce failed (${out.status}): ${out.stderr}`);
         for (const p of paths) rmSync(p);
       }

@@ -6,7 +6,7 @@ import { demoTraces } from '../../lib/local/demo-traffic.ts';
 import { createKafkaJsConsumer } from '../../lib/local/kafkajs-consumer.ts';
 import { startLocalMode, type LocalMode } from '../../lib/local/local-mode.ts';
 import type { KafkaSettings } from '../../lib/local/kafka-settings.ts';
-import { silentLogger } from '../../lib/log/logger.ts';
+import { consoleLogger, silentLogger } from '../../lib/log/logger.ts';
 import { PushBytesRequest } from '../../lib/proto/index.ts';
 import { KAFKA_CODECS, skipWithoutBroker, startMockKafka, type MockKafka, type MockMessage } from '../helpers/kafka-mock-broker.ts';
 
@@ -49,32 +49,39 @@ describe('local mode on a real Kafka-protocol broker', skipWithoutBroker(), () =
   });
   after(() => kafka?.close());
 
-  for (const codec of ['push-bytes', 'otlp'] as const) {
+  for (const codec of (process.env.ONLY_CODEC ? [process.env.ONLY_CODEC] : ['push-bytes', 'otlp']) as ('push-bytes' | 'otlp')[]) {
     test(`${codec} records in every compression codec are counted exactly`, async () => {
       const topic = `codecs-${codec}`;
       await kafka.createTopic(topic, KAFKA_CODECS.length);
       let produced = 0;
-      KAFKA_CODECS.forEach((z, partition) => {
-        const n = 20 + partition;
-        kafka.produce(topic, partition, codec === 'push-bytes' ? pushBytesMessages('team-a', n) : otlpMessages('team-a', n), z);
-        produced += n;
-      });
+      await Promise.all(
+        KAFKA_CODECS.map((z, partition) => {
+          const n = 20 + partition;
+          produced += n;
+          return kafka.produce(topic, partition, codec === 'push-bytes' ? pushBytesMessages('team-a', n) : otlpMessages('team-a', n), z);
+        }),
+      );
+      const tStart = Date.now();
       const local = await startLocalMode({
         port: 0,
         demo: false,
         partitions: 1,
         batchWindowMs: 100,
         topic: 'local',
-        log: silentLogger,
+        log: process.env.DEBUG_KAFKA_TEST ? consoleLogger : silentLogger,
         progress: () => {},
         env: {},
         inlineConfig: `metrics_generator: {codec: ${codec}}\noverrides: {defaults: {metrics_generator: {processors: [span-metrics]}}}`,
         kafka: { consumer: createKafkaJsConsumer(testSettings(kafka, topic, `g-${codec}`), silentLogger), topic, leaveGroupOnShutdown: true },
       });
+      const t0 = Date.now();
+      if (process.env.DEBUG_KAFKA_TEST) console.log(`started in ${t0 - tStart} ms`);
       try {
-        await until(() => rootCalls(local) === produced, `${produced} root spans`);
+        await until(() => rootCalls(local) === produced, `${produced} root spans (have ${rootCalls(local)})`, 15_000);
       } finally {
+        const t1 = Date.now();
         await local.stop();
+        if (process.env.DEBUG_KAFKA_TEST) console.log(`counted in ${t1 - t0} ms, stopped in ${Date.now() - t1} ms`);
       }
     });
   }

@@ -134,4 +134,22 @@ describe('local mode consuming a Kafka topic', () => {
     }
     assert.equal(recorder.latest.get(ROOT_CALLS), 5);
   });
+
+  test('stop after the consumer crashed still ingests, remote-writes and exits (receiver data included)', async () => {
+    const consumer = new FakeKafkaConsumer(TOPIC);
+    const recorder = await startRemoteWriteRecorder([]);
+    const local = await startQuiet(consumer, { batchWindowMs: 600_000, env: { REMOTE_WRITE_URL: recorder.url } });
+    try {
+      consumer.crash(new Error('Snappy compression not implemented'));
+      const body = JSON.stringify({
+        resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'receiver-svc' } }] }, scopeSpans: [{ spans: [{ traceId: '0102030405060708090a0b0c0d0e0f10', spanId: '0102030405060708', name: 'recv', kind: 2, startTimeUnixNano: String(BigInt(Date.now() - 1000) * 1_000_000n), endTimeUnixNano: String(BigInt(Date.now()) * 1_000_000n) }] }] }],
+      });
+      const res = await fetch(`http://127.0.0.1:${local.port}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      assert.equal(res.status, 200);
+    } finally {
+      await local.stop();
+      await recorder.close();
+    }
+    assert.equal(recorder.latest.get('traces_spanmetrics_calls_total{service="receiver-svc",span_kind="SPAN_KIND_SERVER",span_name="recv",status_code="STATUS_CODE_UNSET"}'), 1);
+  });
 });
