@@ -64,7 +64,7 @@ export interface KafkaSourceOptions {
   readonly deliver: (records: readonly KafkaEventRecord[]) => Promise<void>;
   readonly log: Logger;
   readonly leaveGroupOnShutdown: boolean;
-  /** Runs before each join (the first and every restart), e.g. to skip a stale backlog. */
+  /** Runs before the first join (not before restarts), e.g. to skip a stale backlog. */
   readonly beforeJoin?: () => Promise<void>;
   /** Partitions whose batches are handed over at the same time. */
   readonly partitionsConsumedConcurrently?: number;
@@ -149,8 +149,9 @@ export async function startKafkaSource(opts: KafkaSourceOptions): Promise<KafkaS
     await heartbeat().catch(() => {});
   };
 
-  const join = async (c: KafkaConsumerSlice) => {
-    await opts.beforeJoin?.();
+  const join = async (c: KafkaConsumerSlice, first: boolean) => {
+    // as in Tempo, at startup only: a restart resumes where the crashed consumer committed
+    if (first) await opts.beforeJoin?.();
     await c.connect();
     try {
       // Tempo starts a partition with no committed offset at its earliest record.
@@ -188,7 +189,7 @@ export async function startKafkaSource(opts: KafkaSourceOptions): Promise<KafkaS
       next.onCrash((crash) => onCrash(next, crash));
       consumer = next;
       try {
-        await join(next);
+        await join(next, false);
         restarts++;
         log.info('kafka consumer restarted after a crash', { topic, attempt });
         return;
@@ -207,7 +208,7 @@ export async function startKafkaSource(opts: KafkaSourceOptions): Promise<KafkaS
   consumer = create();
   const first = consumer;
   first.onCrash((crash) => onCrash(first, crash));
-  await join(first);
+  await join(first, true);
 
   const pause = () => {
     if (stopping.signal.aborted) return;

@@ -5,6 +5,7 @@ import { Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
 import type { Logger } from '../log/logger.ts';
 import type { KafkaSettings } from './kafka-settings.ts';
 import { registerKafkaCodecs } from './kafka-codecs.ts';
+import { staleBacklogMoves } from './stale-backlog.ts';
 import type { ConsumerCrash, KafkaConsumerSlice } from './kafka-source.ts';
 
 export function kafkaJsConfig(settings: KafkaSettings, log: Logger): KafkaConfig {
@@ -47,4 +48,27 @@ export function createKafkaJsConsumer(settings: KafkaSettings, log: Logger): Kaf
       consumer.on(consumer.events.CRASH, (e) => listener({ error: e.payload.error, restart: e.payload.restart }));
     },
   });
+}
+
+/**
+ * skip_stale_backlog_on_startup (see stale-backlog.ts), with kafkajs's admin client: committed
+ * offsets, the offsets at `now - slackMs`, the partition ends, then one SetOffsets for the group
+ * (accepted only while the group has no live member, i.e. before this process joins).
+ */
+export async function skipStaleBacklog(settings: KafkaSettings, log: Logger, slackMs: number, nowMs = Date.now()): Promise<void> {
+  const admin = new Kafka(kafkaJsConfig(settings, log)).admin();
+  const { topic, groupId } = settings;
+  try {
+    await admin.connect();
+    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    const firstRecent = await admin.fetchTopicOffsetsByTimestamp(topic, nowMs - slackMs);
+    const ends = await admin.fetchTopicOffsets(topic);
+    const moves = staleBacklogMoves(committed?.partitions ?? [], firstRecent, ends.map((e) => ({ partition: e.partition, offset: e.high })));
+    if (moves.length > 0) await admin.setOffsets({ groupId, topic, partitions: moves });
+    log.info('skip_stale_backlog_on_startup: moved partitions past records older than the ingestion slack', { topic, groupId, slackMs, moved: moves.map((m) => `${m.partition}@${m.offset}`).join(' ') || 'none' });
+  } catch (e) {
+    log.warn('skip_stale_backlog_on_startup: offset lookup failed; consuming from the committed offsets', { topic, groupId, error: String(e) });
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
 }

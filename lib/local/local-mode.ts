@@ -61,7 +61,8 @@ export interface LocalModeOptions {
     readonly consumer: KafkaConsumerSlice | (() => KafkaConsumerSlice);
     readonly topic: string;
     readonly leaveGroupOnShutdown: boolean;
-    readonly beforeJoin?: () => Promise<void>;
+    /** Runs before each join with the ingestion slack, e.g. to skip a stale backlog. */
+    readonly beforeJoin?: (ingestionSlackMs: number) => Promise<void>;
   };
 }
 
@@ -69,7 +70,7 @@ export interface LocalMode {
   readonly port: number;
   metricsText(): string;
   /** Spans ingested and Kafka records committed so far (progress, benchmarks). */
-  stats(): { spans: number; kafkaCommitted: number; kafkaRestarts: number };
+  stats(): { spans: number; badRecords: number; kafkaCommitted: number; kafkaRestarts: number };
   /**
    * Stops taking input, ingests what is queued, commits the Kafka offsets of what was ingested,
    * folds, remote-writes every tenant one last time and saves, then disconnects and closes the
@@ -194,7 +195,7 @@ async function startOn(dynamo: LocalDynamo, config: GeneratorConfig, opts: Local
       },
       log: opts.log,
       leaveGroupOnShutdown: opts.kafka.leaveGroupOnShutdown,
-      beforeJoin: opts.kafka.beforeJoin,
+      beforeJoin: opts.kafka.beforeJoin && ((join) => () => join(config.tenant(config.defaultTenant || 'single-tenant').ingestionSlackMs))(opts.kafka.beforeJoin),
     });
   }
 
@@ -244,7 +245,7 @@ async function startOn(dynamo: LocalDynamo, config: GeneratorConfig, opts: Local
   return {
     port: receiver.port,
     metricsText,
-    stats: () => ({ spans: ingestMetrics.total('Spans'), kafkaCommitted: kafka?.committedRecords ?? 0, kafkaRestarts: kafka?.restarts ?? 0 }),
+    stats: () => ({ spans: ingestMetrics.total('Spans'), badRecords: ingestMetrics.total('BadRecords'), kafkaCommitted: kafka?.committedRecords ?? 0, kafkaRestarts: kafka?.restarts ?? 0 }),
     async stop() {
       stopTimers();
       kafka?.pause();

@@ -10,6 +10,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { demoTraces } from '../../lib/local/demo-traffic.ts';
+import type { KafkaSettings } from '../../lib/local/kafka-settings.ts';
+import { PushBytesRequest } from '../../lib/proto/index.ts';
 
 export type KafkaCodecName = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
 export const KAFKA_CODECS: readonly KafkaCodecName[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
@@ -117,3 +120,21 @@ export async function startMockKafka(brokers = 3): Promise<MockKafka> {
     },
   };
 }
+
+/** Push-bytes records of `n` demo requests (one "GET /cart" root span each), key = tenant. */
+export function pushBytesMessages(tenant: string, n: number): MockMessage[] {
+  return demoTraces(n, Date.now()).map(({ traceId, trace }) => ({
+    key: tenant,
+    value: PushBytesRequest.encode({ traces: [trace], ids: [Buffer.from(traceId, 'hex')] }).finish(),
+  }));
+}
+
+/** OTLP TracesData records (a tempopb.Trace is one), tenant in the X-Scope-OrgID header. */
+export function otlpMessages(tenant: string, n: number): MockMessage[] {
+  return demoTraces(n, Date.now()).map(({ trace }) => ({ value: trace, header: ['X-Scope-OrgID', tenant] as const }));
+}
+
+export function testSettings(kafka: MockKafka, topic: string, groupId: string): KafkaSettings {
+  return { brokers: kafka.brokers, topic, groupId, clientId: 'test', ssl: false, leaveGroupOnShutdown: true, skipStaleBacklogOnStartup: false, sessionTimeoutMs: 6000 };
+}
+

@@ -2,31 +2,12 @@
 // cluster, 3 brokers), records produced by kcat with every codec Kafka has.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { demoTraces } from '../../lib/local/demo-traffic.ts';
 import { createKafkaJsConsumer } from '../../lib/local/kafkajs-consumer.ts';
 import { startLocalMode, type LocalMode } from '../../lib/local/local-mode.ts';
-import type { KafkaSettings } from '../../lib/local/kafka-settings.ts';
 import { consoleLogger, silentLogger } from '../../lib/log/logger.ts';
-import { PushBytesRequest } from '../../lib/proto/index.ts';
-import { KAFKA_CODECS, skipWithoutBroker, startMockKafka, type MockKafka, type MockMessage } from '../helpers/kafka-mock-broker.ts';
+import { KAFKA_CODECS, otlpMessages, pushBytesMessages, skipWithoutBroker, startMockKafka, testSettings, type MockKafka } from '../helpers/kafka-mock-broker.ts';
 
 const ROOT = 'traces_spanmetrics_calls_total{service="frontend",span_kind="SPAN_KIND_SERVER",span_name="GET /cart",status_code="STATUS_CODE_UNSET"}';
-
-export function pushBytesMessages(tenant: string, n: number): MockMessage[] {
-  return demoTraces(n, Date.now()).map(({ traceId, trace }) => ({
-    key: tenant,
-    value: PushBytesRequest.encode({ traces: [trace], ids: [Buffer.from(traceId, 'hex')] }).finish(),
-  }));
-}
-
-/** OTLP TracesData records (a tempopb.Trace is one), tenant in the X-Scope-OrgID header. */
-export function otlpMessages(tenant: string, n: number): MockMessage[] {
-  return demoTraces(n, Date.now()).map(({ trace }) => ({ value: trace, header: ['X-Scope-OrgID', tenant] as const }));
-}
-
-export function testSettings(kafka: MockKafka, topic: string, groupId: string): KafkaSettings {
-  return { brokers: kafka.brokers, topic, groupId, clientId: 'test', ssl: false, leaveGroupOnShutdown: true, skipStaleBacklogOnStartup: false, sessionTimeoutMs: 6000 };
-}
 
 async function until(cond: () => boolean, what: string, ms = 30_000): Promise<void> {
   for (const end = Date.now() + ms; Date.now() < end; ) {
