@@ -66,4 +66,34 @@ describe('local mode on a real Kafka-protocol broker', skipWithoutBroker(), () =
       }
     });
   }
+
+  test('bad records are counted and skipped, and every broker down for 10 s loses nothing', async () => {
+    const topic = 'faults';
+    await kafka.createTopic(topic, 3);
+    await kafka.produce(topic, 0, [...pushBytesMessages('team-a', 10), { key: 'team-a', value: Buffer.from([0x0a, 0xff, 0xff, 0x01]) }, ...pushBytesMessages('team-a', 5)], 'snappy');
+    await kafka.produce(topic, 1, [{ key: 'bad tenant!', value: pushBytesMessages('x', 1)[0].value }, ...pushBytesMessages('team-a', 7)], 'lz4');
+    const local = await startLocalMode({
+      port: 0,
+      demo: false,
+      partitions: 1,
+      batchWindowMs: 100,
+      topic: 'local',
+      log: silentLogger,
+      progress: () => {},
+      env: {},
+      inlineConfig: 'overrides: {defaults: {metrics_generator: {processors: [span-metrics]}}}',
+      kafka: { consumer: () => createKafkaJsConsumer(testSettings(kafka, topic, 'g-faults'), silentLogger), topic, leaveGroupOnShutdown: true },
+    });
+    try {
+      await until(() => rootCalls(local) === 22, '22 good root spans');
+      assert.equal(local.stats().badRecords, 2, 'the undecodable record and the bad tenant');
+      for (const id of [1, 2, 3]) await kafka.brokerDown(id);
+      await new Promise((r) => setTimeout(r, 10_000));
+      for (const id of [1, 2, 3]) await kafka.brokerUp(id);
+      await kafka.produce(topic, 2, pushBytesMessages('team-a', 9), 'zstd');
+      await until(() => rootCalls(local) === 31, '31 root spans after the outage', 45_000);
+    } finally {
+      await local.stop();
+    }
+  });
 });
