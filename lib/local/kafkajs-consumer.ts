@@ -5,6 +5,7 @@ import { Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
 import type { Logger } from '../log/logger.ts';
 import type { KafkaSettings } from './kafka-settings.ts';
 import { registerKafkaCodecs } from './kafka-codecs.ts';
+import { mskIamOauthBearerProvider } from './msk-iam.ts';
 import { staleBacklogMoves } from './stale-backlog.ts';
 import type { ConsumerCrash, KafkaConsumerSlice } from './kafka-source.ts';
 
@@ -22,6 +23,7 @@ export function kafkaJsConfig(settings: KafkaSettings, log: Logger): KafkaConfig
       else log.warn(line, fields);
     },
   };
+  if (settings.mskIam !== undefined) return { ...base, sasl: { mechanism: 'oauthbearer', oauthBearerProvider: mskIamOauthBearerProvider(settings.mskIam.region) } };
   if (settings.sasl === undefined) return base;
   const { mechanism, username, password } = settings.sasl;
   // one literal per mechanism: kafkajs's SASLOptions is a union discriminated by `mechanism`
