@@ -90,6 +90,9 @@ export async function runLocal(argv: string[]): Promise<number> {
   process.once('SIGTERM', quit);
   await local.stop();
   console.log('stopped');
+  // Work stop() gave up waiting for (a remote write to a hanging endpoint, a stalled fetch) must
+  // not keep the process alive; an unref'd timer fires only if something else still does.
+  setTimeout(() => process.exit(process.exitCode ?? 0), 500).unref();
   return 0;
 }
 
