@@ -4,7 +4,8 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/index.ts';
 import { consoleLogger } from '../log/logger.ts';
-import { createKafkaJsConsumer } from '../local/kafkajs-consumer.ts';
+import { mkdirSync } from 'node:fs';
+import { createKafkaJsConsumer, skipStaleBacklog } from '../local/kafkajs-consumer.ts';
 import { kafkaSettingsFromEnv, KafkaSettingsError, type KafkaSettings } from '../local/kafka-settings.ts';
 import { startLocalMode } from '../local/local-mode.ts';
 import { redactUrl } from '../remote-write/redact.ts';
@@ -20,6 +21,7 @@ export async function runLocal(argv: string[]): Promise<number> {
         demo: { type: 'boolean', default: false },
         'no-demo': { type: 'boolean', default: false },
         partitions: { type: 'string', default: '4' },
+        'data-dir': { type: 'string' },
       },
     }));
   } catch (e) {
@@ -31,6 +33,13 @@ export async function runLocal(argv: string[]): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) return usage(`--port must be a port number, got "${values.port}"`);
   if (!Number.isInteger(partitions) || partitions < 1) return usage(`--partitions must be a positive integer, got "${values.partitions}"`);
   if (values.demo && values['no-demo']) return usage('--demo and --no-demo contradict each other');
+  if (values['data-dir'] !== undefined) {
+    try {
+      mkdirSync(values['data-dir'], { recursive: true });
+    } catch (e) {
+      return usage(`--data-dir ${values['data-dir']}: ${(e as Error).message}`);
+    }
+  }
   let kafka: KafkaSettings | undefined;
   try {
     kafka = kafkaSettingsFromEnv(process.env);
@@ -50,7 +59,8 @@ export async function runLocal(argv: string[]): Promise<number> {
       batchWindowMs: 1000,
       topic: 'local-traces',
       log: consoleLogger,
-      kafka: kafka && { consumer: createKafkaJsConsumer(kafka, consoleLogger), topic: kafka.topic, leaveGroupOnShutdown: kafka.leaveGroupOnShutdown },
+      dataDir: values['data-dir'],
+      kafka: kafka && kafkaInput(kafka),
     });
   } catch (e) {
     if (e instanceof ConfigError) return usage(e.message);
@@ -67,16 +77,34 @@ export async function runLocal(argv: string[]): Promise<number> {
   current series (Prometheus text):          ${base}/metrics
   demo traffic: ${demo ? 'on (--no-demo to turn it off)' : 'off (--demo to turn it on)'}; remote write: ${process.env.REMOTE_WRITE_URL ? redactUrl(process.env.REMOTE_WRITE_URL) : 'off (set REMOTE_WRITE_URL)'}
   kafka: ${kafka === undefined ? 'off (set KAFKA_BROKERS, KAFKA_TOPIC, KAFKA_GROUP_ID to consume a topic)' : `consuming ${kafka.topic} from ${kafka.brokers.join(',')} as group ${kafka.groupId}`}
+  state: ${values['data-dir'] === undefined ? 'in memory (lost at exit; --data-dir DIR keeps it)' : `kept in ${values['data-dir']}`}
   Ctrl-C stops after a final flush.`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-  console.log(`stopping: delivering queued records and flushing${kafka === undefined ? '' : ', then committing Kafka offsets and disconnecting'}...`);
+  console.log(`stopping: delivering queued records${kafka === undefined ? '' : ', committing Kafka offsets'} and flushing (Ctrl-C again to quit at once)...`);
+  // a second signal is the user's way out of a shutdown that waits too long
+  const quit = () => process.exit(130);
+  process.once('SIGINT', quit);
+  process.once('SIGTERM', quit);
   await local.stop();
   console.log('stopped');
+  // Work stop() gave up waiting for (a remote write to a hanging endpoint, a stalled fetch) must
+  // not keep the process alive; an unref'd timer fires only if something else still does.
+  setTimeout(() => process.exit(process.exitCode ?? 0), 500).unref();
   return 0;
+}
+
+function kafkaInput(settings: KafkaSettings) {
+  return {
+    // a factory, so that a consumer stopped by a crash is replaced by a fresh one
+    consumer: () => createKafkaJsConsumer(settings, consoleLogger),
+    topic: settings.topic,
+    leaveGroupOnShutdown: settings.leaveGroupOnShutdown,
+    beforeJoin: settings.skipStaleBacklogOnStartup ? (slackMs: number) => skipStaleBacklog(settings, consoleLogger, slackMs) : undefined,
+  };
 }
 
 function usage(message: string): number {

@@ -10,8 +10,9 @@ commands:
       Run OTLP-JSON traces (one TracesData object, or JSON lines of them) through the
       processors of <tenant> (default: single-tenant) and print the final cumulative
       series in Prometheus text format, sorted, without timestamps.
-  local [--config <file>] [--port 4318] [--no-demo | --demo] [--partitions 4]
-      Run the whole pipeline on this machine (what \`npm start\` runs): embedded DynamoDB,
+  local [--config <file>] [--port 4318] [--no-demo | --demo] [--partitions 4] [--data-dir <dir>]
+      Run the whole pipeline on this machine (what \`npm start\` runs): embedded DynamoDB
+      (in memory, or kept in --data-dir DIR),
       OTLP/HTTP receiver on 127.0.0.1, demo traffic, /metrics, remote write to REMOTE_WRITE_URL,
       and a real Kafka topic when KAFKA_BROKERS is set (demo traffic then needs --demo).
   help

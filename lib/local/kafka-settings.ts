@@ -11,12 +11,18 @@ export interface KafkaSettings {
   readonly clientId: string;
   readonly ssl: boolean;
   readonly sasl?: { readonly mechanism: SaslMechanism; readonly username: string; readonly password: string };
+  /** MSK IAM (KAFKA_SASL_MECHANISM=aws-msk-iam): SASL/OAUTHBEARER tokens signed for this region. */
+  readonly mskIam?: { readonly region: string };
   /**
    * Tempo's `leave_consumer_group_on_shutdown` (default false). The YAML key is accepted but
    * ignored by the config layer (it belongs to the event source mapping when deployed), so local
    * mode reads KAFKA_LEAVE_GROUP_ON_SHUTDOWN instead.
    */
   readonly leaveGroupOnShutdown: boolean;
+  /** Tempo's `skip_stale_backlog_on_startup` (default false), from KAFKA_SKIP_STALE_BACKLOG_ON_STARTUP. */
+  readonly skipStaleBacklogOnStartup: boolean;
+  /** Consumer-group session timeout (KAFKA_SESSION_TIMEOUT_MS); how long a crashed member holds its partitions. */
+  readonly sessionTimeoutMs: number;
 }
 
 export class KafkaSettingsError extends Error {
@@ -37,7 +43,11 @@ const KAFKA_VARIABLES = [
   'KAFKA_SASL_USERNAME',
   'KAFKA_SASL_PASSWORD',
   'KAFKA_LEAVE_GROUP_ON_SHUTDOWN',
+  'KAFKA_SKIP_STALE_BACKLOG_ON_STARTUP',
+  'KAFKA_SESSION_TIMEOUT_MS',
+  'KAFKA_AWS_REGION',
 ] as const;
+export const DEFAULT_SESSION_TIMEOUT_MS = 30_000;
 
 /** undefined when KAFKA_BROKERS is unset or empty: local mode then reads only its own receiver. */
 export function kafkaSettingsFromEnv(env: NodeJS.ProcessEnv): KafkaSettings | undefined {
@@ -67,8 +77,16 @@ export function kafkaSettingsFromEnv(env: NodeJS.ProcessEnv): KafkaSettings | un
   const groupId = required('KAFKA_GROUP_ID', 'the consumer group whose committed offsets local mode resumes from');
   const mechanism = get('KAFKA_SASL_MECHANISM')?.toLowerCase();
   let sasl: KafkaSettings['sasl'];
-  if (mechanism !== undefined) {
-    if (!SASL_MECHANISMS.includes(mechanism as SaslMechanism)) throw new KafkaSettingsError(`KAFKA_SASL_MECHANISM: "${mechanism}" is not one of ${SASL_MECHANISMS.join(', ')}`);
+  let mskIam: KafkaSettings['mskIam'];
+  if (mechanism === 'aws-msk-iam') {
+    const orphan = ['KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'].filter((v) => get(v) !== undefined);
+    if (orphan.length > 0) throw new KafkaSettingsError(`${orphan.join(', ')} set with KAFKA_SASL_MECHANISM=aws-msk-iam, which signs with AWS credentials (the default chain: environment, profile, instance role) instead`);
+    const region = get('KAFKA_AWS_REGION') ?? get('AWS_REGION') ?? get('AWS_DEFAULT_REGION');
+    if (region === undefined) throw new KafkaSettingsError('KAFKA_SASL_MECHANISM=aws-msk-iam needs the cluster\'s region: set KAFKA_AWS_REGION (or AWS_REGION)');
+    if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) throw new KafkaSettingsError(`KAFKA_AWS_REGION: "${region}" is not an AWS region name`);
+    mskIam = { region };
+  } else if (mechanism !== undefined) {
+    if (!SASL_MECHANISMS.includes(mechanism as SaslMechanism)) throw new KafkaSettingsError(`KAFKA_SASL_MECHANISM: "${mechanism}" is not one of ${[...SASL_MECHANISMS, 'aws-msk-iam'].join(', ')}`);
     sasl = {
       mechanism: mechanism as SaslMechanism,
       username: required('KAFKA_SASL_USERNAME', `KAFKA_SASL_MECHANISM=${mechanism} needs a user name`),
@@ -84,9 +102,13 @@ export function kafkaSettingsFromEnv(env: NodeJS.ProcessEnv): KafkaSettings | un
     topic,
     groupId,
     clientId: get('KAFKA_CLIENT_ID') ?? DEFAULT_KAFKA_CLIENT_ID,
-    ssl: boolVar(env, 'KAFKA_SSL', false),
+    // MSK's IAM listener (port 9098) is TLS only
+    ssl: boolVar(env, 'KAFKA_SSL', mskIam !== undefined),
     sasl,
+    mskIam,
     leaveGroupOnShutdown: boolVar(env, 'KAFKA_LEAVE_GROUP_ON_SHUTDOWN', false),
+    skipStaleBacklogOnStartup: boolVar(env, 'KAFKA_SKIP_STALE_BACKLOG_ON_STARTUP', false),
+    sessionTimeoutMs: intVar(env, 'KAFKA_SESSION_TIMEOUT_MS', DEFAULT_SESSION_TIMEOUT_MS, 6000, 3_600_000),
   };
 }
 
@@ -96,4 +118,12 @@ function boolVar(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boole
   if (v === 'true') return true;
   if (v === 'false') return false;
   throw new KafkaSettingsError(`${name}: "${env[name]}" is not true or false`);
+}
+
+function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const v = env[name]?.trim();
+  if (v === undefined || v === '') return fallback;
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n < min || n > max) throw new KafkaSettingsError(`${name}: "${env[name]}" is not a whole number of milliseconds from ${min} to ${max}`);
+  return n;
 }

@@ -4,6 +4,10 @@
 // or local mode stops; nothing is committed meanwhile, so a crash re-reads the batch from Kafka,
 // and the ingest cursor makes re-reading harmless.
 //
+// The consumer restarts after any crash: kafkajs restarts itself after retriable errors, but a
+// non-retriable one (an unknown codec, a protocol error) leaves it stopped for good; then this
+// file builds a fresh consumer and joins again, with a growing pause between attempts.
+//
 // Written against the slice of kafkajs's Consumer it uses, so tests can drive it with a fake.
 
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -35,6 +39,12 @@ export interface ConsumerRunOptions {
   eachBatch(payload: ConsumerBatchPayload): Promise<void>;
 }
 
+export interface ConsumerCrash {
+  readonly error: unknown;
+  /** True when the client restarts by itself (kafkajs: a retriable error). */
+  readonly restart: boolean;
+}
+
 /** The part of kafkajs's Consumer this file uses. */
 export interface KafkaConsumerSlice {
   connect(): Promise<void>;
@@ -43,117 +53,213 @@ export interface KafkaConsumerSlice {
   commitOffsets(offsets: { topic: string; partition: number; offset: string }[]): Promise<void>;
   pause(topics: { topic: string }[]): void;
   disconnect(): Promise<void>;
+  onCrash(listener: (crash: ConsumerCrash) => void): void;
 }
 
 export interface KafkaSourceOptions {
-  readonly consumer: KafkaConsumerSlice;
+  /** The consumer, or a factory for one (needed to restart after a crash that stops the client). */
+  readonly consumer: KafkaConsumerSlice | (() => KafkaConsumerSlice);
   readonly topic: string;
   /** Resolves once the records were ingested; rejects when that ingest call failed. */
   readonly deliver: (records: readonly KafkaEventRecord[]) => Promise<void>;
   readonly log: Logger;
   readonly leaveGroupOnShutdown: boolean;
-  /** Partitions whose batches wait for the same batch window together (Tempo: ingest_concurrency 16). */
+  /** Runs before the first join (not before restarts), e.g. to skip a stale backlog. */
+  readonly beforeJoin?: () => Promise<void>;
+  /** Partitions whose batches are handed over at the same time. */
   readonly partitionsConsumedConcurrently?: number;
   /** Pause before retry `attempt` (1-based) of a batch whose ingest failed. */
   readonly retryDelayMs?: (attempt: number) => number;
+  /** Pause before restart `attempt` (1-based) of a consumer that stopped after a crash. */
+  readonly restartDelayMs?: (attempt: number) => number;
 }
 
 export interface KafkaSource {
   /** Records whose offsets were committed. */
   readonly committedRecords: number;
+  /** Consumers started after a crash stopped the previous one. */
+  readonly restarts: number;
   /** Starts no new batch; batches already handed to the batcher carry on to their commit. */
   pause(): void;
-  /** Pauses, waits for the batches in flight (their commits included), then disconnects. */
-  close(): Promise<void>;
+  /**
+   * Pauses, waits for the batches in flight (their commits included), then disconnects; gives up
+   * waiting after `timeoutMs` (a stalled fetch or commit must not hang shutdown): whatever was not
+   * committed by then is read again on the next start.
+   */
+  close(timeoutMs?: number): Promise<void>;
 }
 
-const DEFAULT_CONCURRENCY = 16;
+// Enough to keep every partition of a large topic fetching while ingest runs (ingest takes all
+// handed-over batches in one call, so more partitions in flight means bigger, not more, calls).
+const DEFAULT_CONCURRENCY = 64;
+const DEFAULT_CLOSE_TIMEOUT_MS = 10_000;
 const defaultRetryDelay = (attempt: number) => Math.min(250 * 2 ** (attempt - 1), 5000);
+const defaultRestartDelay = (attempt: number) => Math.min(500 * 2 ** (attempt - 1), 30_000);
 
 export async function startKafkaSource(opts: KafkaSourceOptions): Promise<KafkaSource> {
-  const { consumer, topic, log } = opts;
+  const { topic, log } = opts;
+  const create = typeof opts.consumer === 'function' ? opts.consumer : once(opts.consumer);
   const retryDelay = opts.retryDelayMs ?? defaultRetryDelay;
+  const restartDelay = opts.restartDelayMs ?? defaultRestartDelay;
   const stopping = new AbortController();
   let inFlight = 0;
   let idle: (() => void) | undefined;
   let committedRecords = 0;
+  let restarts = 0;
+  let consumer: KafkaConsumerSlice;
+  let restarting: Promise<void> | undefined;
 
-  const handleBatch = async ({ batch, resolveOffset, heartbeat, isRunning, isStale }: ConsumerBatchPayload): Promise<void> => {
+  const handleBatch = async (owner: KafkaConsumerSlice, { batch, resolveOffset, heartbeat, isRunning, isStale }: ConsumerBatchPayload): Promise<void> => {
     // Left unresolved, a batch is fetched again by whoever next owns the partition.
-    const abandoned = () => stopping.signal.aborted || !isRunning() || isStale();
-    if (abandoned()) return;
+    const abandoned = () => stopping.signal.aborted || !isRunning() || isStale() || owner !== consumer;
+    if (abandoned() || batch.messages.length === 0) return;
     const records = toEventRecords(batch.topic, batch.partition, batch.messages);
     const lastOffset = batch.lastOffset();
-    for (let attempt = 1; records.length > 0; attempt++) {
+    const where = { topic: batch.topic, partition: batch.partition, firstOffset: batch.messages[0].offset, lastOffset };
+    for (let attempt = 1; ; attempt++) {
       try {
         await opts.deliver(records);
         break;
       } catch (e) {
-        const where = { topic: batch.topic, partition: batch.partition, firstOffset: batch.messages[0].offset, lastOffset, attempt };
         if (abandoned()) {
-          log.warn('ingest failed while stopping; offsets not committed, the batch is read again on the next start', { ...where, error: String(e) });
+          log.warn('ingest failed while stopping; offsets not committed, the batch is read again on the next start', { ...where, attempt, error: String(e) });
           return;
         }
-        log.warn('ingest failed; retrying the batch, offsets not committed', { ...where, error: String(e) });
-        await heartbeat();
+        log.warn('ingest failed; retrying the batch, offsets not committed', { ...where, attempt, error: String(e) });
+        await heartbeat().catch(() => {});
         try {
           await sleep(retryDelay(attempt), undefined, { signal: stopping.signal });
         } catch {
           return; // stopping: leave the batch uncommitted
         }
-        await heartbeat();
+        await heartbeat().catch(() => {});
       }
     }
     // Resolving the last offset (not the last message's) steps over trailing control records.
     resolveOffset(lastOffset);
-    await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(lastOffset) + 1n).toString() }]);
-    committedRecords += records.length;
-    await heartbeat();
+    try {
+      await owner.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(lastOffset) + 1n).toString() }]);
+      committedRecords += records.length;
+    } catch (e) {
+      // The records are in the deltas table already: re-reading them after a restart or
+      // rebalance costs a fetch, and the ingest cursor skips them.
+      log.warn('offset commit failed; the batch will be read again and skipped by the ingest cursor', { ...where, error: String(e) });
+      return;
+    }
+    await heartbeat().catch(() => {});
   };
 
-  await consumer.connect();
-  try {
-    // Tempo starts a partition with no committed offset at its earliest record.
-    await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: opts.partitionsConsumedConcurrently ?? DEFAULT_CONCURRENCY,
-      async eachBatch(payload) {
-        inFlight++;
-        try {
-          await handleBatch(payload);
-        } finally {
-          if (--inFlight === 0) idle?.();
-        }
-      },
-    });
-  } catch (e) {
-    // e.g. a topic the cluster does not have: open connections would keep the process alive
-    await consumer.disconnect().catch(() => {});
-    throw e;
+  const join = async (c: KafkaConsumerSlice, first: boolean) => {
+    // as in Tempo, at startup only: a restart resumes where the crashed consumer committed
+    if (first) await opts.beforeJoin?.();
+    await c.connect();
+    try {
+      // Tempo starts a partition with no committed offset at its earliest record.
+      await c.subscribe({ topics: [topic], fromBeginning: true });
+      await c.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: opts.partitionsConsumedConcurrently ?? DEFAULT_CONCURRENCY,
+        async eachBatch(payload) {
+          inFlight++;
+          try {
+            await handleBatch(c, payload);
+          } finally {
+            if (--inFlight === 0) idle?.();
+          }
+        },
+      });
+    } catch (e) {
+      // e.g. a topic the cluster does not have: open connections would keep the process alive
+      await c.disconnect().catch(() => {});
+      throw e;
+    }
+  };
+
+  const restart = async () => {
+    for (let attempt = 1; !stopping.signal.aborted; attempt++) {
+      try {
+        await sleep(restartDelay(attempt), undefined, { signal: stopping.signal });
+      } catch {
+        return;
+      }
+      const previous = consumer;
+      await previous.disconnect().catch(() => {});
+      const next = create();
+      next.onCrash((crash) => onCrash(next, crash));
+      consumer = next;
+      try {
+        await join(next, false);
+        restarts++;
+        log.info('kafka consumer restarted after a crash', { topic, attempt });
+        return;
+      } catch (e) {
+        log.error('kafka consumer restart failed; trying again', { topic, attempt, error: String(e) });
+      }
+    }
+  };
+
+  function onCrash(c: KafkaConsumerSlice, crash: ConsumerCrash) {
+    log.error('kafka consumer crashed', { topic, error: String(crash.error), restartsItself: crash.restart });
+    if (crash.restart || c !== consumer || stopping.signal.aborted || restarting !== undefined) return;
+    restarting = restart().finally(() => (restarting = undefined));
   }
+
+  consumer = create();
+  const first = consumer;
+  first.onCrash((crash) => onCrash(first, crash));
+  await join(first, true);
 
   const pause = () => {
     if (stopping.signal.aborted) return;
     stopping.abort();
-    consumer.pause([{ topic }]);
+    try {
+      consumer.pause([{ topic }]);
+    } catch (e) {
+      // a consumer stopped by a crash has no group to pause; stopping still goes on
+      log.warn('kafka consumer could not pause', { topic, error: String(e) });
+    }
   };
   return {
     get committedRecords() {
       return committedRecords;
     },
-    pause,
-    async close() {
-      pause();
-      if (inFlight > 0) await new Promise<void>((r) => (idle = r));
-      if (!opts.leaveGroupOnShutdown) {
-        log.info(
-          'KAFKA_LEAVE_GROUP_ON_SHUTDOWN=false, but kafkajs has no static membership and always leaves the group when it disconnects: the group rebalances now instead of after the session timeout',
-          { topic },
-        );
-      }
-      await consumer.disconnect();
+    get restarts() {
+      return restarts;
     },
+    pause,
+    async close(timeoutMs = DEFAULT_CLOSE_TIMEOUT_MS) {
+      pause();
+      const closing = (async () => {
+        await restarting;
+        if (inFlight > 0) await new Promise<void>((r) => (idle = r));
+        if (!opts.leaveGroupOnShutdown) {
+          log.info(
+            'KAFKA_LEAVE_GROUP_ON_SHUTDOWN=false, but kafkajs has no static membership and always leaves the group when it disconnects: the group rebalances now instead of after the session timeout',
+            { topic },
+          );
+        }
+        await consumer.disconnect();
+      })();
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), timeoutMs)));
+      try {
+        if ((await Promise.race([closing.then(() => 'closed' as const), timedOut])) === 'timeout') {
+          log.warn('kafka consumer did not close in time; going on without it (uncommitted batches are read again on the next start)', { topic, timeoutMs, batchesInFlight: inFlight });
+          closing.catch(() => {});
+        }
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}
+
+function once(consumer: KafkaConsumerSlice): () => KafkaConsumerSlice {
+  let used = false;
+  return () => {
+    if (used) throw new Error('this kafka consumer cannot be restarted: pass a factory to restart after a crash');
+    used = true;
+    return consumer;
   };
 }

@@ -1,8 +1,12 @@
 // `npm start`: the whole pipeline on one machine with no AWS account. An embedded DynamoDB
-// (dynalite), the OTLP/HTTP receiver, Kafka-format records partitioned by trace ID and fed to the
-// real ingest code in event-source-shaped batches, the real flusher on its interval, /metrics, and
-// remote write when REMOTE_WRITE_URL is set. Optionally a real Kafka topic too (kafka-source.ts),
-// whose batches join the receiver's in the same ingest calls.
+// (dynalite, in memory or in a data directory), the OTLP/HTTP receiver, Kafka-format records
+// partitioned by trace ID and fed to the real ingest code in event-source-shaped batches, the real
+// flusher on its interval, /metrics, and remote write when REMOTE_WRITE_URL is set. Optionally a
+// real Kafka topic too (kafka-source.ts), whose batches join the receiver's in the same ingest calls.
+//
+// Three independent loops: ingest (ingest-loop.ts), fold + collect + save every batch window, and
+// remote write per tenant (queued-sender.ts); none waits for another, so a hanging endpoint
+// delays neither the deltas table nor /metrics.
 
 import { parseConfig, loadConfigFile } from '../config/index.ts';
 import type { GeneratorConfig } from '../config/types.ts';
@@ -12,14 +16,17 @@ import { ingestContext, ingestEvent } from '../ingest/ingest-handler.ts';
 import type { Logger } from '../log/logger.ts';
 import { MetricsRecorder } from '../metrics/recorder.ts';
 import { formatExposition } from '../series/exposition.ts';
+import { readAllCursors } from '../store/cursor.ts';
 import { sdkDdb } from '../store/ddb.ts';
-import { createTable, startLocalDynamo } from '../store/local-dynamo.ts';
+import { createTable, startLocalDynamo, type LocalDynamo } from '../store/local-dynamo.ts';
 import { DELTAS_TABLE, SERIES_TABLE } from '../store/tables.ts';
 import { demoTraces } from './demo-traffic.ts';
 import { IngestBatcher } from './ingest-batcher.ts';
+import { IngestLoop } from './ingest-loop.ts';
 import { startKafkaSource, type KafkaConsumerSlice, type KafkaSource } from './kafka-source.ts';
 import { LocalTopic } from './local-topic.ts';
 import { startReceiver } from './otlp-receiver.ts';
+import { QueuedSender } from './queued-sender.ts';
 
 /** Tempo's defaults with span metrics, service graphs and host info switched on. */
 export const LOCAL_DEFAULT_CONFIG = `
@@ -32,43 +39,71 @@ overrides:
 export interface LocalModeOptions {
   readonly port: number;
   readonly configFile?: string;
+  /** Config text used instead of a file (tests, tools); the default is LOCAL_DEFAULT_CONFIG. */
+  readonly inlineConfig?: string;
   readonly demo: boolean;
   readonly partitions: number;
-  /** Like the event source's batching window. */
+  /** Like the event source's batching window; also how often the flusher folds. */
   readonly batchWindowMs: number;
   readonly topic: string;
   readonly log: Logger;
+  /** Keep the embedded DynamoDB in this directory, so counters and pending state survive restarts. */
+  readonly dataDir?: string;
   /** Progress line printer (spans/s, series, last flush); default console.log. */
   readonly progress?: (line: string) => void;
   readonly progressEveryMs?: number;
   readonly env?: NodeJS.ProcessEnv;
+  /** How long stop() waits for Kafka and for remote write before going on without them. */
+  readonly shutdownTimeoutMs?: number;
   /** A real topic to consume besides the receiver (KAFKA_* variables, see kafka-settings.ts). */
   readonly kafka?: {
-    readonly consumer: KafkaConsumerSlice;
+    /** The consumer, or a factory (lets the source restart after a crash that stops kafkajs). */
+    readonly consumer: KafkaConsumerSlice | (() => KafkaConsumerSlice);
     readonly topic: string;
     readonly leaveGroupOnShutdown: boolean;
+    /** Runs before each join with the ingestion slack, e.g. to skip a stale backlog. */
+    readonly beforeJoin?: (ingestionSlackMs: number) => Promise<void>;
   };
 }
 
 export interface LocalMode {
   readonly port: number;
   metricsText(): string;
+  /** Spans ingested and Kafka records committed so far (progress, benchmarks). */
+  stats(): { spans: number; badRecords: number; kafkaCommitted: number; kafkaRestarts: number };
   /**
-   * Ingests what is queued, folds, remote-writes every tenant one last time (the embedded
-   * DynamoDB goes away with the process), saves, commits the Kafka offsets of what was ingested,
-   * then disconnects from Kafka.
+   * Stops taking input, ingests what is queued, commits the Kafka offsets of what was ingested,
+   * folds, remote-writes every tenant one last time and saves, then disconnects and closes the
+   * store. Without a data directory the state dies with the process, so pending service-graph
+   * halves are settled first; with one they stay pending for the next start.
    */
   stop(): Promise<void>;
 }
 
 const SAVE_EVERY_MS = 10_000;
 const DEMO_REQUESTS_PER_SECOND = 20;
+const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 
 export async function startLocalMode(opts: LocalModeOptions): Promise<LocalMode> {
-  const config: GeneratorConfig = opts.configFile !== undefined ? loadConfigFile(opts.configFile) : parseConfig(LOCAL_DEFAULT_CONFIG, { source: 'local defaults' });
+  const config: GeneratorConfig =
+    opts.configFile !== undefined ? loadConfigFile(opts.configFile) : parseConfig(opts.inlineConfig ?? LOCAL_DEFAULT_CONFIG, { source: opts.inlineConfig === undefined ? 'local defaults' : 'inline config' });
   // Both feed the same deltas table, whose cursors are per topic-partition.
   if (opts.kafka !== undefined && opts.kafka.topic === opts.topic) throw new Error(`KAFKA_TOPIC "${opts.kafka.topic}" is the name of local mode's own receiver topic; pick another`);
-  const dynamo = await startLocalDynamo();
+  const dynamo = await startLocalDynamo({ path: opts.dataDir });
+  // Everything started from here on is closed again when a later step fails (a port in use, a
+  // broker that refuses us): an open store or socket would keep the process alive.
+  const cleanups: (() => Promise<void>)[] = [() => dynamo.close()];
+  try {
+    return await startOn(dynamo, config, opts, cleanups);
+  } catch (e) {
+    for (const c of cleanups.reverse()) await c().catch(() => {});
+    throw e;
+  }
+}
+
+async function startOn(dynamo: LocalDynamo, config: GeneratorConfig, opts: LocalModeOptions, cleanups: (() => Promise<void>)[]): Promise<LocalMode> {
+  const durable = opts.dataDir !== undefined;
+  const shutdownTimeoutMs = opts.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
   await createTable(dynamo.client, DELTAS_TABLE, 'deltas');
   await createTable(dynamo.client, SERIES_TABLE, 'series');
   const ddb = sdkDdb(dynamo.client);
@@ -76,7 +111,7 @@ export async function startLocalMode(opts: LocalModeOptions): Promise<LocalMode>
   const ingest = ingestContext({ config, ddb, table: 'deltas', log: opts.log, metrics: ingestMetrics });
   const flushMetrics = new MetricsRecorder();
   const endpoints = endpointsOf(config, opts.env ?? process.env);
-  const sender = new RemoteWriteSender(config, endpoints, flushMetrics, opts.log);
+  const sender = new QueuedSender(new RemoteWriteSender(config, endpoints, flushMetrics, opts.log), opts.log);
   const flusher = new Flusher({
     ddb,
     deltasTable: 'deltas',
@@ -91,50 +126,41 @@ export async function startLocalMode(opts: LocalModeOptions): Promise<LocalMode>
   await flusher.load();
 
   const batcher = new IngestBatcher((event) => ingestEvent(ingest, event));
-  const localTopic = new LocalTopic({ topic: opts.topic, partitions: opts.partitions, codec: config.codec, tenantHeader: config.tenantHeader });
-  const enqueue = (tenant: string, traces: { traceId: string; trace: Uint8Array }[]) => batcher.enqueue(localTopic.append(tenant, traces));
+  const ingestLoop = new IngestLoop(batcher, opts.batchWindowMs, opts.log);
+  // A durable store remembers the receiver topic's committed offsets: go on numbering after them.
+  const startOffsets = new Map<number, number>();
+  for (const c of await readAllCursors(ddb, 'deltas')) if (c.topic === opts.topic) startOffsets.set(c.partition, c.cursor.offset + 1);
+  const localTopic = new LocalTopic({ topic: opts.topic, partitions: opts.partitions, codec: config.codec, tenantHeader: config.tenantHeader, startOffsets });
+  const enqueue = (tenant: string, traces: { traceId: string; trace: Uint8Array }[]) => {
+    batcher.enqueue(localTopic.append(tenant, traces));
+    ingestLoop.soon();
+  };
 
   const metricsText = () => [...flusher.tenants()].map(([, r]) => formatExposition(r)).join('');
   const receiver = await startReceiver(opts.port, { onTraces: enqueue, metrics: metricsText }, config.tenantHeader, config.defaultTenant || 'single-tenant');
+  const closeReceiver = () => new Promise<void>((r) => receiver.server.close(() => r()));
+  cleanups.push(closeReceiver);
 
   let busy: Promise<void> = Promise.resolve();
   let lastSave = Date.now();
   let lastProgress = Date.now();
   let spansAtProgress = 0;
   let kafka: KafkaSource | undefined;
-  const tick = async (final = false) => {
-    try {
-      await batcher.ingestQueued();
-    } catch (e) {
-      // The flush below still runs: what earlier batches committed is unaffected.
-      opts.log.error(
-        final
-          ? 'ingest failed at shutdown: the receiver records queued now are lost; Kafka offsets stay uncommitted'
-          : 'ingest failed: the receiver records stay queued for the next batch; Kafka batches are retried',
-        { queued: batcher.pending, error: String(e) },
-      );
-    }
+  const tick = async () => {
     const now = Date.now();
     await flusher.fold(now);
-    if (final) {
-      // The state dies with the process: settle every waiting service-graph half (as replay does
-      // at the end of input), then send everything once more.
-      await flusher.save({ expireAllHalves: true });
-      await collectAll(Date.now());
-    } else {
-      await flusher.collectDue(now, now + 10_000);
-      // Pending service-graph halves are settled at each save, so save often (it is local).
-      if (now - lastSave >= SAVE_EVERY_MS) {
-        await flusher.save();
-        lastSave = now;
-      }
+    // hands the collections to the per-tenant send queues and returns
+    await flusher.collectDue(now, now + 10_000);
+    if (now - lastSave >= SAVE_EVERY_MS) {
+      await flusher.save();
+      lastSave = now;
     }
     if (now - lastProgress >= (opts.progressEveryMs ?? 10_000)) {
       const spans = ingestMetrics.total('Spans');
       const rate = ((spans - spansAtProgress) / (now - lastProgress)) * 1000;
       const series = [...flusher.tenants()].map(([t, r]) => `${t}=${r.size}`).join(' ');
       const failures = flushMetrics.total('RemoteWriteFailures');
-      const kafkaPart = kafka === undefined ? '' : ` | kafka ${opts.kafka!.topic}: ${kafka.committedRecords} records committed`;
+      const kafkaPart = kafka === undefined ? '' : ` | kafka ${opts.kafka!.topic}: ${kafka.committedRecords} records committed${kafka.restarts > 0 ? `, ${kafka.restarts} consumer restarts` : ''}`;
       (opts.progress ?? console.log)(
         `${rate.toFixed(0)} spans/s | series ${series || 'none'} | bad records ${ingestMetrics.total('BadRecords')} | spans discarded ${ingestMetrics.total('SpansDiscarded')} | remote write ${endpoints.length === 0 ? 'off' : failures === 0 ? 'ok' : `${failures} failed requests`}${kafkaPart}`,
       );
@@ -142,56 +168,91 @@ export async function startLocalMode(opts: LocalModeOptions): Promise<LocalMode>
       lastProgress = now;
     }
   };
-  // Shutdown sends every tenant now rather than when its collection interval is next due: after
-  // the process exits, nothing of the embedded state remains to be sent later.
-  const collectAll = async (now: number) => {
-    for (const [tenant, registry] of flusher.tenants()) {
-      const series = registry.collect(now);
-      if (series.length > 0) await sender.send(tenant, series, now + 10_000);
-    }
-  };
   const run = () => {
-    busy = busy.then(() => tick()).catch((e) => opts.log.error('local mode tick failed', { error: String(e) }));
+    busy = busy.then(() => tick()).catch((e) => opts.log.error('local mode flush tick failed', { error: String(e) }));
   };
-  const batchTimer = setInterval(run, opts.batchWindowMs);
+  const flushTimer = setInterval(run, opts.batchWindowMs);
   const demoCount = Math.ceil((DEMO_REQUESTS_PER_SECOND * opts.batchWindowMs) / 1000);
   const demoTimer = opts.demo ? setInterval(() => enqueue('single-tenant', demoTraces(demoCount, Date.now())), opts.batchWindowMs) : undefined;
   const stopTimers = () => {
-    clearInterval(batchTimer);
+    clearInterval(flushTimer);
     if (demoTimer !== undefined) clearInterval(demoTimer);
   };
+  cleanups.push(async () => {
+    stopTimers();
+    await ingestLoop.stop();
+    await busy;
+  });
 
   if (opts.kafka !== undefined) {
-    try {
-      kafka = await startKafkaSource({
-        consumer: opts.kafka.consumer,
-        topic: opts.kafka.topic,
-        deliver: (records) => batcher.deliver(records),
-        log: opts.log,
-        leaveGroupOnShutdown: opts.kafka.leaveGroupOnShutdown,
-      });
-    } catch (e) {
-      stopTimers();
-      await new Promise<void>((r) => receiver.server.close(() => r()));
-      await busy;
-      await dynamo.close();
-      throw e;
-    }
+    kafka = await startKafkaSource({
+      consumer: opts.kafka.consumer,
+      topic: opts.kafka.topic,
+      deliver: (records) => {
+        const delivered = batcher.deliver(records);
+        ingestLoop.now();
+        return delivered;
+      },
+      log: opts.log,
+      leaveGroupOnShutdown: opts.kafka.leaveGroupOnShutdown,
+      beforeJoin: opts.kafka.beforeJoin && ((join) => () => join(config.tenant(config.defaultTenant || 'single-tenant').ingestionSlackMs))(opts.kafka.beforeJoin),
+    });
   }
+
+  // Shutdown sends every tenant now rather than when its collection interval is next due: the
+  // process may not come back (and without a data directory nothing of its state would).
+  const collectAll = async (now: number) => {
+    for (const [tenant, registry] of flusher.tenants()) {
+      const series = registry.collect(now);
+      if (series.length > 0) await sender.send(tenant, series, now + shutdownTimeoutMs);
+    }
+  };
+  const final = async () => {
+    // Ingest what is queued; the Kafka batches it holds resolve and commit. A batch kafkajs was
+    // already handing over when the source paused arrives a moment later: keep ingesting until
+    // the source has closed (or given up at its timeout).
+    await ingestLoop.stop();
+    let closed = false;
+    const closing = (kafka?.close(shutdownTimeoutMs) ?? Promise.resolve()).finally(() => (closed = true));
+    for (let first = true; first || !closed; first = false) {
+      if (batcher.pending > 0) {
+        try {
+          await batcher.ingestQueued();
+        } catch (e) {
+          opts.log.error('ingest failed at shutdown: the receiver records queued now are lost; Kafka offsets stay uncommitted', { queued: batcher.pending, error: String(e) });
+          break;
+        }
+      } else if (!closed) await new Promise((r) => setTimeout(r, 10));
+    }
+    await closing;
+    await busy;
+    const now = Date.now();
+    await flusher.fold(now);
+    if (durable) {
+      // Pending service-graph halves stay pending: the next start pairs them with what comes.
+      await collectAll(now);
+      await flusher.save();
+    } else {
+      // The state dies with the process: settle every waiting half (as replay does at the end
+      // of input), then send everything once more.
+      await flusher.save({ expireAllHalves: true });
+      await collectAll(Date.now());
+    }
+    const waiting = await sender.drain(shutdownTimeoutMs);
+    if (waiting > 0) opts.log.warn('remote write did not finish before the shutdown timeout; the last collections were not sent', { waiting, timeoutMs: shutdownTimeoutMs });
+  };
 
   return {
     port: receiver.port,
     metricsText,
+    stats: () => ({ spans: ingestMetrics.total('Spans'), badRecords: ingestMetrics.total('BadRecords'), kafkaCommitted: kafka?.committedRecords ?? 0, kafkaRestarts: kafka?.restarts ?? 0 }),
     async stop() {
       stopTimers();
       kafka?.pause();
-      await new Promise<void>((r) => receiver.server.close(() => r()));
-      await busy;
+      await closeReceiver();
       try {
-        await tick(true);
+        await final();
       } finally {
-        // after the final ingest, so the batches it took are committed before leaving
-        await kafka?.close();
         await dynamo.close();
       }
     },

@@ -15,6 +15,11 @@ export interface LocalTopicOptions {
   /** Header that carries the tenant for the otlp codec. */
   readonly tenantHeader: string;
   readonly clock?: () => number;
+  /**
+   * Next offset per partition, for a durable store that already holds this topic's records: the
+   * ingest cursor skips every offset it has committed, so numbering must go on from there.
+   */
+  readonly startOffsets?: ReadonlyMap<number, number>;
 }
 
 export class LocalTopic {
@@ -23,6 +28,7 @@ export class LocalTopic {
   constructor(private readonly opts: LocalTopicOptions) {
     if (!Number.isInteger(opts.partitions) || opts.partitions < 1) throw new Error(`partitions must be a positive integer, got ${opts.partitions}`);
     this.nextOffset = new Array<number>(opts.partitions).fill(0);
+    for (const [partition, next] of opts.startOffsets ?? []) if (partition < opts.partitions) this.nextOffset[partition] = next;
   }
 
   get topic(): string {

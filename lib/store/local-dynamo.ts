@@ -1,5 +1,7 @@
 // An in-process DynamoDB-compatible store (dynalite) on 127.0.0.1 with a random port, for tests
-// and local mode. The code under test talks to it through the real AWS SDK client.
+// and local mode. The code under test talks to it through the real AWS SDK client. In memory by
+// default; with `path` its tables live in a LevelDB directory (dynalite's `level` backend,
+// classic-level, whose prebuilt binaries ship inside the npm package) and survive restarts.
 
 import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AddressInfo } from 'node:net';
@@ -12,10 +14,10 @@ export interface LocalDynamo {
   close(): Promise<void>;
 }
 
-export async function startLocalDynamo(): Promise<LocalDynamo> {
+export async function startLocalDynamo(opts: { path?: string } = {}): Promise<LocalDynamo> {
   // loaded on demand: only tests and local mode need it, never a Lambda bundle
   const { default: dynalite } = await import('dynalite');
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(opts.path === undefined ? {} : { path: opts.path }) });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
@@ -33,9 +35,13 @@ export async function startLocalDynamo(): Promise<LocalDynamo> {
   };
 }
 
-/** Creates a table from its definition and waits until it is ACTIVE. */
+/** Creates a table from its definition (unless a durable store has it already) and waits until it is ACTIVE. */
 export async function createTable(client: DynamoDBClient, def: TableDefinition, name: string): Promise<void> {
-  await client.send(new CreateTableCommand(createTableInput(def, name)));
+  try {
+    await client.send(new CreateTableCommand(createTableInput(def, name)));
+  } catch (e) {
+    if ((e as Error).name !== 'ResourceInUseException') throw e;
+  }
   for (let i = 0; i < 100; i++) {
     const out = await client.send(new DescribeTableCommand({ TableName: name }));
     if (out.Table?.TableStatus === 'ACTIVE') return;

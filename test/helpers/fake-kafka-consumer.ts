@@ -5,7 +5,7 @@
 // running consumer. Every call is appended to `events` so tests can check the order of things.
 
 import type { KafkaMessageLike } from '../../lib/local/kafka-records.ts';
-import type { ConsumerRunOptions, KafkaConsumerSlice } from '../../lib/local/kafka-source.ts';
+import type { ConsumerCrash, ConsumerRunOptions, KafkaConsumerSlice } from '../../lib/local/kafka-source.ts';
 
 export interface ProducedMessage {
   readonly value: Buffer | null;
@@ -27,6 +27,8 @@ export class FakeKafkaConsumer implements KafkaConsumerSlice {
   private running = false;
   private paused = false;
   private timer?: NodeJS.Timeout;
+  private crashed = false;
+  private readonly crashListeners: ((crash: ConsumerCrash) => void)[] = [];
 
   constructor(
     readonly topic: string,
@@ -69,7 +71,22 @@ export class FakeKafkaConsumer implements KafkaConsumerSlice {
     }
   }
 
+  onCrash(listener: (crash: ConsumerCrash) => void): void {
+    this.crashListeners.push(listener);
+  }
+
+  /** What kafkajs does on a non-retriable error: the consumer stops for good and says so once. */
+  crash(error: Error): void {
+    clearInterval(this.timer);
+    this.running = false;
+    this.crashed = true;
+    this.events.push(`crash ${error.message}`);
+    for (const l of this.crashListeners) l({ error, restart: false });
+  }
+
   pause(topics: { topic: string }[]): void {
+    // kafkajs: a consumer whose run loop stopped has no group to pause
+    if (this.crashed) throw new Error('Consumer group was not initialized, consumer#run must be called first');
     if (topics.some((t) => t.topic === this.topic)) this.paused = true;
     this.events.push('pause');
   }

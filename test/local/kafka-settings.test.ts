@@ -20,8 +20,29 @@ describe('KAFKA_* settings', () => {
       clientId: DEFAULT_KAFKA_CLIENT_ID,
       ssl: false,
       sasl: undefined,
+      mskIam: undefined,
       leaveGroupOnShutdown: false,
+      skipStaleBacklogOnStartup: false,
+      sessionTimeoutMs: 30_000,
     });
+  });
+
+  test('MSK IAM: OAUTHBEARER with signed tokens, TLS on by default, region required, no user or password', async () => {
+    const s = kafkaSettingsFromEnv({ ...BASE, KAFKA_SASL_MECHANISM: 'AWS-MSK-IAM', AWS_REGION: 'eu-west-1' })!;
+    assert.deepEqual(s.mskIam, { region: 'eu-west-1' });
+    assert.equal(s.ssl, true);
+    const config = kafkaJsConfig(s, silentLogger);
+    assert.equal(config.sasl?.mechanism, 'oauthbearer');
+    assert.throws(() => kafkaSettingsFromEnv({ ...BASE, KAFKA_SASL_MECHANISM: 'aws-msk-iam' }), /set KAFKA_AWS_REGION/);
+    assert.throws(() => kafkaSettingsFromEnv({ ...BASE, KAFKA_SASL_MECHANISM: 'aws-msk-iam', KAFKA_AWS_REGION: 'mars' }), /KAFKA_AWS_REGION: "mars" is not an AWS region/);
+    assert.throws(() => kafkaSettingsFromEnv({ ...BASE, KAFKA_SASL_MECHANISM: 'aws-msk-iam', AWS_REGION: 'eu-west-1', KAFKA_SASL_PASSWORD: 'x' }), /KAFKA_SASL_PASSWORD set with KAFKA_SASL_MECHANISM=aws-msk-iam/);
+  });
+
+  test('skip_stale_backlog_on_startup and the session timeout', () => {
+    const s = kafkaSettingsFromEnv({ ...BASE, KAFKA_SKIP_STALE_BACKLOG_ON_STARTUP: 'true', KAFKA_SESSION_TIMEOUT_MS: '180000' })!;
+    assert.equal(s.skipStaleBacklogOnStartup, true);
+    assert.equal(s.sessionTimeoutMs, 180_000);
+    assert.throws(() => kafkaSettingsFromEnv({ ...BASE, KAFKA_SESSION_TIMEOUT_MS: '10s' }), /KAFKA_SESSION_TIMEOUT_MS: "10s" is not a whole number of milliseconds/);
   });
 
   test('TLS, SASL and leaving the group', () => {

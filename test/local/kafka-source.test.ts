@@ -136,4 +136,43 @@ describe('kafka source', () => {
     assert.deepEqual(consumer.commits, []);
     assert.equal(consumer.events.at(-1), 'disconnect');
   });
+
+  test('a crash that stops the consumer for good: a fresh consumer joins and takes the batches', async () => {
+    const crashed = new FakeKafkaConsumer(TOPIC);
+    const fresh = new FakeKafkaConsumer(TOPIC);
+    const made = [crashed, fresh];
+    const { calls, deliver } = controlledDeliver();
+    const log = captureLog();
+    const source = await startKafkaSource({ consumer: () => made.shift()!, topic: TOPIC, deliver, log, leaveGroupOnShutdown: true, restartDelayMs: () => 1 });
+    crashed.crash(new Error('Snappy compression not implemented'));
+    fresh.produce(0, [{ key: Buffer.from('t'), value: Buffer.from([1]) }]);
+    await until(() => calls.length === 1, 'delivery by the fresh consumer');
+    calls[0].resolve();
+    await until(() => fresh.commits.length === 1, 'commit by the fresh consumer');
+    assert.equal(source.restarts, 1);
+    assert.ok(crashed.events.includes('disconnect'), 'the crashed consumer is disconnected');
+    assert.ok(log.lines.some((l) => l.startsWith('error kafka consumer crashed')));
+    await source.close();
+    assert.equal(fresh.events.at(-1), 'disconnect');
+  });
+
+  test('close after a crash that left no consumer to pause still completes', async () => {
+    const consumer = new FakeKafkaConsumer(TOPIC);
+    const source = await startKafkaSource({ consumer, topic: TOPIC, deliver: async () => {}, log: captureLog(), leaveGroupOnShutdown: true });
+    consumer.crash(new Error('Snappy compression not implemented'));
+    await source.close();
+    assert.equal(consumer.events.at(-1), 'disconnect');
+  });
+
+  test('close gives up after its timeout when a batch never finishes', async () => {
+    const consumer = new FakeKafkaConsumer(TOPIC);
+    const { calls, deliver } = controlledDeliver();
+    const log = captureLog();
+    const source = await startKafkaSource({ consumer, topic: TOPIC, deliver, log, leaveGroupOnShutdown: true });
+    consumer.produce(0, [{ key: Buffer.from('t'), value: Buffer.from([1]) }]);
+    await until(() => calls.length === 1, 'delivery');
+    await source.close(50); // the delivery is never answered: a stalled ingest or fetch
+    assert.deepEqual(consumer.commits, []);
+    assert.ok(log.lines.some((l) => l.startsWith('warn kafka consumer did not close in time')));
+  });
 });

@@ -1,0 +1,122 @@
+// Group: local mode end to end from a pre-filled Kafka topic (librdkafka's mock cluster, 3
+// brokers, snappy batches as Tempo's distributor writes them) through kafkajs, ingest into the
+// embedded DynamoDB and commit, with 1, 8 and 48 partitions. Needs kcat and python3; skipped
+// (with a note) without them.
+
+import { createKafkaJsConsumer } from '../lib/local/kafkajs-consumer.ts';
+import { startLocalMode } from '../lib/local/local-mode.ts';
+import { silentLogger } from '../lib/log/logger.ts';
+import { buildResourceSpans, encodePushBytesRequest, encodeTempoTrace } from '../test/fixtures/build.ts';
+import { randomInt, seededRng } from '../test/fixtures/random-trace.ts';
+import { mockKafkaAvailable, startMockKafka, testSettings, type MockMessage } from '../test/helpers/kafka-mock-broker.ts';
+import { printTable } from './harness.ts';
+
+const SPANS_PER_RECORD = 100;
+/** The mock keeps only a partition's newest ~5 MB: stay below it. */
+const BYTES_PER_PARTITION = 3_500_000;
+
+function records(partition: number, nowMs: number): { messages: MockMessage[]; spans: number; bytes: number } {
+  const rng = seededRng(partition + 1);
+  const messages: MockMessage[] = [];
+  let bytes = 0;
+  const endNs = BigInt(nowMs) * 1_000_000n;
+  while (bytes < BYTES_PER_PARTITION) {
+    const spans = Array.from({ length: SPANS_PER_RECORD }, () => {
+      const s = randomInt(rng, 200);
+      return { name: `op-${s >> 1}`, kind: 2, status: { code: s & 1 }, startNs: endNs - 20_000_000n, endNs, attributes: { 'http.method': 'GET', region: 'eu-west-1' } };
+    });
+    const value = encodePushBytesRequest([encodeTempoTrace(buildResourceSpans({ resource: { 'service.name': `svc-${partition % 4}` }, spans }))]);
+    bytes += value.length;
+    messages.push({ key: 'team-a', value });
+  }
+  return { messages, spans: messages.length * SPANS_PER_RECORD, bytes };
+}
+
+export async function benchKafkaThroughput(): Promise<void> {
+  console.log('\n## local mode from a pre-filled Kafka topic (mock broker, snappy, 100 spans/record)');
+  if (!mockKafkaAvailable()) {
+    console.log('skipped: kcat or python3 missing (apt-get install kcat)');
+    return;
+  }
+  const rows: string[][] = [];
+  for (const partitions of (process.env.BENCH_KAFKA_PARTITIONS ?? "1,8,48").split(",").map(Number)) {
+    const kafka = await startMockKafka(3);
+    try {
+      const topic = `bench-${partitions}`;
+      await kafka.createTopic(topic, partitions);
+      const now = Date.now();
+      let spans = 0;
+      let bytes = 0;
+      // a few kcat processes at a time: 48 at once would starve the 2 cores
+      for (let p = 0; p < partitions; p += 4) {
+        await Promise.all(
+          Array.from({ length: Math.min(4, partitions - p) }, (_, i) => {
+            const r = records(p + i, now);
+            spans += r.spans;
+            bytes += r.bytes;
+            return kafka.produce(topic, p + i, r.messages, 'snappy');
+          }),
+        );
+      }
+      const profiler = process.env.BENCH_PROFILE ? await startProfile() : undefined;
+      const started = performance.now();
+      const local = await startLocalMode({
+        port: 0,
+        demo: false,
+        partitions: 1,
+        batchWindowMs: 1000,
+        topic: 'local',
+        log: silentLogger,
+        progress: () => {},
+        env: {},
+        // the spans were stamped before producing: allow for the minutes pre-filling takes
+        inlineConfig: 'metrics_generator: {metrics_ingestion_time_range_slack: 1h}\noverrides: {defaults: {metrics_generator: {processors: [span-metrics]}}}',
+        kafka: { consumer: () => createKafkaJsConsumer(testSettings(kafka, topic, `bench-${partitions}`), silentLogger), topic, leaveGroupOnShutdown: true },
+      });
+      const joined = performance.now();
+      let first = 0;
+      const cpu0 = process.cpuUsage();
+      while (local.stats().spans < spans && performance.now() - joined < 120_000) {
+        if (first === 0 && local.stats().spans > 0) first = performance.now();
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      const done = performance.now();
+      const cpu = process.cpuUsage(cpu0);
+      const got = local.stats().spans;
+      await profiler?.(`/tmp/kafka-bench-${partitions}.cpuprofile`);
+      await local.stop();
+      const flowing = (done - (first || joined)) / 1000;
+      rows.push([
+        String(partitions),
+        `${(bytes / 1e6).toFixed(1)} MB`,
+        spans.toLocaleString('en-US'),
+        got === spans ? 'all' : `${got} of ${spans}`,
+        `${((joined - started) / 1000).toFixed(1)} s`,
+        `${flowing.toFixed(2)} s`,
+        `${Math.round(got / flowing / 1000).toLocaleString('en-US')}K`,
+        `${Math.round(got / ((done - started) / 1000) / 1000).toLocaleString('en-US')}K`,
+        `${Math.round(((cpu.user + cpu.system) / 1000 / (done - (first || joined))) * 100)}%`,
+      ]);
+    } finally {
+      await kafka.close();
+    }
+  }
+  printTable(['partitions', 'topic size', 'spans', 'ingested', 'join', 'first to last span', 'spans/s (flowing)', 'spans/s (incl. join)', 'CPU of one core'], rows);
+}
+
+/** BENCH_PROFILE=1: a CPU profile of the consuming phase only (not of pre-filling). */
+async function startProfile(): Promise<(path: string) => Promise<void>> {
+  const { Session } = await import('node:inspector/promises');
+  const { writeFileSync } = await import('node:fs');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return async (path) => {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(path, JSON.stringify(profile));
+    session.disconnect();
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await benchKafkaThroughput();
