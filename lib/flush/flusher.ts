@@ -22,6 +22,7 @@ import { NO_CURSOR, readAllCursors, type Cursor } from '../store/cursor.ts';
 import type { Ddb } from '../store/ddb.ts';
 import { readCommittedDeltas } from '../store/delta-log.ts';
 import { SnapshotStore, type FlusherState } from '../store/snapshot-store.ts';
+import type { SelfMonitor } from '../self-monitoring/monitor.ts';
 import { TenantFanOut, type TenantSend } from './tenant-fan-out.ts';
 
 /** Sends one tenant's series to every configured endpoint; never throws for HTTP/network failures. */
@@ -39,6 +40,8 @@ export interface FlusherDeps {
   readonly metrics: MetricsRecorder;
   readonly clock: () => number;
   readonly sleep: (ms: number) => Promise<void>;
+  /** Tempo-named self-metrics, remote-written every collection (lib/self-monitoring). */
+  readonly selfMonitor?: SelfMonitor;
 }
 
 /** How often stale series are swept (Tempo: every 5 minutes). */
@@ -112,6 +115,7 @@ export class Flusher {
   /** Loads the last saved epoch (a warm container that saved it keeps its memory instead). */
   async load(): Promise<void> {
     const state = await this.store.load();
+    await this.deps.selfMonitor?.load(state.epoch);
     this.epoch = state.epoch;
     this.folded = new Map(state.folded.map((f) => [key(f.topic, f.partition), { ...f }]));
     this.registries = new Map();
@@ -141,6 +145,7 @@ export class Flusher {
     for (const { topic, partition, cursor } of await readAllCursors(ddb, deltasTable)) {
       const k = key(topic, partition);
       const after = this.folded.get(k)?.cursor ?? NO_CURSOR;
+      this.deps.selfMonitor?.partitionLag(topic, partition, cursor, after, nowMs);
       if (cursor.offset <= after.offset) continue;
       // Unfolded deltas were committed after the folded position: they waited at most this long.
       const since = after.committedAtMs > 0 ? after.committedAtMs : cursor.committedAtMs;
@@ -162,6 +167,7 @@ export class Flusher {
           });
           continue;
         }
+        this.deps.selfMonitor?.deltaFolded(delta);
         for (const t of delta.tenants) {
           this.registry(t.tenant).apply(t.increments, nowMs);
           if (t.edgeHalves !== undefined || t.droppedSides !== undefined) this.pairHalves(t, nowMs);
@@ -199,6 +205,7 @@ export class Flusher {
         this.nextCollect.set(tenant, nowMs + interval);
         this.deps.metrics.set('ActiveSeries', registry.size, 'Count', { tenant });
         publishRegistryMetrics(tenant, registry, this.deps.metrics);
+        this.deps.selfMonitor?.collection(tenant);
       } else if (markers.length === 0) continue;
       // collected when the tenant's send starts, so only the tenants in flight are in memory
       const series = (): CollectedSeries[] => {
@@ -208,6 +215,7 @@ export class Flusher {
       sends.push({ tenant, series, deadlineMs: Math.min(deadlineMs, nowMs + interval) });
     }
     await this.fanOut.sendAll(sends);
+    await this.deps.selfMonitor?.collect(nowMs, deadlineMs, this);
   }
 
   /**
@@ -230,6 +238,7 @@ export class Flusher {
         edges: Object.fromEntries([...this.pairings].map(([t, p]) => [t, p.snapshot()])),
         dataClockMs: this.dataClockMs,
       };
+      await this.deps.selfMonitor?.save(state.epoch);
       const bytes = await this.store.save(state, this.epoch, started);
       this.epoch = state.epoch;
       this.deps.metrics.add('StateBytes', bytes, 'Bytes');

@@ -27,6 +27,8 @@ export function endpointsOf(config: GeneratorConfig, env: NodeJS.ProcessEnv = pr
 
 export class RemoteWriteSender implements SeriesSender {
   private readonly clients: RemoteWriteClient[];
+  /** Sees every send's outcome (the self-monitoring counters). */
+  onResult?: (r: SendResult) => void;
 
   constructor(
     private readonly config: GeneratorConfig,
@@ -45,7 +47,10 @@ export class RemoteWriteSender implements SeriesSender {
   async send(tenant: string, series: readonly CollectedSeries[], deadlineMs: number): Promise<void> {
     const headers = this.config.tenant(tenant).remoteWriteHeaders;
     const results = await Promise.all(this.clients.map((c) => c.send(tenant, series, { deadlineMs, tenantHeaders: headers })));
-    for (const r of results) this.record(r);
+    for (const r of results) {
+      this.record(r);
+      this.onResult?.(r);
+    }
   }
 
   private record(r: SendResult): void {

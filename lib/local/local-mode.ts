@@ -7,6 +7,7 @@
 import { parseConfig, loadConfigFile } from '../config/index.ts';
 import type { GeneratorConfig } from '../config/types.ts';
 import { Flusher } from '../flush/flusher.ts';
+import { createSelfMonitor } from '../self-monitoring/create.ts';
 import { endpointsOf, RemoteWriteSender } from '../flush/remote-sender.ts';
 import { ingestContext, ingestEvent } from '../ingest/ingest-handler.ts';
 import type { Logger } from '../log/logger.ts';
@@ -77,7 +78,9 @@ export async function startLocalMode(opts: LocalModeOptions): Promise<LocalMode>
   const flushMetrics = new MetricsRecorder();
   const endpoints = endpointsOf(config, opts.env ?? process.env);
   const sender = new RemoteWriteSender(config, endpoints, flushMetrics, opts.log);
+  const selfMonitor = createSelfMonitor(config, endpoints, sender, { ddb, seriesTable: 'series', log: opts.log, metrics: flushMetrics });
   const flusher = new Flusher({
+    selfMonitor,
     ddb,
     deltasTable: 'deltas',
     seriesTable: 'series',
