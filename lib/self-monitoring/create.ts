@@ -41,6 +41,8 @@ export function createSelfMonitor(
     tenant: cfg.tenant === '' ? SINGLE_TENANT : cfg.tenant,
     externalLabels: cfg.externalLabels,
     log: setup.log,
+    intervalMs: config.tenant(SINGLE_TENANT).registry.collectionIntervalMs,
+    hasServiceGraphs: (tenant) => config.tenant(tenant).serviceGraphs !== undefined,
   });
   const observe = (r: Parameters<SelfMonitor['sent']>[0]): void => monitor.sent(r);
   tenantsSender.onResult = observe;

@@ -34,6 +34,10 @@ export interface SelfMonitorDeps {
   /** Labels added to every self-metric (e.g. cluster, namespace, container for the mixin). */
   readonly externalLabels: Readonly<Record<string, string>>;
   readonly log: Logger;
+  /** Least time between two sends (the collection interval); 0 = every collect call. */
+  readonly intervalMs?: number;
+  /** Tenants whose service-graph counters exist at zero before any half reaches the flusher. */
+  readonly hasServiceGraphs?: (tenant: string) => boolean;
 }
 
 /** What the monitor reads from the flusher at each collection. */
@@ -46,6 +50,7 @@ export class SelfMonitor {
   readonly metrics = new SelfMetrics();
   private readonly store: SelfMetricsStore;
   private restoredStampMs = 0;
+  private nextSendMs = 0;
 
   constructor(private readonly deps: SelfMonitorDeps) {
     this.store = new SelfMetricsStore(deps.ddb, deps.seriesTable);
@@ -124,6 +129,8 @@ export class SelfMonitor {
 
   /** Reads the registries and pairings, then sends every self-metric. Never throws for a failed send. */
   async collect(nowMs: number, deadlineMs: number, flusher: FlusherView): Promise<void> {
+    if (nowMs < this.nextSendMs) return;
+    this.nextSendMs = nowMs + (this.deps.intervalMs ?? 0);
     const m = this.metrics;
     for (const [tenant, registry] of flusher.tenants()) {
       const limits = registry.cardinality.limits;
@@ -132,12 +139,17 @@ export class SelfMonitor {
       // Cumulative in the saved registry state: read as is, never summed here.
       m.set(N.SERIES_LIMITED, { tenant }, registry.seriesLimitedTotal);
     }
-    for (const [tenant, pairing] of flusher.serviceGraphPairings()) {
-      const c = pairing.counters;
-      m.set(N.SG_DROPPED_SPANS, { tenant }, c.droppedSpans);
-      m.set(N.SG_DROPPED_EDGES, { tenant }, c.droppedEdges);
-      for (const kind of ['client', 'server']) m.set(N.SG_EXPIRED_EDGES, { tenant, unmatched_span_kind: kind }, c.expiredEdges.get(kind) ?? 0);
-      for (const [kind, n] of c.expiredEdges) m.set(N.SG_EXPIRED_EDGES, { tenant, unmatched_span_kind: kind }, n);
+    const pairings = flusher.serviceGraphPairings();
+    const graphTenants = new Set(pairings.keys());
+    for (const tenant of flusher.tenants().keys()) if (this.deps.hasServiceGraphs?.(tenant) === true) graphTenants.add(tenant);
+    for (const tenant of graphTenants) {
+      // Cumulative in the saved pairing state (zero until a half reaches the flusher), as Tempo
+      // creates them with the processor.
+      const c = pairings.get(tenant)?.counters;
+      m.set(N.SG_DROPPED_SPANS, { tenant }, c?.droppedSpans ?? 0);
+      m.set(N.SG_DROPPED_EDGES, { tenant }, c?.droppedEdges ?? 0);
+      for (const kind of ['client', 'server']) m.set(N.SG_EXPIRED_EDGES, { tenant, unmatched_span_kind: kind }, c?.expiredEdges.get(kind) ?? 0);
+      for (const [kind, n] of c?.expiredEdges ?? []) m.set(N.SG_EXPIRED_EDGES, { tenant, unmatched_span_kind: kind }, n);
     }
     const series = m.render(Math.max(nowMs, this.restoredStampMs + 1), this.deps.externalLabels);
     this.restoredStampMs = Math.max(this.restoredStampMs, series[0]?.samples[0]?.timestampMs ?? 0);
