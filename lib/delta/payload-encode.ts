@@ -31,6 +31,9 @@ import { boundsProblem, incrementProblem } from './validate.ts';
 import type { ByteWriter } from './writer.ts';
 
 /** Appends the payload of `content` to `w`. Throws RangeError for increments the registry would reject. */
+
+/** Written for a tenant without counts (hand-built deltas): decodes as zero counts. */
+const NO_RECEIVED = { spans: 0, bytes: 0, spansDiscarded: {} } as const;
 export function encodePayload(content: DeltaContent, w: ByteWriter): void {
   new PayloadEncoder(w).content(content);
 }
@@ -88,6 +91,10 @@ class PayloadEncoder {
         w.byte(d.side);
         w.number(d.arrivalMs);
       }
+      const received = t.received ?? NO_RECEIVED;
+      w.number(received.spans);
+      w.number(received.bytes);
+      this.record(received.spansDiscarded);
     }
   }
 

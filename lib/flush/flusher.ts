@@ -169,7 +169,8 @@ export class Flusher {
         }
         this.deps.selfMonitor?.deltaFolded(delta);
         for (const t of delta.tenants) {
-          this.registry(t.tenant).apply(t.increments, nowMs);
+          // a tenant present only with received counts gets no registry from that
+          if (t.increments.length > 0 || this.registries.has(t.tenant)) this.registry(t.tenant).apply(t.increments, nowMs);
           if (t.edgeHalves !== undefined || t.droppedSides !== undefined) this.pairHalves(t, nowMs);
         }
         if (delta.maxTimestampMs > this.dataClockMs) this.dataClockMs = delta.maxTimestampMs;

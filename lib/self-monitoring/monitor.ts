@@ -1,7 +1,8 @@
 // The flusher's self-monitoring: turns what the flusher folds, collects and sends into Tempo's
 // self-metrics and remote-writes them every collection to one endpoint under one tenant.
 //
-// Which counters are exact: those derived from folded deltas (spans received and discarded) and
+// Which counters are exact: those derived from folded deltas (spans and bytes received, spans
+// discarded, counted per tenant by the ingest) and
 // from the saved state (series limited, service-graph expired edges and dropped spans) are saved
 // with the epoch they belong to, so a crash and refold counts nothing twice. Counters of sends
 // (collections, remote-write samples) count what a run did; a run that crashes before its save
@@ -18,7 +19,7 @@ import * as N from './names.ts';
 import { SelfMetrics } from './self-metrics.ts';
 import { SelfMetricsStore } from './state-store.ts';
 
-/** A tenant label for counts of a delta that mixes tenants (the delta keeps no per-tenant split). */
+/** A tenant label for counts of a pre-format-3 delta that mixes tenants (no per-tenant split). */
 export const MIXED_TENANTS = '(multiple)';
 
 export interface SelfMonitorSender {
@@ -69,11 +70,28 @@ export class SelfMonitor {
     if (bytes === undefined) this.deps.log.warn('self-monitoring: too many counters to save; they restart at zero after the next load', { epoch });
   }
 
-  /** A committed delta folded into the registries. */
+  /**
+   * A committed delta folded into the registries. Deltas since format 3 carry the counts per
+   * tenant; an older one (written before an upgrade) counts under its only tenant, or under
+   * MIXED_TENANTS when it holds several.
+   */
   deltaFolded(delta: DeltaContent): void {
+    if (delta.tenants.some((t) => t.received !== undefined)) {
+      for (const t of delta.tenants) {
+        if (t.received === undefined) continue;
+        this.metrics.add(N.SPANS_RECEIVED, { tenant: t.tenant }, t.received.spans);
+        this.metrics.add(N.BYTES_RECEIVED, { tenant: t.tenant }, t.received.bytes);
+        this.discarded(t.tenant, t.received.spansDiscarded);
+      }
+      return;
+    }
     const tenant = delta.tenants.length === 1 ? delta.tenants[0].tenant : MIXED_TENANTS;
-    if (delta.spans > 0 || delta.tenants.length > 0) this.metrics.add(N.SPANS_RECEIVED, { tenant }, delta.spans);
-    for (const [key, n] of Object.entries(delta.spansDiscarded)) {
+    this.metrics.add(N.SPANS_RECEIVED, { tenant }, delta.spans);
+    this.discarded(tenant, delta.spansDiscarded);
+  }
+
+  private discarded(tenant: string, byKey: Readonly<Record<string, number>>): void {
+    for (const [key, n] of Object.entries(byKey)) {
       const i = key.indexOf('|');
       const reason = i < 0 ? key : key.slice(0, i);
       const processor = i < 0 ? '' : key.slice(i + 1);

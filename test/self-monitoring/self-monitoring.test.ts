@@ -99,6 +99,10 @@ describe('self-monitoring', async () => {
     const b = new SelfSink();
     await flusher(store.ddb, t, b, clock).run(clock.now + 20_000);
     assert.equal(b.sum(N.SPANS_RECEIVED), first + second);
+    // per tenant, as Tempo labels them (the records alternate between two tenants)
+    assert.ok(b.sum(N.SPANS_RECEIVED, { tenant: 'team-a' }) > 0 && b.sum(N.SPANS_RECEIVED, { tenant: 'team-native' }) > 0);
+    assert.equal(b.sum(N.SPANS_RECEIVED, { tenant: '(multiple)' }), 0);
+    assert.ok(b.sum(N.BYTES_RECEIVED, { tenant: 'team-a' }) > 0);
     assert.ok(b.sum(N.COLLECTIONS) > 0, 'collections are counted');
     assert.equal(b.sum(N.PARTITION_LAG, { group: N.LAG_GROUP }), 0, 'nothing left to fold');
     assert.ok(b.has(N.ACTIVE_SERIES) && b.has(N.SERIES_LIMITED) && b.has(N.PARTITION_LAG_SECONDS));
