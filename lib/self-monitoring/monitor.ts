@@ -5,8 +5,9 @@
 // discarded, counted per tenant by the ingest) and
 // from the saved state (series limited, service-graph expired edges and dropped spans) are saved
 // with the epoch they belong to, so a crash and refold counts nothing twice. Counters of sends
-// (collections, remote-write samples) count what a run did; a run that crashes before its save
-// loses its counts (they are low after a crash, never double).
+// (collections, remote-write samples) count what a run did: they are saved before every
+// self-metrics send, so after a crash they resume from at least the value last sent (never a
+// decrease, which Prometheus would read as a reset) and lose only what was not sent yet.
 
 import type { DeltaContent } from '../delta/types.ts';
 import type { Logger } from '../log/logger.ts';
@@ -18,6 +19,19 @@ import type { Ddb } from '../store/ddb.ts';
 import * as N from './names.ts';
 import { SelfMetrics } from './self-metrics.ts';
 import { SelfMetricsStore } from './state-store.ts';
+
+/** Counters of what a run sent rather than of what the saved state holds. */
+const SEND_COUNTERS: ReadonlySet<string> = new Set([
+  N.COLLECTIONS,
+  N.COLLECTIONS_FAILED,
+  N.RW_SAMPLES,
+  N.RW_SAMPLES_FAILED,
+  N.RW_SAMPLES_RETRIED,
+  N.RW_HISTOGRAMS,
+  N.RW_HISTOGRAMS_FAILED,
+  N.RW_EXEMPLARS,
+  N.RW_BYTES,
+]);
 
 /** A tenant label for counts of a pre-format-3 delta that mixes tenants (no per-tenant split). */
 export const MIXED_TENANTS = '(multiple)';
@@ -57,16 +71,21 @@ export class SelfMonitor {
     this.store = new SelfMetricsStore(deps.ddb, deps.seriesTable);
   }
 
-  /** After the flusher loaded epoch `epoch`: its counters, or zero when none were saved for it. */
+  /**
+   * After the flusher loaded epoch `epoch`: the state's counters as of that epoch (zero when none
+   * were saved for it), the send counters as last saved before a send.
+   */
   async load(epoch: number): Promise<void> {
     const saved = await this.store.load(epoch);
-    this.metrics.restore(saved?.metrics ?? { counters: [] });
-    this.restoredStampMs = saved?.lastStampMs ?? 0;
+    const live = await this.store.loadLive();
+    this.metrics.restore(saved?.metrics ?? { counters: [] }, (name) => !SEND_COUNTERS.has(name));
+    this.metrics.restore(live?.metrics ?? saved?.metrics ?? { counters: [] }, (name) => SEND_COUNTERS.has(name));
+    this.restoredStampMs = Math.max(saved?.lastStampMs ?? 0, live?.lastStampMs ?? 0);
   }
 
   /** Before the flusher commits epoch `epoch`. */
   async save(epoch: number): Promise<void> {
-    const bytes = await this.store.save(epoch, { metrics: this.metrics.snapshot(), lastStampMs: this.restoredStampMs });
+    const bytes = await this.store.save(epoch, { metrics: this.metrics.snapshot((name) => !SEND_COUNTERS.has(name)), lastStampMs: this.restoredStampMs });
     if (bytes === undefined) this.deps.log.warn('self-monitoring: too many counters to save; they restart at zero after the next load', { epoch });
   }
 
@@ -172,9 +191,11 @@ export class SelfMonitor {
     const series = m.render(Math.max(nowMs, this.restoredStampMs + 1), this.deps.externalLabels);
     this.restoredStampMs = Math.max(this.restoredStampMs, series[0]?.samples[0]?.timestampMs ?? 0);
     try {
+      // saved first: a crash after this send resumes the send counters from these values
+      await this.store.saveLive({ metrics: m.snapshot((name) => SEND_COUNTERS.has(name)), lastStampMs: this.restoredStampMs });
       await this.deps.sender.send(this.deps.tenant, series, deadlineMs);
     } catch (e) {
-      this.deps.log.warn('self-monitoring: send failed', { error: e instanceof Error ? e.message : String(e) });
+      this.deps.log.warn('self-monitoring: not sent (saving its counters or sending failed)', { error: e instanceof Error ? e.message : String(e) });
     }
   }
 }

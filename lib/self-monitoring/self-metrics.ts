@@ -47,13 +47,15 @@ export class SelfMetrics {
     return this.gauges.get(identity(name, labels))?.value;
   }
 
-  snapshot(): SelfMetricsSnapshot {
-    return { counters: [...this.counters.values()].map((e) => [e.name, e.labels, e.value] as const) };
+  /** The counters whose name `keep` accepts (all by default). */
+  snapshot(keep: (name: string) => boolean = () => true): SelfMetricsSnapshot {
+    return { counters: [...this.counters.values()].filter((e) => keep(e.name)).map((e) => [e.name, e.labels, e.value] as const) };
   }
 
-  restore(s: SelfMetricsSnapshot): void {
-    this.counters.clear();
-    for (const [name, labels, value] of s.counters) this.entry(this.counters, name, labels).value = value;
+  /** Replaces the counters whose name `keep` accepts with those of `s` that it accepts. */
+  restore(s: SelfMetricsSnapshot, keep: (name: string) => boolean = () => true): void {
+    for (const [id, e] of this.counters) if (keep(e.name)) this.counters.delete(id);
+    for (const [name, labels, value] of s.counters) if (keep(name)) this.entry(this.counters, name, labels).value = value;
   }
 
   /**

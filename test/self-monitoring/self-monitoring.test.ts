@@ -18,6 +18,8 @@ import { CONFIG, eventOf, makeRecords, startStore, testContext, RECORD_TIME_MS }
 /** Keeps the latest sample of every self-metric and checks timestamps only ever increase. */
 class SelfSink {
   readonly last = new Map<string, { labels: Record<string, string>; t: number; v: number }>();
+  /** The first value sent of every series. */
+  readonly first = new Map<string, number>();
   async send(_tenant: string, series: readonly CollectedSeries[]): Promise<void> {
     for (const s of series) {
       const labels = Object.fromEntries(s.labels.map((l) => [l.name, l.value]));
@@ -26,6 +28,7 @@ class SelfSink {
       const prev = this.last.get(id);
       assert.ok(prev === undefined || p.timestampMs > prev.t, `out of order: ${id}`);
       this.last.set(id, { labels, t: p.timestampMs, v: p.value });
+      if (!this.first.has(id)) this.first.set(id, p.value);
     }
   }
   sum(name: string, match: Record<string, string> = {}): number {
@@ -104,6 +107,12 @@ describe('self-monitoring', async () => {
     assert.equal(b.sum(N.SPANS_RECEIVED, { tenant: '(multiple)' }), 0);
     assert.ok(b.sum(N.BYTES_RECEIVED, { tenant: 'team-a' }) > 0);
     assert.ok(b.sum(N.COLLECTIONS) > 0, 'collections are counted');
+    // counters of sends resume from at least what the crashed run sent: no decrease (a reset to Prometheus)
+    for (const [id, e] of crashed.last) {
+      if (!e.labels.__name__.endsWith('_total')) continue;
+      const resumed = b.first.get(id);
+      assert.ok(resumed !== undefined && resumed >= e.v, `${id}: ${resumed} after ${e.v}`);
+    }
     assert.equal(b.sum(N.PARTITION_LAG, { group: N.LAG_GROUP }), 0, 'nothing left to fold');
     assert.ok(b.has(N.ACTIVE_SERIES) && b.has(N.SERIES_LIMITED) && b.has(N.PARTITION_LAG_SECONDS));
     for (const e of b.last.values()) assert.equal(e.labels.cluster, 'test', 'external labels on every self-metric');
