@@ -32,7 +32,8 @@ import {
   boundsKey,
 } from './payload-format.ts';
 import { MAX_DICTIONARY_SIZE, SequenceTable, pairKey } from './sequence-table.ts';
-import type { DeltaContent, TenantDelta, TenantReceived } from './types.ts';
+import type { DeltaContent, TenantDelta } from './types.ts';
+import { readReceived } from './payload-received.ts';
 import { MAX_NATIVE_INDEX, boundsProblem, incrementProblem } from './validate.ts';
 
 /** Decodes the payload in bytes[start, end); it must use every byte. */
@@ -95,13 +96,9 @@ class PayloadDecoder {
         if (side > 1) r.fail(`dropped side ${side}`);
         droppedSides[i] = { key, traceIdLength, side: side as 0 | 1, arrivalMs: r.number() };
       }
-      const received = this.version >= 3 ? this.received() : undefined;
-      tenants.push({
-        tenant,
-        increments,
-        ...(halfCount + droppedCount > 0 && { edgeHalves, droppedSides }),
-        ...(received !== undefined && { received }),
-      });
+      const received = this.version >= 3 ? readReceived(this.r, (what) => this.record(what)) : undefined;
+      const td: TenantDelta = halfCount + droppedCount > 0 ? { tenant, increments, edgeHalves, droppedSides } : { tenant, increments };
+      tenants.push(received === undefined ? td : { ...td, received });
     }
     if (r.pos !== r.end) r.fail(`${r.end - r.pos} trailing bytes`);
     return {
@@ -117,15 +114,6 @@ class PayloadDecoder {
       spansDiscarded,
       tenants,
     };
-  }
-
-  /** A tenant's received and discarded counts (format 3); absent when all are zero. */
-  private received(): TenantReceived | undefined {
-    const spans = this.r.number();
-    const bytes = this.r.number();
-    const spansDiscarded = this.record('tenant spans discarded');
-    if (spans === 0 && bytes === 0 && Object.keys(spansDiscarded).length === 0) return undefined;
-    return { spans, bytes, spansDiscarded };
   }
 
   private traceIdLength(key: Uint8Array): number {

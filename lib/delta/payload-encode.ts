@@ -1,15 +1,10 @@
 // DeltaContent -> uncompressed payload (layout in payload-format.ts). One pass; dictionaries are
 // Maps and hashed sequence tables keyed by reference numbers, so a repeated label set costs one lookup.
 
+import { writeReceived } from './payload-received.ts';
 import { seriesKey } from '../series/labels.ts';
 import { DEFAULT_ZERO_THRESHOLD } from '../series/native-buckets.ts';
-import type {
-  ClassicHistogramIncrement,
-  HistogramIncrement,
-  Labels,
-  NativeHistogramIncrement,
-  SeriesIncrement,
-} from '../series/types.ts';
+import type { ClassicHistogramIncrement, HistogramIncrement, Labels, NativeHistogramIncrement, SeriesIncrement } from '../series/types.ts';
 import type { EdgeHalf } from '../processors/servicegraphs/edge-half.ts';
 import type { DeltaContent } from './types.ts';
 import {
@@ -31,9 +26,6 @@ import { boundsProblem, incrementProblem } from './validate.ts';
 import type { ByteWriter } from './writer.ts';
 
 /** Appends the payload of `content` to `w`. Throws RangeError for increments the registry would reject. */
-
-/** Written for a tenant without counts (hand-built deltas): decodes as zero counts. */
-const NO_RECEIVED = { spans: 0, bytes: 0, spansDiscarded: {} } as const;
 export function encodePayload(content: DeltaContent, w: ByteWriter): void {
   new PayloadEncoder(w).content(content);
 }
@@ -91,10 +83,7 @@ class PayloadEncoder {
         w.byte(d.side);
         w.number(d.arrivalMs);
       }
-      const received = t.received ?? NO_RECEIVED;
-      w.number(received.spans);
-      w.number(received.bytes);
-      this.record(received.spansDiscarded);
+      writeReceived(w, t.received, (r) => this.record(r));
     }
   }
 
