@@ -148,7 +148,7 @@ export class SelfMonitor {
     for (const req of r.requests) {
       samples += req.samples;
       histograms += req.histograms;
-      m.add(N.RW_BYTES, labels, req.attempts > 0 ? req.bytes : 0);
+      m.add(N.RW_BYTES, labels, req.attempts * req.bytes);
       m.add(N.RW_SAMPLES_RETRIED, labels, req.retries * req.samples);
       if (!req.ok) {
         failedSamples += req.samples;

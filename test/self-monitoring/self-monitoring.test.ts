@@ -155,7 +155,7 @@ describe('self-monitoring', async () => {
     assert.equal(m.metrics.counter(N.RW_SAMPLES_FAILED, labels), 10);
     assert.equal(m.metrics.counter(N.RW_HISTOGRAMS_FAILED, labels), 1);
     assert.equal(m.metrics.counter(N.RW_SAMPLES_RETRIED, labels), 30);
-    assert.equal(m.metrics.counter(N.RW_BYTES, labels), 600);
+    assert.equal(m.metrics.counter(N.RW_BYTES, labels), 5 * 300, 'every attempt sends the body');
     assert.equal(m.metrics.counter(N.COLLECTIONS_FAILED, { tenant: 'team-a', error_type: 'remote_write' }), 1);
   });
 
