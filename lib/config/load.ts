@@ -1,6 +1,7 @@
 // Config text or file -> GeneratorConfig. Everything is validated here, including every
 // overrides entry, so a bad value stops the start instead of surfacing on some tenant's first span.
 
+import { selfMonitoringSettings, type SelfMonitoringConfig } from './self-monitoring-config.ts';
 import { dirname, resolve } from 'node:path';
 import { ConfigError, fail } from './errors.ts';
 import { hostInfoSettings } from './host-info-config.ts';
@@ -97,6 +98,7 @@ function build(text: string, opts: ParseOptions, warn: (message: string) => void
     mg.storage.remote_write,
     mg.storage.remote_write_add_org_id_header,
     settingsFor,
+    selfMonitoringSettings(mg.self_monitoring, mg.storage.remote_write),
   );
 }
 
@@ -169,6 +171,7 @@ class LoadedConfig implements GeneratorConfig {
     readonly remoteWrite: readonly RemoteWriteEndpoint[],
     readonly remoteWriteAddOrgIdHeader: boolean,
     private readonly settingsFor: (tenantId: string) => TenantSettings,
+    readonly selfMonitoring: SelfMonitoringConfig,
   ) {}
 
   /** An arrow property, so `const { tenant } = config` keeps working. */

@@ -8,6 +8,7 @@ import { hostInfoGlobalSpec } from './host-info-config.ts';
 import { headerNameProblem, remoteWriteList } from './remote-write.ts';
 import { anyMapping, bool, duration, ignoring, mapOf, oneOf, positiveInt, refine, section, string, withDefault } from './schema.ts';
 import type { ObjectOf } from './schema.ts';
+import { selfMonitoringSpec } from './self-monitoring-config.ts';
 import { serviceGraphsGlobalSpec } from './service-graphs-config.ts';
 import { spanMetricsGlobalSpec } from './span-metrics-config.ts';
 import type { RemoteWriteEndpoint } from './types.ts';
@@ -43,6 +44,7 @@ export const metricsGeneratorSpec = section({
     remote_write_add_org_id_header: withDefault(bool(), true),
     remote_write: withDefault<readonly RemoteWriteEndpoint[]>(remoteWriteList(), []),
   }),
+  self_monitoring: selfMonitoringSpec,
   // Ring, Kafka-consumer and process settings of Tempo's long-running generator; Lambda and the
   // event source mapping take their place.
   ring: ignoring(anyMapping()),

@@ -1,6 +1,7 @@
 // The resolved configuration the rest of the code reads. lib/config turns Tempo-style YAML
 // (metrics_generator + overrides) into these shapes; nothing else parses config.
 
+import type { SelfMonitoringConfig } from './self-monitoring-config.ts';
 import type { HistogramMode } from '../series/types.ts';
 import type { RelabelConfig } from '../remote-write/relabel-config.ts';
 
@@ -154,6 +155,8 @@ export interface GeneratorConfig {
   readonly defaultTenant: string;
   readonly remoteWrite: readonly RemoteWriteEndpoint[];
   readonly remoteWriteAddOrgIdHeader: boolean;
+  /** Where the generator's own metrics go (absent in hand-built test configs = off). */
+  readonly selfMonitoring?: SelfMonitoringConfig;
   /** Resolve the effective config of one tenant (cached). */
   tenant(tenantId: string): TenantConfig;
 }

@@ -1,6 +1,7 @@
 // encodeDelta / decodeDelta: the bytes one ingest invocation stores per partition batch.
 //
-//   byte 0: format version (2; version 1, without service-graph halves, is still read)
+//   byte 0: format version (3; versions 1, without service-graph halves, and 2, without
+//           per-tenant received counts, are still read)
 //   byte 1: compression id (compression.ts: 0 none, 1 raw deflate, 2 brotli)
 //   then, compressed: varint length of the uncompressed payload, then the compressed payload;
 //         uncompressed: the payload itself.
@@ -35,7 +36,7 @@ import { ByteReader } from './reader.ts';
 import type { DeltaContent } from './types.ts';
 import { ByteWriter, varintLength } from './writer.ts';
 
-export const DELTA_FORMAT_VERSION = 2;
+export const DELTA_FORMAT_VERSION = 3;
 /** Oldest format version still decoded (deltas written before an upgrade). */
 const OLDEST_READABLE_VERSION = 1;
 

@@ -33,10 +33,11 @@ import {
 } from './payload-format.ts';
 import { MAX_DICTIONARY_SIZE, SequenceTable, pairKey } from './sequence-table.ts';
 import type { DeltaContent, TenantDelta } from './types.ts';
+import { readReceived } from './payload-received.ts';
 import { MAX_NATIVE_INDEX, boundsProblem, incrementProblem } from './validate.ts';
 
 /** Decodes the payload in bytes[start, end); it must use every byte. */
-export function decodePayload(bytes: Uint8Array, start = 0, end = bytes.length, version = 2): DeltaContent {
+export function decodePayload(bytes: Uint8Array, start = 0, end = bytes.length, version = 3): DeltaContent {
   return new PayloadDecoder(new ByteReader(bytes, start, end), version).content();
 }
 
@@ -95,7 +96,9 @@ class PayloadDecoder {
         if (side > 1) r.fail(`dropped side ${side}`);
         droppedSides[i] = { key, traceIdLength, side: side as 0 | 1, arrivalMs: r.number() };
       }
-      tenants.push(halfCount + droppedCount > 0 ? { tenant, increments, edgeHalves, droppedSides } : { tenant, increments });
+      const received = this.version >= 3 ? readReceived(this.r, (what) => this.record(what)) : undefined;
+      const td: TenantDelta = halfCount + droppedCount > 0 ? { tenant, increments, edgeHalves, droppedSides } : { tenant, increments };
+      tenants.push(received === undefined ? td : { ...td, received });
     }
     if (r.pos !== r.end) r.fail(`${r.end - r.pos} trailing bytes`);
     return {

@@ -1,15 +1,10 @@
 // DeltaContent -> uncompressed payload (layout in payload-format.ts). One pass; dictionaries are
 // Maps and hashed sequence tables keyed by reference numbers, so a repeated label set costs one lookup.
 
+import { writeReceived } from './payload-received.ts';
 import { seriesKey } from '../series/labels.ts';
 import { DEFAULT_ZERO_THRESHOLD } from '../series/native-buckets.ts';
-import type {
-  ClassicHistogramIncrement,
-  HistogramIncrement,
-  Labels,
-  NativeHistogramIncrement,
-  SeriesIncrement,
-} from '../series/types.ts';
+import type { ClassicHistogramIncrement, HistogramIncrement, Labels, NativeHistogramIncrement, SeriesIncrement } from '../series/types.ts';
 import type { EdgeHalf } from '../processors/servicegraphs/edge-half.ts';
 import type { DeltaContent } from './types.ts';
 import {
@@ -88,6 +83,7 @@ class PayloadEncoder {
         w.byte(d.side);
         w.number(d.arrivalMs);
       }
+      writeReceived(w, t.received, (r) => this.record(r));
     }
   }
 

@@ -1,4 +1,4 @@
-// Layout of the uncompressed payload (format versions 1 and 2). Shared constants of payload-encode.ts and
+// Layout of the uncompressed payload (format versions 1 to 3). Shared constants of payload-encode.ts and
 // payload-decode.ts; primitives (varint, number, string) are in wire-format.ts.
 //
 //   topic: str; partition, firstOffset, lastOffset, minTimestampMs, maxTimestampMs, records, spans: num
@@ -10,6 +10,8 @@
 //     varint, arrival ms: num, client, server, peer node: str, client and server latency: num,
 //     client end hi/lo, server start hi/lo: varint, multiplier: num, dimensions: count then str;
 //   dropped sides: count, then key: bytes, trace id length: varint, side: byte, arrival ms: num]
+//   [version 3, per tenant after its dropped sides: spans received, bytes received: num; spans
+//     discarded: count, then (key: str, value: num) as above; all zero = no counts]
 //   bytes: varint length, then the bytes.
 //       counter / gauge: value: num
 //       histogram: [classic] [native]

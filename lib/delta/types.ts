@@ -13,6 +13,16 @@ export interface TenantDelta {
   readonly edgeHalves?: readonly EdgeHalf[];
   /** Sides of spans the service-graph filter policies dropped (format 2). */
   readonly droppedSides?: readonly DroppedSideHalf[];
+  /** The tenant's share of the delta's received and discarded counts (format 3). */
+  readonly received?: TenantReceived;
+}
+
+/** Tempo's spans_received_total, bytes_received_total and spans_discarded_total of one tenant. */
+export interface TenantReceived {
+  readonly spans: number;
+  readonly bytes: number;
+  /** By `reason|processor`, as DeltaContent.spansDiscarded. */
+  readonly spansDiscarded: Readonly<Record<string, number>>;
 }
 
 export interface DeltaContent {

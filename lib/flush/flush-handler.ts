@@ -7,6 +7,7 @@ import { consoleLogger } from '../log/logger.ts';
 import { MetricsRecorder } from '../metrics/recorder.ts';
 import { ddbMetricsObserver } from '../metrics/ddb-metrics.ts';
 import { createDynamoClient, meteredDdb, sdkDdb, trackServerClock } from '../store/ddb.ts';
+import { createSelfMonitor } from '../self-monitoring/create.ts';
 import { Flusher } from './flusher.ts';
 import { endpointsOf, RemoteWriteSender } from './remote-sender.ts';
 import { secretAwareReadFile } from './secret-reader.ts';
@@ -37,7 +38,9 @@ export function lambdaFlushContext(env: NodeJS.ProcessEnv = process.env): Promis
     const endpoints = endpointsOf(config, env);
     if (endpoints.length === 0) log.warn('no remote_write endpoint configured: series are kept but not sent');
     const sender = new RemoteWriteSender(config, endpoints, metrics, log, { readFile: secretAwareReadFile(env.REMOTE_WRITE_SECRET_ARN) });
+    const selfMonitor = createSelfMonitor(config, endpoints, sender, { ddb, seriesTable, log, metrics, clientOptions: { readFile: secretAwareReadFile(env.REMOTE_WRITE_SECRET_ARN) } });
     const flusher = new Flusher({
+      selfMonitor,
       ddb,
       deltasTable,
       seriesTable,

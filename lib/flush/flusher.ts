@@ -26,6 +26,7 @@ import type { CommittedDelta } from '../store/delta-chain.ts';
 import { SnapshotStore, type FlusherState, type StateHead } from '../store/snapshot-store.ts';
 import { foldBacklog, positionKey, type FoldPosition } from './fold-backlog.ts';
 import { StampClock } from './stamp-clock.ts';
+import type { SelfMonitor } from '../self-monitoring/monitor.ts';
 import { TenantFanOut, type TenantSend } from './tenant-fan-out.ts';
 
 /** Sends one tenant's series to every configured endpoint; never throws for HTTP/network failures. */
@@ -47,6 +48,8 @@ export interface FlusherDeps {
   readonly sliceDeltas?: number;
   /** An independent clock to check `clock` against (the store's, see stamp-clock.ts); none: trust `clock`. */
   readonly referenceClock?: () => number | undefined;
+  /** Tempo-named self-metrics, remote-written every collection (lib/self-monitoring). */
+  readonly selfMonitor?: SelfMonitor;
 }
 
 /** How often stale series are swept (Tempo: every 5 minutes). */
@@ -150,6 +153,7 @@ export class Flusher {
   /** Loads the last saved epoch (`read.head` when the header was just read). */
   async load(read?: { readonly head: StateHead | undefined }): Promise<void> {
     const state = await this.store.load(read);
+    await this.deps.selfMonitor?.load(state.epoch);
     this.epoch = state.epoch;
     this.folded = new Map(state.folded.map((f) => [positionKey(f.topic, f.partition), { ...f }]));
     this.behind = new Map();
@@ -184,7 +188,13 @@ export class Flusher {
     const outcome = await foldBacklog(
       { ddb, deltasTable, log, metrics, clock },
       this.folded,
-      { nowMs, deadlineMs, sliceDeltas, turn: this.foldTurn++ },
+      {
+        nowMs,
+        deadlineMs,
+        sliceDeltas,
+        turn: this.foldTurn++,
+        onPartition: (topic, partition, cursor, after) => this.deps.selfMonitor?.partitionLag(topic, partition, cursor, after, nowMs),
+      },
       (delta, committed) => this.applyDelta(delta, committed, nowMs),
     );
     this.behind = outcome.behind;
@@ -193,8 +203,10 @@ export class Flusher {
 
   private applyDelta(delta: DeltaContent, committed: CommittedDelta, nowMs: number): void {
     let slackMs = 0;
+    this.deps.selfMonitor?.deltaFolded(delta);
     for (const t of delta.tenants) {
-      this.registry(t.tenant).apply(t.increments, nowMs);
+      // a tenant present only with received counts gets no registry from that
+      if (t.increments.length > 0 || this.registries.has(t.tenant)) this.registry(t.tenant).apply(t.increments, nowMs);
       if (t.edgeHalves !== undefined || t.droppedSides !== undefined) this.pairHalves(t, nowMs);
       slackMs = Math.max(slackMs, this.deps.config.tenant(t.tenant).ingestionSlackMs);
     }
@@ -227,6 +239,7 @@ export class Flusher {
         this.nextCollect.set(tenant, nowMs + interval);
         this.deps.metrics.set('ActiveSeries', registry.size, 'Count', { tenant });
         publishRegistryMetrics(tenant, registry, this.deps.metrics);
+        this.deps.selfMonitor?.collection(tenant);
       } else if (markers.length === 0) continue;
       // collected when the tenant's send starts, so only the tenants in flight are in memory
       const series = (): CollectedSeries[] => {
@@ -236,6 +249,7 @@ export class Flusher {
       sends.push({ tenant, series, deadlineMs: Math.min(deadlineMs, nowMs + interval) });
     }
     await this.fanOut.sendAll(sends);
+    await this.deps.selfMonitor?.collect(nowMs, deadlineMs, this);
   }
 
   /**
@@ -258,6 +272,7 @@ export class Flusher {
         edges: Object.fromEntries([...this.pairings].map(([t, p]) => [t, p.snapshot()])),
         dataClockMs: this.dataClockMs,
       };
+      await this.deps.selfMonitor?.save(state.epoch);
       const bytes = await this.store.save(state, this.epoch, started);
       this.epoch = state.epoch;
       this.deps.metrics.add('StateBytes', bytes, 'Bytes');

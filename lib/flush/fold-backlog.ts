@@ -60,7 +60,14 @@ export function positionKey(topic: string, partition: number): string {
 export async function foldBacklog(
   deps: BacklogDeps,
   positions: Map<string, FoldPosition>,
-  opts: { readonly nowMs: number; readonly deadlineMs: number; readonly sliceDeltas?: number; readonly turn?: number },
+  opts: {
+    readonly nowMs: number;
+    readonly deadlineMs: number;
+    readonly sliceDeltas?: number;
+    readonly turn?: number;
+    /** Sees every partition's committed and folded cursors before folding (partition lag). */
+    readonly onPartition?: (topic: string, partition: number, committed: Cursor, folded: Cursor) => void;
+  },
   apply: (delta: DeltaContent, committed: CommittedDelta) => void,
 ): Promise<FoldOutcome> {
   const { ddb, deltasTable, metrics, clock } = deps;
@@ -70,6 +77,7 @@ export async function foldBacklog(
   for (const { topic, partition, cursor } of await readAllCursors(ddb, deltasTable)) {
     const key = positionKey(topic, partition);
     const after = positions.get(key)?.cursor ?? NO_CURSOR;
+    opts.onPartition?.(topic, partition, cursor, after);
     if (cursor.offset <= after.offset) continue;
     // Unfolded deltas were committed after the folded position: they waited at most this long.
     const since = after.committedAtMs > 0 ? after.committedAtMs : cursor.committedAtMs;

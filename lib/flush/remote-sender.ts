@@ -30,6 +30,8 @@ export class RemoteWriteSender implements SeriesSender {
   private readonly clients: RemoteWriteClient[];
   /** Per client: its endpoint's write_relabel_configs, when it has any. */
   private readonly relabelers: (Relabeler | undefined)[];
+  /** Sees every send's outcome (the self-monitoring counters). */
+  onResult?: (r: SendResult) => void;
 
   constructor(
     private readonly config: GeneratorConfig,
@@ -49,7 +51,10 @@ export class RemoteWriteSender implements SeriesSender {
   async send(tenant: string, series: readonly CollectedSeries[], deadlineMs: number): Promise<void> {
     const headers = this.config.tenant(tenant).remoteWriteHeaders;
     const results = await Promise.all(this.clients.map((c, i) => c.send(tenant, this.relabeled(i, tenant, series), { deadlineMs, tenantHeaders: headers })));
-    for (const r of results) this.record(r);
+    for (const r of results) {
+      this.record(r);
+      this.onResult?.(r);
+    }
   }
 
   private relabeled(client: number, tenant: string, series: readonly CollectedSeries[]): readonly CollectedSeries[] {

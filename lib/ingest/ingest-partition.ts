@@ -119,12 +119,19 @@ function aggregate(
   const pending = batch.takePending();
   const drained = batch.drain();
   const tenants: TenantDelta[] = [];
-  for (const tenant of new Set([...drained.keys(), ...pending.keys()])) {
+  const s = batch.stats;
+  for (const tenant of new Set([...drained.keys(), ...pending.keys(), ...s.tenants.keys()])) {
     const p = pending.get(tenant);
     const increments = drained.get(tenant) ?? [];
-    tenants.push(p === undefined ? { tenant, increments } : { tenant, increments, edgeHalves: p.halves, droppedSides: p.droppedSides });
+    const t = s.tenants.get(tenant);
+    const received = t === undefined || (t.spansReceived === 0 && t.bytesReceived === 0 && t.spansDiscarded.size === 0) ? undefined : { spans: t.spansReceived, bytes: t.bytesReceived, spansDiscarded: Object.fromEntries(t.spansDiscarded) };
+    tenants.push({
+      tenant,
+      increments,
+      ...(p !== undefined && { edgeHalves: p.halves, droppedSides: p.droppedSides }),
+      ...(received !== undefined && { received }),
+    });
   }
-  const s = batch.stats;
   const content: DeltaContent = {
     topic,
     partition,

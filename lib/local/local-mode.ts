@@ -11,6 +11,7 @@
 import { parseConfig, loadConfigFile } from '../config/index.ts';
 import type { GeneratorConfig } from '../config/types.ts';
 import { Flusher } from '../flush/flusher.ts';
+import { createSelfMonitor } from '../self-monitoring/create.ts';
 import { endpointsOf, RemoteWriteSender } from '../flush/remote-sender.ts';
 import { ingestContext, ingestEvent } from '../ingest/ingest-handler.ts';
 import type { Logger } from '../log/logger.ts';
@@ -111,8 +112,11 @@ async function startOn(dynamo: LocalDynamo, config: GeneratorConfig, opts: Local
   const ingest = ingestContext({ config, ddb, table: 'deltas', log: opts.log, metrics: ingestMetrics });
   const flushMetrics = new MetricsRecorder();
   const endpoints = endpointsOf(config, opts.env ?? process.env);
-  const sender = new QueuedSender(new RemoteWriteSender(config, endpoints, flushMetrics, opts.log), opts.log);
+  const tenantsSender = new RemoteWriteSender(config, endpoints, flushMetrics, opts.log);
+  const selfMonitor = createSelfMonitor(config, endpoints, tenantsSender, { ddb, seriesTable: 'series', log: opts.log, metrics: flushMetrics });
+  const sender = new QueuedSender(tenantsSender, opts.log);
   const flusher = new Flusher({
+    selfMonitor,
     ddb,
     deltasTable: 'deltas',
     seriesTable: 'series',

@@ -3,6 +3,22 @@
 
 import type { DiscardCounter } from '../processors/processor.ts';
 
+/** One tenant's share of the received and discarded counts (Tempo labels them by tenant). */
+export class TenantIngestStats implements DiscardCounter {
+  spansReceived = 0;
+  bytesReceived = 0;
+  /** Keyed `reason|processor`, as IngestStats.spansDiscarded. */
+  readonly spansDiscarded = new Map<string, number>();
+
+  constructor(private readonly total: IngestStats) {}
+
+  discard(reason: string, processor: string, spans: number): void {
+    const key = `${reason}|${processor}`;
+    this.spansDiscarded.set(key, (this.spansDiscarded.get(key) ?? 0) + spans);
+    this.total.discard(reason, processor, spans);
+  }
+}
+
 export class IngestStats implements DiscardCounter {
   records = 0;
   recordBytes = 0;
@@ -17,6 +33,17 @@ export class IngestStats implements DiscardCounter {
   readonly spansDiscarded = new Map<string, number>();
   /** Tempo's metrics_generation_skipped_processor_pushes_total. */
   skippedProcessorPushes = 0;
+  /** The received and discarded counts per tenant (these totals include them). */
+  readonly tenants = new Map<string, TenantIngestStats>();
+
+  forTenant(tenant: string): TenantIngestStats {
+    let t = this.tenants.get(tenant);
+    if (t === undefined) {
+      t = new TenantIngestStats(this);
+      this.tenants.set(tenant, t);
+    }
+    return t;
+  }
 
   discard(reason: string, processor: string, spans: number): void {
     const key = `${reason}|${processor}`;

@@ -13,7 +13,7 @@ import { createProcessors, type Processor } from '../processors/index.ts';
 import type { PendingHalves } from '../processors/servicegraphs/edge-half.ts';
 import { ServiceGraphsCounters, ServiceGraphsProcessor } from '../processors/servicegraphs/processor.ts';
 import type { SeriesIncrement } from '../series/types.ts';
-import { IngestStats } from './ingest-stats.ts';
+import { IngestStats, type TenantIngestStats } from './ingest-stats.ts';
 
 /** Records larger than this are bad records (Kafka's own default limit is 1 MiB). */
 export const DEFAULT_MAX_RECORD_BYTES = 16 * 1024 * 1024;
@@ -39,6 +39,7 @@ export interface DrainOptions {
 interface TenantPipeline {
   readonly processors: Processor[];
   readonly slackNs: number;
+  readonly stats: TenantIngestStats;
 }
 
 export class SpanBatch {
@@ -158,7 +159,8 @@ export class SpanBatch {
     let p = this.tenants.get(tenant);
     if (p === undefined) {
       const cfg = this.config.tenant(tenant);
-      p = { processors: createProcessors(cfg, this.stats, this.log, this.pushClock), slackNs: cfg.ingestionSlackMs * 1e6 };
+      const stats = this.stats.forTenant(tenant);
+      p = { processors: createProcessors(cfg, stats, this.log, this.pushClock), slackNs: cfg.ingestionSlackMs * 1e6, stats };
       this.tenants.set(tenant, p);
     }
     return p;
@@ -168,10 +170,14 @@ export class SpanBatch {
     const stats = this.stats;
     stats.traces++;
     stats.spansReceived += trace.spanCount;
-    for (let r = 0; r < trace.resourceCount; r++) stats.bytesReceived += trace.resources[r].byteSize;
+    p.stats.spansReceived += trace.spanCount;
+    for (let r = 0; r < trace.resourceCount; r++) {
+      stats.bytesReceived += trace.resources[r].byteSize;
+      p.stats.bytesReceived += trace.resources[r].byteSize;
+    }
     if (this.options.applySlack) {
       const dropped = dropOutsideSlack(trace, nowNs, p.slackNs);
-      if (dropped > 0) stats.discard('outside_metrics_ingestion_slack', 'all', dropped);
+      if (dropped > 0) p.stats.discard('outside_metrics_ingestion_slack', 'all', dropped);
     }
     if (skip) {
       stats.skippedProcessorPushes += p.processors.length;

@@ -265,28 +265,57 @@ describe('service-graph halves (format 2)', () => {
     }
   });
 
-  test('a version-1 delta (written before halves existed) still decodes, without halves', () => {
-    const content = spanMetricsDelta({ series: 4 });
+  /** A one-tenant delta's body as an older version wrote it: without the newer tenant sections. */
+  function olderBody(content: DeltaContent, version: 1 | 2): Uint8Array {
     const w = new ByteWriter(16);
     encodePayload(content, w);
+    const v3body = w.bytes();
+    // version 3 added the tenant's received counts: two zero numbers and an empty record
+    const tail = new ByteWriter(8);
+    tail.number(0);
+    tail.number(0);
+    tail.varint(0);
+    const v3tail = tail.bytes();
+    assert.deepEqual([...v3body.subarray(v3body.length - v3tail.length)], [...v3tail]);
+    const v2body = v3body.slice(0, v3body.length - v3tail.length);
+    if (version === 2) return v2body;
     // version 1 had no halves sections: drop the two zero counts after the tenant's series
-    const v2body = w.bytes();
     assert.deepEqual([...v2body.subarray(v2body.length - 2)], [0, 0]);
-    const body = v2body.slice(0, v2body.length - 2);
+    return v2body.slice(0, v2body.length - 2);
+  }
+
+  function framedAs(version: number, body: Uint8Array): Uint8Array {
     const framed = new Uint8Array(body.length + 6);
-    framed[0] = 1;
+    framed[0] = version;
     framed.set(body, 2);
     new DataView(framed.buffer).setUint32(body.length + 2, crc32(body), true);
-    assert.deepStrictEqual(decodeDelta(framed).tenants, content.tenants);
+    return framed;
+  }
+
+  test('a version-1 delta (written before halves existed) still decodes, without halves', () => {
+    const content = spanMetricsDelta({ series: 4 });
+    assert.deepStrictEqual(decodeDelta(framedAs(1, olderBody(content, 1))).tenants, content.tenants);
+  });
+
+  test('a version-2 delta (written before per-tenant received counts) still decodes, without them', () => {
+    const content = spanMetricsDelta({ series: 4 });
+    assert.deepStrictEqual(decodeDelta(framedAs(2, olderBody(content, 2))).tenants, content.tenants);
+  });
+
+  test("a tenant's received and discarded counts round-trip", () => {
+    const base = spanMetricsDelta({ series: 3 });
+    const received = { spans: 41, bytes: 9000, spansDiscarded: { 'outside_metrics_ingestion_slack|all': 2, 'span_metrics_filtered|span-metrics': 5 } };
+    const content: DeltaContent = { ...base, tenants: [{ ...base.tenants[0], received }] };
+    assert.deepStrictEqual(decodeDelta(encodeDelta(content)).tenants[0].received, received);
   });
 });
 
 describe('errors', () => {
   test('unknown version names it; unknown compression id; too short', () => {
     const bytes = encodeDelta(spanMetricsDelta({ series: 5 }));
-    const v3 = bytes.slice();
-    v3[0] = 3;
-    assert.throws(() => decodeDelta(v3), (e: unknown) => e instanceof DeltaFormatError && /version 3/.test(e.message));
+    const v4 = bytes.slice();
+    v4[0] = 4;
+    assert.throws(() => decodeDelta(v4), (e: unknown) => e instanceof DeltaFormatError && /version 4/.test(e.message));
     const c9 = bytes.slice();
     c9[1] = 9;
     assert.throws(() => decodeDelta(c9), (e: unknown) => e instanceof DeltaFormatError && /compression id 9/.test(e.message));

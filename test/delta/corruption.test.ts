@@ -140,13 +140,16 @@ describe('the payload decoder without a checksum', () => {
   });
 });
 
-/** Bytes after a tenant's last series when it has no service-graph halves: two zero counts. */
-const HALF_SECTIONS = 2;
+/**
+ * Bytes after a tenant's last series when it has no service-graph halves and no received counts:
+ * two zero counts, then two zero numbers and an empty record (format 3).
+ */
+const HALF_SECTIONS = 2 + 3;
 
 describe('values the registry would reject', () => {
   test('a negative counter increment is a DeltaFormatError naming the series', () => {
     const body = bodyOf(deltaOf({ t: [{ type: 'counter', name: 'calls', labels: labels({ service: 'api' }), value: 3 }] }));
-    // the tenant ends with two empty service-graph sections (0 halves, 0 dropped sides)
+    // the tenant ends with two empty service-graph sections (0 halves, 0 dropped sides) and no received counts
     const at = body.length - 1 - HALF_SECTIONS;
     assert.equal(body[at], 3 * 4, 'the value is the last byte of the series (integer 3)');
     body[at] = 3 * 4 - 2; // integer -3
