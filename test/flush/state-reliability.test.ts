@@ -9,6 +9,7 @@ import { MetricsRecorder } from '../../lib/metrics/recorder.ts';
 import type { Ddb } from '../../lib/store/ddb.ts';
 import { deltaPk } from '../../lib/store/keys.ts';
 import { SnapshotStore } from '../../lib/store/snapshot-store.ts';
+import type { SeriesIncrement } from '../../lib/series/types.ts';
 import { RECORD_TIME_MS, eventOf, makeRecords, startStore, testContext } from '../helpers/ingest-harness.ts';
 import { Clock, RecordingSender, commitDelta, flusherOn, freshTables, stateText, type Tables } from './flusher-harness.ts';
 
@@ -189,7 +190,9 @@ describe('flusher state reliability', async () => {
 
   test('150,000 tenants: the run loop does not overflow the stack', async () => {
     const tables = await freshTables(store.client, 'many');
-    const tenants = Array.from({ length: 150_000 }, (_, i) => ({ tenant: `t${i}`, increments: [] }));
+    // one counter each: a tenant gets a registry (and a collection schedule) only with series
+    const one = (): SeriesIncrement[] => [{ type: 'counter', name: 'c_total', labels: [], value: 1 }];
+    const tenants = Array.from({ length: 150_000 }, (_, i) => ({ tenant: `t${i}`, increments: one() }));
     await commitDelta(
       store.ddb,
       tables.deltas,
