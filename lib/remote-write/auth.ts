@@ -1,11 +1,14 @@
 // Authentication of one endpoint's requests: basic_auth, bearer token (or `authorization`, which
-// lib/config folds into the bearer fields) or SigV4. Secret files are re-read on every send, as
+// lib/config folds into the bearer fields), oauth2 or SigV4. An Authorization header already
+// present (a tenant's remote_write_headers) is kept by basic_auth, bearer and oauth2, as
+// Prometheus' round trippers keep it (Tempo injects tenant headers before them); SigV4 signs over it. Secret files are re-read on every send, as
 // Prometheus does, so a rotated password or token is picked up without a restart.
 
 import { readFile } from 'node:fs/promises';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import type { RemoteWriteEndpoint } from '../config/types.ts';
 import { redactUrl } from './redact.ts';
+import { OAuth2TokenSource } from './oauth2.ts';
 import { SigV4Signer, type SigV4Credentials } from './sigv4.ts';
 
 /**
@@ -34,6 +37,7 @@ export interface AuthDeps {
 export class EndpointAuth {
   private readonly readSecret: (path: string) => Promise<string>;
   private readonly signer: SigV4Signer | undefined;
+  private readonly oauth2: OAuth2TokenSource | undefined;
 
   /** Throws when the endpoint's auth settings cannot work (no SigV4 region, role_arn). */
   constructor(
@@ -42,6 +46,12 @@ export class EndpointAuth {
   ) {
     this.readSecret = deps.readFile ?? readLocalFile;
     this.signer = endpoint.sigv4 === undefined ? undefined : this.sigv4Signer(endpoint.sigv4, deps);
+    this.oauth2 = endpoint.oauth2 === undefined ? undefined : new OAuth2TokenSource(endpoint.oauth2, this.readSecret);
+  }
+
+  /** Reads files and `secretsmanager:` references (TLS material, http_headers files). */
+  get secretReader(): (path: string) => Promise<string> {
+    return this.readSecret;
   }
 
   /**
@@ -53,14 +63,13 @@ export class EndpointAuth {
     if (e.basicAuth !== undefined) {
       const { username, password, passwordFile } = e.basicAuth;
       const secret = passwordFile !== undefined ? await this.secretFile(passwordFile, 'basic_auth.password_file') : (password ?? '');
-      const authorization = `Basic ${Buffer.from(`${username}:${secret}`, 'utf8').toString('base64')}`;
-      return async (_url, headers) => ({ ...headers, Authorization: authorization });
+      return unlessAuthorized(`Basic ${Buffer.from(`${username}:${secret}`, 'utf8').toString('base64')}`);
     }
     if (e.bearerToken !== undefined || e.bearerTokenFile !== undefined) {
       const token = e.bearerTokenFile !== undefined ? await this.secretFile(e.bearerTokenFile, 'bearer_token_file') : (e.bearerToken as string);
-      const authorization = `Bearer ${token}`;
-      return async (_url, headers) => ({ ...headers, Authorization: authorization });
+      return unlessAuthorized(`Bearer ${token}`);
     }
+    if (this.oauth2 !== undefined) return unlessAuthorized(await this.oauth2.authorization());
     const signer = this.signer;
     if (signer !== undefined) {
       const now = this.deps.signingDate ?? (() => new Date());
@@ -107,6 +116,14 @@ export class EndpointAuth {
     }
     return new SigV4Signer({ region, service: SIGV4_SERVICE, credentials });
   }
+}
+
+/** Sets Authorization unless the request already has one (in any spelling). */
+function unlessAuthorized(authorization: string): RequestAuthenticator {
+  return async (_url, headers) => {
+    if (Object.keys(headers).some((name) => name.toLowerCase() === 'authorization')) return headers;
+    return { ...headers, Authorization: authorization };
+  };
 }
 
 /** The reader without Secrets Manager (local mode, tests): files only, and a clear word on references. */
