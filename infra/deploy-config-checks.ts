@@ -38,7 +38,7 @@ export function checkDeployConfig(text: string, source: string): DeployConfigFin
   if (overrides !== undefined && isNodeMap(overrides)) {
     for (const tenant of overrides.keys()) {
       const headers = child(child(overrides.get(tenant), 'metrics_generator'), 'remote_write_headers');
-      credentialHeaders(headers, `overrides.${tenant}.metrics_generator.remote_write_headers`, error);
+      credentialHeaders(headers, `overrides.${tenant}.metrics_generator.remote_write_headers`, error, ', or put the tenant with its literal header into the runtime overrides, which are not part of the template');
     }
   }
 
@@ -47,6 +47,7 @@ export function checkDeployConfig(text: string, source: string): DeployConfigFin
   list.forEach((entry, i) => {
     const path = `metrics_generator.storage.remote_write[${i}]`;
     credentialHeaders(child(entry, 'headers'), `${path}.headers`, error);
+    connectionSecrets(entry, path, error, (m) => warnings.push(m));
     const url = child(entry, 'url');
     if (url instanceof Scalar && typeof url.value === 'string') {
       const names = credentialQueryNames(url.value);
@@ -82,16 +83,57 @@ export function checkDeployConfig(text: string, source: string): DeployConfigFin
 }
 
 /**
- * Literal values of credential-like headers (X-API-Key, X-Auth-Token, ...) would sit in plain text
- * in the template; a `secretsmanager:<key>` value is read from the remote-write secret instead.
+ * Literal values of credential-like headers (Authorization, X-API-Key, X-Auth-Token, ...) would sit
+ * in plain text in the template; a `secretsmanager:<key>` or `secretsmanager:<secret>:<key>` value
+ * is read from Secrets Manager instead. A tenant's header may also be literal in the runtime
+ * overrides, which are stored outside the template (`tenantHint`).
  */
-function credentialHeaders(headers: Node | undefined, path: string, error: (path: string, problem: string) => void): void {
+function credentialHeaders(headers: Node | undefined, path: string, error: (path: string, problem: string) => void, tenantHint = ''): void {
   if (headers === undefined || !isNodeMap(headers)) return;
   for (const name of headers.keys()) {
     const value = headers.get(name);
-    const fromSecret = value instanceof Scalar && String(value.value).startsWith(SECRET_HEADER_PREFIX);
-    if (isCredentialName(name) && present(value) && !fromSecret) {
-      error(`${path}.${name}`, `looks like a credential and ${IN_TEMPLATE}; set it to "${SECRET_HEADER_PREFIX}<key>" to read it from the remote-write secret (see docs/deploy.md)`);
+    if (isCredentialName(name) && present(value) && !fromSecretsManager(value)) {
+      error(`${path}.${name}`, `looks like a credential and ${IN_TEMPLATE}; set it to "${SECRET_HEADER_PREFIX}<key>" or "${SECRET_HEADER_PREFIX}<secret>:<key>" to read it from Secrets Manager${tenantHint} (see docs/deploy.md)`);
+    }
+  }
+}
+
+function fromSecretsManager(value: Node | undefined): boolean {
+  return value instanceof Scalar && String(value.value).startsWith(SECRET_HEADER_PREFIX);
+}
+
+/** tls_config, oauth2, http_headers and proxy_url of one endpoint: inline secrets refused, files noted. */
+function connectionSecrets(entry: Node | undefined, path: string, error: (path: string, problem: string) => void, warn: (message: string) => void): void {
+  const fileNote = (p: string, value: Node | undefined) => {
+    if (present(value) && !fromSecretsManager(value)) warn(`${p}: the file must exist in the flush function (a Lambda layer or extension must provide it), or use "${SECRET_HEADER_PREFIX}<secret>:<key>" (see docs/deploy.md)`);
+  };
+  for (const [tlsPath, tls] of [[`${path}.tls_config`, child(entry, 'tls_config')], [`${path}.oauth2.tls_config`, child(child(entry, 'oauth2'), 'tls_config')]] as const) {
+    if (present(child(tls, 'key'))) error(`${tlsPath}.key`, `${IN_TEMPLATE}; use tls_config.key_file with "${SECRET_HEADER_PREFIX}<secret>:<key>"`);
+    for (const key of ['ca_file', 'cert_file', 'key_file']) fileNote(`${tlsPath}.${key}`, child(tls, key));
+  }
+  const oauth2 = child(entry, 'oauth2');
+  if (present(child(oauth2, 'client_secret'))) error(`${path}.oauth2.client_secret`, `${IN_TEMPLATE}; use oauth2.client_secret_file with "${SECRET_HEADER_PREFIX}<secret>:<key>"`);
+  fileNote(`${path}.oauth2.client_secret_file`, child(oauth2, 'client_secret_file'));
+  const httpHeaders = child(entry, 'http_headers');
+  if (httpHeaders !== undefined && isNodeMap(httpHeaders)) {
+    for (const name of httpHeaders.keys()) {
+      const h = httpHeaders.get(name);
+      const secrets = child(h, 'secrets');
+      if (Array.isArray(secrets) && secrets.length > 0) error(`${path}.http_headers.${name}.secrets`, `${IN_TEMPLATE}; use http_headers.${name}.files with "${SECRET_HEADER_PREFIX}<secret>:<key>"`);
+      const values = child(h, 'values');
+      if (isCredentialName(name) && Array.isArray(values) && values.length > 0) error(`${path}.http_headers.${name}.values`, `looks like a credential and ${IN_TEMPLATE}; use http_headers.${name}.files with "${SECRET_HEADER_PREFIX}<secret>:<key>"`);
+      const files = child(h, 'files');
+      if (Array.isArray(files)) files.forEach((f, i) => fileNote(`${path}.http_headers.${name}.files[${i}]`, f));
+    }
+  }
+  for (const [p, proxy] of [[`${path}.proxy_url`, child(entry, 'proxy_url')], [`${path}.oauth2.proxy_url`, child(oauth2, 'proxy_url')]] as const) {
+    if (proxy instanceof Scalar && typeof proxy.value === 'string') {
+      try {
+        const u = new URL(proxy.value);
+        if (u.username !== '' || u.password !== '') error(p, `the proxy credentials (user:password@) ${IN_TEMPLATE} (${redactUrl(u)}); let the proxy admit the function without user-info (see docs/deploy.md)`);
+      } catch {
+        // the validator already refused what does not parse
+      }
     }
   }
 }
