@@ -11,8 +11,10 @@ import { isCredentialName, redactUrl } from '../lib/remote-write/redact.ts';
 export interface DeployConfigFindings {
   readonly errors: ConfigError[];
   readonly warnings: string[];
-  /** Whether some remote_write endpoint signs with SigV4 (then the flush role needs aps:RemoteWrite). */
+  /** Whether some remote_write endpoint signs with SigV4 as the flush role itself (then it needs aps:RemoteWrite). */
   readonly usesSigv4: boolean;
+  /** sigv4.role_arn values: the flush role needs sts:AssumeRole on them. */
+  readonly assumeRoleArns: string[];
   readonly remoteWriteEndpoints: number;
 }
 
@@ -25,6 +27,7 @@ export function checkDeployConfig(text: string, source: string): DeployConfigFin
   const error = (path: string, problem: string) => errors.push(new ConfigError(path, problem, source));
   const root = parseYaml(text);
   let usesSigv4 = false;
+  const assumeRoleArns: string[] = [];
 
   const overrides = child(root, 'overrides');
   if (child(overrides, 'per_tenant_override_config') !== undefined) {
@@ -71,15 +74,17 @@ export function checkDeployConfig(text: string, source: string): DeployConfigFin
     }
     const sigv4 = child(entry, 'sigv4');
     if (sigv4 !== undefined) {
-      usesSigv4 = true;
+      const roleArn = child(sigv4, 'role_arn');
+      // with role_arn the assumed role signs (a workspace in another account grants it aps:RemoteWrite)
+      if (roleArn instanceof Scalar && typeof roleArn.value === 'string' && roleArn.value !== '') assumeRoleArns.push(roleArn.value);
+      else usesSigv4 = true;
       if (present(child(sigv4, 'access_key')) || present(child(sigv4, 'secret_key'))) {
         error(`${path}.sigv4`, `access_key/secret_key ${IN_TEMPLATE}; leave them out so the flush function's role signs (set ampWorkspaceArn)`);
       }
-      if (present(child(sigv4, 'role_arn'))) error(`${path}.sigv4.role_arn`, 'not supported by the flusher; the stack grants its role aps:RemoteWrite (set ampWorkspaceArn)');
       if (present(child(sigv4, 'profile'))) error(`${path}.sigv4.profile`, 'Lambda has no AWS profiles; leave it out so the function role signs');
     }
   });
-  return { errors, warnings, usesSigv4, remoteWriteEndpoints: list.length };
+  return { errors, warnings, usesSigv4, assumeRoleArns: [...new Set(assumeRoleArns)], remoteWriteEndpoints: list.length };
 }
 
 /**

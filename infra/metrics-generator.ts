@@ -180,6 +180,9 @@ export class MetricsGenerator extends Construct {
         kmsKeyArnKey: 'remoteWrite.secretKmsKeyArn',
       }).grantRead(this.flush.role);
     }
+    // sigv4.role_arn: the flusher assumes these roles (cross-account AMP) through STS
+    const roles = this.config.findings.assumeRoleArns;
+    if (roles.length > 0) this.flush.role.addToPolicy(new PolicyStatement({ actions: ['sts:AssumeRole'], resources: roles }));
     const workspace = access.ampWorkspaceArn;
     if (workspace !== undefined) {
       if (!Token.isUnresolved(workspace) && !AMP_WORKSPACE_ARN.test(workspace)) {

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import type { RemoteWriteEndpoint } from '../config/types.ts';
 import { redactUrl } from './redact.ts';
+import { assumedRoleCredentials } from './assume-role.ts';
 import { OAuth2TokenSource } from './oauth2.ts';
 import { SigV4Signer, type SigV4Credentials } from './sigv4.ts';
 
@@ -32,6 +33,10 @@ export interface AuthDeps {
   readonly sigv4Credentials?: SigV4Credentials;
   /** SigV4 signing time (tests); default now. */
   readonly signingDate?: () => Date;
+  /** STS endpoint for sigv4.role_arn (tests); default the SDK's (AWS_ENDPOINT_URL_STS or regional). */
+  readonly stsEndpoint?: string;
+  /** Clock (epoch ms) deciding when assumed-role credentials are renewed (tests). */
+  readonly credentialsClock?: () => number;
 }
 
 export class EndpointAuth {
@@ -39,7 +44,7 @@ export class EndpointAuth {
   private readonly signer: SigV4Signer | undefined;
   private readonly oauth2: OAuth2TokenSource | undefined;
 
-  /** Throws when the endpoint's auth settings cannot work (no SigV4 region, role_arn). */
+  /** Throws when the endpoint's auth settings cannot work (no SigV4 region). */
   constructor(
     private readonly endpoint: RemoteWriteEndpoint,
     private readonly deps: AuthDeps = {},
@@ -101,18 +106,24 @@ export class EndpointAuth {
 
   private sigv4Signer(config: NonNullable<RemoteWriteEndpoint['sigv4']>, deps: AuthDeps): SigV4Signer {
     const where = `remote_write ${this.endpoint.name ?? redactUrl(this.endpoint.url)}: sigv4`;
-    if (config.roleArn !== undefined) {
-      throw new Error(`${where}.role_arn is not supported (no STS client is bundled); grant the Lambda role itself aps:RemoteWrite`);
-    }
     const env = deps.env ?? process.env;
     const region = config.region ?? env.AWS_REGION;
     if (region === undefined || region === '') throw new Error(`${where}.region is not set and AWS_REGION is empty`);
     let credentials: SigV4Credentials;
-    if (deps.sigv4Credentials !== undefined) credentials = deps.sigv4Credentials;
+    if (deps.sigv4Credentials !== undefined && config.roleArn === undefined) credentials = deps.sigv4Credentials;
     else if (config.accessKey !== undefined && config.secretKey !== undefined) {
       credentials = { accessKeyId: config.accessKey, secretAccessKey: config.secretKey };
     } else {
-      credentials = defaultProvider(config.profile !== undefined ? { profile: config.profile } : {});
+      credentials = deps.sigv4Credentials ?? defaultProvider(config.profile !== undefined ? { profile: config.profile } : {});
+    }
+    if (config.roleArn !== undefined) {
+      credentials = assumedRoleCredentials({
+        roleArn: config.roleArn,
+        region,
+        base: credentials,
+        ...(deps.stsEndpoint !== undefined && { endpoint: deps.stsEndpoint }),
+        ...(deps.credentialsClock !== undefined && { now: deps.credentialsClock }),
+      });
     }
     return new SigV4Signer({ region, service: SIGV4_SERVICE, credentials });
   }

@@ -72,9 +72,7 @@ describe('remote_write', () => {
   for (const [name, entries, prefix] of bad) test(name, () => assertConfigError(rw(entries), prefix));
 });
 
-test('sigv4.role_arn is rejected with the key path (no STS client is bundled)', () => {
-  assert.throws(
-    () => load('metrics_generator:\n  storage:\n    remote_write:\n      - url: https://aps.example/api/v1/remote_write\n        sigv4: {region: eu-west-1, role_arn: "arn:aws:iam::1:role/r"}\n'),
-    /metrics_generator\.storage\.remote_write\[0\]\.sigv4\.role_arn: not supported/,
-  );
+test('sigv4.role_arn is read (assumed through STS at send time)', () => {
+  const c = load('metrics_generator:\n  storage:\n    remote_write:\n      - url: https://aps.example/api/v1/remote_write\n        sigv4: {region: eu-west-1, role_arn: "arn:aws:iam::1:role/r"}\n');
+  assert.equal(c.remoteWrite[0].sigv4?.roleArn, 'arn:aws:iam::1:role/r');
 });

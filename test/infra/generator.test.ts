@@ -175,6 +175,15 @@ describe('IAM: only the actions each function uses, on its own resources', () =>
     assert.ok(!JSON.stringify(t.toJSON()).includes('SecretString'), 'no secret value in the template');
   });
 
+  test('sigv4.role_arn: the flush role may assume exactly that role, and no own AMP workspace is needed', () => {
+    const role = 'arn:aws:iam::210987654321:role/amp-writer';
+    const file = configFileWith(`metrics_generator:\n  storage:\n    remote_write:\n      - url: https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-1/api/v1/remote_write\n        sigv4: {region: eu-west-1, role_arn: "${role}"}\n`);
+    const t = templateOf({ configFile: file });
+    const assume = statementsOf(t, 'Flush').filter((s) => actionsOf(s).includes('sts:AssumeRole'));
+    assert.deepEqual(assume.map((s) => s.Resource), [role]);
+    assert.ok(!statementsOf(t, 'Ingest').some((s) => actionsOf(s).includes('sts:AssumeRole')));
+  });
+
   test('a config with SigV4 needs the AMP workspace, so the role can sign', () => {
     const sigv4 = configFileWith('metrics_generator:\n  storage:\n    remote_write:\n      - url: https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-1/api/v1/remote_write\n        sigv4: {region: eu-west-1}\n');
     assert.throws(() => stackOf({ configFile: sigv4 }), /remoteWrite\.ampWorkspaceArn: required because a remote_write endpoint uses sigv4/);
