@@ -5,6 +5,7 @@
 
 import { ConfigError } from '../lib/config/index.ts';
 import { isNodeMap, parseYaml, Scalar, type Node } from '../lib/config/yaml.ts';
+import { parseSecretReference } from '../lib/flush/secret-reader.ts';
 import { SECRET_HEADER_PREFIX } from '../lib/remote-write/auth.ts';
 import { isCredentialName, redactUrl } from '../lib/remote-write/redact.ts';
 
@@ -15,6 +16,8 @@ export interface DeployConfigFindings {
   readonly usesSigv4: boolean;
   /** sigv4.role_arn values: the flush role needs sts:AssumeRole on them. */
   readonly assumeRoleArns: string[];
+  /** Secrets named in `secretsmanager:<secret>:<key>` references (names or ARNs): the flush role reads them. */
+  readonly namedSecrets: string[];
   readonly remoteWriteEndpoints: number;
 }
 
@@ -84,7 +87,7 @@ export function checkDeployConfig(text: string, source: string): DeployConfigFin
       if (present(child(sigv4, 'profile'))) error(`${path}.sigv4.profile`, 'Lambda has no AWS profiles; leave it out so the function role signs');
     }
   });
-  return { errors, warnings, usesSigv4, assumeRoleArns: [...new Set(assumeRoleArns)], remoteWriteEndpoints: list.length };
+  return { errors, warnings, usesSigv4, assumeRoleArns: [...new Set(assumeRoleArns)], namedSecrets: namedSecretsIn(root), remoteWriteEndpoints: list.length };
 }
 
 /**
@@ -141,6 +144,22 @@ function connectionSecrets(entry: Node | undefined, path: string, error: (path: 
       }
     }
   }
+}
+
+/** Every `secretsmanager:<secret>:<key>` reference anywhere in the config, by secret. */
+function namedSecretsIn(root: Node): string[] {
+  const names = new Set<string>();
+  const walk = (node: Node | undefined): void => {
+    if (node === undefined) return;
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (isNodeMap(node)) for (const v of node.values()) walk(v);
+    else if (typeof node.value === 'string' && node.value.startsWith(SECRET_HEADER_PREFIX)) {
+      const secret = parseSecretReference(node.value).secret;
+      if (secret !== undefined && secret !== '') names.add(secret);
+    }
+  };
+  walk(root);
+  return [...names];
 }
 
 function credentialQueryNames(text: string): string[] {
