@@ -12,7 +12,7 @@ import { httpPost, type PostFn, type PostResponse } from './http-post.ts';
 import { encodeWriteRequest } from './encode.ts';
 import { mergeInto, tenantHeaders } from './headers.ts';
 import { resolveHttpHeaders } from './http-headers.ts';
-import { EndpointTransport } from './transport.ts';
+import { EndpointTransport, TransportSetupError } from './transport.ts';
 import { addCounts, NO_COUNTS, type Counts, type DroppedSeries, type FailureClass, type RequestResult, type SendResult } from './result.ts';
 import { DEFAULT_BACKOFF, isRetryableStatus, parseRetryAfter, retryDelay, type Backoff } from './retry.ts';
 import { redactUrl, redactUrlsIn } from './redact.ts';
@@ -205,6 +205,7 @@ export class RemoteWriteClient {
     try {
       response = await this.post(this.url, withoutHost(headers), body, signal);
     } catch (err) {
+      if (err instanceof TransportSetupError) return { failure: 'auth', error: errorText(err), retryable: false };
       if (signal.aborted && timeoutMs < this.endpoint.remoteTimeoutMs) {
         return { failure: 'deadline', error: `no response before the deadline (${timeoutMs} ms)`, retryable: false };
       }

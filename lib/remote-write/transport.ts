@@ -25,6 +25,11 @@ export interface Route {
 
 export type RouteFn = (target: URL) => Promise<Route>;
 
+/** A TLS file (CA, certificate, key) could not be read: a setup fault, not worth a retry within the send. */
+export class TransportSetupError extends Error {
+  override readonly name = 'TransportSetupError';
+}
+
 const sharedHttp = new HttpAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS });
 const sharedHttps = new HttpsAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS });
 
@@ -108,7 +113,7 @@ export class EndpointTransport {
     try {
       return await this.readSecret(path);
     } catch (err) {
-      throw new Error(`${setting} ${path}: ${(err as Error).message}`);
+      throw new TransportSetupError(`${setting} ${path}: ${(err as Error).message}`);
     }
   }
 

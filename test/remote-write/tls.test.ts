@@ -88,5 +88,7 @@ test('a key file that cannot be read fails the send naming the setting, not its 
   const pki = testPki();
   const r = await sendTo('127.0.0.1', mutual.port, { caFile: pki.caFile, certFile: pki.clientCertFile, keyFile: '/nonexistent/client.key', insecureSkipVerify: false }, 300);
   assert.equal(r.ok, false);
-  assert.match(JSON.stringify(r.requests), /tls_config\.key_file \/nonexistent\/client\.key/);
+  assert.equal(r.requests[0].failure, 'auth', 'a missing file is not retried as a network fault');
+  assert.equal(r.requests[0].attempts, 1);
+  assert.match(r.requests[0].error ?? '', /tls_config\.key_file \/nonexistent\/client\.key/);
 });
