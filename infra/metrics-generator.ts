@@ -2,7 +2,7 @@
 // flush function (every minute, one at a time) -> series table + Prometheus remote write, with
 // the config in SSM, least-privilege roles, alarms and a dashboard.
 
-import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -180,6 +180,15 @@ export class MetricsGenerator extends Construct {
         kmsKeyArnKey: 'remoteWrite.secretKmsKeyArn',
       }).grantRead(this.flush.role);
     }
+    // secretsmanager:<secret>:<key> references: read access to exactly those secrets (a name
+    // matches the secret's ARN with Secrets Manager's six-character suffix)
+    const named = this.config.findings.namedSecrets.map((n) =>
+      n.startsWith('arn:') ? n : Stack.of(this).formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${n}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+    );
+    if (named.length > 0) this.flush.role.addToPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: named }));
+    // sigv4.role_arn: the flusher assumes these roles (cross-account AMP) through STS
+    const roles = this.config.findings.assumeRoleArns;
+    if (roles.length > 0) this.flush.role.addToPolicy(new PolicyStatement({ actions: ['sts:AssumeRole'], resources: roles }));
     const workspace = access.ampWorkspaceArn;
     if (workspace !== undefined) {
       if (!Token.isUnresolved(workspace) && !AMP_WORKSPACE_ARN.test(workspace)) {

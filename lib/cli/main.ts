@@ -1,5 +1,6 @@
 // Command-line entry: `replay` (conformance: OTLP-JSON in, Prometheus text out) and `help`.
 
+import { EXPAND_ENV_VARIABLE } from '../config/expand-env.ts';
 import { runLocal } from './local-command.ts';
 import { runReplay } from './replay-command.ts';
 
@@ -17,10 +18,28 @@ commands:
       and a real Kafka topic when KAFKA_BROKERS is set (demo traffic then needs --demo).
   help
       Show this text.
+
+options for every command:
+  --config.expand-env
+      Expand \${VAR} and \${VAR:-default} in the config file before parsing (as Tempo's
+      -config.expand-env; same as CONFIG_EXPAND_ENV=true).
 `;
 
-export async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
+/**
+ * `--config.expand-env` (also `-config.expand-env`, `=true`/`=false`), accepted by every command
+ * as Tempo accepts it: sets CONFIG_EXPAND_ENV, which the config loader reads.
+ */
+function takeExpandEnvFlag(argv: string[], env: NodeJS.ProcessEnv): string[] {
+  return argv.filter((arg) => {
+    const m = /^--?config\.expand-env(?:=(true|false))?$/.exec(arg);
+    if (m === null) return true;
+    env[EXPAND_ENV_VARIABLE] = m[1] ?? 'true';
+    return false;
+  });
+}
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const [command, ...rest] = takeExpandEnvFlag(argv, env);
   switch (command) {
     case 'replay':
       return runReplay(rest);

@@ -4,6 +4,7 @@
 import { selfMonitoringSettings, type SelfMonitoringConfig } from './self-monitoring-config.ts';
 import { dirname, resolve } from 'node:path';
 import { ConfigError, fail } from './errors.ts';
+import { expandConfigText } from './expand-env.ts';
 import { hostInfoSettings } from './host-info-config.ts';
 import { metricsGeneratorSpec } from './metrics-generator-config.ts';
 import type { MetricsGeneratorBlock } from './metrics-generator-config.ts';
@@ -38,7 +39,7 @@ const documentSpec = object({ metrics_generator: metricsGeneratorSpec, overrides
 /** Parses config text (YAML or JSON). Empty text or `{}` gives Tempo's defaults everywhere. */
 export function parseConfig(text: string, opts: ParseOptions = {}): GeneratorConfig {
   try {
-    return build(text, opts, opts.warn ?? ((m) => console.warn(m)), opts.info ?? ((m) => process.stderr.write(`${m}\n`)));
+    return build(expandConfigText(text), opts, opts.warn ?? ((m) => console.warn(m)), opts.info ?? ((m) => process.stderr.write(`${m}\n`)));
   } catch (e) {
     throw e instanceof ConfigError ? e.inSource(opts.source) : e;
   }

@@ -32,7 +32,7 @@ export const generatorOverrideSpec = object(
     // '' is Tempo's "not set".
     generate_native_histograms: oneOf(['classic', 'native', 'both', '']),
     trace_id_label_name: refine(string(), (s) => (s === '' ? undefined : labelNameProblem(s))),
-    remote_write_headers: headerMap(),
+    remote_write_headers: headerMap({ tenant: true }),
     ingestion_time_range_slack: duration({ maxMs: MAX_INGESTION_SLACK_MS }),
     native_histogram_bucket_factor: refine(float(), (v) => (v === 0 || v > 1 ? undefined : 'must be greater than 1')),
     native_histogram_max_bucket_number: uint32(),

@@ -1,6 +1,6 @@
 // metrics_generator.storage.remote_write entries: the subset of Prometheus' remote_write config
 // the flusher implements. Keys that would change what is sent or how the connection is secured
-// (tls_config, oauth2, ...) are refused rather than silently ignored.
+// and are not implemented (azuread, google_iam, ...) are refused rather than silently ignored.
 
 import { fail, indexPath, joinPath } from './errors.ts';
 import { bool, duration, ignored, ignoring, integer, listOf, mapOf, object, oneOf, positiveInt, section, string, unsupported, withDefault } from './schema.ts';
@@ -8,6 +8,7 @@ import type { ObjectOf, Spec } from './schema.ts';
 import type { RemoteWriteEndpoint } from './types.ts';
 import { redactUrlsIn } from '../remote-write/redact.ts';
 import { relabelConfigOf, type RelabelConfig, type RelabelConfigInput } from '../remote-write/relabel-config.ts';
+import { httpHeaders, httpHeadersSpec, oauth2Settings, oauth2Spec, proxyKeys, proxySettings, tlsConfigSpec, tlsSettings } from './remote-write-options.ts';
 
 /** Headers Prometheus' remote_write refuses in `headers` (set by the client or by the auth options). */
 const RESERVED_HEADERS = new Set([
@@ -20,12 +21,32 @@ export function headerNameProblem(name: string): string | undefined {
   return HEADER_NAME.test(name) ? undefined : `"${name}" is not a valid HTTP header name`;
 }
 
-/** HTTP header map: valid token names, no reserved names, values without line breaks. */
-export function headerMap(): Spec<Record<string, string>> {
-  const values = mapOf(string(), (name) => {
-    if (RESERVED_HEADERS.has(name.toLowerCase())) return 'this header cannot be set here (it is set by the client or by the auth options)';
-    return headerNameProblem(name);
-  });
+/**
+ * Headers the remote-write protocol itself sets; a tenant's remote_write_headers may set any other
+ * (Authorization included: Tempo injects them as given), these would be overridden or break framing.
+ */
+const PROTOCOL_HEADER_NAMES = new Set([
+  'host', 'content-encoding', 'content-type', 'content-length', 'transfer-encoding', 'x-prometheus-remote-write-version', 'connection', 'keep-alive',
+]);
+
+/** Why `name` cannot be an endpoint header (`headers`, `http_headers`), or undefined. */
+export function endpointHeaderProblem(name: string): string | undefined {
+  if (RESERVED_HEADERS.has(name.toLowerCase())) return 'this header cannot be set here (it is set by the client or by the auth options)';
+  return headerNameProblem(name);
+}
+
+/** Why `name` cannot be a tenant's remote_write_headers entry, or undefined. */
+export function tenantHeaderProblem(name: string): string | undefined {
+  if (PROTOCOL_HEADER_NAMES.has(name.toLowerCase())) return 'this header is set by the remote-write protocol and cannot be overridden';
+  return headerNameProblem(name);
+}
+
+/**
+ * HTTP header map: valid token names, values without line breaks; endpoint headers refuse the
+ * reserved names, tenant headers (`{ tenant: true }`) only the protocol's own.
+ */
+export function headerMap(opts: { tenant?: boolean } = {}): Spec<Record<string, string>> {
+  const values = mapOf(string(), opts.tenant === true ? tenantHeaderProblem : endpointHeaderProblem);
   return {
     type: values.type,
     parse(node, path) {
@@ -70,11 +91,12 @@ const entrySpec = object({
   follow_redirects: ignoring(bool()),
   enable_http2: ignoring(bool()),
   protobuf_message: ignoring(oneOf(['prometheus.WriteRequest'])),
-  tls_config: unsupported('TLS client settings; use an https URL with a publicly trusted certificate'),
-  oauth2: unsupported('use basic_auth, bearer_token(_file), authorization or sigv4'),
+  tls_config: tlsConfigSpec,
+  oauth2: oauth2Spec,
+  http_headers: httpHeadersSpec,
+  ...proxyKeys,
   azuread: unsupported('use basic_auth, bearer_token(_file), authorization or sigv4'),
   google_iam: unsupported('use basic_auth, bearer_token(_file), authorization or sigv4'),
-  proxy_url: unsupported('proxies'),
   write_relabel_configs: listOf(
     object({
       source_labels: listOf(string()),
@@ -143,10 +165,10 @@ function endpoint(e: Entry, path: string): RemoteWriteEndpoint {
     auths.push('sigv4');
     const s = e.sigv4;
     if ((s.access_key === undefined) !== (s.secret_key === undefined)) fail(joinPath(path, 'sigv4'), 'set both access_key and secret_key, or neither');
-    // assuming a role needs an STS client the functions do not bundle; the function role signs
-    if (s.role_arn !== undefined) fail(joinPath(path, 'sigv4.role_arn'), 'not supported: grant the function role aps:RemoteWrite instead');
   }
-  if (auths.length > 1) fail(path, `at most one of basic_auth, authorization, bearer_token/bearer_token_file and sigv4 may be set (got ${auths.join(', ')})`);
+  if (e.oauth2 !== undefined) auths.push('oauth2');
+  if (auths.length > 1) fail(path, `at most one of basic_auth, authorization, bearer_token/bearer_token_file, oauth2 and sigv4 may be set (got ${auths.join(', ')})`);
+  const connection = connectionOptions(e, path);
 
   const sigv4 = e.sigv4 && {
     ...(e.sigv4.region !== undefined && { region: e.sigv4.region }),
@@ -163,6 +185,7 @@ function endpoint(e: Entry, path: string): RemoteWriteEndpoint {
     ...(bearerToken !== undefined && { bearerToken }),
     ...(bearerTokenFile !== undefined && { bearerTokenFile }),
     ...(sigv4 !== undefined && { sigv4 }),
+    ...connection,
     remoteTimeoutMs: e.remote_timeout,
     maxSamplesPerSend: e.queue_config.max_samples_per_send,
     ...(e.write_relabel_configs !== undefined && { writeRelabelConfigs: relabelConfigs(e.write_relabel_configs, joinPath(path, 'write_relabel_configs')) }),
@@ -176,6 +199,20 @@ function relabelConfigs(entries: readonly RelabelConfigInput[], path: string): R
     if ('problem' in config) fail(config.key === '' ? indexPath(path, i) : joinPath(indexPath(path, i), config.key), config.problem);
     return config;
   });
+}
+
+/** tls_config, the proxy keys, oauth2 and http_headers of one endpoint (remote-write-options.ts). */
+function connectionOptions(e: Entry, path: string): Pick<RemoteWriteEndpoint, 'tls' | 'proxy' | 'oauth2' | 'httpHeaders'> {
+  const tls = e.tls_config === undefined ? undefined : tlsSettings(e.tls_config, joinPath(path, 'tls_config'));
+  const proxy = proxySettings(e, path);
+  const oauth2 = e.oauth2 === undefined ? undefined : oauth2Settings(e.oauth2, joinPath(path, 'oauth2'));
+  const headers = e.http_headers === undefined ? undefined : httpHeaders(e.http_headers, joinPath(path, 'http_headers'), endpointHeaderProblem);
+  return {
+    ...(tls !== undefined && { tls }),
+    ...(proxy !== undefined && { proxy }),
+    ...(oauth2 !== undefined && { oauth2 }),
+    ...(headers !== undefined && { httpHeaders: headers }),
+  };
 }
 
 /** `remote_write:` — a list of endpoints; names must be unique, as Prometheus requires. */

@@ -1,11 +1,15 @@
 // Authentication of one endpoint's requests: basic_auth, bearer token (or `authorization`, which
-// lib/config folds into the bearer fields) or SigV4. Secret files are re-read on every send, as
+// lib/config folds into the bearer fields), oauth2 or SigV4. An Authorization header already
+// present (a tenant's remote_write_headers) is kept by basic_auth, bearer and oauth2, as
+// Prometheus' round trippers keep it (Tempo injects tenant headers before them); SigV4 signs over it. Secret files are re-read on every send, as
 // Prometheus does, so a rotated password or token is picked up without a restart.
 
 import { readFile } from 'node:fs/promises';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import type { RemoteWriteEndpoint } from '../config/types.ts';
 import { redactUrl } from './redact.ts';
+import { assumedRoleCredentials } from './assume-role.ts';
+import { OAuth2TokenSource } from './oauth2.ts';
 import { SigV4Signer, type SigV4Credentials } from './sigv4.ts';
 
 /**
@@ -29,19 +33,30 @@ export interface AuthDeps {
   readonly sigv4Credentials?: SigV4Credentials;
   /** SigV4 signing time (tests); default now. */
   readonly signingDate?: () => Date;
+  /** STS endpoint for sigv4.role_arn (tests); default the SDK's (AWS_ENDPOINT_URL_STS or regional). */
+  readonly stsEndpoint?: string;
+  /** Clock (epoch ms) deciding when assumed-role credentials are renewed (tests). */
+  readonly credentialsClock?: () => number;
 }
 
 export class EndpointAuth {
   private readonly readSecret: (path: string) => Promise<string>;
   private readonly signer: SigV4Signer | undefined;
+  private readonly oauth2: OAuth2TokenSource | undefined;
 
-  /** Throws when the endpoint's auth settings cannot work (no SigV4 region, role_arn). */
+  /** Throws when the endpoint's auth settings cannot work (no SigV4 region). */
   constructor(
     private readonly endpoint: RemoteWriteEndpoint,
     private readonly deps: AuthDeps = {},
   ) {
     this.readSecret = deps.readFile ?? readLocalFile;
     this.signer = endpoint.sigv4 === undefined ? undefined : this.sigv4Signer(endpoint.sigv4, deps);
+    this.oauth2 = endpoint.oauth2 === undefined ? undefined : new OAuth2TokenSource(endpoint.oauth2, this.readSecret);
+  }
+
+  /** Reads files and `secretsmanager:` references (TLS material, http_headers files). */
+  get secretReader(): (path: string) => Promise<string> {
+    return this.readSecret;
   }
 
   /**
@@ -53,14 +68,13 @@ export class EndpointAuth {
     if (e.basicAuth !== undefined) {
       const { username, password, passwordFile } = e.basicAuth;
       const secret = passwordFile !== undefined ? await this.secretFile(passwordFile, 'basic_auth.password_file') : (password ?? '');
-      const authorization = `Basic ${Buffer.from(`${username}:${secret}`, 'utf8').toString('base64')}`;
-      return async (_url, headers) => ({ ...headers, Authorization: authorization });
+      return unlessAuthorized(`Basic ${Buffer.from(`${username}:${secret}`, 'utf8').toString('base64')}`);
     }
     if (e.bearerToken !== undefined || e.bearerTokenFile !== undefined) {
       const token = e.bearerTokenFile !== undefined ? await this.secretFile(e.bearerTokenFile, 'bearer_token_file') : (e.bearerToken as string);
-      const authorization = `Bearer ${token}`;
-      return async (_url, headers) => ({ ...headers, Authorization: authorization });
+      return unlessAuthorized(`Bearer ${token}`);
     }
+    if (this.oauth2 !== undefined) return unlessAuthorized(await this.oauth2.authorization());
     const signer = this.signer;
     if (signer !== undefined) {
       const now = this.deps.signingDate ?? (() => new Date());
@@ -92,21 +106,35 @@ export class EndpointAuth {
 
   private sigv4Signer(config: NonNullable<RemoteWriteEndpoint['sigv4']>, deps: AuthDeps): SigV4Signer {
     const where = `remote_write ${this.endpoint.name ?? redactUrl(this.endpoint.url)}: sigv4`;
-    if (config.roleArn !== undefined) {
-      throw new Error(`${where}.role_arn is not supported (no STS client is bundled); grant the Lambda role itself aps:RemoteWrite`);
-    }
     const env = deps.env ?? process.env;
     const region = config.region ?? env.AWS_REGION;
     if (region === undefined || region === '') throw new Error(`${where}.region is not set and AWS_REGION is empty`);
     let credentials: SigV4Credentials;
-    if (deps.sigv4Credentials !== undefined) credentials = deps.sigv4Credentials;
+    if (deps.sigv4Credentials !== undefined && config.roleArn === undefined) credentials = deps.sigv4Credentials;
     else if (config.accessKey !== undefined && config.secretKey !== undefined) {
       credentials = { accessKeyId: config.accessKey, secretAccessKey: config.secretKey };
     } else {
-      credentials = defaultProvider(config.profile !== undefined ? { profile: config.profile } : {});
+      credentials = deps.sigv4Credentials ?? defaultProvider(config.profile !== undefined ? { profile: config.profile } : {});
+    }
+    if (config.roleArn !== undefined) {
+      credentials = assumedRoleCredentials({
+        roleArn: config.roleArn,
+        region,
+        base: credentials,
+        ...(deps.stsEndpoint !== undefined && { endpoint: deps.stsEndpoint }),
+        ...(deps.credentialsClock !== undefined && { now: deps.credentialsClock }),
+      });
     }
     return new SigV4Signer({ region, service: SIGV4_SERVICE, credentials });
   }
+}
+
+/** Sets Authorization unless the request already has one (in any spelling). */
+function unlessAuthorized(authorization: string): RequestAuthenticator {
+  return async (_url, headers) => {
+    if (Object.keys(headers).some((name) => name.toLowerCase() === 'authorization')) return headers;
+    return { ...headers, Authorization: authorization };
+  };
 }
 
 /** The reader without Secrets Manager (local mode, tests): files only, and a clear word on references. */

@@ -10,7 +10,9 @@ import { EndpointAuth, type AuthDeps, type RequestAuthenticator } from './auth.t
 import { compress } from './compress.ts';
 import { httpPost, type PostFn, type PostResponse } from './http-post.ts';
 import { encodeWriteRequest } from './encode.ts';
-import { tenantHeaders } from './headers.ts';
+import { mergeInto, tenantHeaders } from './headers.ts';
+import { resolveHttpHeaders } from './http-headers.ts';
+import { EndpointTransport, TransportSetupError } from './transport.ts';
 import { addCounts, NO_COUNTS, type Counts, type DroppedSeries, type FailureClass, type RequestResult, type SendResult } from './result.ts';
 import { DEFAULT_BACKOFF, isRetryableStatus, parseRetryAfter, retryDelay, type Backoff } from './retry.ts';
 import { redactUrl, redactUrlsIn } from './redact.ts';
@@ -80,7 +82,7 @@ export class RemoteWriteClient {
       throw new Error(`remote_write ${this.name}: the URL must not carry credentials (user:password@); use basic_auth`);
     }
     this.auth = new EndpointAuth(endpoint, options);
-    this.post = options.post ?? httpPost(ERROR_BODY_LIMIT);
+    this.post = options.post ?? httpPost(ERROR_BODY_LIMIT, EndpointTransport.routeFor(endpoint.tls, endpoint.proxy, this.auth.secretReader));
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
@@ -93,16 +95,18 @@ export class RemoteWriteClient {
     const { valid, dropped } = this.validate(tenant, series);
     const batches = splitRequests(valid, this.endpoint.maxSamplesPerSend);
     if (batches.length === 0) return summarise(this.name, tenant, [], dropped);
-    const { headers: configured, orgIdConfigured } = tenantHeaders(tenant, this.endpoint.headers, opts.tenantHeaders ?? {}, this.options.addOrgIdHeader);
-    let headers = configured;
-    if (orgIdConfigured && !this.orgIdLogged.has(tenant)) {
-      this.orgIdLogged.add(tenant);
-      this.logger.info('remote write: keeping the configured X-Scope-OrgID header instead of the tenant id', { endpoint: this.name, tenant });
-    }
-
+    let headers: Record<string, string> = {};
     let authenticate: RequestAuthenticator | undefined;
     let authError: string | undefined;
     try {
+      // the endpoint's headers, then its http_headers, then the tenant's (tenantHeaders merges)
+      const endpointHeaders = { ...this.endpoint.headers };
+      mergeInto(endpointHeaders, await resolveHttpHeaders(this.endpoint.httpHeaders, this.auth.secretReader));
+      const { headers: configured, orgIdConfigured } = tenantHeaders(tenant, endpointHeaders, opts.tenantHeaders ?? {}, this.options.addOrgIdHeader);
+      if (orgIdConfigured && !this.orgIdLogged.has(tenant)) {
+        this.orgIdLogged.add(tenant);
+        this.logger.info('remote write: keeping the configured X-Scope-OrgID header instead of the tenant id', { endpoint: this.name, tenant });
+      }
       headers = await this.auth.resolveHeaderSecrets(configured);
       authenticate = await this.auth.prepare();
     } catch (err) {
@@ -201,6 +205,7 @@ export class RemoteWriteClient {
     try {
       response = await this.post(this.url, withoutHost(headers), body, signal);
     } catch (err) {
+      if (err instanceof TransportSetupError) return { failure: 'auth', error: errorText(err), retryable: false };
       if (signal.aborted && timeoutMs < this.endpoint.remoteTimeoutMs) {
         return { failure: 'deadline', error: `no response before the deadline (${timeoutMs} ms)`, retryable: false };
       }

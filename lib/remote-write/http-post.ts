@@ -1,16 +1,18 @@
 // One POST over node:http(s) with keep-alive connections. The flusher sends one request per tenant
 // and endpoint every interval, so the per-request cost bounds how many tenants one flusher serves:
 // on Node 20 this path takes about a third of the CPU of the global fetch (undici plus web
-// streams) for the same small requests (`npm run bench`, tenant fan-out).
+// streams) for the same small requests (`npm run bench`, tenant fan-out). Agents (TLS settings,
+// proxy) come from transport.ts.
 
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { directRoute, type RouteFn } from './transport.ts';
 
 export interface PostResponse {
   readonly status: number;
   /** The Retry-After header, if any. */
   readonly retryAfter: string | null;
-  /** For answers other than 2xx: up to the body limit of the body, as text; '' otherwise. */
+  /** For answers other than 2xx (or always, when asked): up to the body limit of the body, as text; '' otherwise. */
   readonly body: string;
 }
 
@@ -18,42 +20,44 @@ export interface PostResponse {
 export type PostFn = (url: URL, headers: Readonly<Record<string, string>>, body: Uint8Array, signal: AbortSignal) => Promise<PostResponse>;
 
 /**
- * Idle connections are closed after this (as undici, behind fetch, does by default): a receiver or
- * a load balancer may drop an idle one first, and reusing it would cost a failed try and a retry.
- * The receiver's own `Keep-Alive: timeout=N` shortens it further.
+ * A PostFn that reads at most `bodyLimit` bytes of an error answer and discards the rest.
+ * `route` picks the agent (TLS settings, proxy) per request; default: direct, shared agents.
+ * With `readSuccessBody`, the body of a 2xx answer is read too (token endpoints).
  */
-const IDLE_SOCKET_MS = 4_000;
-const httpAgent = new HttpAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS });
-const httpsAgent = new HttpsAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS });
-
-/** A PostFn that reads at most `bodyLimit` bytes of an error answer and discards the rest. */
-export function httpPost(bodyLimit: number): PostFn {
-  return (url, headers, body, signal) =>
-    new Promise<PostResponse>((resolve, reject) => {
-      const https = url.protocol === 'https:';
-      const req = (https ? httpsRequest : httpRequest)(
-        url,
-        {
-          method: 'POST',
-          agent: https ? httpsAgent : httpAgent,
-          headers: framed(headers, body.length),
-          signal,
-        },
-        (res) => {
-          const status = res.statusCode ?? 0;
-          const retryAfter = headerValue(res, 'retry-after');
-          if (status >= 200 && status < 300) {
-            // delivered; reading the rest only frees the connection for the next request
-            res.on('error', () => undefined).resume();
-            resolve({ status, retryAfter, body: '' });
-            return;
-          }
-          readSnippet(res, bodyLimit).then((text) => resolve({ status, retryAfter, body: text }));
-        },
-      );
+export function httpPost(bodyLimit: number, route: RouteFn = directRoute, readSuccessBody = false): PostFn {
+  return async (url, headers, body, signal) => {
+    const r = await route(url);
+    const target = r.viaProxy?.url ?? url;
+    const options: RequestOptions = {
+      method: 'POST',
+      agent: r.agent,
+      headers: { ...framed(headers, body.length), ...(r.viaProxy !== undefined && { Host: url.host, ...r.viaProxy.headers }) },
+      signal,
+    };
+    if (r.viaProxy !== undefined) {
+      // a plain-http request through a proxy names the absolute URL (RFC 9112, absolute-form)
+      options.host = target.hostname;
+      options.port = target.port || (target.protocol === 'https:' ? 443 : 80);
+      options.path = url.href;
+    }
+    return new Promise<PostResponse>((resolve, reject) => {
+      const https = target.protocol === 'https:';
+      const onResponse = (res: IncomingMessage) => {
+        const status = res.statusCode ?? 0;
+        const retryAfter = headerValue(res, 'retry-after');
+        if (status >= 200 && status < 300 && !readSuccessBody) {
+          // delivered; reading the rest only frees the connection for the next request
+          res.on('error', () => undefined).resume();
+          resolve({ status, retryAfter, body: '' });
+          return;
+        }
+        readSnippet(res, bodyLimit).then((text) => resolve({ status, retryAfter, body: text }));
+      };
+      const req = r.viaProxy !== undefined ? (https ? httpsRequest : httpRequest)(options, onResponse) : (https ? httpsRequest : httpRequest)(url, options, onResponse);
       req.on('error', reject);
       req.end(body);
     });
+  };
 }
 
 /** The headers with the body's length; configured framing headers would corrupt the request. */

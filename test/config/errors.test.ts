@@ -79,7 +79,7 @@ describe('bad values name their path', () => {
     ['bad tenant header', 'metrics_generator: {tenant_header: "X Tenant"}', 'metrics_generator.tenant_header: "X Tenant" is not a valid HTTP header name'],
     ['bad tenant key', 'overrides: {"a b": {}}', 'overrides.a b: not a valid tenant ID'],
     ['entry not a mapping', 'overrides: {tenant-a: 5}', 'overrides.tenant-a: must be a mapping'],
-    ['reserved remote_write_headers', ov('remote_write_headers: {Authorization: x}'), 'overrides.defaults.metrics_generator.remote_write_headers.Authorization: this header cannot be set here'],
+    ['protocol header in remote_write_headers', ov('remote_write_headers: {Content-Type: x}'), 'overrides.defaults.metrics_generator.remote_write_headers.Content-Type: this header is set by the remote-write protocol'],
     ['user_configurable_overrides enabled', 'overrides: {user_configurable_overrides: {enabled: true}}', 'overrides.user_configurable_overrides: not supported'],
     ['document not a mapping', '[1, 2]', 'the config must be a mapping'],
     ['metrics_generator not a mapping', 'metrics_generator: 5', 'metrics_generator: must be a mapping'],

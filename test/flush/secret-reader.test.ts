@@ -33,3 +33,16 @@ test('without REMOTE_WRITE_SECRET_ARN, or with a non-JSON secret, the error says
   await assert.rejects(secretAwareReadFile(undefined)('secretsmanager:x'), /needs REMOTE_WRITE_SECRET_ARN/);
   await assert.rejects(secretAwareReadFile('arn', async () => 'plain text')('secretsmanager:x'), /not a JSON object/);
 });
+
+test('secretsmanager:<secret>:<key> reads a key of a named secret (name or ARN), each secret cached on its own', async () => {
+  const fetched: string[] = [];
+  const read = secretAwareReadFile(undefined, async (id) => {
+    fetched.push(id);
+    return JSON.stringify(id === 'team-a/prom' ? { token: 'a-token' } : { token: 'arn-token' });
+  });
+  assert.equal(await read('secretsmanager:team-a/prom:token'), 'a-token');
+  assert.equal(await read('secretsmanager:arn:aws:secretsmanager:eu-west-1:1:secret:rw-AbC:token'), 'arn-token');
+  assert.equal(await read('secretsmanager:team-a/prom:token'), 'a-token');
+  assert.deepEqual(fetched, ['team-a/prom', 'arn:aws:secretsmanager:eu-west-1:1:secret:rw-AbC']);
+  await assert.rejects(read('secretsmanager:team-a/prom:'), /names no key/);
+});

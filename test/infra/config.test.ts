@@ -32,7 +32,6 @@ describe('the config file is validated at synth', () => {
     ['bearer_token', endpoint('        bearer_token: t\n'), 'metrics_generator.storage.remote_write[0].bearer_token'],
     ['authorization.credentials', endpoint('        authorization: {credentials: c}\n'), 'metrics_generator.storage.remote_write[0].authorization.credentials'],
     ['sigv4 keys', endpoint('        sigv4: {region: eu-west-1, access_key: AKIA, secret_key: s}\n'), 'metrics_generator.storage.remote_write[0].sigv4'],
-    ['sigv4.role_arn', endpoint('        sigv4: {region: eu-west-1, role_arn: "arn:aws:iam::123456789012:role/r"}\n'), 'metrics_generator.storage.remote_write[0].sigv4.role_arn'],
     ['sigv4.profile', endpoint('        sigv4: {region: eu-west-1, profile: dev}\n'), 'metrics_generator.storage.remote_write[0].sigv4.profile'],
   ];
   for (const [name, text, path] of rejected) {

@@ -175,6 +175,25 @@ describe('IAM: only the actions each function uses, on its own resources', () =>
     assert.ok(!JSON.stringify(t.toJSON()).includes('SecretString'), 'no secret value in the template');
   });
 
+  test('sigv4.role_arn: the flush role may assume exactly that role, and no own AMP workspace is needed', () => {
+    const role = 'arn:aws:iam::210987654321:role/amp-writer';
+    const file = configFileWith(`metrics_generator:\n  storage:\n    remote_write:\n      - url: https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-1/api/v1/remote_write\n        sigv4: {region: eu-west-1, role_arn: "${role}"}\n`);
+    const t = templateOf({ configFile: file });
+    const assume = statementsOf(t, 'Flush').filter((s) => actionsOf(s).includes('sts:AssumeRole'));
+    assert.deepEqual(assume.map((s) => s.Resource), [role]);
+    assert.ok(!statementsOf(t, 'Ingest').some((s) => actionsOf(s).includes('sts:AssumeRole')));
+  });
+
+  test('secretsmanager:<secret>:<key> references: the flush role may read exactly those secrets', () => {
+    const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:mtls-AbCdEf';
+    const file = configFileWith(`metrics_generator:\n  storage:\n    remote_write:\n      - url: https://prom.example.com/api/v1/write\n        tls_config: {cert_file: "secretsmanager:${arn}:cert", key_file: "secretsmanager:${arn}:key"}\n        http_headers: {X-Api-Key: {files: ["secretsmanager:team/prom:api_key"]}}\n`);
+    const t = templateOf({ configFile: file });
+    const reads = statementsOf(t, 'Flush').filter((s) => actionsOf(s).includes('secretsmanager:GetSecretValue'));
+    const resources = JSON.stringify(reads.map((s) => s.Resource));
+    assert.ok(resources.includes(arn), resources);
+    assert.match(resources, /:secret:team\/prom-\?\?\?\?\?\?/);
+  });
+
   test('a config with SigV4 needs the AMP workspace, so the role can sign', () => {
     const sigv4 = configFileWith('metrics_generator:\n  storage:\n    remote_write:\n      - url: https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-1/api/v1/remote_write\n        sigv4: {region: eu-west-1}\n');
     assert.throws(() => stackOf({ configFile: sigv4 }), /remoteWrite\.ampWorkspaceArn: required because a remote_write endpoint uses sigv4/);

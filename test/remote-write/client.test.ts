@@ -379,13 +379,9 @@ describe('RemoteWriteClient', () => {
     assert.equal(rx.received.length, 0);
   });
 
-  test('sigv4 needs a region (config or AWS_REGION) and does not do role_arn', () => {
+  test('sigv4 needs a region (config or AWS_REGION)', () => {
     const h = harness({ env: {} });
     assert.throws(() => new RemoteWriteClient(endpointFor(rx.url, { sigv4: {} }), h.options), /sigv4\.region is not set/);
-    assert.throws(
-      () => new RemoteWriteClient(endpointFor(rx.url, { sigv4: { region: 'us-east-1', roleArn: 'arn:aws:iam::1:role/x' } }), h.options),
-      /role_arn is not supported/,
-    );
     assert.doesNotThrow(() => new RemoteWriteClient(endpointFor(rx.url, { sigv4: { region: 'us-east-1', accessKey: 'a', secretKey: 'b' } }), h.options));
   });
 

@@ -143,6 +143,41 @@ describe('credential headers and query parameters at synth', () => {
   });
 });
 
+describe('connection secrets at synth (tls_config, oauth2, http_headers, proxy_url)', () => {
+  const endpoint = (extra: string) => `metrics_generator:\n  storage:\n    remote_write:\n      - url: https://prom.example.com/api/v1/write\n${extra}`;
+  const check = (text: string) => {
+    parseConfig(text, { warn: () => {}, info: () => {} });
+    return checkDeployConfig(text, 'cfg.yaml');
+  };
+
+  test('inline secrets fail synth with their path; secretsmanager references pass; plain files are noted', () => {
+    const findings = check(endpoint([
+      '        tls_config: {ca_file: /opt/ca.pem, cert: CERT, key: KEY}',
+      '        oauth2: {client_id: gen, client_secret: s3cr3t, token_url: "https://idp/token", tls_config: {key_file: "secretsmanager:idp:key", cert_file: "secretsmanager:idp:cert"}}',
+      `        http_headers: {X-Api-Key: {values: [${API_KEY}]}, X-Token: {secrets: [t]}, X-Team: {values: [obs]}, X-Other-Key: {files: ["secretsmanager:k"]}}`,
+      `        proxy_url: "http://u:${PASSWORD}@proxy:3128"`,
+      '',
+    ].join('\n')));
+    assert.deepEqual(findings.errors.map((e) => e.path).sort(), [
+      'metrics_generator.storage.remote_write[0].http_headers.X-Api-Key.values',
+      'metrics_generator.storage.remote_write[0].http_headers.X-Token.secrets',
+      'metrics_generator.storage.remote_write[0].oauth2.client_secret',
+      'metrics_generator.storage.remote_write[0].proxy_url',
+      'metrics_generator.storage.remote_write[0].tls_config.key',
+    ]);
+    const text = findings.errors.map((e) => e.message).join('\n');
+    assert.ok(!text.includes(PASSWORD) && !text.includes(API_KEY), text);
+    assert.deepEqual(findings.warnings.filter((w) => w.includes('tls_config')).map((w) => w.split(':')[0]), ['metrics_generator.storage.remote_write[0].tls_config.ca_file']);
+  });
+
+  test("a tenant's literal Authorization fails synth, and the message points at the runtime overrides and Secrets Manager", () => {
+    const findings = check('overrides:\n  team-a:\n    metrics_generator:\n      remote_write_headers: {Authorization: "Bearer t"}\n  team-b:\n    metrics_generator:\n      remote_write_headers: {Authorization: "secretsmanager:tenants:team-b"}\n');
+    assert.deepEqual(findings.errors.map((e) => e.path), ['overrides.team-a.metrics_generator.remote_write_headers.Authorization']);
+    assert.match(findings.errors[0].message, /runtime overrides/);
+    assert.match(findings.errors[0].message, /secretsmanager:<secret>:<key>/);
+  });
+});
+
 describe('credential headers from Secrets Manager at send time', () => {
   let rx: Receiver;
   before(async () => {
