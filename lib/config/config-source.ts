@@ -134,3 +134,11 @@ export function reportRefusedConfig(
     count('ConfigReloadFailures');
   };
 }
+
+/**
+ * Hands reloaded overrides to registries already built (the flusher's): they keep their series;
+ * labels, limits and buckets follow the new settings from the next fold.
+ */
+export function applyTenantConfig(holder: { tenants(): ReadonlyMap<string, { setConfig(config: TenantConfig): void }> }, config: GeneratorConfig): void {
+  for (const [tenant, registry] of holder.tenants()) registry.setConfig(config.tenant(tenant));
+}

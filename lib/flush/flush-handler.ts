@@ -3,8 +3,7 @@
 // before the next trigger, publish the metrics.
 
 import { configSourceFromEnv, type ConfigClients } from '../config/from-env.ts';
-import { reportRefusedConfig, type ConfigSource } from '../config/config-source.ts';
-import type { GeneratorConfig } from '../config/types.ts';
+import { applyTenantConfig, reportRefusedConfig, type ConfigSource } from '../config/config-source.ts';
 import { consoleLogger } from '../log/logger.ts';
 import { MetricsRecorder } from '../metrics/recorder.ts';
 import { ddbMetricsObserver } from '../metrics/ddb-metrics.ts';
@@ -72,11 +71,6 @@ export function lambdaFlushContainer(env: NodeJS.ProcessEnv, clients: ConfigClie
     built = undefined;
     return (built = build());
   };
-}
-
-/** Registries already built keep their series; labels, limits and buckets follow the new overrides from the next fold. */
-export function applyTenantConfig(flusher: Pick<Flusher, 'tenants'>, config: GeneratorConfig): void {
-  for (const [tenant, registry] of flusher.tenants()) registry.setConfig(config.tenant(tenant));
 }
 
 /** When this invocation should stop folding and save. */

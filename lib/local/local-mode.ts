@@ -4,7 +4,9 @@
 // remote write when REMOTE_WRITE_URL is set. Optionally a real Kafka topic too (kafka-source.ts),
 // whose batches join the receiver's in the same ingest calls.
 
-import { parseConfig, loadConfigFile } from '../config/index.ts';
+import { parseConfig } from '../config/index.ts';
+import { applyTenantConfig, ConfigSource, reportRefusedConfig } from '../config/config-source.ts';
+import { fileConfigFetcher } from '../config/file-config-fetcher.ts';
 import type { GeneratorConfig } from '../config/types.ts';
 import { Flusher } from '../flush/flusher.ts';
 import { endpointsOf, RemoteWriteSender } from '../flush/remote-sender.ts';
@@ -65,7 +67,12 @@ const SAVE_EVERY_MS = 10_000;
 const DEMO_REQUESTS_PER_SECOND = 20;
 
 export async function startLocalMode(opts: LocalModeOptions): Promise<LocalMode> {
-  const config: GeneratorConfig = opts.configFile !== undefined ? loadConfigFile(opts.configFile) : parseConfig(LOCAL_DEFAULT_CONFIG, { source: 'local defaults' });
+  const flushMetrics = new MetricsRecorder();
+  // The config file and its per_tenant_override_config are re-read every per_tenant_override_period.
+  const configSource = opts.configFile !== undefined
+    ? await ConfigSource.start(fileConfigFetcher(opts.configFile), { onRefused: reportRefusedConfig(opts.log, (m) => flushMetrics.add(m, 1)) })
+    : ConfigSource.fixed(parseConfig(LOCAL_DEFAULT_CONFIG, { source: 'local defaults' }));
+  const config: GeneratorConfig = configSource.config;
   // Both feed the same deltas table, whose cursors are per topic-partition.
   if (opts.kafka !== undefined && opts.kafka.topic === opts.topic) throw new Error(`KAFKA_TOPIC "${opts.kafka.topic}" is the name of local mode's own receiver topic; pick another`);
   const dynamo = await startLocalDynamo();
@@ -74,7 +81,6 @@ export async function startLocalMode(opts: LocalModeOptions): Promise<LocalMode>
   const ddb = sdkDdb(dynamo.client);
   const ingestMetrics = new MetricsRecorder();
   const ingest = ingestContext({ config, ddb, table: 'deltas', log: opts.log, metrics: ingestMetrics });
-  const flushMetrics = new MetricsRecorder();
   const endpoints = endpointsOf(config, opts.env ?? process.env);
   const sender = new RemoteWriteSender(config, endpoints, flushMetrics, opts.log);
   const flusher = new Flusher({
@@ -103,6 +109,9 @@ export async function startLocalMode(opts: LocalModeOptions): Promise<LocalMode>
   let spansAtProgress = 0;
   let kafka: KafkaSource | undefined;
   const tick = async (final = false) => {
+    const reload = await configSource.refresh();
+    if (reload === 'reloaded' || reload === 'restart') applyTenantConfig(flusher, config);
+    if (reload === 'restart') opts.log.warn('config: codec, tenant header or remote_write changed; they apply after a restart (tenant overrides were reloaded)');
     try {
       await batcher.ingestQueued();
     } catch (e) {
