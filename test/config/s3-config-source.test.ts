@@ -36,11 +36,11 @@ function overridesFile(dimensionsA: string, count = 1000): string {
   return lines.join('\n') + '\n';
 }
 
-function record(offset: number, tenant: string, region: string): KafkaEventRecord {
+function record(offset: number, tenant: string, region: string, topic = 'traces', durationNs = 1_000_000n): KafkaEventRecord {
   const endNs = BigInt(Date.now()) * 1_000_000n;
-  const rs = buildResourceSpans({ resource: { 'service.name': 'svc' }, spans: [{ name: 'op', kind: 3, startNs: endNs - 1_000_000n, endNs, attributes: { region } }] });
+  const rs = buildResourceSpans({ resource: { 'service.name': 'svc' }, spans: [{ name: 'op', kind: 3, startNs: endNs - durationNs, endNs, attributes: { region } }] });
   return {
-    topic: 'traces',
+    topic,
     partition: 0,
     offset,
     timestamp: Date.now(),
@@ -136,4 +136,61 @@ describe('S3 config source', () => {
     assert.equal(ictx.metrics.total('ConfigReloadFailures'), 1);
     assert.equal(after.metrics.total('ConfigReloadFailures'), 1);
   });
+
+  test('changed histogram buckets: the existing series restarts on the new layout, every histogram stays valid', async () => {
+    const main = MAIN.replace('tenants/overrides.yaml', 'o.yaml');
+    const withBuckets = (b: string) => `overrides:\n  team-h:\n    metrics_generator:\n      processors: [span-metrics]\n      processor:\n        span_metrics:\n          histogram_buckets: ${b}\n`;
+    await s3.put(BUCKET, 'buckets/config.yaml', main);
+    await s3.put(BUCKET, 'buckets/o.yaml', withBuckets('[0.1, 1, 10]'));
+    const env = { DELTAS_TABLE: 'deltas', SERIES_TABLE: 'series', CONFIG_BUCKET: BUCKET, CONFIG_KEY: 'buckets/config.yaml' };
+    const clients = { s3: s3.client, ddb: sdkDdb(dynamo.client) };
+    const ingest = lambdaIngestContainer(env, clients);
+    const flush = lambdaFlushContainer(env, clients);
+    const exposition = async () => {
+      const f = await flush();
+      await f.flusher.fold(Date.now());
+      return formatExposition(f.flusher.tenants().get('team-h')!);
+    };
+    const ingestAt = async (offset: number) => ingestEvent(await ingest(), { records: { 'traces-h-0': [record(offset, 'team-h', 'eu', 'traces-h', 500_000_000n)] } });
+    await ingestAt(0);
+    await ingestAt(1);
+    let text = await exposition();
+    assert.deepEqual(bucketBounds(text), ['+Inf', '0.1', '1', '10']);
+    assertValidHistograms(text);
+
+    await s3.put(BUCKET, 'buckets/o.yaml', withBuckets('[0.25, 2.5]'));
+    await pause(150);
+    await ingestAt(2);
+    text = await exposition();
+    assert.deepEqual(bucketBounds(text), ['+Inf', '0.25', '2.5'], 'the old bounds are gone from the series');
+    assertValidHistograms(text);
+    assert.match(text, /traces_spanmetrics_latency_count\{[^}]*\} 1\n/, 'the classic part restarted (a counter reset to Prometheus)');
+  });
 });
+
+function bucketBounds(text: string): string[] {
+  return [...new Set([...text.matchAll(/_latency_bucket\{le="([^"]+)"/g)].map((m) => m[1]))].sort();
+}
+
+/** Cumulative bucket counts never decrease and the +Inf bucket equals _count, per series. */
+function assertValidHistograms(text: string): void {
+  const buckets = new Map<string, [number, number][]>();
+  const counts = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    let m = /^(\w+)_bucket\{le="([^"]+)",(.*)\} (\S+)$/.exec(line);
+    if (m !== null) {
+      const list = buckets.get(`${m[1]}{${m[3]}}`) ?? [];
+      list.push([m[2] === '+Inf' ? Infinity : Number(m[2]), Number(m[4])]);
+      buckets.set(`${m[1]}{${m[3]}}`, list);
+      continue;
+    }
+    m = /^(\w+)_count\{(.*)\} (\S+)$/.exec(line);
+    if (m !== null) counts.set(`${m[1]}{${m[2]}}`, Number(m[3]));
+  }
+  assert.ok(buckets.size > 0);
+  for (const [id, list] of buckets) {
+    list.sort((a, b) => a[0] - b[0]);
+    for (let i = 1; i < list.length; i++) assert.ok(list[i][1] >= list[i - 1][1], `${id}: bucket counts decrease`);
+    assert.equal(list[list.length - 1][1], counts.get(id), `${id}: +Inf bucket differs from _count`);
+  }
+}
