@@ -1,6 +1,8 @@
-// Command-line entry: `replay` (conformance: OTLP-JSON in, Prometheus text out) and `help`.
+// Command-line entry: `replay` (conformance: OTLP-JSON in, Prometheus text out), `local`,
+// `overrides` (validate / push the runtime overrides file) and `help`.
 
 import { runLocal } from './local-command.ts';
+import { runOverrides } from './overrides-command.ts';
 import { runReplay } from './replay-command.ts';
 
 const USAGE = `usage: msk-metrics-generator <command> [options]
@@ -14,6 +16,12 @@ commands:
       Run the whole pipeline on this machine (what \`npm start\` runs): embedded DynamoDB,
       OTLP/HTTP receiver on 127.0.0.1, demo traffic, /metrics, remote write to REMOTE_WRITE_URL,
       and a real Kafka topic when KAFKA_BROKERS is set (demo traffic then needs --demo).
+  overrides validate FILE [--config MAIN]
+      Check a runtime overrides file (Tempo's per_tenant_override_config format) with the
+      functions' loader, against MAIN's global settings; errors name the key path; exit 1 on error.
+  overrides push FILE (--stack NAME | --bucket B --key K) [--region R] [--endpoint URL]
+      Validate FILE against the deployed main config, then upload it to the stack's config
+      bucket; both functions use it within per_tenant_override_period.
   help
       Show this text.
 `;
@@ -25,6 +33,8 @@ export async function main(argv: string[]): Promise<number> {
       return runReplay(rest);
     case 'local':
       return runLocal(rest);
+    case 'overrides':
+      return runOverrides(rest);
     case undefined:
     case 'help':
     case '--help':
