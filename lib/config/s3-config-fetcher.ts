@@ -38,7 +38,7 @@ export function s3ConfigFetcher(client: Pick<S3Client, 'send'>, at: S3ConfigLoca
     }
     const unchanged = newMain === main && (overridesKey === undefined || newOverrides === overrides.get(overridesKey));
     if (unchanged) return undefined;
-    const config = parseConfig(newMain.text, {
+    const config = parseWithUrls(newMain.text, overridesKey, at, {
       ...opts,
       baseDir: posix.join('/', posix.dirname(at.key)),
       source: url(at.bucket, at.key),
@@ -52,6 +52,16 @@ export function s3ConfigFetcher(client: Pick<S3Client, 'send'>, at: S3ConfigLoca
     if (overridesKey !== undefined && newOverrides !== undefined) overrides.set(overridesKey, newOverrides);
     return config;
   };
+}
+
+/** parseConfig, with errors in the overrides object naming its s3:// URL rather than the internal path. */
+function parseWithUrls(text: string, overridesKey: string | undefined, at: S3ConfigLocation, opts: ParseOptions) {
+  try {
+    return parseConfig(text, opts);
+  } catch (e) {
+    if (e instanceof ConfigError && overridesKey !== undefined && e.source === `/${overridesKey}`) throw new ConfigError(e.path, e.problem, url(at.bucket, overridesKey));
+    throw e;
+  }
 }
 
 /** The object, or undefined when its ETag is still `etag` (304). A missing object (404) throws naming it. */
