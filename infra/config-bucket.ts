@@ -27,6 +27,8 @@ export class ConfigBucket extends Construct {
   readonly bucket: Bucket;
   readonly locationParameter: StringParameter;
   readonly configKey = CONFIG_KEY;
+  /** What the deploy writes into the bucket, by key. */
+  readonly seeded: ReadonlyMap<string, string>;
 
   constructor(scope: Construct, id: string, props: ConfigBucketProps) {
     super(scope, id);
@@ -45,8 +47,8 @@ export class ConfigBucket extends Construct {
       reason: 'Holds two small config objects read by the functions; changes are versioned, and CloudTrail records the API calls, so server access logs add a log bucket without new information.',
     });
 
-    const sources = [Source.data(CONFIG_KEY, props.mainText)];
-    if (props.overrides !== undefined) sources.push(Source.data(props.overrides.key, props.overrides.text));
+    this.seeded = new Map([[CONFIG_KEY, props.mainText], ...(props.overrides !== undefined ? [[props.overrides.key, props.overrides.text] as const] : [])]);
+    const sources = [...this.seeded].map(([key, text]) => Source.data(key, text));
     const seed = new BucketDeployment(this, 'Seed', {
       destinationBucket: this.bucket,
       sources,
