@@ -53,8 +53,8 @@ describe('the config file is validated at synth', () => {
     assert.deepEqual(Object.keys(seeded).sort(), ['config.yaml', 'tenants/t.yaml']);
     assert.match(seeded['tenants/t.yaml'], /tenant-a/);
 
-    writeFileSync(join(dirname(file), 'tenants/t.yaml'), 'overrides:\n  tenant-a:\n    metrics_generator:\n      processors: [span-metricz]\n');
-    assert.throws(() => stackOf({ configFile: file }), (e: Error) => /^overrides\.tenant-a\.metrics_generator\.processors\[0\]: .*\(in .*tenants\/t\.yaml\)/.test(e.message));
+    writeFileSync(join(dirname(file), 'tenants/t.yaml'), 'overrides:\n  tenant-a:\n    metrics_generator:\n      max_active_series: many\n');
+    assert.throws(() => stackOf({ configFile: file }), (e: Error) => /^overrides\.tenant-a\.metrics_generator\.max_active_series: .*\(in .*tenants\/t\.yaml\)/.test(e.message));
   });
 
   test('literal tenant headers are allowed in the per-tenant overrides file (it lives in the encrypted bucket, not in the template)', () => {
