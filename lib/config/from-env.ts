@@ -4,7 +4,7 @@
 // once per container), or CONFIG_FILE (a path, re-read like the S3 objects). With none of them,
 // Tempo's defaults apply (which enable no processors).
 
-import type { S3Client } from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { ConfigSource, type ConfigSourceOptions } from './config-source.ts';
 import { fileConfigFetcher } from './file-config-fetcher.ts';
@@ -27,7 +27,7 @@ export async function configSourceFromEnv(env: NodeJS.ProcessEnv = process.env, 
   if (bucket !== undefined || set(env.CONFIG_KEY) !== undefined) {
     const key = set(env.CONFIG_KEY);
     if (bucket === undefined || key === undefined) throw new Error('CONFIG_BUCKET and CONFIG_KEY must be set together');
-    const s3 = clients.s3 ?? new (await import('@aws-sdk/client-s3')).S3Client({});
+    const s3 = clients.s3 ?? new S3Client({});
     return ConfigSource.start(s3ConfigFetcher(s3, { bucket, key }), opts);
   }
   if (set(env.CONFIG) !== undefined) return ConfigSource.fixed(parseConfig(env.CONFIG!, { source: 'CONFIG' }));
