@@ -247,6 +247,15 @@ describe('alarms and dashboard', () => {
     assert.equal(corrupt.EvaluationPeriods, 1, 'one skipped delta is already lost counts');
   });
 
+  test('a refused config change (either function) fires at once', () => {
+    const a = alarm('ConfigReloadFailures');
+    assert.equal(a.Namespace, 'MskMetricsGenerator');
+    assert.equal(a.MetricName, 'ConfigReloadFailures');
+    assert.equal(a.Statistic, 'Sum');
+    assert.equal(a.Threshold, 0);
+    assert.equal(a.EvaluationPeriods, 1);
+  });
+
   test('flush duration near the timeout and write units per table', () => {
     const d = alarm('FlushDurationNearTimeout');
     assert.equal(d.MetricName, 'FlushMilliseconds');
