@@ -139,7 +139,8 @@ describe('S3 config source', () => {
 
   test('changed histogram buckets: the existing series restarts on the new layout, every histogram stays valid', async () => {
     const main = MAIN.replace('tenants/overrides.yaml', 'o.yaml');
-    const withBuckets = (b: string) => `overrides:\n  team-h:\n    metrics_generator:\n      processors: [span-metrics]\n      processor:\n        span_metrics:\n          histogram_buckets: ${b}\n`;
+    const withBuckets = (b: string, limit = 0, dimensions = '[]') =>
+      `overrides:\n  team-h:\n    metrics_generator:\n      processors: [span-metrics]\n      max_active_series: ${limit}\n      processor:\n        span_metrics:\n          dimensions: ${dimensions}\n          histogram_buckets: ${b}\n`;
     await s3.put(BUCKET, 'buckets/config.yaml', main);
     await s3.put(BUCKET, 'buckets/o.yaml', withBuckets('[0.1, 1, 10]'));
     const env = { DELTAS_TABLE: 'deltas', SERIES_TABLE: 'series', CONFIG_BUCKET: BUCKET, CONFIG_KEY: 'buckets/config.yaml' };
@@ -165,6 +166,15 @@ describe('S3 config source', () => {
     assert.deepEqual(bucketBounds(text), ['+Inf', '0.25', '2.5'], 'the old bounds are gone from the series');
     assertValidHistograms(text);
     assert.match(text, /traces_spanmetrics_latency_count\{[^}]*\} 1\n/, 'the classic part restarted (a counter reset to Prometheus)');
+
+    // A setting the flusher's registry applies (not ingest) reaches the registry already built:
+    // with max_active_series 1 the new label set (region) is limited.
+    await s3.put(BUCKET, 'buckets/o.yaml', withBuckets('[0.25, 2.5]', 1, '[region]'));
+    await pause(150);
+    await ingestAt(3);
+    const g = await flush();
+    await g.flusher.fold(Date.now());
+    assert.ok(g.flusher.tenants().get('team-h')!.seriesLimitedTotal > 0, 'max_active_series: 1 now limits new series in the running flusher');
   });
 });
 
