@@ -33,12 +33,8 @@ export function checkDeployConfig(text: string, source: string): DeployConfigFin
   const assumeRoleArns: string[] = [];
 
   const overrides = child(root, 'overrides');
-  if (child(overrides, 'per_tenant_override_config') !== undefined) {
-    error(
-      'overrides.per_tenant_override_config',
-      'not available in the deployed stack (the functions receive this one file through SSM); move those tenants into overrides.<tenant-id>',
-    );
-  }
+  // The per-tenant overrides file (per_tenant_override_config) is checked by the loader only: it
+  // lives in the encrypted config bucket, not in the template, so literal header values may stay.
 
   // Tenants' remote_write_headers: overrides.defaults and overrides.<tenant-id> alike.
   if (overrides !== undefined && isNodeMap(overrides)) {

@@ -14,7 +14,8 @@ export class MetricsGeneratorStack extends Stack {
     const g = (this.generator = new MetricsGenerator(this, 'Generator', props));
     new CfnOutput(this, 'DeltasTableName', { value: g.deltasTable.tableName });
     new CfnOutput(this, 'SeriesTableName', { value: g.seriesTable.tableName });
-    new CfnOutput(this, 'ConfigParameterName', { value: g.config.parameter.parameterName });
+    new CfnOutput(this, 'ConfigBucketName', { value: g.config.store.bucket.bucketName });
+    new CfnOutput(this, 'ConfigLocationParameterName', { value: g.config.store.locationParameter.parameterName });
     new CfnOutput(this, 'IngestFunctionName', { value: g.ingest.function.functionName });
     new CfnOutput(this, 'FlushFunctionName', { value: g.flush.function.functionName });
     new CfnOutput(this, 'KafkaConsumerGroupId', { value: g.kafkaSource.consumerGroupId });

@@ -1,6 +1,6 @@
 // The reusable construct: Kafka (MSK or self-managed) -> ingest function -> deltas table ->
 // flush function (every minute, one at a time) -> series table + Prometheus remote write, with
-// the config in SSM, least-privilege roles, alarms and a dashboard.
+// the config in a versioned S3 bucket (re-read at run time), least-privilege roles, alarms and a dashboard.
 
 import { ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
@@ -9,7 +9,7 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ConfigParameter } from './config-parameter.ts';
+import { DeployedConfig } from './config-parameter.ts';
 import { GeneratorFunction } from './functions.ts';
 import type { KafkaSourceProps } from './kafka-props.ts';
 import { KafkaSource } from './kafka-source.ts';
@@ -29,7 +29,7 @@ export interface RemoteWriteAccess {
 }
 
 export interface MetricsGeneratorProps {
-  /** The Tempo-style YAML/JSON config file, validated at synth and shipped through SSM. */
+  /** The Tempo-style YAML/JSON config file (and the per-tenant overrides file it names), validated at synth and seeded into the config bucket. */
   readonly configFile: string;
   readonly kafka: KafkaSourceProps;
   /** Lifetime of delta items (DELTA_TTL_DAYS). Default 7. */
@@ -63,7 +63,7 @@ const AMP_WORKSPACE_ARN = /^arn:[a-z-]+:aps:[a-z0-9-]+:\d{12}:workspace\/ws-[A-Z
 export class MetricsGenerator extends Construct {
   readonly deltasTable: Table;
   readonly seriesTable: Table;
-  readonly config: ConfigParameter;
+  readonly config: DeployedConfig;
   readonly ingest: GeneratorFunction;
   readonly flush: GeneratorFunction;
   readonly kafkaSource: KafkaSource;
@@ -73,12 +73,12 @@ export class MetricsGenerator extends Construct {
   constructor(scope: Construct, id: string, props: MetricsGeneratorProps) {
     super(scope, id);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    this.config = new DeployedConfig(this, 'Config', { configFile: props.configFile, removalPolicy });
     const ttlDays = props.deltaTtlDays ?? DEFAULT_DELTA_TTL_DAYS;
     if (!(Number.isInteger(ttlDays) && ttlDays >= 1)) throw new Error(`deltaTtlDays: must be a positive integer, got ${ttlDays}`);
     const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
 
-    this.config = new ConfigParameter(this, 'Config', { configFile: props.configFile });
-    const tables = generatorTables(this, { ...props.tables, removalPolicy });
+        const tables = generatorTables(this, { ...props.tables, removalPolicy });
     this.deltasTable = tables.deltas;
     this.seriesTable = tables.series;
     Validations.of(this.deltasTable).acknowledge({
@@ -96,7 +96,8 @@ export class MetricsGenerator extends Construct {
       timeout: INGEST_TIMEOUT,
       environment: {
         DELTAS_TABLE: this.deltasTable.tableName,
-        CONFIG_PARAMETER: this.config.parameter.parameterName,
+        CONFIG_BUCKET: this.config.store.bucket.bucketName,
+        CONFIG_KEY: this.config.store.configKey,
         DELTA_TTL_DAYS: String(ttlDays),
       },
       logRetention,
@@ -118,7 +119,8 @@ export class MetricsGenerator extends Construct {
       environment: {
         DELTAS_TABLE: this.deltasTable.tableName,
         SERIES_TABLE: this.seriesTable.tableName,
-        CONFIG_PARAMETER: this.config.parameter.parameterName,
+        CONFIG_BUCKET: this.config.store.bucket.bucketName,
+        CONFIG_KEY: this.config.store.configKey,
         ...(props.remoteWrite?.secretArn !== undefined && { REMOTE_WRITE_SECRET_ARN: props.remoteWrite.secretArn }),
       },
       logRetention,
@@ -168,7 +170,7 @@ export class MetricsGenerator extends Construct {
   }
 
   private grantConfigRead(role: Role): void {
-    role.addToPolicy(new PolicyStatement({ actions: ['ssm:GetParameter'], resources: [this.config.parameter.parameterArn] }));
+    this.config.store.grantConfigRead(role);
   }
 
   private grantRemoteWrite(access: RemoteWriteAccess): void {

@@ -79,6 +79,13 @@ export class Monitoring extends Construct {
     this.alarm('FoldLag', foldLagSeconds, foldLag.toSeconds(), 3, `Committed deltas waited more than ${foldLag.toHumanString()} to be folded, or the flusher stopped reporting: the remote-written series are stale.`, TreatMissingData.BREACHING);
     this.alarm('FoldLagNearDeltaTtl', foldLagSeconds, props.deltaTtl.toSeconds() / 2, 1, `The flusher is more than half the deltas' lifetime (${props.deltaTtl.toHumanString()}) behind: unfolded deltas will expire and their counts be lost.`);
     this.alarm('BadRecords', badRecords, 0, 3, 'Kafka records were skipped as bad (BadRecords by reason) in three 5-minute periods in a row: a producer writes records this codec cannot read.');
+    this.alarm(
+      'ConfigReloadFailures',
+      own('ConfigReloadFailures', 'Sum'),
+      0,
+      1,
+      'A changed config or per-tenant overrides object in the config bucket was refused (the functions log why); the last good config stays in force until a valid file is pushed.',
+    );
     this.alarm('CorruptDeltas', corruptDeltas, 0, 1, 'The flusher skipped a committed delta it could not decode: those counts are lost (its offsets are in the flush log).');
     this.alarm('DeltasLost', deltasLost, 0, 1, 'The flusher skipped committed offsets whose delta is gone (expired after a long fold lag, or a part lost): those counts are lost; the flush log names partition and offsets (OffsetsLost counts them).');
     // The default ingestion slack: past it, sample timestamps are held back to the DynamoDB clock.

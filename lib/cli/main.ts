@@ -1,7 +1,9 @@
-// Command-line entry: `replay` (conformance: OTLP-JSON in, Prometheus text out) and `help`.
+// Command-line entry: `replay` (conformance: OTLP-JSON in, Prometheus text out), `local`,
+// `overrides` (validate / push the runtime overrides file) and `help`.
 
 import { EXPAND_ENV_VARIABLE } from '../config/expand-env.ts';
 import { runLocal } from './local-command.ts';
+import { runOverrides } from './overrides-command.ts';
 import { runReplay } from './replay-command.ts';
 
 const USAGE = `usage: msk-metrics-generator <command> [options]
@@ -16,6 +18,12 @@ commands:
       (in memory, or kept in --data-dir DIR),
       OTLP/HTTP receiver on 127.0.0.1, demo traffic, /metrics, remote write to REMOTE_WRITE_URL,
       and a real Kafka topic when KAFKA_BROKERS is set (demo traffic then needs --demo).
+  overrides validate FILE [--config MAIN]
+      Check a runtime overrides file (Tempo's per_tenant_override_config format) with the
+      functions' loader, against MAIN's global settings; errors name the key path; exit 1 on error.
+  overrides push FILE (--stack NAME | --bucket B --key K) [--region R] [--endpoint URL]
+      Validate FILE against the deployed main config, then upload it to the stack's config
+      bucket; both functions use it within per_tenant_override_period.
   help
       Show this text.
 
@@ -45,6 +53,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       return runReplay(rest);
     case 'local':
       return runLocal(rest);
+    case 'overrides':
+      return runOverrides(rest);
     case undefined:
     case 'help':
     case '--help':

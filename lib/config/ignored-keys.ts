@@ -53,7 +53,6 @@ export const IGNORED_TEMPO_KEYS: readonly IgnoredKey[] = [
   { path: 'metrics_generator.storage.remote_write[].follow_redirects', why: 'HTTP client detail', example: 'true' },
   { path: 'metrics_generator.storage.remote_write[].enable_http2', why: 'HTTP client detail', example: 'false' },
   { path: 'metrics_generator.storage.remote_write[].protobuf_message', why: 'only prometheus.WriteRequest (remote write 1.0) is sent', example: 'prometheus.WriteRequest' },
-  { path: 'overrides.per_tenant_override_period', why: 'config is read once per process start', example: '10s' },
   { path: 'overrides.user_configurable_overrides', why: 'accepted only when not enabled', example: '{enabled: false}' },
   { path: 'overrides.enable_legacy_overrides', why: 'the legacy flat overrides format is always read, as Tempo 2.x does', example: 'true' },
   { path: 'overrides.<tenant>.ingestion', why: 'other Tempo components', example: '{rate_limit_bytes: 1000}' },

@@ -8,7 +8,7 @@ import { expandConfigText } from './expand-env.ts';
 import { hostInfoSettings } from './host-info-config.ts';
 import { metricsGeneratorSpec } from './metrics-generator-config.ts';
 import type { MetricsGeneratorBlock } from './metrics-generator-config.ts';
-import { overridesBlock, perTenantOverridesFile } from './overrides-config.ts';
+import { DEFAULT_OVERRIDE_PERIOD_MS, overridesBlock, perTenantOverridesFile } from './overrides-config.ts';
 import type { OverridesEntry } from './overrides-config.ts';
 import { READ_BLOCKS } from './read-blocks.ts';
 import { readConfigText } from './read-file.ts';
@@ -18,7 +18,7 @@ import { spanMetricsSettings } from './span-metrics-config.ts';
 import { resolveTenantSettings } from './tenant-settings.ts';
 import type { GlobalTenantDefaults, TenantSettings } from './tenant-settings.ts';
 import type { Codec, GeneratorConfig, RemoteWriteEndpoint, TenantConfig } from './types.ts';
-import { isNodeMap, parseYaml } from './yaml.ts';
+import { isNodeMap, parseYaml, Scalar } from './yaml.ts';
 import type { NodeMap } from './yaml.ts';
 import { warnIgnoredKeys } from './ignored-keys.ts';
 import { LEGACY_FORMAT_NOTE } from './legacy-overrides.ts';
@@ -32,6 +32,8 @@ export interface ParseOptions {
   readonly info?: (message: string) => void;
   /** Where the text came from, appended to error messages. */
   readonly source?: string;
+  /** Reads the per-tenant overrides file at its resolved path; default: the file system (a config source may serve it from S3). */
+  readonly readFile?: (path: string) => string;
 }
 
 const documentSpec = object({ metrics_generator: metricsGeneratorSpec, overrides: overridesBlock() });
@@ -62,14 +64,14 @@ function build(text: string, opts: ParseOptions, warn: (message: string) => void
   const doc = documentSpec.parse(blocksRead(root, info), '');
   warnIgnoredKeys(root, warn);
   const mg = doc.metrics_generator;
-  const overrides = doc.overrides ?? { tenants: new Map<string, OverridesEntry>(), legacyFormat: false };
+  const overrides = doc.overrides ?? { tenants: new Map<string, OverridesEntry>(), legacyFormat: false, perTenantOverridePeriodMs: DEFAULT_OVERRIDE_PERIOD_MS };
   if (overrides.legacyFormat) warn(`overrides: ${LEGACY_FORMAT_NOTE}`);
 
   let fileTenants: ReadonlyMap<string, OverridesEntry> = new Map();
   let file: string | undefined;
   if (overrides.perTenantOverrideConfig !== undefined) {
     file = resolve(opts.baseDir ?? process.cwd(), overrides.perTenantOverrideConfig);
-    fileTenants = readPerTenantFile(file, warn);
+    fileTenants = readPerTenantFile(file, warn, opts.readFile ?? readConfigText);
   }
 
   const g = globalDefaults(mg);
@@ -100,7 +102,25 @@ function build(text: string, opts: ParseOptions, warn: (message: string) => void
     mg.storage.remote_write_add_org_id_header,
     settingsFor,
     selfMonitoringSettings(mg.self_monitoring, mg.storage.remote_write),
+    overrides.perTenantOverridePeriodMs,
+    file,
   );
+}
+
+/**
+ * The `overrides.per_tenant_override_config` value as written, without validating anything else:
+ * a config source that serves the per-tenant file itself (S3) must know which one to fetch before
+ * parseConfig asks for it. Text that does not parse gives undefined (parseConfig then reports it).
+ */
+export function perTenantOverrideConfigOf(text: string): string | undefined {
+  try {
+    const root = parseYaml(text);
+    const overrides = isNodeMap(root) ? root.get('overrides') : undefined;
+    const value = overrides !== undefined && isNodeMap(overrides) ? overrides.get('per_tenant_override_config') : undefined;
+    return value instanceof Scalar && typeof value.value === 'string' && value.value !== '' ? value.value : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -124,10 +144,10 @@ function blocksRead(root: NodeMap, info: (message: string) => void): NodeMap {
   return read;
 }
 
-function readPerTenantFile(file: string, warn: (message: string) => void): ReadonlyMap<string, OverridesEntry> {
+function readPerTenantFile(file: string, warn: (message: string) => void, readFile: (path: string) => string): ReadonlyMap<string, OverridesEntry> {
   let text: string;
   try {
-    text = readConfigText(file);
+    text = readFile(file);
   } catch (e) {
     const message = (e as Error).message;
     return fail('overrides.per_tenant_override_config', message.startsWith(file) ? message : `cannot read ${file}: ${message}`);
@@ -173,6 +193,8 @@ class LoadedConfig implements GeneratorConfig {
     readonly remoteWriteAddOrgIdHeader: boolean,
     private readonly settingsFor: (tenantId: string) => TenantSettings,
     readonly selfMonitoring: SelfMonitoringConfig,
+    readonly perTenantOverridePeriodMs: number,
+    readonly perTenantOverrideFile: string | undefined,
   ) {}
 
   /** An arrow property, so `const { tenant } = config` keeps working. */

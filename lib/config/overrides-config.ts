@@ -78,6 +78,8 @@ export type OverridesEntry = ObjectOf<typeof overridesEntrySpec.shape>;
 export interface OverridesBlock {
   readonly defaults?: OverridesEntry;
   readonly perTenantOverrideConfig?: string;
+  /** How often the per-tenant file is re-read (Tempo's per_tenant_override_period, default 10 s). */
+  readonly perTenantOverridePeriodMs: number;
   /** Entries by tenant ID, including `*`. */
   readonly tenants: ReadonlyMap<string, OverridesEntry>;
   /** Some entry was written in Tempo 2.x's legacy flat format. */
@@ -119,6 +121,9 @@ function tenantEntries(node: NodeMap, path: string, skip: ReadonlySet<string>): 
   return { tenants, legacyFormat };
 }
 
+/** Tempo: modules/overrides/config.go (PerTenantOverridePeriod defaults to 10s). */
+export const DEFAULT_OVERRIDE_PERIOD_MS = 10_000;
+
 const BLOCK_KEYS = new Set(['defaults', 'per_tenant_override_config', 'per_tenant_override_period', 'user_configurable_overrides', 'enable_legacy_overrides']);
 
 const entrySpec: Spec<{ entry: OverridesEntry; legacy: boolean }> = { type: 'overrides entry', parse: parseEntry };
@@ -126,7 +131,7 @@ const entrySpec: Spec<{ entry: OverridesEntry; legacy: boolean }> = { type: 'ove
 const blockSettings = object({
   defaults: entrySpec,
   per_tenant_override_config: string(),
-  per_tenant_override_period: ignoring(duration({ prometheus: true })),
+  per_tenant_override_period: duration({ prometheus: true }),
   user_configurable_overrides: refine(anyMapping(), (u) => {
     const enabled = u.get('enabled');
     return enabled instanceof Scalar && enabled.value === true ? 'not supported: user-configurable overrides (the overrides API)' : undefined;
@@ -147,8 +152,11 @@ export function overridesBlock(): Spec<OverridesBlock> {
       if (!isNodeMap(node)) return fail(path, 'must be a mapping');
       const own = new Map([...node].filter(([k]) => BLOCK_KEYS.has(k)));
       const settings = blockSettings.parse(own, path);
-      const perTenant = settings.per_tenant_override_config !== undefined && settings.per_tenant_override_config !== '' && {
-        perTenantOverrideConfig: settings.per_tenant_override_config,
+      const period = settings.per_tenant_override_period ?? DEFAULT_OVERRIDE_PERIOD_MS;
+      if (!(period > 0)) fail(joinPath(path, 'per_tenant_override_period'), 'must be greater than 0 (the reload period)');
+      const perTenant = {
+        perTenantOverridePeriodMs: period,
+        ...(settings.per_tenant_override_config !== undefined && settings.per_tenant_override_config !== '' && { perTenantOverrideConfig: settings.per_tenant_override_config }),
       };
       const flat = [...node].filter(([k]) => !BLOCK_KEYS.has(k));
       if (flat.some(([k]) => isLegacyKey(k))) {

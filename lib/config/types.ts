@@ -207,4 +207,8 @@ export interface GeneratorConfig {
   readonly selfMonitoring?: SelfMonitoringConfig;
   /** Resolve the effective config of one tenant (cached). */
   tenant(tenantId: string): TenantConfig;
+  /** `overrides.per_tenant_override_period`: how often a config source re-reads the config (ms). */
+  readonly perTenantOverridePeriodMs?: number;
+  /** The resolved path of `overrides.per_tenant_override_config`, when set. */
+  readonly perTenantOverrideFile?: string;
 }

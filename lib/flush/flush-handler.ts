@@ -2,11 +2,12 @@
 // per container (a warm container keeps its registries), run one invocation until shortly
 // before the next trigger, publish the metrics.
 
-import { loadConfigFromEnv } from '../config/from-env.ts';
+import { configSourceFromEnv, type ConfigClients } from '../config/from-env.ts';
+import { applyTenantConfig, reportRefusedConfig, type ConfigSource } from '../config/config-source.ts';
 import { consoleLogger } from '../log/logger.ts';
 import { MetricsRecorder } from '../metrics/recorder.ts';
 import { ddbMetricsObserver } from '../metrics/ddb-metrics.ts';
-import { createDynamoClient, meteredDdb, sdkDdb, trackServerClock } from '../store/ddb.ts';
+import { createDynamoClient, meteredDdb, sdkDdb, trackServerClock, type Ddb, type ServerClock } from '../store/ddb.ts';
 import { createSelfMonitor } from '../self-monitoring/create.ts';
 import { Flusher } from './flusher.ts';
 import { endpointsOf, RemoteWriteSender } from './remote-sender.ts';
@@ -22,19 +23,37 @@ export interface FlushContext {
   readonly metrics: MetricsRecorder;
 }
 
-let cached: Promise<FlushContext> | undefined;
+let cached: (() => Promise<FlushContext>) | undefined;
 
 export function lambdaFlushContext(env: NodeJS.ProcessEnv = process.env): Promise<FlushContext> {
-  cached ??= (async () => {
+  cached ??= lambdaFlushContainer(env);
+  return cached();
+}
+
+/**
+ * Gives the context for each invocation: built once (a warm container keeps its registries), its
+ * config re-read from the config source when due, before the run. Reloaded overrides reach the
+ * registries through setConfig; a change of process-level settings (remote_write endpoints,
+ * codec) rebuilds the context as a cold start would, from the state the last run saved.
+ */
+export function lambdaFlushContainer(env: NodeJS.ProcessEnv, clients: ConfigClients & { readonly ddb?: Ddb } = {}): () => Promise<FlushContext> {
+  let built: Promise<FlushContext & { source: ConfigSource }> | undefined;
+  const build = async () => {
     const deltasTable = required(env, 'DELTAS_TABLE');
     const seriesTable = required(env, 'SERIES_TABLE');
-    const config = await loadConfigFromEnv(env);
     const metrics = new MetricsRecorder();
     const log = consoleLogger;
-    const client = createDynamoClient(env);
+    const source = await configSourceFromEnv(env, clients, { onRefused: reportRefusedConfig(log, (m) => metrics.add(m, 1)) });
+    const config = source.config;
     // DynamoDB's clock, to notice a host clock far ahead before it stamps samples with it
-    const serverClock = trackServerClock(client);
-    const ddb = meteredDdb(sdkDdb(client), ddbMetricsObserver(metrics));
+    let serverClock: ServerClock | undefined;
+    let base = clients.ddb;
+    if (base === undefined) {
+      const client = createDynamoClient(env);
+      serverClock = trackServerClock(client);
+      base = sdkDdb(client);
+    }
+    const ddb = meteredDdb(base, ddbMetricsObserver(metrics));
     const endpoints = endpointsOf(config, env);
     if (endpoints.length === 0) log.warn('no remote_write endpoint configured: series are kept but not sent');
     const sender = new RemoteWriteSender(config, endpoints, metrics, log, { readFile: secretAwareReadFile(env.REMOTE_WRITE_SECRET_ARN) });
@@ -50,12 +69,20 @@ export function lambdaFlushContext(env: NodeJS.ProcessEnv = process.env): Promis
       metrics,
       clock: Date.now,
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-      referenceClock: serverClock.nowMs,
+      referenceClock: serverClock?.nowMs,
     });
-    return { flusher, metrics };
-  })();
-  cached.catch(() => (cached = undefined));
-  return cached;
+    return { flusher, metrics, source };
+  };
+  return async () => {
+    built ??= build();
+    built.catch(() => (built = undefined));
+    const ctx = await built;
+    const outcome = await ctx.source.refresh();
+    if (outcome === 'reloaded') applyTenantConfig(ctx.flusher, ctx.source.config);
+    if (outcome !== 'restart') return ctx;
+    built = undefined;
+    return (built = build());
+  };
 }
 
 /** When this invocation should stop folding and save. */

@@ -5,7 +5,8 @@
 // cursor makes safe.
 
 import { randomBytes } from 'node:crypto';
-import { loadConfigFromEnv } from '../config/from-env.ts';
+import { configSourceFromEnv, type ConfigClients } from '../config/from-env.ts';
+import { reportRefusedConfig, type ConfigSource } from '../config/config-source.ts';
 import type { GeneratorConfig } from '../config/types.ts';
 import { consoleLogger, type Logger } from '../log/logger.ts';
 import { MetricsRecorder } from '../metrics/recorder.ts';
@@ -56,17 +57,36 @@ export async function ingestEvent(ctx: IngestContext, event: KafkaEvent): Promis
 }
 
 /** Per-container state of the Lambda: config and clients are built on the first invocation. */
-let cached: Promise<IngestContext> | undefined;
+let cached: (() => Promise<IngestContext>) | undefined;
 
 export function lambdaIngestContext(env: NodeJS.ProcessEnv = process.env): Promise<IngestContext> {
-  cached ??= (async () => {
+  cached ??= lambdaIngestContainer(env);
+  return cached();
+}
+
+/**
+ * Gives the context for each invocation: built once, its config re-read from the config source
+ * when due (between batches, never during one). A change of process-level settings rebuilds the
+ * context as a cold start would.
+ */
+export function lambdaIngestContainer(env: NodeJS.ProcessEnv, clients: ConfigClients & { readonly ddb?: Ddb } = {}): () => Promise<IngestContext> {
+  let built: Promise<{ ctx: IngestContext; source: ConfigSource }> | undefined;
+  const build = async () => {
     const table = env.DELTAS_TABLE;
     if (table === undefined || table === '') throw new Error('DELTAS_TABLE is not set');
-    const config = await loadConfigFromEnv(env);
+    const metrics = new MetricsRecorder();
+    const source = await configSourceFromEnv(env, clients, { onRefused: reportRefusedConfig(consoleLogger, (m) => metrics.add(m, 1)) });
     const ttlDays = env.DELTA_TTL_DAYS === undefined ? DEFAULT_DELTA_TTL_DAYS : Number(env.DELTA_TTL_DAYS);
     if (!(ttlDays > 0)) throw new Error(`DELTA_TTL_DAYS must be a positive number, got "${env.DELTA_TTL_DAYS}"`);
-    return ingestContext({ config, ddb: sdkDdb(createDynamoClient(env)), table, deltaTtlSeconds: ttlDays * 86400 });
-  })();
-  cached.catch(() => (cached = undefined)); // a failed start is retried by the next invocation
-  return cached;
+    const ddb = clients.ddb ?? sdkDdb(createDynamoClient(env));
+    return { ctx: ingestContext({ config: source.config, ddb, table, metrics, deltaTtlSeconds: ttlDays * 86400 }), source };
+  };
+  return async () => {
+    built ??= build();
+    built.catch(() => (built = undefined)); // a failed start is retried by the next invocation
+    const { ctx, source } = await built;
+    if ((await source.refresh()) !== 'restart') return ctx;
+    built = undefined;
+    return (built = build()).then((b) => b.ctx);
+  };
 }

@@ -8,7 +8,9 @@
 // remote write per tenant (queued-sender.ts); none waits for another, so a hanging endpoint
 // delays neither the deltas table nor /metrics.
 
-import { parseConfig, loadConfigFile } from '../config/index.ts';
+import { parseConfig } from '../config/index.ts';
+import { applyTenantConfig, ConfigSource, reportRefusedConfig } from '../config/config-source.ts';
+import { fileConfigFetcher } from '../config/file-config-fetcher.ts';
 import type { GeneratorConfig } from '../config/types.ts';
 import { Flusher } from '../flush/flusher.ts';
 import { createSelfMonitor } from '../self-monitoring/create.ts';
@@ -86,8 +88,13 @@ const DEMO_REQUESTS_PER_SECOND = 20;
 const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 
 export async function startLocalMode(opts: LocalModeOptions): Promise<LocalMode> {
-  const config: GeneratorConfig =
-    opts.configFile !== undefined ? loadConfigFile(opts.configFile) : parseConfig(opts.inlineConfig ?? LOCAL_DEFAULT_CONFIG, { source: opts.inlineConfig === undefined ? 'local defaults' : 'inline config' });
+  const flushMetrics = new MetricsRecorder();
+  // The config file and its per_tenant_override_config are re-read every per_tenant_override_period.
+  const configSource =
+    opts.configFile !== undefined
+      ? await ConfigSource.start(fileConfigFetcher(opts.configFile), { onRefused: reportRefusedConfig(opts.log, (m) => flushMetrics.add(m, 1)) })
+      : ConfigSource.fixed(parseConfig(opts.inlineConfig ?? LOCAL_DEFAULT_CONFIG, { source: opts.inlineConfig === undefined ? 'local defaults' : 'inline config' }));
+  const config: GeneratorConfig = configSource.config;
   // Both feed the same deltas table, whose cursors are per topic-partition.
   if (opts.kafka !== undefined && opts.kafka.topic === opts.topic) throw new Error(`KAFKA_TOPIC "${opts.kafka.topic}" is the name of local mode's own receiver topic; pick another`);
   const dynamo = await startLocalDynamo({ path: opts.dataDir });
@@ -95,14 +102,21 @@ export async function startLocalMode(opts: LocalModeOptions): Promise<LocalMode>
   // broker that refuses us): an open store or socket would keep the process alive.
   const cleanups: (() => Promise<void>)[] = [() => dynamo.close()];
   try {
-    return await startOn(dynamo, config, opts, cleanups);
+    return await startOn(dynamo, configSource, flushMetrics, opts, cleanups);
   } catch (e) {
     for (const c of cleanups.reverse()) await c().catch(() => {});
     throw e;
   }
 }
 
-async function startOn(dynamo: LocalDynamo, config: GeneratorConfig, opts: LocalModeOptions, cleanups: (() => Promise<void>)[]): Promise<LocalMode> {
+async function startOn(
+  dynamo: LocalDynamo,
+  configSource: ConfigSource,
+  flushMetrics: MetricsRecorder,
+  opts: LocalModeOptions,
+  cleanups: (() => Promise<void>)[],
+): Promise<LocalMode> {
+  const config = configSource.config;
   const durable = opts.dataDir !== undefined;
   const shutdownTimeoutMs = opts.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
   await createTable(dynamo.client, DELTAS_TABLE, 'deltas');
@@ -110,7 +124,6 @@ async function startOn(dynamo: LocalDynamo, config: GeneratorConfig, opts: Local
   const ddb = sdkDdb(dynamo.client);
   const ingestMetrics = new MetricsRecorder();
   const ingest = ingestContext({ config, ddb, table: 'deltas', log: opts.log, metrics: ingestMetrics });
-  const flushMetrics = new MetricsRecorder();
   const endpoints = endpointsOf(config, opts.env ?? process.env);
   const tenantsSender = new RemoteWriteSender(config, endpoints, flushMetrics, opts.log);
   const selfMonitor = createSelfMonitor(config, endpoints, tenantsSender, { ddb, seriesTable: 'series', log: opts.log, metrics: flushMetrics });
@@ -151,6 +164,9 @@ async function startOn(dynamo: LocalDynamo, config: GeneratorConfig, opts: Local
   let spansAtProgress = 0;
   let kafka: KafkaSource | undefined;
   const tick = async () => {
+    const reload = await configSource.refresh();
+    if (reload === 'reloaded' || reload === 'restart') applyTenantConfig(flusher, config);
+    if (reload === 'restart') opts.log.warn('config: codec, tenant header or remote_write changed; they apply after a restart (tenant overrides were reloaded)');
     const now = Date.now();
     await flusher.fold(now);
     // hands the collections to the per-tenant send queues and returns

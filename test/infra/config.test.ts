@@ -1,9 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { AMP_WORKSPACE_ARN, configFileWith, onlyResource, skipTemplateValidation, stackOf } from './fixtures.ts';
+import { AMP_WORKSPACE_ARN, configFileWith, seededObjects, skipTemplateValidation, stackOf } from './fixtures.ts';
 
 skipTemplateValidation();
 
@@ -44,10 +44,22 @@ describe('the config file is validated at synth', () => {
     });
   }
 
-  test('a per-tenant overrides file cannot reach the functions and is rejected', () => {
-    const file = configFileWith('overrides:\n  per_tenant_override_config: tenants.yaml\n');
-    writeFileSync(join(dirname(file), 'tenants.yaml'), 'overrides:\n  tenant-a:\n    metrics_generator:\n      processors: [span-metrics]\n');
-    assert.throws(() => stackOf({ configFile: file }), (e: Error) => /^overrides\.per_tenant_override_config: not available in the deployed stack/.test(e.message));
+  test('a per-tenant overrides file is validated at synth and seeded next to the main config in the bucket', () => {
+    const file = configFileWith('overrides:\n  per_tenant_override_config: tenants/t.yaml\n');
+    mkdirSync(join(dirname(file), 'tenants'), { recursive: true });
+    writeFileSync(join(dirname(file), 'tenants/t.yaml'), 'overrides:\n  tenant-a:\n    metrics_generator:\n      processors: [span-metrics]\n');
+    const seeded = seededObjects(stackOf({ configFile: file }));
+    assert.deepEqual(Object.keys(seeded).sort(), ['config.yaml', 'tenants/t.yaml']);
+    assert.match(seeded['tenants/t.yaml'], /tenant-a/);
+
+    writeFileSync(join(dirname(file), 'tenants/t.yaml'), 'overrides:\n  tenant-a:\n    metrics_generator:\n      max_active_series: many\n');
+    assert.throws(() => stackOf({ configFile: file }), (e: Error) => /^overrides\.tenant-a\.metrics_generator\.max_active_series: .*\(in .*tenants\/t\.yaml\)/.test(e.message));
+  });
+
+  test('literal tenant headers are allowed in the per-tenant overrides file (it lives in the encrypted bucket, not in the template)', () => {
+    const file = configFileWith('overrides:\n  per_tenant_override_config: t.yaml\n');
+    writeFileSync(join(dirname(file), 't.yaml'), 'overrides:\n  tenant-a:\n    metrics_generator:\n      remote_write_headers:\n        X-API-Key: literal\n');
+    assert.doesNotThrow(() => stackOf({ configFile: file }));
   });
 
   test('credential files are allowed, with a synth warning that the function must be given them', () => {
@@ -64,18 +76,17 @@ describe('the config file is validated at synth', () => {
     Annotations.fromStack(stackOf()).hasWarning('*', Match.stringLikeRegexp('remote_write is empty, so series are computed and kept but sent nowhere'));
   });
 
-  test('a config over 4 KB uses the advanced parameter tier; over 8 KB fails', () => {
-    const comment = (n: number) => `# ${'x'.repeat(n)}\n`;
-    const big = onlyResource(Template.fromStack(stackOf({ configFile: configFileWith(comment(5000)) })), 'AWS::SSM::Parameter');
-    assert.equal(big.Tier, 'Advanced');
-    assert.throws(() => stackOf({ configFile: configFileWith(comment(9000)) }), /the file is 9003 bytes; an SSM parameter holds at most 8192/);
+  test('a config of any size deploys (1,000 tenants)', () => {
+    const tenants = Array.from({ length: 1000 }, (_, i) => `  tenant-${i}:\n    metrics_generator:\n      processors: [span-metrics]\n`).join('');
+    const seeded = seededObjects(stackOf({ configFile: configFileWith(`overrides:\n${tenants}`) }));
+    assert.ok(Buffer.byteLength(seeded['config.yaml']) > 50_000);
   });
 
   test('a config change changes both function descriptions, so warm containers reload it', () => {
     const descriptions = (text: string) =>
-      Object.values(Template.fromStack(stackOf({ configFile: configFileWith(text) })).findResources('AWS::Lambda::Function')).map(
-        (f) => (f as { Properties: { Description: string } }).Properties.Description,
-      );
+      Object.values(Template.fromStack(stackOf({ configFile: configFileWith(text) })).findResources('AWS::Lambda::Function'))
+        .map((f) => (f as { Properties: { Description?: string } }).Properties.Description ?? '')
+        .filter((d) => d.startsWith('msk-metrics-generator'));
     const a = descriptions('metrics_generator:\n  registry:\n    collection_interval: 15s\n');
     const b = descriptions('metrics_generator:\n  registry:\n    collection_interval: 30s\n');
     assert.equal(a.length, 2);
@@ -89,12 +100,11 @@ describe('the config file is validated at synth', () => {
     annotations.hasWarning('*', Match.stringLikeRegexp('metrics_generator\\.traces_storage: ignored \\(TraceQL metrics and Traces Drilldown'));
   });
 
-  test('a whole tempo.yaml over 8 KB deploys: only metrics_generator and overrides go into the SSM parameter', () => {
+  test('a whole tempo.yaml deploys: only metrics_generator and overrides go into the config bucket', () => {
     const whole = readFileSync('test/config/fixtures/tempo-2x-monolithic.yaml', 'utf8');
     const padded = `${whole}querier:\n  search:\n${Array.from({ length: 400 }, (_, i) => `    option_${i}: value-${i}\n`).join('')}`;
     assert.ok(Buffer.byteLength(padded) > 8192);
-    const parameter = onlyResource(Template.fromStack(stackOf({ configFile: configFileWith(padded) })), 'AWS::SSM::Parameter');
-    const shipped = parameter.Value as string;
+    const shipped = seededObjects(stackOf({ configFile: configFileWith(padded) }))['config.yaml'];
     assert.match(shipped, /^metrics_generator:\n/m);
     assert.match(shipped, /^overrides:\n/m);
     assert.doesNotMatch(shipped, /^(querier|server|storage|distributor):/m);

@@ -67,3 +67,8 @@ export function configFileWith(text: string): string {
 export function skipTemplateValidation(): void {
   process.env.CDK_VALIDATION = 'false';
 }
+
+/** The objects a deploy of this stack seeds into its config bucket, by key. */
+export function seededObjects(stack: MetricsGeneratorStack): Record<string, string> {
+  return Object.fromEntries(stack.generator.config.store.seeded);
+}

@@ -82,17 +82,19 @@ describe('functions', () => {
     assert.equal(invoke.MaximumEventAgeInSeconds, 60);
   });
 
-  test('environment: table names, the config parameter and the delta TTL, as the handlers read them', () => {
+  test('environment: table names, the config bucket and key, and the delta TTL, as the handlers read them', () => {
     const ingest = functionNamed('Ingest').Environment.Variables;
     const flush = functionNamed('Flush').Environment.Variables;
     const ref = (v: { Ref: string }) => v.Ref;
     assert.match(ref(ingest.DELTAS_TABLE), /^GeneratorDeltas/);
-    assert.match(ref(ingest.CONFIG_PARAMETER), /^GeneratorConfigParameter/);
+    assert.match(ref(ingest.CONFIG_BUCKET), /^GeneratorConfigStoreBucket/);
+    assert.equal(ingest.CONFIG_KEY, 'config.yaml');
     assert.equal(ingest.DELTA_TTL_DAYS, '7');
     assert.equal(ingest.SERIES_TABLE, undefined);
     assert.match(ref(flush.DELTAS_TABLE), /^GeneratorDeltas/);
     assert.match(ref(flush.SERIES_TABLE), /^GeneratorSeries/);
-    assert.match(ref(flush.CONFIG_PARAMETER), /^GeneratorConfigParameter/);
+    assert.match(ref(flush.CONFIG_BUCKET), /^GeneratorConfigStoreBucket/);
+    assert.equal(flush.CONFIG_KEY, 'config.yaml');
     assert.equal(flush.REMOTE_WRITE_SECRET_ARN, undefined);
     assert.equal(functionNamed('Ingest', templateOf({ deltaTtlDays: 3 })).Environment.Variables.DELTA_TTL_DAYS, '3');
   });
@@ -113,27 +115,35 @@ describe('functions', () => {
     assert.deepEqual(rule.Targets[0].RetryPolicy, { MaximumEventAgeInSeconds: 60, MaximumRetryAttempts: 0 });
   });
 
-  test('the config file ships as one SSM parameter, unchanged', () => {
+  test('the config bucket: encrypted, versioned, public access blocked, TLS only; seeded with the config; its location in SSM', () => {
+    const bucket = onlyResource(template, 'AWS::S3::Bucket');
+    assert.equal(bucket.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm, 'AES256');
+    assert.equal(bucket.VersioningConfiguration.Status, 'Enabled');
+    assert.deepEqual(bucket.PublicAccessBlockConfiguration, { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    const policy = onlyResource(template, 'AWS::S3::BucketPolicy');
+    const deny = policy.PolicyDocument.Statement.find((st: { Effect: string }) => st.Effect === 'Deny');
+    assert.deepEqual(deny.Condition, { Bool: { 'aws:SecureTransport': 'false' } });
+    const seed = onlyResource(template, 'Custom::CDKBucketDeployment');
+    assert.equal(seed.Prune, false);
     const param = onlyResource(template, 'AWS::SSM::Parameter');
-    assert.match(param.Value, /processors: \[span-metrics\]/);
-    assert.equal(param.Type, 'String');
-    assert.equal(param.Tier, 'Standard');
+    assert.equal(param.Name, '/msk-metrics-generator/Test/config-location');
   });
 });
 
 describe('IAM: only the actions each function uses, on its own resources', () => {
   const resourceText = (s: { Resource: unknown }) => JSON.stringify(s.Resource);
 
-  test('ingest: GetItem/PutItem/UpdateItem on the deltas table, GetParameter on the config, its own log group', () => {
+  test('ingest: GetItem/PutItem/UpdateItem on the deltas table, GetObject on the config objects, its own log group', () => {
     const statements = statementsOf(template, 'Ingest');
     const dynamo = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
     assert.equal(dynamo.length, 1);
     assert.deepEqual(actionsOf(dynamo[0]).sort(), ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
     assert.match(resourceText(dynamo[0]), /"GeneratorDeltas[0-9A-F]+","Arn"/);
     assert.doesNotMatch(resourceText(dynamo[0]), /GeneratorSeries/);
-    const ssm = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('ssm:')));
-    assert.deepEqual(ssm.flatMap(actionsOf), ['ssm:GetParameter']);
-    assert.match(resourceText(ssm[0]), /GeneratorConfigParameter/);
+    assert.ok(!statements.some((s) => actionsOf(s).some((a) => a.startsWith('ssm:'))));
+    const s3 = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
+    assert.deepEqual(s3.flatMap(actionsOf), ['s3:GetObject']);
+    assert.match(resourceText(s3[0]), /GeneratorConfigStoreBucket[0-9A-F]+","Arn"\]\},"\/\*"/);
     const logs = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('logs:')));
     assert.deepEqual(logs.flatMap(actionsOf).sort(), ['logs:CreateLogStream', 'logs:PutLogEvents']);
     assert.match(resourceText(logs[0]), /GeneratorIngestLogs/);
@@ -146,6 +156,8 @@ describe('IAM: only the actions each function uses, on its own resources', () =>
     assert.deepEqual(onTable('Deltas'), ['dynamodb:Query']);
     assert.deepEqual(onTable('Series'), ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
     assert.ok(!dynamo.some((s) => resourceText(s).includes('*')));
+    const s3 = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
+    assert.deepEqual(s3.flatMap(actionsOf), ['s3:GetObject'], 'read only: no list, no write');
   });
 
   test('no statement has a "*" resource except the documented EC2 describe actions of a VPC event source', () => {
@@ -263,6 +275,15 @@ describe('alarms and dashboard', () => {
     assert.equal(clock.Threshold, 30);
     const body = JSON.stringify(onlyResource(template, 'AWS::CloudWatch::Dashboard').DashboardBody);
     for (const metric of ['DeltasLost', 'StateReloads', 'PartitionsBehind']) assert.ok(body.includes(metric), metric);
+  });
+
+  test('a refused config change (either function) fires at once', () => {
+    const a = alarm('ConfigReloadFailures');
+    assert.equal(a.Namespace, 'MskMetricsGenerator');
+    assert.equal(a.MetricName, 'ConfigReloadFailures');
+    assert.equal(a.Statistic, 'Sum');
+    assert.equal(a.Threshold, 0);
+    assert.equal(a.EvaluationPeriods, 1);
   });
 
   test('flush duration near the timeout and write units per table', () => {
