@@ -102,8 +102,8 @@ export class Flusher {
   }
 
   /**
-   * One scheduled invocation: fold and flush every collection interval until `deadlineMs`, then
-   * save the state. `persist: false` skips the save (local mode saves on its own schedule).
+   * One scheduled invocation: fold and flush every collection interval until `deadlineMs` (or
+   * until there is nothing to send, see idle()), then save the state. `persist: false` skips the save (local mode saves on its own schedule).
    */
   async run(deadlineMs: number, opts: { persist?: boolean } = {}): Promise<void> {
     const { clock, sleep } = this.deps;
@@ -111,9 +111,10 @@ export class Flusher {
       await this.ensureCurrent();
       for (;;) {
         const now = clock();
-        await this.fold(now, deadlineMs);
+        const folded = await this.fold(now, deadlineMs);
         this.stamps.limit(this.registries, now, (tenant) => this.deps.config.tenant(tenant).ingestionSlackMs);
         await this.collectDue(now, deadlineMs);
+        if (folded === 0 && this.idle()) break;
         // A loop, not Math.min(...spread): the spread overflows the stack at ~130,000 tenants.
         let next = now + 15_000;
         for (const due of this.nextCollect.values()) if (due < next) next = due;
@@ -126,6 +127,19 @@ export class Flusher {
       this.loaded = false;
       throw e;
     }
+  }
+
+  /**
+   * Nothing to send until new deltas come: no series in any registry (all stale and removed, or
+   * none yet), no service-graph half waiting to pair or expire, no partition left behind. An idle
+   * stack then pays for a short invocation a minute instead of a full one; the next scheduled
+   * invocation folds whatever arrived (see the freshness note in docs/deploy.md).
+   */
+  private idle(): boolean {
+    if (this.behind.size > 0) return false;
+    for (const r of this.registries.values()) if (r.size > 0) return false;
+    for (const p of this.pairings.values()) if (p.pending > 0) return false;
+    return true;
   }
 
   /**
