@@ -25,6 +25,7 @@ import type { Ddb } from '../store/ddb.ts';
 import type { CommittedDelta } from '../store/delta-chain.ts';
 import { SnapshotStore, type FlusherState, type StateHead } from '../store/snapshot-store.ts';
 import { foldBacklog, positionKey, type FoldPosition } from './fold-backlog.ts';
+import { nothingToSend } from './idle.ts';
 import { StampClock } from './stamp-clock.ts';
 import { TenantFanOut, type TenantSend } from './tenant-fan-out.ts';
 
@@ -103,7 +104,7 @@ export class Flusher {
 
   /**
    * One scheduled invocation: fold and flush every collection interval until `deadlineMs` (or
-   * until there is nothing to send, see idle()), then save the state. `persist: false` skips the save (local mode saves on its own schedule).
+   * until there is nothing to send: idle.ts), then save the state. `persist: false` skips the save (local mode saves on its own schedule).
    */
   async run(deadlineMs: number, opts: { persist?: boolean } = {}): Promise<void> {
     const { clock, sleep } = this.deps;
@@ -114,7 +115,7 @@ export class Flusher {
         const folded = await this.fold(now, deadlineMs);
         this.stamps.limit(this.registries, now, (tenant) => this.deps.config.tenant(tenant).ingestionSlackMs);
         await this.collectDue(now, deadlineMs);
-        if (folded === 0 && this.idle()) break;
+        if (folded === 0 && nothingToSend(this.registries, this.pairings, this.behind)) break;
         // A loop, not Math.min(...spread): the spread overflows the stack at ~130,000 tenants.
         let next = now + 15_000;
         for (const due of this.nextCollect.values()) if (due < next) next = due;
@@ -127,19 +128,6 @@ export class Flusher {
       this.loaded = false;
       throw e;
     }
-  }
-
-  /**
-   * Nothing to send until new deltas come: no series in any registry (all stale and removed, or
-   * none yet), no service-graph half waiting to pair or expire, no partition left behind. An idle
-   * stack then pays for a short invocation a minute instead of a full one; the next scheduled
-   * invocation folds whatever arrived (see the freshness note in docs/deploy.md).
-   */
-  private idle(): boolean {
-    if (this.behind.size > 0) return false;
-    for (const r of this.registries.values()) if (r.size > 0) return false;
-    for (const p of this.pairings.values()) if (p.pending > 0) return false;
-    return true;
   }
 
   /**
