@@ -155,7 +155,9 @@ export async function benchCost(): Promise<void> {
     ['reference (20,000 spans/s, 4,000 Zipf label sets)', REFERENCE],
     ['reference, uniform label sets', { ...REFERENCE, distribution: 'uniform' }],
     ['idle stack (no spans, every series stale)', { ...REFERENCE, spansPerSecond: 0 }],
-    ['200,000 spans/s, 100,000 Zipf label sets', { ...REFERENCE, spansPerSecond: 200_000, labelSets: 100_000 }],
+    ['idle stack, flusher at 2,048 MB (the former default)', { ...REFERENCE, spansPerSecond: 0, flushMemoryMb: 2048 }],
+    ['reference, flusher at 2,048 MB', { ...REFERENCE, flushMemoryMb: 2048 }],
+    ['200,000 spans/s, 100,000 Zipf label sets (flusher 2,048 MB: sizing table)', { ...REFERENCE, spansPerSecond: 200_000, labelSets: 100_000, flushMemoryMb: 2048 }],
   ];
   const rows = workloads.map(([name, w]) => {
     const items = estimateMonthlyCost(w, m.units, US_EAST_1);

@@ -107,7 +107,7 @@ export class MetricsGenerator extends Construct {
       description: `msk-metrics-generator flush: fold deltas, remote write, save state (${configVersion})`,
       // The flusher holds every tenant's registry in memory between invocations, plus a snapshot
       // while saving: about 13 KB of peak RSS per span-metrics label set (docs/deploy.md, sizing),
-      // so 512 MB holds ~25,000 label sets; it runs ~55 s of every minute, so its memory is most
+      // so 512 MB holds ~22,000 label sets; it runs ~55 s of every minute, so its memory is most
       // of the stack's fixed cost. Larger deployments set flushMemoryMb from the sizing table.
       memorySize: props.flushMemoryMb ?? 512,
       timeout: FLUSH_TIMEOUT,

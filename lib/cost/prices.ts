@@ -13,9 +13,10 @@ export interface Prices {
   readonly cloudWatchMetricMonth: number;
 }
 
+// DynamoDB on-demand since November 2024 (it was $1.25 / $0.25 per million before).
 export const US_EAST_1: Prices = {
-  dynamoWriteUnit: 1.25 / 1e6,
-  dynamoReadUnit: 0.25 / 1e6,
+  dynamoWriteUnit: 0.625 / 1e6,
+  dynamoReadUnit: 0.125 / 1e6,
   lambdaGbSecond: 0.0000133334,
   lambdaRequest: 0.2 / 1e6,
   cloudWatchMetricMonth: 0.3,
