@@ -1,5 +1,6 @@
 // `npm run bench`: every benchmark group, ratios measured side by side in this one run.
 // BENCHMARKS.md explains each table and keeps the numbers of one run on the project's machine.
+import { benchCost } from './cost.ts';
 import { benchDecodeSpanMetrics } from './decode-spanmetrics.ts';
 import { benchDeltaCodec } from './delta-codec.ts';
 import { benchDynamoCost } from './dynamo-cost.ts';
@@ -28,4 +29,5 @@ await benchFlushPersist();
 await benchFlushCatchUp();
 await benchLambdaShape();
 await benchKafkaThroughput();
+await benchCost();
 console.log(`\n(total ${((performance.now() - started) / 1000).toFixed(0)} s)`);

@@ -41,7 +41,7 @@ export interface MetricsGeneratorProps {
   readonly remoteWrite?: RemoteWriteAccess;
   /** Default 1024. */
   readonly ingestMemoryMb?: number;
-  /** Default 2048. */
+  /** Default 512 (sizing table: docs/deploy.md). */
   readonly flushMemoryMb?: number;
   /** Default one month. */
   readonly logRetention?: RetentionDays;
@@ -106,10 +106,11 @@ export class MetricsGenerator extends Construct {
     this.flush = new GeneratorFunction(this, 'Flush', {
       entry: 'functions/flush.ts',
       description: `msk-metrics-generator flush: fold deltas, remote write, save state (${configVersion})`,
-      // The flusher holds every tenant's registry (all active series with their histograms) in
-      // memory between invocations, plus a full compressed snapshot while saving; the CPU share
-      // that comes with 2048 MB keeps folding and encoding inside the collection interval.
-      memorySize: props.flushMemoryMb ?? 2048,
+      // The flusher holds every tenant's registry in memory between invocations, plus a snapshot
+      // while saving: about 13 KB of peak RSS per span-metrics label set (docs/deploy.md, sizing),
+      // so 512 MB holds ~22,000 label sets; it runs ~55 s of every minute, so its memory is most
+      // of the stack's fixed cost. Larger deployments set flushMemoryMb from the sizing table.
+      memorySize: props.flushMemoryMb ?? 512,
       timeout: FLUSH_TIMEOUT,
       // The single writer of the series table: one invocation at a time.
       reservedConcurrentExecutions: 1,

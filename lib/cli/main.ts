@@ -1,7 +1,8 @@
 // Command-line entry: `replay` (conformance: OTLP-JSON in, Prometheus text out), `local`,
-// `overrides` (validate / push the runtime overrides file) and `help`.
+// `overrides` (validate / push the runtime overrides file), `cost` (monthly estimate) and `help`.
 
 import { EXPAND_ENV_VARIABLE } from '../config/expand-env.ts';
+import { runCost } from './cost-command.ts';
 import { runLocal } from './local-command.ts';
 import { runOverrides } from './overrides-command.ts';
 import { runReplay } from './replay-command.ts';
@@ -24,6 +25,10 @@ commands:
   overrides push FILE (--stack NAME | --bucket B --key K) [--region R] [--endpoint URL]
       Validate FILE against the deployed main config, then upload it to the stack's config
       bucket; both functions use it within per_tenant_override_period.
+  cost --spans-per-second N --label-sets N --partitions N [--batching-window 5] [--tenants 1]
+       [--uniform] [--ingest-memory 1024] [--flush-memory 512]
+      Print the monthly AWS estimate of a deployment item by item (DynamoDB writes and reads,
+      both Lambdas, requests, schedule, CloudWatch) from the measured unit model.
   help
       Show this text.
 
@@ -55,6 +60,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       return runLocal(rest);
     case 'overrides':
       return runOverrides(rest);
+    case 'cost':
+      return runCost(rest);
     case undefined:
     case 'help':
     case '--help':

@@ -25,6 +25,7 @@ import type { Ddb } from '../store/ddb.ts';
 import type { CommittedDelta } from '../store/delta-chain.ts';
 import { SnapshotStore, type FlusherState, type StateHead } from '../store/snapshot-store.ts';
 import { foldBacklog, positionKey, type FoldPosition } from './fold-backlog.ts';
+import { nothingToSend } from './idle.ts';
 import { StampClock } from './stamp-clock.ts';
 import type { SelfMonitor } from '../self-monitoring/monitor.ts';
 import { TenantFanOut, type TenantSend } from './tenant-fan-out.ts';
@@ -105,8 +106,8 @@ export class Flusher {
   }
 
   /**
-   * One scheduled invocation: fold and flush every collection interval until `deadlineMs`, then
-   * save the state. `persist: false` skips the save (local mode saves on its own schedule).
+   * One scheduled invocation: fold and flush every collection interval until `deadlineMs` (or
+   * until there is nothing to send: idle.ts), then save the state. `persist: false` skips the save (local mode saves on its own schedule).
    */
   async run(deadlineMs: number, opts: { persist?: boolean } = {}): Promise<void> {
     const { clock, sleep } = this.deps;
@@ -114,9 +115,10 @@ export class Flusher {
       await this.ensureCurrent();
       for (;;) {
         const now = clock();
-        await this.fold(now, deadlineMs);
+        const folded = await this.fold(now, deadlineMs);
         this.stamps.limit(this.registries, now, (tenant) => this.deps.config.tenant(tenant).ingestionSlackMs);
         await this.collectDue(now, deadlineMs);
+        if (folded === 0 && nothingToSend(this.registries, this.pairings, this.behind)) break;
         // A loop, not Math.min(...spread): the spread overflows the stack at ~130,000 tenants.
         let next = now + 15_000;
         for (const due of this.nextCollect.values()) if (due < next) next = due;

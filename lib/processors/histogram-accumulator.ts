@@ -1,6 +1,12 @@
 // One histogram series' observations within a batch: classic bucket counts and/or native
-// (exponential) buckets, per the tenant's generate_native_histograms mode, plus exemplars.
+// (exponential) buckets, per the tenant's generate_native_histograms mode, plus one exemplar.
 // Exemplar trace IDs are kept as byte offsets and hex-encoded only once, at drain.
+//
+// One exemplar per series, the most recent traced observation, not one per bucket: a collection
+// sends what it holds and then forgets it (Tempo: modules/generator/registry/histogram.go clears
+// each bucket's exemplar once collected), and the flusher folds many deltas per collection, so
+// per-bucket exemplars in every delta were mostly bytes that DynamoDB bills and nobody sends. In
+// mode `both` only the classic part carries it: collections send exemplars on _bucket only.
 
 import type { HistogramMode, HistogramIncrement, Labels, NativeHistogramIncrement, Exemplar } from '../series/types.ts';
 import type { NativeHistogramConfig } from '../config/types.ts';
@@ -13,15 +19,12 @@ export class HistogramAccumulator {
   private sum = 0;
   private count = 0;
   private readonly native: NativeHistogramIncrement | undefined;
-  // most recent exemplar per classic bucket (index bounds.length = +Inf)
-  private readonly exBuf: (Uint8Array | undefined)[];
-  private readonly exStart: number[];
-  private readonly exEnd: number[];
-  private readonly exValue: number[];
-  private nativeExBuf: Uint8Array | undefined;
-  private nativeExStart = 0;
-  private nativeExEnd = 0;
-  private nativeExValue = 0;
+  // the most recent traced observation: its bucket (classic; bounds.length = +Inf), trace id bytes, value
+  private exBucket = -1;
+  private exBuf: Uint8Array | undefined;
+  private exStart = 0;
+  private exEnd = 0;
+  private exValue = 0;
 
   constructor(
     private readonly bounds: readonly number[],
@@ -30,11 +33,6 @@ export class HistogramAccumulator {
   ) {
     const classic = mode !== 'native';
     this.counts = classic ? new Array(bounds.length + 1).fill(0) : undefined;
-    const n = classic ? bounds.length + 1 : 0;
-    this.exBuf = new Array(n);
-    this.exStart = new Array(n).fill(0);
-    this.exEnd = new Array(n).fill(0);
-    this.exValue = new Array(n).fill(0);
     this.native = mode === 'classic' ? undefined : newNativeIncrement(schemaForFactor(nativeCfg.bucketFactor));
   }
 
@@ -56,48 +54,39 @@ export class HistogramAccumulator {
       weight = nativeRepetitions(m);
       observeNative(this.native, value, m);
     }
-    const hasTrace = traceEnd > traceStart;
+    let b = -1;
     if (this.counts !== undefined) {
-      const b = classicBucketIndex(this.bounds, value);
+      b = classicBucketIndex(this.bounds, value);
       this.counts[b] += weight;
-      if (hasTrace) {
-        this.exBuf[b] = traceBuf;
-        this.exStart[b] = traceStart;
-        this.exEnd[b] = traceEnd;
-        this.exValue[b] = value;
-      }
     }
-    if (this.native !== undefined) {
-      if (hasTrace) {
-        this.nativeExBuf = traceBuf;
-        this.nativeExStart = traceStart;
-        this.nativeExEnd = traceEnd;
-        this.nativeExValue = value;
-      }
+    if (traceEnd > traceStart) {
+      this.exBucket = b;
+      this.exBuf = traceBuf;
+      this.exStart = traceStart;
+      this.exEnd = traceEnd;
+      this.exValue = value;
     }
   }
 
   toIncrement(name: string, labels: Labels): HistogramIncrement {
     const inc: HistogramIncrement = { type: 'histogram', name, labels };
     if (this.counts !== undefined) {
-      const exemplars: (Exemplar | undefined)[] = [];
-      for (let b = 0; b < this.counts.length; b++) {
-        const buf = this.exBuf[b];
-        exemplars.push(buf === undefined ? undefined : { traceId: toHex(buf, this.exStart[b], this.exEnd[b]), value: this.exValue[b] });
-      }
+      const exemplars: (Exemplar | undefined)[] = new Array(this.counts.length).fill(undefined);
+      const e = this.exemplar();
+      if (e !== undefined) exemplars[this.exBucket] = e;
       const sum = this.native?.sum ?? this.sum;
       const count = this.native?.count ?? this.count;
       inc.classic = { bounds: this.bounds, counts: this.counts, sum, count, exemplars };
     }
     if (this.native !== undefined) {
-      if (this.nativeExBuf !== undefined) {
-        this.native.exemplar = {
-          traceId: toHex(this.nativeExBuf, this.nativeExStart, this.nativeExEnd),
-          value: this.nativeExValue,
-        };
-      }
+      const e = this.counts === undefined ? this.exemplar() : undefined;
+      if (e !== undefined) this.native.exemplar = e;
       inc.native = this.native;
     }
     return inc;
+  }
+
+  private exemplar(): Exemplar | undefined {
+    return this.exBuf === undefined ? undefined : { traceId: toHex(this.exBuf, this.exStart, this.exEnd), value: this.exValue };
   }
 }

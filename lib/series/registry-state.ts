@@ -1,7 +1,9 @@
 // The registry's per-series state, and its plain-data snapshot form. The flusher persists the
 // registry and restores it in another invocation, so everything that affects what is sent next
-// -- cumulative values, which initial zeros were already sent, pending exemplars, native reset
-// timers -- lives here and round-trips through snapshot().
+// -- cumulative values, which initial zeros were already sent, native reset timers -- lives here
+// and round-trips through snapshot(). Pending exemplars do not: a collection forgets them once
+// sent (Tempo: modules/generator/registry/histogram.go), the flusher collects after its last fold,
+// and exemplars were most of the saved bytes. Snapshots written with exemplars still restore them.
 
 import type { Exemplar, Label, Labels } from './types.ts';
 import type { NativeState } from './native-series.ts';
@@ -67,7 +69,8 @@ export interface ClassicSnapshot {
   counts: number[];
   sum: number;
   count: number;
-  exemplars: (ExemplarSnapshot | null)[];
+  /** Only in snapshots saved before exemplars were left out. */
+  exemplars?: (ExemplarSnapshot | null)[];
   zeroSent: boolean;
 }
 
@@ -79,7 +82,8 @@ export interface NativeSnapshot {
   negative: [number, number][];
   count: number;
   sum: number;
-  exemplar: ExemplarSnapshot | null;
+  /** Only in snapshots saved before exemplars were left out. */
+  exemplar?: ExemplarSnapshot | null;
   lastResetMs: number;
   resetScheduled: boolean;
   zeroSent: boolean;
@@ -163,7 +167,6 @@ function snapshotClassic(c: ClassicState): ClassicSnapshot {
     counts: [...c.counts],
     sum: c.sum,
     count: c.count,
-    exemplars: c.exemplars.map((e) => (e === undefined ? null : { traceId: e.traceId, value: e.value })),
     zeroSent: c.zeroSent,
   };
 }
@@ -174,7 +177,10 @@ function restoreClassic(c: ClassicSnapshot): ClassicState {
     counts: [...c.counts],
     sum: c.sum,
     count: c.count,
-    exemplars: c.exemplars.map((e) => (e === null ? undefined : { traceId: e.traceId, value: e.value })),
+    exemplars: c.counts.map((_, i) => {
+      const e = c.exemplars?.[i];
+      return e === undefined || e === null ? undefined : { traceId: e.traceId, value: e.value };
+    }),
     zeroSent: c.zeroSent,
   };
 }
@@ -189,7 +195,6 @@ function snapshotNative(n: NativeState): NativeSnapshot {
     negative: [...h.negative].sort((a, b) => a[0] - b[0]),
     count: h.count,
     sum: h.sum,
-    exemplar: h.exemplar === undefined ? null : { traceId: h.exemplar.traceId, value: h.exemplar.value },
     lastResetMs: n.lastResetMs,
     resetScheduled: n.resetScheduled,
     zeroSent: n.zeroSent,
@@ -213,6 +218,6 @@ function restoreNative(n: NativeSnapshot): NativeState {
     zeroSent: n.zeroSent,
     configKey: n.configKey,
   };
-  if (n.exemplar !== null) state.hist.exemplar = { traceId: n.exemplar.traceId, value: n.exemplar.value };
+  if (n.exemplar !== undefined && n.exemplar !== null) state.hist.exemplar = { traceId: n.exemplar.traceId, value: n.exemplar.value };
   return state;
 }

@@ -8,12 +8,16 @@ import type { HistogramIncrement, SeriesIncrement } from '../../../lib/series/ty
 import { buildResourceSpans, encodeTracesData, int, BASE_NS, type ResourceSpansSpec } from '../../fixtures/build.ts';
 
 function run(spanMetrics: string, ...resources: ResourceSpansSpec[]) {
+  return runWith(spanMetrics, '', ...resources);
+}
+
+function runWith(spanMetrics: string, generatorOverrides: string, ...resources: ResourceSpansSpec[]) {
   const cfg = parseConfig(`
 metrics_generator:
   processor:
     span_metrics:
 ${spanMetrics.replace(/^/gm, '      ')}
-overrides: {defaults: {metrics_generator: {processors: [span-metrics]}}}
+overrides: {defaults: {metrics_generator: {processors: [span-metrics]${generatorOverrides}}}}
 `).tenant('t');
   const stats = new IngestStats();
   const p = new SpanMetricsProcessor(cfg, stats);
@@ -25,7 +29,7 @@ overrides: {defaults: {metrics_generator: {processors: [span-metrics]}}}
 
 const names = (out: SeriesIncrement[]) => out.map((i) => `${i.name}:${i.labels.find((l) => l.name === 'span_name')?.value ?? ''}`);
 
-test('exemplars: the most recent trace ID per bucket, as lowercase hex', () => {
+test('exemplars: only the most recent trace ID of the series goes into the delta, as lowercase hex', () => {
   const { out } = run('histogram_buckets: [0.5]', {
     spans: [
       { traceId: '00000000000000000000000000000001', endNs: BASE_NS + 100_000_000n },
@@ -35,8 +39,18 @@ test('exemplars: the most recent trace ID per bucket, as lowercase hex', () => {
   });
   const h = out.find((i) => i.type === 'histogram') as HistogramIncrement;
   assert.deepEqual(h.classic!.counts, [2, 1]);
-  assert.deepEqual(h.classic!.exemplars.map((e) => e?.traceId), ['0000000000000000000000000000000a', '000000000000000000000000000000ff']);
-  assert.equal(h.classic!.exemplars[0]!.value, 0.2);
+  // a collection sends one exemplar per series anyway: the delta carries only the latest
+  assert.deepEqual(h.classic!.exemplars.map((e) => e?.traceId), [undefined, '000000000000000000000000000000ff']);
+  assert.equal(h.classic!.exemplars[1]!.value, 2);
+});
+
+test('exemplars: in mode both the native part carries none (a collection sends the classic one)', () => {
+  const { out } = runWith('histogram_buckets: [0.5]', ', generate_native_histograms: both', {
+    spans: [{ traceId: '0000000000000000000000000000000a', endNs: BASE_NS + 200_000_000n }],
+  });
+  const h = out.find((i) => i.type === 'histogram') as HistogramIncrement;
+  assert.equal(h.classic!.exemplars[0]!.traceId, '0000000000000000000000000000000a');
+  assert.equal(h.native!.exemplar, undefined);
 });
 
 test('increments come out in first-seen order, target_info right after its resource first span', () => {

@@ -1,0 +1,84 @@
+// The monthly cost of a deployment from its workload and the measured unit figures: the same
+// arithmetic for `msk-metrics-generator cost` and the bench's cost group, so what a user sizes
+// with is what the bench checks against measurements.
+
+import { SECONDS_PER_MONTH, type Prices } from './prices.ts';
+import type { UnitFigures } from './units.ts';
+
+export interface Workload {
+  readonly spansPerSecond: number;
+  /** Distinct span-metrics label sets (one calls counter, latency histogram and size counter each). */
+  readonly labelSets: number;
+  readonly partitions: number;
+  /** Seconds between ingest batches of one partition (the event source's batching window). */
+  readonly batchingWindowS: number;
+  readonly tenants: number;
+  /** How label sets are drawn by spans: Zipf (s = 1, a few hot operations) or uniform. */
+  readonly distribution: 'zipf' | 'uniform';
+  readonly ingestMemoryMb: number;
+  readonly flushMemoryMb: number;
+}
+
+export interface CostItem {
+  readonly item: string;
+  readonly quantity: string;
+  readonly dollarsPerMonth: number;
+}
+
+const KB = 1024;
+const FLUSH_INVOCATIONS_PER_MONTH = SECONDS_PER_MONTH / 60;
+
+/**
+ * Expected distinct label sets among `draws` spans: sum over label sets of the chance at least one
+ * span hit it. Linear in the label sets, never in the spans.
+ */
+export function expectedDistinct(labelSets: number, draws: number, distribution: Workload['distribution']): number {
+  if (labelSets <= 0 || draws <= 0) return 0;
+  if (distribution === 'uniform') return labelSets * -Math.expm1(draws * Math.log1p(-1 / labelSets));
+  let harmonic = 0;
+  for (let i = 1; i <= labelSets; i++) harmonic += 1 / i;
+  let distinct = 0;
+  for (let i = 1; i <= labelSets; i++) {
+    const p = 1 / (i * harmonic);
+    distinct += p >= 1 ? 1 : -Math.expm1(draws * Math.log1p(-p));
+  }
+  return distinct;
+}
+
+/** Write units of one item of `bytes`: every started KB. */
+export const writeUnits = (bytes: number): number => Math.max(1, Math.ceil(bytes / KB));
+
+export function estimateMonthlyCost(w: Workload, units: UnitFigures, prices: Prices): CostItem[] {
+  const idle = w.spansPerSecond <= 0;
+  const batchesPerMonth = idle ? 0 : (w.partitions * SECONDS_PER_MONTH) / w.batchingWindowS;
+  const spansPerBatch = idle ? 0 : (w.spansPerSecond * w.batchingWindowS) / w.partitions;
+  // each tenant's spans touch its own share of the label sets
+  const touched = w.tenants * expectedDistinct(w.labelSets / w.tenants, spansPerBatch / w.tenants, w.distribution);
+  const deltaBytes = units.deltaFixedBytes + touched * units.deltaBytesPerLabelSet;
+  const deltaWrites = batchesPerMonth * (writeUnits(deltaBytes) + units.cursorWriteUnitsPerBatch);
+  const active = idle ? 0 : w.labelSets;
+  const savedBytes = units.savedFixedBytes + active * units.savedBytesPerLabelSet;
+  const saveWrites = FLUSH_INVOCATIONS_PER_MONTH * (writeUnits(savedBytes) + units.flushWriteUnitsPerInvocation);
+  // the flusher reads each delta once (eventually consistent: half a unit per 4 KB), ingest the cursor
+  const reads = batchesPerMonth * (Math.ceil(deltaBytes / (4 * KB)) * 0.5 + units.cursorReadUnitsPerBatch);
+  const ingestSeconds = batchesPerMonth * (units.ingestMsPerBatch + spansPerBatch * units.ingestUsPerSpan / 1000) / 1000;
+  const ingestGbS = ingestSeconds * (w.ingestMemoryMb / KB);
+  const flushSeconds = FLUSH_INVOCATIONS_PER_MONTH * (idle ? units.flushIdleMs : units.flushActiveMs) / 1000;
+  const flushGbS = flushSeconds * (w.flushMemoryMb / KB);
+  // operational metrics published per tenant (ActiveSeries, ...) and per function
+  const metrics = 12 + 8 * w.tenants;
+  const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+  return [
+    { item: 'DynamoDB writes: ingest deltas + cursors', quantity: `${fmt(deltaWrites)} WRU (${(deltaBytes / KB).toFixed(1)} KB per delta, ${fmt(touched)} label sets)`, dollarsPerMonth: deltaWrites * prices.dynamoWriteUnit },
+    { item: 'DynamoDB writes: flusher saves', quantity: `${fmt(saveWrites)} WRU (${(savedBytes / KB).toFixed(0)} KB per save)`, dollarsPerMonth: saveWrites * prices.dynamoWriteUnit },
+    { item: 'DynamoDB reads', quantity: `${fmt(reads)} RRU`, dollarsPerMonth: reads * prices.dynamoReadUnit },
+    { item: `ingest Lambda GB-seconds (${w.ingestMemoryMb} MB)`, quantity: `${fmt(ingestGbS)} GB-s`, dollarsPerMonth: ingestGbS * prices.lambdaGbSecond },
+    { item: 'ingest Lambda requests', quantity: fmt(batchesPerMonth), dollarsPerMonth: batchesPerMonth * prices.lambdaRequest },
+    { item: `flusher Lambda GB-seconds (${w.flushMemoryMb} MB)`, quantity: `${fmt(flushGbS)} GB-s (${((idle ? units.flushIdleMs : units.flushActiveMs) / 1000).toFixed(1)} s a minute)`, dollarsPerMonth: flushGbS * prices.lambdaGbSecond },
+    { item: 'flusher Lambda requests', quantity: fmt(FLUSH_INVOCATIONS_PER_MONTH), dollarsPerMonth: FLUSH_INVOCATIONS_PER_MONTH * prices.lambdaRequest },
+    { item: 'EventBridge schedule rule', quantity: 'one rule, 1 a minute', dollarsPerMonth: 0 },
+    { item: 'CloudWatch custom metrics', quantity: `~${metrics} metrics`, dollarsPerMonth: metrics * prices.cloudWatchMetricMonth },
+  ];
+}
+
+export const totalOf = (items: readonly CostItem[]): number => items.reduce((s, i) => s + i.dollarsPerMonth, 0);
