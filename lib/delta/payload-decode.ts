@@ -15,6 +15,7 @@ import type {
   SeriesIncrement,
 } from '../series/types.ts';
 import { ByteReader } from './reader.ts';
+import { sharedBoundsFor } from './shared-bounds.ts';
 import { DeltaFormatError } from './errors.ts';
 import {
   HALF_FAILED,
@@ -34,21 +35,6 @@ import {
 import { MAX_DICTIONARY_SIZE, SequenceTable, pairKey } from './sequence-table.ts';
 import type { DeltaContent, TenantDelta } from './types.ts';
 import { MAX_NATIVE_INDEX, boundsProblem, incrementProblem } from './validate.ts';
-
-// Bounds lists seen by earlier decodes, by content: every delta of a tenant carries the same few
-// lists, and handing out one array for them lets the registry compare bounds by identity (no
-// element-wise check per histogram increment) and keep one array per metric. Bounds arrays are
-// never mutated (see lib/series/registry-series.ts). Bounded: forgotten when full.
-const SHARED_BOUNDS_MAX = 256;
-const sharedBounds = new Map<string, readonly number[]>();
-
-function sharedBoundsFor(key: string, bounds: readonly number[]): readonly number[] {
-  const shared = sharedBounds.get(key);
-  if (shared !== undefined) return shared;
-  if (sharedBounds.size >= SHARED_BOUNDS_MAX) sharedBounds.clear();
-  sharedBounds.set(key, bounds);
-  return bounds;
-}
 
 /** Decodes the payload in bytes[start, end); it must use every byte. */
 export function decodePayload(bytes: Uint8Array, start = 0, end = bytes.length, version = 2): DeltaContent {
