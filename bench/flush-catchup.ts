@@ -24,14 +24,14 @@ import { printTable } from './harness.ts';
 
 const SPANS_PER_SECOND = 20_000;
 const LABEL_SETS = 4_000;
-export const PARTITIONS = 12;
+const PARTITIONS = 12;
 const WINDOW_SECONDS = 5;
 const SPANS_PER_DELTA = Math.round((SPANS_PER_SECOND * WINDOW_SECONDS) / PARTITIONS);
 const DELTAS_PER_HOUR = (3600 / WINDOW_SECONDS) * PARTITIONS;
 const SPANS_PER_RECORD = 50;
 const SERVICES = 40;
-export const NOW_MS = Number(BASE_NS / 1_000_000n) + 1000;
-export const CONFIG = parseConfig('overrides: {defaults: {metrics_generator: {processors: [span-metrics]}}}');
+const NOW_MS = Number(BASE_NS / 1_000_000n) + 1000;
+const CONFIG = parseConfig('overrides: {defaults: {metrics_generator: {processors: [span-metrics]}}}');
 
 /** Zipf (s = 1) over the label sets: label set i is picked with probability proportional to 1/(i+1). */
 function zipfPicker(n: number): (rng: Rng) => number {
@@ -54,7 +54,7 @@ function zipfPicker(n: number): (rng: Rng) => number {
 const pick = zipfPicker(LABEL_SETS);
 
 /** One partition's batch of one window: SPANS_PER_DELTA spans in records of SPANS_PER_RECORD. */
-export function windowRecords(partition: number, window: number): KafkaEventRecord[] {
+function windowRecords(partition: number, window: number): KafkaEventRecord[] {
   const rng = seededRng(partition * 104_729 + window);
   const key = Buffer.from('team-a').toString('base64');
   const out: KafkaEventRecord[] = [];
