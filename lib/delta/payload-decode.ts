@@ -15,6 +15,7 @@ import type {
   SeriesIncrement,
 } from '../series/types.ts';
 import { ByteReader } from './reader.ts';
+import { sharedBoundsFor } from './shared-bounds.ts';
 import { DeltaFormatError } from './errors.ts';
 import {
   HALF_FAILED,
@@ -257,8 +258,9 @@ class PayloadDecoder {
     const key = boundsKey(bounds);
     if (this.boundsKeys.has(key)) r.fail('bounds list introduced twice');
     this.boundsKeys.add(key);
-    this.boundsLists.push(bounds);
-    return bounds;
+    const shared = sharedBoundsFor(key, bounds);
+    this.boundsLists.push(shared);
+    return shared;
   }
 
   private series(): SeriesIncrement {

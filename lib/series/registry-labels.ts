@@ -12,36 +12,51 @@ import { seriesKey } from './labels.ts';
 /** Span metrics' info metric (Tempo: processor/spanmetrics/spanmetrics.go targetInfo). */
 export const TARGET_INFO_METRIC = 'traces_target_info';
 
-interface Transformed {
+/** One label set of a batch as the registry stores it; `slot` is the caller's per-batch cache. */
+export interface PreparedLabels<T> {
   readonly labels: Labels;
   readonly entityKey: string;
+  slot: T | undefined;
 }
 
 /**
- * Calls `each` with every increment under its final labels. One batch often holds several metrics
- * of one label set (calls, latency, size): each distinct label set passes the stages once per batch.
+ * Calls `each` with every increment under its final labels and their entity key (the series key
+ * is the metric name followed by it). One batch often holds several metrics of one label set
+ * (calls, latency, size), and the delta decoder hands them one shared label array: each distinct
+ * label set is keyed, and passes the stages, once per batch.
  */
-export function forEachPrepared(
+export function forEachPrepared<T>(
   increments: readonly SeriesIncrement[],
   pipeline: LabelPipeline,
   infoMetrics: ReadonlySet<string>,
   nowMs: number,
-  each: (inc: SeriesIncrement, key: string) => void,
+  each: (inc: SeriesIncrement, prepared: PreparedLabels<T>) => void,
 ): void {
   const staged = pipeline.active;
-  const seen = new Map<string, Transformed>();
+  // By label array identity first (no key text to build), then by content for the stages.
+  // Unstaged (and info metrics) by label array identity: no key text to build for a known array.
+  const raw = new Map<Labels, PreparedLabels<T>>();
+  // Staged: by array identity, then by content, so the stages see each label set once per batch.
+  const byArray = new Map<Labels, PreparedLabels<T>>();
+  const seen = new Map<string, PreparedLabels<T>>();
   for (const inc of increments) {
     if (!staged || infoMetrics.has(inc.name)) {
-      each(inc, seriesKey(inc.name, inc.labels));
+      let p = raw.get(inc.labels);
+      if (p === undefined) raw.set(inc.labels, (p = { labels: inc.labels, entityKey: seriesKey('', inc.labels), slot: undefined }));
+      each(inc, p);
       continue;
     }
-    const rawEntityKey = seriesKey('', inc.labels);
-    let t = seen.get(rawEntityKey);
+    let t = byArray.get(inc.labels);
     if (t === undefined) {
-      const labels = pipeline.transform(inc.labels, nowMs);
-      t = { labels, entityKey: labels === inc.labels ? rawEntityKey : seriesKey('', labels) };
-      seen.set(rawEntityKey, t);
+      const rawEntityKey = raw.get(inc.labels)?.entityKey ?? seriesKey('', inc.labels);
+      t = seen.get(rawEntityKey);
+      if (t === undefined) {
+        const labels = pipeline.transform(inc.labels, nowMs);
+        t = { labels, entityKey: labels === inc.labels ? rawEntityKey : seriesKey('', labels), slot: undefined };
+        seen.set(rawEntityKey, t);
+      }
+      byArray.set(inc.labels, t);
     }
-    each(t.labels === inc.labels ? inc : ({ ...inc, labels: t.labels } as SeriesIncrement), inc.name + t.entityKey);
+    each(t.labels === inc.labels ? inc : ({ ...inc, labels: t.labels } as SeriesIncrement), t);
   }
 }

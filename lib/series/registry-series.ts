@@ -37,18 +37,19 @@ export function needsZero(s: SeriesState): boolean {
   }
 }
 
-/** Increments that can only come from a processor bug; the error names the series. */
-export function checkIncrement(key: string, inc: SeriesIncrement): void {
-  if (inc.type === 'counter' && !(inc.value >= 0)) {
-    throw new RangeError(`counter ${key}: increment must be >= 0, got ${inc.value}`);
+/** Increments that can only come from a processor bug; the error names the series (name + entityKey). */
+export function checkIncrement(inc: SeriesIncrement, name: string, entityKey: string): void {
+  if (inc.type === 'counter') {
+    if (!(inc.value >= 0)) throw new RangeError(`counter ${name + entityKey}: increment must be >= 0, got ${inc.value}`);
+    return;
   }
   if (inc.type !== 'histogram') return;
   if (inc.classic === undefined && inc.native === undefined) {
-    throw new Error(`histogram ${key}: increment has neither a classic nor a native part`);
+    throw new Error(`histogram ${name + entityKey}: increment has neither a classic nor a native part`);
   }
   const c = inc.classic;
   if (c !== undefined && c.counts.length !== c.bounds.length + 1) {
-    throw new Error(`histogram ${key}: ${c.counts.length} bucket counts for ${c.bounds.length} bounds (+Inf expected)`);
+    throw new Error(`histogram ${name + entityKey}: ${c.counts.length} bucket counts for ${c.bounds.length} bounds (+Inf expected)`);
   }
 }
 

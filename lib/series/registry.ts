@@ -23,6 +23,7 @@ import type {
 } from './types.ts';
 import { labelsFromRecord, seriesKey } from './labels.ts';
 import { ActiveLimits } from './active-limits.ts';
+import { SeriesIndex } from './series-index.ts';
 import { LabelPipeline } from './label-pipeline.ts';
 import { forEachPrepared, TARGET_INFO_METRIC } from './registry-labels.ts';
 import { addClassic, checkIncrement, emptyClassic, markSent, needsZero, replaceClassic, resetClassic, sameBounds } from './registry-series.ts';
@@ -62,7 +63,7 @@ export class Registry {
   private config!: RegistryTenantConfig;
   private render!: RenderContext;
   private nativeKey!: string;
-  private readonly series = new Map<string, SeriesState>();
+  private readonly series = new SeriesIndex();
   private readonly tombstones = new Map<string, number>();
   private active = 0;
   private limits!: ActiveLimits;
@@ -124,19 +125,23 @@ export class Registry {
 
   /** Folds one batch of increments at processing time nowMs. */
   apply(increments: readonly SeriesIncrement[], nowMs: number): void {
-    forEachPrepared(increments, this.pipeline, this.infoMetrics, nowMs, (inc, key) => {
-      checkIncrement(key, inc); // before admitting, so a bad increment leaves no empty series
-      let s = this.series.get(key);
+    forEachPrepared<Map<string, SeriesState>>(increments, this.pipeline, this.infoMetrics, nowMs, (inc, prepared) => {
+      const entityKey = prepared.entityKey;
+      checkIncrement(inc, inc.name, entityKey); // before admitting, so a bad increment leaves no empty series
+      // The label set's metrics, looked up once per batch (nothing is removed during apply).
+      prepared.slot ??= this.series.entity(entityKey);
+      let s = prepared.slot?.get(inc.name);
       const step = this.limits.step;
       // An estimate only changes when a series is first counted in a window step.
       if (s === undefined || s.demandStep !== step) {
-        this.limits.observe(inc.name, key, key.slice(inc.name.length), incrementCost(inc), nowMs);
+        this.limits.observe(inc.name, inc.name + entityKey, entityKey, incrementCost(inc), nowMs);
         if (s !== undefined) s.demandStep = step;
       }
       let created = false;
       if (s === undefined) {
-        [s, created] = this.admit(inc, key, key.slice(inc.name.length));
+        [s, created] = this.admit(inc, inc.name + entityKey, entityKey);
         if (!s.overflow) s.demandStep = step;
+        prepared.slot ??= this.series.entity(entityKey);
       }
       switch (inc.type) {
         case 'counter':
@@ -210,7 +215,7 @@ export class Registry {
       const stale = nowMs - s.lastUpdatedMs > this.config.registry.staleDurationMs;
       const nativeChanged = s.type === 'histogram' && s.native !== undefined && s.native.configKey !== this.nativeKey;
       if (!stale && !nativeChanged) continue;
-      this.series.delete(key);
+      this.series.delete(s);
       if (!s.overflow) {
         this.active -= s.cost;
         this.limits.removed(key.slice(s.name.length), s.cost);
@@ -262,7 +267,7 @@ export class Registry {
         else s.classic.bounds = shared;
       }
       s.cost = costOf(s);
-      this.series.set(key, s);
+      this.series.set(s);
       if (s.overflow) continue;
       this.active += s.cost;
       this.limits.added(key.slice(s.name.length), s.cost, false);
@@ -289,7 +294,7 @@ export class Registry {
         this.active += cost;
         this.limits.added(entityKey, cost);
       }
-      this.series.set(key, s);
+      this.series.set(s);
       return [s, true];
     }
     const overflowKey = seriesKey(inc.name, OVERFLOW_LABELS);
@@ -297,7 +302,7 @@ export class Registry {
     if (existing !== undefined) return [existing, false];
     const s = newSeries(inc, overflowKey, OVERFLOW_LABELS, true);
     s.cost = cost;
-    this.series.set(overflowKey, s);
+    this.series.set(s);
     return [s, true];
   }
 
