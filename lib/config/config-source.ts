@@ -137,8 +137,13 @@ export function reportRefusedConfig(
 
 /**
  * Hands reloaded overrides to registries already built (the flusher's): they keep their series;
- * labels, limits and buckets follow the new settings from the next fold.
+ * labels, limits and buckets follow the new settings from the next fold. Service-graph pairings
+ * are rebuilt on the new settings around their pending halves.
  */
-export function applyTenantConfig(holder: { tenants(): ReadonlyMap<string, { setConfig(config: TenantConfig): void }> }, config: GeneratorConfig): void {
+export function applyTenantConfig(
+  holder: { tenants(): ReadonlyMap<string, { setConfig(config: TenantConfig): void }>; reloadServiceGraphs?(): void },
+  config: GeneratorConfig,
+): void {
   for (const [tenant, registry] of holder.tenants()) registry.setConfig(config.tenant(tenant));
+  holder.reloadServiceGraphs?.();
 }

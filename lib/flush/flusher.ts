@@ -355,17 +355,35 @@ export class Flusher {
     }
   }
 
+  /**
+   * After a config reload: each service-graph pairing is rebuilt on its tenant's new settings
+   * (dimensions, labels), keeping its pending halves and counters; one whose tenant no longer has
+   * service graphs keeps settling what it holds.
+   */
+  reloadServiceGraphs(): void {
+    for (const [tenant, old] of this.pairings) {
+      const p = this.newPairing(tenant);
+      if (p === undefined) continue;
+      p.restore(old.snapshot());
+      this.pairings.set(tenant, p);
+    }
+  }
+
   private pairing(tenant: string): HalfPairing | undefined {
     let p = this.pairings.get(tenant);
     if (p === undefined) {
-      const cfg = this.deps.config.tenant(tenant);
-      if (cfg.serviceGraphs === undefined) return undefined;
-      p = new HalfPairing(cfg, {
-        discard: (reason, processor, spans) => this.deps.metrics.add('SpansDiscarded', spans, 'Count', { reason, processor }),
-      });
-      this.pairings.set(tenant, p);
+      p = this.newPairing(tenant);
+      if (p !== undefined) this.pairings.set(tenant, p);
     }
     return p;
+  }
+
+  private newPairing(tenant: string): HalfPairing | undefined {
+    const cfg = this.deps.config.tenant(tenant);
+    if (cfg.serviceGraphs === undefined) return undefined;
+    return new HalfPairing(cfg, {
+      discard: (reason, processor, spans) => this.deps.metrics.add('SpansDiscarded', spans, 'Count', { reason, processor }),
+    });
   }
 
   private registry(tenant: string): Registry {
