@@ -5,6 +5,7 @@
 
 import { DEFAULT_OVERRIDE_PERIOD_MS } from './overrides-config.ts';
 import type { Codec, GeneratorConfig, RemoteWriteEndpoint, TenantConfig } from './types.ts';
+import type { SelfMonitoringConfig } from './self-monitoring-config.ts';
 
 /** Gives the parsed config when the stored one changed since the last successful fetch, else undefined. Throws when it cannot be read or is invalid. */
 export type ConfigFetcher = () => Promise<GeneratorConfig | undefined>;
@@ -87,7 +88,7 @@ function periodOf(config: GeneratorConfig): number {
 
 /** What was built once from the config (record decoding, remote-write clients): a change needs a rebuild. */
 function processKey(c: GeneratorConfig): string {
-  return JSON.stringify([c.codec, c.tenantHeader, c.defaultTenant, c.remoteWriteAddOrgIdHeader, c.remoteWrite]);
+  return JSON.stringify([c.codec, c.tenantHeader, c.defaultTenant, c.remoteWriteAddOrgIdHeader, c.remoteWrite, c.selfMonitoring]);
 }
 
 /**
@@ -100,6 +101,7 @@ class LiveConfig implements GeneratorConfig {
   readonly defaultTenant: string;
   readonly remoteWrite: readonly RemoteWriteEndpoint[];
   readonly remoteWriteAddOrgIdHeader: boolean;
+  readonly selfMonitoring: SelfMonitoringConfig | undefined;
 
   constructor(
     initial: GeneratorConfig,
@@ -110,6 +112,7 @@ class LiveConfig implements GeneratorConfig {
     this.defaultTenant = initial.defaultTenant;
     this.remoteWrite = initial.remoteWrite;
     this.remoteWriteAddOrgIdHeader = initial.remoteWriteAddOrgIdHeader;
+    this.selfMonitoring = initial.selfMonitoring;
   }
 
   get perTenantOverridePeriodMs(): number | undefined {
