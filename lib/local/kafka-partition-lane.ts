@@ -15,12 +15,20 @@ export class PartitionLane<T> {
     private readonly capacity: number,
   ) {}
 
-  /** Waits for room, then queues the item; false (nothing queued) when `giveUp` settles first. */
-  async push(item: T, giveUp: Promise<unknown>): Promise<boolean> {
+  /** Waits for room, then queues the item; false (nothing queued) once `stop` is aborted. */
+  async push(item: T, stop: AbortSignal): Promise<boolean> {
     while (this.held >= this.capacity) {
-      const room = new Promise<boolean>((r) => this.roomWaiters.push(() => r(true)));
-      if (!(await Promise.race([room, giveUp.then(() => false)]))) return false;
+      if (stop.aborted) return false;
+      // a listener per wait, removed afterwards: a long run waits for room once per batch
+      let onAbort: (() => void) | undefined;
+      await new Promise<void>((resolve) => {
+        onAbort = resolve;
+        this.roomWaiters.push(resolve);
+        stop.addEventListener('abort', onAbort, { once: true });
+      });
+      stop.removeEventListener('abort', onAbort!);
     }
+    if (stop.aborted) return false;
     this.queued.push(item);
     this.held++;
     this.draining ??= this.drain();

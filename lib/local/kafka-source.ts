@@ -129,7 +129,6 @@ export async function startKafkaSource(opts: KafkaSourceOptions): Promise<KafkaS
   let consumer: KafkaConsumerSlice;
   let restarting: Promise<void> | undefined;
 
-  const stopped = new Promise<void>((r) => stopping.signal.addEventListener('abort', () => r(), { once: true }));
   const lanes = new Set<PartitionLane<LaneBatch>>();
 
   // One lane per partition and consumer: ingest and commit in offset order, off kafkajs's fetch path.
@@ -158,7 +157,7 @@ export async function startKafkaSource(opts: KafkaSourceOptions): Promise<KafkaS
     // kafkajs heartbeats between batches only: keep the membership alive while waiting for room
     const beat = setInterval(() => heartbeat().catch(() => {}), HEARTBEAT_WHILE_WAITING_MS).unref();
     try {
-      if (!(await laneFor(owner, ownerLanes, batch.partition).push(item, stopped))) return;
+      if (!(await laneFor(owner, ownerLanes, batch.partition).push(item, stopping.signal))) return;
     } finally {
       clearInterval(beat);
     }

@@ -142,6 +142,20 @@ describe('kafka source', () => {
     await source.close();
   });
 
+  test('close while a batch waits for room: the waiting batch is not taken, the one in flight is committed', async () => {
+    const consumer = new FakeKafkaConsumer(TOPIC, 1);
+    const { calls, deliver } = controlledDeliver();
+    const source = await startKafkaSource({ consumer, topic: TOPIC, deliver, log: captureLog(), leaveGroupOnShutdown: true, batchesInFlightPerPartition: 1 });
+    consumer.produce(0, [1, 2].map((v) => ({ key: Buffer.from('t'), value: Buffer.from([v]) })));
+    await until(() => consumer.handedOut.length === 2 && calls.length === 1, 'second batch waiting for room');
+    const closed = source.close();
+    calls[0].resolve();
+    await closed;
+    assert.equal(calls.length, 1, 'the waiting batch was not delivered');
+    assert.deepEqual(consumer.commits, [{ topic: TOPIC, partition: 0, offset: '1' }]);
+    assert.equal(consumer.events.at(-1), 'disconnect');
+  });
+
   test('close: no new batches after pause, the batch in flight is committed, then the consumer disconnects', async () => {
     const consumer = new FakeKafkaConsumer(TOPIC);
     const { calls, deliver } = controlledDeliver();
