@@ -129,7 +129,8 @@ export async function startKafkaSource(opts: KafkaSourceOptions): Promise<KafkaS
   let consumer: KafkaConsumerSlice;
   let restarting: Promise<void> | undefined;
 
-  const lanes = new Set<PartitionLane<LaneBatch>>();
+  /** Every partition lane and the consumer it belongs to (close waits for them). */
+  const lanes = new Map<PartitionLane<LaneBatch>, KafkaConsumerSlice>();
 
   // One lane per partition and consumer: ingest and commit in offset order, off kafkajs's fetch path.
   const laneFor = (owner: KafkaConsumerSlice, ownerLanes: Map<number, PartitionLane<LaneBatch>>, partition: number) => {
@@ -137,7 +138,7 @@ export async function startKafkaSource(opts: KafkaSourceOptions): Promise<KafkaS
     if (lane === undefined) {
       const created: PartitionLane<LaneBatch> = new PartitionLane((batches) => ingestAndCommit(owner, created, batches), opts.batchesInFlightPerPartition ?? DEFAULT_BATCHES_IN_FLIGHT);
       ownerLanes.set(partition, (lane = created));
-      lanes.add(created);
+      lanes.set(created, owner);
     }
     return lane;
   };
@@ -241,6 +242,8 @@ export async function startKafkaSource(opts: KafkaSourceOptions): Promise<KafkaS
       }
       const previous = consumer;
       await previous.disconnect().catch(() => {});
+      // its lanes drop their batches on their next step (the owner changed); forget them
+      for (const [lane, owner] of lanes) if (owner === previous) lanes.delete(lane);
       const next = create();
       next.onCrash((crash) => onCrash(next, crash));
       consumer = next;
@@ -289,7 +292,7 @@ export async function startKafkaSource(opts: KafkaSourceOptions): Promise<KafkaS
       const closing = (async () => {
         await restarting;
         if (inFlight > 0) await new Promise<void>((r) => (idle = r));
-        await Promise.all([...lanes].map((l) => l.whenIdle()));
+        await Promise.all([...lanes.keys()].map((l) => l.whenIdle()));
         if (!opts.leaveGroupOnShutdown) {
           log.info(
             'KAFKA_LEAVE_GROUP_ON_SHUTDOWN=false, but kafkajs has no static membership and always leaves the group when it disconnects: the group rebalances now instead of after the session timeout',
