@@ -1,8 +1,11 @@
 // Local mode's real-Kafka input: every batch kafkajs fetches is shaped like the event source's
-// records and handed to the local batcher, and its offsets are committed only after the ingest
-// call holding it succeeded. A failed ingest is retried with the same records until it succeeds
-// or local mode stops; nothing is committed meanwhile, so a crash re-reads the batch from Kafka,
-// and the ingest cursor makes re-reading harmless.
+// records and queued in its partition's lane (kafka-partition-lane.ts), and kafkajs goes on
+// fetching that partition while the lane hands the batch to the local batcher. Offsets are
+// committed explicitly, only after the ingest call holding them succeeded (so only for records
+// durably in the deltas table). A failed ingest is retried with the same records until it
+// succeeds or local mode stops, and the partition's later batches wait behind it; nothing is
+// committed meanwhile, so a crash re-reads from the last commit, and the ingest cursor makes
+// re-reading harmless.
 //
 // The consumer restarts after any crash: kafkajs restarts itself after retriable errors, but a
 // non-retriable one (an unknown codec, a protocol error) leaves it stopped for good; then this
@@ -13,7 +16,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KafkaEventRecord } from '../ingest/msk-event.ts';
 import type { Logger } from '../log/logger.ts';
+import { PartitionLane } from './kafka-partition-lane.ts';
 import { toEventRecords, type KafkaMessageLike } from './kafka-records.ts';
+
+interface LaneBatch {
+  readonly records: readonly KafkaEventRecord[];
+  readonly where: { readonly topic: string; readonly partition: number; readonly firstOffset: string; readonly lastOffset: string };
+  /** True once stopping, a seek, a rebalance or a restart made this batch's position obsolete. */
+  abandoned(): boolean;
+}
 
 export interface ConsumerBatch {
   readonly topic: string;
@@ -68,6 +79,11 @@ export interface KafkaSourceOptions {
   readonly beforeJoin?: () => Promise<void>;
   /** Partitions whose batches are handed over at the same time. */
   readonly partitionsConsumedConcurrently?: number;
+  /**
+   * Batches of one partition fetched but not yet committed; kafkajs waits to fetch the partition
+   * again while this many are held.
+   */
+  readonly batchesInFlightPerPartition?: number;
   /** Pause before retry `attempt` (1-based) of a batch whose ingest failed. */
   readonly retryDelayMs?: (attempt: number) => number;
   /** Pause before restart `attempt` (1-based) of a consumer that stopped after a crash. */
@@ -92,6 +108,10 @@ export interface KafkaSource {
 // Enough to keep every partition of a large topic fetching while ingest runs (ingest takes all
 // handed-over batches in one call, so more partitions in flight means bigger, not more, calls).
 const DEFAULT_CONCURRENCY = 64;
+// kcat and franz-go batches are up to ~1 MB: a few per partition keep fetching ahead of ingest
+// without piling up memory when ingest is the slower side.
+const DEFAULT_BATCHES_IN_FLIGHT = 4;
+const HEARTBEAT_WHILE_WAITING_MS = 1000;
 const DEFAULT_CLOSE_TIMEOUT_MS = 10_000;
 const defaultRetryDelay = (attempt: number) => Math.min(250 * 2 ** (attempt - 1), 5000);
 const defaultRestartDelay = (attempt: number) => Math.min(500 * 2 ** (attempt - 1), 30_000);
@@ -109,50 +129,87 @@ export async function startKafkaSource(opts: KafkaSourceOptions): Promise<KafkaS
   let consumer: KafkaConsumerSlice;
   let restarting: Promise<void> | undefined;
 
-  const handleBatch = async (owner: KafkaConsumerSlice, { batch, resolveOffset, heartbeat, isRunning, isStale }: ConsumerBatchPayload): Promise<void> => {
-    // Left unresolved, a batch is fetched again by whoever next owns the partition.
+  /** Every partition lane and the consumer it belongs to (close waits for them). */
+  const lanes = new Map<PartitionLane<LaneBatch>, KafkaConsumerSlice>();
+
+  // One lane per partition and consumer: ingest and commit in offset order, off kafkajs's fetch path.
+  const laneFor = (owner: KafkaConsumerSlice, ownerLanes: Map<number, PartitionLane<LaneBatch>>, partition: number) => {
+    let lane = ownerLanes.get(partition);
+    if (lane === undefined) {
+      const created: PartitionLane<LaneBatch> = new PartitionLane((batches) => ingestAndCommit(owner, created, batches), opts.batchesInFlightPerPartition ?? DEFAULT_BATCHES_IN_FLIGHT);
+      ownerLanes.set(partition, (lane = created));
+      lanes.set(created, owner);
+    }
+    return lane;
+  };
+
+  // Hands the batch to its partition's lane and returns: kafkajs fetches the partition again while
+  // the batch is ingested. Resolving the offset only moves kafkajs's fetch position (auto-commit is
+  // off); what is committed is decided by ingestAndCommit.
+  const handleBatch = async (owner: KafkaConsumerSlice, ownerLanes: Map<number, PartitionLane<LaneBatch>>, { batch, resolveOffset, heartbeat, isRunning, isStale }: ConsumerBatchPayload): Promise<void> => {
     const abandoned = () => stopping.signal.aborted || !isRunning() || isStale() || owner !== consumer;
     if (abandoned() || batch.messages.length === 0) return;
-    const records = toEventRecords(batch.topic, batch.partition, batch.messages);
     const lastOffset = batch.lastOffset();
-    const where = { topic: batch.topic, partition: batch.partition, firstOffset: batch.messages[0].offset, lastOffset };
+    const item: LaneBatch = {
+      records: toEventRecords(batch.topic, batch.partition, batch.messages),
+      where: { topic: batch.topic, partition: batch.partition, firstOffset: batch.messages[0].offset, lastOffset },
+      abandoned,
+    };
+    // kafkajs heartbeats between batches only: keep the membership alive while waiting for room
+    const beat = setInterval(() => heartbeat().catch(() => {}), HEARTBEAT_WHILE_WAITING_MS).unref();
+    try {
+      if (!(await laneFor(owner, ownerLanes, batch.partition).push(item, stopping.signal))) return;
+    } finally {
+      clearInterval(beat);
+    }
+    // Resolving the last offset (not the last message's) steps over trailing control records.
+    resolveOffset(lastOffset);
+  };
+
+  // Every batch queued in the lane while the previous ingest ran, as one delivery; retried until it
+  // succeeds, so a later batch of the partition is never ingested before an earlier one (the ingest
+  // cursor would then skip the earlier one for good). Its offsets are committed only afterwards.
+  const ingestAndCommit = async (owner: KafkaConsumerSlice, lane: PartitionLane<LaneBatch>, batches: LaneBatch[]): Promise<void> => {
+    const dropped = () => {
+      // kafkajs re-reads from the committed offset after a rebalance, a restart or the next start
+      lane.clear();
+      lanes.delete(lane);
+    };
+    if (batches.some((b) => b.abandoned())) return dropped();
+    const records = batches.length === 1 ? batches[0].records : batches.flatMap((b) => b.records);
+    const where = { ...batches[0].where, lastOffset: batches[batches.length - 1].where.lastOffset };
     for (let attempt = 1; ; attempt++) {
       try {
         await opts.deliver(records);
         break;
       } catch (e) {
-        if (abandoned()) {
+        if (batches.some((b) => b.abandoned())) {
           log.warn('ingest failed while stopping; offsets not committed, the batch is read again on the next start', { ...where, attempt, error: String(e) });
-          return;
+          return dropped();
         }
         log.warn('ingest failed; retrying the batch, offsets not committed', { ...where, attempt, error: String(e) });
-        await heartbeat().catch(() => {});
         try {
           await sleep(retryDelay(attempt), undefined, { signal: stopping.signal });
         } catch {
-          return; // stopping: leave the batch uncommitted
+          return dropped(); // stopping: leave the batch uncommitted
         }
-        await heartbeat().catch(() => {});
       }
     }
-    // Resolving the last offset (not the last message's) steps over trailing control records.
-    resolveOffset(lastOffset);
     try {
-      await owner.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(lastOffset) + 1n).toString() }]);
+      await owner.commitOffsets([{ topic: where.topic, partition: where.partition, offset: (BigInt(where.lastOffset) + 1n).toString() }]);
       committedRecords += records.length;
     } catch (e) {
       // The records are in the deltas table already: re-reading them after a restart or
       // rebalance costs a fetch, and the ingest cursor skips them.
       log.warn('offset commit failed; the batch will be read again and skipped by the ingest cursor', { ...where, error: String(e) });
-      return;
     }
-    await heartbeat().catch(() => {});
   };
 
   const join = async (c: KafkaConsumerSlice, first: boolean) => {
     // as in Tempo, at startup only: a restart resumes where the crashed consumer committed
     if (first) await opts.beforeJoin?.();
     await c.connect();
+    const ownerLanes = new Map<number, PartitionLane<LaneBatch>>();
     try {
       // Tempo starts a partition with no committed offset at its earliest record.
       await c.subscribe({ topics: [topic], fromBeginning: true });
@@ -163,7 +220,7 @@ export async function startKafkaSource(opts: KafkaSourceOptions): Promise<KafkaS
         async eachBatch(payload) {
           inFlight++;
           try {
-            await handleBatch(c, payload);
+            await handleBatch(c, ownerLanes, payload);
           } finally {
             if (--inFlight === 0) idle?.();
           }
@@ -185,6 +242,8 @@ export async function startKafkaSource(opts: KafkaSourceOptions): Promise<KafkaS
       }
       const previous = consumer;
       await previous.disconnect().catch(() => {});
+      // its lanes drop their batches on their next step (the owner changed); forget them
+      for (const [lane, owner] of lanes) if (owner === previous) lanes.delete(lane);
       const next = create();
       next.onCrash((crash) => onCrash(next, crash));
       consumer = next;
@@ -233,6 +292,7 @@ export async function startKafkaSource(opts: KafkaSourceOptions): Promise<KafkaS
       const closing = (async () => {
         await restarting;
         if (inFlight > 0) await new Promise<void>((r) => (idle = r));
+        await Promise.all([...lanes.keys()].map((l) => l.whenIdle()));
         if (!opts.leaveGroupOnShutdown) {
           log.info(
             'KAFKA_LEAVE_GROUP_ON_SHUTDOWN=false, but kafkajs has no static membership and always leaves the group when it disconnects: the group rebalances now instead of after the session timeout',

@@ -94,13 +94,66 @@ describe('kafka source', () => {
     await until(() => calls.length === 2, 'retry');
     assert.deepEqual(calls[1].records, calls[0].records);
     assert.deepEqual(consumer.commits, []);
-    assert.ok(consumer.heartbeats > 0, 'keeps the group membership alive while retrying');
     assert.ok(log.lines.some((l) => l.startsWith('warn ingest failed; retrying')));
     calls[1].resolve();
     await until(() => consumer.commits.length === 1, 'commit after the retry');
     assert.deepEqual(consumer.commits, [{ topic: TOPIC, partition: 0, offset: '2' }]);
     assert.equal(consumer.handedOut.length, 1, 'retried in place, not re-fetched');
     await source.close();
+  });
+
+  test('a partition is fetched again while its batch is ingested; later batches wait their turn and each commit follows its ingest', async () => {
+    const consumer = new FakeKafkaConsumer(TOPIC, 1); // one record per batch
+    const { calls, deliver } = controlledDeliver();
+    const source = await startKafkaSource({ consumer, topic: TOPIC, deliver, log: captureLog(), leaveGroupOnShutdown: true, retryDelayMs: () => 1 });
+    consumer.produce(0, [1, 2, 3].map((v) => ({ key: Buffer.from('t'), value: Buffer.from([v]) })));
+    await until(() => consumer.handedOut.length === 3, 'all three batches fetched while the first ingest runs');
+    assert.equal(calls.length, 1, 'the later batches are not ingested before the first one succeeded');
+    assert.deepEqual(consumer.commits, []);
+    calls[0].reject(new Error('dynamo down'));
+    await until(() => calls.length === 2, 'retry');
+    assert.deepEqual(calls[1].records.map((r) => r.offset), [0], 'the retry holds the failed batch only');
+    calls[1].resolve();
+    await until(() => calls.length === 3, 'the waiting batches delivered');
+    assert.deepEqual(consumer.commits, [{ topic: TOPIC, partition: 0, offset: '1' }]);
+    assert.deepEqual(calls[2].records.map((r) => r.offset), [1, 2], 'batches that queued up meanwhile go in one ingest call');
+    calls[2].resolve();
+    await until(() => consumer.commits.length === 2, 'second commit');
+    assert.deepEqual(consumer.commits[1], { topic: TOPIC, partition: 0, offset: '3' });
+    assert.equal(source.committedRecords, 3);
+    await source.close();
+  });
+
+  test('a partition holds at most batchesInFlightPerPartition uncommitted batches', async () => {
+    const consumer = new FakeKafkaConsumer(TOPIC, 1);
+    const { calls, deliver } = controlledDeliver();
+    const source = await startKafkaSource({ consumer, topic: TOPIC, deliver, log: captureLog(), leaveGroupOnShutdown: true, batchesInFlightPerPartition: 2 });
+    consumer.produce(0, [1, 2, 3, 4, 5].map((v) => ({ key: Buffer.from('t'), value: Buffer.from([v]) })));
+    await until(() => consumer.handedOut.length === 3, 'fetching up to the window');
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(consumer.handedOut.length, 3, 'the third batch waits for room: nothing more is fetched');
+    for (let answered = 0; answered < 5; answered++) {
+      await until(() => calls.length > answered, `delivery ${answered + 1}`);
+      // two held (one ingesting, one queued) plus the one kafkajs hands over and that waits for room
+      assert.ok(consumer.handedOut.length - source.committedRecords <= 3, `at most the window ahead: ${consumer.handedOut.length} fetched, ${source.committedRecords} committed`);
+      calls[answered].resolve();
+    }
+    await until(() => source.committedRecords === 5, 'everything committed');
+    await source.close();
+  });
+
+  test('close while a batch waits for room: the waiting batch is not taken, the one in flight is committed', async () => {
+    const consumer = new FakeKafkaConsumer(TOPIC, 1);
+    const { calls, deliver } = controlledDeliver();
+    const source = await startKafkaSource({ consumer, topic: TOPIC, deliver, log: captureLog(), leaveGroupOnShutdown: true, batchesInFlightPerPartition: 1 });
+    consumer.produce(0, [1, 2].map((v) => ({ key: Buffer.from('t'), value: Buffer.from([v]) })));
+    await until(() => consumer.handedOut.length === 2 && calls.length === 1, 'second batch waiting for room');
+    const closed = source.close();
+    calls[0].resolve();
+    await closed;
+    assert.equal(calls.length, 1, 'the waiting batch was not delivered');
+    assert.deepEqual(consumer.commits, [{ topic: TOPIC, partition: 0, offset: '1' }]);
+    assert.equal(consumer.events.at(-1), 'disconnect');
   });
 
   test('close: no new batches after pause, the batch in flight is committed, then the consumer disconnects', async () => {
