@@ -23,8 +23,16 @@ export class IngestLoop {
 
   /** Ingest as soon as possible (Kafka batches: their partition waits for the outcome). */
   now(): void {
-    if (this.stopped || this.retryTimer !== undefined) return;
-    if (this.running === undefined) this.running = this.loop();
+    if (this.stopped || this.retryTimer !== undefined || this.running !== undefined) return;
+    // Cleared in a callback, which runs after this assignment even when the loop finds nothing
+    // queued and ends at once (clearing it inside the loop would then leave it set for good);
+    // records queued between the loop's last look and that callback start the next run.
+    const run = this.loop().finally(() => {
+      if (this.running !== run) return;
+      this.running = undefined;
+      if (this.batcher.pending > 0) this.now();
+    });
+    this.running = run;
   }
 
   /** Ingest within one batch window (the receiver's records). */
@@ -46,25 +54,21 @@ export class IngestLoop {
   }
 
   private async loop(): Promise<void> {
-    try {
-      while (!this.stopped && this.batcher.pending > 0) {
-        try {
-          await this.batcher.ingestQueued();
-          this.failures = 0;
-        } catch (e) {
-          this.failures++;
-          this.log.error('ingest failed: the receiver records stay queued; Kafka batches are retried', { queued: this.batcher.pending, attempt: this.failures, error: String(e) });
-          // back off instead of spinning against a store that is down
-          const delay = Math.min(100 * 2 ** (this.failures - 1), Math.max(this.windowMs, 1000));
-          this.retryTimer = setTimeout(() => {
-            this.retryTimer = undefined;
-            this.now();
-          }, delay);
-          return;
-        }
+    while (!this.stopped && this.batcher.pending > 0) {
+      try {
+        await this.batcher.ingestQueued();
+        this.failures = 0;
+      } catch (e) {
+        this.failures++;
+        this.log.error('ingest failed: the receiver records stay queued; Kafka batches are retried', { queued: this.batcher.pending, attempt: this.failures, error: String(e) });
+        // back off instead of spinning against a store that is down
+        const delay = Math.min(100 * 2 ** (this.failures - 1), Math.max(this.windowMs, 1000));
+        this.retryTimer = setTimeout(() => {
+          this.retryTimer = undefined;
+          this.now();
+        }, delay);
+        return;
       }
-    } finally {
-      this.running = undefined;
     }
   }
 }
