@@ -1,4 +1,4 @@
-// Per-tenant cumulative registry (spec 5): folds processor increments into series after the label
+// Per-tenant cumulative registry: folds processor increments into series after the label
 // stages (span-name sanitization, per-label limit: label-pipeline.ts), enforces the series or
 // entity limit with the overflow series (active-limits.ts), produces each collection's samples (one timestamp,
 // initial zeros, exemplars), removes stale series with staleness markers (DESIGN difference), and
