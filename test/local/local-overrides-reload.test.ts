@@ -75,6 +75,8 @@ describe('local mode: runtime overrides reload', () => {
     assert.doesNotMatch(text, /region="eu",service="svc-b"/);
 
     writeFileSync(join(dir, 'overrides.yaml'), overridesWith('5'));
+    // the refusal comes at the next check (within the period), not with the next span
+    for (let i = 0; i < 50 && !errors.some((e) => /config change refused/.test(e)); i++) await new Promise((r) => setTimeout(r, 100));
     text = await postUntil('team-a', 'svc-a', 'us', /region="us",service="svc-a"/);
     assert.match(text, /traces_spanmetrics_calls_total\{region="us",service="svc-a",/, 'the last good overrides stay in force');
     assert.ok(errors.some((e) => /config change refused/.test(e) && /dimensions/.test(e)), errors.join('\n'));
