@@ -4,43 +4,13 @@ import { Flusher, type SeriesSender } from '../../lib/flush/flusher.ts';
 import { ingestEvent } from '../../lib/ingest/ingest-handler.ts';
 import { silentLogger } from '../../lib/log/logger.ts';
 import { MetricsRecorder } from '../../lib/metrics/recorder.ts';
-import type { CollectedSeries } from '../../lib/series/collected.ts';
 import { formatExposition } from '../../lib/series/exposition.ts';
 import type { Ddb } from '../../lib/store/ddb.ts';
 import { createTable } from '../../lib/store/local-dynamo.ts';
 import { SERIES_TABLE } from '../../lib/store/tables.ts';
 import { CONFIG, TABLE, eventOf, makeRecords, startStore, testContext, RECORD_TIME_MS } from '../helpers/ingest-harness.ts';
+import { Clock, RecordingSender } from './flusher-harness.ts';
 
-/** Remembers every sample sent, and fails the test on any out-of-order or duplicate timestamp. */
-class RecordingSender implements SeriesSender {
-  readonly last = new Map<string, { t: number; v: number }>();
-  requests = 0;
-  async send(tenant: string, series: readonly CollectedSeries[]): Promise<void> {
-    this.requests++;
-    for (const s of series) {
-      const id = tenant + JSON.stringify(s.labels);
-      for (const p of [...s.samples, ...(s.histograms ?? []).map((h) => ({ timestampMs: h.timestampMs, value: h.count }))]) {
-        const prev = this.last.get(id);
-        assert.ok(prev === undefined || p.timestampMs > prev.t, `out of order: ${id} ${p.timestampMs} after ${prev?.t}`);
-        this.last.set(id, { t: p.timestampMs, v: p.value });
-      }
-    }
-  }
-  /** The latest value of every series whose labels contain all the given fragments. */
-  value(...fragments: string[]): number {
-    let sum = 0;
-    for (const [id, p] of this.last) if (fragments.every((f) => id.includes(f))) sum += p.v;
-    return sum;
-  }
-}
-
-class Clock {
-  constructor(public now: number) {}
-  readonly read = () => this.now;
-  readonly sleep = async (ms: number) => {
-    this.now += ms;
-  };
-}
 
 class InjectedCrash extends Error {
   override name = 'InjectedCrash';
