@@ -20,6 +20,12 @@ export class FakeKafkaConsumer implements KafkaConsumerSlice {
   heartbeats = 0;
   /** Every batch handed to eachBatch, as partition and offsets. */
   readonly handedOut: { partition: number; offsets: string[] }[] = [];
+  /**
+   * Called right after eachBatch was entered, in the same tick: whatever eachBatch started
+   * synchronously (an ingest call) is then still in flight, which a poll of `handedOut` cannot
+   * guarantee.
+   */
+  afterHandOut?: (partition: number) => void;
   private readonly partitions = new Map<number, KafkaMessageLike[]>();
   private readonly nextOffset = new Map<number, number>();
   private readonly busy = new Map<number, Promise<void>>();
@@ -122,6 +128,7 @@ export class FakeKafkaConsumer implements KafkaConsumerSlice {
           this.busy.delete(partition);
         });
       this.busy.set(partition, done);
+      this.afterHandOut?.(partition);
     }
   }
 }

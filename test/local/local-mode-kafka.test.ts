@@ -100,14 +100,22 @@ describe('local mode consuming a Kafka topic', () => {
     const consumer = new FakeKafkaConsumer(TOPIC);
     const timeline = consumer.events; // the consumer's calls and the remote writes, in order
     const recorder = await startRemoteWriteRecorder(timeline);
-    // no batch window passes during the test: only the shutdown ingests
+    // no batch window passes during the test: the only collection is the shutdown's
     const local = await startQuiet(consumer, { partitions: 2, batchWindowMs: 600_000, env: { REMOTE_WRITE_URL: recorder.url } });
+    // Kafka batches are ingested at once: stop in the tick the batch is handed over, so its
+    // ingest call is still running when stop() begins.
+    let stopped: Promise<void> | undefined;
+    let commitsAtStop: unknown[] | undefined;
+    consumer.afterHandOut = () => {
+      commitsAtStop ??= [...consumer.commits];
+      stopped ??= local.stop();
+    };
     try {
       consumer.produce(0, pushBytes('team-kafka', 4));
-      await until(() => consumer.handedOut.length === 1, 'the batch handed to local mode');
-      assert.deepEqual(consumer.commits, [], 'not committed before it is ingested');
+      await until(() => stopped !== undefined, 'the batch handed to local mode');
+      assert.deepEqual(commitsAtStop, [], 'not committed before it is ingested');
     } finally {
-      await local.stop();
+      await (stopped ?? local.stop());
       await recorder.close();
     }
     const tail = timeline.slice(timeline.indexOf('pause'));
