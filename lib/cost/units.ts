@@ -22,8 +22,19 @@ export interface UnitFigures {
   readonly ingestMsPerBatch: number;
   /** How long an invocation with nothing to send runs (claim, load, fold query, save). */
   readonly flushIdleMs: number;
-  /** How long an invocation with series to send runs: until its deadline, then the save. */
-  readonly flushActiveMs: number;
+  /**
+   * Flusher CPU time at one vCPU (bench/flush-minute.ts): folding a delta, per label set it
+   * touched; one collection (collect, encode, send), per active label set; the save, per active
+   * label set. Lambda gives 1,769 MB one vCPU and less memory a proportional share.
+   */
+  readonly flushFoldUsPerTouchedLabelSet: number;
+  readonly flushCollectUsPerLabelSet: number;
+  readonly flushSaveUsPerLabelSet: number;
+  /** CloudWatch custom metrics published by an idle stack (flusher only: ingest is not invoked). */
+  readonly cloudWatchMetricsIdle: number;
+  /** Published with traffic, one tenant and one topic (ingest + flusher), and those per tenant. */
+  readonly cloudWatchMetricsActive: number;
+  readonly cloudWatchMetricsPerTenant: number;
 }
 
 /**
@@ -43,5 +54,13 @@ export const MEASURED_UNITS: UnitFigures = {
   ingestMsPerBatch: 24,
   // 69 ms measured on the emulator; a cold Lambda start and real round trips take longer
   flushIdleMs: 500,
-  flushActiveMs: 58_000,
+  // bench/flush-minute.ts, 2026-12-01 under a load average of ~9 (CPU time, so the load inflates
+  // it less than wall time; a quiet run folded about twice as fast: BENCHMARKS.md)
+  flushFoldUsPerTouchedLabelSet: 36.6,
+  flushCollectUsPerLabelSet: 306,
+  flushSaveUsPerLabelSet: 110,
+  // test/metrics/cloudwatch-publication.test.ts bounds the idle figure; bench/flush-minute.ts counts the others
+  cloudWatchMetricsIdle: 2,
+  cloudWatchMetricsActive: 14,
+  cloudWatchMetricsPerTenant: 2,
 };
