@@ -43,6 +43,7 @@ export interface FlusherMinute {
   /** CloudWatch metrics the minute published (ingest + flusher), and how many carry a tenant. */
   readonly publishedMetrics: number;
   readonly publishedPerTenant: number;
+  readonly publishedIds: readonly string[];
 }
 
 /** Distinct `Name{dims}` in EMF lines: what CloudWatch bills one custom metric for. */
@@ -140,6 +141,7 @@ export async function measureFlusherMinute(
       touchedPerDelta: Math.round(touched),
       publishedMetrics: published.size,
       publishedPerTenant: [...published].filter((id) => id.includes('tenant=')).length,
+      publishedIds: [...published].sort(),
     };
   } finally {
     await new Promise((r) => rw.server.close(r));
@@ -154,7 +156,7 @@ export function printFlusherMinute(minute: FlusherMinute, units: UnitFigures, w:
   console.log(
     `\nflusher minute at the reference workload (CPU time, one core, load average ${loadavg()[0].toFixed(1)}; CPU was ${(minute.cpuShareOfWall * 100).toFixed(0)}% of wall): ` +
       `fold ${minute.foldMsPerDelta.toFixed(1)} ms per delta (${minute.touchedPerDelta} label sets touched), collect + send ${((minute.collectUsPerLabelSet * minute.labelSets) / 1000).toFixed(0)} ms, ` +
-      `save ${((minute.saveUsPerLabelSet * minute.labelSets) / 1000).toFixed(0)} ms for ${minute.labelSets} label sets; ${minute.publishedMetrics} CloudWatch metrics published (${minute.publishedPerTenant} per tenant)\n`,
+      `save ${((minute.saveUsPerLabelSet * minute.labelSets) / 1000).toFixed(0)} ms for ${minute.labelSets} label sets; ${minute.publishedMetrics} CloudWatch metrics published (${minute.publishedPerTenant} per tenant): ${minute.publishedIds.join(' ')}\n`,
   );
   const touched = minute.touchedPerDelta;
   const rows = [256, 384, 512, 768, 1024, 1769].map((memoryMb) => {

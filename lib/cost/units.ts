@@ -54,13 +54,14 @@ export const MEASURED_UNITS: UnitFigures = {
   ingestMsPerBatch: 24,
   // 69 ms measured on the emulator; a cold Lambda start and real round trips take longer
   flushIdleMs: 500,
-  // bench/flush-minute.ts, 2026-12-01 under a load average of ~9 (CPU time, so the load inflates
-  // it less than wall time; a quiet run folded about twice as fast: BENCHMARKS.md)
-  flushFoldUsPerTouchedLabelSet: 36.6,
-  flushCollectUsPerLabelSet: 306,
-  flushSaveUsPerLabelSet: 110,
-  // test/metrics/cloudwatch-publication.test.ts bounds the idle figure; bench/flush-minute.ts counts the others
+  // bench/flush-minute.ts, 2026-12-01 under a load average of ~9.6 (CPU time, which the load
+  // inflates less than wall time; three runs gave 32-37, 199-306 and 66-110: BENCHMARKS.md)
+  flushFoldUsPerTouchedLabelSet: 32,
+  flushCollectUsPerLabelSet: 199,
+  flushSaveUsPerLabelSet: 66,
+  // the bench's idle flusher publishes 1; a stack whose tenants all went stale publishes 2
+  // (test/metrics/cloudwatch-publication.test.ts); bench/flush-minute.ts counts the others
   cloudWatchMetricsIdle: 2,
-  cloudWatchMetricsActive: 14,
+  cloudWatchMetricsActive: 16,
   cloudWatchMetricsPerTenant: 2,
 };
