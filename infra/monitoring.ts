@@ -132,7 +132,7 @@ export class Monitoring extends Construct {
     this.dashboard.addWidgets(
       graph('Lambda errors and throttles', [ingest.metricErrors(), flush.metricErrors()], [ingest.metricThrottles(), flush.metricThrottles()]),
       graph('Lambda duration (max) and flush invocations', [ingest.metricDuration({ statistic: 'Maximum' }), flushMs], [flushInvocations]),
-      graph('Ingest: deltas written', [search('DeltaBytes', ['topic'], 'Sum'), search('DeltaSeries', ['topic'], 'Sum')], [search('CommitConflicts', ['topic'], 'Sum')]),
+      graph('Ingest: deltas written', [search('DeltaBytes', ['topic'], 'Sum'), search('DeltaSeries', ['topic'], 'Sum')], [search('DeltaItems', ['topic'], 'Sum'), search('CommitConflicts', ['topic'], 'Sum')]),
     );
     this.dashboard.addWidgets(
       graph('Flush: fold lag (worst partition per topic)', [foldLagSeconds], [search('FoldLagOffsets', ['topic'], 'Maximum')]),
@@ -143,7 +143,7 @@ export class Monitoring extends Construct {
       graph('Flush: catching up (partitions left behind by the deadline) and state reloads', [own('PartitionsBehind', 'Maximum')], [own('StateReloads', 'Sum'), clockAhead]),
     );
     this.dashboard.addWidgets(
-      graph('Remote write: samples sent (per endpoint) and failed', [search('SamplesSent', ['endpoint'], 'Sum')], [search('SamplesFailed', ['endpoint', 'tenant'], 'Sum')]),
+      graph('Remote write: samples and exemplars sent (per endpoint), samples failed', [search('SamplesSent', ['endpoint'], 'Sum'), search('ExemplarsSent', ['endpoint'], 'Sum')], [search('SamplesFailed', ['endpoint', 'tenant'], 'Sum')]),
       graph('Remote write: failures and retries', [search('RemoteWriteFailures', ['class', 'endpoint', 'tenant'], 'Sum')], [search('RemoteWriteRetries', ['endpoint', 'tenant'], 'Sum')]),
       graph('DynamoDB: write and read units, retries', [wcu(props.deltas), wcu(props.series)], [rcu(props.deltas), rcu(props.series), search('DynamoRetries', ['operation'], 'Sum')]),
     );

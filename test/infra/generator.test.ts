@@ -338,6 +338,10 @@ describe('alarms and dashboard', () => {
     // graphs search the dimension sets the functions publish (lib/metrics/cloudwatch-rules.ts)
     assert.match(body, /\{MskMetricsGenerator,topic\} MetricName=\W*FoldLagOffsets/, 'fold lag offsets per topic');
     assert.match(body, /\{MskMetricsGenerator,endpoint\} MetricName=\W*SamplesSent/, 'samples sent per endpoint');
+    // every metric a reference workload publishes without a tenant is on the dashboard (README, which metrics reach CloudWatch)
+    for (const metric of ['Records', 'Spans', 'RecordBytes', 'DeltaBytes', 'DeltaItems', 'DeltaSeries', 'DeltasFolded', 'ExemplarsSent', 'FoldLagSeconds', 'PersistMilliseconds', 'StateBytes', 'ActiveSeries']) {
+      assert.ok(body.includes(metric), metric);
+    }
     for (const gone of [/FlushMilliseconds/, /MetricName=\W*WriteUnits/, /StateEpoch/, /\{MskMetricsGenerator,tenant\} MetricName=\W*ActiveSeries/]) assert.doesNotMatch(body, gone, 'no longer published');
     assert.ok(body.includes('alarm'), 'alarm status widget');
   });
