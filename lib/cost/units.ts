@@ -54,11 +54,11 @@ export const MEASURED_UNITS: UnitFigures = {
   ingestMsPerBatch: 24,
   // 69 ms measured on the emulator; a cold Lambda start and real round trips take longer
   flushIdleMs: 500,
-  // bench/flush-minute.ts, 2026-12-01 under a load average of ~9.6 (CPU time, which the load
-  // inflates less than wall time; three runs gave 32-37, 199-306 and 66-110: BENCHMARKS.md)
-  flushFoldUsPerTouchedLabelSet: 32,
-  flushCollectUsPerLabelSet: 199,
-  flushSaveUsPerLabelSet: 66,
+  // bench/flush-minute.ts, 2026-12-01, the least contended of four runs on the shared machine
+  // (CPU 67% of wall, load average 8.4); the others measured up to 1.65x these: BENCHMARKS.md
+  flushFoldUsPerTouchedLabelSet: 22.2,
+  flushCollectUsPerLabelSet: 138,
+  flushSaveUsPerLabelSet: 58,
   // the bench's idle flusher publishes 1; a stack whose tenants all went stale publishes 2
   // (test/metrics/cloudwatch-publication.test.ts); bench/flush-minute.ts counts the others
   cloudWatchMetricsIdle: 2,
