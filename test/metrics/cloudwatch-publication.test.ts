@@ -43,8 +43,10 @@ describe('CloudWatch metrics the functions publish', async () => {
     await ingestEvent(ctx, eventOf(makeRecords('traces', 0, 0, 10), makeRecords('traces', 1, 0, 10)));
     const clock = new Clock(RECORD_TIME_MS + 1_000);
     const metrics = new MetricsRecorder();
-    // as the Lambda builds it: every DynamoDB call metered into the same recorder
-    const f = flusherOn(meteredDdb(store.ddb, ddbMetricsObserver(metrics)), tables, new RecordingSender(), clock, { metrics });
+    // as the Lambda builds it: every DynamoDB call metered into the same recorder, and a clock
+    // that moves while the flusher works (so durations such as the save's are not 0)
+    const ticking = () => (clock.now += 1);
+    const f = flusherOn(meteredDdb(store.ddb, ddbMetricsObserver(metrics)), tables, new RecordingSender(), clock, { metrics, clock: ticking });
     await f.run(clock.now + RUN_MS);
     assert.ok(published(metrics).size > 2, 'an active run publishes its metrics');
     clock.now += 60 * 60_000;
@@ -56,6 +58,7 @@ describe('CloudWatch metrics the functions publish', async () => {
     const idle = published(metrics);
     assert.ok(idle.size <= 2, `idle run published ${idle.size} metrics: ${[...idle.keys()].join(' ')}`);
     for (const [key, value] of idle) assert.notEqual(value, 0, `${key} published as 0`);
+    assert.ok(idle.has('StateBytes{}') && idle.has('PersistMilliseconds{}'), [...idle.keys()].join(' '));
   });
 
   test('zero values are left out; DynamoDB units are not published again (AWS/DynamoDB has them per table)', () => {
