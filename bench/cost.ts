@@ -11,17 +11,19 @@ import { Flusher } from '../lib/flush/flusher.ts';
 import { ingestContext, ingestEvent } from '../lib/ingest/ingest-handler.ts';
 import type { KafkaEventRecord } from '../lib/ingest/msk-event.ts';
 import { silentLogger } from '../lib/log/logger.ts';
+import { publishMetrics } from '../lib/metrics/publish.ts';
 import { MetricsRecorder } from '../lib/metrics/recorder.ts';
 import { sdkDdb } from '../lib/store/ddb.ts';
 import { createTable, startLocalDynamo, type LocalDynamo } from '../lib/store/local-dynamo.ts';
 import { DELTAS_TABLE, SERIES_TABLE } from '../lib/store/tables.ts';
 import { buildResourceSpans, encodePushBytesRequest, encodeTempoTrace, BASE_NS } from '../test/fixtures/build.ts';
 import { randomInt, seededRng } from '../test/fixtures/random-trace.ts';
+import { measureFlusherMinute, printFlusherMinute, publishedMetricIds, type FlusherMinute } from './flush-minute.ts';
 import { printTable } from './harness.ts';
 
 const SPANS_PER_RECORD = 50;
-const NOW_MS = Number(BASE_NS / 1_000_000n) + 1000;
-const CONFIG = parseConfig('overrides: {defaults: {metrics_generator: {processors: [span-metrics]}}}');
+export const NOW_MS = Number(BASE_NS / 1_000_000n) + 1000;
+export const CONFIG = parseConfig('overrides: {defaults: {metrics_generator: {processors: [span-metrics]}}}');
 const REFERENCE: Workload = {
   spansPerSecond: 20_000,
   labelSets: 4_000,
@@ -35,7 +37,7 @@ const REFERENCE: Workload = {
 const MEASURED_PARTITIONS = 3;
 
 /** A Zipf (s = 1) sampler over n label sets: inverse CDF by binary search. */
-function zipf(n: number): (rng: () => number) => number {
+export function zipf(n: number): (rng: () => number) => number {
   const cdf = new Float64Array(n);
   let acc = 0;
   for (let i = 0; i < n; i++) cdf[i] = acc += 1 / (i + 1);
@@ -52,7 +54,7 @@ function zipf(n: number): (rng: () => number) => number {
   };
 }
 
-function batchRecords(pick: (rng: () => number) => number, spans: number, partition: number, batch: number): KafkaEventRecord[] {
+export function batchRecords(pick: (rng: () => number) => number, spans: number, partition: number, batch: number): KafkaEventRecord[] {
   const rng = seededRng(partition * 7919 + batch);
   const key = Buffer.from('team-a').toString('base64');
   const out: KafkaEventRecord[] = [];
@@ -72,6 +74,7 @@ interface Measured {
   readonly units: UnitFigures;
   readonly deltaWriteUnitsPerBatch: number;
   readonly saveWriteUnits: number;
+  readonly minute: FlusherMinute;
 }
 
 async function measureUnits(local: LocalDynamo): Promise<Measured> {
@@ -119,12 +122,18 @@ async function measureUnits(local: LocalDynamo): Promise<Measured> {
   const saveWriteUnits = writeUnits(stateBytes);
   // an idle invocation: empty tables, its duration = time it ran + time it slept
   await createTable(local.client, DELTAS_TABLE, 'cost-idle-d');
-  const idle = flusherOn('cost-idle', new MetricsRecorder());
+  const idleMetrics = new MetricsRecorder();
+  const idle = flusherOn('cost-idle', idleMetrics);
   await idle.load();
+  idleMetrics.drain(); // the load is not part of the invocation measured
   sleptMs = 0;
   const started = performance.now();
   await idle.run(now + 55_000);
   const idleMs = performance.now() - started + sleptMs;
+  const idleEmf: string[] = [];
+  publishMetrics(idleMetrics, 0, (l) => idleEmf.push(l));
+  // the flusher's minute at the reference workload: fold, collect and save times, metrics published
+  const minute = await measureFlusherMinute(local, CONFIG, REFERENCE.partitions, (p, b) => batchRecords(pick, spansPerBatch, p, b), NOW_MS);
   return {
     units: {
       ...MEASURED_UNITS,
@@ -132,9 +141,16 @@ async function measureUnits(local: LocalDynamo): Promise<Measured> {
       deltaBytesPerLabelSet: Math.round(perLabelSet * 10) / 10,
       savedBytesPerLabelSet: Math.round((stateBytes - 600) / active),
       flushIdleMs: Math.round(idleMs),
+      flushFoldUsPerTouchedLabelSet: Math.round((minute.foldMsPerDelta * 1000 * 10) / minute.touchedPerDelta) / 10,
+      flushCollectUsPerLabelSet: Math.round(minute.collectUsPerLabelSet),
+      flushSaveUsPerLabelSet: Math.round(minute.saveUsPerLabelSet),
+      cloudWatchMetricsIdle: publishedMetricIds(idleEmf).size,
+      cloudWatchMetricsActive: minute.publishedMetrics,
+      cloudWatchMetricsPerTenant: minute.publishedPerTenant,
     },
     deltaWriteUnitsPerBatch,
     saveWriteUnits,
+    minute,
   };
 }
 
@@ -147,7 +163,18 @@ export async function benchCost(): Promise<void> {
   } finally {
     await local.close();
   }
-  const keys: (keyof UnitFigures)[] = ['deltaFixedBytes', 'deltaBytesPerLabelSet', 'savedBytesPerLabelSet', 'flushIdleMs'];
+  const keys: (keyof UnitFigures)[] = [
+    'deltaFixedBytes',
+    'deltaBytesPerLabelSet',
+    'savedBytesPerLabelSet',
+    'flushIdleMs',
+    'flushFoldUsPerTouchedLabelSet',
+    'flushCollectUsPerLabelSet',
+    'flushSaveUsPerLabelSet',
+    'cloudWatchMetricsIdle',
+    'cloudWatchMetricsActive',
+    'cloudWatchMetricsPerTenant',
+  ];
   printTable(['unit', 'measured now', 'lib/cost/units.ts'], keys.map((k) => [k, String(m.units[k]), String(MEASURED_UNITS[k])]));
   const predicted = estimateMonthlyCost(REFERENCE, m.units, US_EAST_1);
   console.log(`\ndelta WRU per partition batch: measured ${m.deltaWriteUnitsPerBatch.toFixed(1)}, model ${predicted[0].quantity}; save: ${m.saveWriteUnits} WRU\n`);
@@ -167,6 +194,9 @@ export async function benchCost(): Promise<void> {
   });
   printTable(['workload', 'DynamoDB writes', 'reads', 'Lambda (both, + requests)', 'all in'], rows);
   console.log(`\n(flusher at ${REFERENCE.flushMemoryMb} MB, ingest at ${REFERENCE.ingestMemoryMb} MB; ${MEASURED_PARTITIONS} partitions x 2 batches measured, the rest from the model)`);
+  printFlusherMinute(m.minute, m.units, REFERENCE);
+  const idleTotal = totalOf(estimateMonthlyCost({ ...REFERENCE, spansPerSecond: 0 }, m.units, US_EAST_1));
+  console.log(`\nidle stack: $${idleTotal.toFixed(2)} per month (goal at most $2.00): ${idleTotal <= 2 ? 'met' : 'NOT MET'}`);
 }
 
 if (process.argv[1]?.endsWith('cost.ts')) await benchCost();

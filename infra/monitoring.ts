@@ -2,6 +2,9 @@
 // Lambda's (errors, throttles, the Kafka mapping's OffsetLag) and DynamoDB's (write units).
 // Metrics whose dimension values are only known at run time (tenant, endpoint, reason) are
 // alarmed on with a Metrics Insights query over their whole dimension set and graphed with SEARCH.
+// The functions publish a metric only while it is non-zero (lib/metrics/cloudwatch-rules.ts: every
+// custom metric is billed per hour it appears in), so alarms on them treat missing data as healthy;
+// whether the flusher runs at all is AWS/Lambda's Invocations, which is free.
 
 import { Duration, Stack } from 'aws-cdk-lib';
 import {
@@ -61,13 +64,15 @@ export class Monitoring extends Construct {
 
     const offsetLag = new Metric({ namespace: 'AWS/Lambda', metricName: 'OffsetLag', dimensionsMap: { FunctionName: ingest.functionName }, statistic: 'Maximum', period: FIVE_MINUTES });
     const foldLagSeconds = own('FoldLagSeconds', 'Maximum');
-    const flushMs = own('FlushMilliseconds', 'Maximum');
+    const flushMs = flush.metricDuration({ statistic: 'Maximum', period: FIVE_MINUTES });
+    const flushInvocations = flush.metricInvocations({ statistic: 'Sum', period: FIVE_MINUTES });
     const badRecords = insights('SUM(BadRecords)', ['reason', 'topic'], 'bad records');
     const remoteWriteFailures = insights('SUM(RemoteWriteFailures)', ['class', 'endpoint', 'tenant'], 'failed remote-write requests');
     const corruptDeltas = insights('SUM(CorruptDeltas)', ['topic'], 'committed deltas skipped as undecodable');
     const deltasLost = insights('SUM(DeltasLost)', ['topic'], 'gaps skipped in a partition delta chain');
     const clockAhead = own('ClockAheadSeconds', 'Maximum');
     const wcu = (t: Table) => t.metricConsumedWriteCapacityUnits({ period: FIVE_MINUTES, statistic: 'Sum' });
+    const rcu = (t: Table) => t.metricConsumedReadCapacityUnits({ period: FIVE_MINUTES, statistic: 'Sum' });
 
     // Ingest errors are retried safely; only a failure that persists for 15 minutes matters.
     this.alarm('IngestErrors', ingest.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }), 0, 3, 'The ingest function kept failing for 15 minutes: its partitions are not advancing (see its logs).');
@@ -75,8 +80,18 @@ export class Monitoring extends Construct {
     this.alarm('FlushErrors', flush.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }), 0, 2, 'The flush function failed in two 5-minute periods in a row (errors include timeouts).');
     this.alarm('FlushThrottles', flush.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' }), 0, 3, 'Flush invocations overlapped for 15 minutes (reserved concurrency 1): a run is taking longer than the schedule period.');
     this.alarm('OffsetLag', offsetLag, offsetLagMax, 3, `The Kafka consumer group is more than ${offsetLagMax} records behind the topic for 15 minutes.`);
-    // A flusher that stops reporting is as bad as one that reports a growing lag.
-    this.alarm('FoldLag', foldLagSeconds, foldLag.toSeconds(), 3, `Committed deltas waited more than ${foldLag.toHumanString()} to be folded, or the flusher stopped reporting: the remote-written series are stale.`, TreatMissingData.BREACHING);
+    // FoldLagSeconds is published only while deltas wait to be folded; a flusher that stopped
+    // running is FlushNotRunning's (no fold lag is published then either).
+    this.alarm('FoldLag', foldLagSeconds, foldLag.toSeconds(), 3, `Committed deltas waited more than ${foldLag.toHumanString()} to be folded: the remote-written series are stale.`);
+    this.alarm(
+      'FlushNotRunning',
+      flushInvocations,
+      1,
+      3,
+      'The flush function was not invoked for 15 minutes (its EventBridge schedule is disabled or deleted, or invocations are throttled): nothing is folded, sent or saved.',
+      TreatMissingData.BREACHING,
+      ComparisonOperator.LESS_THAN_THRESHOLD,
+    );
     this.alarm('FoldLagNearDeltaTtl', foldLagSeconds, props.deltaTtl.toSeconds() / 2, 1, `The flusher is more than half the deltas' lifetime (${props.deltaTtl.toHumanString()}) behind: unfolded deltas will expire and their counts be lost.`);
     this.alarm('BadRecords', badRecords, 0, 3, 'Kafka records were skipped as bad (BadRecords by reason) in three 5-minute periods in a row: a producer writes records this codec cannot read.');
     this.alarm(
@@ -116,21 +131,21 @@ export class Monitoring extends Construct {
     );
     this.dashboard.addWidgets(
       graph('Lambda errors and throttles', [ingest.metricErrors(), flush.metricErrors()], [ingest.metricThrottles(), flush.metricThrottles()]),
-      graph('Lambda duration (max)', [ingest.metricDuration({ statistic: 'Maximum' }), flush.metricDuration({ statistic: 'Maximum' })]),
-      graph('Ingest: deltas written', [search('DeltaBytes', ['topic'], 'Sum'), search('DeltaSeries', ['topic'], 'Sum')], [search('CommitConflicts', ['topic'], 'Sum')]),
+      graph('Lambda duration (max) and flush invocations', [ingest.metricDuration({ statistic: 'Maximum' }), flushMs], [flushInvocations]),
+      graph('Ingest: deltas written', [search('DeltaBytes', ['topic'], 'Sum'), search('DeltaSeries', ['topic'], 'Sum')], [search('DeltaItems', ['topic'], 'Sum'), search('CommitConflicts', ['topic'], 'Sum')]),
     );
     this.dashboard.addWidgets(
-      graph('Flush: fold lag', [foldLagSeconds], [search('FoldLagOffsets', ['partition', 'topic'], 'Maximum')]),
-      graph('Flush: run and save time', [flushMs, own('PersistMilliseconds', 'Maximum')], [own('DeltasFolded', 'Sum'), search('CorruptDeltas', ['topic'], 'Sum'), search('DeltasLost', ['topic'], 'Sum')]),
-      graph('Flush: active series and state size', [search('ActiveSeries', ['tenant'], 'Maximum')], [own('StateBytes', 'Maximum')]),
+      graph('Flush: fold lag (worst partition per topic)', [foldLagSeconds], [search('FoldLagOffsets', ['topic'], 'Maximum')]),
+      graph('Flush: save time and deltas folded', [own('PersistMilliseconds', 'Maximum')], [own('DeltasFolded', 'Sum'), search('CorruptDeltas', ['topic'], 'Sum'), search('DeltasLost', ['topic'], 'Sum')]),
+      graph('Flush: active series (all tenants) and state size', [own('ActiveSeries', 'Maximum')], [own('StateBytes', 'Maximum')]),
     );
     this.dashboard.addWidgets(
       graph('Flush: catching up (partitions left behind by the deadline) and state reloads', [own('PartitionsBehind', 'Maximum')], [own('StateReloads', 'Sum'), clockAhead]),
     );
     this.dashboard.addWidgets(
-      graph('Remote write: samples sent', [search('SamplesSent', ['endpoint', 'tenant'], 'Sum')], [search('SamplesFailed', ['endpoint', 'tenant'], 'Sum')]),
+      graph('Remote write: samples and exemplars sent (per endpoint), samples failed', [search('SamplesSent', ['endpoint'], 'Sum'), search('ExemplarsSent', ['endpoint'], 'Sum')], [search('SamplesFailed', ['endpoint', 'tenant'], 'Sum')]),
       graph('Remote write: failures and retries', [search('RemoteWriteFailures', ['class', 'endpoint', 'tenant'], 'Sum')], [search('RemoteWriteRetries', ['endpoint', 'tenant'], 'Sum')]),
-      graph('DynamoDB: write units', [wcu(props.deltas), wcu(props.series)], [search('WriteUnits', ['operation'], 'Sum'), search('DynamoRetries', ['operation'], 'Sum')]),
+      graph('DynamoDB: write and read units, retries', [wcu(props.deltas), wcu(props.series)], [rcu(props.deltas), rcu(props.series), search('DynamoRetries', ['operation'], 'Sum')]),
     );
     this.dashboard.addWidgets(
       graph('Service graphs: new edges (ingest) and halves waiting (flusher)', [search('ServiceGraphEdges', ['topic'], 'Sum')], [search('ServiceGraphPendingEdges', ['tenant'], 'Maximum')]),
@@ -142,12 +157,20 @@ export class Monitoring extends Construct {
     );
   }
 
-  private alarm(id: string, metric: IMetric, threshold: number, periods: number, description: string, missing = TreatMissingData.NOT_BREACHING): void {
+  private alarm(
+    id: string,
+    metric: IMetric,
+    threshold: number,
+    periods: number,
+    description: string,
+    missing = TreatMissingData.NOT_BREACHING,
+    comparisonOperator = ComparisonOperator.GREATER_THAN_THRESHOLD,
+  ): void {
     this.alarms.push(
       new Alarm(this, id, {
         metric,
         threshold,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        comparisonOperator,
         evaluationPeriods: periods,
         datapointsToAlarm: periods,
         treatMissingData: missing,

@@ -72,7 +72,7 @@ export function formatEstimate(workload: Workload): string {
     ...items.map((i) => `${i.item.padEnd(w)}  ${i.quantity.padEnd(q)}  $${i.dollarsPerMonth.toFixed(2).padStart(9)}`),
     `${'total'.padEnd(w)}  ${''.padEnd(q)}  $${totalOf(items).toFixed(2).padStart(9)}`,
     '',
-    'Units measured by `npm run bench` (cost group); Lambda durations partly assumed (see README).',
+    'Units measured by `npm run bench` (cost group); the ingest Lambda duration partly assumed (see README).',
     '',
   ];
   return lines.join('\n');

@@ -3,6 +3,7 @@
 // with is what the bench checks against measurements.
 
 import { SECONDS_PER_MONTH, type Prices } from './prices.ts';
+import { flusherTime } from './flusher-time.ts';
 import type { UnitFigures } from './units.ts';
 
 export interface Workload {
@@ -63,10 +64,15 @@ export function estimateMonthlyCost(w: Workload, units: UnitFigures, prices: Pri
   const reads = batchesPerMonth * (Math.ceil(deltaBytes / (4 * KB)) * 0.5 + units.cursorReadUnitsPerBatch);
   const ingestSeconds = batchesPerMonth * (units.ingestMsPerBatch + spansPerBatch * units.ingestUsPerSpan / 1000) / 1000;
   const ingestGbS = ingestSeconds * (w.ingestMemoryMb / KB);
-  const flushSeconds = FLUSH_INVOCATIONS_PER_MONTH * (idle ? units.flushIdleMs : units.flushActiveMs) / 1000;
+  const flush = idle
+    ? undefined
+    : flusherTime({ deltasPerSecond: w.partitions / w.batchingWindowS, touchedPerDelta: touched, activeLabelSets: active, memoryMb: w.flushMemoryMb }, units);
+  const flushInvocationMs = flush?.invocationMs ?? units.flushIdleMs;
+  const flushSeconds = (FLUSH_INVOCATIONS_PER_MONTH * flushInvocationMs) / 1000;
   const flushGbS = flushSeconds * (w.flushMemoryMb / KB);
-  // operational metrics published per tenant (ActiveSeries, ...) and per function
-  const metrics = 12 + 8 * w.tenants;
+  const flushBusy = flush === undefined ? '' : `, each 15 s collection ${(flush.slotWorkMs / 1000).toFixed(1)} s of work${flush.fallsBehind ? ': does not keep up, raise flushMemoryMb' : ''}`;
+  // custom metrics are billed per hour they are published in: an idle stack publishes only the flusher's few
+  const metrics = idle ? units.cloudWatchMetricsIdle : units.cloudWatchMetricsActive + units.cloudWatchMetricsPerTenant * (w.tenants - 1);
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
   return [
     { item: 'DynamoDB writes: ingest deltas + cursors', quantity: `${fmt(deltaWrites)} WRU (${(deltaBytes / KB).toFixed(1)} KB per delta, ${fmt(touched)} label sets)`, dollarsPerMonth: deltaWrites * prices.dynamoWriteUnit },
@@ -74,10 +80,10 @@ export function estimateMonthlyCost(w: Workload, units: UnitFigures, prices: Pri
     { item: 'DynamoDB reads', quantity: `${fmt(reads)} RRU`, dollarsPerMonth: reads * prices.dynamoReadUnit },
     { item: `ingest Lambda GB-seconds (${w.ingestMemoryMb} MB)`, quantity: `${fmt(ingestGbS)} GB-s`, dollarsPerMonth: ingestGbS * prices.lambdaGbSecond },
     { item: 'ingest Lambda requests', quantity: fmt(batchesPerMonth), dollarsPerMonth: batchesPerMonth * prices.lambdaRequest },
-    { item: `flusher Lambda GB-seconds (${w.flushMemoryMb} MB)`, quantity: `${fmt(flushGbS)} GB-s (${((idle ? units.flushIdleMs : units.flushActiveMs) / 1000).toFixed(1)} s a minute)`, dollarsPerMonth: flushGbS * prices.lambdaGbSecond },
+    { item: `flusher Lambda GB-seconds (${w.flushMemoryMb} MB)`, quantity: `${fmt(flushGbS)} GB-s (${(flushInvocationMs / 1000).toFixed(1)} s a minute${flushBusy})`, dollarsPerMonth: flushGbS * prices.lambdaGbSecond },
     { item: 'flusher Lambda requests', quantity: fmt(FLUSH_INVOCATIONS_PER_MONTH), dollarsPerMonth: FLUSH_INVOCATIONS_PER_MONTH * prices.lambdaRequest },
     { item: 'EventBridge schedule rule', quantity: 'one rule, 1 a minute', dollarsPerMonth: 0 },
-    { item: 'CloudWatch custom metrics', quantity: `~${metrics} metrics`, dollarsPerMonth: metrics * prices.cloudWatchMetricMonth },
+    { item: 'CloudWatch custom metrics', quantity: `${metrics} metrics published every hour`, dollarsPerMonth: metrics * prices.cloudWatchMetricMonth },
   ];
 }
 

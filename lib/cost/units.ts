@@ -22,8 +22,19 @@ export interface UnitFigures {
   readonly ingestMsPerBatch: number;
   /** How long an invocation with nothing to send runs (claim, load, fold query, save). */
   readonly flushIdleMs: number;
-  /** How long an invocation with series to send runs: until its deadline, then the save. */
-  readonly flushActiveMs: number;
+  /**
+   * Flusher CPU time at one vCPU (bench/flush-minute.ts): folding a delta, per label set it
+   * touched; one collection (collect, encode, send), per active label set; the save, per active
+   * label set. Lambda gives 1,769 MB one vCPU and less memory a proportional share.
+   */
+  readonly flushFoldUsPerTouchedLabelSet: number;
+  readonly flushCollectUsPerLabelSet: number;
+  readonly flushSaveUsPerLabelSet: number;
+  /** CloudWatch custom metrics published by an idle stack (flusher only: ingest is not invoked). */
+  readonly cloudWatchMetricsIdle: number;
+  /** Published with traffic, one tenant and one topic (ingest + flusher), and those per tenant. */
+  readonly cloudWatchMetricsActive: number;
+  readonly cloudWatchMetricsPerTenant: number;
 }
 
 /**
@@ -43,5 +54,14 @@ export const MEASURED_UNITS: UnitFigures = {
   ingestMsPerBatch: 24,
   // 69 ms measured on the emulator; a cold Lambda start and real round trips take longer
   flushIdleMs: 500,
-  flushActiveMs: 58_000,
+  // bench/flush-minute.ts, 2026-12-01, the least contended of four runs on the shared machine
+  // (CPU 67% of wall, load average 8.4); the others measured up to 1.65x these: BENCHMARKS.md
+  flushFoldUsPerTouchedLabelSet: 22.2,
+  flushCollectUsPerLabelSet: 138,
+  flushSaveUsPerLabelSet: 58,
+  // the bench's idle flusher publishes 1; a stack whose tenants all went stale publishes 2
+  // (test/metrics/cloudwatch-publication.test.ts); bench/flush-minute.ts counts the others
+  cloudWatchMetricsIdle: 2,
+  cloudWatchMetricsActive: 16,
+  cloudWatchMetricsPerTenant: 2,
 };

@@ -1,9 +1,12 @@
-// Prints recorded metrics as CloudWatch EMF lines (CloudWatch picks them up from the function log).
+// Prints recorded metrics as CloudWatch EMF lines (CloudWatch picks them up from the function log),
+// only those worth their price (cloudwatch-rules.ts).
 
+import { forCloudWatch } from './cloudwatch-rules.ts';
+import { emfDocuments } from './emf.ts';
 import type { MetricsRecorder } from './recorder.ts';
 
 export const METRICS_NAMESPACE = 'MskMetricsGenerator';
 
 export function publishMetrics(metrics: MetricsRecorder, nowMs: number, write: (line: string) => void = (l) => console.log(l)): void {
-  for (const line of metrics.drainEmf(METRICS_NAMESPACE, nowMs)) write(line);
+  for (const line of emfDocuments(METRICS_NAMESPACE, nowMs, forCloudWatch(metrics.drain()))) write(line);
 }

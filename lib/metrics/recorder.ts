@@ -2,15 +2,19 @@
 // and printed in Lambda as CloudWatch Embedded Metric Format (one JSON log line per dimension set,
 // which CloudWatch turns into metrics without any API call).
 
+import { emfDocuments } from './emf.ts';
+
 export type Unit = 'Count' | 'Bytes' | 'Milliseconds' | 'Seconds' | 'None';
 export type Dimensions = Readonly<Record<string, string>>;
 
-interface Entry {
+export interface RecordedMetric {
   readonly name: string;
   readonly unit: Unit;
   readonly dims: Dimensions;
   value: number;
 }
+
+type Entry = RecordedMetric;
 
 export class MetricsRecorder {
   private entries = new Map<string, Entry>();
@@ -38,36 +42,16 @@ export class MetricsRecorder {
     return sum;
   }
 
-  /** EMF documents, one per dimension set; the recorder is emptied. */
+  /** EMF documents of everything recorded, one per dimension set; the recorder is emptied. */
   drainEmf(namespace: string, timestampMs: number): string[] {
-    const byDims = new Map<string, Entry[]>();
-    for (const e of this.entries.values()) {
-      const k = JSON.stringify(Object.entries(e.dims).sort());
-      let list = byDims.get(k);
-      if (list === undefined) byDims.set(k, (list = []));
-      list.push(e);
-    }
-    const docs: string[] = [];
-    for (const list of byDims.values()) {
-      const dims = list[0].dims;
-      const doc: Record<string, unknown> = {
-        _aws: {
-          Timestamp: timestampMs,
-          CloudWatchMetrics: [
-            {
-              Namespace: namespace,
-              Dimensions: [Object.keys(dims)],
-              Metrics: list.map((e) => ({ Name: e.name, Unit: e.unit })),
-            },
-          ],
-        },
-        ...dims,
-      };
-      for (const e of list) doc[e.name] = e.value;
-      docs.push(JSON.stringify(doc));
-    }
+    return emfDocuments(namespace, timestampMs, this.drain());
+  }
+
+  /** Everything recorded since the last drain; the recorder is emptied. */
+  drain(): RecordedMetric[] {
+    const out = [...this.entries.values()];
     this.entries = new Map();
-    return docs;
+    return out;
   }
 
   private entry(name: string, unit: Unit, dims: Dimensions): Entry {

@@ -1,5 +1,6 @@
 // An idle stack must not pay for a full invocation every minute: with no series to send and
-// nothing to fold, the flusher saves and returns at once; with series, it runs to its deadline.
+// nothing to fold, the flusher saves and returns at once; with series, it stays for the minute's
+// collections and ends as soon as the last one that fits before its deadline is sent.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ingestEvent } from '../../lib/ingest/ingest-handler.ts';
@@ -59,5 +60,25 @@ describe('flusher: early end when idle', async () => {
     await f.run(clock.now + RUN_MS);
     assert.ok(sender.series > before);
     assert.ok(clock.now - resumed >= 45_000);
+  });
+
+  test('with series, the invocation ends right after the last collection before its deadline, not at the deadline', async () => {
+    const tables = await freshTables(store.client, 'idle');
+    const ctx = { ...testContext(store.ddb), table: tables.deltas };
+    await ingestEvent(ctx, eventOf(makeRecords('traces', 0, 0, 10)));
+    const clock = new Clock(RECORD_TIME_MS + 1_000);
+    const collections: number[] = [];
+    const sender = { send: async () => void collections.push(clock.now) };
+    const f = flusherOn(store.ddb, tables, sender, clock);
+    const start = clock.now;
+    await f.run(start + RUN_MS);
+    // one send per tenant per collection: the two tenants of the records share each time
+    const times = [...new Set(collections)].map((t) => t - start);
+    assert.deepEqual(times, [0, 15_000, 30_000, 45_000]);
+    assert.equal(clock.now - start, 45_000, 'waited past the last collection');
+    // the next invocation a minute after the first collects on the same 15 s grid
+    clock.now = start + 60_000;
+    await f.run(clock.now + RUN_MS);
+    assert.equal(Math.min(...collections.filter((t) => t >= start + 60_000)) - start, 60_000);
   });
 });

@@ -242,12 +242,12 @@ describe('alarms and dashboard', () => {
     assert.equal(a.Threshold, 100000);
   });
 
-  test('fold lag: stale metrics (also when the flusher stops reporting) and the deltas TTL', () => {
+  test('fold lag: stale metrics and the deltas TTL; no fold lag published (caught up or idle) is healthy', () => {
     const stale = alarm('FoldLag');
     assert.equal(stale.Namespace, 'MskMetricsGenerator');
     assert.equal(stale.MetricName, 'FoldLagSeconds');
     assert.equal(stale.Threshold, 900);
-    assert.equal(stale.TreatMissingData, 'breaching');
+    assert.equal(stale.TreatMissingData, 'notBreaching');
     const ttl = alarm('FoldLagNearDeltaTtl');
     assert.equal(ttl.Threshold, 7 * 86400 / 2);
     const short = Object.values(templateOf({ deltaTtlDays: 2 }).findResources('AWS::CloudWatch::Alarm')) as Array<{ Properties: { AlarmDescription: string; Threshold: number } }>;
@@ -286,9 +286,28 @@ describe('alarms and dashboard', () => {
     assert.equal(a.EvaluationPeriods, 1);
   });
 
+  test('a flusher that is not invoked alarms on its free AWS/Lambda Invocations, also with no data at all', () => {
+    const a = alarm('FlushNotRunning');
+    assert.equal(a.Namespace, 'AWS/Lambda');
+    assert.equal(a.MetricName, 'Invocations');
+    assert.match(a.Dimensions[0].Value.Ref, /^GeneratorFlushFunction/);
+    assert.equal(a.Statistic, 'Sum');
+    assert.equal(a.ComparisonOperator, 'LessThanThreshold');
+    assert.equal(a.Threshold, 1);
+    assert.equal(a.TreatMissingData, 'breaching');
+  });
+
+  test('alarms on metrics absent when healthy treat missing data as not breaching', () => {
+    const own = alarms.filter((a) => a.Namespace === 'MskMetricsGenerator' || (a.Metrics ?? []).some((m: { Expression?: string }) => m.Expression?.includes('MskMetricsGenerator')));
+    assert.ok(own.length >= 8, `only ${own.length} alarms on the functions' own metrics`);
+    for (const a of own) assert.equal(a.TreatMissingData, 'notBreaching', a.id);
+  });
+
   test('flush duration near the timeout and write units per table', () => {
     const d = alarm('FlushDurationNearTimeout');
-    assert.equal(d.MetricName, 'FlushMilliseconds');
+    assert.equal(d.Namespace, 'AWS/Lambda');
+    assert.equal(d.MetricName, 'Duration');
+    assert.equal(d.Statistic, 'Maximum');
     assert.equal(d.Threshold, FLUSH_TIMEOUT.toMilliseconds() - 3000);
     for (const name of ['DeltasWriteUnits', 'SeriesWriteUnits']) {
       const w = alarm(name);
@@ -313,9 +332,17 @@ describe('alarms and dashboard', () => {
 
   test('one dashboard shows the alarms and the operational metrics', () => {
     const body = JSON.stringify(onlyResource(template, 'AWS::CloudWatch::Dashboard').DashboardBody);
-    for (const metric of ['OffsetLag', 'FoldLagSeconds', 'CorruptDeltas', 'RecordBytes', 'BadRecords', 'SamplesSent', 'RemoteWriteFailures', 'ActiveSeries', 'FlushMilliseconds', 'ConsumedWriteCapacityUnits', 'WriteUnits']) {
+    for (const metric of ['OffsetLag', 'FoldLagSeconds', 'FoldLagOffsets', 'CorruptDeltas', 'RecordBytes', 'BadRecords', 'SamplesSent', 'RemoteWriteFailures', 'ActiveSeries', 'Invocations', 'Duration', 'ConsumedWriteCapacityUnits', 'ConsumedReadCapacityUnits', 'DynamoRetries']) {
       assert.ok(body.includes(metric), metric);
     }
+    // graphs search the dimension sets the functions publish (lib/metrics/cloudwatch-rules.ts)
+    assert.match(body, /\{MskMetricsGenerator,topic\} MetricName=\W*FoldLagOffsets/, 'fold lag offsets per topic');
+    assert.match(body, /\{MskMetricsGenerator,endpoint\} MetricName=\W*SamplesSent/, 'samples sent per endpoint');
+    // every metric a reference workload publishes without a tenant is on the dashboard (README, which metrics reach CloudWatch)
+    for (const metric of ['Records', 'Spans', 'RecordBytes', 'DeltaBytes', 'DeltaItems', 'DeltaSeries', 'DeltasFolded', 'ExemplarsSent', 'FoldLagSeconds', 'PersistMilliseconds', 'StateBytes', 'ActiveSeries']) {
+      assert.ok(body.includes(metric), metric);
+    }
+    for (const gone of [/FlushMilliseconds/, /MetricName=\W*WriteUnits/, /StateEpoch/, /\{MskMetricsGenerator,tenant\} MetricName=\W*ActiveSeries/]) assert.doesNotMatch(body, gone, 'no longer published');
     assert.ok(body.includes('alarm'), 'alarm status widget');
   });
 });
