@@ -57,8 +57,11 @@ export function objectStoreFromEnv(env: NodeJS.ProcessEnv = process.env, client?
   if (client !== undefined) return new S3ObjectStore(client, bucket);
   const endpoint = env.S3_ENDPOINT;
   if (endpoint !== undefined && endpoint !== '') {
-    // credentials from the usual chain (AWS_ACCESS_KEY_ID, ...), as the local server expects them
-    return new S3ObjectStore(new S3Client({ endpoint, forcePathStyle: true, region: env.AWS_REGION ?? 'us-east-1' }), bucket);
+    // the local server's credentials from this environment, else the usual chain
+    const id = env.AWS_ACCESS_KEY_ID;
+    const secret = env.AWS_SECRET_ACCESS_KEY;
+    const credentials = id !== undefined && secret !== undefined ? { accessKeyId: id, secretAccessKey: secret } : undefined;
+    return new S3ObjectStore(new S3Client({ endpoint, forcePathStyle: true, region: env.AWS_REGION ?? 'us-east-1', ...(credentials !== undefined && { credentials }) }), bucket);
   }
   return new S3ObjectStore(new S3Client({}), bucket);
 }

@@ -6,14 +6,18 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { crc32 } from '../../lib/delta/crc32.ts';
-import { ingestEvent } from '../../lib/ingest/ingest-handler.ts';
+import { lambdaFlushContainer } from '../../lib/flush/flush-handler.ts';
+import { ingestEvent, lambdaIngestContainer } from '../../lib/ingest/ingest-handler.ts';
+import { createTable } from '../../lib/store/local-dynamo.ts';
+import { DELTAS_TABLE, SERIES_TABLE } from '../../lib/store/tables.ts';
 import { MetricsRecorder } from '../../lib/metrics/recorder.ts';
 import type { Ddb } from '../../lib/store/ddb.ts';
 import { deltaPk } from '../../lib/store/keys.ts';
 import { MemoryObjectStore } from '../../lib/store/object-store.ts';
 import { S3ObjectStore } from '../../lib/store/s3-object-store.ts';
-import { committedDeltas, committedState, eventOf, makeRecords, startStore, TABLE, testContext } from '../helpers/ingest-harness.ts';
+import { committedDeltas, committedState, eventOf, makeRecords, RECORD_TIME_MS, startStore, TABLE, testContext } from '../helpers/ingest-harness.ts';
 import { startLocalS3 } from '../helpers/s3rver.ts';
+import { BASE_NS, buildResourceSpans, encodePushBytesRequest, encodeTempoTrace } from '../fixtures/build.ts';
 
 describe('ingest claim check for large deltas', async () => {
   const store = await startStore();
@@ -123,6 +127,45 @@ describe('ingest claim check for large deltas', async () => {
       deltas.map((d) => d.records),
       [12],
     );
+  });
+
+  test('the Lambda containers take the bucket from DATA_BUCKET: ingest puts a large delta there, the flusher folds it', async () => {
+    const s3 = await startLocalS3('mmg-env');
+    try {
+      await createTable(store.client, DELTAS_TABLE, 'env-deltas');
+      await createTable(store.client, SERIES_TABLE, 'env-series');
+      const env = {
+        DELTAS_TABLE: 'env-deltas',
+        SERIES_TABLE: 'env-series',
+        CONFIG: 'overrides: {defaults: {metrics_generator: {processors: [span-metrics]}}}',
+        DATA_BUCKET: 'mmg-env',
+        S3_ENDPOINT: s3.endpoint,
+        AWS_ACCESS_KEY_ID: 'S3RVER',
+        AWS_SECRET_ACCESS_KEY: 'S3RVER',
+      };
+      const ctx = await lambdaIngestContainer(env, { ddb: store.ddb })();
+      assert.ok(ctx.objects !== undefined);
+      // 2,000 distinct span names: far above the default 12 KiB threshold
+      const big = Array.from({ length: 20 }, (_, r) => {
+        // names and durations that do not compress away
+        const spans = Array.from({ length: 100 }, (_, i) => ({ name: `op-${((r * 100 + i) * 2654435761) % 4294967296}`, endNs: BASE_NS + 7_919n * BigInt((r * 100 + i) ** 2 % 1_000_003) }));
+        const value = encodePushBytesRequest([encodeTempoTrace(buildResourceSpans({ resource: { 'service.name': 'svc' }, spans }))]);
+        return { topic: 'env', partition: 0, offset: r, timestamp: RECORD_TIME_MS, key: Buffer.from('team-a').toString('base64'), value: Buffer.from(value).toString('base64') };
+      });
+      const [r] = await ingestEvent({ ...ctx, nowMs: () => RECORD_TIME_MS }, eventOf(big));
+      assert.ok(r.committed!.bytes > 12 * 1024, `${r.committed!.bytes} bytes: above the default threshold`);
+      assert.ok(r.committed!.objectKey?.startsWith('deltas/env/0/'));
+      const { flusher, metrics } = await lambdaFlushContainer(env, { ddb: store.ddb })();
+      await flusher.fold(RECORD_TIME_MS + 1000);
+      assert.equal(metrics.total('DeltasFolded'), 1);
+      assert.equal(metrics.total('DeltasLost'), 0);
+      assert.ok([...flusher.tenants().values()].some((reg) => reg.size > 0));
+      // without DATA_BUCKET the same batch stays inline
+      const inline = await lambdaIngestContainer({ ...env, DATA_BUCKET: '' }, { ddb: store.ddb })();
+      assert.equal(inline.objects, undefined);
+    } finally {
+      await s3.close();
+    }
   });
 
   test('against the S3 protocol (s3rver): large deltas are objects in the bucket and read back', async () => {
