@@ -6,20 +6,21 @@
 // and never overwrites a committed one. Uncommitted objects expire with the bucket's lifecycle
 // rule on `deltas/`, as their items expire by TTL.
 //
-// Why 12 KiB (BENCHMARKS.md, "claim check", measured by bench/cost.ts): an inline delta pays one
+// Why 8 KiB (BENCHMARKS.md, "claim check", measured by bench/cost.ts): an inline delta pays one
 // write unit per started KB ($0.625 per million), a strongly consistent read per 4 KB when the
 // flusher folds it, and DynamoDB storage ($0.25 per GB-month) for the TTL; as an object it pays a
-// PUT ($0.005 per 1,000) and a GET ($0.0004 per 1,000) whatever its size, a one-unit pointer item
-// and S3 storage ($0.023 per GB-month). The two meet at about 9 KB; the threshold sits a little
-// above so that a delta near it, where the saving is nil, does not pay the extra round trip
-// (ingest latency, and the flusher's catch-up rate) for nothing.
+// PUT ($0.005 per 1,000) and a GET ($0.0004 per 1,000) whatever its size, a one-unit pointer item,
+// S3 storage ($0.023 per GB-month) and the PUT's round trip in the ingest Lambda. Measured, the
+// two cost the same between 8 and 9 KB ($6.32 and $7.03 inline against $6.41 as an object, per
+// million deltas); above 8 KiB the item already pays 9 units, so every larger delta is cheaper
+// as an object, and below it the object would cost more.
 
 import { crc32 } from '../delta/crc32.ts';
 import { splitIntoParts } from '../delta/parts.ts';
 import { padOffset } from './keys.ts';
 import type { ObjectStore } from './object-store.ts';
 
-export const DEFAULT_DELTA_OBJECT_THRESHOLD_BYTES = 12 * 1024;
+export const DEFAULT_DELTA_OBJECT_THRESHOLD_BYTES = 8 * 1024;
 
 /** Where a delta's payload lives when it is not inline. */
 export interface DeltaObjectRef {

@@ -59,9 +59,9 @@ test('claim check: large deltas are priced as 1-unit pointer items plus one S3 P
 });
 
 test('claim check: deltas at or below the threshold stay inline, with no S3 requests', () => {
-  // 500 spans/s over 12 partitions: about 200 spans per batch, a delta of a few KB
-  const small = cost('--spans-per-second', '500', '--label-sets', '4000', '--partitions', '12').text;
-  assert.match(small, /S3 requests: delta objects \(claim check\)\s+none \(deltas <= 12 KB stay inline\)/);
+  // 100 spans/s over 12 partitions: about 40 spans per batch, a delta of about 1 KB
+  const small = cost('--spans-per-second', '100', '--label-sets', '4000', '--partitions', '12').text;
+  assert.match(small, /S3 requests: delta objects \(claim check\)\s+none \(deltas <= 8 KB stay inline\)/);
   assert.equal(dollars(small, 'S3 requests'), 0);
   const units = { ...MEASURED_UNITS };
   const w = { spansPerSecond: 20_000, labelSets: 4000, partitions: 12, batchingWindowS: 5, tenants: 1, distribution: 'zipf' as const, ingestMemoryMb: 1024, flushMemoryMb: 512 };

@@ -12,6 +12,7 @@ import { createTable } from '../../lib/store/local-dynamo.ts';
 import { DELTAS_TABLE, SERIES_TABLE } from '../../lib/store/tables.ts';
 import { MetricsRecorder } from '../../lib/metrics/recorder.ts';
 import type { Ddb } from '../../lib/store/ddb.ts';
+import { DEFAULT_DELTA_OBJECT_THRESHOLD_BYTES } from '../../lib/store/delta-objects.ts';
 import { deltaPk } from '../../lib/store/keys.ts';
 import { MemoryObjectStore } from '../../lib/store/object-store.ts';
 import { S3ObjectStore } from '../../lib/store/s3-object-store.ts';
@@ -145,7 +146,7 @@ describe('ingest claim check for large deltas', async () => {
       };
       const ctx = await lambdaIngestContainer(env, { ddb: store.ddb })();
       assert.ok(ctx.objects !== undefined);
-      // 2,000 distinct span names: far above the default 12 KiB threshold
+      // 2,000 distinct span names: far above the default threshold
       const big = Array.from({ length: 20 }, (_, r) => {
         // names and durations that do not compress away
         const spans = Array.from({ length: 100 }, (_, i) => ({ name: `op-${((r * 100 + i) * 2654435761) % 4294967296}`, endNs: BASE_NS + 7_919n * BigInt((r * 100 + i) ** 2 % 1_000_003) }));
@@ -153,7 +154,7 @@ describe('ingest claim check for large deltas', async () => {
         return { topic: 'env', partition: 0, offset: r, timestamp: RECORD_TIME_MS, key: Buffer.from('team-a').toString('base64'), value: Buffer.from(value).toString('base64') };
       });
       const [r] = await ingestEvent({ ...ctx, nowMs: () => RECORD_TIME_MS }, eventOf(big));
-      assert.ok(r.committed!.bytes > 12 * 1024, `${r.committed!.bytes} bytes: above the default threshold`);
+      assert.ok(r.committed!.bytes > DEFAULT_DELTA_OBJECT_THRESHOLD_BYTES, `${r.committed!.bytes} bytes: above the default threshold`);
       assert.ok(r.committed!.objectKey?.startsWith('deltas/env/0/'));
       const { flusher, metrics } = await lambdaFlushContainer(env, { ddb: store.ddb })();
       await flusher.fold(RECORD_TIME_MS + 1000);
