@@ -150,7 +150,8 @@ class DeltaWindow {
       if (g.first > this.maxFirst) this.maxFirst = g.first;
     }
     const i = Number(part);
-    if (i >= 0 && i < g.parts.length) g.parts[i] = item.d?.B ?? EMPTY;
+    // a pointer item has no payload of its own; an inline item without one is a missing part
+    if (i >= 0 && i < g.parts.length) g.parts[i] = item.d?.B ?? (g.object !== undefined ? EMPTY : undefined);
   }
 }
 
