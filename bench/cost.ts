@@ -2,6 +2,9 @@
 // flusher code on the embedded DynamoDB (billed like DynamoDB: per started KB of an item) at the
 // reference workload -- 20,000 spans/s, 4,000 Zipf label sets, 12 partitions, 5 s window, every
 // span with a trace id -- and prices three workloads with lib/cost/model.ts from those units.
+// The claim check (large deltas in S3) is measured the same way: the same batches through the
+// real ingest code with a request-counting object store, write units from ReturnConsumedCapacity,
+// and the flusher's GETs while it folds them.
 
 import { parseConfig } from '../lib/config/index.ts';
 import { estimateMonthlyCost, totalOf, writeUnits, type Workload } from '../lib/cost/model.ts';
@@ -13,7 +16,11 @@ import type { KafkaEventRecord } from '../lib/ingest/msk-event.ts';
 import { silentLogger } from '../lib/log/logger.ts';
 import { publishMetrics } from '../lib/metrics/publish.ts';
 import { MetricsRecorder } from '../lib/metrics/recorder.ts';
-import { sdkDdb } from '../lib/store/ddb.ts';
+import { meteredDdb, sdkDdb } from '../lib/store/ddb.ts';
+import { DEFAULT_DELTA_OBJECT_THRESHOLD_BYTES } from '../lib/store/delta-objects.ts';
+import { putDelta } from '../lib/store/delta-log.ts';
+import { NO_CURSOR } from '../lib/store/cursor.ts';
+import { MemoryObjectStore } from '../lib/store/object-store.ts';
 import { createTable, startLocalDynamo, type LocalDynamo } from '../lib/store/local-dynamo.ts';
 import { DELTAS_TABLE, SERIES_TABLE } from '../lib/store/tables.ts';
 import { buildResourceSpans, encodePushBytesRequest, encodeTempoTrace, BASE_NS } from '../test/fixtures/build.ts';
@@ -75,6 +82,33 @@ interface Measured {
   readonly deltaWriteUnitsPerBatch: number;
   readonly saveWriteUnits: number;
   readonly minute: FlusherMinute;
+  /** The same batches with the claim check. */
+  readonly claim: { readonly pointerWriteUnitsPerBatch: number; readonly putsPerBatch: number; readonly getsPerFold: number; readonly objectBatches: number; readonly batches: number };
+  readonly breakEven: string[][];
+}
+
+/**
+ * $ per delta of a payload size, inline vs claim-checked: write units measured by writing a
+ * delta item of that size through putDelta (ReturnConsumedCapacity), the flusher's strongly
+ * consistent read of it, and storage for the 7-day TTL; the object pays a PUT, a GET, a pointer
+ * item and S3 storage.
+ */
+async function measureBreakEven(local: LocalDynamo, pointerWriteUnits: number): Promise<string[][]> {
+  await createTable(local.client, DELTAS_TABLE, 'cost-sizes');
+  const rows: string[][] = [];
+  const storage = (bytes: number, gbMonth: number) => (bytes / 1024 ** 3) * gbMonth * (7 / 30);
+  // the PUT's round trip in the ingest Lambda (1,024 MB), an assumption: see lib/cost/units.ts
+  const putLambda = (MEASURED_UNITS.deltaObjectPutMs / 1000) * US_EAST_1.lambdaGbSecond;
+  for (const kb of [4, 6, 7, 8, 9, 10, 12, 16, 38]) {
+    let wru = 0;
+    const ddb = meteredDdb(sdkDdb(local.client), { consumed: (c) => (wru += c.CapacityUnits ?? 0) });
+    const bytes = Uint8Array.from({ length: kb * 1024 }, (_, i) => (i * 2654435761) >>> 24);
+    await putDelta(ddb, 'cost-sizes', { topic: 'sizes', partition: kb, firstOffset: 0, lastOffset: 0, attempt: 'a', prev: NO_CURSOR, parts: [bytes], ttlSeconds: 0 });
+    const inline = wru * US_EAST_1.dynamoWriteUnit + (bytes.length / 4096) * US_EAST_1.dynamoReadUnit + storage(bytes.length, US_EAST_1.dynamoStorageGbMonth);
+    const object = pointerWriteUnits * US_EAST_1.dynamoWriteUnit + US_EAST_1.s3PutRequest + US_EAST_1.s3GetRequest + (230 / 4096) * US_EAST_1.dynamoReadUnit + storage(bytes.length, US_EAST_1.s3StorageGbMonth) + putLambda;
+    rows.push([`${kb} KB`, String(wru), `$${(inline * 1e6).toFixed(2)}`, `$${(object * 1e6).toFixed(2)}`, inline > object ? 'object' : 'inline']);
+  }
+  return rows;
 }
 
 async function measureUnits(local: LocalDynamo): Promise<Measured> {
@@ -98,6 +132,20 @@ async function measureUnits(local: LocalDynamo): Promise<Measured> {
   }
   const touched = metrics.total('DeltaSeries') / 3 / batches; // calls, latency, size share a label set
   const deltaWriteUnitsPerBatch = metrics.get('WriteUnits', { operation: 'putItem' }) / batches;
+
+  // the same batches with the claim check (default threshold), into a table of their own
+  await createTable(local.client, DELTAS_TABLE, 'cost-cc');
+  const objects = new MemoryObjectStore();
+  const ccMetrics = new MetricsRecorder();
+  const ccCtx = ingestContext({ config: CONFIG, ddb: sdkDdb(local.client), table: 'cost-cc', log: silentLogger, metrics: ccMetrics, nowMs: () => NOW_MS, objects });
+  let objectBatches = 0;
+  for (let b = 0; b < 2; b++) {
+    const event: Record<string, KafkaEventRecord[]> = {};
+    for (let p = 0; p < MEASURED_PARTITIONS; p++) event[`bench-${p}`] = batchRecords(pick, spansPerBatch, p, b);
+    for (const r of await ingestEvent(ccCtx, { records: event })) if (r.committed?.objectKey !== undefined) objectBatches++;
+  }
+  const pointerWriteUnitsPerBatch = ccMetrics.get('WriteUnits', { operation: 'putItem' }) / batches;
+  const putsPerBatch = objects.requests.put / batches;
   // a one-span delta: what a delta costs besides its label sets
   const tiny = new MetricsRecorder();
   const tinyCtx = ingestContext({ config: CONFIG, ddb: sdkDdb(local.client), table: 'cost-d', log: silentLogger, metrics: tiny, nowMs: () => NOW_MS });
@@ -117,6 +165,15 @@ async function measureUnits(local: LocalDynamo): Promise<Measured> {
     });
   const f = flusherOn('cost-s', flushMetrics);
   await f.run(now + 5_000);
+  // the flusher folding the claim-checked batches: GETs per folded delta
+  await createTable(local.client, SERIES_TABLE, 'cost-cc-s');
+  const ccFold = new MetricsRecorder();
+  const getsBefore = objects.requests.get;
+  await new Flusher({
+    ddb: sdkDdb(local.client), deltasTable: 'cost-cc', seriesTable: 'cost-cc-s', config: CONFIG, objects,
+    sender: { send: async () => {} }, log: silentLogger, metrics: ccFold, clock: () => now, sleep: async (ms) => { now += ms; },
+  }).fold(now);
+  const getsPerFold = (objects.requests.get - getsBefore) / Math.max(1, ccFold.total('DeltasFolded'));
   const active = f.tenants().get('team-a')!.size / 3;
   const stateBytes = flushMetrics.total('StateBytes');
   const saveWriteUnits = writeUnits(stateBytes);
@@ -147,10 +204,15 @@ async function measureUnits(local: LocalDynamo): Promise<Measured> {
       cloudWatchMetricsIdle: publishedMetricIds(idleEmf).size,
       cloudWatchMetricsActive: minute.publishedMetrics,
       cloudWatchMetricsPerTenant: minute.publishedPerTenant,
+      deltaPointerWriteUnits: pointerWriteUnitsPerBatch,
+      deltaObjectPutsPerDelta: putsPerBatch,
+      deltaObjectGetsPerDelta: getsPerFold,
     },
     deltaWriteUnitsPerBatch,
     saveWriteUnits,
     minute,
+    claim: { pointerWriteUnitsPerBatch, putsPerBatch, getsPerFold, objectBatches, batches },
+    breakEven: await measureBreakEven(local, pointerWriteUnitsPerBatch),
   };
 }
 
@@ -174,10 +236,22 @@ export async function benchCost(): Promise<void> {
     'cloudWatchMetricsIdle',
     'cloudWatchMetricsActive',
     'cloudWatchMetricsPerTenant',
+    'deltaPointerWriteUnits',
+    'deltaObjectPutsPerDelta',
+    'deltaObjectGetsPerDelta',
   ];
   printTable(['unit', 'measured now', 'lib/cost/units.ts'], keys.map((k) => [k, String(m.units[k]), String(MEASURED_UNITS[k])]));
-  const predicted = estimateMonthlyCost(REFERENCE, m.units, US_EAST_1);
-  console.log(`\ndelta WRU per partition batch: measured ${m.deltaWriteUnitsPerBatch.toFixed(1)}, model ${predicted[0].quantity}; save: ${m.saveWriteUnits} WRU\n`);
+  const item = (items: ReturnType<typeof estimateMonthlyCost>, prefix: string) => items.find((i) => i.item.startsWith(prefix))!;
+  const inlineModel = estimateMonthlyCost({ ...REFERENCE, claimCheck: false }, m.units, US_EAST_1);
+  console.log(`\ndelta WRU per partition batch, inline: measured ${m.deltaWriteUnitsPerBatch.toFixed(1)}, model ${item(inlineModel, 'DynamoDB writes: ingest').quantity}; save: ${m.saveWriteUnits} WRU`);
+  const c = m.claim;
+  console.log(
+    `claim check (threshold ${DEFAULT_DELTA_OBJECT_THRESHOLD_BYTES} bytes): ${c.objectBatches} of ${c.batches} batches to S3; measured per batch ` +
+      `${c.pointerWriteUnitsPerBatch.toFixed(1)} WRU for the delta item (inline ${m.deltaWriteUnitsPerBatch.toFixed(1)}), ${c.putsPerBatch.toFixed(2)} PUT, ${c.getsPerFold.toFixed(2)} GET per folded delta\n`,
+  );
+  console.log('### claim check: $ per million deltas by payload size (write units measured; reads, 7-day storage, S3 requests, the PUT\'s ingest time at list prices)\n');
+  printTable(['payload', 'inline WRU', 'inline', 'as object', 'cheaper'], m.breakEven);
+  console.log('');
   const workloads: [string, Workload][] = [
     ['reference (20,000 spans/s, 4,000 Zipf label sets)', REFERENCE],
     ['reference, uniform label sets', { ...REFERENCE, distribution: 'uniform' }],
@@ -188,11 +262,14 @@ export async function benchCost(): Promise<void> {
   ];
   const rows = workloads.map(([name, w]) => {
     const items = estimateMonthlyCost(w, m.units, US_EAST_1);
-    const dyn = items[0].dollarsPerMonth + items[1].dollarsPerMonth;
-    const lambda = items.slice(3, 7).reduce((s, i) => s + i.dollarsPerMonth, 0);
-    return [name, `$${dyn.toFixed(2)}`, `$${items[2].dollarsPerMonth.toFixed(2)}`, `$${lambda.toFixed(2)}`, `$${totalOf(items).toFixed(2)}`];
+    const inline = estimateMonthlyCost({ ...w, claimCheck: false }, m.units, US_EAST_1);
+    const sum = (list: typeof items, ...prefixes: string[]) => list.filter((i) => prefixes.some((p) => i.item.startsWith(p))).reduce((s, i) => s + i.dollarsPerMonth, 0);
+    const dyn = sum(items, 'DynamoDB writes');
+    const s3 = sum(items, 'S3 requests', 'storage: delta');
+    const lambda = sum(items, 'ingest Lambda', 'flusher Lambda');
+    return [name, `$${dyn.toFixed(2)}`, `$${s3.toFixed(2)}`, `$${sum(items, 'DynamoDB reads').toFixed(2)}`, `$${lambda.toFixed(2)}`, `$${totalOf(inline).toFixed(2)}`, `$${totalOf(items).toFixed(2)}`];
   });
-  printTable(['workload', 'DynamoDB writes', 'reads', 'Lambda (both, + requests)', 'all in'], rows);
+  printTable(['workload', 'DynamoDB writes', 'S3 requests + delta storage', 'reads', 'Lambda (both, + requests)', 'all in, deltas inline', 'all in'], rows);
   console.log(`\n(flusher at ${REFERENCE.flushMemoryMb} MB, ingest at ${REFERENCE.ingestMemoryMb} MB; ${MEASURED_PARTITIONS} partitions x 2 batches measured, the rest from the model)`);
   printFlusherMinute(m.minute, m.units, REFERENCE);
   const idleTotal = totalOf(estimateMonthlyCost({ ...REFERENCE, spansPerSecond: 0 }, m.units, US_EAST_1));

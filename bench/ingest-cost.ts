@@ -1,5 +1,6 @@
 // Group: what ingest costs in DynamoDB write units per million spans, measured on the embedded
-// emulator (billed like DynamoDB: per started KB per item), for a workload of N distinct series.
+// emulator (billed like DynamoDB: per started KB per item), for a workload of N distinct series;
+// and the same batches with the claim check (deltas above 8 KiB in a request-counting object store).
 
 import { parseConfig } from '../lib/config/index.ts';
 import { ingestContext, ingestEvent } from '../lib/ingest/ingest-handler.ts';
@@ -7,6 +8,7 @@ import type { KafkaEventRecord } from '../lib/ingest/msk-event.ts';
 import { silentLogger } from '../lib/log/logger.ts';
 import { MetricsRecorder } from '../lib/metrics/recorder.ts';
 import { sdkDdb } from '../lib/store/ddb.ts';
+import { MemoryObjectStore } from '../lib/store/object-store.ts';
 import { createTable, startLocalDynamo } from '../lib/store/local-dynamo.ts';
 import { DELTAS_TABLE } from '../lib/store/tables.ts';
 import { buildResourceSpans, encodePushBytesRequest, encodeTempoTrace, BASE_NS } from '../test/fixtures/build.ts';
@@ -55,6 +57,12 @@ export async function benchIngestCost(): Promise<void> {
         bytes += r.committed!.bytes;
       }
       touched = metrics.total('DeltaSeries') / 3; // label sets: calls, latency and size share labels
+      // the same batches, claim-checked
+      await createTable(local.client, DELTAS_TABLE, `${table}-cc`);
+      const ccMetrics = new MetricsRecorder();
+      const objects = new MemoryObjectStore();
+      const cc = ingestContext({ config, ddb: sdkDdb(local.client), table: `${table}-cc`, log: silentLogger, metrics: ccMetrics, objects, nowMs: () => Number(BASE_NS / 1_000_000n) + 1000 });
+      for (let b = 0; b < batches; b++) await ingestEvent(cc, { records: { 'bench-0': batch(series, records, b + 1) } });
       const spans = batches * records * SPANS_PER_RECORD;
       const wcu = metrics.total('WriteUnits');
       const rcu = metrics.total('ReadUnits');
@@ -66,10 +74,12 @@ export async function benchIngestCost(): Promise<void> {
         (wcu / batches).toFixed(1),
         ((wcu / spans) * 1e6).toFixed(0),
         ((rcu / spans) * 1e6).toFixed(0),
+        (ccMetrics.total('WriteUnits') / batches).toFixed(1),
+        (objects.requests.put / batches).toFixed(1),
       ]);
     }
   } finally {
     await local.close();
   }
-  printTable(['label sets', 'spans/batch', 'delta/batch', 'bytes/touched label set', 'WCU/batch', 'WCU per 1M spans', 'RCU per 1M spans'], rows);
+  printTable(['label sets', 'spans/batch', 'delta/batch', 'bytes/touched label set', 'WCU/batch', 'WCU per 1M spans', 'RCU per 1M spans', 'claim check: WCU/batch', 'S3 PUT/batch'], rows);
 }

@@ -1,6 +1,7 @@
 // The reusable construct: Kafka (MSK or self-managed) -> ingest function -> deltas table ->
 // flush function (every minute, one at a time) -> series table + Prometheus remote write, with
-// the config in a versioned S3 bucket (re-read at run time), least-privilege roles, alarms and a dashboard.
+// the config in a versioned S3 bucket (re-read at run time), large deltas and saved state in a data
+// bucket, least-privilege roles, alarms and a dashboard.
 
 import { ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
@@ -10,6 +11,7 @@ import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { DeployedConfig } from './config-parameter.ts';
+import { DataBucket } from './data-bucket.ts';
 import { GeneratorFunction } from './functions.ts';
 import type { KafkaSourceProps } from './kafka-props.ts';
 import { KafkaSource } from './kafka-source.ts';
@@ -64,6 +66,7 @@ export class MetricsGenerator extends Construct {
   readonly deltasTable: Table;
   readonly seriesTable: Table;
   readonly config: DeployedConfig;
+  readonly data: DataBucket;
   readonly ingest: GeneratorFunction;
   readonly flush: GeneratorFunction;
   readonly kafkaSource: KafkaSource;
@@ -86,6 +89,8 @@ export class MetricsGenerator extends Construct {
       reason: `Delta items are transient: folded within minutes and expired after ${ttlDays} days. What they add up to is the series table, which has point-in-time recovery.`,
     });
 
+    this.data = new DataBucket(this, 'Data', { deltaTtlDays: ttlDays, removalPolicy });
+
     const configVersion = `config sha256:${this.config.digest}`;
     this.ingest = new GeneratorFunction(this, 'Ingest', {
       entry: 'functions/ingest.ts',
@@ -99,6 +104,7 @@ export class MetricsGenerator extends Construct {
         CONFIG_BUCKET: this.config.store.bucket.bucketName,
         CONFIG_KEY: this.config.store.configKey,
         DELTA_TTL_DAYS: String(ttlDays),
+        DATA_BUCKET: this.data.bucket.bucketName,
       },
       logRetention,
       logRemovalPolicy: removalPolicy,
@@ -122,6 +128,7 @@ export class MetricsGenerator extends Construct {
         SERIES_TABLE: this.seriesTable.tableName,
         CONFIG_BUCKET: this.config.store.bucket.bucketName,
         CONFIG_KEY: this.config.store.configKey,
+        DATA_BUCKET: this.data.bucket.bucketName,
         ...(props.remoteWrite?.secretArn !== undefined && { REMOTE_WRITE_SECRET_ARN: props.remoteWrite.secretArn }),
       },
       logRetention,
@@ -135,6 +142,9 @@ export class MetricsGenerator extends Construct {
     }
 
     this.grantTableAccess();
+    this.data.grantDeltaWrite(this.ingest.role);
+    this.data.grantDeltaRead(this.flush.role);
+    this.data.grantStateReadWrite(this.flush.role);
     this.grantConfigRead(this.ingest.role);
     this.grantConfigRead(this.flush.role);
     this.grantRemoteWrite(props.remoteWrite ?? {});

@@ -22,6 +22,9 @@ export function runCost(argv: string[], out: (s: string) => void = (s) => proces
         'batching-window': { type: 'string', default: '5' },
         tenants: { type: 'string', default: '1' },
         uniform: { type: 'boolean', default: false },
+        // price a deployment without the data bucket: every delta inline in DynamoDB
+        'inline-deltas': { type: 'boolean', default: false },
+        'delta-ttl-days': { type: 'string', default: '7' },
         'ingest-memory': { type: 'string', default: String(DEFAULT_INGEST_MB) },
         'flush-memory': { type: 'string', default: String(DEFAULT_FLUSH_MB) },
       },
@@ -46,7 +49,8 @@ export function runCost(argv: string[], out: (s: string) => void = (s) => proces
   const tenants = num('tenants', 1);
   const ingestMb = num('ingest-memory', 128);
   const flushMb = num('flush-memory', 128);
-  if ([spans, labelSets, partitions, window, tenants, ingestMb, flushMb].some((v) => v === undefined)) return 2;
+  const ttlDays = num('delta-ttl-days', 1);
+  if ([spans, labelSets, partitions, window, tenants, ingestMb, flushMb, ttlDays].some((v) => v === undefined)) return 2;
   const workload: Workload = {
     spansPerSecond: spans!,
     labelSets: labelSets!,
@@ -56,6 +60,8 @@ export function runCost(argv: string[], out: (s: string) => void = (s) => proces
     distribution: values.uniform === true ? 'uniform' : 'zipf',
     ingestMemoryMb: ingestMb!,
     flushMemoryMb: flushMb!,
+    claimCheck: values['inline-deltas'] !== true,
+    deltaTtlDays: ttlDays!,
   };
   out(formatEstimate(workload));
   return 0;

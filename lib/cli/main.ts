@@ -26,9 +26,10 @@ commands:
       Validate FILE against the deployed main config, then upload it to the stack's config
       bucket; both functions use it within per_tenant_override_period.
   cost --spans-per-second N --label-sets N --partitions N [--batching-window 5] [--tenants 1]
-       [--uniform] [--ingest-memory 1024] [--flush-memory 512]
+       [--uniform] [--ingest-memory 1024] [--flush-memory 512] [--delta-ttl-days 7] [--inline-deltas]
       Print the monthly AWS estimate of a deployment item by item (DynamoDB writes and reads,
-      both Lambdas, requests, schedule, CloudWatch) from the measured unit model.
+      S3 requests and storage of the deltas, both Lambdas, requests, schedule, CloudWatch) from
+      the measured unit model; --inline-deltas prices a deployment without the data bucket.
   help
       Show this text.
 

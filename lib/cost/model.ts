@@ -18,6 +18,10 @@ export interface Workload {
   readonly distribution: 'zipf' | 'uniform';
   readonly ingestMemoryMb: number;
   readonly flushMemoryMb: number;
+  /** Large deltas go to the data bucket (the stack's default); false: every delta inline, as without DATA_BUCKET. */
+  readonly claimCheck?: boolean;
+  /** Lifetime of delta items and objects (DELTA_TTL_DAYS, default 7): what they cost in storage. */
+  readonly deltaTtlDays?: number;
 }
 
 export interface CostItem {
@@ -56,13 +60,25 @@ export function estimateMonthlyCost(w: Workload, units: UnitFigures, prices: Pri
   // each tenant's spans touch its own share of the label sets
   const touched = w.tenants * expectedDistinct(w.labelSets / w.tenants, spansPerBatch / w.tenants, w.distribution);
   const deltaBytes = units.deltaFixedBytes + touched * units.deltaBytesPerLabelSet;
-  const deltaWrites = batchesPerMonth * (writeUnits(deltaBytes) + units.cursorWriteUnitsPerBatch);
+  // the claim check: above the threshold the item is a pointer, the payload one S3 object
+  const claim = w.claimCheck !== false && deltaBytes > units.deltaObjectThresholdBytes;
+  const itemBytes = claim ? units.deltaPointerItemBytes : deltaBytes;
+  const deltaWrites = batchesPerMonth * ((claim ? units.deltaPointerWriteUnits : writeUnits(deltaBytes)) + units.cursorWriteUnitsPerBatch);
+  const objectPuts = claim ? batchesPerMonth * units.deltaObjectPutsPerDelta : 0;
+  const objectGets = claim ? batchesPerMonth * units.deltaObjectGetsPerDelta : 0;
+  // what the TTL keeps: DynamoDB bills the items' bytes, S3 the objects' (lifecycle rounds up to days)
+  const ttlDays = w.deltaTtlDays ?? 7;
+  const storedGb = (bytes: number, days: number) => (batchesPerMonth * bytes * (days / 30)) / KB ** 3;
+  const itemStorageGb = storedGb(itemBytes, ttlDays);
+  const objectStorageGb = claim ? storedGb(deltaBytes, Math.ceil(ttlDays)) : 0;
   const active = idle ? 0 : w.labelSets;
   const savedBytes = units.savedFixedBytes + active * units.savedBytesPerLabelSet;
   const saveWrites = FLUSH_INVOCATIONS_PER_MONTH * (writeUnits(savedBytes) + units.flushWriteUnitsPerInvocation);
-  // the flusher reads each delta once (eventually consistent: half a unit per 4 KB), ingest the cursor
-  const reads = batchesPerMonth * (Math.ceil(deltaBytes / (4 * KB)) * 0.5 + units.cursorReadUnitsPerBatch);
-  const ingestSeconds = batchesPerMonth * (units.ingestMsPerBatch + spansPerBatch * units.ingestUsPerSpan / 1000) / 1000;
+  // the flusher reads each delta item once (a strongly consistent Query: one unit per 4 KB of a
+  // page, items summed), ingest the cursor
+  const reads = batchesPerMonth * (itemBytes / (4 * KB) + units.cursorReadUnitsPerBatch);
+  const ingestMsPerBatch = units.ingestMsPerBatch + (claim ? units.deltaObjectPutMs : 0);
+  const ingestSeconds = batchesPerMonth * (ingestMsPerBatch + spansPerBatch * units.ingestUsPerSpan / 1000) / 1000;
   const ingestGbS = ingestSeconds * (w.ingestMemoryMb / KB);
   const flush = idle
     ? undefined
@@ -75,7 +91,25 @@ export function estimateMonthlyCost(w: Workload, units: UnitFigures, prices: Pri
   const metrics = idle ? units.cloudWatchMetricsIdle : units.cloudWatchMetricsActive + units.cloudWatchMetricsPerTenant * (w.tenants - 1);
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
   return [
-    { item: 'DynamoDB writes: ingest deltas + cursors', quantity: `${fmt(deltaWrites)} WRU (${(deltaBytes / KB).toFixed(1)} KB per delta, ${fmt(touched)} label sets)`, dollarsPerMonth: deltaWrites * prices.dynamoWriteUnit },
+    {
+      item: 'DynamoDB writes: ingest deltas + cursors',
+      quantity: `${fmt(deltaWrites)} WRU (${(deltaBytes / KB).toFixed(1)} KB per delta, ${fmt(touched)} label sets${claim ? ', in S3: 1-unit pointer items' : ''})`,
+      dollarsPerMonth: deltaWrites * prices.dynamoWriteUnit,
+    },
+    {
+      item: 'S3 requests: delta objects (claim check)',
+      quantity: claim
+        ? `${fmt(objectPuts)} PUT + ${fmt(objectGets)} GET`
+        : w.claimCheck === false
+          ? 'none (no data bucket: every delta inline)'
+          : `none (deltas <= ${(units.deltaObjectThresholdBytes / KB).toFixed(0)} KB stay inline)`,
+      dollarsPerMonth: objectPuts * prices.s3PutRequest + objectGets * prices.s3GetRequest,
+    },
+    {
+      item: 'storage: delta items + objects',
+      quantity: `${itemStorageGb.toFixed(1)} GB DynamoDB${claim ? ` + ${objectStorageGb.toFixed(1)} GB S3` : ''} (${ttlDays} days kept)`,
+      dollarsPerMonth: itemStorageGb * prices.dynamoStorageGbMonth + objectStorageGb * prices.s3StorageGbMonth,
+    },
     { item: 'DynamoDB writes: flusher saves', quantity: `${fmt(saveWrites)} WRU (${(savedBytes / KB).toFixed(0)} KB per save)`, dollarsPerMonth: saveWrites * prices.dynamoWriteUnit },
     { item: 'DynamoDB reads', quantity: `${fmt(reads)} RRU`, dollarsPerMonth: reads * prices.dynamoReadUnit },
     { item: `ingest Lambda GB-seconds (${w.ingestMemoryMb} MB)`, quantity: `${fmt(ingestGbS)} GB-s`, dollarsPerMonth: ingestGbS * prices.lambdaGbSecond },

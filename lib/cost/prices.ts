@@ -11,6 +11,14 @@ export interface Prices {
   readonly lambdaRequest: number;
   /** $ per custom CloudWatch metric per month (first 10,000 tier). */
   readonly cloudWatchMetricMonth: number;
+  /** $ per S3 Standard PUT request (whatever the object's size). */
+  readonly s3PutRequest: number;
+  /** $ per S3 Standard GET request. */
+  readonly s3GetRequest: number;
+  /** $ per GB-month stored in S3 Standard (first 50 TB tier). */
+  readonly s3StorageGbMonth: number;
+  /** $ per GB-month stored in a DynamoDB Standard table. */
+  readonly dynamoStorageGbMonth: number;
 }
 
 // DynamoDB on-demand since November 2024 (it was $1.25 / $0.25 per million before).
@@ -20,6 +28,10 @@ export const US_EAST_1: Prices = {
   lambdaGbSecond: 0.0000133334,
   lambdaRequest: 0.2 / 1e6,
   cloudWatchMetricMonth: 0.3,
+  s3PutRequest: 0.005 / 1000,
+  s3GetRequest: 0.0004 / 1000,
+  s3StorageGbMonth: 0.023,
+  dynamoStorageGbMonth: 0.25,
 };
 
 /** 30 days. */

@@ -3,9 +3,22 @@
 // and flusher code on the embedded DynamoDB and prints them next to these constants; update them
 // from that table when the code changes what it writes (BENCHMARKS.md, "cost").
 
+import { DEFAULT_DELTA_OBJECT_THRESHOLD_BYTES } from '../store/delta-objects.ts';
+
 export interface UnitFigures {
   /** Bytes of a delta item besides its label sets (keys, cursor, header, tenant list). */
   readonly deltaFixedBytes: number;
+  /** Deltas above this many encoded bytes go to S3 (claim check; lib/store/delta-objects.ts). */
+  readonly deltaObjectThresholdBytes: number;
+  /** Bytes of the DynamoDB item that points to a delta object (keys, object key, size, CRC-32). */
+  readonly deltaPointerItemBytes: number;
+  /** Write units of that pointer item. */
+  readonly deltaPointerWriteUnits: number;
+  /** S3 requests per claim-checked delta: the ingest's PUT and the flusher's GET. */
+  readonly deltaObjectPutsPerDelta: number;
+  readonly deltaObjectGetsPerDelta: number;
+  /** Ingest time added by the PUT of a claim-checked delta (one S3 round trip). */
+  readonly deltaObjectPutMs: number;
   /** Delta bytes per distinct label set a batch touched (calls, latency and size together). */
   readonly deltaBytesPerLabelSet: number;
   /** Saved-state bytes per active label set. */
@@ -44,6 +57,14 @@ export interface UnitFigures {
  */
 export const MEASURED_UNITS: UnitFigures = {
   deltaFixedBytes: 203,
+  deltaObjectThresholdBytes: DEFAULT_DELTA_OBJECT_THRESHOLD_BYTES,
+  // measured: 1 PUT per committed large delta, 1 GET when it is folded, a 1-unit pointer item
+  deltaPointerItemBytes: 230,
+  deltaPointerWriteUnits: 1,
+  deltaObjectPutsPerDelta: 1,
+  deltaObjectGetsPerDelta: 1,
+  // assumed: an in-region S3 PUT of tens of KB (not measurable on the emulator)
+  deltaObjectPutMs: 25,
   deltaBytesPerLabelSet: 20.8,
   savedBytesPerLabelSet: 32,
   savedFixedBytes: 600,

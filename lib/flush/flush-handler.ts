@@ -8,6 +8,8 @@ import { consoleLogger } from '../log/logger.ts';
 import { MetricsRecorder } from '../metrics/recorder.ts';
 import { ddbMetricsObserver } from '../metrics/ddb-metrics.ts';
 import { createDynamoClient, meteredDdb, sdkDdb, trackServerClock, type Ddb, type ServerClock } from '../store/ddb.ts';
+import type { ObjectStore } from '../store/object-store.ts';
+import { objectStoreFromEnv } from '../store/s3-object-store.ts';
 import { createSelfMonitor } from '../self-monitoring/create.ts';
 import { Flusher } from './flusher.ts';
 import { endpointsOf, RemoteWriteSender } from './remote-sender.ts';
@@ -36,7 +38,7 @@ export function lambdaFlushContext(env: NodeJS.ProcessEnv = process.env): Promis
  * registries through setConfig; a change of process-level settings (remote_write endpoints,
  * codec) rebuilds the context as a cold start would, from the state the last run saved.
  */
-export function lambdaFlushContainer(env: NodeJS.ProcessEnv, clients: ConfigClients & { readonly ddb?: Ddb } = {}): () => Promise<FlushContext> {
+export function lambdaFlushContainer(env: NodeJS.ProcessEnv, clients: ConfigClients & { readonly ddb?: Ddb; readonly objects?: ObjectStore } = {}): () => Promise<FlushContext> {
   let built: Promise<FlushContext & { source: ConfigSource }> | undefined;
   const build = async () => {
     const deltasTable = required(env, 'DELTAS_TABLE');
@@ -70,6 +72,8 @@ export function lambdaFlushContainer(env: NodeJS.ProcessEnv, clients: ConfigClie
       clock: Date.now,
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
       referenceClock: serverClock?.nowMs,
+      // DATA_BUCKET: where the ingest put large deltas (claim check)
+      objects: clients.objects ?? objectStoreFromEnv(env),
     });
     return { flusher, metrics, source };
   };

@@ -23,6 +23,7 @@ import { Registry } from '../series/registry.ts';
 import { publishRegistryMetrics } from '../series/registry-self-metrics.ts';
 import type { Ddb } from '../store/ddb.ts';
 import type { CommittedDelta } from '../store/delta-chain.ts';
+import type { ObjectStore } from '../store/object-store.ts';
 import { SnapshotStore, type FlusherState, type StateHead } from '../store/snapshot-store.ts';
 import { foldBacklog, positionKey, type FoldPosition } from './fold-backlog.ts';
 import { nothingToSend } from './idle.ts';
@@ -51,6 +52,8 @@ export interface FlusherDeps {
   readonly referenceClock?: () => number | undefined;
   /** Tempo-named self-metrics, remote-written every collection (lib/self-monitoring). */
   readonly selfMonitor?: SelfMonitor;
+  /** The object store (DATA_BUCKET): large deltas live there (claim check); none: every delta is inline. */
+  readonly objects?: ObjectStore;
 }
 
 /** How often stale series are swept (Tempo: every 5 minutes). */
@@ -186,9 +189,9 @@ export class Flusher {
    */
   async fold(nowMs: number, deadlineMs = Number.POSITIVE_INFINITY): Promise<number> {
     if (!this.loaded) await this.load();
-    const { ddb, deltasTable, log, metrics, clock, sliceDeltas } = this.deps;
+    const { ddb, deltasTable, log, metrics, clock, sliceDeltas, objects } = this.deps;
     const outcome = await foldBacklog(
-      { ddb, deltasTable, log, metrics, clock },
+      { ddb, deltasTable, log, metrics, clock, objects },
       this.folded,
       {
         nowMs,

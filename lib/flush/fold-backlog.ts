@@ -3,8 +3,10 @@
 // partitions stay close in record time), until the invocation's deadline. Progress is kept per
 // partition, so a backlog larger than one invocation can fold is caught up over several.
 //
-// A delta that is gone (a gap in the chain) or does not decode is skipped on its partition only,
-// counted and logged with its offsets; every other partition and tenant keeps flowing.
+// A delta that is gone (a gap in the chain: its item, a part, or the object a large delta lives
+// in) or does not decode is skipped on its partition only, counted and logged with its offsets;
+// every other partition and tenant keeps flowing. A read that fails (DynamoDB or the object
+// store) throws: the run is retried and nothing is skipped.
 
 import { DeltaFormatError, decodeDelta, joinParts, type DeltaContent } from '../delta/index.ts';
 import type { Logger } from '../log/logger.ts';
@@ -12,6 +14,7 @@ import type { MetricsRecorder } from '../metrics/recorder.ts';
 import { NO_CURSOR, readAllCursors, type Cursor } from '../store/cursor.ts';
 import type { Ddb } from '../store/ddb.ts';
 import { readDeltaSlice, type CommittedDelta, type DeltaGap } from '../store/delta-chain.ts';
+import type { ObjectStore } from '../store/object-store.ts';
 
 export interface FoldPosition {
   readonly topic: string;
@@ -25,6 +28,8 @@ export interface BacklogDeps {
   readonly log: Logger;
   readonly metrics: MetricsRecorder;
   readonly clock: () => number;
+  /** Where claim-checked (large) deltas live. */
+  readonly objects?: ObjectStore;
 }
 
 export interface FoldOutcome {
@@ -100,7 +105,7 @@ export async function foldBacklog(
         next.push(lane);
         continue;
       }
-      const slice = await readDeltaSlice(ddb, deltasTable, lane.topic, lane.partition, lane.at, lane.cursor, sliceDeltas);
+      const slice = await readDeltaSlice(ddb, deltasTable, lane.topic, lane.partition, lane.at, lane.cursor, sliceDeltas, deps.objects);
       for (const gap of slice.gaps) reportGap(deps, lane, gap);
       for (const committed of slice.deltas) {
         const delta = decodeCommitted(deps, lane, committed);
@@ -151,6 +156,8 @@ function reportGap(deps: BacklogDeps, lane: Lane, gap: DeltaGap): void {
     firstOffset: gap.afterOffset + 1,
     lastOffset: gap.lastOffset,
     reason: gap.reason,
-    ...(gap.attempt === undefined ? {} : { attempt: gap.attempt, missingParts: gap.missingParts }),
+    ...(gap.attempt === undefined ? {} : { attempt: gap.attempt }),
+    ...(gap.missingParts === undefined ? {} : { missingParts: gap.missingParts }),
+    ...(gap.objectKey === undefined ? {} : { objectKey: gap.objectKey }),
   });
 }

@@ -12,6 +12,8 @@ import { consoleLogger, type Logger } from '../log/logger.ts';
 import { MetricsRecorder } from '../metrics/recorder.ts';
 import { ddbMetricsObserver } from '../metrics/ddb-metrics.ts';
 import { createDynamoClient, meteredDdb, sdkDdb, type Ddb } from '../store/ddb.ts';
+import type { ObjectStore } from '../store/object-store.ts';
+import { objectStoreFromEnv } from '../store/s3-object-store.ts';
 import { ingestPartition, type IngestContext, type PartitionResult } from './ingest-partition.ts';
 import { partitionsOf, type KafkaEvent } from './msk-event.ts';
 
@@ -26,6 +28,9 @@ export interface IngestDependencies {
   readonly deltaTtlSeconds?: number;
   readonly nowMs?: () => number;
   readonly newAttemptId?: () => string;
+  /** Large deltas go here (claim check); none: every delta stays inline. */
+  readonly objects?: ObjectStore;
+  readonly objectThresholdBytes?: number;
 }
 
 /** Wraps the raw client so every call is metered (write/read units) and transient faults are retried. */
@@ -41,6 +46,8 @@ export function ingestContext(deps: IngestDependencies): IngestContext {
     nowMs: deps.nowMs ?? Date.now,
     newAttemptId: deps.newAttemptId ?? (() => randomBytes(8).toString('hex')),
     deltaTtlSeconds: deps.deltaTtlSeconds ?? DEFAULT_DELTA_TTL_DAYS * 86400,
+    ...(deps.objects !== undefined && { objects: deps.objects }),
+    ...(deps.objectThresholdBytes !== undefined && { objectThresholdBytes: deps.objectThresholdBytes }),
   };
 }
 
@@ -69,7 +76,7 @@ export function lambdaIngestContext(env: NodeJS.ProcessEnv = process.env): Promi
  * when due (between batches, never during one). A change of process-level settings rebuilds the
  * context as a cold start would.
  */
-export function lambdaIngestContainer(env: NodeJS.ProcessEnv, clients: ConfigClients & { readonly ddb?: Ddb } = {}): () => Promise<IngestContext> {
+export function lambdaIngestContainer(env: NodeJS.ProcessEnv, clients: ConfigClients & { readonly ddb?: Ddb; readonly objects?: ObjectStore } = {}): () => Promise<IngestContext> {
   let built: Promise<{ ctx: IngestContext; source: ConfigSource }> | undefined;
   const build = async () => {
     const table = env.DELTAS_TABLE;
@@ -79,7 +86,9 @@ export function lambdaIngestContainer(env: NodeJS.ProcessEnv, clients: ConfigCli
     const ttlDays = env.DELTA_TTL_DAYS === undefined ? DEFAULT_DELTA_TTL_DAYS : Number(env.DELTA_TTL_DAYS);
     if (!(ttlDays > 0)) throw new Error(`DELTA_TTL_DAYS must be a positive number, got "${env.DELTA_TTL_DAYS}"`);
     const ddb = clients.ddb ?? sdkDdb(createDynamoClient(env));
-    return { ctx: ingestContext({ config: source.config, ddb, table, metrics, deltaTtlSeconds: ttlDays * 86400 }), source };
+    // DATA_BUCKET: large deltas go to S3 (claim check); unset, everything stays inline as before
+    const objects = clients.objects ?? objectStoreFromEnv(env);
+    return { ctx: ingestContext({ config: source.config, ddb, table, metrics, deltaTtlSeconds: ttlDays * 86400, objects }), source };
   };
   return async () => {
     built ??= build();

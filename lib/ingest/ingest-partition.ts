@@ -2,7 +2,8 @@
 //  1. read the partition's commit cursor (consistent read);
 //  2. keep only records after it, so a retried or overlapping batch skips what is committed;
 //  3. decode, run the processors, pre-aggregate everything into one delta;
-//  4. put the delta's parts under a fresh attempt id;
+//  4. put the delta's parts under a fresh attempt id (a large delta: PUT it as an object first, and
+//     the item holds its key, size and CRC-32: lib/store/delta-objects.ts);
 //  5. commit: move the cursor to the batch's last offset, only if it still holds what step 1 read.
 // A fault anywhere before step 5 leaves the cursor where it was: the retried batch redoes the
 // work under a new attempt id and the orphaned parts are never read. A fault after step 5 took
@@ -12,7 +13,7 @@ import type { GeneratorConfig } from '../config/types.ts';
 import type { KafkaRecord } from '../decode/kafka-record.ts';
 import { recordTenant } from '../decode/record.ts';
 import type { DeltaContent, TenantDelta } from '../delta/types.ts';
-import { encodeDelta, splitIntoParts } from '../delta/index.ts';
+import { encodeDelta } from '../delta/index.ts';
 import type { Logger } from '../log/logger.ts';
 import type { MetricsRecorder } from '../metrics/recorder.ts';
 import { SpanBatch } from '../pipeline/span-batch.ts';
@@ -20,6 +21,8 @@ import type { ServiceGraphsCounters } from '../processors/servicegraphs/processo
 import type { Ddb } from '../store/ddb.ts';
 import { commitCursor, readCursor, type Cursor } from '../store/cursor.ts';
 import { putDelta } from '../store/delta-log.ts';
+import { placeDeltaPayload } from '../store/delta-objects.ts';
+import type { ObjectStore } from '../store/object-store.ts';
 
 export interface IngestContext {
   readonly ddb: Ddb;
@@ -33,6 +36,9 @@ export interface IngestContext {
   readonly deltaTtlSeconds: number;
   readonly maxPartBytes?: number;
   readonly maxRecordBytes?: number;
+  /** Where deltas above `objectThresholdBytes` go (claim check); none: every delta stays inline. */
+  readonly objects?: ObjectStore;
+  readonly objectThresholdBytes?: number;
 }
 
 export interface PartitionRecords {
@@ -48,7 +54,15 @@ export interface PartitionResult {
   /** Records skipped because an earlier attempt already committed them. */
   readonly alreadyCommitted: number;
   /** The committed delta, when this call committed one. */
-  readonly committed?: { readonly firstOffset: number; readonly lastOffset: number; readonly bytes: number; readonly parts: number };
+  readonly committed?: {
+    readonly firstOffset: number;
+    readonly lastOffset: number;
+    readonly bytes: number;
+    /** Delta items written: the parts, or the one pointer item of a delta in the object store. */
+    readonly parts: number;
+    /** The object holding the delta, when it went to the object store. */
+    readonly objectKey?: string;
+  };
 }
 
 /** How often to start over when another invocation moved the cursor under us. */
@@ -66,26 +80,19 @@ export async function ingestPartition(ctx: IngestContext, batch: PartitionRecord
 
     const { content, recordBytes, serviceGraphs } = aggregate(ctx, topic, partition, fresh);
     const encoded = encodeDelta(content);
-    const parts = splitIntoParts(encoded, ctx.maxPartBytes);
     const attempt = ctx.newAttemptId();
+    const id = { topic, partition, firstOffset: content.firstOffset, lastOffset: content.lastOffset, attempt };
+    const payload = await placeDeltaPayload(encoded, id, { objects: ctx.objects, thresholdBytes: ctx.objectThresholdBytes, maxPartBytes: ctx.maxPartBytes });
     const nowMs = ctx.nowMs();
-    await putDelta(ctx.ddb, ctx.table, {
-      topic,
-      partition,
-      firstOffset: content.firstOffset,
-      lastOffset: content.lastOffset,
-      attempt,
-      prev: cursor,
-      parts,
-      ttlSeconds: Math.floor(nowMs / 1000) + ctx.deltaTtlSeconds,
-      writtenAtMs: nowMs,
-    });
+    await putDelta(ctx.ddb, ctx.table, { ...id, ...payload, prev: cursor, ttlSeconds: Math.floor(nowMs / 1000) + ctx.deltaTtlSeconds, writtenAtMs: nowMs });
+    const items = payload.parts?.length ?? 1;
     const next: Cursor = { offset: content.lastOffset, attempt, committedAtMs: nowMs };
     if (await commitCursor(ctx.ddb, ctx.table, topic, partition, cursor, next)) {
-      recordCommitted(ctx.metrics, dims, content, encoded.length, parts.length);
+      recordCommitted(ctx.metrics, dims, content, encoded.length, items);
       ctx.metrics.add('RecordBytes', recordBytes, 'Bytes', dims);
       recordServiceGraphCounters(ctx.metrics, dims, serviceGraphs);
-      return { topic, partition, alreadyCommitted, committed: { firstOffset: content.firstOffset, lastOffset: content.lastOffset, bytes: encoded.length, parts: parts.length } };
+      const objectKey = payload.object?.key;
+      return { topic, partition, alreadyCommitted, committed: { firstOffset: content.firstOffset, lastOffset: content.lastOffset, bytes: encoded.length, parts: items, ...(objectKey !== undefined && { objectKey }) } };
     }
     // Another invocation of this partition (a retry racing a slow original) committed first.
     ctx.metrics.add('CommitConflicts', 1, 'Count', dims);

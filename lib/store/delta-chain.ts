@@ -10,11 +10,17 @@
 // A delta that is gone (expired by TTL after a long lag, a lost part) is a gap: the next
 // committed delta still names where its predecessor ended, so the lost offsets are known exactly
 // and reading goes on after them.
+//
+// A delta whose item names an object (the claim check, delta-objects.ts) is read from the object
+// store once the chain proves it committed; an object that is gone or fails its size/CRC check is
+// a gap like a missing item, and a GET that fails throws (the run is retried).
 
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Ddb } from './ddb.ts';
 import type { Cursor } from './cursor.ts';
+import { fetchDeltaObject, type DeltaObjectRef, type ObjectGapReason } from './delta-objects.ts';
 import { deltaPk, padOffset } from './keys.ts';
+import type { ObjectStore } from './object-store.ts';
 
 export interface CommittedDelta {
   readonly firstOffset: number;
@@ -30,11 +36,16 @@ export interface CommittedDelta {
 export interface DeltaGap {
   readonly afterOffset: number;
   readonly lastOffset: number;
-  /** `missing_delta`: no item is left; `missing_parts`: some parts of a committed delta are gone. */
-  readonly reason: 'missing_delta' | 'missing_parts';
-  /** The attempt id of the damaged delta (missing_parts only). */
+  /**
+   * `missing_delta`: no item is left; `missing_parts`: some parts of a committed delta are gone;
+   * `missing_object`: the object a committed delta names is gone; `object_checksum`: it is there
+   * but its size or CRC-32 is not what the item recorded.
+   */
+  readonly reason: 'missing_delta' | 'missing_parts' | ObjectGapReason;
+  /** The attempt id of the damaged delta (all but missing_delta). */
   readonly attempt?: string;
   readonly missingParts?: readonly number[];
+  readonly objectKey?: string;
 }
 
 export interface DeltaSlice {
@@ -55,9 +66,13 @@ interface Group {
   readonly prevAtt: string;
   readonly writtenAtMs: number;
   readonly parts: (Uint8Array | undefined)[];
+  /** Set when the payload is an object (claim check) rather than the parts. */
+  readonly object?: DeltaObjectRef;
 }
 
 const link = (offset: number, attempt: string) => `${offset}#${attempt}`;
+/** What an object-pointer item holds in place of its payload. */
+const EMPTY = new Uint8Array(0);
 
 /** The delta items of one partition from an offset on, read page by page as the walk needs them. */
 class DeltaWindow {
@@ -125,6 +140,7 @@ class DeltaWindow {
         prevAtt: item.prevAtt.S ?? '',
         writtenAtMs: Number(item.at?.N ?? 0),
         parts: Array.from({ length: Number(item.parts.N) }, () => undefined),
+        ...(item.o?.S !== undefined && { object: { key: item.o.S, bytes: Number(item.sz?.N), crc32: Number(item.crc?.N) } }),
       };
       this.groups.set(attempt, g);
       const from = link(g.prevOff, g.prevAtt);
@@ -134,7 +150,8 @@ class DeltaWindow {
       if (g.first > this.maxFirst) this.maxFirst = g.first;
     }
     const i = Number(part);
-    if (i >= 0 && i < g.parts.length) g.parts[i] = item.d.B;
+    // a pointer item has no payload of its own; an inline item without one is a missing part
+    if (i >= 0 && i < g.parts.length) g.parts[i] = item.d?.B ?? (g.object !== undefined ? EMPTY : undefined);
   }
 }
 
@@ -151,11 +168,14 @@ export async function readDeltaSlice(
   after: Cursor,
   cursor: Cursor,
   maxDeltas: number,
+  /** Where claim-checked payloads live; a pointer item met without one throws. */
+  objects?: ObjectStore,
 ): Promise<DeltaSlice> {
-  const deltas: CommittedDelta[] = [];
+  /** Committed groups taken in chain order, with the position before each. */
+  const taken: { readonly g: Group; readonly afterOffset: number }[] = [];
   const gaps: DeltaGap[] = [];
   let at = after;
-  if (cursor.offset <= after.offset) return { deltas, gaps, position: after, done: true };
+  if (cursor.offset <= after.offset) return { deltas: [], gaps, position: after, done: true };
   const w = new DeltaWindow(ddb, table, topic, partition, after.offset + 1, cursor.offset, maxDeltas + 2);
   const committed = (g: Group) => (g.last === cursor.offset && g.attempt === cursor.attempt) || w.startedFrom.has(link(g.last, g.attempt));
   while (w.settledCount() <= maxDeltas && (await w.more()));
@@ -166,12 +186,12 @@ export async function readDeltaSlice(
     if (missing.length > 0) {
       gaps.push({ afterOffset: at.offset, lastOffset: g.last, reason: 'missing_parts', attempt: g.attempt, missingParts: missing });
     } else {
-      deltas.push({ firstOffset: g.first, lastOffset: g.last, attempt: g.attempt, writtenAtMs: g.writtenAtMs, parts: g.parts as Uint8Array[] });
+      taken.push({ g, afterOffset: at.offset });
     }
     at = { offset: g.last, attempt: g.attempt, committedAtMs: g.writtenAtMs };
   };
 
-  while (at.offset < cursor.offset && deltas.length < maxDeltas) {
+  while (at.offset < cursor.offset && taken.length < maxDeltas) {
     const candidates = w.startedFrom.get(link(at.offset, at.attempt)) ?? [];
     const next = candidates.find((g) => w.settled(g) && committed(g));
     if (next !== undefined) {
@@ -181,7 +201,7 @@ export async function readDeltaSlice(
     // No proven successor: it may lie beyond what was read, or be gone.
     const resume = nextCommitted(w, at, committed);
     if (!w.complete && resume === undefined) {
-      if (deltas.length + gaps.length > 0) break; // enough for this slice; the next one reads on
+      if (taken.length + gaps.length > 0) break; // enough for this slice; the next one reads on
       await w.more();
       continue;
     }
@@ -204,7 +224,36 @@ export async function readDeltaSlice(
     }
   }
   const position = at.offset >= cursor.offset ? { ...at, committedAtMs: cursor.committedAtMs } : at;
+  const deltas = await payloadsOf(taken, gaps, objects, `${topic}-${partition}`);
   return { deltas, gaps, position, done: at.offset >= cursor.offset };
+}
+
+/**
+ * The taken groups as committed deltas, their objects fetched (in parallel: a slice is bounded);
+ * an object that is gone or damaged becomes a gap, in offset order with the others.
+ */
+async function payloadsOf(taken: readonly { g: Group; afterOffset: number }[], gaps: DeltaGap[], objects: ObjectStore | undefined, where: string): Promise<CommittedDelta[]> {
+  const fetched = await Promise.all(
+    taken.map(async ({ g }) => {
+      if (g.object === undefined) return { bytes: undefined };
+      if (objects === undefined) throw new Error(`${where}: committed delta at offsets ${g.first}..${g.last} is in the object store (${g.object.key}), but none is configured (DATA_BUCKET)`);
+      return fetchDeltaObject(objects, g.object);
+    }),
+  );
+  const deltas: CommittedDelta[] = [];
+  let objectGaps = false;
+  taken.forEach(({ g, afterOffset }, i) => {
+    const got = fetched[i];
+    if ('reason' in got) {
+      gaps.push({ afterOffset, lastOffset: g.last, reason: got.reason, attempt: g.attempt, objectKey: g.object?.key });
+      objectGaps = true;
+      return;
+    }
+    const parts = got.bytes === undefined ? (g.parts as Uint8Array[]) : [got.bytes];
+    deltas.push({ firstOffset: g.first, lastOffset: g.last, attempt: g.attempt, writtenAtMs: g.writtenAtMs, parts });
+  });
+  if (objectGaps) gaps.sort((a, b) => a.afterOffset - b.afterOffset);
+  return deltas;
 }
 
 /**

@@ -1,8 +1,10 @@
 // Acceptance for the flusher's reliability paths under faults: a backlog folded in deadline-bound
 // slices over several invocations, a gap in one partition's chain, and two warm containers taking
-// turns (so every run checks the saved header and one of them must reload). For every k, the k-th
-// DynamoDB call of the flusher fails (before it is sent, and separately after it took effect);
-// the invocation fails, the schedule goes on, and the final saved state equals the fault-free run.
+// turns (so every run checks the saved header and one of them must reload), large deltas read from
+// the object store (claim check), one of them with its object gone. For every k, the k-th call of
+// the flusher to DynamoDB or the object store fails (before it is sent, and separately after it
+// took effect); the invocation fails, the schedule goes on, and the final saved state equals the
+// fault-free run.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DeleteItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
@@ -12,6 +14,7 @@ import { silentLogger } from '../../lib/log/logger.ts';
 import { MetricsRecorder } from '../../lib/metrics/recorder.ts';
 import type { Ddb } from '../../lib/store/ddb.ts';
 import { deltaPk } from '../../lib/store/keys.ts';
+import { MemoryObjectStore, type ObjectStore } from '../../lib/store/object-store.ts';
 import { RECORD_TIME_MS, eventOf, makeRecords, startStore, testContext } from '../helpers/ingest-harness.ts';
 import { Clock, RecordingSender, flusherOn, freshSeriesTable, freshTables, stateText } from './flusher-harness.ts';
 
@@ -26,7 +29,7 @@ type Fault = { readonly k: number; readonly when: 'before' | 'after' };
  * is cut by its deadline; `a` comes back with memory older than what `b` saved.
  */
 const TURNS = [
-  ['a', 1_000],
+  ['a', 2_000],
   ['b', 10_000],
   ['a', 10_000],
 ] as const;
@@ -37,11 +40,18 @@ describe('flusher reliability paths under faults', async () => {
 
   // The deltas are read-only for the flusher: one table serves every scenario.
   const { deltas } = await freshTables(store.client, 'sf');
+  // partitions 1 and 2 claim-check every delta (threshold 1 byte), partition 0 stays inline
+  const objects = new MemoryObjectStore();
+  const objectKeys: string[] = [];
   for (let i = 0; i < 3; i++) {
-    for (const partition of i < 2 ? [0, 1] : [0]) {
-      await ingestEvent({ ...testContext(store.ddb), table: deltas }, eventOf(makeRecords('traces', partition, i * 2, 2)));
+    for (const partition of i < 2 ? [0, 1, 2] : [0]) {
+      const ctx = { ...testContext(store.ddb, partition === 0 ? {} : { objects, objectThresholdBytes: 1 }), table: deltas };
+      const [r] = await ingestEvent(ctx, eventOf(makeRecords('traces', partition, i * 2, 2)));
+      if (partition === 2) objectKeys.push(r.committed!.objectKey!);
     }
   }
+  // partition 2 loses the object of its first delta (offsets 0..1)
+  await objects.delete(objectKeys[0]);
   // partition 0 loses its second delta (offsets 2..3)
   const page = await store.client.send(new QueryCommand({ TableName: deltas, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: deltaPk('traces', 0) } } }));
   for (const item of page.Items ?? []) {
@@ -49,7 +59,7 @@ describe('flusher reliability paths under faults', async () => {
   }
 
   /** The schedule with at most one fault; returns the final saved state and the flusher's call count. */
-  async function scenario(fault?: Fault): Promise<{ state: string; calls: number; crashed: boolean; foldedPerTurn: number[]; lost: number; reloads: number }> {
+  async function scenario(fault?: Fault): Promise<{ state: string; calls: number; objectGets: number; crashed: boolean; foldedPerTurn: number[]; lost: number; reloads: number }> {
     const tables = { deltas, series: await freshSeriesTable(store.client, 'sf') };
     const clock = new Clock(RECORD_TIME_MS + 60_000);
     let calls = 0;
@@ -66,11 +76,24 @@ describe('flusher reliability paths under faults', async () => {
       };
     }
     const ddb = wrapped as unknown as Ddb;
+    let objectGets = 0;
+    const guard = async <T>(op: string, run: () => Promise<T>): Promise<T> => {
+      const n = ++calls;
+      if (fault?.k === n && fault.when === 'before') throw new InjectedCrash(`before call ${n} (${op})`);
+      const out = await run();
+      if (fault?.k === n && fault.when === 'after') throw new InjectedCrash(`after call ${n} (${op})`);
+      return out;
+    };
+    const faultyObjects: ObjectStore = {
+      get: (key) => (objectGets++, guard('object get', () => objects.get(key))),
+      put: (key, body) => guard('object put', () => objects.put(key, body)),
+      delete: (key) => guard('object delete', () => objects.delete(key)),
+    };
     const sender = new RecordingSender();
     const metrics = new MetricsRecorder();
     const containers: Record<string, Flusher> = {
-      a: flusherOn(ddb, tables, sender, clock, { sliceDeltas: 1, log: silentLogger, metrics }),
-      b: flusherOn(ddb, tables, sender, clock, { sliceDeltas: 1, log: silentLogger, metrics }),
+      a: flusherOn(ddb, tables, sender, clock, { sliceDeltas: 1, log: silentLogger, metrics, objects: faultyObjects }),
+      b: flusherOn(ddb, tables, sender, clock, { sliceDeltas: 1, log: silentLogger, metrics, objects: faultyObjects }),
     };
     const foldedPerTurn: number[] = [];
     let crashed = false;
@@ -86,18 +109,20 @@ describe('flusher reliability paths under faults', async () => {
     }
     const check = flusherOn(store.ddb, tables, new RecordingSender(), clock);
     await check.load();
-    return { state: stateText(check), calls, crashed, foldedPerTurn, lost: metrics.total('DeltasLost'), reloads: metrics.total('StateReloads') };
+    return { state: stateText(check), calls, objectGets, crashed, foldedPerTurn, lost: metrics.total('DeltasLost'), reloads: metrics.total('StateReloads') };
   }
 
-  test('a fault before and after every call of sliced folds, gap skips and header checks changes nothing', async () => {
+  test('a fault before and after every call of sliced folds, gap skips, object reads and header checks changes nothing', async () => {
     const reference = await scenario();
     assert.ok(reference.state.includes('traces_spanmetrics_calls_total'));
     assert.ok(reference.calls >= 15, `${reference.calls} calls`);
-    // the fault-free run takes every path: a cut backlog, a gap skipped, a reload
+    // the fault-free run takes every path: a cut backlog, gaps skipped (an item, an object), objects
+    // read, a reload
     const [first] = reference.foldedPerTurn;
-    assert.ok(first >= 1 && first < 4, `folded per invocation: ${reference.foldedPerTurn}`);
-    assert.equal(reference.foldedPerTurn.reduce((a, b) => a + b, 0), 4);
-    assert.equal(reference.lost, 1);
+    assert.ok(first >= 1 && first < 5, `folded per invocation: ${reference.foldedPerTurn}`);
+    assert.equal(reference.foldedPerTurn.reduce((a, b) => a + b, 0), 5);
+    assert.equal(reference.lost, 2);
+    assert.ok(reference.objectGets >= 3, `${reference.objectGets} object GETs`);
     assert.equal(reference.reloads, 1);
     let runs = 0;
     for (let k = 1; k <= reference.calls; k++) {

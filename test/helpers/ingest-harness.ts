@@ -10,6 +10,7 @@ import { silentLogger } from '../../lib/log/logger.ts';
 import { readAllCursors, NO_CURSOR } from '../../lib/store/cursor.ts';
 import { sdkDdb, type Ddb } from '../../lib/store/ddb.ts';
 import { readCommittedDeltas } from '../../lib/store/delta-log.ts';
+import type { ObjectStore } from '../../lib/store/object-store.ts';
 import { createTable, startLocalDynamo, type LocalDynamo } from '../../lib/store/local-dynamo.ts';
 import { DELTAS_TABLE } from '../../lib/store/tables.ts';
 import { buildResourceSpans, encodePushBytesRequest, encodeTempoTrace, BASE_NS } from '../fixtures/build.ts';
@@ -105,12 +106,12 @@ export function testContext(ddb: Ddb, overrides: Partial<IngestDependencies> = {
   });
 }
 
-/** Every committed delta of a topic, in chain order per partition. */
-export async function committedDeltas(ddb: Ddb, topic: string): Promise<DeltaContent[]> {
+/** Every committed delta of a topic, in chain order per partition (large ones read from `objects`). */
+export async function committedDeltas(ddb: Ddb, topic: string, objects?: ObjectStore): Promise<DeltaContent[]> {
   const out: DeltaContent[] = [];
   const cursors = (await readAllCursors(ddb, TABLE)).filter((c) => c.topic === topic).sort((a, b) => a.partition - b.partition);
   for (const { partition, cursor } of cursors) {
-    for (const d of await readCommittedDeltas(ddb, TABLE, topic, partition, NO_CURSOR, cursor)) {
+    for (const d of await readCommittedDeltas(ddb, TABLE, topic, partition, NO_CURSOR, cursor, objects)) {
       out.push(decodeDelta(joinParts(d.parts)));
     }
   }
@@ -118,8 +119,8 @@ export async function committedDeltas(ddb: Ddb, topic: string): Promise<DeltaCon
 }
 
 /** A canonical text of the committed deltas summed per tenant and series: equal text = equal state. */
-export async function committedState(ddb: Ddb, topic: string): Promise<string> {
-  const sums = sumIncrements(await committedDeltas(ddb, topic));
+export async function committedState(ddb: Ddb, topic: string, objects?: ObjectStore): Promise<string> {
+  const sums = sumIncrements(await committedDeltas(ddb, topic, objects));
   const lines: string[] = [];
   for (const [tenant, series] of sums) {
     // Exemplars are left out: a delta carries the latest one per series, so which one survives

@@ -15,6 +15,21 @@ function tableByKey(t = template, logicalPrefix: string) {
   return entry[1] as { Properties: Record<string, any>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
 }
 
+function bucketNamed(logicalPrefix: string, t = template): Record<string, any> {
+  const entries = Object.entries(t.findResources('AWS::S3::Bucket')).filter(([id]) => id.startsWith(logicalPrefix));
+  assert.equal(entries.length, 1, `bucket ${logicalPrefix}`);
+  return (entries[0][1] as { Properties: Record<string, any> }).Properties;
+}
+
+/** The bucket's policy denies every request that is not over TLS. */
+function assertTlsOnly(logicalPrefix: string, t = template): void {
+  const policies = Object.values(t.findResources('AWS::S3::BucketPolicy')) as Array<{ Properties: Record<string, any> }>;
+  const policy = policies.find((p) => String(p.Properties.Bucket.Ref).startsWith(logicalPrefix));
+  assert.ok(policy, `policy of ${logicalPrefix}`);
+  const deny = policy.Properties.PolicyDocument.Statement.find((st: { Effect: string }) => st.Effect === 'Deny');
+  assert.deepEqual(deny.Condition, { Bool: { 'aws:SecureTransport': 'false' } });
+}
+
 function functionNamed(fragment: 'Ingest' | 'Flush', t = template): Record<string, any> {
   const entry = Object.entries(t.findResources('AWS::Lambda::Function')).find(([id]) => id.startsWith(`Generator${fragment}Function`));
   assert.ok(entry, fragment);
@@ -96,6 +111,8 @@ describe('functions', () => {
     assert.match(ref(flush.CONFIG_BUCKET), /^GeneratorConfigStoreBucket/);
     assert.equal(flush.CONFIG_KEY, 'config.yaml');
     assert.equal(flush.REMOTE_WRITE_SECRET_ARN, undefined);
+    assert.match(ref(ingest.DATA_BUCKET), /^GeneratorDataBucket/);
+    assert.match(ref(flush.DATA_BUCKET), /^GeneratorDataBucket/);
     assert.equal(functionNamed('Ingest', templateOf({ deltaTtlDays: 3 })).Environment.Variables.DELTA_TTL_DAYS, '3');
   });
 
@@ -116,17 +133,40 @@ describe('functions', () => {
   });
 
   test('the config bucket: encrypted, versioned, public access blocked, TLS only; seeded with the config; its location in SSM', () => {
-    const bucket = onlyResource(template, 'AWS::S3::Bucket');
+    const bucket = bucketNamed('GeneratorConfigStoreBucket');
     assert.equal(bucket.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm, 'AES256');
     assert.equal(bucket.VersioningConfiguration.Status, 'Enabled');
     assert.deepEqual(bucket.PublicAccessBlockConfiguration, { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
-    const policy = onlyResource(template, 'AWS::S3::BucketPolicy');
-    const deny = policy.PolicyDocument.Statement.find((st: { Effect: string }) => st.Effect === 'Deny');
-    assert.deepEqual(deny.Condition, { Bool: { 'aws:SecureTransport': 'false' } });
+    assertTlsOnly('GeneratorConfigStoreBucket');
     const seed = onlyResource(template, 'Custom::CDKBucketDeployment');
     assert.equal(seed.Prune, false);
     const param = onlyResource(template, 'AWS::SSM::Parameter');
     assert.equal(param.Name, '/msk-metrics-generator/Test/config-location');
+  });
+});
+
+describe('data bucket (large deltas, saved state)', () => {
+  test('encrypted, not public, TLS only, unversioned; deltas/ expires after the delta TTL and nothing else does', () => {
+    const bucket = bucketNamed('GeneratorDataBucket');
+    assert.equal(bucket.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm, 'AES256');
+    assert.deepEqual(bucket.PublicAccessBlockConfiguration, { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    assert.equal(bucket.VersioningConfiguration, undefined);
+    assertTlsOnly('GeneratorDataBucket');
+    assert.deepEqual(bucket.LifecycleConfiguration.Rules, [{ Id: 'expire-deltas', Prefix: 'deltas/', ExpirationInDays: 7, Status: 'Enabled' }]);
+    const short = bucketNamed('GeneratorDataBucket', templateOf({ deltaTtlDays: 2 }));
+    assert.equal(short.LifecycleConfiguration.Rules[0].ExpirationInDays, 2);
+  });
+
+  test('ingest may only PUT under deltas/; the flusher may GET deltas/ and GET/PUT/DELETE state/; nobody lists', () => {
+    const onData = (fn: 'Ingest' | 'Flush') =>
+      statementsOf(template, fn)
+        .filter((s) => JSON.stringify(s.Resource).includes('GeneratorDataBucket'))
+        .map((s) => [actionsOf(s).sort().join(','), JSON.stringify(s.Resource).match(/"\/(\w+\/\*)"/)?.[1]]);
+    assert.deepEqual(onData('Ingest'), [['s3:PutObject', 'deltas/*']]);
+    assert.deepEqual(onData('Flush').sort(), [
+      ['s3:DeleteObject,s3:GetObject,s3:PutObject', 'state/*'],
+      ['s3:GetObject', 'deltas/*'],
+    ]);
   });
 });
 
@@ -141,7 +181,7 @@ describe('IAM: only the actions each function uses, on its own resources', () =>
     assert.match(resourceText(dynamo[0]), /"GeneratorDeltas[0-9A-F]+","Arn"/);
     assert.doesNotMatch(resourceText(dynamo[0]), /GeneratorSeries/);
     assert.ok(!statements.some((s) => actionsOf(s).some((a) => a.startsWith('ssm:'))));
-    const s3 = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
+    const s3 = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')) && resourceText(s).includes('GeneratorConfigStore'));
     assert.deepEqual(s3.flatMap(actionsOf), ['s3:GetObject']);
     assert.match(resourceText(s3[0]), /GeneratorConfigStoreBucket[0-9A-F]+","Arn"\]\},"\/\*"/);
     const logs = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('logs:')));
@@ -156,8 +196,8 @@ describe('IAM: only the actions each function uses, on its own resources', () =>
     assert.deepEqual(onTable('Deltas'), ['dynamodb:Query']);
     assert.deepEqual(onTable('Series'), ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
     assert.ok(!dynamo.some((s) => resourceText(s).includes('*')));
-    const s3 = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
-    assert.deepEqual(s3.flatMap(actionsOf), ['s3:GetObject'], 'read only: no list, no write');
+    const s3 = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')) && resourceText(s).includes('GeneratorConfigStore'));
+    assert.deepEqual(s3.flatMap(actionsOf), ['s3:GetObject'], 'config: read only, no list, no write');
   });
 
   test('no statement has a "*" resource except the documented EC2 describe actions of a VPC event source', () => {
