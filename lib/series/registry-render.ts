@@ -4,7 +4,8 @@
 // and staleness markers. Pure: the registry decides what to mark as sent.
 
 import type { CollectedExemplar, CollectedSeries, Sample } from './collected.ts';
-import type { ClassicState, HistogramState, SeriesState } from './registry-state.ts';
+import type { ClassicState, HistogramState, SeriesState } from './series-state.ts';
+import { pendingExemplar } from './classic-exemplars.ts';
 import type { Exemplar, Labels } from './types.ts';
 import { formatFloatF } from './format-float.ts';
 import { overlayLabels, withLabel } from './labels.ts';
@@ -98,7 +99,7 @@ function renderClassic(
   let cumulative = 0;
   for (let i = 0; i < c.counts.length; i++) {
     cumulative += c.counts[i];
-    const exemplar = t.exemplars ? c.exemplars[i] : undefined;
+    const exemplar = t.exemplars ? pendingExemplar(c, i) : undefined;
     out({
       labels: withLabel(bucketBase, 'le', leLabel(c, i)),
       samples: withZero(zeroMs, { value: cumulative, timestampMs: t.atMs }),
