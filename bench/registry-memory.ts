@@ -2,8 +2,9 @@
 // a fresh process with --expose-gc: one tenant's registry of span-metrics label sets (calls,
 // 14-bucket latency, size: 19 time series each), built through the flusher's fold path with the
 // exemplars of the last folds still pending, then one collection (+ remote-write encode and
-// compress) and one state save encode. Heap per label set is measured after GC; peak RSS is the
-// child's whole life (fold, collect, save). Goal: at most 1.5 KB of heap per label set and 1M time
+// compress), one state save encode, and the next invocation's load (decode + restore). Heap per
+// label set is measured after GC with the exemplars pending, again after the collection sent them,
+// and for the restored registry; peak RSS is the child's whole life (fold, collect, save, load). Goal: at most 1.5 KB of heap per label set and 1M time
 // series within one flusher's minute. The 1M row takes about a minute on a quiet machine and runs
 // only with BENCH_REGISTRY_1M=1.
 
@@ -15,6 +16,10 @@ interface Row {
   labelSets: number;
   timeSeries: number;
   heapHeldBytes: number;
+  heapAfterCollectBytes: number;
+  heapRestoredBytes: number;
+  restoreMs: number;
+  restoreCpuMs: number;
   peakRssBytes: number;
   foldMs: number;
   collectMs: number;
@@ -49,13 +54,15 @@ export function benchRegistryMemory(): void {
       r.timeSeries.toLocaleString('en-US'),
       r.labelSets.toLocaleString('en-US'),
       `${(r.heapHeldBytes / r.labelSets / 1024).toFixed(2)} KB`,
+      `${(r.heapAfterCollectBytes / r.labelSets / 1024).toFixed(2)} KB / ${(r.heapRestoredBytes / r.labelSets / 1024).toFixed(2)} KB`,
       `${(r.peakRssBytes / 2 ** 20).toFixed(0)} MB`,
       seconds(r.foldMs, r.foldCpuMs),
       seconds(r.collectMs, r.collectCpuMs),
       seconds(r.saveMs, r.saveCpuMs),
+      seconds(r.restoreMs, r.restoreCpuMs),
       `${(r.stateBytes / 2 ** 20).toFixed(1)} MB`,
     ]);
   }
-  printTable(['time series', 'label sets', 'heap per label set', 'peak RSS', 'fold (decode + apply)', 'collect + encode', 'save encode', 'saved state'], rows);
+  printTable(['time series', 'label sets', 'heap per label set', 'after collect / restored', 'peak RSS', 'fold (decode + apply)', 'collect + encode', 'save encode', 'load (decode + restore)', 'saved state'], rows);
   console.log(`\n(goal: at most 1.5 KB heap per label set; 1M time series folded, collected, sent and saved inside one minute${sizes.length === 1 ? '; set BENCH_REGISTRY_1M=1 for the 1M row' : ''})`);
 }

@@ -1,7 +1,7 @@
 // Per-series helpers of the registry: what was sent, increment checks, and folding classic
 // histogram parts.
 
-import type { ClassicHistogramIncrement, SeriesIncrement } from './types.ts';
+import type { ClassicHistogramIncrement, Labels, SeriesIncrement } from './types.ts';
 import { clearExemplars, holdExemplar } from './classic-exemplars.ts';
 import { ClassicState, type SeriesState } from './series-state.ts';
 
@@ -96,4 +96,18 @@ export function takeExemplars(c: ClassicState, inc: ClassicHistogramIncrement): 
     const e = inc.exemplars[i];
     if (e !== undefined && e.traceId !== '') holdExemplar(c, i, e.traceId, e.value);
   }
+}
+
+/** The series as the increment's type; a mismatch is a processor bug and names the series. */
+export function expectType<T extends SeriesState['type']>(
+  s: SeriesState,
+  inc: SeriesIncrement,
+  type: T,
+): Extract<SeriesState, { type: T }> {
+  if (s.type !== type) throw new Error(`series ${s.key}: got a ${inc.type} increment for a ${s.type} series`);
+  return s as Extract<SeriesState, { type: T }>;
+}
+
+export function isOverflowLabels(labels: Labels): boolean {
+  return labels.length === 1 && labels[0].name === 'metric_overflow' && labels[0].value === 'true';
 }

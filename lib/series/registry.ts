@@ -1,10 +1,12 @@
-// Per-tenant cumulative registry: folds processor increments into series after the label
-// stages (span-name sanitization, per-label limit: label-pipeline.ts), enforces the series or
-// entity limit with the overflow series (active-limits.ts), produces each collection's samples (one timestamp,
-// initial zeros, exemplars), removes stale series with staleness markers (DESIGN difference), and
-// snapshots to plain data. No I/O and no clock: every time comes from the caller.
+// Per-tenant cumulative registry: admits series after the label stages (span-name sanitization,
+// per-label limit: label-pipeline.ts), enforces the series or entity limit with the overflow
+// series (active-limits.ts), stamps each collection (one timestamp, initial zeros, exemplars),
+// removes stale series with staleness markers (a deliberate difference from Tempo), and snapshots
+// to plain data. Folding and cost per metric type live in series-fold.ts, rendering in
+// registry-render.ts, the compact in-memory series in series-state.ts. No I/O and no clock:
+// every time comes from the caller.
 //
-// Timestamp safety (DESIGN: one out-of-order sample rejects a whole remote-write request):
+// Timestamp safety (one out-of-order sample rejects a whole remote-write request):
 // - each collection and marker batch gets a timestamp strictly after the previous one;
 // - a series removed and re-created within a couple of minutes would put its initial zero
 //   (end of the previous minute) before its own staleness marker, which Tempo shrugs off as an
@@ -19,12 +21,13 @@ import { ActiveLimits } from './active-limits.ts';
 import { SeriesIndex } from './series-index.ts';
 import { LabelPipeline } from './label-pipeline.ts';
 import { forEachPrepared, TARGET_INFO_METRIC } from './registry-labels.ts';
-import { checkIncrement, markSent, needsZero } from './registry-series.ts';
+import { checkIncrement, expectType, isOverflowLabels, markSent, needsZero } from './registry-series.ts';
 import { nativeConfigKey } from './native-series.ts';
 import { addCounter, addHistogram, costOf, incrementCost, runHistogramReset, setGauge } from './series-fold.ts';
 import { newSeries, type Entity, type SeriesState } from './series-state.ts';
 import { renderSeries, renderStaleMarkers, wasSent, type RenderContext, type SeriesSink } from './registry-render.ts';
 import { restoreSeries, snapshotSeries, type RegistrySnapshot } from './registry-state.ts';
+import { RestoreSharing } from './restore-sharing.ts';
 
 export type RegistryTenantConfig = Pick<TenantConfig, 'tenant' | 'registry' | 'nativeHistogram' | 'traceIdLabelName' | 'hostInfo'>;
 
@@ -245,18 +248,12 @@ export class Registry {
     this.tombstones.clear();
     this.active = 0;
     this.limits.clearEntities();
-    const sharedBounds = new Map<string, readonly number[]>();
+    const sharing = new RestoreSharing();
     for (const snap of snapshot.series) {
       const entityKey = seriesKey('', snap.labels);
-      const entity = this.series.ensureEntity(entityKey, copyLabels(snap.labels));
+      const entity = this.series.entity(entityKey) ?? this.series.ensureEntity(entityKey, sharing.labels(snap.labels));
       const s = restoreSeries(snap, entity, this.series.name(snap.name));
-      if (s.type === 'histogram' && s.classic !== undefined) {
-        // Series of a metric share one bounds array again (memory, and the `le` cache).
-        const id = s.classic.bounds.join(',');
-        const shared = sharedBounds.get(id);
-        if (shared === undefined) sharedBounds.set(id, s.classic.bounds);
-        else s.classic.bounds = shared;
-      }
+      if (s.type === 'histogram' && s.classic !== undefined) s.classic.bounds = sharing.boundsOf(s.classic.bounds);
       s.cost = costOf(s);
       this.series.add(s);
       if (s.overflow) continue;
@@ -310,7 +307,8 @@ export class Registry {
   private zeroTimestamp(s: SeriesState, zeroBase: number, at: number): number | undefined {
     if (!needsZero(s)) return undefined;
     let zero = Math.max(zeroBase, this.zeroFloorMs + 1);
-    const tomb = this.tombstones.get(s.key);
+    // A series key is built on demand (series-state.ts): only when there are tombstones to match.
+    const tomb = this.tombstones.size === 0 ? undefined : this.tombstones.get(s.key);
     if (tomb !== undefined) {
       this.tombstones.delete(s.key);
       zero = Math.max(zero, tomb + 1);
@@ -341,21 +339,4 @@ export class Registry {
   private pruneTombstones(nowMs: number): void {
     for (const [key, at] of this.tombstones) if (at < nowMs - TOMBSTONE_TTL_MS) this.tombstones.delete(key);
   }
-}
-
-function expectType<T extends SeriesState['type']>(
-  s: SeriesState,
-  inc: SeriesIncrement,
-  type: T,
-): Extract<SeriesState, { type: T }> {
-  if (s.type !== type) throw new Error(`series ${s.key}: got a ${inc.type} increment for a ${s.type} series`);
-  return s as Extract<SeriesState, { type: T }>;
-}
-
-function isOverflowLabels(labels: Labels): boolean {
-  return labels.length === 1 && labels[0].name === 'metric_overflow' && labels[0].value === 'true';
-}
-
-function copyLabels(labels: Labels): Labels {
-  return labels.map((l) => ({ name: l.name, value: l.value }));
 }
