@@ -48,8 +48,10 @@ export function benchRegistryMemory(): void {
   const sizes = [100_000, ...(process.env.BENCH_REGISTRY_1M === '1' ? [1_000_000] : [])];
   console.log(`\n## flusher registry memory: span-metrics label sets (${SERIES_PER_LABEL_SET} time series each), exemplars pending, one process per row\n`);
   const rows: string[][] = [];
+  const measured: Row[] = [];
   for (const series of sizes) {
     const r = runChild(Math.ceil(series / SERIES_PER_LABEL_SET));
+    measured.push(r);
     rows.push([
       r.timeSeries.toLocaleString('en-US'),
       r.labelSets.toLocaleString('en-US'),
@@ -64,5 +66,12 @@ export function benchRegistryMemory(): void {
     ]);
   }
   printTable(['time series', 'label sets', 'heap per label set', 'after collect / restored', 'peak RSS', 'fold (decode + apply)', 'collect + encode', 'save encode', 'load (decode + restore)', 'saved state'], rows);
+  if (measured.length === 2) {
+    // The slope between the rows: what one more label set costs, without the fixed part.
+    const [small, large] = measured;
+    const perLabelSet = (large.heapHeldBytes - small.heapHeldBytes) / (large.labelSets - small.labelSets);
+    const rssPerLabelSet = (large.peakRssBytes - small.peakRssBytes) / (large.labelSets - small.labelSets);
+    console.log(`\n(between the rows: ${(perLabelSet / 1024).toFixed(2)} KB heap and ${(rssPerLabelSet / 1024).toFixed(1)} KB peak RSS per additional label set)`);
+  }
   console.log(`\n(goal: at most 1.5 KB heap per label set; 1M time series folded, collected, sent and saved inside one minute${sizes.length === 1 ? '; set BENCH_REGISTRY_1M=1 for the 1M row' : ''})`);
 }
