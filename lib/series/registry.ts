@@ -236,7 +236,7 @@ export class Registry {
       lastSentMs: this.sentUpTo,
       seriesLimitedTotal: this.limits.seriesLimitedTotal,
       tombstones: [...this.tombstones],
-      series: [...this.series.values()].map(snapshotSeries),
+      series: this.series.map(snapshotSeries),
       ...(cardinality !== undefined && { cardinality }),
     };
   }

@@ -22,13 +22,6 @@ export class SeriesIndex {
     return this.count;
   }
 
-  /** The series with this key (seriesKey(name, labels)). */
-  get(key: string): SeriesState | undefined {
-    const brace = key.indexOf('{');
-    if (brace < 0) return undefined;
-    return this.find(key.slice(brace), key.slice(0, brace));
-  }
-
   /** The series of metric `name` over the label set whose key is `entityKey` (seriesKey('', labels)). */
   find(entityKey: string, name: string): SeriesState | undefined {
     return this.entities.get(entityKey)?.find(name);
@@ -99,7 +92,10 @@ export class SeriesIndex {
     }
   }
 
-  *values(): IterableIterator<SeriesState> {
-    for (const e of this.entities.values()) yield* e.series;
+  /** `each` of every series, in order. */
+  map<T>(each: (s: SeriesState) => T): T[] {
+    const out: T[] = [];
+    this.forEach((s) => out.push(each(s)));
+    return out;
   }
 }
