@@ -33,8 +33,11 @@ export class ActiveLimits {
   private settings!: ActiveLimitSettings;
   /** tempo_metrics_generator_registry_series_limited_total, kept in the saved state. */
   seriesLimitedTotal = 0;
-  /** Entity key -> its number of series. */
-  private readonly entities = new Map<string, number>();
+  /**
+   * Entities with at least one counted series. The registry's entities count their own series
+   * (series-state.ts Entity.counted), so no map by entity key is kept here.
+   */
+  private entities = 0;
   private entityDemand: WindowCardinality | undefined;
   private readonly seriesDemand = new Map<string, { sketch: WindowCardinality; cost: number }>();
   readonly counts: ActiveLimitCounts = newCounts();
@@ -54,7 +57,7 @@ export class ActiveLimits {
   }
 
   get activeEntities(): number {
-    return this.entities.size;
+    return this.entities;
   }
 
   get maxActive(): number {
@@ -70,11 +73,14 @@ export class ActiveLimits {
     d.sketch.insert(hashKey(seriesKey));
   }
 
-  /** Decides for a new (non-overflow) series; `active` is the registry's active-series cost. */
-  admit(entityKey: string, cost: number, active: number): boolean {
+  /**
+   * Decides for a new (non-overflow) series; `entityCounted`: its entity already has a counted
+   * series; `active` is the registry's active-series cost.
+   */
+  admit(entityCounted: boolean, cost: number, active: number): boolean {
     const max = this.maxActive;
     if (this.entityLimiter) {
-      if (max <= 0 || this.entities.has(entityKey) || this.entities.size + 1 <= max) return true;
+      if (max <= 0 || entityCounted || this.entities + 1 <= max) return true;
       this.counts.entitiesLimited++;
       return false;
     }
@@ -84,27 +90,26 @@ export class ActiveLimits {
     return false;
   }
 
-  /** A new non-overflow series was created (or restored, with count false). */
-  added(entityKey: string, cost: number, count = true): void {
-    const n = this.entities.get(entityKey) ?? 0;
-    this.entities.set(entityKey, n + 1);
+  /**
+   * A new non-overflow series was created (or restored, with count false); `firstOfEntity`: its
+   * entity had no counted series before.
+   */
+  added(firstOfEntity: boolean, cost: number, count = true): void {
+    if (firstOfEntity) this.entities++;
     if (!count) return;
     this.counts.seriesAdded += cost;
-    if (n === 0) this.counts.entitiesAdded++;
+    if (firstOfEntity) this.counts.entitiesAdded++;
   }
 
-  /** A non-overflow series was removed. */
-  removed(entityKey: string, cost: number): void {
+  /** A non-overflow series was removed; `lastOfEntity`: its entity has no counted series left. */
+  removed(lastOfEntity: boolean, cost: number): void {
     this.counts.seriesRemoved += cost;
-    const n = this.entities.get(entityKey);
-    if (n === undefined) return;
     this.counts.entitiesRemoved++; // Tempo counts every removal of a tracked entity's series
-    if (n <= 1) this.entities.delete(entityKey);
-    else this.entities.set(entityKey, n - 1);
+    if (lastOfEntity) this.entities--;
   }
 
   clearEntities(): void {
-    this.entities.clear();
+    this.entities = 0;
   }
 
   /** Tempo's 5-minute step of the demand windows. */

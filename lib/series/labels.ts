@@ -104,24 +104,30 @@ export function seriesHash(name: string, labels: Labels): string {
 
 /** Returns sorted labels with name=value set (replacing a same-named label), order preserved. */
 export function withLabel(labels: Labels, name: string, value: string): Label[] {
+  return withLabelObject(labels, { name, value });
+}
+
+/** withLabel with the Label object itself placed (so one object can serve many label sets). */
+export function withLabelObject(labels: Labels, label: Label): Label[] {
+  const { name } = label;
   const out: Label[] = [];
   let placed = false;
   for (const l of labels) {
     if (!placed) {
       const c = compareUtf8(l.name, name);
       if (c === 0) {
-        out.push({ name, value });
+        out.push(label);
         placed = true;
         continue;
       }
       if (c > 0) {
-        out.push({ name, value });
+        out.push(label);
         placed = true;
       }
     }
     out.push(l);
   }
-  if (!placed) out.push({ name, value });
+  if (!placed) out.push(label);
   return out;
 }
 

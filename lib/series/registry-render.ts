@@ -4,10 +4,11 @@
 // and staleness markers. Pure: the registry decides what to mark as sent.
 
 import type { CollectedExemplar, CollectedSeries, Sample } from './collected.ts';
-import type { ClassicState, HistogramState, SeriesState } from './registry-state.ts';
-import type { Exemplar, Labels } from './types.ts';
+import type { ClassicState, HistogramState, SeriesState } from './series-state.ts';
+import { pendingExemplar } from './classic-exemplars.ts';
+import type { Exemplar, Label, Labels } from './types.ts';
 import { formatFloatF } from './format-float.ts';
-import { overlayLabels, withLabel } from './labels.ts';
+import { overlayLabels, withLabelObject } from './labels.ts';
 import { toNativeSample } from './native-histogram.ts';
 import { staleNaN } from './stale.ts';
 
@@ -34,13 +35,13 @@ export function renderSeries(s: SeriesState, ctx: RenderContext, t: RenderTimes,
   switch (s.type) {
     case 'counter':
       out({
-        labels: withLabel(base, '__name__', s.name),
+        labels: withLabelObject(base, nameLabel(s.name, '')),
         samples: withZero(s.zeroSent ? undefined : t.zeroMs, { value: s.value, timestampMs: t.atMs }),
-        exemplars: [],
+        exemplars: NO_EXEMPLARS,
       });
       return;
     case 'gauge':
-      out({ labels: withLabel(base, '__name__', s.name), samples: [{ value: s.value, timestampMs: t.atMs }], exemplars: [] });
+      out({ labels: withLabelObject(base, nameLabel(s.name, '')), samples: [{ value: s.value, timestampMs: t.atMs }], exemplars: NO_EXEMPLARS });
       return;
     case 'histogram':
       if (s.classic !== undefined) renderClassic(s.name, base, s.classic, ctx, t, out);
@@ -65,9 +66,9 @@ export function renderSeries(s: SeriesState, ctx: RenderContext, t: RenderTimes,
         // With a classic part (mode both) Tempo sends the exemplars on _bucket only.
         const exemplar = t.exemplars && s.classic === undefined ? n.hist.exemplar : undefined;
         out({
-          labels: withLabel(base, '__name__', s.name),
+          labels: withLabelObject(base, nameLabel(s.name, '')),
           samples: [],
-          exemplars: exemplar === undefined ? [] : [toExemplar(exemplar, ctx, t.atMs)],
+          exemplars: exemplar === undefined ? NO_EXEMPLARS : [toExemplar(exemplar, ctx, t.atMs)],
           histograms,
         });
       }
@@ -85,24 +86,24 @@ function renderClassic(
 ): void {
   const zeroMs = c.zeroSent ? undefined : t.zeroMs;
   out({
-    labels: withLabel(base, '__name__', name + '_count'),
+    labels: withLabelObject(base, nameLabel(name, '_count')),
     samples: withZero(zeroMs, { value: c.count, timestampMs: t.atMs }),
-    exemplars: [],
+    exemplars: NO_EXEMPLARS,
   });
   out({
-    labels: withLabel(base, '__name__', name + '_sum'),
+    labels: withLabelObject(base, nameLabel(name, '_sum')),
     samples: [{ value: c.sum, timestampMs: t.atMs }], // no initial zero for _sum (spec 5.4)
-    exemplars: [],
+    exemplars: NO_EXEMPLARS,
   });
-  const bucketBase = withLabel(base, '__name__', name + '_bucket');
+  const bucketBase = withLabelObject(base, nameLabel(name, '_bucket'));
   let cumulative = 0;
   for (let i = 0; i < c.counts.length; i++) {
     cumulative += c.counts[i];
-    const exemplar = t.exemplars ? c.exemplars[i] : undefined;
+    const exemplar = t.exemplars ? pendingExemplar(c, i) : undefined;
     out({
-      labels: withLabel(bucketBase, 'le', leLabel(c, i)),
+      labels: withLabelObject(bucketBase, leLabel(c, i)),
       samples: withZero(zeroMs, { value: cumulative, timestampMs: t.atMs }),
-      exemplars: exemplar === undefined ? [] : [toExemplar(exemplar, ctx, t.atMs)],
+      exemplars: exemplar === undefined ? NO_EXEMPLARS : [toExemplar(exemplar, ctx, t.atMs)],
     });
   }
 }
@@ -111,24 +112,24 @@ function renderClassic(
 export function renderStaleMarkers(s: SeriesState, ctx: RenderContext, atMs: number, out: SeriesSink): void {
   const base = overlayLabels(s.labels, ctx.external);
   const mark = (labels: Labels): void => {
-    out({ labels, samples: [{ value: staleNaN(), timestampMs: atMs, stale: true }], exemplars: [] });
+    out({ labels, samples: [{ value: staleNaN(), timestampMs: atMs, stale: true }], exemplars: NO_EXEMPLARS });
   };
   switch (s.type) {
     case 'counter':
-      if (s.zeroSent) mark(withLabel(base, '__name__', s.name));
+      if (s.zeroSent) mark(withLabelObject(base, nameLabel(s.name, '')));
       return;
     case 'gauge':
-      if (s.sent) mark(withLabel(base, '__name__', s.name));
+      if (s.sent) mark(withLabelObject(base, nameLabel(s.name, '')));
       return;
     case 'histogram':
       if (s.classic?.zeroSent) {
         const c = s.classic;
-        mark(withLabel(base, '__name__', s.name + '_count'));
-        mark(withLabel(base, '__name__', s.name + '_sum'));
-        const bucketBase = withLabel(base, '__name__', s.name + '_bucket');
-        for (let i = 0; i < c.counts.length; i++) mark(withLabel(bucketBase, 'le', leLabel(c, i)));
+        mark(withLabelObject(base, nameLabel(s.name, '_count')));
+        mark(withLabelObject(base, nameLabel(s.name, '_sum')));
+        const bucketBase = withLabelObject(base, nameLabel(s.name, '_bucket'));
+        for (let i = 0; i < c.counts.length; i++) mark(withLabelObject(bucketBase, leLabel(c, i)));
       }
-      if (s.native?.zeroSent) mark(withLabel(base, '__name__', s.name));
+      if (s.native?.zeroSent) mark(withLabelObject(base, nameLabel(s.name, '')));
       return;
   }
 }
@@ -149,13 +150,27 @@ function hasSentPart(s: HistogramState): boolean {
   return (s.classic?.zeroSent ?? false) || (s.native?.zeroSent ?? false);
 }
 
-// Series of one metric share their bounds array, so each `le` spelling is computed once.
-const leCache = new WeakMap<readonly number[], readonly string[]>();
+// One collection renders a Label object per time series for `__name__` and `le`; the same few
+// objects serve every series instead (a collection of a million series is held until sent).
+const NO_EXEMPLARS: readonly CollectedExemplar[] = Object.freeze([]);
+const nameLabels = new Map<string, Map<string, Label>>();
 
-function leLabel(c: ClassicState, i: number): string {
+/** The `__name__` label of metric `name` with `suffix` (_count, _sum, _bucket or ''). */
+function nameLabel(name: string, suffix: string): Label {
+  let bySuffix = nameLabels.get(name);
+  if (bySuffix === undefined) nameLabels.set(name, (bySuffix = new Map()));
+  let label = bySuffix.get(suffix);
+  if (label === undefined) bySuffix.set(suffix, (label = { name: '__name__', value: name + suffix }));
+  return label;
+}
+
+// Series of one metric share their bounds array, so each `le` label is made once.
+const leCache = new WeakMap<readonly number[], readonly Label[]>();
+
+function leLabel(c: ClassicState, i: number): Label {
   let les = leCache.get(c.bounds);
   if (les === undefined) {
-    les = [...c.bounds.map(formatFloatF), '+Inf'];
+    les = [...c.bounds.map(formatFloatF), '+Inf'].map((value) => ({ name: 'le', value }));
     leCache.set(c.bounds, les);
   }
   return les[i];

@@ -1,9 +1,9 @@
 // Per-series helpers of the registry: what was sent, increment checks, and folding classic
 // histogram parts.
 
-import type { ClassicHistogramIncrement, SeriesIncrement } from './types.ts';
-import { newClassicIncrement } from './classic-histogram.ts';
-import type { ClassicState, SeriesState } from './registry-state.ts';
+import type { ClassicHistogramIncrement, Labels, SeriesIncrement } from './types.ts';
+import { clearExemplars, holdExemplar } from './classic-exemplars.ts';
+import { ClassicState, type SeriesState } from './series-state.ts';
 
 export function markSent(s: SeriesState): void {
   switch (s.type) {
@@ -16,7 +16,7 @@ export function markSent(s: SeriesState): void {
     case 'histogram':
       if (s.classic !== undefined) {
         s.classic.zeroSent = true;
-        s.classic.exemplars.fill(undefined);
+        clearExemplars(s.classic);
       }
       if (s.native !== undefined) {
         s.native.zeroSent = true;
@@ -56,7 +56,7 @@ export function checkIncrement(inc: SeriesIncrement, name: string, entityKey: st
 // Bounds arrays are shared with the increments (the processors hand out their configured,
 // never-mutated array), not copied: one array per metric instead of one per series.
 export function emptyClassic(bounds: readonly number[]): ClassicState {
-  return { ...newClassicIncrement(bounds), zeroSent: false };
+  return new ClassicState(bounds, new Array<number>(bounds.length + 1).fill(0), 0, 0, false);
 }
 
 export function sameBounds(a: readonly number[], b: readonly number[]): boolean {
@@ -76,10 +76,11 @@ export function addClassic(c: ClassicState, inc: ClassicHistogramIncrement): voi
 /** Restarts the classic part from this increment alone (bounds included). */
 export function replaceClassic(c: ClassicState, inc: ClassicHistogramIncrement): void {
   if (!sameBounds(c.bounds, inc.bounds)) c.bounds = inc.bounds;
+  // Pending exemplars stay on their buckets unless the number of buckets changed.
+  if (inc.counts.length !== c.counts.length) clearExemplars(c);
   c.counts = [...inc.counts];
   c.sum = inc.sum;
   c.count = inc.count;
-  if (c.exemplars.length !== c.counts.length) c.exemplars = new Array<undefined>(c.counts.length).fill(undefined);
   takeExemplars(c, inc);
 }
 
@@ -90,8 +91,23 @@ export function resetClassic(c: ClassicState): void {
 }
 
 export function takeExemplars(c: ClassicState, inc: ClassicHistogramIncrement): void {
-  for (let i = 0; i < inc.exemplars.length && i < c.exemplars.length; i++) {
+  const buckets = Math.min(inc.exemplars.length, c.counts.length);
+  for (let i = 0; i < buckets; i++) {
     const e = inc.exemplars[i];
-    if (e !== undefined && e.traceId !== '') c.exemplars[i] = { traceId: e.traceId, value: e.value };
+    if (e !== undefined && e.traceId !== '') holdExemplar(c, i, e.traceId, e.value);
   }
+}
+
+/** The series as the increment's type; a mismatch is a processor bug and names the series. */
+export function expectType<T extends SeriesState['type']>(
+  s: SeriesState,
+  inc: SeriesIncrement,
+  type: T,
+): Extract<SeriesState, { type: T }> {
+  if (s.type !== type) throw new Error(`series ${s.key}: got a ${inc.type} increment for a ${s.type} series`);
+  return s as Extract<SeriesState, { type: T }>;
+}
+
+export function isOverflowLabels(labels: Labels): boolean {
+  return labels.length === 1 && labels[0].name === 'metric_overflow' && labels[0].value === 'true';
 }

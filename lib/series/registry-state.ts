@@ -5,55 +5,11 @@
 // sent (Tempo: modules/generator/registry/histogram.go), the flusher collects after its last fold,
 // and exemplars were most of the saved bytes. Snapshots written with exemplars still restore them.
 
-import type { Exemplar, Label, Labels } from './types.ts';
+import type { Label } from './types.ts';
 import type { NativeState } from './native-series.ts';
 import type { LabelPipelineSnapshot } from './label-pipeline.ts';
-
-interface SeriesCommon {
-  readonly key: string;
-  readonly name: string;
-  /** Sorted, without __name__ and external labels. */
-  readonly labels: Labels;
-  lastUpdatedMs: number;
-  /** The `{metric_overflow="true"}` series of its metric: never counted against the limit. */
-  readonly overflow: boolean;
-  /** Active-series cost (spec 5.4/5.5/5.8); kept current when histogram parts change. */
-  cost: number;
-  /** Demand-estimate window step this series was last counted in (-1: none; not saved). */
-  demandStep: number;
-}
-
-export interface CounterState extends SeriesCommon {
-  readonly type: 'counter';
-  value: number;
-  zeroSent: boolean;
-}
-
-export interface GaugeState extends SeriesCommon {
-  readonly type: 'gauge';
-  value: number;
-  /** Collected at least once (so it needs a staleness marker when removed). */
-  sent: boolean;
-}
-
-export interface ClassicState {
-  bounds: readonly number[];
-  /** Non-cumulative: counts[i] for bounds[i], counts[bounds.length] for +Inf. */
-  counts: number[];
-  sum: number;
-  count: number;
-  /** Per bucket, the most recent exemplar not yet sent. */
-  exemplars: (Exemplar | undefined)[];
-  zeroSent: boolean;
-}
-
-export interface HistogramState extends SeriesCommon {
-  readonly type: 'histogram';
-  classic?: ClassicState;
-  native?: NativeState;
-}
-
-export type SeriesState = CounterState | GaugeState | HistogramState;
+import { holdExemplar } from './classic-exemplars.ts';
+import { ClassicState, CounterState, GaugeState, HistogramState, type Entity, type SeriesState } from './series-state.ts';
 
 // ---- snapshot (JSON-shaped: Maps become [index, count] pairs, undefined becomes null) ----
 // Numbers may be NaN or +-Infinity (e.g. the sum after a NaN observation): a persistence
@@ -136,29 +92,34 @@ export function snapshotSeries(s: SeriesState): SeriesSnapshot {
   }
 }
 
-/** Rebuilds a series; key and cost are derived by the registry (they are not stored). */
-export function restoreSeries(snap: SeriesSnapshot, key: string): SeriesState {
-  const common = {
-    key,
-    name: snap.name,
-    labels: snap.labels.map((l) => ({ name: l.name, value: l.value })),
-    lastUpdatedMs: snap.lastUpdatedMs,
-    overflow: snap.overflow,
-    cost: 0,
-    demandStep: -1,
-  };
+/** Rebuilds a series of `entity` (the registry finds it by the labels); cost is derived by the registry. */
+export function restoreSeries(snap: SeriesSnapshot, entity: Entity, name: string): SeriesState {
+  let s: SeriesState;
   switch (snap.type) {
-    case 'counter':
-      return { ...common, type: 'counter', value: snap.value, zeroSent: snap.zeroSent };
-    case 'gauge':
-      return { ...common, type: 'gauge', value: snap.value, sent: snap.sent };
+    case 'counter': {
+      const c = new CounterState(entity, name, snap.overflow);
+      c.value = snap.value;
+      c.zeroSent = snap.zeroSent;
+      s = c;
+      break;
+    }
+    case 'gauge': {
+      const g = new GaugeState(entity, name, snap.overflow);
+      g.value = snap.value;
+      g.sent = snap.sent;
+      s = g;
+      break;
+    }
     case 'histogram': {
-      const h: HistogramState = { ...common, type: 'histogram' };
+      const h = new HistogramState(entity, name, snap.overflow);
       if (snap.classic !== null) h.classic = restoreClassic(snap.classic);
       if (snap.native !== null) h.native = restoreNative(snap.native);
-      return h;
+      s = h;
+      break;
     }
   }
+  s.lastUpdatedMs = snap.lastUpdatedMs;
+  return s;
 }
 
 function snapshotClassic(c: ClassicState): ClassicSnapshot {
@@ -172,17 +133,12 @@ function snapshotClassic(c: ClassicState): ClassicSnapshot {
 }
 
 function restoreClassic(c: ClassicSnapshot): ClassicState {
-  return {
-    bounds: [...c.bounds],
-    counts: [...c.counts],
-    sum: c.sum,
-    count: c.count,
-    exemplars: c.counts.map((_, i) => {
-      const e = c.exemplars?.[i];
-      return e === undefined || e === null ? undefined : { traceId: e.traceId, value: e.value };
-    }),
-    zeroSent: c.zeroSent,
-  };
+  const state = new ClassicState([...c.bounds], [...c.counts], c.sum, c.count, c.zeroSent);
+  for (let i = 0; i < c.counts.length; i++) {
+    const e = c.exemplars?.[i];
+    if (e !== undefined && e !== null) holdExemplar(state, i, e.traceId, e.value);
+  }
+  return state;
 }
 
 function snapshotNative(n: NativeState): NativeSnapshot {

@@ -1,10 +1,12 @@
-// Per-tenant cumulative registry: folds processor increments into series after the label
-// stages (span-name sanitization, per-label limit: label-pipeline.ts), enforces the series or
-// entity limit with the overflow series (active-limits.ts), produces each collection's samples (one timestamp,
-// initial zeros, exemplars), removes stale series with staleness markers (DESIGN difference), and
-// snapshots to plain data. No I/O and no clock: every time comes from the caller.
+// Per-tenant cumulative registry: admits series after the label stages (span-name sanitization,
+// per-label limit: label-pipeline.ts), enforces the series or entity limit with the overflow
+// series (active-limits.ts), stamps each collection (one timestamp, initial zeros, exemplars),
+// removes stale series with staleness markers (a deliberate difference from Tempo), and snapshots
+// to plain data. Folding and cost per metric type live in series-fold.ts, rendering in
+// registry-render.ts, the compact in-memory series in series-state.ts. No I/O and no clock:
+// every time comes from the caller.
 //
-// Timestamp safety (DESIGN: one out-of-order sample rejects a whole remote-write request):
+// Timestamp safety (one out-of-order sample rejects a whole remote-write request):
 // - each collection and marker batch gets a timestamp strictly after the previous one;
 // - a series removed and re-created within a couple of minutes would put its initial zero
 //   (end of the previous minute) before its own staleness marker, which Tempo shrugs off as an
@@ -13,37 +15,25 @@
 
 import type { TenantConfig } from '../config/types.ts';
 import type { CollectedSeries } from './collected.ts';
-import type {
-  ClassicHistogramIncrement,
-  CounterIncrement,
-  GaugeSet,
-  HistogramIncrement,
-  Labels,
-  SeriesIncrement,
-} from './types.ts';
+import type { Labels, SeriesIncrement } from './types.ts';
 import { labelsFromRecord, seriesKey } from './labels.ts';
 import { ActiveLimits } from './active-limits.ts';
 import { SeriesIndex } from './series-index.ts';
 import { LabelPipeline } from './label-pipeline.ts';
 import { forEachPrepared, TARGET_INFO_METRIC } from './registry-labels.ts';
-import { addClassic, checkIncrement, emptyClassic, markSent, needsZero, replaceClassic, resetClassic, sameBounds } from './registry-series.ts';
-import { addNative, nativeConfigKey, newNativeState, runScheduledReset } from './native-series.ts';
+import { checkIncrement, expectType, isOverflowLabels, markSent, needsZero } from './registry-series.ts';
+import { nativeConfigKey } from './native-series.ts';
+import { addCounter, addHistogram, costOf, incrementCost, runHistogramReset, setGauge } from './series-fold.ts';
+import { newSeries, type Entity, type SeriesState } from './series-state.ts';
 import { renderSeries, renderStaleMarkers, wasSent, type RenderContext, type SeriesSink } from './registry-render.ts';
-import {
-  restoreSeries,
-  snapshotSeries,
-  type ClassicState,
-  type CounterState,
-  type GaugeState,
-  type HistogramState,
-  type RegistrySnapshot,
-  type SeriesState,
-} from './registry-state.ts';
+import { restoreSeries, snapshotSeries, type RegistrySnapshot } from './registry-state.ts';
+import { RestoreSharing } from './restore-sharing.ts';
 
 export type RegistryTenantConfig = Pick<TenantConfig, 'tenant' | 'registry' | 'nativeHistogram' | 'traceIdLabelName' | 'hostInfo'>;
 
 /** Labels of the series that absorbs new series over the limit (plus __name__ and external labels). */
 export const OVERFLOW_LABELS: Labels = [{ name: 'metric_overflow', value: 'true' }];
+const OVERFLOW_ENTITY_KEY = seriesKey('', OVERFLOW_LABELS);
 
 /** Tombstones only matter while an initial zero (at most 61 s before a collection) could reach them. */
 const TOMBSTONE_TTL_MS = 2 * 60_000;
@@ -125,12 +115,12 @@ export class Registry {
 
   /** Folds one batch of increments at processing time nowMs. */
   apply(increments: readonly SeriesIncrement[], nowMs: number): void {
-    forEachPrepared<Map<string, SeriesState>>(increments, this.pipeline, this.infoMetrics, nowMs, (inc, prepared) => {
+    forEachPrepared<Entity>(increments, this.pipeline, this.infoMetrics, nowMs, (inc, prepared) => {
       const entityKey = prepared.entityKey;
       checkIncrement(inc, inc.name, entityKey); // before admitting, so a bad increment leaves no empty series
       // The label set's metrics, looked up once per batch (nothing is removed during apply).
       prepared.slot ??= this.series.entity(entityKey);
-      let s = prepared.slot?.get(inc.name);
+      let s = prepared.slot?.find(inc.name);
       const step = this.limits.step;
       // An estimate only changes when a series is first counted in a window step.
       if (s === undefined || s.demandStep !== step) {
@@ -139,20 +129,23 @@ export class Registry {
       }
       let created = false;
       if (s === undefined) {
-        [s, created] = this.admit(inc, inc.name + entityKey, entityKey);
+        [s, created] = this.admit(inc, entityKey);
         if (!s.overflow) s.demandStep = step;
         prepared.slot ??= this.series.entity(entityKey);
       }
       switch (inc.type) {
         case 'counter':
-          this.addCounter(expectType(s, inc, 'counter'), inc, nowMs);
+          addCounter(expectType(s, inc, 'counter'), inc, nowMs);
           break;
         case 'gauge':
-          this.setGauge(expectType(s, inc, 'gauge'), inc, nowMs, created);
+          setGauge(expectType(s, inc, 'gauge'), inc, nowMs, created);
           break;
-        case 'histogram':
-          this.addHistogram(expectType(s, inc, 'histogram'), inc, nowMs);
+        case 'histogram': {
+          const h = expectType(s, inc, 'histogram');
+          addHistogram(h, inc, this.config.nativeHistogram, this.nativeKey, nowMs);
+          if (h.cost !== costOf(h)) this.setCost(h);
           break;
+        }
       }
     });
   }
@@ -178,11 +171,12 @@ export class Registry {
     const at = Math.max(Math.min(nowMs, this.stampCeilingMs), this.sentUpTo + 1);
     this.pruneTombstones(at);
     const zeroBase = Math.floor(at / MINUTE_MS) * MINUTE_MS - 1000;
-    for (const s of this.series.values()) {
-      if (s.type === 'histogram') this.runScheduledReset(s, at);
+    const native = this.config.nativeHistogram;
+    this.series.forEach((s) => {
+      if (s.type === 'histogram') runHistogramReset(s, native, at);
       renderSeries(s, this.render, { atMs: at, zeroMs: this.zeroTimestamp(s, zeroBase, at), exemplars: true }, sink);
       markSent(s);
-    }
+    });
     this.sentUpTo = at;
     return at;
   }
@@ -196,9 +190,7 @@ export class Registry {
     const sink = (series: CollectedSeries): void => {
       out.push(series);
     };
-    for (const s of this.series.values()) {
-      renderSeries(s, this.render, { atMs: s.lastUpdatedMs, zeroMs: undefined, exemplars: false }, sink);
-    }
+    this.series.forEach((s) => renderSeries(s, this.render, { atMs: s.lastUpdatedMs, zeroMs: undefined, exemplars: false }, sink));
     return out;
   }
 
@@ -211,14 +203,14 @@ export class Registry {
     const removed: RemovedSeries[] = [];
     const markerAt = Math.max(Math.min(nowMs, this.stampCeilingMs), this.sentUpTo + 1);
     let marked = false;
-    for (const [key, s] of this.series) {
+    this.series.deleteWhere((s) => {
       const stale = nowMs - s.lastUpdatedMs > this.config.registry.staleDurationMs;
       const nativeChanged = s.type === 'histogram' && s.native !== undefined && s.native.configKey !== this.nativeKey;
-      if (!stale && !nativeChanged) continue;
-      this.series.delete(s);
+      if (!stale && !nativeChanged) return false;
+      const key = s.key;
       if (!s.overflow) {
         this.active -= s.cost;
-        this.limits.removed(key.slice(s.name.length), s.cost);
+        this.limits.removed(--s.entity.counted === 0, s.cost);
       }
       const markers: CollectedSeries[] = [];
       if (!this.config.registry.disableCollection && wasSent(s)) {
@@ -227,7 +219,8 @@ export class Registry {
         marked = true;
       }
       removed.push({ key, name: s.name, labels: s.labels, reason: stale ? 'stale' : 'native-config', markers });
-    }
+      return true;
+    });
     if (marked) this.sentUpTo = markerAt;
     this.pruneTombstones(nowMs);
     // Tempo steps its estimate windows and prunes Drain every 5 minutes, as often as this runs.
@@ -243,7 +236,7 @@ export class Registry {
       lastSentMs: this.sentUpTo,
       seriesLimitedTotal: this.limits.seriesLimitedTotal,
       tombstones: [...this.tombstones],
-      series: [...this.series.values()].map(snapshotSeries),
+      series: this.series.map(snapshotSeries),
       ...(cardinality !== undefined && { cardinality }),
     };
   }
@@ -255,22 +248,17 @@ export class Registry {
     this.tombstones.clear();
     this.active = 0;
     this.limits.clearEntities();
-    const sharedBounds = new Map<string, readonly number[]>();
+    const sharing = new RestoreSharing();
     for (const snap of snapshot.series) {
-      const key = seriesKey(snap.name, snap.labels);
-      const s = restoreSeries(snap, key);
-      if (s.type === 'histogram' && s.classic !== undefined) {
-        // Series of a metric share one bounds array again (memory, and the `le` cache).
-        const id = s.classic.bounds.join(',');
-        const shared = sharedBounds.get(id);
-        if (shared === undefined) sharedBounds.set(id, s.classic.bounds);
-        else s.classic.bounds = shared;
-      }
+      const entityKey = seriesKey('', snap.labels);
+      const entity = this.series.entity(entityKey) ?? this.series.ensureEntity(entityKey, sharing.labels(snap.labels));
+      const s = restoreSeries(snap, entity, this.series.name(snap.name));
+      if (s.type === 'histogram' && s.classic !== undefined) s.classic.bounds = sharing.boundsOf(s.classic.bounds);
       s.cost = costOf(s);
-      this.series.set(s);
+      this.series.add(s);
       if (s.overflow) continue;
       this.active += s.cost;
-      this.limits.added(key.slice(s.name.length), s.cost, false);
+      this.limits.added(entity.counted++ === 0, s.cost, false);
     }
     for (const [key, at] of snapshot.tombstones) this.tombstones.set(key, at);
     this.limits.seriesLimitedTotal = snapshot.seriesLimitedTotal;
@@ -284,25 +272,26 @@ export class Registry {
    * Creates the series for a new label set, or redirects it to its metric's overflow series
    * (created on first use). Returns the series and whether it was just created.
    */
-  private admit(inc: SeriesIncrement, key: string, entityKey: string): [SeriesState, boolean] {
+  private admit(inc: SeriesIncrement, entityKey: string): [SeriesState, boolean] {
     const overflowLabels = isOverflowLabels(inc.labels);
     const cost = incrementCost(inc);
-    if (overflowLabels || this.limits.admit(entityKey, cost, this.active)) {
-      const s = newSeries(inc, key, inc.labels, overflowLabels);
+    const name = this.series.name(inc.name);
+    if (overflowLabels || this.limits.admit((this.series.entity(entityKey)?.counted ?? 0) > 0, cost, this.active)) {
+      const entity = this.series.ensureEntity(entityKey, inc.labels);
+      const s = newSeries(inc.type, entity, name, overflowLabels);
       s.cost = cost;
       if (!overflowLabels) {
         this.active += cost;
-        this.limits.added(entityKey, cost);
+        this.limits.added(entity.counted++ === 0, cost);
       }
-      this.series.set(s);
+      this.series.add(s);
       return [s, true];
     }
-    const overflowKey = seriesKey(inc.name, OVERFLOW_LABELS);
-    const existing = this.series.get(overflowKey);
+    const existing = this.series.find(OVERFLOW_ENTITY_KEY, name);
     if (existing !== undefined) return [existing, false];
-    const s = newSeries(inc, overflowKey, OVERFLOW_LABELS, true);
+    const s = newSeries(inc.type, this.series.ensureEntity(OVERFLOW_ENTITY_KEY, OVERFLOW_LABELS), name, true);
     s.cost = cost;
-    this.series.set(s);
+    this.series.add(s);
     return [s, true];
   }
 
@@ -312,70 +301,14 @@ export class Registry {
     s.cost = cost;
   }
 
-  // ---- folding ----
-
-  private addCounter(s: CounterState, inc: CounterIncrement, nowMs: number): void {
-    s.value += inc.value;
-    s.lastUpdatedMs = nowMs;
-  }
-
-  private setGauge(s: GaugeState, inc: GaugeSet, nowMs: number, created: boolean): void {
-    // target_info's set-if-absent: an existing series keeps its value and its lastUpdated, so it
-    // goes stale stale_duration after creation (Tempo's SetForTargetInfo).
-    if (inc.mode === 'setIfAbsent' && !created) return;
-    s.value = inc.value;
-    s.lastUpdatedMs = nowMs;
-  }
-
-  private addHistogram(s: HistogramState, inc: HistogramIncrement, nowMs: number): void {
-    let classicReplaced = false;
-    this.runScheduledReset(s, nowMs);
-    if (inc.native !== undefined) {
-      if (s.native === undefined) {
-        s.native = newNativeState(inc.native.schema, inc.native.zeroThreshold, nowMs, this.nativeKey);
-        this.setCost(s);
-      }
-      const outcome = addNative(s.native, inc.native, this.config.nativeHistogram, nowMs);
-      if (outcome === 'reset' && s.classic !== undefined && inc.classic !== undefined) {
-        // client_golang resets the classic buckets of the same histogram along with the native ones.
-        replaceClassic(s.classic, inc.classic);
-        this.setCost(s);
-        classicReplaced = true;
-      }
-    }
-    if (inc.classic !== undefined && !classicReplaced) {
-      if (s.classic === undefined) {
-        s.classic = emptyClassic(inc.classic.bounds);
-        this.setCost(s);
-      }
-      if (sameBounds(s.classic.bounds, inc.classic.bounds)) {
-        addClassic(s.classic, inc.classic);
-      } else {
-        // Buckets reconfigured: the old counts cannot be mapped, so the classic part restarts
-        // (a counter reset to Prometheus). zeroSent is kept: a second initial zero for _count
-        // would be out of order.
-        replaceClassic(s.classic, inc.classic);
-        this.setCost(s);
-      }
-    }
-    s.lastUpdatedMs = nowMs;
-  }
-
-  /** client_golang's timed reset; it clears the classic buckets of the same histogram too. */
-  private runScheduledReset(s: HistogramState, nowMs: number): void {
-    if (s.native === undefined) return;
-    if (runScheduledReset(s.native, this.config.nativeHistogram, nowMs) && s.classic !== undefined) {
-      resetClassic(s.classic);
-    }
-  }
-
   // ---- timestamps ----
 
   /** Initial-zero timestamp for s at this collection, or undefined when it must be left out. */
   private zeroTimestamp(s: SeriesState, zeroBase: number, at: number): number | undefined {
     if (!needsZero(s)) return undefined;
     let zero = Math.max(zeroBase, this.zeroFloorMs + 1);
-    const tomb = this.tombstones.get(s.key);
+    // A series key is built on demand (series-state.ts): only when there are tombstones to match.
+    const tomb = this.tombstones.size === 0 ? undefined : this.tombstones.get(s.key);
     if (tomb !== undefined) {
       this.tombstones.delete(s.key);
       zero = Math.max(zero, tomb + 1);
@@ -406,45 +339,4 @@ export class Registry {
   private pruneTombstones(nowMs: number): void {
     for (const [key, at] of this.tombstones) if (at < nowMs - TOMBSTONE_TTL_MS) this.tombstones.delete(key);
   }
-}
-
-function expectType<T extends SeriesState['type']>(
-  s: SeriesState,
-  inc: SeriesIncrement,
-  type: T,
-): Extract<SeriesState, { type: T }> {
-  if (s.type !== type) throw new Error(`series ${s.key}: got a ${inc.type} increment for a ${s.type} series`);
-  return s as Extract<SeriesState, { type: T }>;
-}
-
-function isOverflowLabels(labels: Labels): boolean {
-  return labels.length === 1 && labels[0].name === 'metric_overflow' && labels[0].value === 'true';
-}
-
-/** An empty series of the increment's type; the caller folds the increment in. */
-function newSeries(inc: SeriesIncrement, key: string, labels: Labels, overflow: boolean): SeriesState {
-  const common = { key, name: inc.name, labels, lastUpdatedMs: 0, overflow, cost: 0, demandStep: -1 };
-  switch (inc.type) {
-    case 'counter':
-      return { ...common, type: 'counter', value: 0, zeroSent: false };
-    case 'gauge':
-      return { ...common, type: 'gauge', value: 0, sent: false };
-    case 'histogram':
-      return { ...common, type: 'histogram' };
-  }
-}
-
-function incrementCost(inc: SeriesIncrement): number {
-  if (inc.type !== 'histogram') return 1;
-  return classicCost(inc.classic?.bounds) + (inc.native !== undefined ? 1 : 0);
-}
-
-function costOf(s: SeriesState): number {
-  if (s.type !== 'histogram') return 1;
-  return classicCost(s.classic?.bounds) + (s.native !== undefined ? 1 : 0);
-}
-
-/** _sum + _count + one _bucket per bound + the +Inf bucket. */
-function classicCost(bounds: readonly number[] | undefined): number {
-  return bounds === undefined ? 0 : 2 + bounds.length + 1;
 }

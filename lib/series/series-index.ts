@@ -1,67 +1,101 @@
-// The registry's series by key, plus a second index by label set (entity) then metric name.
+// The registry's series, indexed by label set (entity) and then by metric name.
 //
-// Why the second index: the flusher folds deltas whose increments come in groups of one label set
-// (calls, latency and size of one span label set share it). Looking each increment up by its full
-// key means building and hashing a fresh ~100-character string per increment; through the entity
-// index a batch builds and hashes each label set's key once, and each increment then only looks up
-// its metric name (a short string whose hash the decoder's shared string already carries).
+// Why by entity: the flusher folds deltas whose increments come in groups of one label set
+// (calls, latency and size of one span label set share it). Through the entity a batch builds and
+// hashes each label set's key once, and each increment then only finds its metric name among the
+// entity's few series. Holding no key per series also keeps the index small: one map entry and one
+// key string per label set, not per series.
+//
+// Order: entities in creation order, each entity's series in creation order. Collections,
+// snapshots and stale sweeps all walk this order, and a restored registry keeps it.
 
-import type { SeriesState } from './registry-state.ts';
+import { Entity, type SeriesState } from './series-state.ts';
+import type { Labels } from './types.ts';
 
 export class SeriesIndex {
-  private readonly byKey = new Map<string, SeriesState>();
-  private readonly byEntity = new Map<string, Map<string, SeriesState>>();
+  private readonly entities = new Map<string, Entity>();
+  /** One string per metric name, so all series of a metric share it. */
+  private readonly names = new Map<string, string>();
+  private count = 0;
 
   get size(): number {
-    return this.byKey.size;
-  }
-
-  get(key: string): SeriesState | undefined {
-    return this.byKey.get(key);
+    return this.count;
   }
 
   /** The series of metric `name` over the label set whose key is `entityKey` (seriesKey('', labels)). */
   find(entityKey: string, name: string): SeriesState | undefined {
-    return this.byEntity.get(entityKey)?.get(name);
+    return this.entities.get(entityKey)?.find(name);
   }
 
-  /** The metrics of one label set, for repeated finds within a batch (undefined: none yet). */
-  entity(entityKey: string): Map<string, SeriesState> | undefined {
-    return this.byEntity.get(entityKey);
+  /** The label set's entity, for repeated finds within a batch (undefined: none yet). */
+  entity(entityKey: string): Entity | undefined {
+    return this.entities.get(entityKey);
   }
 
-  /** Adds or replaces s under s.key (a series key is its name followed by its entity key). */
-  set(s: SeriesState): void {
-    const entityKey = s.key.slice(s.name.length);
-    const previous = this.byKey.get(s.key);
-    if (previous !== undefined && previous !== s) this.delete(previous);
-    this.byKey.set(s.key, s);
-    let names = this.byEntity.get(entityKey);
-    if (names === undefined) this.byEntity.set(entityKey, (names = new Map()));
-    names.set(s.name, s);
+  /** The label set's entity, created with `labels` if it has none yet. */
+  ensureEntity(entityKey: string, labels: Labels): Entity {
+    let e = this.entities.get(entityKey);
+    if (e === undefined) this.entities.set(entityKey, (e = new Entity(entityKey, labels)));
+    return e;
+  }
+
+  /** The shared string of a metric name. */
+  name(name: string): string {
+    let shared = this.names.get(name);
+    if (shared === undefined) this.names.set(name, (shared = name));
+    return shared;
+  }
+
+  /** Adds s to its entity, replacing a series of the same name there. */
+  add(s: SeriesState): void {
+    const e = s.entity;
+    const i = e.series.findIndex((other) => other.name === s.name);
+    if (i >= 0) {
+      e.series = e.series.map((other, j) => (j === i ? s : other));
+      return;
+    }
+    e.series = e.series.concat([s]); // exact size (a spread or push leaves room for more)
+    this.count++;
   }
 
   delete(s: SeriesState): void {
-    if (this.byKey.get(s.key) !== s) return;
-    this.byKey.delete(s.key);
-    const entityKey = s.key.slice(s.name.length);
-    const names = this.byEntity.get(entityKey);
-    if (names === undefined) return;
-    names.delete(s.name);
-    if (names.size === 0) this.byEntity.delete(entityKey);
+    const e = s.entity;
+    if (!e.series.includes(s)) return;
+    e.series = e.series.filter((other) => other !== s);
+    this.count--;
+    if (e.series.length === 0 && this.entities.get(e.key) === e) this.entities.delete(e.key);
   }
 
   clear(): void {
-    this.byKey.clear();
-    this.byEntity.clear();
+    this.entities.clear();
+    this.names.clear();
+    this.count = 0;
   }
 
-  values(): IterableIterator<SeriesState> {
-    return this.byKey.values();
+  /** Every series in order; `each` must not add or delete series. */
+  forEach(each: (s: SeriesState) => void): void {
+    for (const e of this.entities.values()) {
+      const series = e.series;
+      for (let i = 0; i < series.length; i++) each(series[i]);
+    }
   }
 
-  /** [key, series] in insertion order; deleting the current entry while iterating is allowed. */
-  [Symbol.iterator](): IterableIterator<[string, SeriesState]> {
-    return this.byKey[Symbol.iterator]();
+  /** Deletes, in order, every series `remove` returns true for. */
+  deleteWhere(remove: (s: SeriesState) => boolean): void {
+    for (const e of this.entities.values()) {
+      const before = e.series.length;
+      const kept = e.series.filter((s) => !remove(s));
+      if (kept.length === before) continue;
+      this.count -= before - kept.length;
+      e.series = kept;
+      if (kept.length === 0) this.entities.delete(e.key);
+    }
+  }
+
+  /** `each` of every series, in order. */
+  map<T>(each: (s: SeriesState) => T): T[] {
+    const out: T[] = [];
+    this.forEach((s) => out.push(each(s)));
+    return out;
   }
 }
