@@ -47,7 +47,7 @@ export async function benchFlushPersist(): Promise<void> {
       registry.apply(increments(labelSets, 0), 1_700_000_000_000);
       const store = new SnapshotStore(ddb, table);
       const started = performance.now();
-      const bytes = await store.save({ epoch: 1, clockMs: 0, folded: [], tenants: { bench: registry.snapshot() } }, 0, Date.now());
+      const { bytes } = await store.save({ epoch: 1, clockMs: 0, folded: [], tenants: { bench: registry.snapshot() } }, 0, Date.now());
       const ms = performance.now() - started;
       const snapshotUnits = metrics.total('WriteUnits');
 

@@ -275,7 +275,7 @@ export class Flusher {
         dataClockMs: this.dataClockMs,
       };
       await this.deps.selfMonitor?.save(state.epoch);
-      const bytes = await this.store.save(state, this.epoch, started);
+      const { bytes } = await this.store.save(state, this.epoch, started);
       this.epoch = state.epoch;
       this.deps.metrics.add('StateBytes', bytes, 'Bytes');
     } catch (e) {
