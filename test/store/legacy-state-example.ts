@@ -60,7 +60,7 @@ export function legacyExampleState(): FlusherState {
     },
     edges: {
       'tenant-a': {
-        halves: [{ key: 'k1', side: 'client', startMs: 1, value: -0 } as never],
+        halves: [{ key: 'k1', side: 'client', startMs: 1, value: 0 } as never],
         droppedSides: [],
         counters: { expiredEdges: { client: 3 }, droppedSpans: 1, droppedEdges: 0 },
       },
