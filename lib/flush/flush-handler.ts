@@ -9,7 +9,9 @@ import { MetricsRecorder } from '../metrics/recorder.ts';
 import { ddbMetricsObserver } from '../metrics/ddb-metrics.ts';
 import { createDynamoClient, meteredDdb, sdkDdb, trackServerClock, type Ddb, type ServerClock } from '../store/ddb.ts';
 import { createSelfMonitor } from '../self-monitoring/create.ts';
+import type { ObjectStore } from '../store/object-store.ts';
 import { Flusher } from './flusher.ts';
+import { persistIntervalFromEnv } from './persist-policy.ts';
 import { endpointsOf, RemoteWriteSender } from './remote-sender.ts';
 import { secretAwareReadFile } from './secret-reader.ts';
 
@@ -36,11 +38,12 @@ export function lambdaFlushContext(env: NodeJS.ProcessEnv = process.env): Promis
  * registries through setConfig; a change of process-level settings (remote_write endpoints,
  * codec) rebuilds the context as a cold start would, from the state the last run saved.
  */
-export function lambdaFlushContainer(env: NodeJS.ProcessEnv, clients: ConfigClients & { readonly ddb?: Ddb } = {}): () => Promise<FlushContext> {
+export function lambdaFlushContainer(env: NodeJS.ProcessEnv, clients: ConfigClients & { readonly ddb?: Ddb; readonly objects?: ObjectStore } = {}): () => Promise<FlushContext> {
   let built: Promise<FlushContext & { source: ConfigSource }> | undefined;
   const build = async () => {
     const deltasTable = required(env, 'DELTAS_TABLE');
     const seriesTable = required(env, 'SERIES_TABLE');
+    const persistIntervalMs = persistIntervalFromEnv(env);
     const metrics = new MetricsRecorder();
     const log = consoleLogger;
     const source = await configSourceFromEnv(env, clients, { onRefused: reportRefusedConfig(log, (m) => metrics.add(m, 1)) });
@@ -70,6 +73,8 @@ export function lambdaFlushContainer(env: NodeJS.ProcessEnv, clients: ConfigClie
       clock: Date.now,
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
       referenceClock: serverClock?.nowMs,
+      persistIntervalMs,
+      objects: clients.objects,
     });
     return { flusher, metrics, source };
   };

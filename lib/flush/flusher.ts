@@ -23,9 +23,11 @@ import { Registry } from '../series/registry.ts';
 import { publishRegistryMetrics } from '../series/registry-self-metrics.ts';
 import type { Ddb } from '../store/ddb.ts';
 import type { CommittedDelta } from '../store/delta-chain.ts';
-import { SnapshotStore, type FlusherState, type StateHead } from '../store/snapshot-store.ts';
+import type { ObjectStore } from '../store/object-store.ts';
+import { SnapshotStore, type FlusherStateToSave, type RegistrySnapshotStream, type StateHead } from '../store/snapshot-store.ts';
 import { foldBacklog, positionKey, type FoldPosition } from './fold-backlog.ts';
 import { nothingToSend } from './idle.ts';
+import { saveDue } from './persist-policy.ts';
 import { StampClock } from './stamp-clock.ts';
 import type { SelfMonitor } from '../self-monitoring/monitor.ts';
 import { TenantFanOut, type TenantSend } from './tenant-fan-out.ts';
@@ -51,6 +53,10 @@ export interface FlusherDeps {
   readonly referenceClock?: () => number | undefined;
   /** Tempo-named self-metrics, remote-written every collection (lib/self-monitoring). */
   readonly selfMonitor?: SelfMonitor;
+  /** Least time between two saves (ms; default 0: every run that changed the state): persist-policy.ts. */
+  readonly persistIntervalMs?: number;
+  /** Where large saved state goes (S3 in AWS); none: DynamoDB items only. */
+  readonly objects?: ObjectStore;
 }
 
 /** How often stale series are swept (Tempo: every 5 minutes). */
@@ -77,6 +83,8 @@ export class Flusher {
   private runToken = '';
   private epoch = 0;
   private loaded = false;
+  /** Deltas folded or series removed since the state was loaded or saved. */
+  private changedSinceSave = false;
   private nextCollect = new Map<string, number>();
   private lastSweep = 0;
   /** Nothing is stamped at or before this time (see load()). */
@@ -86,7 +94,7 @@ export class Flusher {
   private readonly stamps: StampClock;
 
   constructor(private readonly deps: FlusherDeps) {
-    this.store = new SnapshotStore(deps.ddb, deps.seriesTable);
+    this.store = new SnapshotStore(deps.ddb, deps.seriesTable, { objects: deps.objects });
     this.fanOut = new TenantFanOut({ sender: deps.sender, log: deps.log, metrics: deps.metrics, clock: deps.clock });
     this.stamps = new StampClock(deps.referenceClock, deps.log, deps.metrics);
   }
@@ -107,7 +115,8 @@ export class Flusher {
 
   /**
    * One scheduled invocation: fold and flush every collection interval until `deadlineMs` (or
-   * until there is nothing to send: idle.ts), then save the state. `persist: false` skips the save (local mode saves on its own schedule).
+   * until there is nothing to send: idle.ts), then save the state if a save is due (persist-policy.ts).
+   * `persist: false` skips the save (local mode saves on its own schedule).
    */
   async run(deadlineMs: number, opts: { persist?: boolean } = {}): Promise<void> {
     const { clock, sleep } = this.deps;
@@ -125,7 +134,7 @@ export class Flusher {
         if (next >= deadlineMs) break;
         await sleep(Math.max(0, next - clock()));
       }
-      if (opts.persist !== false) await this.save();
+      if (opts.persist !== false && this.saveDue()) await this.save();
     } catch (e) {
       // Whatever failed, memory may be ahead of (or beside) the saved state: start from it again.
       this.loaded = false;
@@ -150,6 +159,19 @@ export class Flusher {
       this.deps.metrics.add('StateReloads', 1);
     }
     await this.load({ head });
+  }
+
+  private saveDue(): boolean {
+    let pendingHalves = false;
+    for (const p of this.pairings.values()) if (p.pending > 0) pendingHalves = true;
+    return saveDue({
+      changed: this.changedSinceSave,
+      pendingHalves,
+      savedAtMs: this.store.head?.savedAtMs,
+      behind: this.behind.size > 0,
+      nowMs: this.deps.clock(),
+      intervalMs: this.deps.persistIntervalMs ?? 0,
+    });
   }
 
   /** Loads the last saved epoch (`read.head` when the header was just read). */
@@ -177,6 +199,7 @@ export class Flusher {
       this.registries.set(tenant, r);
     }
     this.loaded = true;
+    this.changedSinceSave = false;
     this.deps.metrics.set('StateEpoch', this.epoch);
   }
 
@@ -205,6 +228,7 @@ export class Flusher {
 
   private applyDelta(delta: DeltaContent, committed: CommittedDelta, nowMs: number): void {
     let slackMs = 0;
+    this.changedSinceSave = true;
     this.deps.selfMonitor?.deltaFolded(delta);
     for (const t of delta.tenants) {
       // a tenant present only with received counts gets no registry from that
@@ -233,6 +257,7 @@ export class Flusher {
       if (sweep) {
         const removed = registry.removeStale(nowMs);
         for (const r of removed) for (const m of r.markers) markers.push(m);
+        if (removed.length > 0) this.changedSinceSave = true;
         this.deps.metrics.add('SeriesRemoved', removed.length, 'Count', { tenant });
       }
       const interval = this.deps.config.tenant(tenant).registry.collectionIntervalMs;
@@ -266,18 +291,25 @@ export class Flusher {
     try {
       if (!this.loaded) await this.load();
       this.expireHalves(opts.expireAllHalves === true ? Number.MAX_SAFE_INTEGER : started);
-      const state: FlusherState = {
+      const state: FlusherStateToSave = {
         epoch: this.epoch + 1,
         clockMs: started,
         folded: [...this.folded.values()],
-        tenants: Object.fromEntries([...this.registries].map(([t, r]) => [t, r.snapshot()])),
+        // one tenant's snapshot at a time, taken as the encoder reaches it
+        tenants: snapshotsOf(this.registries),
         edges: Object.fromEntries([...this.pairings].map(([t, p]) => [t, p.snapshot()])),
         dataClockMs: this.dataClockMs,
       };
       await this.deps.selfMonitor?.save(state.epoch);
-      const { bytes } = await this.store.save(state, this.epoch, started);
+      const saved = await this.store.save(state, this.epoch, started);
       this.epoch = state.epoch;
-      this.deps.metrics.add('StateBytes', bytes, 'Bytes');
+      this.changedSinceSave = false;
+      this.deps.metrics.add('StateBytes', saved.bytes, 'Bytes');
+      this.deps.metrics.add('StateParts', saved.parts, 'Count', { medium: saved.medium });
+      if (saved.retireFailures > 0) {
+        this.deps.log.warn('superseded state parts could not be deleted; retried at the next save', { epoch: state.epoch, failures: saved.retireFailures });
+        this.deps.metrics.add('StateDeleteFailures', saved.retireFailures);
+      }
     } catch (e) {
       // Memory is ahead of the saved state now (expiry ran): start again from the saved state.
       this.loaded = false;
@@ -395,4 +427,8 @@ export class Flusher {
     }
     return r;
   }
+}
+
+function* snapshotsOf(registries: ReadonlyMap<string, Registry>): Generator<readonly [string, RegistrySnapshotStream]> {
+  for (const [tenant, r] of registries) yield [tenant, r.snapshot()];
 }
