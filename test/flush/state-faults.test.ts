@@ -30,6 +30,8 @@ const TURNS = [
   ['b', 10_000],
   ['a', 10_000],
 ] as const;
+/** With a persist interval a run may end without saving, so the schedule goes on one more run. */
+const TURNS_WITH_INTERVAL = [...TURNS, ['b', 10_000]] as const;
 
 describe('flusher reliability paths under faults', async () => {
   const store = await startStore();
@@ -49,14 +51,16 @@ describe('flusher reliability paths under faults', async () => {
   }
 
   /** The schedule with at most one fault; returns the final saved state and the flusher's call count. */
-  async function scenario(fault?: Fault): Promise<{ state: string; calls: number; crashed: boolean; foldedPerTurn: number[]; lost: number; reloads: number }> {
+  async function scenario(fault?: Fault, persistIntervalMs?: number): Promise<{ state: string; calls: number; crashed: boolean; foldedPerTurn: number[]; lost: number; reloads: number; epoch: number; ops: string[] }> {
     const tables = { deltas, series: await freshSeriesTable(store.client, 'sf') };
     const clock = new Clock(RECORD_TIME_MS + 60_000);
     let calls = 0;
+    const ops: string[] = [];
     const wrapped = {} as Record<string, unknown>;
     for (const op of ['getItem', 'putItem', 'updateItem', 'query'] as const) {
       wrapped[op] = async (input: { TableName?: string }) => {
         const n = ++calls;
+        ops.push(op);
         if (fault?.k === n && fault.when === 'before') throw new InjectedCrash(`before call ${n} (${op})`);
         const out = (await (store.ddb[op] as (i: unknown) => Promise<unknown>)(input)) as { Items?: unknown[] };
         // reading deltas takes time, so the deadline cuts the backlog into slices
@@ -69,12 +73,12 @@ describe('flusher reliability paths under faults', async () => {
     const sender = new RecordingSender();
     const metrics = new MetricsRecorder();
     const containers: Record<string, Flusher> = {
-      a: flusherOn(ddb, tables, sender, clock, { sliceDeltas: 1, log: silentLogger, metrics }),
-      b: flusherOn(ddb, tables, sender, clock, { sliceDeltas: 1, log: silentLogger, metrics }),
+      a: flusherOn(ddb, tables, sender, clock, { sliceDeltas: 1, log: silentLogger, metrics, persistIntervalMs }),
+      b: flusherOn(ddb, tables, sender, clock, { sliceDeltas: 1, log: silentLogger, metrics, persistIntervalMs }),
     };
     const foldedPerTurn: number[] = [];
     let crashed = false;
-    for (const [turn, runMs] of TURNS) {
+    for (const [turn, runMs] of persistIntervalMs === undefined ? TURNS : TURNS_WITH_INTERVAL) {
       try {
         await containers[turn].run(clock.now + runMs);
       } catch (e) {
@@ -86,7 +90,7 @@ describe('flusher reliability paths under faults', async () => {
     }
     const check = flusherOn(store.ddb, tables, new RecordingSender(), clock);
     await check.load();
-    return { state: stateText(check), calls, crashed, foldedPerTurn, lost: metrics.total('DeltasLost'), reloads: metrics.total('StateReloads') };
+    return { state: stateText(check), calls, crashed, foldedPerTurn, lost: metrics.total('DeltasLost'), reloads: metrics.total('StateReloads'), epoch: check.currentEpoch, ops };
   }
 
   test('a fault before and after every call of sliced folds, gap skips and header checks changes nothing', async () => {
@@ -109,5 +113,22 @@ describe('flusher reliability paths under faults', async () => {
       }
     }
     assert.ok(runs >= 30);
+  });
+
+  test('with a persist interval (runs between saves keep their work in memory only), a fault before and after every call changes nothing', async () => {
+    // 30 s: the first run saves (behind: its backlog was cut), b's run 21 s later does not, a's saves
+    const interval = 30_000;
+    const reference = await scenario(undefined, interval);
+    assert.equal(reference.epoch, 2, 'one of the three runs did not save');
+    assert.equal(reference.state, (await scenario()).state, 'same end state as saving every run');
+    for (let k = 1; k <= reference.calls; k++) {
+      // after a read, a fault is the same as one before the next call: only writes need both
+      const whens = reference.ops[k - 1] === 'putItem' || reference.ops[k - 1] === 'updateItem' ? (['before', 'after'] as const) : (['before'] as const);
+      for (const when of whens) {
+        const got = await scenario({ k, when }, interval);
+        assert.ok(got.crashed, `call ${k} ${when}: the fault fired`);
+        assert.equal(got.state, reference.state, `crash ${when} call ${k}`);
+      }
+    }
   });
 });
