@@ -2,15 +2,26 @@
 // for unsigned varints, numbers (small integers compactly, anything else, NaN and +-Infinity
 // included, as a float64) and UTF-8 strings. Nothing here builds a string or a buffer bigger
 // than the record being written.
+//
+// Within one chunk, a repeated string (metric and label names, and the label values the calls,
+// latency and size series of one label set share) is written once and then referred to by its
+// index: fewer bytes to write and to compress. The table starts empty with every chunk, so each
+// chunk decodes on its own.
 
 /** Number encodings: a float64, a non-negative safe integer as a varint, or a negative one. */
 const NUM_FLOAT = 0;
 const NUM_UINT = 1;
 const NUM_NEG = 2;
 
+/** Strings remembered per chunk (a chunk is a few hundred KB, so this is rarely reached). */
+const MAX_TABLE = 1 << 16;
+
 export class ByteWriter {
   private buf: Buffer;
   private pos = 0;
+  private readonly table = new Map<string, number>();
+  /** The bounds of the last classic histogram written in this chunk (a repeat is one flag). */
+  lastBounds: readonly number[] | undefined;
 
   constructor(initial = 64 * 1024) {
     this.buf = Buffer.allocUnsafe(initial);
@@ -27,6 +38,8 @@ export class ByteWriter {
 
   reset(): void {
     this.pos = 0;
+    this.table.clear();
+    this.lastBounds = undefined;
   }
 
   private room(n: number): void {
@@ -85,6 +98,15 @@ export class ByteWriter {
   bool(b: boolean): void {
     this.byte(b ? 1 : 0);
   }
+
+  /** A string through the chunk's table: 0 and the string the first time, its index + 1 after. */
+  sstr(s: string): void {
+    const at = this.table.get(s);
+    if (at !== undefined) return this.uvarint(at + 1);
+    this.uvarint(0);
+    this.str(s);
+    if (this.table.size < MAX_TABLE) this.table.set(s, this.table.size);
+  }
 }
 
 /** Malformed or truncated state bytes. */
@@ -97,6 +119,8 @@ export class StateFormatError extends Error {
 
 export class ByteReader {
   private pos = 0;
+  private readonly table: string[] = [];
+  lastBounds: readonly number[] | undefined;
 
   constructor(private readonly buf: Buffer) {}
 
@@ -150,6 +174,18 @@ export class ByteReader {
 
   bool(): boolean {
     return this.byte() !== 0;
+  }
+
+  sstr(): string {
+    const ref = this.uvarint();
+    if (ref > 0) {
+      const s = this.table[ref - 1];
+      if (s === undefined) throw new StateFormatError(`string reference ${ref} before its string`);
+      return s;
+    }
+    const s = this.str();
+    if (this.table.length < MAX_TABLE) this.table.push(s);
+    return s;
   }
 
   /** A count of items that each take at least one byte: bounded by what is left, so a bad count cannot allocate much. */

@@ -17,6 +17,7 @@ const F_NATIVE = 8;
 
 const C_ZERO_SENT = 1;
 const C_EXEMPLARS = 2;
+const C_SAME_BOUNDS = 4;
 const N_ZERO_SENT = 1;
 const N_RESET_SCHEDULED = 2;
 const N_EXEMPLAR = 4;
@@ -45,7 +46,7 @@ export function writeSeries(w: ByteWriter, s: SeriesSnapshot): void {
 /** The series of a record whose kind byte `kind` was just read. */
 export function readSeries(r: ByteReader, kind: number): SeriesSnapshot {
   const flags = r.byte();
-  const name = r.str();
+  const name = r.sstr();
   const labels = readLabels(r);
   const lastUpdatedMs = r.num();
   const overflow = (flags & F_OVERFLOW) !== 0;
@@ -66,11 +67,11 @@ export function readSeries(r: ByteReader, kind: number): SeriesSnapshot {
 
 function writeCommon(w: ByteWriter, s: SeriesSnapshot, flags: number): void {
   w.byte(flags | (s.overflow ? F_OVERFLOW : 0));
-  w.str(s.name);
+  w.sstr(s.name);
   w.uvarint(s.labels.length);
   for (const l of s.labels) {
-    w.str(l.name);
-    w.str(l.value);
+    w.sstr(l.name);
+    w.sstr(l.value);
   }
   w.num(s.lastUpdatedMs);
 }
@@ -78,7 +79,7 @@ function writeCommon(w: ByteWriter, s: SeriesSnapshot, flags: number): void {
 function readLabels(r: ByteReader): Label[] {
   const n = r.count();
   const labels: Label[] = new Array(n);
-  for (let i = 0; i < n; i++) labels[i] = { name: r.str(), value: r.str() };
+  for (let i = 0; i < n; i++) labels[i] = { name: r.sstr(), value: r.sstr() };
   return labels;
 }
 
@@ -106,8 +107,12 @@ function readExemplar(r: ByteReader): ExemplarSnapshot {
 function writeClassic(w: ByteWriter, c: ClassicSnapshot): void {
   // exemplars only appear in snapshots restored from a state saved with them
   const exemplars = c.exemplars?.some((e) => e !== null && e !== undefined) === true ? c.exemplars : undefined;
-  w.byte((c.zeroSent ? C_ZERO_SENT : 0) | (exemplars !== undefined ? C_EXEMPLARS : 0));
-  writeNumbers(w, c.bounds);
+  const same = sameNumbers(w.lastBounds, c.bounds);
+  w.byte((c.zeroSent ? C_ZERO_SENT : 0) | (exemplars !== undefined ? C_EXEMPLARS : 0) | (same ? C_SAME_BOUNDS : 0));
+  if (!same) {
+    writeNumbers(w, c.bounds);
+    w.lastBounds = c.bounds;
+  }
   writeNumbers(w, c.counts);
   w.num(c.sum);
   w.num(c.count);
@@ -122,7 +127,15 @@ function writeClassic(w: ByteWriter, c: ClassicSnapshot): void {
 
 function readClassic(r: ByteReader): ClassicSnapshot {
   const flags = r.byte();
-  const c: ClassicSnapshot = { bounds: readNumbers(r), counts: readNumbers(r), sum: r.num(), count: r.num(), zeroSent: (flags & C_ZERO_SENT) !== 0 };
+  let bounds: number[];
+  if ((flags & C_SAME_BOUNDS) !== 0) {
+    if (r.lastBounds === undefined) throw new StateFormatError('repeated histogram bounds before any');
+    bounds = [...r.lastBounds];
+  } else {
+    bounds = readNumbers(r);
+    r.lastBounds = bounds;
+  }
+  const c: ClassicSnapshot = { bounds, counts: readNumbers(r), sum: r.num(), count: r.num(), zeroSent: (flags & C_ZERO_SENT) !== 0 };
   if ((flags & C_EXEMPLARS) !== 0) {
     const n = r.count();
     const exemplars: (ExemplarSnapshot | null)[] = new Array(n);
@@ -158,7 +171,7 @@ function writeNative(w: ByteWriter, n: NativeSnapshot): void {
   w.num(n.count);
   w.num(n.sum);
   w.num(n.lastResetMs);
-  w.str(n.configKey);
+  w.sstr(n.configKey);
   if (exemplar !== undefined) writeExemplar(w, exemplar);
 }
 
@@ -173,10 +186,16 @@ function readNative(r: ByteReader): NativeSnapshot {
     count: r.num(),
     sum: r.num(),
     lastResetMs: r.num(),
-    configKey: r.str(),
+    configKey: r.sstr(),
     resetScheduled: (flags & N_RESET_SCHEDULED) !== 0,
     zeroSent: (flags & N_ZERO_SENT) !== 0,
   };
   if ((flags & N_EXEMPLAR) !== 0) n.exemplar = readExemplar(r);
   return n;
+}
+
+function sameNumbers(a: readonly number[] | undefined, b: readonly number[]): boolean {
+  if (a === undefined || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
 }

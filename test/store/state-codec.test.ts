@@ -52,6 +52,9 @@ test('classic histogram records round-trip, with and without exemplars', () => {
       classic: { bounds: [1], counts: [0.5, 3], sum: -Infinity, count: 3.5, exemplars: [null, { traceId: 'abc', value: 2 }], zeroSent: false },
       native: null,
     },
+    // the same bounds as the histogram before it (written once per chunk), and then the first's again
+    { ...common, type: 'histogram', name: 'h', classic: { bounds: [1], counts: [1, 0], sum: 1, count: 1, zeroSent: false }, native: null },
+    { ...common, type: 'histogram', name: 'h', classic: { bounds: [0.002, 0.1, 1], counts: [0, 0, 0, 1], sum: 9, count: 1, zeroSent: true }, native: null },
   ];
   assert.deepEqual(roundTrip(withSeries(...series)).tenants.t.series, series);
 });
