@@ -4,6 +4,8 @@
 
 import { SECONDS_PER_MONTH, type Prices } from './prices.ts';
 import type { UnitFigures } from './units.ts';
+import { DEFAULT_PERSIST_INTERVAL_SECONDS } from '../flush/persist-policy.ts';
+import { DEFAULT_OBJECT_PART_BYTES, INLINE_MAX_BYTES, MAX_ITEM_PART_BYTES } from '../store/state-parts.ts';
 
 export interface Workload {
   readonly spansPerSecond: number;
@@ -17,6 +19,10 @@ export interface Workload {
   readonly distribution: 'zipf' | 'uniform';
   readonly ingestMemoryMb: number;
   readonly flushMemoryMb: number;
+  /** Seconds between saves of the flusher's state (PERSIST_INTERVAL_SECONDS; default 300). */
+  readonly persistIntervalS?: number;
+  /** Large saved state goes to the stack's S3 bucket (default); false: DynamoDB items only. */
+  readonly objectStore?: boolean;
 }
 
 export interface CostItem {
@@ -58,7 +64,14 @@ export function estimateMonthlyCost(w: Workload, units: UnitFigures, prices: Pri
   const deltaWrites = batchesPerMonth * (writeUnits(deltaBytes) + units.cursorWriteUnitsPerBatch);
   const active = idle ? 0 : w.labelSets;
   const savedBytes = units.savedFixedBytes + active * units.savedBytesPerLabelSet;
-  const saveWrites = FLUSH_INVOCATIONS_PER_MONTH * (writeUnits(savedBytes) + units.flushWriteUnitsPerInvocation);
+  // a save every persist interval while the state changes (an idle stack's does not); each run claims the header
+  const persistS = w.persistIntervalS ?? DEFAULT_PERSIST_INTERVAL_SECONDS;
+  const savesPerMonth = idle ? 0 : SECONDS_PER_MONTH / Math.max(persistS, 60);
+  const asObjects = (w.objectStore ?? true) && savedBytes > INLINE_MAX_BYTES;
+  // items are written, then given their TTL two saves later (an UpdateItem paying their size again)
+  const itemWrites = asObjects ? 0 : 2 * (Math.floor(savedBytes / MAX_ITEM_PART_BYTES) * writeUnits(MAX_ITEM_PART_BYTES) + writeUnits(savedBytes % MAX_ITEM_PART_BYTES));
+  const saveWrites = savesPerMonth * (units.saveCommitWriteUnits + itemWrites) + FLUSH_INVOCATIONS_PER_MONTH * units.flushWriteUnitsPerInvocation;
+  const statePuts = asObjects ? savesPerMonth * Math.ceil(savedBytes / DEFAULT_OBJECT_PART_BYTES) : 0;
   // the flusher reads each delta once (eventually consistent: half a unit per 4 KB), ingest the cursor
   const reads = batchesPerMonth * (Math.ceil(deltaBytes / (4 * KB)) * 0.5 + units.cursorReadUnitsPerBatch);
   const ingestSeconds = batchesPerMonth * (units.ingestMsPerBatch + spansPerBatch * units.ingestUsPerSpan / 1000) / 1000;
@@ -70,7 +83,11 @@ export function estimateMonthlyCost(w: Workload, units: UnitFigures, prices: Pri
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
   return [
     { item: 'DynamoDB writes: ingest deltas + cursors', quantity: `${fmt(deltaWrites)} WRU (${(deltaBytes / KB).toFixed(1)} KB per delta, ${fmt(touched)} label sets)`, dollarsPerMonth: deltaWrites * prices.dynamoWriteUnit },
-    { item: 'DynamoDB writes: flusher saves', quantity: `${fmt(saveWrites)} WRU (${(savedBytes / KB).toFixed(0)} KB per save)`, dollarsPerMonth: saveWrites * prices.dynamoWriteUnit },
+    {
+      item: 'DynamoDB writes: flusher saves',
+      quantity: `${fmt(saveWrites)} WRU (header claim a run; ${fmt(savesPerMonth)} saves of ${(savedBytes / KB).toFixed(0)} KB, one per ${persistS} s, ${asObjects ? 'in S3' : 'as items'})`,
+      dollarsPerMonth: saveWrites * prices.dynamoWriteUnit,
+    },
     { item: 'DynamoDB reads', quantity: `${fmt(reads)} RRU`, dollarsPerMonth: reads * prices.dynamoReadUnit },
     { item: `ingest Lambda GB-seconds (${w.ingestMemoryMb} MB)`, quantity: `${fmt(ingestGbS)} GB-s`, dollarsPerMonth: ingestGbS * prices.lambdaGbSecond },
     { item: 'ingest Lambda requests', quantity: fmt(batchesPerMonth), dollarsPerMonth: batchesPerMonth * prices.lambdaRequest },
@@ -78,6 +95,7 @@ export function estimateMonthlyCost(w: Workload, units: UnitFigures, prices: Pri
     { item: 'flusher Lambda requests', quantity: fmt(FLUSH_INVOCATIONS_PER_MONTH), dollarsPerMonth: FLUSH_INVOCATIONS_PER_MONTH * prices.lambdaRequest },
     { item: 'EventBridge schedule rule', quantity: 'one rule, 1 a minute', dollarsPerMonth: 0 },
     { item: 'CloudWatch custom metrics', quantity: `~${metrics} metrics`, dollarsPerMonth: metrics * prices.cloudWatchMetricMonth },
+    { item: 'S3 requests: saved state', quantity: `${fmt(statePuts)} PUT (DELETE free)`, dollarsPerMonth: statePuts * prices.s3PutRequest },
   ];
 }
 

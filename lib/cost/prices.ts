@@ -11,6 +11,8 @@ export interface Prices {
   readonly lambdaRequest: number;
   /** $ per custom CloudWatch metric per month (first 10,000 tier). */
   readonly cloudWatchMetricMonth: number;
+  /** $ per S3 Standard PUT request (whatever its size; DELETE is free). */
+  readonly s3PutRequest: number;
 }
 
 // DynamoDB on-demand since November 2024 (it was $1.25 / $0.25 per million before).
@@ -20,6 +22,7 @@ export const US_EAST_1: Prices = {
   lambdaGbSecond: 0.0000133334,
   lambdaRequest: 0.2 / 1e6,
   cloudWatchMetricMonth: 0.3,
+  s3PutRequest: 0.005 / 1000,
 };
 
 /** 30 days. */

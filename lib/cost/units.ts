@@ -12,6 +12,8 @@ export interface UnitFigures {
   readonly savedBytesPerLabelSet: number;
   /** Saved-state bytes besides the series (cursors, header). */
   readonly savedFixedBytes: number;
+  /** Write units of the header commit that ends a save (the conditional UpdateItem). */
+  readonly saveCommitWriteUnits: number;
   /** Write units of the cursor commit and read units of the cursor read, per batch. */
   readonly cursorWriteUnitsPerBatch: number;
   readonly cursorReadUnitsPerBatch: number;
@@ -34,8 +36,10 @@ export interface UnitFigures {
 export const MEASURED_UNITS: UnitFigures = {
   deltaFixedBytes: 203,
   deltaBytesPerLabelSet: 20.8,
-  savedBytesPerLabelSet: 32,
-  savedFixedBytes: 600,
+  // binary state format, bench/flush-persist.ts (version 1's deflated JSON: 23.5)
+  savedBytesPerLabelSet: 20.9,
+  savedFixedBytes: 100,
+  saveCommitWriteUnits: 1,
   cursorWriteUnitsPerBatch: 1,
   cursorReadUnitsPerBatch: 0.5,
   flushWriteUnitsPerInvocation: 1,
