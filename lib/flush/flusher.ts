@@ -24,7 +24,7 @@ import { publishRegistryMetrics } from '../series/registry-self-metrics.ts';
 import type { Ddb } from '../store/ddb.ts';
 import type { CommittedDelta } from '../store/delta-chain.ts';
 import type { ObjectStore } from '../store/object-store.ts';
-import { SnapshotStore, type FlusherStateToSave, type RegistrySnapshotStream, type StateHead } from '../store/snapshot-store.ts';
+import { SnapshotStore, type FlusherStateToSave, type RegistrySnapshotStream, type SnapshotStoreOptions, type StateHead } from '../store/snapshot-store.ts';
 import { foldBacklog, positionKey, type FoldPosition } from './fold-backlog.ts';
 import { nothingToSend } from './idle.ts';
 import { saveDue } from './persist-policy.ts';
@@ -57,6 +57,8 @@ export interface FlusherDeps {
   readonly persistIntervalMs?: number;
   /** Where large saved state goes (S3 in AWS); none: DynamoDB items only. */
   readonly objects?: ObjectStore;
+  /** Part sizes of the saved state (tests; defaults: lib/store/state-parts.ts). */
+  readonly stateParts?: Pick<SnapshotStoreOptions, 'objectPartBytes' | 'inlineMaxBytes'>;
 }
 
 /** How often stale series are swept (Tempo: every 5 minutes). */
@@ -94,7 +96,7 @@ export class Flusher {
   private readonly stamps: StampClock;
 
   constructor(private readonly deps: FlusherDeps) {
-    this.store = new SnapshotStore(deps.ddb, deps.seriesTable, { objects: deps.objects });
+    this.store = new SnapshotStore(deps.ddb, deps.seriesTable, { ...deps.stateParts, objects: deps.objects });
     this.fanOut = new TenantFanOut({ sender: deps.sender, log: deps.log, metrics: deps.metrics, clock: deps.clock });
     this.stamps = new StampClock(deps.referenceClock, deps.log, deps.metrics);
   }

@@ -56,6 +56,8 @@ export interface SnapshotStoreOptions {
   /** Large state goes here (S3 in AWS); without one, every part is a DynamoDB item. */
   readonly objects?: ObjectStore;
   readonly objectPartBytes?: number;
+  /** States up to this size stay one item even with an object store (default: state-parts.ts). */
+  readonly inlineMaxBytes?: number;
   readonly encode?: StateEncodeOptions;
 }
 
@@ -78,7 +80,7 @@ export class SnapshotStore {
     private readonly table: string,
     private readonly opts: SnapshotStoreOptions = {},
   ) {
-    this.parts = new StateParts(ddb, table, opts.objects, opts.objectPartBytes);
+    this.parts = new StateParts(ddb, table, opts.objects, opts.objectPartBytes, opts.inlineMaxBytes);
   }
 
   /** The saved header (one consistent read); undefined before the first save. */

@@ -82,6 +82,7 @@ export class StateParts {
     private readonly table: string,
     private readonly objects: ObjectStore | undefined,
     private readonly objectPartBytes = DEFAULT_OBJECT_PART_BYTES,
+    private readonly inlineMaxBytes = INLINE_MAX_BYTES,
   ) {}
 
   /** Writes the blocks of one epoch attempt as parts; returns where they went and the bytes written. */
@@ -100,8 +101,8 @@ export class StateParts {
       return true;
     };
     // the medium: objects only if the state outgrows one small item
-    while (pendingBytes <= INLINE_MAX_BYTES && !ended) ended = !take();
-    const medium: PartsMedium = this.objects !== undefined && pendingBytes > INLINE_MAX_BYTES ? 'object' : 'item';
+    while (pendingBytes <= this.inlineMaxBytes && !ended) ended = !take();
+    const medium: PartsMedium = this.objects !== undefined && pendingBytes > this.inlineMaxBytes ? 'object' : 'item';
     const partBytes = medium === 'object' ? this.objectPartBytes : MAX_ITEM_PART_BYTES;
     const checks: PartCheck[] = [];
     const inFlight: Promise<void>[] = [];

@@ -11,6 +11,7 @@ import { ingestEvent } from '../../lib/ingest/ingest-handler.ts';
 import { silentLogger } from '../../lib/log/logger.ts';
 import { MetricsRecorder } from '../../lib/metrics/recorder.ts';
 import type { Ddb } from '../../lib/store/ddb.ts';
+import { MemoryObjectStore, type ObjectStore } from '../../lib/store/object-store.ts';
 import { deltaPk } from '../../lib/store/keys.ts';
 import { RECORD_TIME_MS, eventOf, makeRecords, startStore, testContext } from '../helpers/ingest-harness.ts';
 import { Clock, RecordingSender, flusherOn, freshSeriesTable, freshTables, stateText } from './flusher-harness.ts';
@@ -51,7 +52,7 @@ describe('flusher reliability paths under faults', async () => {
   }
 
   /** The schedule with at most one fault; returns the final saved state and the flusher's call count. */
-  async function scenario(fault?: Fault, persistIntervalMs?: number): Promise<{ state: string; calls: number; crashed: boolean; foldedPerTurn: number[]; lost: number; reloads: number; epoch: number; ops: string[] }> {
+  async function scenario(fault?: Fault, persistIntervalMs?: number, withObjects = false): Promise<{ state: string; calls: number; crashed: boolean; foldedPerTurn: number[]; lost: number; reloads: number; epoch: number; ops: string[] }> {
     const tables = { deltas, series: await freshSeriesTable(store.client, 'sf') };
     const clock = new Clock(RECORD_TIME_MS + 60_000);
     let calls = 0;
@@ -70,11 +71,25 @@ describe('flusher reliability paths under faults', async () => {
       };
     }
     const ddb = wrapped as unknown as Ddb;
+    // the object store the saved state goes to, with the same fault before and after each request
+    const memory = new MemoryObjectStore();
+    const objects = {} as Record<string, unknown>;
+    for (const op of ['put', 'get', 'delete'] as const) {
+      objects[op] = async (...args: unknown[]) => {
+        const n = ++calls;
+        ops.push(`s3.${op}`);
+        if (fault?.k === n && fault.when === 'before') throw new InjectedCrash(`before call ${n} (s3.${op})`);
+        const out = await (memory[op] as (...a: unknown[]) => Promise<unknown>).apply(memory, args);
+        if (fault?.k === n && fault.when === 'after') throw new InjectedCrash(`after call ${n} (s3.${op})`);
+        return out;
+      };
+    }
+    const stateStore = withObjects ? { objects: objects as unknown as ObjectStore, stateParts: { inlineMaxBytes: 0, objectPartBytes: 512 } } : {};
     const sender = new RecordingSender();
     const metrics = new MetricsRecorder();
     const containers: Record<string, Flusher> = {
-      a: flusherOn(ddb, tables, sender, clock, { sliceDeltas: 1, log: silentLogger, metrics, persistIntervalMs }),
-      b: flusherOn(ddb, tables, sender, clock, { sliceDeltas: 1, log: silentLogger, metrics, persistIntervalMs }),
+      a: flusherOn(ddb, tables, sender, clock, { sliceDeltas: 1, log: silentLogger, metrics, persistIntervalMs, ...stateStore }),
+      b: flusherOn(ddb, tables, sender, clock, { sliceDeltas: 1, log: silentLogger, metrics, persistIntervalMs, ...stateStore }),
     };
     const foldedPerTurn: number[] = [];
     let crashed = false;
@@ -88,7 +103,7 @@ describe('flusher reliability paths under faults', async () => {
       foldedPerTurn.push(metrics.total('DeltasFolded') - foldedPerTurn.reduce((a, b) => a + b, 0));
       clock.now += 20_000;
     }
-    const check = flusherOn(store.ddb, tables, new RecordingSender(), clock);
+    const check = flusherOn(store.ddb, tables, new RecordingSender(), clock, withObjects ? { objects: memory } : {});
     await check.load();
     return { state: stateText(check), calls, crashed, foldedPerTurn, lost: metrics.total('DeltasLost'), reloads: metrics.total('StateReloads'), epoch: check.currentEpoch, ops };
   }
@@ -128,6 +143,22 @@ describe('flusher reliability paths under faults', async () => {
         const got = await scenario({ k, when }, interval);
         assert.ok(got.crashed, `call ${k} ${when}: the fault fired`);
         assert.equal(got.state, reference.state, `crash ${when} call ${k}`);
+      }
+    }
+  });
+
+  test('with the saved state in the object store (several parts), a fault before and after every DynamoDB and S3 call changes nothing', async () => {
+    const reference = await scenario(undefined, 30_000, true);
+    assert.equal(reference.state, (await scenario()).state, 'same end state as with DynamoDB items');
+    assert.ok(reference.ops.filter((o) => o === 's3.put').length >= 4, `${reference.ops.filter((o) => o === 's3.put').length} object parts written`);
+    assert.ok(reference.ops.includes('s3.get'), 'a reload read the state back from objects');
+    for (let k = 1; k <= reference.calls; k++) {
+      const op = reference.ops[k - 1];
+      const whens = op === 'query' || op === 'getItem' || op === 's3.get' ? (['before'] as const) : (['before', 'after'] as const);
+      for (const when of whens) {
+        const got = await scenario({ k, when }, 30_000, true);
+        assert.ok(got.crashed, `call ${k} (${op}) ${when}: the fault fired`);
+        assert.equal(got.state, reference.state, `crash ${when} call ${k} (${op})`);
       }
     }
   });
