@@ -28,6 +28,7 @@ import { SnapshotStore, type FlusherStateToSave, type RegistrySnapshotStream, ty
 import { foldBacklog, positionKey, type FoldPosition } from './fold-backlog.ts';
 import { nothingToSend } from './idle.ts';
 import { saveDue } from './persist-policy.ts';
+import { advanced, decodeReach, encodeReach, reached, type Reach } from './fold-reach.ts';
 import { StampClock } from './stamp-clock.ts';
 import type { SelfMonitor } from '../self-monitoring/monitor.ts';
 import { TenantFanOut, type TenantSend } from './tenant-fan-out.ts';
@@ -87,6 +88,12 @@ export class Flusher {
   private loaded = false;
   /** Deltas folded or series removed since the state was loaded or saved. */
   private changedSinceSave = false;
+  /** Folded positions some run sent from (fold-reach.ts): collections wait until memory is there. */
+  private holdUntil: Reach = new Map();
+  /** The reach last recorded in the header. */
+  private recordedReach: Reach = new Map();
+  /** The reach was past the loaded save: what this container refolds up to it was sent already. */
+  private refoldingSent = false;
   private nextCollect = new Map<string, number>();
   private lastSweep = 0;
   /** Nothing is stamped at or before this time (see load()). */
@@ -128,7 +135,18 @@ export class Flusher {
         const now = clock();
         const folded = await this.fold(now, deadlineMs);
         this.stamps.limit(this.registries, now, (tenant) => this.deps.config.tenant(tenant).ingestionSlackMs);
-        await this.collectDue(now, deadlineMs);
+        if (reached(this.folded, this.holdUntil)) {
+          this.holdUntil = new Map();
+          // series that first appeared in the refold had their initial zero sent: no zero again
+          if (this.refoldingSent) for (const r of this.registries.values()) r.markAllSent();
+          this.refoldingSent = false;
+          // local mode (persist: false) is one process: no other container ever takes over from it
+          if (opts.persist !== false && advanced(this.folded, this.recordedReach)) {
+            await this.store.recordReach(encodeReach(this.folded));
+            this.recordedReach = new Map([...this.folded].map(([k, f]) => [k, f.cursor.offset]));
+          }
+          await this.collectDue(now, deadlineMs);
+        } else this.deps.metrics.add('CollectionsHeld', 1);
         if (folded === 0 && nothingToSend(this.registries, this.pairings, this.behind)) break;
         // A loop, not Math.min(...spread): the spread overflows the stack at ~130,000 tenants.
         let next = now + 15_000;
@@ -152,7 +170,7 @@ export class Flusher {
    */
   private async ensureCurrent(): Promise<void> {
     const token = randomBytes(8).toString('hex');
-    const { head, lastRun } = await this.store.claim(token);
+    const { head, lastRun, reach } = await this.store.claim(token);
     const trusted = this.loaded && lastRun === this.runToken && this.store.holds(head);
     this.runToken = token;
     if (trusted) return;
@@ -161,6 +179,9 @@ export class Flusher {
       this.deps.metrics.add('StateReloads', 1);
     }
     await this.load({ head });
+    this.holdUntil = decodeReach(reach);
+    this.recordedReach = this.holdUntil;
+    this.refoldingSent = !reached(this.folded, this.holdUntil);
   }
 
   private saveDue(): boolean {

@@ -94,7 +94,7 @@ export class SnapshotStore {
    * consistent write): the saved epoch, and the token of the last run of any container, saved
    * or not. A container whose own token comes back knows nobody ran in between.
    */
-  async claim(token: string): Promise<{ head: StateHead | undefined; lastRun: string }> {
+  async claim(token: string): Promise<{ head: StateHead | undefined; lastRun: string; reach: string | undefined }> {
     const out = await this.ddb.updateItem({
       TableName: this.table,
       Key: HEAD,
@@ -102,7 +102,12 @@ export class SnapshotStore {
       ExpressionAttributeValues: { ':r': { S: token } },
       ReturnValues: 'ALL_OLD',
     });
-    return { head: parseHead(out.Attributes), lastRun: out.Attributes?.runner?.S ?? '' };
+    return { head: parseHead(out.Attributes), lastRun: out.Attributes?.runner?.S ?? '', reach: out.Attributes?.reach?.S };
+  }
+
+  /** Records how far this run has folded (lib/flush/fold-reach.ts), before it sends from there. */
+  async recordReach(reach: string): Promise<void> {
+    await this.ddb.updateItem({ TableName: this.table, Key: HEAD, UpdateExpression: 'SET reach = :r', ExpressionAttributeValues: { ':r': { S: reach } } });
   }
 
   /** True when `head` is the epoch this store last loaded or saved (memory is current). */

@@ -7,6 +7,7 @@ import { ingestEvent } from '../../lib/ingest/ingest-handler.ts';
 import { MetricsRecorder } from '../../lib/metrics/recorder.ts';
 import { meteredDdb } from '../../lib/store/ddb.ts';
 import { DEFAULT_PERSIST_INTERVAL_SECONDS, persistIntervalFromEnv } from '../../lib/flush/persist-policy.ts';
+import type { CollectedSeries } from '../../lib/series/collected.ts';
 import { RECORD_TIME_MS, eventOf, makeRecords, startStore, testContext } from '../helpers/ingest-harness.ts';
 import { Clock, RecordingSender, flusherOn, freshTables, stateText, type Tables } from './flusher-harness.ts';
 
@@ -72,6 +73,52 @@ describe('flusher persist interval', async () => {
     const reloaded = flusherOn(store.ddb, tables, new RecordingSender(), clock);
     await reloaded.load();
     assert.equal(stateText(reloaded), stateText(ref), 'the saved state equals the fault-free run');
+  });
+
+  test('a container taking over whose refold is cut by its deadline holds its collections until it has folded as far as any run sent from', async () => {
+    const tables = await freshTables(store.client, 'pi-hold');
+    const start = RECORD_TIME_MS + MINUTE;
+    const clock = new Clock(start);
+    const sent = new Map<string, number>();
+    let decreases = 0;
+    const sender = {
+      send: async (tenant: string, series: readonly CollectedSeries[]) => {
+        for (const s of series) {
+          if (!s.labels.some((l) => l.name === '__name__' && l.value.endsWith('_total'))) continue;
+          const id = tenant + JSON.stringify(s.labels);
+          for (const p of s.samples) {
+            if (Number.isNaN(p.value)) continue; // a staleness marker
+            if (p.value < (sent.get(id) ?? 0)) decreases++;
+            sent.set(id, Math.max(p.value, sent.get(id) ?? 0));
+          }
+        }
+      },
+    };
+    const a = flusherOn(store.ddb, tables, sender, clock, { persistIntervalMs: 5 * MINUTE });
+    for (let minute = 0; minute <= 7; minute++) {
+      clock.now = start + minute * MINUTE;
+      await ingestMinute(tables, minute);
+      await a.run(clock.now + 1_000);
+    }
+    assert.equal(a.currentEpoch, 2, 'saved at minutes 0 and 5; minutes 6 and 7 only in memory and sent');
+    const calls = () => [...sent].filter(([id]) => id.includes('calls_total')).reduce((n, [, v]) => n + v, 0);
+    const sentByA = calls();
+    // the next container reads deltas slowly: each run folds one delta per partition at most
+    const slow = { ...store.ddb, query: async (i: Parameters<typeof store.ddb.query>[0]) => {
+      const out = await store.ddb.query(i);
+      if (i.TableName === tables.deltas) clock.now += 2_000 * (out.Items?.length ?? 0);
+      return out;
+    } };
+    const metrics = new MetricsRecorder();
+    const b = flusherOn(slow, tables, sender, clock, { persistIntervalMs: 5 * MINUTE, sliceDeltas: 1, metrics });
+    for (let minute = 8; minute <= 20; minute++) {
+      clock.now = start + minute * MINUTE;
+      await b.run(clock.now + 5_000);
+    }
+    assert.ok(metrics.total('CollectionsHeld') > 0, 'the cut refold held its collections');
+    assert.equal(decreases, 0, 'no counter was sent lower than before');
+    assert.equal(calls(), sentByA, 'caught up: sends again, and what it sends is what the first container had sent');
+    assert.ok(b.currentEpoch > 2, 'and saved its progress');
   });
 
   test('an idle stack writes no state: once its last change is saved, later runs only claim the header', async () => {
