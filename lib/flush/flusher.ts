@@ -28,7 +28,7 @@ import { SnapshotStore, type FlusherStateToSave, type RegistrySnapshotStream, ty
 import { foldBacklog, positionKey, type FoldPosition } from './fold-backlog.ts';
 import { nothingToSend } from './idle.ts';
 import { saveDue } from './persist-policy.ts';
-import { advanced, decodeReach, encodeReach, reached, type Reach } from './fold-reach.ts';
+import { ReachGuard } from './fold-reach.ts';
 import { StampClock } from './stamp-clock.ts';
 import type { SelfMonitor } from '../self-monitoring/monitor.ts';
 import { TenantFanOut, type TenantSend } from './tenant-fan-out.ts';
@@ -88,12 +88,8 @@ export class Flusher {
   private loaded = false;
   /** Deltas folded or series removed since the state was loaded or saved. */
   private changedSinceSave = false;
-  /** Folded positions some run sent from (fold-reach.ts): collections wait until memory is there. */
-  private holdUntil: Reach = new Map();
-  /** The reach last recorded in the header. */
-  private recordedReach: Reach = new Map();
-  /** The reach was past the loaded save: what this container refolds up to it was sent already. */
-  private refoldingSent = false;
+  /** How far any run sent from (fold-reach.ts): after a takeover, collections wait for the refold. */
+  private readonly reach = new ReachGuard();
   private nextCollect = new Map<string, number>();
   private lastSweep = 0;
   /** Nothing is stamped at or before this time (see load()). */
@@ -135,16 +131,10 @@ export class Flusher {
         const now = clock();
         const folded = await this.fold(now, deadlineMs);
         this.stamps.limit(this.registries, now, (tenant) => this.deps.config.tenant(tenant).ingestionSlackMs);
-        if (reached(this.folded, this.holdUntil)) {
-          this.holdUntil = new Map();
-          // series that first appeared in the refold had their initial zero sent: no zero again
-          if (this.refoldingSent) for (const r of this.registries.values()) r.markAllSent();
-          this.refoldingSent = false;
+        if (this.reach.mayCollect(this.folded, this.registries.values())) {
           // local mode (persist: false) is one process: no other container ever takes over from it
-          if (opts.persist !== false && advanced(this.folded, this.recordedReach)) {
-            await this.store.recordReach(encodeReach(this.folded));
-            this.recordedReach = new Map([...this.folded].map(([k, f]) => [k, f.cursor.offset]));
-          }
+          const record = opts.persist === false ? undefined : this.reach.toRecord(this.folded);
+          if (record !== undefined) await this.store.recordReach(record).then(() => this.reach.recorded(this.folded));
           await this.collectDue(now, deadlineMs);
         } else this.deps.metrics.add('CollectionsHeld', 1);
         if (folded === 0 && nothingToSend(this.registries, this.pairings, this.behind)) break;
@@ -179,9 +169,7 @@ export class Flusher {
       this.deps.metrics.add('StateReloads', 1);
     }
     await this.load({ head });
-    this.holdUntil = decodeReach(reach);
-    this.recordedReach = this.holdUntil;
-    this.refoldingSent = !reached(this.folded, this.holdUntil);
+    this.reach.afterLoad(this.folded, reach);
   }
 
   private saveDue(): boolean {

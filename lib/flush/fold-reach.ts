@@ -36,3 +36,39 @@ export function advanced(folded: ReadonlyMap<string, FoldPosition>, recorded: Re
   for (const [k, f] of folded) if (f.cursor.offset > (recorded.get(k) ?? -1)) return true;
   return false;
 }
+
+/** The reach as one container sees it: what to wait for after a takeover, what it last recorded. */
+export class ReachGuard {
+  private holdUntil: Reach = new Map();
+  private recordedReach: Reach = new Map();
+  /** The reach was past the loaded save: what is refolded up to it was sent already. */
+  private refoldingSent = false;
+
+  /** After a load from the saved state, with the reach the header recorded. */
+  afterLoad(folded: ReadonlyMap<string, FoldPosition>, recorded: string | undefined): void {
+    this.holdUntil = decodeReach(recorded);
+    this.recordedReach = this.holdUntil;
+    this.refoldingSent = !reached(folded, this.holdUntil);
+  }
+
+  /**
+   * Whether collections may go out. Once the refold is there, series that first appeared in it
+   * count as sent, since their initial zero went out from another run: no second zero after a value.
+   */
+  mayCollect(folded: ReadonlyMap<string, FoldPosition>, registries: Iterable<{ markAllSent(): void }>): boolean {
+    if (!reached(folded, this.holdUntil)) return false;
+    this.holdUntil = new Map();
+    if (this.refoldingSent) for (const r of registries) r.markAllSent();
+    this.refoldingSent = false;
+    return true;
+  }
+
+  /** The record to write before sending, or undefined when nothing advanced since the last one. */
+  toRecord(folded: ReadonlyMap<string, FoldPosition>): string | undefined {
+    return advanced(folded, this.recordedReach) ? encodeReach(folded) : undefined;
+  }
+
+  recorded(folded: ReadonlyMap<string, FoldPosition>): void {
+    this.recordedReach = new Map([...folded].map(([k, f]) => [k, f.cursor.offset]));
+  }
+}
