@@ -4,15 +4,16 @@
 // span with a trace id -- and prices three workloads with lib/cost/model.ts from those units.
 
 import { parseConfig } from '../lib/config/index.ts';
-import { estimateMonthlyCost, totalOf, writeUnits, type Workload } from '../lib/cost/model.ts';
+import { estimateMonthlyCost, totalOf, type Workload } from '../lib/cost/model.ts';
 import { US_EAST_1 } from '../lib/cost/prices.ts';
 import { MEASURED_UNITS, type UnitFigures } from '../lib/cost/units.ts';
 import { Flusher } from '../lib/flush/flusher.ts';
+import { MemoryObjectStore } from '../lib/store/object-store.ts';
 import { ingestContext, ingestEvent } from '../lib/ingest/ingest-handler.ts';
 import type { KafkaEventRecord } from '../lib/ingest/msk-event.ts';
 import { silentLogger } from '../lib/log/logger.ts';
 import { MetricsRecorder } from '../lib/metrics/recorder.ts';
-import { sdkDdb } from '../lib/store/ddb.ts';
+import { meteredDdb, sdkDdb } from '../lib/store/ddb.ts';
 import { createTable, startLocalDynamo, type LocalDynamo } from '../lib/store/local-dynamo.ts';
 import { DELTAS_TABLE, SERIES_TABLE } from '../lib/store/tables.ts';
 import { buildResourceSpans, encodePushBytesRequest, encodeTempoTrace, BASE_NS } from '../test/fixtures/build.ts';
@@ -72,6 +73,7 @@ interface Measured {
   readonly units: UnitFigures;
   readonly deltaWriteUnitsPerBatch: number;
   readonly saveWriteUnits: number;
+  readonly statePuts: number;
 }
 
 async function measureUnits(local: LocalDynamo): Promise<Measured> {
@@ -106,9 +108,13 @@ async function measureUnits(local: LocalDynamo): Promise<Measured> {
   const flushMetrics = new MetricsRecorder();
   let sleptMs = 0;
   let now = NOW_MS;
+  // the series table's write units (ReturnConsumedCapacity) and the object requests of the state
+  const seriesUnits = new MetricsRecorder();
+  const objects = new MemoryObjectStore();
   const flusherOn = (series: string, m: MetricsRecorder) =>
     new Flusher({
-      ddb: sdkDdb(local.client), deltasTable: series === 'cost-idle' ? 'cost-idle-d' : 'cost-d', seriesTable: series, config: CONFIG,
+      objects,
+      ddb: meteredDdb(sdkDdb(local.client), { consumed: (c) => seriesUnits.add(c.TableName ?? '', c.CapacityUnits ?? 0) }), deltasTable: series === 'cost-idle' ? 'cost-idle-d' : 'cost-d', seriesTable: series, config: CONFIG,
       sender: { send: async () => {} }, log: silentLogger, metrics: m, clock: () => now,
       sleep: async (ms) => { sleptMs += ms; now += ms; },
     });
@@ -116,7 +122,9 @@ async function measureUnits(local: LocalDynamo): Promise<Measured> {
   await f.run(now + 5_000);
   const active = f.tenants().get('team-a')!.size / 3;
   const stateBytes = flushMetrics.total('StateBytes');
-  const saveWriteUnits = writeUnits(stateBytes);
+  // one run: the header claim, the fold reach before its collection, and the save
+  const saveWriteUnits = seriesUnits.total('cost-s');
+  const statePuts = objects.requests.put;
   // an idle invocation: empty tables, its duration = time it ran + time it slept
   await createTable(local.client, DELTAS_TABLE, 'cost-idle-d');
   const idle = flusherOn('cost-idle', new MetricsRecorder());
@@ -130,11 +138,12 @@ async function measureUnits(local: LocalDynamo): Promise<Measured> {
       ...MEASURED_UNITS,
       deltaFixedBytes: Math.round(fixed),
       deltaBytesPerLabelSet: Math.round(perLabelSet * 10) / 10,
-      savedBytesPerLabelSet: Math.round((stateBytes - 600) / active),
+      savedBytesPerLabelSet: Math.round(((stateBytes - MEASURED_UNITS.savedFixedBytes) / active) * 10) / 10,
       flushIdleMs: Math.round(idleMs),
     },
     deltaWriteUnitsPerBatch,
     saveWriteUnits,
+    statePuts,
   };
 }
 
@@ -150,7 +159,7 @@ export async function benchCost(): Promise<void> {
   const keys: (keyof UnitFigures)[] = ['deltaFixedBytes', 'deltaBytesPerLabelSet', 'savedBytesPerLabelSet', 'flushIdleMs'];
   printTable(['unit', 'measured now', 'lib/cost/units.ts'], keys.map((k) => [k, String(m.units[k]), String(MEASURED_UNITS[k])]));
   const predicted = estimateMonthlyCost(REFERENCE, m.units, US_EAST_1);
-  console.log(`\ndelta WRU per partition batch: measured ${m.deltaWriteUnitsPerBatch.toFixed(1)}, model ${predicted[0].quantity}; save: ${m.saveWriteUnits} WRU\n`);
+  console.log(`\ndelta WRU per partition batch: measured ${m.deltaWriteUnitsPerBatch.toFixed(1)}, model ${predicted[0].quantity}; first run with a save (claim, fold reach, save): ${m.saveWriteUnits} WRU on the series table + ${m.statePuts} S3 PUT\n`);
   const workloads: [string, Workload][] = [
     ['reference (20,000 spans/s, 4,000 Zipf label sets)', REFERENCE],
     ['reference, uniform label sets', { ...REFERENCE, distribution: 'uniform' }],
