@@ -70,7 +70,9 @@ export function estimateMonthlyCost(w: Workload, units: UnitFigures, prices: Pri
   const asObjects = (w.objectStore ?? true) && savedBytes > INLINE_MAX_BYTES;
   // items are written, then given their TTL two saves later (an UpdateItem paying their size again)
   const itemWrites = asObjects ? 0 : 2 * (Math.floor(savedBytes / MAX_ITEM_PART_BYTES) * writeUnits(MAX_ITEM_PART_BYTES) + writeUnits(savedBytes % MAX_ITEM_PART_BYTES));
-  const saveWrites = savesPerMonth * (units.saveCommitWriteUnits + itemWrites) + FLUSH_INVOCATIONS_PER_MONTH * units.flushWriteUnitsPerInvocation;
+  // and, while it folds new deltas, records its fold reach before each collection (one small write per 15 s)
+  const reachWrites = idle ? 0 : FLUSH_INVOCATIONS_PER_MONTH * 4;
+  const saveWrites = savesPerMonth * (units.saveCommitWriteUnits + itemWrites) + FLUSH_INVOCATIONS_PER_MONTH * units.flushWriteUnitsPerInvocation + reachWrites;
   const statePuts = asObjects ? savesPerMonth * Math.ceil(savedBytes / DEFAULT_OBJECT_PART_BYTES) : 0;
   // the flusher reads each delta once (eventually consistent: half a unit per 4 KB), ingest the cursor
   const reads = batchesPerMonth * (Math.ceil(deltaBytes / (4 * KB)) * 0.5 + units.cursorReadUnitsPerBatch);
@@ -85,7 +87,7 @@ export function estimateMonthlyCost(w: Workload, units: UnitFigures, prices: Pri
     { item: 'DynamoDB writes: ingest deltas + cursors', quantity: `${fmt(deltaWrites)} WRU (${(deltaBytes / KB).toFixed(1)} KB per delta, ${fmt(touched)} label sets)`, dollarsPerMonth: deltaWrites * prices.dynamoWriteUnit },
     {
       item: 'DynamoDB writes: flusher saves',
-      quantity: `${fmt(saveWrites)} WRU (header claim a run; ${fmt(savesPerMonth)} saves of ${(savedBytes / KB).toFixed(0)} KB, one per ${persistS} s, ${asObjects ? 'in S3' : 'as items'})`,
+      quantity: `${fmt(saveWrites)} WRU (header claim a run, fold reach per collection; ${fmt(savesPerMonth)} saves of ${(savedBytes / KB).toFixed(0)} KB, one per ${persistS} s, ${asObjects ? 'in S3' : 'as items'})`,
       dollarsPerMonth: saveWrites * prices.dynamoWriteUnit,
     },
     { item: 'DynamoDB reads', quantity: `${fmt(reads)} RRU`, dollarsPerMonth: reads * prices.dynamoReadUnit },

@@ -36,8 +36,8 @@ export interface UnitFigures {
 export const MEASURED_UNITS: UnitFigures = {
   deltaFixedBytes: 203,
   deltaBytesPerLabelSet: 20.8,
-  // binary state format, bench/flush-persist.ts (version 1's deflated JSON: 23.5)
-  savedBytesPerLabelSet: 20.9,
+  // binary state format at the reference workload (bench/cost.ts; the JSON format measured 32)
+  savedBytesPerLabelSet: 26.6,
   savedFixedBytes: 100,
   saveCommitWriteUnits: 1,
   cursorWriteUnitsPerBatch: 1,
