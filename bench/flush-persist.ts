@@ -61,14 +61,15 @@ async function saveV1(ddb: Ddb, table: string, bytes: Buffer): Promise<void> {
 
 const ms = (t: number) => `${t.toFixed(0)} ms`;
 
-export async function benchFlushPersist(): Promise<void> {
+/** `npm run bench` measures 1,000 and 10,000 label sets; `npx tsx bench/flush-persist.ts 1000 10000 100000` adds more (the 100,000 row takes about a minute). */
+export async function benchFlushPersist(sizes: readonly number[] = [1_000, 10_000]): Promise<void> {
   console.log('\n## flusher save: state bytes, write units and object requests per save (calls + 14-bucket latency + size per label set)\n');
   const local = await startLocalDynamo();
   const config = parseConfig('overrides: {defaults: {metrics_generator: {processors: [span-metrics]}}}');
   const rows: string[][] = [];
   const monthly: string[][] = [];
   try {
-    for (const labelSets of [1_000, 10_000, 100_000]) {
+    for (const labelSets of sizes) {
       // tables first: the heavy encoding below blocks the loop the in-process emulator serves on
       for (const prefix of ['v1', 'v2s3', 'v2i']) await createTable(local.client, SERIES_TABLE, `${prefix}-${labelSets}`);
       const registry = new Registry(config.tenant('bench'));
@@ -141,4 +142,4 @@ export async function benchFlushPersist(): Promise<void> {
   printTable(['label sets', 'v1 saves $/month', 'v2 saves $/month (object store)', 'v2 saves $/month (items only)'], monthly);
 }
 
-if (process.argv[1]?.endsWith('flush-persist.ts')) await benchFlushPersist();
+if (process.argv[1]?.endsWith('flush-persist.ts')) await benchFlushPersist(process.argv.length > 2 ? process.argv.slice(2).map(Number) : undefined);
