@@ -7,10 +7,11 @@
 // and the flusher's GETs while it folds them.
 
 import { parseConfig } from '../lib/config/index.ts';
-import { estimateMonthlyCost, totalOf, writeUnits, type Workload } from '../lib/cost/model.ts';
+import { estimateMonthlyCost, totalOf, type Workload } from '../lib/cost/model.ts';
 import { US_EAST_1 } from '../lib/cost/prices.ts';
 import { MEASURED_UNITS, type UnitFigures } from '../lib/cost/units.ts';
 import { Flusher } from '../lib/flush/flusher.ts';
+import { MemoryObjectStore } from '../lib/store/object-store.ts';
 import { ingestContext, ingestEvent } from '../lib/ingest/ingest-handler.ts';
 import type { KafkaEventRecord } from '../lib/ingest/msk-event.ts';
 import { silentLogger } from '../lib/log/logger.ts';
@@ -20,7 +21,6 @@ import { meteredDdb, sdkDdb } from '../lib/store/ddb.ts';
 import { DEFAULT_DELTA_OBJECT_THRESHOLD_BYTES } from '../lib/store/delta-objects.ts';
 import { putDelta } from '../lib/store/delta-log.ts';
 import { NO_CURSOR } from '../lib/store/cursor.ts';
-import { MemoryObjectStore } from '../lib/store/object-store.ts';
 import { createTable, startLocalDynamo, type LocalDynamo } from '../lib/store/local-dynamo.ts';
 import { DELTAS_TABLE, SERIES_TABLE } from '../lib/store/tables.ts';
 import { buildResourceSpans, encodePushBytesRequest, encodeTempoTrace, BASE_NS } from '../test/fixtures/build.ts';
@@ -85,6 +85,7 @@ interface Measured {
   /** The same batches with the claim check. */
   readonly claim: { readonly pointerWriteUnitsPerBatch: number; readonly putsPerBatch: number; readonly getsPerFold: number; readonly objectBatches: number; readonly batches: number };
   readonly breakEven: string[][];
+  readonly statePuts: number;
 }
 
 /**
@@ -157,9 +158,13 @@ async function measureUnits(local: LocalDynamo): Promise<Measured> {
   const flushMetrics = new MetricsRecorder();
   let sleptMs = 0;
   let now = NOW_MS;
+  // the series table's write units (ReturnConsumedCapacity) and the object requests of the state
+  const seriesUnits = new MetricsRecorder();
+  const stateObjects = new MemoryObjectStore();
   const flusherOn = (series: string, m: MetricsRecorder) =>
     new Flusher({
-      ddb: sdkDdb(local.client), deltasTable: series === 'cost-idle' ? 'cost-idle-d' : 'cost-d', seriesTable: series, config: CONFIG,
+      objects: stateObjects,
+      ddb: meteredDdb(sdkDdb(local.client), { consumed: (c) => seriesUnits.add(c.TableName ?? '', c.CapacityUnits ?? 0) }), deltasTable: series === 'cost-idle' ? 'cost-idle-d' : 'cost-d', seriesTable: series, config: CONFIG,
       sender: { send: async () => {} }, log: silentLogger, metrics: m, clock: () => now,
       sleep: async (ms) => { sleptMs += ms; now += ms; },
     });
@@ -176,7 +181,9 @@ async function measureUnits(local: LocalDynamo): Promise<Measured> {
   const getsPerFold = (objects.requests.get - getsBefore) / Math.max(1, ccFold.total('DeltasFolded'));
   const active = f.tenants().get('team-a')!.size / 3;
   const stateBytes = flushMetrics.total('StateBytes');
-  const saveWriteUnits = writeUnits(stateBytes);
+  // one run: the header claim, the fold reach before its collection, and the save
+  const saveWriteUnits = seriesUnits.total('cost-s');
+  const statePuts = stateObjects.requests.put;
   // an idle invocation: empty tables, its duration = time it ran + time it slept
   await createTable(local.client, DELTAS_TABLE, 'cost-idle-d');
   const idleMetrics = new MetricsRecorder();
@@ -196,7 +203,7 @@ async function measureUnits(local: LocalDynamo): Promise<Measured> {
       ...MEASURED_UNITS,
       deltaFixedBytes: Math.round(fixed),
       deltaBytesPerLabelSet: Math.round(perLabelSet * 10) / 10,
-      savedBytesPerLabelSet: Math.round((stateBytes - 600) / active),
+      savedBytesPerLabelSet: Math.round(((stateBytes - MEASURED_UNITS.savedFixedBytes) / active) * 10) / 10,
       flushIdleMs: Math.round(idleMs),
       flushFoldUsPerTouchedLabelSet: Math.round((minute.foldMsPerDelta * 1000 * 10) / minute.touchedPerDelta) / 10,
       flushCollectUsPerLabelSet: Math.round(minute.collectUsPerLabelSet),
@@ -213,6 +220,7 @@ async function measureUnits(local: LocalDynamo): Promise<Measured> {
     minute,
     claim: { pointerWriteUnitsPerBatch, putsPerBatch, getsPerFold, objectBatches, batches },
     breakEven: await measureBreakEven(local, pointerWriteUnitsPerBatch),
+    statePuts,
   };
 }
 
@@ -243,7 +251,7 @@ export async function benchCost(): Promise<void> {
   printTable(['unit', 'measured now', 'lib/cost/units.ts'], keys.map((k) => [k, String(m.units[k]), String(MEASURED_UNITS[k])]));
   const item = (items: ReturnType<typeof estimateMonthlyCost>, prefix: string) => items.find((i) => i.item.startsWith(prefix))!;
   const inlineModel = estimateMonthlyCost({ ...REFERENCE, claimCheck: false }, m.units, US_EAST_1);
-  console.log(`\ndelta WRU per partition batch, inline: measured ${m.deltaWriteUnitsPerBatch.toFixed(1)}, model ${item(inlineModel, 'DynamoDB writes: ingest').quantity}; save: ${m.saveWriteUnits} WRU`);
+  console.log(`\ndelta WRU per partition batch, inline: measured ${m.deltaWriteUnitsPerBatch.toFixed(1)}, model ${item(inlineModel, 'DynamoDB writes: ingest').quantity}; first run with a save (claim, fold reach, save): ${m.saveWriteUnits} WRU on the series table + ${m.statePuts} S3 PUT`);
   const c = m.claim;
   console.log(
     `claim check (threshold ${DEFAULT_DELTA_OBJECT_THRESHOLD_BYTES} bytes): ${c.objectBatches} of ${c.batches} batches to S3; measured per batch ` +

@@ -12,7 +12,7 @@ import { encodeWriteRequest } from '../lib/remote-write/encode.ts';
 import { splitRequests } from '../lib/remote-write/split.ts';
 import { Registry } from '../lib/series/registry.ts';
 import type { Exemplar, SeriesIncrement } from '../lib/series/types.ts';
-import { decodeState, encodeState } from '../lib/store/snapshot-store.ts';
+import { decodeStateStream, encodeStateStream } from '../lib/store/state-codec.ts';
 
 const LABEL_SETS_PER_DELTA = 2_000;
 /** Folds per label set (each a later batch of the same label sets), observations per fold. */
@@ -130,12 +130,13 @@ function collectAndEncode(r: Registry): number {
 
 const collect = cpuTimed(() => collectAndEncode(registry!));
 const heapAfterCollect = heapAfterGc() - heapBefore;
-const save = cpuTimed(() => encodeState({ epoch: 1, clockMs: NOW_MS, folded: [], tenants: { bench: registry!.snapshot() } }));
+// the flusher's save: the binary state format, written chunk by chunk
+const save = cpuTimed(() => Buffer.concat([...encodeStateStream({ epoch: 1, clockMs: NOW_MS, folded: [], tenants: { bench: registry!.snapshot() } })]));
 const state = save.result;
 
 // The next invocation's load: the saved state decoded and restored (no exemplars are saved).
 registry = undefined;
-const load = cpuTimed(() => new Registry(CONFIG.tenant('bench'), decodeState(state).tenants.bench));
+const load = cpuTimed(() => new Registry(CONFIG.tenant('bench'), decodeStateStream([state]).tenants.bench));
 const heapRestored = heapAfterGc() - heapBefore;
 const restored = load.result;
 if (restored.size === 0) throw new Error('restored registry is empty');

@@ -7,6 +7,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { KafkaAuth, KafkaSourceProps, StartingPositionName } from './kafka-props.ts';
 import type { MetricsGeneratorStackProps } from './metrics-generator-stack.ts';
+import { PERSIST_INTERVAL_RULE, validPersistInterval } from './metrics-generator.ts';
 import type { OnFailure } from './on-failure.ts';
 
 type Kind = 'string' | 'list' | 'int' | 'bool';
@@ -38,6 +39,7 @@ export const SETTINGS = {
   maxRecordAgeSeconds: 'int',
   onFailure: 'string',
   deltaTtlDays: 'int',
+  persistIntervalSeconds: 'int',
   deltasMaxWriteUnits: 'int',
   deltasMaxReadUnits: 'int',
   seriesMaxWriteUnits: 'int',
@@ -174,6 +176,11 @@ export function settingsFromContext(sources: ContextSources): StackSettings {
     ...opt('writeUnitsPerSecond', get('writeUnitsAlarmPerSecond')),
   };
 
+  const persistInterval = get('persistIntervalSeconds');
+  if (persistInterval !== undefined && !validPersistInterval(persistInterval)) {
+    throw new Error(`context key persistIntervalSeconds: ${PERSIST_INTERVAL_RULE}, got ${persistInterval}`);
+  }
+
   const stackName = get('stackName') ?? DEFAULT_STACK_NAME;
   return {
     stackName,
@@ -182,6 +189,7 @@ export function settingsFromContext(sources: ContextSources): StackSettings {
       configFile: get('configFile') ?? DEFAULT_CONFIG_FILE,
       kafka,
       ...opt('deltaTtlDays', get('deltaTtlDays')),
+      ...opt('persistIntervalSeconds', persistInterval),
       ...((deltas !== undefined || series !== undefined) && { tables: { ...opt('deltas', deltas), ...opt('series', series) } }),
       ...opt('removalPolicy', removal === undefined ? undefined : removal === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN),
       ...(Object.keys(remoteWrite).length > 0 && { remoteWrite }),

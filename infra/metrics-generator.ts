@@ -3,6 +3,7 @@
 // the config in a versioned S3 bucket (re-read at run time), large deltas and saved state in a data
 // bucket, least-privilege roles, alarms and a dashboard.
 
+import { DEFAULT_PERSIST_INTERVAL_SECONDS, MAX_PERSIST_INTERVAL_SECONDS } from '../lib/flush/persist-policy.ts';
 import { ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
@@ -36,6 +37,8 @@ export interface MetricsGeneratorProps {
   readonly kafka: KafkaSourceProps;
   /** Lifetime of delta items (DELTA_TTL_DAYS). Default 7. */
   readonly deltaTtlDays?: number;
+  /** Least time between two saves of the flusher's state (PERSIST_INTERVAL_SECONDS). Default 300 (docs/deploy.md). */
+  readonly persistIntervalSeconds?: number;
   /** On-demand throughput caps per table. Default: none. */
   readonly tables?: { readonly deltas?: TableCapacity; readonly series?: TableCapacity };
   /** Tables, log groups and a created failed-batch queue or bucket. Default RETAIN. */
@@ -60,6 +63,11 @@ export const FLUSH_TIMEOUT = Duration.seconds(58);
 /** A full 6 MB batch decodes and writes in seconds; the rest is room for DynamoDB throttling back-off. */
 export const INGEST_TIMEOUT = Duration.seconds(60);
 export const DEFAULT_DELTA_TTL_DAYS = 7;
+/** Deltas must outlive the interval many times over (at least a day: deltaTtlDays >= 1). */
+export const PERSIST_INTERVAL_RULE = `a whole number of seconds from 0 to ${MAX_PERSIST_INTERVAL_SECONDS}`;
+export function validPersistInterval(seconds: number): boolean {
+  return Number.isSafeInteger(seconds) && seconds >= 0 && seconds <= MAX_PERSIST_INTERVAL_SECONDS;
+}
 const AMP_WORKSPACE_ARN = /^arn:[a-z-]+:aps:[a-z0-9-]+:\d{12}:workspace\/ws-[A-Za-z0-9-]+$/;
 
 export class MetricsGenerator extends Construct {
@@ -79,6 +87,8 @@ export class MetricsGenerator extends Construct {
     this.config = new DeployedConfig(this, 'Config', { configFile: props.configFile, removalPolicy });
     const ttlDays = props.deltaTtlDays ?? DEFAULT_DELTA_TTL_DAYS;
     if (!(Number.isInteger(ttlDays) && ttlDays >= 1)) throw new Error(`deltaTtlDays: must be a positive integer, got ${ttlDays}`);
+    const persistInterval = props.persistIntervalSeconds ?? DEFAULT_PERSIST_INTERVAL_SECONDS;
+    if (!validPersistInterval(persistInterval)) throw new Error(`persistIntervalSeconds: must be ${PERSIST_INTERVAL_RULE}, got ${persistInterval}`);
     const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
 
         const tables = generatorTables(this, { ...props.tables, removalPolicy });
@@ -126,6 +136,7 @@ export class MetricsGenerator extends Construct {
       environment: {
         DELTAS_TABLE: this.deltasTable.tableName,
         SERIES_TABLE: this.seriesTable.tableName,
+        PERSIST_INTERVAL_SECONDS: String(persistInterval),
         CONFIG_BUCKET: this.config.store.bucket.bucketName,
         CONFIG_KEY: this.config.store.configKey,
         DATA_BUCKET: this.data.bucket.bucketName,

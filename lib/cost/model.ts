@@ -5,6 +5,8 @@
 import { SECONDS_PER_MONTH, type Prices } from './prices.ts';
 import { flusherTime } from './flusher-time.ts';
 import type { UnitFigures } from './units.ts';
+import { DEFAULT_PERSIST_INTERVAL_SECONDS } from '../flush/persist-policy.ts';
+import { DEFAULT_OBJECT_PART_BYTES, INLINE_MAX_BYTES, MAX_ITEM_PART_BYTES } from '../store/state-parts.ts';
 
 export interface Workload {
   readonly spansPerSecond: number;
@@ -22,6 +24,10 @@ export interface Workload {
   readonly claimCheck?: boolean;
   /** Lifetime of delta items and objects (DELTA_TTL_DAYS, default 7): what they cost in storage. */
   readonly deltaTtlDays?: number;
+  /** Seconds between saves of the flusher's state (PERSIST_INTERVAL_SECONDS; default 300). */
+  readonly persistIntervalS?: number;
+  /** Large saved state goes to the stack's S3 bucket (default); false: DynamoDB items only. */
+  readonly objectStore?: boolean;
 }
 
 export interface CostItem {
@@ -73,7 +79,16 @@ export function estimateMonthlyCost(w: Workload, units: UnitFigures, prices: Pri
   const objectStorageGb = claim ? storedGb(deltaBytes, Math.ceil(ttlDays)) : 0;
   const active = idle ? 0 : w.labelSets;
   const savedBytes = units.savedFixedBytes + active * units.savedBytesPerLabelSet;
-  const saveWrites = FLUSH_INVOCATIONS_PER_MONTH * (writeUnits(savedBytes) + units.flushWriteUnitsPerInvocation);
+  // a save every persist interval while the state changes (an idle stack's does not); each run claims the header
+  const persistS = w.persistIntervalS ?? DEFAULT_PERSIST_INTERVAL_SECONDS;
+  const savesPerMonth = idle ? 0 : SECONDS_PER_MONTH / Math.max(persistS, 60);
+  const asObjects = (w.objectStore ?? true) && savedBytes > INLINE_MAX_BYTES;
+  // items are written, then given their TTL two saves later (an UpdateItem paying their size again)
+  const itemWrites = asObjects ? 0 : 2 * (Math.floor(savedBytes / MAX_ITEM_PART_BYTES) * writeUnits(MAX_ITEM_PART_BYTES) + writeUnits(savedBytes % MAX_ITEM_PART_BYTES));
+  // and, while it folds new deltas, records its fold reach before each collection (one small write per 15 s)
+  const reachWrites = idle ? 0 : FLUSH_INVOCATIONS_PER_MONTH * 4;
+  const saveWrites = savesPerMonth * (units.saveCommitWriteUnits + itemWrites) + FLUSH_INVOCATIONS_PER_MONTH * units.flushWriteUnitsPerInvocation + reachWrites;
+  const statePuts = asObjects ? savesPerMonth * Math.ceil(savedBytes / DEFAULT_OBJECT_PART_BYTES) : 0;
   // the flusher reads each delta item once (a strongly consistent Query: one unit per 4 KB of a
   // page, items summed), ingest the cursor
   const reads = batchesPerMonth * (itemBytes / (4 * KB) + units.cursorReadUnitsPerBatch);
@@ -110,7 +125,11 @@ export function estimateMonthlyCost(w: Workload, units: UnitFigures, prices: Pri
       quantity: `${itemStorageGb.toFixed(1)} GB DynamoDB${claim ? ` + ${objectStorageGb.toFixed(1)} GB S3` : ''} (${ttlDays} days kept)`,
       dollarsPerMonth: itemStorageGb * prices.dynamoStorageGbMonth + objectStorageGb * prices.s3StorageGbMonth,
     },
-    { item: 'DynamoDB writes: flusher saves', quantity: `${fmt(saveWrites)} WRU (${(savedBytes / KB).toFixed(0)} KB per save)`, dollarsPerMonth: saveWrites * prices.dynamoWriteUnit },
+    {
+      item: 'DynamoDB writes: flusher saves',
+      quantity: `${fmt(saveWrites)} WRU (header claim a run, fold reach per collection; ${fmt(savesPerMonth)} saves of ${(savedBytes / KB).toFixed(0)} KB, one per ${persistS} s, ${asObjects ? 'in S3' : 'as items'})`,
+      dollarsPerMonth: saveWrites * prices.dynamoWriteUnit,
+    },
     { item: 'DynamoDB reads', quantity: `${fmt(reads)} RRU`, dollarsPerMonth: reads * prices.dynamoReadUnit },
     { item: `ingest Lambda GB-seconds (${w.ingestMemoryMb} MB)`, quantity: `${fmt(ingestGbS)} GB-s`, dollarsPerMonth: ingestGbS * prices.lambdaGbSecond },
     { item: 'ingest Lambda requests', quantity: fmt(batchesPerMonth), dollarsPerMonth: batchesPerMonth * prices.lambdaRequest },
@@ -118,6 +137,7 @@ export function estimateMonthlyCost(w: Workload, units: UnitFigures, prices: Pri
     { item: 'flusher Lambda requests', quantity: fmt(FLUSH_INVOCATIONS_PER_MONTH), dollarsPerMonth: FLUSH_INVOCATIONS_PER_MONTH * prices.lambdaRequest },
     { item: 'EventBridge schedule rule', quantity: 'one rule, 1 a minute', dollarsPerMonth: 0 },
     { item: 'CloudWatch custom metrics', quantity: `${metrics} metrics published every hour`, dollarsPerMonth: metrics * prices.cloudWatchMetricMonth },
+    { item: 'S3 requests: saved state', quantity: `${fmt(statePuts)} PUT (DELETE free)`, dollarsPerMonth: statePuts * prices.s3PutRequest },
   ];
 }
 

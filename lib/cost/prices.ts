@@ -11,7 +11,7 @@ export interface Prices {
   readonly lambdaRequest: number;
   /** $ per custom CloudWatch metric per month (first 10,000 tier). */
   readonly cloudWatchMetricMonth: number;
-  /** $ per S3 Standard PUT request (whatever the object's size). */
+  /** $ per S3 Standard PUT request (whatever the object's size; DELETE is free). */
   readonly s3PutRequest: number;
   /** $ per S3 Standard GET request. */
   readonly s3GetRequest: number;

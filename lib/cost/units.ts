@@ -25,6 +25,8 @@ export interface UnitFigures {
   readonly savedBytesPerLabelSet: number;
   /** Saved-state bytes besides the series (cursors, header). */
   readonly savedFixedBytes: number;
+  /** Write units of the header commit that ends a save (the conditional UpdateItem). */
+  readonly saveCommitWriteUnits: number;
   /** Write units of the cursor commit and read units of the cursor read, per batch. */
   readonly cursorWriteUnitsPerBatch: number;
   readonly cursorReadUnitsPerBatch: number;
@@ -66,8 +68,10 @@ export const MEASURED_UNITS: UnitFigures = {
   // assumed: an in-region S3 PUT of tens of KB (not measurable on the emulator)
   deltaObjectPutMs: 25,
   deltaBytesPerLabelSet: 20.8,
-  savedBytesPerLabelSet: 32,
-  savedFixedBytes: 600,
+  // binary state format at the reference workload (bench/cost.ts; the JSON format measured 32)
+  savedBytesPerLabelSet: 26.6,
+  savedFixedBytes: 100,
+  saveCommitWriteUnits: 1,
   cursorWriteUnitsPerBatch: 1,
   cursorReadUnitsPerBatch: 0.5,
   flushWriteUnitsPerInvocation: 1,

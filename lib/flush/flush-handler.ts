@@ -12,6 +12,7 @@ import type { ObjectStore } from '../store/object-store.ts';
 import { objectStoreFromEnv } from '../store/s3-object-store.ts';
 import { createSelfMonitor } from '../self-monitoring/create.ts';
 import { Flusher } from './flusher.ts';
+import { persistIntervalFromEnv } from './persist-policy.ts';
 import { endpointsOf, RemoteWriteSender } from './remote-sender.ts';
 import { secretAwareReadFile } from './secret-reader.ts';
 
@@ -43,6 +44,7 @@ export function lambdaFlushContainer(env: NodeJS.ProcessEnv, clients: ConfigClie
   const build = async () => {
     const deltasTable = required(env, 'DELTAS_TABLE');
     const seriesTable = required(env, 'SERIES_TABLE');
+    const persistIntervalMs = persistIntervalFromEnv(env);
     const metrics = new MetricsRecorder();
     const log = consoleLogger;
     const source = await configSourceFromEnv(env, clients, { onRefused: reportRefusedConfig(log, (m) => metrics.add(m, 1)) });
@@ -72,6 +74,7 @@ export function lambdaFlushContainer(env: NodeJS.ProcessEnv, clients: ConfigClie
       clock: Date.now,
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
       referenceClock: serverClock?.nowMs,
+      persistIntervalMs,
       // DATA_BUCKET: where the ingest put large deltas (claim check)
       objects: clients.objects ?? objectStoreFromEnv(env),
     });

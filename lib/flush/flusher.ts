@@ -24,9 +24,11 @@ import { publishRegistryMetrics } from '../series/registry-self-metrics.ts';
 import type { Ddb } from '../store/ddb.ts';
 import type { CommittedDelta } from '../store/delta-chain.ts';
 import type { ObjectStore } from '../store/object-store.ts';
-import { SnapshotStore, type FlusherState, type StateHead } from '../store/snapshot-store.ts';
+import { SnapshotStore, type FlusherStateToSave, type RegistrySnapshotStream, type SnapshotStoreOptions, type StateHead } from '../store/snapshot-store.ts';
 import { foldBacklog, positionKey, type FoldPosition } from './fold-backlog.ts';
 import { nothingToSend } from './idle.ts';
+import { saveDue } from './persist-policy.ts';
+import { ReachGuard } from './fold-reach.ts';
 import { StampClock } from './stamp-clock.ts';
 import type { SelfMonitor } from '../self-monitoring/monitor.ts';
 import { TenantFanOut, type TenantSend } from './tenant-fan-out.ts';
@@ -52,8 +54,12 @@ export interface FlusherDeps {
   readonly referenceClock?: () => number | undefined;
   /** Tempo-named self-metrics, remote-written every collection (lib/self-monitoring). */
   readonly selfMonitor?: SelfMonitor;
-  /** The object store (DATA_BUCKET): large deltas live there (claim check); none: every delta is inline. */
+  /** Least time between two saves (ms; default 0: every run that changed the state): persist-policy.ts. */
+  readonly persistIntervalMs?: number;
+  /** Where large saved state goes (S3 in AWS); none: DynamoDB items only. */
   readonly objects?: ObjectStore;
+  /** Part sizes of the saved state (tests; defaults: lib/store/state-parts.ts). */
+  readonly stateParts?: Pick<SnapshotStoreOptions, 'objectPartBytes' | 'inlineMaxBytes'>;
 }
 
 /** How often stale series are swept (Tempo: every 5 minutes). */
@@ -80,6 +86,10 @@ export class Flusher {
   private runToken = '';
   private epoch = 0;
   private loaded = false;
+  /** Deltas folded or series removed since the state was loaded or saved. */
+  private changedSinceSave = false;
+  /** How far any run sent from (fold-reach.ts): after a takeover, collections wait for the refold. */
+  private readonly reach = new ReachGuard();
   private nextCollect = new Map<string, number>();
   private lastSweep = 0;
   /** Nothing is stamped at or before this time (see load()). */
@@ -89,7 +99,7 @@ export class Flusher {
   private readonly stamps: StampClock;
 
   constructor(private readonly deps: FlusherDeps) {
-    this.store = new SnapshotStore(deps.ddb, deps.seriesTable);
+    this.store = new SnapshotStore(deps.ddb, deps.seriesTable, { ...deps.stateParts, objects: deps.objects });
     this.fanOut = new TenantFanOut({ sender: deps.sender, log: deps.log, metrics: deps.metrics, clock: deps.clock });
     this.stamps = new StampClock(deps.referenceClock, deps.log, deps.metrics);
   }
@@ -110,7 +120,8 @@ export class Flusher {
 
   /**
    * One scheduled invocation: fold and flush every collection interval until `deadlineMs` (or
-   * until there is nothing to send: idle.ts), then save the state. `persist: false` skips the save (local mode saves on its own schedule).
+   * until there is nothing to send: idle.ts), then save the state if a save is due (persist-policy.ts).
+   * `persist: false` skips the save (local mode saves on its own schedule).
    */
   async run(deadlineMs: number, opts: { persist?: boolean } = {}): Promise<void> {
     const { clock, sleep } = this.deps;
@@ -120,7 +131,12 @@ export class Flusher {
         const now = clock();
         const folded = await this.fold(now, deadlineMs);
         this.stamps.limit(this.registries, now, (tenant) => this.deps.config.tenant(tenant).ingestionSlackMs);
-        await this.collectDue(now, deadlineMs);
+        if (this.reach.mayCollect(this.folded, this.registries.values())) {
+          // local mode (persist: false) is one process: no other container ever takes over from it
+          const record = opts.persist === false ? undefined : this.reach.toRecord(this.folded);
+          if (record !== undefined) await this.store.recordReach(record).then(() => this.reach.recorded(this.folded));
+          await this.collectDue(now, deadlineMs);
+        } else this.deps.metrics.add('CollectionsHeld', 1);
         if (folded === 0 && nothingToSend(this.registries, this.pairings, this.behind)) break;
         // A loop, not Math.min(...spread): the spread overflows the stack at ~130,000 tenants.
         let next = now + 15_000;
@@ -128,7 +144,7 @@ export class Flusher {
         if (next >= deadlineMs) break;
         await sleep(Math.max(0, next - clock()));
       }
-      if (opts.persist !== false) await this.save();
+      if (opts.persist !== false && this.saveDue()) await this.save();
     } catch (e) {
       // Whatever failed, memory may be ahead of (or beside) the saved state: start from it again.
       this.loaded = false;
@@ -144,7 +160,7 @@ export class Flusher {
    */
   private async ensureCurrent(): Promise<void> {
     const token = randomBytes(8).toString('hex');
-    const { head, lastRun } = await this.store.claim(token);
+    const { head, lastRun, reach } = await this.store.claim(token);
     const trusted = this.loaded && lastRun === this.runToken && this.store.holds(head);
     this.runToken = token;
     if (trusted) return;
@@ -153,6 +169,20 @@ export class Flusher {
       this.deps.metrics.add('StateReloads', 1);
     }
     await this.load({ head });
+    this.reach.afterLoad(this.folded, reach);
+  }
+
+  private saveDue(): boolean {
+    let pendingHalves = false;
+    for (const p of this.pairings.values()) if (p.pending > 0) pendingHalves = true;
+    return saveDue({
+      changed: this.changedSinceSave,
+      pendingHalves,
+      savedAtMs: this.store.head?.savedAtMs,
+      behind: this.behind.size > 0,
+      nowMs: this.deps.clock(),
+      intervalMs: this.deps.persistIntervalMs ?? 0,
+    });
   }
 
   /** Loads the last saved epoch (`read.head` when the header was just read). */
@@ -180,6 +210,7 @@ export class Flusher {
       this.registries.set(tenant, r);
     }
     this.loaded = true;
+    this.changedSinceSave = false;
     this.deps.metrics.set('StateEpoch', this.epoch);
   }
 
@@ -208,6 +239,7 @@ export class Flusher {
 
   private applyDelta(delta: DeltaContent, committed: CommittedDelta, nowMs: number): void {
     let slackMs = 0;
+    this.changedSinceSave = true;
     this.deps.selfMonitor?.deltaFolded(delta);
     for (const t of delta.tenants) {
       // a tenant present only with received counts gets no registry from that
@@ -236,6 +268,7 @@ export class Flusher {
       if (sweep) {
         const removed = registry.removeStale(nowMs);
         for (const r of removed) for (const m of r.markers) markers.push(m);
+        if (removed.length > 0) this.changedSinceSave = true;
         this.deps.metrics.add('SeriesRemoved', removed.length, 'Count', { tenant });
       }
       const interval = this.deps.config.tenant(tenant).registry.collectionIntervalMs;
@@ -269,18 +302,25 @@ export class Flusher {
     try {
       if (!this.loaded) await this.load();
       this.expireHalves(opts.expireAllHalves === true ? Number.MAX_SAFE_INTEGER : started);
-      const state: FlusherState = {
+      const state: FlusherStateToSave = {
         epoch: this.epoch + 1,
         clockMs: started,
         folded: [...this.folded.values()],
-        tenants: Object.fromEntries([...this.registries].map(([t, r]) => [t, r.snapshot()])),
+        // one tenant's snapshot at a time, taken as the encoder reaches it
+        tenants: snapshotsOf(this.registries),
         edges: Object.fromEntries([...this.pairings].map(([t, p]) => [t, p.snapshot()])),
         dataClockMs: this.dataClockMs,
       };
       await this.deps.selfMonitor?.save(state.epoch);
-      const bytes = await this.store.save(state, this.epoch, started);
+      const saved = await this.store.save(state, this.epoch, started);
       this.epoch = state.epoch;
-      this.deps.metrics.add('StateBytes', bytes, 'Bytes');
+      this.changedSinceSave = false;
+      this.deps.metrics.add('StateBytes', saved.bytes, 'Bytes');
+      this.deps.metrics.add('StateParts', saved.parts, 'Count', { medium: saved.medium });
+      if (saved.retireFailures > 0) {
+        this.deps.log.warn('superseded state parts could not be deleted; retried at the next save', { epoch: state.epoch, failures: saved.retireFailures });
+        this.deps.metrics.add('StateDeleteFailures', saved.retireFailures);
+      }
     } catch (e) {
       // Memory is ahead of the saved state now (expiry ran): start again from the saved state.
       this.loaded = false;
@@ -398,4 +438,8 @@ export class Flusher {
     }
     return r;
   }
+}
+
+function* snapshotsOf(registries: ReadonlyMap<string, Registry>): Generator<readonly [string, RegistrySnapshotStream]> {
+  for (const [tenant, r] of registries) yield [tenant, r.snapshot()];
 }

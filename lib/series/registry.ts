@@ -325,6 +325,11 @@ export class Registry {
     this.stampCeilingMs = ms;
   }
 
+  /** Every series counts as sent, its initial zero included (a takeover refolded what another run sent: lib/flush/fold-reach.ts). */
+  markAllSent(): void {
+    this.series.forEach((s) => markSent(s));
+  }
+
   /**
    * Nothing sent from now on (samples, initial zeros, markers) is stamped at or before `ms`.
    * After a restart the samples a crashed run sent since the last saved state are unknown, but

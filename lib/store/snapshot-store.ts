@@ -1,59 +1,48 @@
-// The flusher's durable state, saved as a whole per epoch: the snapshot (every tenant's registry
-// and the folded delta positions) is compressed, split in parts under a key of its own (epoch and
-// a random attempt id), and the header is then moved to that epoch and attempt with one
-// conditional write. A crash before the header moves leaves the previous epoch intact, and a
-// second writer racing for the same epoch writes under another attempt id, so committed parts are
-// never overwritten: there is never a half-written epoch to repair, and the flusher simply
-// refolds the deltas after the last one.
+// The flusher's durable state, saved as a whole per epoch: the state (every tenant's registry
+// and the folded delta positions) is encoded as a stream (state-codec.ts), written in parts
+// under a key of its own (epoch and a random attempt id: state-parts.ts), and the header is then
+// moved to that epoch and attempt with one conditional write. A crash before the header moves
+// leaves the previous epoch intact, and a second writer racing for the same epoch writes under
+// another attempt id, so committed parts are never overwritten: there is never a half-written
+// epoch to repair, and the flusher simply refolds the deltas after the last one.
 //
 // Why whole snapshots rather than one item per series: DynamoDB bills a write per started KB of
 // the item, so updating N changed series costs at least N units, while a compressed snapshot
-// costs its bytes (tens of bytes per series). Counters of active series change every interval,
-// so per-series items would cost orders of magnitude more.
+// costs its bytes (a few bytes per series), or a few requests when it goes to the object store.
+//
+// The header keeps the current epoch and the one before it; older ones are let go after each
+// save (objects deleted, items given a TTL), so however long the flusher stays down (failing, its
+// remote broken, the account suspended), the state the header points at is still there.
 
 import { randomBytes } from 'node:crypto';
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { ConditionalCheckFailedException, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Ddb } from './ddb.ts';
-import type { Cursor } from './cursor.ts';
-import type { PendingEdgesSnapshot } from '../processors/servicegraphs/half-pairing.ts';
-import type { RegistrySnapshot } from '../series/registry-state.ts';
+import type { ObjectStore } from './object-store.ts';
+import { STATE_FORMAT_VERSION, StateDecoder, encodeStateStream, type StateEncodeOptions } from './state-codec.ts';
+import { StateFormatError } from './state-bytes.ts';
+import { decodeLegacyState } from './state-legacy.ts';
+import { StateParts, decodeManifest, encodeManifest, isConditionFailure, type PartsMedium, type PartsRef } from './state-parts.ts';
+import { EMPTY_STATE, type FlusherState, type FlusherStateToSave } from './state-types.ts';
 
-export interface FoldedPosition {
-  readonly topic: string;
-  readonly partition: number;
-  readonly cursor: Cursor;
-}
-
-export interface FlusherState {
-  readonly epoch: number;
-  /** The clock of the invocation that saved it (ms). */
-  readonly clockMs: number;
-  readonly folded: readonly FoldedPosition[];
-  readonly tenants: Readonly<Record<string, RegistrySnapshot>>;
-  /** Service-graph halves still waiting for their counterpart, per tenant. */
-  readonly edges?: Readonly<Record<string, PendingEdgesSnapshot>>;
-  /** The latest Kafka record time folded (ms): the clock pending halves expire by. */
-  readonly dataClockMs?: number;
-}
-
-export const EMPTY_STATE: FlusherState = { epoch: 0, clockMs: 0, folded: [], tenants: {} };
+export { EMPTY_STATE, type FlusherState, type FlusherStateToSave, type FoldedPosition, type RegistrySnapshotStream } from './state-types.ts';
+export { SnapshotMissingError } from './state-parts.ts';
 
 const HEAD = { pk: { S: 'state' }, sk: { S: 'head' } };
-const MAX_PART_BYTES = 350 * 1024;
-/**
- * Superseded snapshots are kept a while for inspection and recovery, then expire. The current
- * epoch and the one before it carry no TTL: however long the flusher stays down (failing, its
- * remote broken, the account suspended), the state the header points at is still there.
- */
+/** Superseded item parts are kept this long for inspection, then expire. */
 const SNAPSHOT_TTL_SECONDS = 2 * 86400;
 
-/** What the header says: the current epoch, and the epoch it superseded (whose parts expire next). */
-export interface StateHead {
-  readonly epoch: number;
-  readonly attempt: string;
-  readonly parts: number;
-  readonly previous?: { readonly epoch: number; readonly attempt: string; readonly parts: number };
+type EpochRef = Omit<PartsRef, 'manifest'>;
+
+/** What the header says: the current epoch and where its parts are, and the epochs it keeps track of. */
+export interface StateHead extends PartsRef {
+  /** State format version of the current epoch (1: deflated JSON, 2: the binary stream). */
+  readonly version: number;
+  /** Clock of the invocation that saved the current epoch (ms). */
+  readonly savedAtMs: number;
+  /** The epoch the current one superseded: kept. */
+  readonly previous?: EpochRef;
+  /** The epoch before that, being deleted (objects only: a delete is free, so it is retried). */
+  readonly dropping?: EpochRef;
 }
 
 export class EpochConflictError extends Error {
@@ -63,23 +52,36 @@ export class EpochConflictError extends Error {
   }
 }
 
-/** The epoch the header points at is incomplete: cumulative state would be lost by going on. */
-export class SnapshotMissingError extends Error {
-  constructor(epoch: number, attempt: string, missing: readonly number[], partCount: number) {
-    const list = missing.length > 20 ? `${missing.slice(0, 20).join(', ')}, ...` : missing.join(', ');
-    super(`state epoch ${epoch} (attempt ${attempt || 'none'}): snapshot part ${list} of ${partCount} missing`);
-    this.name = 'SnapshotMissingError';
-  }
+export interface SnapshotStoreOptions {
+  /** Large state goes here (S3 in AWS); without one, every part is a DynamoDB item. */
+  readonly objects?: ObjectStore;
+  readonly objectPartBytes?: number;
+  /** States up to this size stay one item even with an object store (default: state-parts.ts). */
+  readonly inlineMaxBytes?: number;
+  readonly encode?: StateEncodeOptions;
+}
+
+export interface SaveOutcome {
+  /** Encoded state bytes. */
+  readonly bytes: number;
+  readonly parts: number;
+  readonly medium: PartsMedium;
+  /** Superseded parts that could not be let go this time (retried at the next save for objects). */
+  readonly retireFailures: number;
 }
 
 export class SnapshotStore {
   /** The header as this store last read or wrote it. */
   private known: StateHead | undefined;
+  private readonly parts: StateParts;
 
   constructor(
     private readonly ddb: Ddb,
     private readonly table: string,
-  ) {}
+    private readonly opts: SnapshotStoreOptions = {},
+  ) {
+    this.parts = new StateParts(ddb, table, opts.objects, opts.objectPartBytes, opts.inlineMaxBytes);
+  }
 
   /** The saved header (one consistent read); undefined before the first save. */
   async readHead(): Promise<StateHead | undefined> {
@@ -92,7 +94,7 @@ export class SnapshotStore {
    * consistent write): the saved epoch, and the token of the last run of any container, saved
    * or not. A container whose own token comes back knows nobody ran in between.
    */
-  async claim(token: string): Promise<{ head: StateHead | undefined; lastRun: string }> {
+  async claim(token: string): Promise<{ head: StateHead | undefined; lastRun: string; reach: string | undefined }> {
     const out = await this.ddb.updateItem({
       TableName: this.table,
       Key: HEAD,
@@ -100,7 +102,12 @@ export class SnapshotStore {
       ExpressionAttributeValues: { ':r': { S: token } },
       ReturnValues: 'ALL_OLD',
     });
-    return { head: parseHead(out.Attributes), lastRun: out.Attributes?.runner?.S ?? '' };
+    return { head: parseHead(out.Attributes), lastRun: out.Attributes?.runner?.S ?? '', reach: out.Attributes?.reach?.S };
+  }
+
+  /** Records how far this run has folded (lib/flush/fold-reach.ts), before it sends from there. */
+  async recordReach(reach: string): Promise<void> {
+    await this.ddb.updateItem({ TableName: this.table, Key: HEAD, UpdateExpression: 'SET reach = :r', ExpressionAttributeValues: { ':r': { S: reach } } });
   }
 
   /** True when `head` is the epoch this store last loaded or saved (memory is current). */
@@ -109,145 +116,147 @@ export class SnapshotStore {
     return this.known !== undefined && this.known.epoch === head.epoch && this.known.attempt === head.attempt;
   }
 
+  /** The header this store last loaded or saved. */
+  get head(): StateHead | undefined {
+    return this.known;
+  }
+
   /** The current epoch's state (EMPTY_STATE before the first save); `read.head` if the header was just read. */
   async load(read?: { readonly head: StateHead | undefined }): Promise<FlusherState> {
     const h = read === undefined ? await this.readHead() : read.head;
-    this.known = h;
+    this.known = undefined;
     if (h === undefined) return EMPTY_STATE;
-    const parts: (Uint8Array | undefined)[] = Array.from({ length: h.parts }, () => undefined);
-    let start: Record<string, AttributeValue> | undefined;
-    do {
-      const page = await this.ddb.query({
-        TableName: this.table,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': { S: snapshotPk(h.epoch, h.attempt) } },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      });
-      for (const item of page.Items ?? []) {
-        const i = Number(item.sk.S);
-        if (Number.isInteger(i) && i >= 0 && i < h.parts) parts[i] = item.d.B;
-      }
-      start = page.LastEvaluatedKey;
-    } while (start !== undefined);
-    // A plain loop: array methods skip holes, and a hole is exactly what must be caught here.
-    const missing: number[] = [];
-    for (let i = 0; i < parts.length; i++) if (parts[i] === undefined) missing.push(i);
-    if (missing.length > 0 || h.parts === 0) {
-      this.known = undefined;
-      throw new SnapshotMissingError(h.epoch, h.attempt, h.parts === 0 ? [0] : missing, h.parts);
+    let state: FlusherState;
+    try {
+      state = await this.decode(h);
+    } catch (e) {
+      if (e instanceof StateFormatError) throw new StateFormatError(`state epoch ${h.epoch} (attempt ${h.attempt}) is malformed: ${e.message}`);
+      throw e;
     }
-    return decodeState(Buffer.concat(parts as Uint8Array[]));
+    this.known = h;
+    return state;
+  }
+
+  private async decode(h: StateHead): Promise<FlusherState> {
+    let state: FlusherState;
+    if (h.version === 1) {
+      const blocks: Uint8Array[] = [];
+      for await (const b of this.parts.read(h)) blocks.push(b);
+      state = decodeLegacyState(Buffer.concat(blocks));
+    } else {
+      const decoder = new StateDecoder();
+      for await (const b of this.parts.read(h)) decoder.push(b);
+      state = decoder.finish();
+    }
+    return state;
   }
 
   /**
-   * Saves `state` as epoch state.epoch, which must be exactly one past `previousEpoch`. Returns
-   * the bytes written. Throws EpochConflictError if the header moved meanwhile.
+   * Saves `state` as epoch state.epoch, which must be exactly one past `previousEpoch`. Throws
+   * EpochConflictError if the header moved meanwhile.
    *
-   * The new parts carry no TTL. Before writing them, the epoch the current header superseded
-   * gets its TTL (idempotent, so a save redone after a crash just marks it again); an attempt
-   * that loses the race for the header marks its own parts.
+   * The new parts never expire. The header then keeps the epoch it superseded; the one before
+   * that is let go: item parts get their TTL before the new parts are written (idempotent, so a
+   * save redone after a crash just marks them again), objects are deleted once the new header is
+   * committed (and again at the next save, in case this run died in between). An attempt that
+   * loses the race for the header lets its own parts go.
    */
-  async save(state: FlusherState, previousEpoch: number, nowMs: number): Promise<number> {
+  async save(state: FlusherStateToSave, previousEpoch: number, nowMs: number): Promise<SaveOutcome> {
     if (state.epoch !== previousEpoch + 1) throw new Error(`epoch ${state.epoch} does not follow ${previousEpoch}`);
-    const bytes = encodeState(state);
-    const parts: Uint8Array[] = [];
-    for (let i = 0; i < bytes.length || i === 0; i += MAX_PART_BYTES) parts.push(bytes.subarray(i, i + MAX_PART_BYTES));
     const ttl = Math.floor(nowMs / 1000) + SNAPSHOT_TTL_SECONDS;
     const current = this.known !== undefined && this.known.epoch === previousEpoch ? this.known : undefined;
-    if (current?.previous !== undefined) await this.expire(current.previous, ttl);
+    const before = current?.previous;
+    if (before?.medium === 'item') await this.parts.retire(before, ttl);
     const attempt = randomBytes(8).toString('hex');
-    await Promise.all(
-      parts.map((d, i) =>
-        this.ddb.putItem({
-          TableName: this.table,
-          Item: { pk: { S: snapshotPk(state.epoch, attempt) }, sk: { S: partSk(i) }, d: { B: d } },
-        }),
-      ),
-    );
-    const previous = current === undefined ? undefined : { epoch: current.epoch, attempt: current.attempt, parts: current.parts };
+    const { ref, bytes } = await this.parts.write(state.epoch, attempt, encodeStateStream(state, this.opts.encode));
+    const previous: EpochRef | undefined = current === undefined ? undefined : refOf(current);
+    const dropping = before?.medium === 'object' ? before : undefined;
     try {
-      await this.ddb.updateItem({
-        TableName: this.table,
-        Key: HEAD,
-        UpdateExpression:
-          previous === undefined
-            ? 'SET e = :e, att = :att, parts = :parts, clock = :clock REMOVE pe, patt, pparts'
-            : 'SET e = :e, att = :att, parts = :parts, clock = :clock, pe = :pe, patt = :patt, pparts = :pparts',
-        ConditionExpression: previousEpoch === 0 ? 'attribute_not_exists(e)' : 'e = :prev',
-        ExpressionAttributeValues: {
-          ':e': { N: String(state.epoch) },
-          ':att': { S: attempt },
-          ':parts': { N: String(parts.length) },
-          ':clock': { N: String(state.clockMs) },
-          ...(previousEpoch === 0 ? {} : { ':prev': { N: String(previousEpoch) } }),
-          ...(previous === undefined
-            ? {}
-            : { ':pe': { N: String(previous.epoch) }, ':patt': { S: previous.attempt }, ':pparts': { N: String(previous.parts) } }),
-        },
-      });
+      await this.commitHead(ref, state.clockMs, previousEpoch, previous, dropping);
     } catch (e) {
       if (isConditionFailure(e)) {
-        // Parts no header will ever point to: let them expire (best effort, the conflict is what matters).
-        // Only on a definite refusal: after any other error the header may have moved to them.
-        await this.expire({ epoch: state.epoch, attempt, parts: parts.length }, ttl).catch(() => undefined);
+        // Parts no header will ever point to (best effort, the conflict is what matters). Only
+        // on a definite refusal: after any other error the header may have moved to them.
+        await this.parts.retire(ref, ttl).catch(() => undefined);
         throw new EpochConflictError(previousEpoch);
       }
       throw e;
     }
-    this.known = { epoch: state.epoch, attempt, parts: parts.length, previous };
-    return bytes.length;
+    this.known = { ...ref, version: STATE_FORMAT_VERSION, savedAtMs: state.clockMs, previous, dropping };
+    let retireFailures = 0;
+    for (const old of [dropping, current?.dropping]) {
+      if (old === undefined) continue;
+      await this.parts.retire(old, ttl).catch(() => retireFailures++);
+    }
+    return { bytes, parts: ref.parts, medium: ref.medium, retireFailures };
   }
 
-  /** Gives an epoch's parts their TTL; parts already gone stay gone (never recreated). */
-  private async expire(epoch: { epoch: number; attempt: string; parts: number }, ttl: number): Promise<void> {
-    await Promise.all(
-      Array.from({ length: epoch.parts }, async (_, i) => {
-        try {
-          await this.ddb.updateItem({
-            TableName: this.table,
-            Key: { pk: { S: snapshotPk(epoch.epoch, epoch.attempt) }, sk: { S: partSk(i) } },
-            UpdateExpression: 'SET #ttl = :ttl',
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeNames: { '#ttl': 'ttl' },
-            ExpressionAttributeValues: { ':ttl': { N: String(ttl) } },
-          });
-        } catch (e) {
-          if (!isConditionFailure(e)) throw e;
-        }
-      }),
-    );
+  private async commitHead(ref: PartsRef, clockMs: number, previousEpoch: number, previous: EpochRef | undefined, dropping: EpochRef | undefined): Promise<void> {
+    const set: string[] = ['e = :e', 'att = :att', 'parts = :parts', 'clock = :clock', 'v = :v', 'loc = :loc'];
+    const remove: string[] = [];
+    const values: Record<string, AttributeValue> = {
+      ':e': { N: String(ref.epoch) },
+      ':att': { S: ref.attempt },
+      ':parts': { N: String(ref.parts) },
+      ':clock': { N: String(clockMs) },
+      ':v': { N: String(STATE_FORMAT_VERSION) },
+      ':loc': { S: ref.medium },
+    };
+    if (ref.manifest !== undefined) {
+      set.push('pm = :pm');
+      values[':pm'] = { B: encodeManifest(ref.manifest) };
+    } else remove.push('pm');
+    for (const [prefix, r] of [['p', previous], ['d', dropping]] as const) {
+      const names = [`${prefix}e`, `${prefix}att`, `${prefix}parts`, `${prefix}loc`];
+      if (r === undefined) {
+        remove.push(...names);
+        continue;
+      }
+      const vals: AttributeValue[] = [{ N: String(r.epoch) }, { S: r.attempt }, { N: String(r.parts) }, { S: r.medium }];
+      names.forEach((n, i) => {
+        set.push(`${n} = :${n}`);
+        values[`:${n}`] = vals[i];
+      });
+    }
+    if (previousEpoch !== 0) values[':prev'] = { N: String(previousEpoch) };
+    await this.ddb.updateItem({
+      TableName: this.table,
+      Key: HEAD,
+      UpdateExpression: `SET ${set.join(', ')}${remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''}`,
+      ConditionExpression: previousEpoch === 0 ? 'attribute_not_exists(e)' : 'e = :prev',
+      ExpressionAttributeValues: values,
+    });
   }
+}
+
+function refOf(h: EpochRef): EpochRef {
+  return { epoch: h.epoch, attempt: h.attempt, parts: h.parts, medium: h.medium };
+}
+
+function mediumOf(v: AttributeValue | undefined): PartsMedium {
+  return v?.S === 'object' ? 'object' : 'item';
+}
+
+function parseRef(item: Record<string, AttributeValue>, prefix: 'p' | 'd'): EpochRef | undefined {
+  const e = item[`${prefix}e`]?.N;
+  if (e === undefined) return undefined;
+  return { epoch: Number(e), attempt: item[`${prefix}att`]?.S ?? '', parts: Number(item[`${prefix}parts`]?.N ?? 0), medium: mediumOf(item[`${prefix}loc`]) };
 }
 
 function parseHead(item: Record<string, AttributeValue> | undefined): StateHead | undefined {
   // the header exists before the first save once a run claimed it
   if (item?.e?.N === undefined) return undefined;
-  const previous = item.pe?.N === undefined ? undefined : { epoch: Number(item.pe.N), attempt: item.patt?.S ?? '', parts: Number(item.pparts?.N ?? 0) };
-  return { epoch: Number(item.e.N), attempt: item.att?.S ?? '', parts: Number(item.parts.N), previous };
-}
-
-function isConditionFailure(e: unknown): boolean {
-  return e instanceof ConditionalCheckFailedException || (e as { name?: string }).name === 'ConditionalCheckFailedException';
-}
-
-function partSk(i: number): string {
-  return String(i).padStart(4, '0');
-}
-
-function snapshotPk(epoch: number, attempt: string): string {
-  return `snap#${epoch}#${attempt}`;
-}
-
-// JSON cannot carry NaN or ±Infinity (a histogram sum can be either): tag them.
-const NON_FINITE = '\u0000f:';
-
-export function encodeState(state: FlusherState): Uint8Array {
-  const json = JSON.stringify(state, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? NON_FINITE + String(v) : v));
-  return deflateRawSync(Buffer.from(json, 'utf8'), { level: 6 });
-}
-
-export function decodeState(bytes: Uint8Array): FlusherState {
-  const json = inflateRawSync(bytes).toString('utf8');
-  return JSON.parse(json, (_k, v) => (typeof v === 'string' && v.startsWith(NON_FINITE) ? Number(v.slice(NON_FINITE.length)) : v)) as FlusherState;
+  const manifest = decodeManifest(item.pm?.B);
+  // version 1 headers named their previous epoch pe/patt/pparts, always items
+  return {
+    epoch: Number(item.e.N),
+    attempt: item.att?.S ?? '',
+    parts: Number(item.parts?.N ?? 0),
+    medium: mediumOf(item.loc),
+    ...(manifest !== undefined && { manifest }),
+    version: Number(item.v?.N ?? 1),
+    savedAtMs: Number(item.clock?.N ?? 0),
+    previous: parseRef(item, 'p'),
+    dropping: parseRef(item, 'd'),
+  };
 }

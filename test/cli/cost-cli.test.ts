@@ -16,7 +16,7 @@ const dollars = (text: string, item: string) => Number(/\$\s*([\d.]+)/.exec(text
 test('cost prints every item and a total that is their sum', () => {
   const { code, text } = cost('--spans-per-second', '20000', '--label-sets', '4000', '--partitions', '12');
   assert.equal(code, 0);
-  const items = ['DynamoDB writes: ingest deltas', 'S3 requests: delta objects', 'storage: delta items', 'DynamoDB writes: flusher saves', 'DynamoDB reads', 'ingest Lambda GB-seconds', 'ingest Lambda requests', 'flusher Lambda GB-seconds', 'flusher Lambda requests', 'EventBridge', 'CloudWatch'];
+  const items = ['DynamoDB writes: ingest deltas', 'S3 requests: delta objects', 'storage: delta items', 'DynamoDB writes: flusher saves', 'DynamoDB reads', 'ingest Lambda GB-seconds', 'ingest Lambda requests', 'flusher Lambda GB-seconds', 'flusher Lambda requests', 'EventBridge', 'CloudWatch', 'S3 requests: saved state'];
   const sum = items.reduce((s, i) => s + dollars(text, i), 0);
   assert.ok(Math.abs(dollars(text, 'total') - sum) < 0.05, text);
 });

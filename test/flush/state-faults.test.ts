@@ -33,6 +33,8 @@ const TURNS = [
   ['b', 10_000],
   ['a', 10_000],
 ] as const;
+/** With a persist interval a run may end without saving, so the schedule goes on one more run. */
+const TURNS_WITH_INTERVAL = [...TURNS, ['b', 10_000]] as const;
 
 describe('flusher reliability paths under faults', async () => {
   const store = await startStore();
@@ -59,14 +61,16 @@ describe('flusher reliability paths under faults', async () => {
   }
 
   /** The schedule with at most one fault; returns the final saved state and the flusher's call count. */
-  async function scenario(fault?: Fault): Promise<{ state: string; calls: number; objectGets: number; crashed: boolean; foldedPerTurn: number[]; lost: number; reloads: number }> {
+  async function scenario(fault?: Fault, persistIntervalMs?: number, withObjects = false): Promise<{ state: string; calls: number; objectGets: number; crashed: boolean; foldedPerTurn: number[]; lost: number; reloads: number; epoch: number; ops: string[] }> {
     const tables = { deltas, series: await freshSeriesTable(store.client, 'sf') };
     const clock = new Clock(RECORD_TIME_MS + 60_000);
     let calls = 0;
+    const ops: string[] = [];
     const wrapped = {} as Record<string, unknown>;
     for (const op of ['getItem', 'putItem', 'updateItem', 'query'] as const) {
       wrapped[op] = async (input: { TableName?: string }) => {
         const n = ++calls;
+        ops.push(op);
         if (fault?.k === n && fault.when === 'before') throw new InjectedCrash(`before call ${n} (${op})`);
         const out = (await (store.ddb[op] as (i: unknown) => Promise<unknown>)(input)) as { Items?: unknown[] };
         // reading deltas takes time, so the deadline cuts the backlog into slices
@@ -76,28 +80,40 @@ describe('flusher reliability paths under faults', async () => {
       };
     }
     const ddb = wrapped as unknown as Ddb;
+    // The deltas' objects are shared by every scenario (read-only); the saved state's objects are
+    // the scenario's own. Every request goes through the same fault, before and after it.
+    const stateObjects = new MemoryObjectStore();
+    const storeOf = (key: string): ObjectStore => (key.startsWith('state/') ? stateObjects : objects);
+    const routed: ObjectStore = {
+      get: (key) => storeOf(key).get(key),
+      put: (key, body) => storeOf(key).put(key, body),
+      delete: (key) => storeOf(key).delete(key),
+    };
     let objectGets = 0;
     const guard = async <T>(op: string, run: () => Promise<T>): Promise<T> => {
       const n = ++calls;
+      ops.push(op);
       if (fault?.k === n && fault.when === 'before') throw new InjectedCrash(`before call ${n} (${op})`);
       const out = await run();
       if (fault?.k === n && fault.when === 'after') throw new InjectedCrash(`after call ${n} (${op})`);
       return out;
     };
     const faultyObjects: ObjectStore = {
-      get: (key) => (objectGets++, guard('object get', () => objects.get(key))),
-      put: (key, body) => guard('object put', () => objects.put(key, body)),
-      delete: (key) => guard('object delete', () => objects.delete(key)),
+      get: (key) => (objectGets++, guard('s3.get', () => routed.get(key))),
+      put: (key, body) => guard('s3.put', () => routed.put(key, body)),
+      delete: (key) => guard('s3.delete', () => routed.delete(key)),
     };
+    // withObjects: the state in several small object parts (by default a state this small is one item)
+    const stateParts = withObjects ? { stateParts: { inlineMaxBytes: 0, objectPartBytes: 512 } } : {};
     const sender = new RecordingSender();
     const metrics = new MetricsRecorder();
     const containers: Record<string, Flusher> = {
-      a: flusherOn(ddb, tables, sender, clock, { sliceDeltas: 1, log: silentLogger, metrics, objects: faultyObjects }),
-      b: flusherOn(ddb, tables, sender, clock, { sliceDeltas: 1, log: silentLogger, metrics, objects: faultyObjects }),
+      a: flusherOn(ddb, tables, sender, clock, { sliceDeltas: 1, log: silentLogger, metrics, objects: faultyObjects, persistIntervalMs, ...stateParts }),
+      b: flusherOn(ddb, tables, sender, clock, { sliceDeltas: 1, log: silentLogger, metrics, objects: faultyObjects, persistIntervalMs, ...stateParts }),
     };
     const foldedPerTurn: number[] = [];
     let crashed = false;
-    for (const [turn, runMs] of TURNS) {
+    for (const [turn, runMs] of persistIntervalMs === undefined ? TURNS : TURNS_WITH_INTERVAL) {
       try {
         await containers[turn].run(clock.now + runMs);
       } catch (e) {
@@ -107,9 +123,9 @@ describe('flusher reliability paths under faults', async () => {
       foldedPerTurn.push(metrics.total('DeltasFolded') - foldedPerTurn.reduce((a, b) => a + b, 0));
       clock.now += 20_000;
     }
-    const check = flusherOn(store.ddb, tables, new RecordingSender(), clock);
+    const check = flusherOn(store.ddb, tables, new RecordingSender(), clock, { objects: routed });
     await check.load();
-    return { state: stateText(check), calls, objectGets, crashed, foldedPerTurn, lost: metrics.total('DeltasLost'), reloads: metrics.total('StateReloads') };
+    return { state: stateText(check), calls, objectGets, crashed, foldedPerTurn, lost: metrics.total('DeltasLost'), reloads: metrics.total('StateReloads'), epoch: check.currentEpoch, ops };
   }
 
   test('a fault before and after every call of sliced folds, gap skips, object reads and header checks changes nothing', async () => {
@@ -134,5 +150,39 @@ describe('flusher reliability paths under faults', async () => {
       }
     }
     assert.ok(runs >= 30);
+  });
+
+  test('with a persist interval (runs between saves keep their work in memory only), a fault before and after every call changes nothing', async () => {
+    // 30 s: the first run saves (behind: its backlog was cut), b's run 21 s later does not, a's saves
+    const interval = 30_000;
+    const reference = await scenario(undefined, interval);
+    assert.equal(reference.epoch, 2, 'one of the three runs did not save');
+    assert.equal(reference.state, (await scenario()).state, 'same end state as saving every run');
+    for (let k = 1; k <= reference.calls; k++) {
+      // after a read, a fault is the same as one before the next call: only writes need both
+      const op = reference.ops[k - 1];
+      const whens = op === 'query' || op === 'getItem' || op === 's3.get' ? (['before'] as const) : (['before', 'after'] as const);
+      for (const when of whens) {
+        const got = await scenario({ k, when }, interval);
+        assert.ok(got.crashed, `call ${k} ${when}: the fault fired`);
+        assert.equal(got.state, reference.state, `crash ${when} call ${k}`);
+      }
+    }
+  });
+
+  test('with the saved state in the object store (several parts), a fault before and after every DynamoDB and S3 call changes nothing', async () => {
+    const reference = await scenario(undefined, 30_000, true);
+    assert.equal(reference.state, (await scenario()).state, 'same end state as with DynamoDB items');
+    assert.ok(reference.ops.filter((o) => o === 's3.put').length >= 4, `${reference.ops.filter((o) => o === 's3.put').length} object parts written`);
+    assert.ok(reference.ops.includes('s3.get'), 'a reload read the state back from objects');
+    for (let k = 1; k <= reference.calls; k++) {
+      const op = reference.ops[k - 1];
+      const whens = op === 'query' || op === 'getItem' || op === 's3.get' ? (['before'] as const) : (['before', 'after'] as const);
+      for (const when of whens) {
+        const got = await scenario({ k, when }, 30_000, true);
+        assert.ok(got.crashed, `call ${k} (${op}) ${when}: the fault fired`);
+        assert.equal(got.state, reference.state, `crash ${when} call ${k} (${op})`);
+      }
+    }
   });
 });

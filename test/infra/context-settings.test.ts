@@ -49,6 +49,7 @@ describe('deployment settings from -c keys and a JSON file', () => {
       startingPosition: 'TRIM_HORIZON',
       onFailure: 'arn:aws:sqs:eu-west-1:123456789012:failed',
       deltaTtlDays: '3',
+      persistIntervalSeconds: '600',
       deltasMaxWriteUnits: '400',
       seriesMaxReadUnits: '100',
       removalPolicy: 'destroy',
@@ -67,6 +68,7 @@ describe('deployment settings from -c keys and a JSON file', () => {
     assert.equal(k.startingPosition, 'TRIM_HORIZON');
     assert.deepEqual(k.onFailure, { queueArn: 'arn:aws:sqs:eu-west-1:123456789012:failed' });
     assert.equal(props.deltaTtlDays, 3);
+    assert.equal(props.persistIntervalSeconds, 600);
     assert.deepEqual(props.tables, { deltas: { maxWriteRequestUnits: 400 }, series: { maxReadRequestUnits: 100 } });
     assert.equal(props.removalPolicy, RemovalPolicy.DESTROY);
     assert.equal(props.logRetention, RetentionDays.TWO_WEEKS);
@@ -123,6 +125,7 @@ describe('deployment settings from -c keys and a JSON file', () => {
     ['partial VPC', { kafka: 'self-managed', topic: 't', bootstrapServers: 'a:9092', vpcId: 'vpc-1' }, /vpcId, subnetIds, securityGroupId: set all three or none/],
     ['auth', { ...MSK_CONTEXT, kafkaAuth: 'kerberos' }, /context key kafkaAuth: one of iam, sasl-scram-512/],
     ['on failure', { ...MSK_CONTEXT, onFailure: 'sns' }, /context key onFailure: sqs, s3, or the ARN of an existing SQS queue or S3 bucket, got "sns"/],
+    ['persist interval', { ...MSK_CONTEXT, persistIntervalSeconds: '-1' }, /context key persistIntervalSeconds: a whole number of seconds from 0 to 1800, got -1/],
     ['retention', { ...MSK_CONTEXT, logRetentionDays: '10' }, /context key logRetentionDays: one of CloudWatch Logs' retention periods/],
     ['file key typo', { stackConfig: 'deploy.json' }, /topik \(in deploy\.json\): unknown setting/, { 'deploy.json': '{"topik": "x"}' }],
     ['file value', { stackConfig: 'deploy.json' }, /batchSize \(in deploy\.json\): must be an integer, got "many"/, { 'deploy.json': JSON.stringify({ ...MSK_CONTEXT, batchSize: 'many' }) }],

@@ -116,6 +116,13 @@ describe('functions', () => {
     assert.equal(functionNamed('Ingest', templateOf({ deltaTtlDays: 3 })).Environment.Variables.DELTA_TTL_DAYS, '3');
   });
 
+  test('the persist interval reaches the flusher (default 300 s); a bad one fails the synth naming the setting', () => {
+    assert.equal(functionNamed('Flush').Environment.Variables.PERSIST_INTERVAL_SECONDS, '300');
+    assert.equal(functionNamed('Ingest').Environment.Variables.PERSIST_INTERVAL_SECONDS, undefined);
+    assert.equal(functionNamed('Flush', templateOf({ persistIntervalSeconds: 60 })).Environment.Variables.PERSIST_INTERVAL_SECONDS, '60');
+    assert.throws(() => templateOf({ persistIntervalSeconds: 3600 }), /persistIntervalSeconds: must be a whole number of seconds from 0 to 1800, got 3600/);
+  });
+
   test('each function logs to its own log group with a retention', () => {
     const groups = Object.values(template.findResources('AWS::Logs::LogGroup')) as Array<{ Properties: { RetentionInDays: number } }>;
     assert.equal(groups.length, 2);

@@ -1,0 +1,85 @@
+// A self-describing encoding for the plain-data parts of the state whose shape belongs to other
+// modules (pending service-graph halves, cardinality estimates, counters): null, booleans,
+// numbers (NaN and +-Infinity kept), strings, arrays and objects, as JSON would carry them
+// (undefined object members are left out, undefined array items become null), but with no
+// limit on total size and no text parsing.
+
+import { ByteReader, ByteWriter, StateFormatError } from './state-bytes.ts';
+
+const NULL = 0;
+const FALSE = 1;
+const TRUE = 2;
+const NUMBER = 3;
+const STRING = 4;
+const ARRAY = 5;
+const OBJECT = 6;
+
+/** Nesting depth accepted on read: the state's own shapes are a few levels deep. */
+const MAX_DEPTH = 64;
+
+export function writeValue(w: ByteWriter, v: unknown): void {
+  if (v === null || v === undefined) return w.byte(NULL);
+  switch (typeof v) {
+    case 'boolean':
+      return w.byte(v ? TRUE : FALSE);
+    case 'number':
+      w.byte(NUMBER);
+      return w.num(v);
+    case 'string':
+      w.byte(STRING);
+      return w.str(v);
+    case 'object': {
+      if (Array.isArray(v)) {
+        w.byte(ARRAY);
+        w.uvarint(v.length);
+        for (const item of v) writeValue(w, item);
+        return;
+      }
+      const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined);
+      w.byte(OBJECT);
+      w.uvarint(entries.length);
+      for (const [k, x] of entries) {
+        w.str(k);
+        writeValue(w, x);
+      }
+      return;
+    }
+    default:
+      throw new TypeError(`state value of type ${typeof v} cannot be saved`);
+  }
+}
+
+export function readValue(r: ByteReader, depth = 0): unknown {
+  if (depth > MAX_DEPTH) throw new StateFormatError('values nested too deeply');
+  const tag = r.byte();
+  switch (tag) {
+    case NULL:
+      return null;
+    case FALSE:
+      return false;
+    case TRUE:
+      return true;
+    case NUMBER:
+      return r.num();
+    case STRING:
+      return r.str();
+    case ARRAY: {
+      const n = r.count();
+      const out: unknown[] = new Array(n);
+      for (let i = 0; i < n; i++) out[i] = readValue(r, depth + 1);
+      return out;
+    }
+    case OBJECT: {
+      const n = r.count();
+      const out: Record<string, unknown> = {};
+      for (let i = 0; i < n; i++) {
+        const k = r.str();
+        // a saved key named __proto__ must stay data, not replace the prototype
+        Object.defineProperty(out, k, { value: readValue(r, depth + 1), enumerable: true, writable: true, configurable: true });
+      }
+      return out;
+    }
+    default:
+      throw new StateFormatError(`unknown value tag ${tag}`);
+  }
+}
