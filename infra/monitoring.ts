@@ -103,6 +103,10 @@ export class Monitoring extends Construct {
     );
     this.alarm('CorruptDeltas', corruptDeltas, 0, 1, 'The flusher skipped a committed delta it could not decode: those counts are lost (its offsets are in the flush log).');
     this.alarm('DeltasLost', deltasLost, 0, 1, 'The flusher skipped committed offsets whose delta is gone (expired after a long fold lag, or a part lost): those counts are lost; the flush log names partition and offsets (OffsetsLost counts them).');
+    // A container that took over refolds to the previous run's fold reach before it sends; that
+    // takes a run or two. Still holding after 15 minutes means it cannot catch up in its deadline.
+    this.alarm('CollectionsHeld', own('CollectionsHeld', 'Sum'), 0, 3, 'A flusher that took over from another container has held its collections back for 15 minutes while it refolds to what the previous run had sent: the remote-written series are stale (see FoldLagSeconds and the flush log).');
+    this.alarm('StateDeleteFailures', own('StateDeleteFailures', 'Sum'), 0, 3, 'Superseded saved-state objects could not be deleted from the data bucket for 15 minutes (retried at every save): they stay in state/ and are billed as S3 storage; check the flusher role and the bucket policy.');
     // The default ingestion slack: past it, sample timestamps are held back to the DynamoDB clock.
     this.alarm('FlushClockAhead', clockAhead, 30, 1, "The flush function's host clock is more than 30 s ahead of DynamoDB's: sample timestamps are held back to DynamoDB's clock; if this persists, check the Lambda environment.");
     this.alarm('RemoteWriteFailures', remoteWriteFailures, 0, 2, 'Remote-write requests failed after retries in two 5-minute periods in a row (RemoteWriteFailures by tenant, endpoint and class).');

@@ -350,6 +350,20 @@ describe('alarms and dashboard', () => {
     for (const a of own) assert.equal(a.TreatMissingData, 'notBreaching', a.id);
   });
 
+  test('the saved state in S3 alarms when a takeover holds collections back and when superseded objects cannot be deleted', () => {
+    const held = alarm('CollectionsHeld');
+    assert.equal(held.Namespace, 'MskMetricsGenerator');
+    assert.equal(held.MetricName, 'CollectionsHeld');
+    assert.equal(held.Threshold, 0);
+    assert.equal(held.EvaluationPeriods, 3);
+    assert.match(held.AlarmDescription, /held/);
+    const deletes = alarm('StateDeleteFailures');
+    assert.equal(deletes.Namespace, 'MskMetricsGenerator');
+    assert.equal(deletes.MetricName, 'StateDeleteFailures');
+    assert.equal(deletes.EvaluationPeriods, 3);
+    assert.match(deletes.AlarmDescription, /billed/);
+  });
+
   test('flush duration near the timeout and write units per table', () => {
     const d = alarm('FlushDurationNearTimeout');
     assert.equal(d.Namespace, 'AWS/Lambda');
