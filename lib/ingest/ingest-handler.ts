@@ -12,7 +12,7 @@ import { consoleLogger, type Logger } from '../log/logger.ts';
 import { MetricsRecorder } from '../metrics/recorder.ts';
 import { ddbMetricsObserver } from '../metrics/ddb-metrics.ts';
 import { createDynamoClient, meteredDdb, sdkDdb, type Ddb } from '../store/ddb.ts';
-import { ingestPartition, type IngestContext, type PartitionResult } from './ingest-partition.ts';
+import { ingestPartition, type IngestContext, type PartitionRecords, type PartitionResult } from './ingest-partition.ts';
 import { partitionsOf, type KafkaEvent } from './msk-event.ts';
 
 const DEFAULT_DELTA_TTL_DAYS = 7;
@@ -45,7 +45,11 @@ export function ingestContext(deps: IngestDependencies): IngestContext {
 }
 
 export async function ingestEvent(ctx: IngestContext, event: KafkaEvent): Promise<PartitionResult[]> {
-  const partitions = partitionsOf(event);
+  return ingestPartitions(ctx, partitionsOf(event));
+}
+
+/** The same for records already grouped per partition (local mode hands kafkajs's bytes over as they are). */
+export async function ingestPartitions(ctx: IngestContext, partitions: readonly PartitionRecords[]): Promise<PartitionResult[]> {
   // Partitions are independent (own cursor, own delta chain): run them concurrently.
   const settled = await Promise.allSettled(partitions.map((p) => ingestPartition(ctx, p)));
   const failed = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');

@@ -15,7 +15,6 @@ import type { GeneratorConfig } from '../config/types.ts';
 import { Flusher } from '../flush/flusher.ts';
 import { createSelfMonitor } from '../self-monitoring/create.ts';
 import { endpointsOf, RemoteWriteSender } from '../flush/remote-sender.ts';
-import { ingestContext, ingestEvent } from '../ingest/ingest-handler.ts';
 import type { Logger } from '../log/logger.ts';
 import { MetricsRecorder } from '../metrics/recorder.ts';
 import { formatExposition } from '../series/exposition.ts';
@@ -26,6 +25,7 @@ import { DELTAS_TABLE, SERIES_TABLE } from '../store/tables.ts';
 import { demoTraces } from './demo-traffic.ts';
 import { IngestBatcher } from './ingest-batcher.ts';
 import { IngestLoop } from './ingest-loop.ts';
+import { startLocalIngest } from './local-ingest.ts';
 import { startKafkaSource, type KafkaConsumerSlice, type KafkaSource } from './kafka-source.ts';
 import { LocalTopic } from './local-topic.ts';
 import { startReceiver } from './otlp-receiver.ts';
@@ -56,6 +56,11 @@ export interface LocalModeOptions {
   readonly progress?: (line: string) => void;
   readonly progressEveryMs?: number;
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * Run ingest calls on a worker thread (default true), beside the Kafka client and the flusher on
+   * the main thread; false runs them on the main thread.
+   */
+  readonly ingestThread?: boolean;
   /** How long stop() waits for Kafka and for remote write before going on without them. */
   readonly shutdownTimeoutMs?: number;
   /** A real topic to consume besides the receiver (KAFKA_* variables, see kafka-settings.ts). */
@@ -119,11 +124,23 @@ async function startOn(
   const config = configSource.config;
   const durable = opts.dataDir !== undefined;
   const shutdownTimeoutMs = opts.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
-  await createTable(dynamo.client, DELTAS_TABLE, 'deltas');
-  await createTable(dynamo.client, SERIES_TABLE, 'series');
   const ddb = sdkDdb(dynamo.client);
   const ingestMetrics = new MetricsRecorder();
-  const ingest = ingestContext({ config, ddb, table: 'deltas', log: opts.log, metrics: ingestMetrics });
+  // the worker loads its modules while the tables and the flusher's state are set up
+  const ingestStarting = startLocalIngest({
+    onThread: opts.ingestThread ?? true,
+    configSource: opts.configFile !== undefined ? { file: opts.configFile } : { text: opts.inlineConfig ?? LOCAL_DEFAULT_CONFIG, source: opts.inlineConfig === undefined ? 'local defaults' : 'inline config' },
+    dynamoEndpoint: dynamo.endpoint,
+    config,
+    ddb,
+    table: 'deltas',
+    log: opts.log,
+    metrics: ingestMetrics,
+  });
+  ingestStarting.catch(() => {}); // awaited below; a failure before then must not go unhandled
+  cleanups.push(() => ingestStarting.then((i) => i.close()));
+  await createTable(dynamo.client, DELTAS_TABLE, 'deltas');
+  await createTable(dynamo.client, SERIES_TABLE, 'series');
   const endpoints = endpointsOf(config, opts.env ?? process.env);
   const tenantsSender = new RemoteWriteSender(config, endpoints, flushMetrics, opts.log);
   const selfMonitor = createSelfMonitor(config, endpoints, tenantsSender, { ddb, seriesTable: 'series', log: opts.log, metrics: flushMetrics });
@@ -142,7 +159,8 @@ async function startOn(
   });
   await flusher.load();
 
-  const batcher = new IngestBatcher((event) => ingestEvent(ingest, event));
+  const ingest = await ingestStarting;
+  const batcher = new IngestBatcher((partitions) => ingest.ingest(partitions));
   const ingestLoop = new IngestLoop(batcher, opts.batchWindowMs, opts.log);
   // A durable store remembers the receiver topic's committed offsets: go on numbering after them.
   const startOffsets = new Map<number, number>();
@@ -273,6 +291,7 @@ async function startOn(
       try {
         await final();
       } finally {
+        await ingest.close();
         await dynamo.close();
       }
     },
