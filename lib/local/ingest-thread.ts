@@ -11,7 +11,7 @@ import { Worker } from 'node:worker_threads';
 import type { PartitionRecords, PartitionResult } from '../ingest/ingest-partition.ts';
 import type { LogFields, Logger } from '../log/logger.ts';
 import type { Dimensions, MetricsRecorder, Unit } from '../metrics/recorder.ts';
-import { packPartitions, type PackedPartitions } from './packed-records.ts';
+import { packPartitions, type PackedPartition } from './packed-records.ts';
 
 export interface IngestWorkerInit {
   /** The config file (re-read when due, as the main thread does) or the config text. */
@@ -24,7 +24,7 @@ export type MetricOp = readonly ['add' | 'set', string, number, Unit, Dimensions
 
 export interface ToIngestWorker {
   readonly id: number;
-  readonly packed: PackedPartitions;
+  readonly packed: readonly PackedPartition[];
 }
 
 export type FromIngestWorker =
@@ -45,7 +45,8 @@ interface Call {
   readonly reject: (error: Error) => void;
 }
 
-const BOOTSTRAP = new URL('./ingest-worker-bootstrap.mjs', import.meta.url);
+const BOOTSTRAP = new URL('./worker-bootstrap.mjs', import.meta.url);
+const ENTRY = new URL('./ingest-worker.ts', import.meta.url).href;
 
 export class IngestThread {
   private worker: Promise<Worker> | undefined;
@@ -90,7 +91,7 @@ export class IngestThread {
 
   private spawn(): Promise<Worker> {
     const { log, metrics, ...init } = this.opts;
-    const worker = new Worker(BOOTSTRAP, { workerData: init satisfies IngestWorkerInit });
+    const worker = new Worker(BOOTSTRAP, { workerData: { ...(init satisfies IngestWorkerInit), entry: ENTRY } });
     const started = new Promise<Worker>((resolve, reject) => {
       worker.on('message', (m: FromIngestWorker) => {
         if (m.kind === 'ready') resolve(worker);

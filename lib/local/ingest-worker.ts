@@ -5,6 +5,7 @@
 // then run beside the main thread's Kafka client instead of taking turns with it on one core.
 // Log lines and metrics go back to the main thread with each answer.
 
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { parentPort, workerData } from 'node:worker_threads';
 import { parseConfig } from '../config/index.ts';
 import { ConfigSource } from '../config/config-source.ts';
@@ -63,8 +64,11 @@ async function start(init: IngestWorkerInit) {
       ? await ConfigSource.start(fileConfigFetcher(init.config.file, quiet))
       : ConfigSource.fixed(parseConfig(init.config.text, { ...quiet, source: init.config.source }));
   const metrics = new ForwardingRecorder();
-  const ddb = sdkDdb(createDynamoClient({ DYNAMODB_ENDPOINT: init.dynamoEndpoint }));
-  const ctx = ingestContext({ config: source.config, ddb, table: init.table, log, metrics });
+  const client = createDynamoClient({ DYNAMODB_ENDPOINT: init.dynamoEndpoint });
+  // The SDK loads parts of itself on its first request, which in a fresh worker takes a while:
+  // pay for that now rather than in the first batch. The table may not exist yet; any answer will do.
+  await client.send(new DescribeTableCommand({ TableName: init.table })).catch(() => {});
+  const ctx = ingestContext({ config: source.config, ddb: sdkDdb(client), table: init.table, log, metrics });
   return { source, metrics, ctx };
 }
 

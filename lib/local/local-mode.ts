@@ -23,6 +23,7 @@ import { sdkDdb } from '../store/ddb.ts';
 import { createTable, startLocalDynamo, type LocalDynamo } from '../store/local-dynamo.ts';
 import { DELTAS_TABLE, SERIES_TABLE } from '../store/tables.ts';
 import { demoTraces } from './demo-traffic.ts';
+import { startDynamoThread } from './dynamo-thread.ts';
 import { IngestBatcher } from './ingest-batcher.ts';
 import { IngestLoop } from './ingest-loop.ts';
 import { startLocalIngest } from './local-ingest.ts';
@@ -57,10 +58,10 @@ export interface LocalModeOptions {
   readonly progressEveryMs?: number;
   readonly env?: NodeJS.ProcessEnv;
   /**
-   * Run ingest calls on a worker thread (default true), beside the Kafka client and the flusher on
-   * the main thread; false runs them on the main thread.
+   * Run ingest calls and the embedded DynamoDB on worker threads (default true), beside the Kafka
+   * client and the flusher on the main thread; false runs everything on the main thread.
    */
-  readonly ingestThread?: boolean;
+  readonly workerThreads?: boolean;
   /** How long stop() waits for Kafka and for remote write before going on without them. */
   readonly shutdownTimeoutMs?: number;
   /** A real topic to consume besides the receiver (KAFKA_* variables, see kafka-settings.ts). */
@@ -102,7 +103,7 @@ export async function startLocalMode(opts: LocalModeOptions): Promise<LocalMode>
   const config: GeneratorConfig = configSource.config;
   // Both feed the same deltas table, whose cursors are per topic-partition.
   if (opts.kafka !== undefined && opts.kafka.topic === opts.topic) throw new Error(`KAFKA_TOPIC "${opts.kafka.topic}" is the name of local mode's own receiver topic; pick another`);
-  const dynamo = await startLocalDynamo({ path: opts.dataDir });
+  const dynamo = (opts.workerThreads ?? true) ? await startDynamoThread({ path: opts.dataDir, onExit: (e) => opts.log.error('the embedded DynamoDB stopped; ingest and flush fail until local mode is restarted', { error: e.message }) }) : await startLocalDynamo({ path: opts.dataDir });
   // Everything started from here on is closed again when a later step fails (a port in use, a
   // broker that refuses us): an open store or socket would keep the process alive.
   const cleanups: (() => Promise<void>)[] = [() => dynamo.close()];
@@ -128,7 +129,7 @@ async function startOn(
   const ingestMetrics = new MetricsRecorder();
   // the worker loads its modules while the tables and the flusher's state are set up
   const ingestStarting = startLocalIngest({
-    onThread: opts.ingestThread ?? true,
+    onThread: opts.workerThreads ?? true,
     configSource: opts.configFile !== undefined ? { file: opts.configFile } : { text: opts.inlineConfig ?? LOCAL_DEFAULT_CONFIG, source: opts.inlineConfig === undefined ? 'local defaults' : 'inline config' },
     dynamoEndpoint: dynamo.endpoint,
     config,

@@ -1,14 +1,18 @@
-// Partition batches packed for a postMessage to the ingest thread: every key, value and header
-// value copied once into one byte buffer, numbers into one Float64Array, both transferred (moved,
-// not cloned). Cloning the records as they are would copy each value's whole backing buffer
-// (kafkajs slices values out of the decompressed record batch) and pay per-object overhead for
-// tens of thousands of small arrays. The receiving side gets views into the one buffer.
+// Partition batches packed for a postMessage to the ingest thread: per partition, every key, value
+// and header value copied once into one byte buffer and the numbers into one Float64Array, all
+// transferred (moved, not cloned). Cloning the records as they are would copy each value's whole
+// backing buffer (kafkajs slices values out of the decompressed record batch) and pay per-object
+// overhead for tens of thousands of small arrays. One buffer per partition rather than one per
+// call keeps each allocation around a few megabytes, which malloc recycles; fresh memory for a
+// call's hundred megabytes cost more in page faults than the copy itself. The receiving side gets
+// views into the buffers.
 
 import type { KafkaHeader, KafkaRecord } from '../decode/kafka-record.ts';
 import type { PartitionRecords } from '../ingest/ingest-partition.ts';
 
-export interface PackedPartitions {
-  readonly partitions: readonly { readonly topic: string; readonly partition: number; readonly records: number }[];
+export interface PackedPartition {
+  readonly topic: string;
+  readonly partition: number;
   /** Per record: offset, timestamp, key length, value length (-1 for none), header count. */
   readonly numbers: Float64Array;
   /** Per header, in record order. */
@@ -20,22 +24,25 @@ export interface PackedPartitions {
 
 const FIELDS = 5;
 
-export function packPartitions(partitions: readonly PartitionRecords[]): { packed: PackedPartitions; transfer: ArrayBuffer[] } {
-  let records = 0;
+export function packPartitions(partitions: readonly PartitionRecords[]): { packed: PackedPartition[]; transfer: ArrayBuffer[] } {
+  const packed = partitions.map(packPartition);
+  const transfer: ArrayBuffer[] = [];
+  for (const p of packed) transfer.push(p.numbers.buffer as ArrayBuffer, p.headerLengths.buffer as ArrayBuffer, p.bytes.buffer as ArrayBuffer);
+  return { packed, transfer };
+}
+
+function packPartition({ topic, partition, records }: PartitionRecords): PackedPartition {
   let byteCount = 0;
   let headers = 0;
-  for (const p of partitions) {
-    records += p.records.length;
-    for (const r of p.records) {
-      byteCount += (r.key?.length ?? 0) + (r.value?.length ?? 0);
-      for (const h of r.headers ?? []) {
-        byteCount += h.value.length;
-        headers++;
-      }
-    }
+  for (const r of records) {
+    byteCount += (r.key?.length ?? 0) + (r.value?.length ?? 0);
+    if (r.headers === undefined) continue;
+    for (const h of r.headers) byteCount += h.value.length;
+    headers += r.headers.length;
   }
-  const numbers = new Float64Array(records * FIELDS);
-  const bytes = new Uint8Array(byteCount);
+  const numbers = new Float64Array(records.length * FIELDS);
+  // every byte is written below: skip zero-filling (allocUnsafeSlow: its own, transferable memory)
+  const bytes = Buffer.allocUnsafeSlow(byteCount);
   const headerKeys: string[] = [];
   const headerLengths = new Uint32Array(headers);
   let n = 0;
@@ -47,27 +54,27 @@ export function packPartitions(partitions: readonly PartitionRecords[]): { packe
     at += b.length;
     return b.length;
   };
-  for (const p of partitions) {
-    for (const r of p.records) {
-      numbers[n] = r.offset;
-      numbers[n + 1] = r.timestampMs;
-      numbers[n + 2] = put(r.key);
-      numbers[n + 3] = put(r.value);
-      numbers[n + 4] = r.headers?.length ?? 0;
-      n += FIELDS;
-      for (const header of r.headers ?? []) {
-        headerKeys.push(header.key);
-        headerLengths[h++] = put(header.value);
-      }
+  for (const r of records) {
+    numbers[n] = r.offset;
+    numbers[n + 1] = r.timestampMs;
+    numbers[n + 2] = put(r.key);
+    numbers[n + 3] = put(r.value);
+    numbers[n + 4] = r.headers?.length ?? 0;
+    n += FIELDS;
+    if (r.headers === undefined) continue;
+    for (const header of r.headers) {
+      headerKeys.push(header.key);
+      headerLengths[h++] = put(header.value);
     }
   }
-  const packed = { partitions: partitions.map((p) => ({ topic: p.topic, partition: p.partition, records: p.records.length })), numbers, headerKeys, headerLengths, bytes };
-  return { packed, transfer: [numbers.buffer as ArrayBuffer, headerLengths.buffer as ArrayBuffer, bytes.buffer as ArrayBuffer] };
+  return { topic, partition, numbers, headerKeys, headerLengths, bytes };
 }
 
-export function unpackPartitions(packed: PackedPartitions): PartitionRecords[] {
-  const { numbers, bytes, headerKeys, headerLengths } = packed;
-  let n = 0;
+export function unpackPartitions(packed: readonly PackedPartition[]): PartitionRecords[] {
+  return packed.map(unpackPartition);
+}
+
+function unpackPartition({ topic, partition, numbers, bytes, headerKeys, headerLengths }: PackedPartition): PartitionRecords {
   let at = 0;
   let h = 0;
   const take = (length: number): Uint8Array | null => {
@@ -76,15 +83,13 @@ export function unpackPartitions(packed: PackedPartitions): PartitionRecords[] {
     at += length;
     return view;
   };
-  return packed.partitions.map(({ topic, partition, records: count }) => {
-    const records = new Array<KafkaRecord>(count);
-    for (let i = 0; i < count; i++, n += FIELDS) {
-      const key = take(numbers[n + 2]);
-      const value = take(numbers[n + 3]);
-      const headers: KafkaHeader[] = [];
-      for (let j = numbers[n + 4]; j > 0; j--, h++) headers.push({ key: headerKeys[h], value: take(headerLengths[h])! });
-      records[i] = { topic, partition, offset: numbers[n], timestampMs: numbers[n + 1], key, value, headers };
-    }
-    return { topic, partition, records };
-  });
+  const records = new Array<KafkaRecord>(numbers.length / FIELDS);
+  for (let i = 0, n = 0; i < records.length; i++, n += FIELDS) {
+    const key = take(numbers[n + 2]);
+    const value = take(numbers[n + 3]);
+    const headers: KafkaHeader[] = [];
+    for (let j = numbers[n + 4]; j > 0; j--, h++) headers.push({ key: headerKeys[h], value: take(headerLengths[h])! });
+    records[i] = { topic, partition, offset: numbers[n], timestampMs: numbers[n + 1], key, value, headers };
+  }
+  return { topic, partition, records };
 }
