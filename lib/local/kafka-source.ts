@@ -295,7 +295,7 @@ export async function startKafkaSource(opts: KafkaSourceOptions): Promise<KafkaS
         await Promise.all([...lanes.keys()].map((l) => l.whenIdle()));
         if (!opts.leaveGroupOnShutdown) {
           log.info(
-            'KAFKA_LEAVE_GROUP_ON_SHUTDOWN=false, but kafkajs has no static membership and always leaves the group when it disconnects: the group rebalances now instead of after the session timeout',
+            'leave_consumer_group_on_shutdown is false (as in Tempo by default), but kafkajs has no static membership and always leaves the group when it disconnects: the group rebalances now instead of after the session timeout',
             { topic },
           );
         }

@@ -176,7 +176,7 @@ describe('kafka source', () => {
     await closed;
     assert.equal(calls.length, 1, 'the batch produced after pause was not taken');
     assert.deepEqual(consumer.events.slice(-2), [`commit ${TOPIC}-0@1`, 'disconnect']);
-    assert.ok(log.lines.some((l) => l.includes('KAFKA_LEAVE_GROUP_ON_SHUTDOWN=false')), 'says that kafkajs leaves the group anyway');
+    assert.ok(log.lines.some((l) => l.includes('leave_consumer_group_on_shutdown is false')), 'says that kafkajs leaves the group anyway');
   });
 
   test('a batch whose ingest keeps failing is left uncommitted when stopping', async () => {
