@@ -1,6 +1,6 @@
 // `npm start`: the whole pipeline on one machine with no AWS account. An embedded DynamoDB
 // (dynalite, in memory or in a data directory), the OTLP/HTTP receiver, Kafka-format records
-// partitioned by trace ID and fed to the real ingest code in event-source-shaped batches, the real
+// partitioned by trace ID and fed to the real ingest code (on a worker thread) in batches, the real
 // flusher on its interval, /metrics, and remote write when REMOTE_WRITE_URL is set. Optionally a
 // real Kafka topic too (kafka-source.ts), whose batches join the receiver's in the same ingest calls.
 //
