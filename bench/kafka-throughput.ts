@@ -11,6 +11,7 @@ import { buildResourceSpans, encodePushBytesRequest, encodeTempoTrace } from '..
 import { randomInt, seededRng } from '../test/fixtures/random-trace.ts';
 import { mockKafkaAvailable, startMockKafka, testSettings, type MockKafka, type MockMessage } from '../test/helpers/kafka-mock-broker.ts';
 import { printTable } from './harness.ts';
+import { threadCpu, threadCpuSince, type ThreadCpu } from './thread-cpu.ts';
 
 const SPANS_PER_RECORD = 100;
 /** The mock keeps only a partition's newest ~5 MB: stay below it. */
@@ -78,10 +79,14 @@ export async function benchKafkaThroughput(): Promise<void> {
       });
       const joined = performance.now();
       const cpu0 = process.cpuUsage();
+      const threads0 = threadCpu();
       while (local.stats().spans < spans && performance.now() - joined < 120_000) await new Promise((r) => setTimeout(r, 5));
       const first = fetched.at;
       const done = performance.now();
       const cpu = process.cpuUsage(cpu0);
+      const threads = threadCpuSince(threads0);
+      // BENCH_THREADS=1: every thread's CPU seconds while flowing (which is which: by thread id order)
+      if (process.env.BENCH_THREADS) for (const [tid, s] of threads?.byThread ?? []) if (s >= 0.01) console.log(`  thread ${tid}${tid === process.pid ? ' (main)' : ''}: ${s.toFixed(2)} s`);
       const got = local.stats().spans;
       await profiler?.(`/tmp/kafka-bench-${partitions}.cpuprofile`);
       await local.stop();
@@ -96,12 +101,19 @@ export async function benchKafkaThroughput(): Promise<void> {
         `${Math.round(got / flowing / 1000).toLocaleString('en-US')}K`,
         `${Math.round(got / ((done - started) / 1000) / 1000).toLocaleString('en-US')}K`,
         `${Math.round(((cpu.user + cpu.system) / 1000 / (done - (first || joined))) * 100)}%`,
+        ...perSpan(threads, got),
       ]);
     } finally {
       await kafka.close();
     }
   }
-  printTable(['partitions', 'topic size', 'spans', 'ingested', 'join', 'first batch fetched to last span ingested', 'spans/s (flowing)', 'spans/s (incl. join)', 'CPU of one core'], rows);
+  printTable(['partitions', 'topic size', 'spans', 'ingested', 'join', 'first batch fetched to last span ingested', 'spans/s (flowing)', 'spans/s (incl. join)', 'CPU of one core', 'main thread CPU per span', 'other threads CPU per span'], rows);
+}
+
+/** CPU microseconds per span of the main thread and of every other thread (ingest thread, GC, ...). */
+function perSpan(threads: ThreadCpu | undefined, spans: number): string[] {
+  if (threads === undefined || spans === 0) return ['n/a', 'n/a'];
+  return [`${((threads.mainS * 1e6) / spans).toFixed(2)} µs`, `${((threads.otherS * 1e6) / spans).toFixed(2)} µs`];
 }
 
 /** Stamps when kafkajs hands over the first batch: the flowing phase starts there, not at the first ingest. */
@@ -140,9 +152,11 @@ async function consumerAlone(kafka: MockKafka, topic: string, partitions: number
     },
   });
   const cpu0 = process.cpuUsage();
+  const threads0 = threadCpu();
   while (records * SPANS_PER_RECORD < spans && performance.now() - started < 120_000) await new Promise((r) => setTimeout(r, 5));
   const done = performance.now();
   const cpu = process.cpuUsage(cpu0);
+  const threads = threadCpuSince(threads0);
   await consumer.disconnect();
   const got = records * SPANS_PER_RECORD;
   const flowing = (done - (first || started)) / 1000;
@@ -156,6 +170,7 @@ async function consumerAlone(kafka: MockKafka, topic: string, partitions: number
     `${Math.round(got / flowing / 1000).toLocaleString('en-US')}K`,
     `${Math.round(got / ((done - started) / 1000) / 1000).toLocaleString('en-US')}K`,
     `${Math.round(((cpu.user + cpu.system) / 1000 / (done - (first || started))) * 100)}%`,
+    ...perSpan(threads, got),
   ];
 }
 

@@ -4,8 +4,9 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/index.ts';
 import { consoleLogger } from '../log/logger.ts';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createKafkaJsConsumer, skipStaleBacklog } from '../local/kafkajs-consumer.ts';
+import { kafkaKeysOfConfigText, type KafkaConfigKeys } from '../local/kafka-config-keys.ts';
 import { kafkaSettingsFromEnv, KafkaSettingsError, type KafkaSettings } from '../local/kafka-settings.ts';
 import { startLocalMode } from '../local/local-mode.ts';
 import { redactUrl } from '../remote-write/redact.ts';
@@ -42,10 +43,15 @@ export async function runLocal(argv: string[]): Promise<number> {
   }
   let kafka: KafkaSettings | undefined;
   try {
-    kafka = kafkaSettingsFromEnv(process.env);
+    kafka = kafkaSettingsFromEnv(process.env, values.config === undefined ? {} : kafkaKeysOfConfigFile(values.config));
   } catch (e) {
     if (e instanceof KafkaSettingsError) return usage(e.message);
     throw e;
+  }
+  if (kafka !== undefined && !kafka.leaveGroupOnShutdown && kafka.leaveGroupOnShutdownFrom !== undefined) {
+    consoleLogger.warn(
+      `${kafka.leaveGroupOnShutdownFrom}${kafka.leaveGroupOnShutdownFrom === 'KAFKA_LEAVE_GROUP_ON_SHUTDOWN' ? '=' : ': '}false cannot be honoured in local mode: kafkajs has no static membership and always leaves the consumer group when it stops, so the group rebalances at once rather than after the session timeout`,
+    );
   }
   // With a real topic the demo shop would mix made-up services into real ones: opt in with --demo.
   const demo = values.demo || (kafka === undefined && !values['no-demo']);
@@ -105,6 +111,15 @@ function kafkaInput(settings: KafkaSettings) {
     leaveGroupOnShutdown: settings.leaveGroupOnShutdown,
     beforeJoin: settings.skipStaleBacklogOnStartup ? (slackMs: number) => skipStaleBacklog(settings, consoleLogger, slackMs) : undefined,
   };
+}
+
+/** Tempo's consumer keys of the config file; an unreadable file is reported by the config loader. */
+function kafkaKeysOfConfigFile(path: string): KafkaConfigKeys {
+  try {
+    return kafkaKeysOfConfigText(readFileSync(path, 'utf8'));
+  } catch {
+    return {};
+  }
 }
 
 function usage(message: string): number {

@@ -14,7 +14,7 @@ import { ddbMetricsObserver } from '../metrics/ddb-metrics.ts';
 import { createDynamoClient, meteredDdb, sdkDdb, type Ddb } from '../store/ddb.ts';
 import type { ObjectStore } from '../store/object-store.ts';
 import { objectStoreFromEnv } from '../store/s3-object-store.ts';
-import { ingestPartition, type IngestContext, type PartitionResult } from './ingest-partition.ts';
+import { ingestPartition, type IngestContext, type PartitionRecords, type PartitionResult } from './ingest-partition.ts';
 import { partitionsOf, type KafkaEvent } from './msk-event.ts';
 
 const DEFAULT_DELTA_TTL_DAYS = 7;
@@ -52,7 +52,11 @@ export function ingestContext(deps: IngestDependencies): IngestContext {
 }
 
 export async function ingestEvent(ctx: IngestContext, event: KafkaEvent): Promise<PartitionResult[]> {
-  const partitions = partitionsOf(event);
+  return ingestPartitions(ctx, partitionsOf(event));
+}
+
+/** The same for records already grouped per partition (local mode hands kafkajs's bytes over as they are). */
+export async function ingestPartitions(ctx: IngestContext, partitions: readonly PartitionRecords[]): Promise<PartitionResult[]> {
   // Partitions are independent (own cursor, own delta chain): run them concurrently.
   const settled = await Promise.allSettled(partitions.map((p) => ingestPartition(ctx, p)));
   const failed = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');

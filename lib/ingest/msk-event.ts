@@ -20,14 +20,22 @@ export interface KafkaEvent {
 }
 
 export function partitionsOf(event: KafkaEvent): PartitionRecords[] {
+  const records: KafkaRecord[] = [];
+  for (const list of Object.values(event.records ?? {})) for (const r of list) records.push(toKafkaRecord(r));
+  return groupByPartition(records);
+}
+
+/**
+ * Records (already decoded, e.g. straight from a Kafka client) grouped per topic-partition, each
+ * group in offset order without repeated offsets: what ingestPartition expects.
+ */
+export function groupByPartition(records: Iterable<KafkaRecord>): PartitionRecords[] {
   const byPartition = new Map<string, { topic: string; partition: number; records: KafkaRecord[] }>();
-  for (const list of Object.values(event.records ?? {})) {
-    for (const r of list) {
-      const id = `${r.topic}\u0000${r.partition}`;
-      let p = byPartition.get(id);
-      if (p === undefined) byPartition.set(id, (p = { topic: r.topic, partition: r.partition, records: [] }));
-      p.records.push(toKafkaRecord(r));
-    }
+  for (const r of records) {
+    const id = `${r.topic}\u0000${r.partition}`;
+    let p = byPartition.get(id);
+    if (p === undefined) byPartition.set(id, (p = { topic: r.topic, partition: r.partition, records: [] }));
+    p.records.push(r);
   }
   for (const p of byPartition.values()) {
     // the event source delivers offsets in order; sort anyway so the cursor logic never depends on it

@@ -6,33 +6,35 @@
 //    because the records are still in Kafka until it commits their offsets.
 // Re-ingesting records that were partly committed is safe: the ingest cursor skips them.
 
-import type { KafkaEvent, KafkaEventRecord } from '../ingest/msk-event.ts';
-import { toKafkaEvent } from './kafka-records.ts';
+import type { KafkaRecord } from '../decode/kafka-record.ts';
+import type { PartitionRecords } from '../ingest/ingest-partition.ts';
+import { groupByPartition } from '../ingest/msk-event.ts';
 
 interface Delivery {
-  readonly records: readonly KafkaEventRecord[];
+  readonly records: readonly KafkaRecord[];
   readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
 }
 
 export class IngestBatcher {
-  private owned: KafkaEventRecord[] = [];
+  private owned: KafkaRecord[] = [];
   private deliveries: Delivery[] = [];
 
-  constructor(private readonly ingest: (event: KafkaEvent) => Promise<unknown>) {}
+  /** `ingest` gets every queued record, grouped per topic-partition in offset order. */
+  constructor(private readonly ingest: (partitions: PartitionRecords[]) => Promise<unknown>) {}
 
   /** Records waiting for the next ingest call. */
   get pending(): number {
     return this.owned.length + this.deliveries.reduce((n, d) => n + d.records.length, 0);
   }
 
-  enqueue(records: readonly KafkaEventRecord[]): void {
+  enqueue(records: readonly KafkaRecord[]): void {
     // One push per record: spreading a large request's records into one call overflows the stack.
     for (const r of records) this.owned.push(r);
   }
 
   /** Resolves once an ingest call holding the records succeeded; rejects with its error otherwise. */
-  deliver(records: readonly KafkaEventRecord[]): Promise<void> {
+  deliver(records: readonly KafkaRecord[]): Promise<void> {
     return new Promise((resolve, reject) => this.deliveries.push({ records, resolve, reject }));
   }
 
@@ -44,7 +46,7 @@ export class IngestBatcher {
     this.owned = [];
     this.deliveries = [];
     try {
-      await this.ingest(toKafkaEvent([...owned, ...deliveries.flatMap((d) => d.records)]));
+      await this.ingest(groupByPartition(queuedRecords(owned, deliveries)));
     } catch (e) {
       this.owned = [...owned, ...this.owned];
       for (const d of deliveries) d.reject(e);
@@ -52,4 +54,9 @@ export class IngestBatcher {
     }
     for (const d of deliveries) d.resolve();
   }
+}
+
+function* queuedRecords(owned: readonly KafkaRecord[], deliveries: readonly Delivery[]): Iterable<KafkaRecord> {
+  yield* owned;
+  for (const d of deliveries) yield* d.records;
 }

@@ -22,7 +22,7 @@ const XERIAL_HEADER_BYTES = 16;
  */
 export function snappyDecode(data: Buffer): Buffer {
   if (data.length < XERIAL_HEADER_BYTES || !data.subarray(0, XERIAL_MAGIC.length).equals(XERIAL_MAGIC)) {
-    return Buffer.from(snappyUncompress(data));
+    return asBuffer(snappyUncompress(data));
   }
   const chunks: Buffer[] = [];
   for (let at = XERIAL_HEADER_BYTES; at < data.length; ) {
@@ -30,18 +30,23 @@ export function snappyDecode(data: Buffer): Buffer {
     const size = data.readUInt32BE(at);
     at += 4;
     if (at + size > data.length) throw new Error('snappy: xerial chunk runs past the end of the batch');
-    chunks.push(Buffer.from(snappyUncompress(data.subarray(at, at + size))));
+    chunks.push(asBuffer(snappyUncompress(data.subarray(at, at + size))));
     at += size;
   }
   return Buffer.concat(chunks);
 }
 
 export function lz4Decode(data: Buffer): Buffer {
-  return Buffer.from(lz4Decompress(data));
+  return asBuffer(lz4Decompress(data));
 }
 
 export function zstdDecode(data: Buffer): Buffer {
-  return Buffer.from(zstdDecompress(data));
+  return asBuffer(zstdDecompress(data));
+}
+
+/** A Buffer over the decoder's output without copying it (a batch is up to megabytes). */
+function asBuffer(bytes: Uint8Array | number[]): Buffer {
+  return Array.isArray(bytes) ? Buffer.from(bytes) : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
 }
 
 interface Encoder {

@@ -1,9 +1,8 @@
-// Kafka messages as the MSK / self-managed Kafka event source hands them to the ingest Lambda:
-// base64 key and value, numeric offset and timestamp, headers as a list of one-entry objects of
-// byte arrays, records grouped under `topic-partition`. Local mode shapes both its own records and
-// kafkajs messages this way, so the ingest code it runs is exactly the deployed one.
+// kafkajs messages as the ingest code reads records: the bytes kafkajs decoded, handed over as they
+// are (no base64 round trip through the event source's record shape, which only the Lambda's event
+// needs), numeric offset and timestamp, headers as a list of name and bytes.
 
-import type { KafkaEvent, KafkaEventRecord } from '../ingest/msk-event.ts';
+import type { KafkaHeader, KafkaRecord } from '../decode/kafka-record.ts';
 
 /** The fields of a kafkajs message that reach the ingest code. */
 export interface KafkaMessageLike {
@@ -15,31 +14,23 @@ export interface KafkaMessageLike {
   readonly headers?: Readonly<Record<string, Buffer | string | (Buffer | string)[] | undefined>>;
 }
 
-export function toEventRecords(topic: string, partition: number, messages: readonly KafkaMessageLike[]): KafkaEventRecord[] {
-  return messages.map((m) => ({
-    topic,
-    partition,
-    offset: Number(m.offset),
-    timestamp: Number(m.timestamp),
-    key: m.key === null ? null : m.key.toString('base64'),
-    value: m.value === null ? null : m.value.toString('base64'),
-    headers: eventHeaders(m.headers ?? {}),
-  }));
-}
-
-/** One `{name: bytes}` object per header value; a repeated header keeps every value, in order. */
-function eventHeaders(headers: NonNullable<KafkaMessageLike['headers']>): Record<string, number[]>[] {
-  const out: Record<string, number[]>[] = [];
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined) continue;
-    for (const v of Array.isArray(value) ? value : [value]) out.push({ [name]: [...(typeof v === 'string' ? Buffer.from(v, 'utf8') : v)] });
+export function toKafkaRecords(topic: string, partition: number, messages: readonly KafkaMessageLike[]): KafkaRecord[] {
+  const out = new Array<KafkaRecord>(messages.length);
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i];
+    out[i] = { topic, partition, offset: Number(m.offset), timestampMs: Number(m.timestamp), key: m.key, value: m.value, headers: recordHeaders(m.headers) };
   }
   return out;
 }
 
-/** The event for one ingest call: records under `topic-partition`, each list in arrival order. */
-export function toKafkaEvent(records: readonly KafkaEventRecord[]): KafkaEvent {
-  const grouped: Record<string, KafkaEventRecord[]> = {};
-  for (const r of records) (grouped[`${r.topic}-${r.partition}`] ??= []).push(r);
-  return { records: grouped };
+/** One entry per header value; a repeated header keeps every value, in order. */
+function recordHeaders(headers: KafkaMessageLike['headers']): KafkaHeader[] {
+  const out: KafkaHeader[] = [];
+  if (headers === undefined) return out;
+  for (const key of Object.keys(headers)) {
+    const value = headers[key];
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) out.push({ key, value: typeof v === 'string' ? Buffer.from(v, 'utf8') : v });
+  }
+  return out;
 }

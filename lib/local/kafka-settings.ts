@@ -1,6 +1,9 @@
-// Local mode's optional real-Kafka input, read from KAFKA_* environment variables. Nothing here
-// comes from the YAML config: Tempo's Kafka client settings live in its `ingest:` block, which this
-// project does not read, and the deployed stack takes them from the event source mapping instead.
+// Local mode's optional real-Kafka input, read from KAFKA_* environment variables. From the config
+// file only Tempo's two consumer keys come (kafka-config-keys.ts), and a variable overrides them:
+// Tempo's Kafka client settings live in its `ingest:` block, which this project does not read, and
+// the deployed stack takes them from the event source mapping instead.
+
+import type { KafkaConfigKeys } from './kafka-config-keys.ts';
 
 export type SaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512';
 
@@ -14,12 +17,16 @@ export interface KafkaSettings {
   /** MSK IAM (KAFKA_SASL_MECHANISM=aws-msk-iam): SASL/OAUTHBEARER tokens signed for this region. */
   readonly mskIam?: { readonly region: string };
   /**
-   * Tempo's `leave_consumer_group_on_shutdown` (default false). The YAML key is accepted but
-   * ignored by the config layer (it belongs to the event source mapping when deployed), so local
-   * mode reads KAFKA_LEAVE_GROUP_ON_SHUTDOWN instead.
+   * Tempo's `leave_consumer_group_on_shutdown` (default false): KAFKA_LEAVE_GROUP_ON_SHUTDOWN, else
+   * the config file's `metrics_generator.leave_consumer_group_on_shutdown`.
    */
   readonly leaveGroupOnShutdown: boolean;
-  /** Tempo's `skip_stale_backlog_on_startup` (default false), from KAFKA_SKIP_STALE_BACKLOG_ON_STARTUP. */
+  /** Who chose leaveGroupOnShutdown (the variable or the config key); undefined for the default. */
+  readonly leaveGroupOnShutdownFrom?: 'KAFKA_LEAVE_GROUP_ON_SHUTDOWN' | 'metrics_generator.leave_consumer_group_on_shutdown';
+  /**
+   * Tempo's `skip_stale_backlog_on_startup` (default false): KAFKA_SKIP_STALE_BACKLOG_ON_STARTUP,
+   * else the config file's `metrics_generator.skip_stale_backlog_on_startup`.
+   */
   readonly skipStaleBacklogOnStartup: boolean;
   /** Consumer-group session timeout (KAFKA_SESSION_TIMEOUT_MS); how long a crashed member holds its partitions. */
   readonly sessionTimeoutMs: number;
@@ -50,7 +57,7 @@ const KAFKA_VARIABLES = [
 export const DEFAULT_SESSION_TIMEOUT_MS = 30_000;
 
 /** undefined when KAFKA_BROKERS is unset or empty: local mode then reads only its own receiver. */
-export function kafkaSettingsFromEnv(env: NodeJS.ProcessEnv): KafkaSettings | undefined {
+export function kafkaSettingsFromEnv(env: NodeJS.ProcessEnv, fromConfig: KafkaConfigKeys = {}): KafkaSettings | undefined {
   const get = (name: string): string | undefined => {
     const v = env[name]?.trim();
     return v === undefined || v === '' ? undefined : v;
@@ -106,8 +113,13 @@ export function kafkaSettingsFromEnv(env: NodeJS.ProcessEnv): KafkaSettings | un
     ssl: boolVar(env, 'KAFKA_SSL', mskIam !== undefined),
     sasl,
     mskIam,
-    leaveGroupOnShutdown: boolVar(env, 'KAFKA_LEAVE_GROUP_ON_SHUTDOWN', false),
-    skipStaleBacklogOnStartup: boolVar(env, 'KAFKA_SKIP_STALE_BACKLOG_ON_STARTUP', false),
+    leaveGroupOnShutdown: boolVar(env, 'KAFKA_LEAVE_GROUP_ON_SHUTDOWN', fromConfig.leaveGroupOnShutdown ?? false),
+    ...(get('KAFKA_LEAVE_GROUP_ON_SHUTDOWN') !== undefined
+      ? { leaveGroupOnShutdownFrom: 'KAFKA_LEAVE_GROUP_ON_SHUTDOWN' as const }
+      : fromConfig.leaveGroupOnShutdown !== undefined
+        ? { leaveGroupOnShutdownFrom: 'metrics_generator.leave_consumer_group_on_shutdown' as const }
+        : {}),
+    skipStaleBacklogOnStartup: boolVar(env, 'KAFKA_SKIP_STALE_BACKLOG_ON_STARTUP', fromConfig.skipStaleBacklogOnStartup ?? false),
     sessionTimeoutMs: intVar(env, 'KAFKA_SESSION_TIMEOUT_MS', DEFAULT_SESSION_TIMEOUT_MS, 6000, 3_600_000),
   };
 }

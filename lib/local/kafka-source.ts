@@ -1,5 +1,5 @@
-// Local mode's real-Kafka input: every batch kafkajs fetches is shaped like the event source's
-// records and queued in its partition's lane (kafka-partition-lane.ts), and kafkajs goes on
+// Local mode's real-Kafka input: every batch kafkajs fetches becomes ingest records (its bytes as
+// kafkajs decoded them) and is queued in its partition's lane (kafka-partition-lane.ts), and kafkajs goes on
 // fetching that partition while the lane hands the batch to the local batcher. Offsets are
 // committed explicitly, only after the ingest call holding them succeeded (so only for records
 // durably in the deltas table). A failed ingest is retried with the same records until it
@@ -14,13 +14,13 @@
 // Written against the slice of kafkajs's Consumer it uses, so tests can drive it with a fake.
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { KafkaEventRecord } from '../ingest/msk-event.ts';
+import type { KafkaRecord } from '../decode/kafka-record.ts';
 import type { Logger } from '../log/logger.ts';
 import { PartitionLane } from './kafka-partition-lane.ts';
-import { toEventRecords, type KafkaMessageLike } from './kafka-records.ts';
+import { toKafkaRecords, type KafkaMessageLike } from './kafka-records.ts';
 
 interface LaneBatch {
-  readonly records: readonly KafkaEventRecord[];
+  readonly records: readonly KafkaRecord[];
   readonly where: { readonly topic: string; readonly partition: number; readonly firstOffset: string; readonly lastOffset: string };
   /** True once stopping, a seek, a rebalance or a restart made this batch's position obsolete. */
   abandoned(): boolean;
@@ -72,7 +72,7 @@ export interface KafkaSourceOptions {
   readonly consumer: KafkaConsumerSlice | (() => KafkaConsumerSlice);
   readonly topic: string;
   /** Resolves once the records were ingested; rejects when that ingest call failed. */
-  readonly deliver: (records: readonly KafkaEventRecord[]) => Promise<void>;
+  readonly deliver: (records: readonly KafkaRecord[]) => Promise<void>;
   readonly log: Logger;
   readonly leaveGroupOnShutdown: boolean;
   /** Runs before the first join (not before restarts), e.g. to skip a stale backlog. */
@@ -151,7 +151,7 @@ export async function startKafkaSource(opts: KafkaSourceOptions): Promise<KafkaS
     if (abandoned() || batch.messages.length === 0) return;
     const lastOffset = batch.lastOffset();
     const item: LaneBatch = {
-      records: toEventRecords(batch.topic, batch.partition, batch.messages),
+      records: toKafkaRecords(batch.topic, batch.partition, batch.messages),
       where: { topic: batch.topic, partition: batch.partition, firstOffset: batch.messages[0].offset, lastOffset },
       abandoned,
     };
@@ -295,7 +295,7 @@ export async function startKafkaSource(opts: KafkaSourceOptions): Promise<KafkaS
         await Promise.all([...lanes.keys()].map((l) => l.whenIdle()));
         if (!opts.leaveGroupOnShutdown) {
           log.info(
-            'KAFKA_LEAVE_GROUP_ON_SHUTDOWN=false, but kafkajs has no static membership and always leaves the group when it disconnects: the group rebalances now instead of after the session timeout',
+            'leave_consumer_group_on_shutdown is false (as in Tempo by default), but kafkajs has no static membership and always leaves the group when it disconnects: the group rebalances now instead of after the session timeout',
             { topic },
           );
         }

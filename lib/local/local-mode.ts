@@ -1,6 +1,6 @@
 // `npm start`: the whole pipeline on one machine with no AWS account. An embedded DynamoDB
 // (dynalite, in memory or in a data directory), the OTLP/HTTP receiver, Kafka-format records
-// partitioned by trace ID and fed to the real ingest code in event-source-shaped batches, the real
+// partitioned by trace ID and fed to the real ingest code (on a worker thread) in batches, the real
 // flusher on its interval, /metrics, and remote write when REMOTE_WRITE_URL is set. Optionally a
 // real Kafka topic too (kafka-source.ts), whose batches join the receiver's in the same ingest calls.
 //
@@ -15,7 +15,6 @@ import type { GeneratorConfig } from '../config/types.ts';
 import { Flusher } from '../flush/flusher.ts';
 import { createSelfMonitor } from '../self-monitoring/create.ts';
 import { endpointsOf, RemoteWriteSender } from '../flush/remote-sender.ts';
-import { ingestContext, ingestEvent } from '../ingest/ingest-handler.ts';
 import type { Logger } from '../log/logger.ts';
 import { MetricsRecorder } from '../metrics/recorder.ts';
 import { formatExposition } from '../series/exposition.ts';
@@ -24,8 +23,10 @@ import { sdkDdb } from '../store/ddb.ts';
 import { createTable, startLocalDynamo, type LocalDynamo } from '../store/local-dynamo.ts';
 import { DELTAS_TABLE, SERIES_TABLE } from '../store/tables.ts';
 import { demoTraces } from './demo-traffic.ts';
+import { startDynamoThread } from './dynamo-thread.ts';
 import { IngestBatcher } from './ingest-batcher.ts';
 import { IngestLoop } from './ingest-loop.ts';
+import { startLocalIngest } from './local-ingest.ts';
 import { startKafkaSource, type KafkaConsumerSlice, type KafkaSource } from './kafka-source.ts';
 import { LocalTopic } from './local-topic.ts';
 import { startReceiver } from './otlp-receiver.ts';
@@ -56,6 +57,11 @@ export interface LocalModeOptions {
   readonly progress?: (line: string) => void;
   readonly progressEveryMs?: number;
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * Run ingest calls and the embedded DynamoDB on worker threads (default true), beside the Kafka
+   * client and the flusher on the main thread; false runs everything on the main thread.
+   */
+  readonly workerThreads?: boolean;
   /** How long stop() waits for Kafka and for remote write before going on without them. */
   readonly shutdownTimeoutMs?: number;
   /** A real topic to consume besides the receiver (KAFKA_* variables, see kafka-settings.ts). */
@@ -97,7 +103,7 @@ export async function startLocalMode(opts: LocalModeOptions): Promise<LocalMode>
   const config: GeneratorConfig = configSource.config;
   // Both feed the same deltas table, whose cursors are per topic-partition.
   if (opts.kafka !== undefined && opts.kafka.topic === opts.topic) throw new Error(`KAFKA_TOPIC "${opts.kafka.topic}" is the name of local mode's own receiver topic; pick another`);
-  const dynamo = await startLocalDynamo({ path: opts.dataDir });
+  const dynamo = (opts.workerThreads ?? true) ? await startDynamoThread({ path: opts.dataDir, onExit: (e) => opts.log.error('the embedded DynamoDB stopped; ingest and flush fail until local mode is restarted', { error: e.message }) }) : await startLocalDynamo({ path: opts.dataDir });
   // Everything started from here on is closed again when a later step fails (a port in use, a
   // broker that refuses us): an open store or socket would keep the process alive.
   const cleanups: (() => Promise<void>)[] = [() => dynamo.close()];
@@ -119,11 +125,23 @@ async function startOn(
   const config = configSource.config;
   const durable = opts.dataDir !== undefined;
   const shutdownTimeoutMs = opts.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
-  await createTable(dynamo.client, DELTAS_TABLE, 'deltas');
-  await createTable(dynamo.client, SERIES_TABLE, 'series');
   const ddb = sdkDdb(dynamo.client);
   const ingestMetrics = new MetricsRecorder();
-  const ingest = ingestContext({ config, ddb, table: 'deltas', log: opts.log, metrics: ingestMetrics });
+  // the worker loads its modules while the tables and the flusher's state are set up
+  const ingestStarting = startLocalIngest({
+    onThread: opts.workerThreads ?? true,
+    configSource: opts.configFile !== undefined ? { file: opts.configFile } : { text: opts.inlineConfig ?? LOCAL_DEFAULT_CONFIG, source: opts.inlineConfig === undefined ? 'local defaults' : 'inline config' },
+    dynamoEndpoint: dynamo.endpoint,
+    config,
+    ddb,
+    table: 'deltas',
+    log: opts.log,
+    metrics: ingestMetrics,
+  });
+  ingestStarting.catch(() => {}); // awaited below; a failure before then must not go unhandled
+  cleanups.push(() => ingestStarting.then((i) => i.close()));
+  await createTable(dynamo.client, DELTAS_TABLE, 'deltas');
+  await createTable(dynamo.client, SERIES_TABLE, 'series');
   const endpoints = endpointsOf(config, opts.env ?? process.env);
   const tenantsSender = new RemoteWriteSender(config, endpoints, flushMetrics, opts.log);
   const selfMonitor = createSelfMonitor(config, endpoints, tenantsSender, { ddb, seriesTable: 'series', log: opts.log, metrics: flushMetrics });
@@ -142,7 +160,8 @@ async function startOn(
   });
   await flusher.load();
 
-  const batcher = new IngestBatcher((event) => ingestEvent(ingest, event));
+  const ingest = await ingestStarting;
+  const batcher = new IngestBatcher((partitions) => ingest.ingest(partitions));
   const ingestLoop = new IngestLoop(batcher, opts.batchWindowMs, opts.log);
   // A durable store remembers the receiver topic's committed offsets: go on numbering after them.
   const startOffsets = new Map<number, number>();
@@ -273,6 +292,7 @@ async function startOn(
       try {
         await final();
       } finally {
+        await ingest.close();
         await dynamo.close();
       }
     },

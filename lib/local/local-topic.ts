@@ -4,7 +4,7 @@
 // configured codec so the ingest code decodes it exactly as it would a real topic's records.
 
 import type { Codec } from '../config/types.ts';
-import type { KafkaEventRecord } from '../ingest/msk-event.ts';
+import type { KafkaRecord } from '../decode/kafka-record.ts';
 import { PushBytesRequest } from '../proto/index.ts';
 import { fnv1a64Hex } from '../series/fnv.ts';
 
@@ -40,18 +40,18 @@ export class LocalTopic {
   }
 
   /** Appends one record per trace (each an encoded tempopb.Trace) and returns them. */
-  append(tenant: string, traces: readonly { traceId: string; trace: Uint8Array }[]): KafkaEventRecord[] {
+  append(tenant: string, traces: readonly { traceId: string; trace: Uint8Array }[]): KafkaRecord[] {
     const now = (this.opts.clock ?? Date.now)();
     return traces.map(({ traceId, trace }) => {
       const partition = this.partitionOf(traceId);
-      const base = { topic: this.opts.topic, partition, offset: this.nextOffset[partition]++, timestamp: now };
+      const base = { topic: this.opts.topic, partition, offset: this.nextOffset[partition]++, timestampMs: now };
       if (this.opts.codec === 'push-bytes') {
         const value = PushBytesRequest.encode({ traces: [trace], ids: [Buffer.from(traceId, 'hex')] }).finish();
-        return { ...base, key: Buffer.from(tenant).toString('base64'), value: Buffer.from(value).toString('base64'), headers: [] };
+        return { ...base, key: Buffer.from(tenant), value, headers: [] };
       }
       // A tempopb.Trace and an OTLP TracesData share their only field (1: resource spans), so the
       // trace's bytes are already a valid otlp record value.
-      return { ...base, key: null, value: Buffer.from(trace).toString('base64'), headers: [{ [this.opts.tenantHeader]: [...Buffer.from(tenant)] }] };
+      return { ...base, key: null, value: trace, headers: [{ key: this.opts.tenantHeader, value: Buffer.from(tenant) }] };
     });
   }
 }

@@ -1,14 +1,16 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { KafkaEvent, KafkaEventRecord } from '../../lib/ingest/msk-event.ts';
+import type { KafkaRecord } from '../../lib/decode/kafka-record.ts';
+import type { PartitionRecords } from '../../lib/ingest/ingest-partition.ts';
 import { IngestBatcher } from '../../lib/local/ingest-batcher.ts';
 
-const rec = (topic: string, partition: number, offset: number): KafkaEventRecord => ({ topic, partition, offset, timestamp: 0, key: null, value: null, headers: [] });
-const offsets = (e: KafkaEvent) => Object.fromEntries(Object.entries(e.records).map(([k, list]) => [k, list.map((r) => r.offset)]));
+type Call = PartitionRecords[];
+const rec = (topic: string, partition: number, offset: number): KafkaRecord => ({ topic, partition, offset, timestampMs: 0, key: null, value: null, headers: [] });
+const offsets = (call: Call) => Object.fromEntries(call.map((p) => [`${p.topic}-${p.partition}`, p.records.map((r) => r.offset)]));
 
 describe('ingest batcher', () => {
   test('one ingest call per window with owned and delivered records grouped by topic-partition', async () => {
-    const events: KafkaEvent[] = [];
+    const events: Call[] = [];
     const batcher = new IngestBatcher(async (e) => void events.push(e));
     batcher.enqueue([rec('local', 0, 0), rec('local', 1, 0)]);
     const delivered = batcher.deliver([rec('kafka', 2, 7), rec('kafka', 2, 8)]);
@@ -25,7 +27,7 @@ describe('ingest batcher', () => {
 
   test('a failed call rejects the deliveries and keeps the owned records, ahead of newer ones', async () => {
     let fail = true;
-    const events: KafkaEvent[] = [];
+    const events: Call[] = [];
     const batcher = new IngestBatcher(async (e) => {
       events.push(e);
       if (fail) throw new Error('throttled');
@@ -46,13 +48,13 @@ describe('ingest batcher', () => {
     // request can hold several hundred thousand one-span traces.
     const count = 400_000;
     const records = Array.from({ length: count }, (_, i) => rec('local', 0, i));
-    const events: KafkaEvent[] = [];
+    const events: Call[] = [];
     const batcher = new IngestBatcher(async (e) => void events.push(e));
     batcher.enqueue([rec('local', 1, 0)]);
     batcher.enqueue(records);
     assert.equal(batcher.pending, count + 1);
     await batcher.ingestQueued();
-    const received = events[0].records['local-0'];
+    const received = events[0].find((p) => p.partition === 0)!.records;
     assert.equal(received.length, count);
     assert.equal(received[count - 1].offset, count - 1);
   });

@@ -1,11 +1,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { KafkaEvent, KafkaEventRecord } from '../../lib/ingest/msk-event.ts';
+import type { KafkaRecord } from '../../lib/decode/kafka-record.ts';
+import type { PartitionRecords } from '../../lib/ingest/ingest-partition.ts';
 import { silentLogger } from '../../lib/log/logger.ts';
 import { IngestBatcher } from '../../lib/local/ingest-batcher.ts';
 import { IngestLoop } from '../../lib/local/ingest-loop.ts';
 
-const rec = (partition: number, offset: number): KafkaEventRecord => ({ topic: 'local', partition, offset, timestamp: 0, key: null, value: null, headers: [] });
+const rec = (partition: number, offset: number): KafkaRecord => ({ topic: 'local', partition, offset, timestampMs: 0, key: null, value: null, headers: [] });
 const until = async (done: () => boolean) => {
   for (let i = 0; i < 200 && !done(); i++) await new Promise((r) => setTimeout(r, 5));
 };
@@ -14,7 +15,7 @@ describe('ingest loop', () => {
   test('a wake-up with nothing queued does not stop later records from being ingested', async () => {
     // A window timer can fire after a running call already took its records: that wake-up finds
     // an empty queue. Records queued after it must still be ingested.
-    const events: KafkaEvent[] = [];
+    const events: PartitionRecords[][] = [];
     const batcher = new IngestBatcher(async (e) => void events.push(e));
     const loop = new IngestLoop(batcher, 1, silentLogger);
     loop.now();

@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { kafkaSettingsFromEnv, DEFAULT_KAFKA_CLIENT_ID } from '../../lib/local/kafka-settings.ts';
+import { kafkaKeysOfConfigText } from '../../lib/local/kafka-config-keys.ts';
 import { kafkaJsConfig } from '../../lib/local/kafkajs-consumer.ts';
 import { silentLogger } from '../../lib/log/logger.ts';
 
@@ -43,6 +44,23 @@ describe('KAFKA_* settings', () => {
     assert.equal(s.skipStaleBacklogOnStartup, true);
     assert.equal(s.sessionTimeoutMs, 180_000);
     assert.throws(() => kafkaSettingsFromEnv({ ...BASE, KAFKA_SESSION_TIMEOUT_MS: '10s' }), /KAFKA_SESSION_TIMEOUT_MS: "10s" is not a whole number of milliseconds/);
+  });
+
+  test('the config file\'s skip_stale_backlog_on_startup and leave_consumer_group_on_shutdown apply unless their variables are set', () => {
+    const keys = kafkaKeysOfConfigText('metrics_generator:\n  skip_stale_backlog_on_startup: true\n  leave_consumer_group_on_shutdown: true\n');
+    const fromFile = kafkaSettingsFromEnv(BASE, keys)!;
+    assert.equal(fromFile.skipStaleBacklogOnStartup, true);
+    assert.equal(fromFile.leaveGroupOnShutdown, true);
+    const overridden = kafkaSettingsFromEnv({ ...BASE, KAFKA_SKIP_STALE_BACKLOG_ON_STARTUP: 'false', KAFKA_LEAVE_GROUP_ON_SHUTDOWN: 'false' }, keys)!;
+    assert.equal(overridden.skipStaleBacklogOnStartup, false);
+    assert.equal(overridden.leaveGroupOnShutdown, false);
+    assert.equal(overridden.leaveGroupOnShutdownFrom, 'KAFKA_LEAVE_GROUP_ON_SHUTDOWN');
+    assert.equal(kafkaSettingsFromEnv(BASE, kafkaKeysOfConfigText('metrics_generator:\n  leave_consumer_group_on_shutdown: false\n'))!.leaveGroupOnShutdownFrom, 'metrics_generator.leave_consumer_group_on_shutdown');
+    assert.equal(kafkaSettingsFromEnv(BASE)!.leaveGroupOnShutdownFrom, undefined, 'the default is nobody\'s choice');
+    // ${VAR} expansion as in the config loader; anything but a boolean is left to the config loader to refuse
+    assert.deepEqual(kafkaKeysOfConfigText('metrics_generator:\n  skip_stale_backlog_on_startup: ${SKIP}\n', { CONFIG_EXPAND_ENV: 'true', SKIP: 'true' }), { skipStaleBacklogOnStartup: true });
+    assert.deepEqual(kafkaKeysOfConfigText('metrics_generator:\n  skip_stale_backlog_on_startup: yes please\n'), {});
+    assert.deepEqual(kafkaKeysOfConfigText('overrides: {}\n'), {});
   });
 
   test('TLS, SASL and leaving the group', () => {

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { KafkaEventRecord } from '../../lib/ingest/msk-event.ts';
+import type { KafkaRecord } from '../../lib/decode/kafka-record.ts';
 import { startKafkaSource } from '../../lib/local/kafka-source.ts';
 import type { Logger } from '../../lib/log/logger.ts';
 import { FakeKafkaConsumer } from '../helpers/fake-kafka-consumer.ts';
@@ -20,8 +20,8 @@ async function until(cond: () => boolean, what: string): Promise<void> {
 
 /** A deliver() whose outcome the test decides, one call at a time. */
 function controlledDeliver() {
-  const calls: { records: readonly KafkaEventRecord[]; resolve: () => void; reject: (e: Error) => void }[] = [];
-  const deliver = (records: readonly KafkaEventRecord[]) => new Promise<void>((resolve, reject) => calls.push({ records, resolve, reject }));
+  const calls: { records: readonly KafkaRecord[]; resolve: () => void; reject: (e: Error) => void }[] = [];
+  const deliver = (records: readonly KafkaRecord[]) => new Promise<void>((resolve, reject) => calls.push({ records, resolve, reject }));
   return { calls, deliver };
 }
 
@@ -45,7 +45,7 @@ describe('kafka source', () => {
     assert.deepEqual(consumer.events, ['connect', 'disconnect']);
   });
 
-  test('hands each partition batch over in event-source shape and commits it only after delivery succeeded', async () => {
+  test('hands each partition batch over as ingest records (its bytes as fetched) and commits it only after delivery succeeded', async () => {
     const consumer = new FakeKafkaConsumer(TOPIC);
     const { calls, deliver } = controlledDeliver();
     const source = await startKafkaSource({ consumer, topic: TOPIC, deliver, log: captureLog(), leaveGroupOnShutdown: true });
@@ -57,18 +57,22 @@ describe('kafka source', () => {
     await until(() => calls.length === 2, 'both partitions delivered');
 
     const byPartition = new Map(calls.map((c) => [c.records[0].partition, c]));
-    assert.deepEqual(byPartition.get(0)!.records, [
-      {
-        topic: TOPIC,
-        partition: 0,
-        offset: 0,
-        timestamp: 1_700_000_000_123,
-        key: Buffer.from('tenant-a').toString('base64'),
-        value: Buffer.from([1, 2, 3]).toString('base64'),
-        headers: [{ 'X-Scope-OrgID': [...Buffer.from('team')] }, { multi: [7] }, { multi: [0xc3, 0xa9] }],
-      },
-      { topic: TOPIC, partition: 0, offset: 1, timestamp: 1_700_000_000_124, key: null, value: 'BA==', headers: [] },
-    ]);
+    const bytes = (b: Uint8Array | null | undefined) => (b == null ? b : [...b]);
+    assert.deepEqual(
+      byPartition.get(0)!.records.map((r) => ({ ...r, key: bytes(r.key), value: bytes(r.value), headers: r.headers?.map((h) => [h.key, [...h.value]]) })),
+      [
+        {
+          topic: TOPIC,
+          partition: 0,
+          offset: 0,
+          timestampMs: 1_700_000_000_123,
+          key: [...Buffer.from('tenant-a')],
+          value: [1, 2, 3],
+          headers: [['X-Scope-OrgID', [...Buffer.from('team')]], ['multi', [7]], ['multi', [0xc3, 0xa9]]],
+        },
+        { topic: TOPIC, partition: 0, offset: 1, timestampMs: 1_700_000_000_124, key: null, value: [4], headers: [] },
+      ],
+    );
     assert.deepEqual(byPartition.get(1)!.records.map((r) => [r.partition, r.offset]), [[1, 0]]);
 
     await new Promise((r) => setTimeout(r, 30));
@@ -172,7 +176,7 @@ describe('kafka source', () => {
     await closed;
     assert.equal(calls.length, 1, 'the batch produced after pause was not taken');
     assert.deepEqual(consumer.events.slice(-2), [`commit ${TOPIC}-0@1`, 'disconnect']);
-    assert.ok(log.lines.some((l) => l.includes('KAFKA_LEAVE_GROUP_ON_SHUTDOWN=false')), 'says that kafkajs leaves the group anyway');
+    assert.ok(log.lines.some((l) => l.includes('leave_consumer_group_on_shutdown is false')), 'says that kafkajs leaves the group anyway');
   });
 
   test('a batch whose ingest keeps failing is left uncommitted when stopping', async () => {

@@ -2,8 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeRecordValue, recordTenant } from '../../lib/decode/record.ts';
 import { TraceDecoder } from '../../lib/decode/trace-decoder.ts';
-import { partitionsOf } from '../../lib/ingest/msk-event.ts';
-import { toKafkaEvent } from '../../lib/local/kafka-records.ts';
+import { groupByPartition } from '../../lib/ingest/msk-event.ts';
 import { demoTraces } from '../../lib/local/demo-traffic.ts';
 import { LocalTopic } from '../../lib/local/local-topic.ts';
 import type { Codec } from '../../lib/config/types.ts';
@@ -13,7 +12,7 @@ const HEADER = 'X-Scope-OrgID';
 /** Reads the records back the way the ingest code does: tenant, then traces and their span count. */
 function readBack(codec: Codec, topic: LocalTopic, tenant: string, traces: { traceId: string; trace: Uint8Array }[]) {
   const out: { partition: number; offset: number; tenant: string; spans: number }[] = [];
-  for (const p of partitionsOf(toKafkaEvent(topic.append(tenant, traces)))) {
+  for (const p of groupByPartition(topic.append(tenant, traces))) {
     for (const r of p.records) {
       let spans = 0;
       decodeRecordValue(codec, r.value!, new TraceDecoder(), (t) => (spans += t.spanCount), 1 << 24);

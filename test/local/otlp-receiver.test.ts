@@ -63,7 +63,7 @@ describe('OTLP receiver', () => {
         onTraces: (tenant, traces) => {
           received.push({ tenant, traces: traces.length });
           // Records as the local topic makes them, minus the encoding (not what is tested here).
-          batcher.enqueue(traces.map((t, offset) => ({ topic: 'local', partition: 0, offset, timestamp: 0, key: null, value: t.traceId, headers: [] })));
+          batcher.enqueue(traces.map((t, offset) => ({ topic: 'local', partition: 0, offset, timestampMs: 0, key: null, value: t.trace, headers: [] })));
         },
         metrics: () => '',
       },

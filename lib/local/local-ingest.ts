@@ -1,0 +1,38 @@
+// Where local mode's ingest calls run: on a worker thread by default (ingest-thread.ts), or on the
+// main thread. Both run the same ingest code against the same embedded DynamoDB.
+
+import type { GeneratorConfig } from '../config/types.ts';
+import { ingestContext, ingestPartitions } from '../ingest/ingest-handler.ts';
+import type { PartitionRecords } from '../ingest/ingest-partition.ts';
+import type { Logger } from '../log/logger.ts';
+import type { MetricsRecorder } from '../metrics/recorder.ts';
+import type { Ddb } from '../store/ddb.ts';
+import { IngestThread, type IngestWorkerInit } from './ingest-thread.ts';
+
+export interface LocalIngest {
+  ingest(partitions: readonly PartitionRecords[]): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+export interface LocalIngestOptions {
+  readonly onThread: boolean;
+  /** For the worker, which loads the config itself. */
+  readonly configSource: IngestWorkerInit['config'];
+  readonly dynamoEndpoint: string;
+  /** For the main thread. */
+  readonly config: GeneratorConfig;
+  readonly ddb: Ddb;
+  readonly table: string;
+  readonly log: Logger;
+  readonly metrics: MetricsRecorder;
+}
+
+export async function startLocalIngest(opts: LocalIngestOptions): Promise<LocalIngest> {
+  const { table, log, metrics } = opts;
+  if (opts.onThread) {
+    const thread = await IngestThread.start({ config: opts.configSource, dynamoEndpoint: opts.dynamoEndpoint, table, log, metrics });
+    return { ingest: (partitions) => thread.ingest(partitions), close: () => thread.close() };
+  }
+  const ctx = ingestContext({ config: opts.config, ddb: opts.ddb, table, log, metrics });
+  return { ingest: (partitions) => ingestPartitions(ctx, partitions), close: async () => {} };
+}
