@@ -58,7 +58,8 @@ describe('CloudWatch metrics the functions publish', async () => {
     const idle = published(metrics);
     assert.ok(idle.size <= 2, `idle run published ${idle.size} metrics: ${[...idle.keys()].join(' ')}`);
     for (const [key, value] of idle) assert.notEqual(value, 0, `${key} published as 0`);
-    assert.ok(idle.has('StateBytes{}') && idle.has('PersistMilliseconds{}'), [...idle.keys()].join(' '));
+    // an unchanged state is not saved again, so an idle run publishes at most its save's metrics
+    for (const key of idle.keys()) assert.ok(['StateBytes{}', 'PersistMilliseconds{}'].includes(key), `idle run published ${key}`);
   });
 
   test('zero values are left out; DynamoDB units are not published again (AWS/DynamoDB has them per table)', () => {
