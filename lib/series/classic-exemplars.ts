@@ -67,7 +67,7 @@ export function pendingExemplar(h: PendingExemplarHolder, bucket: number): Exemp
     const traceId =
       records[i + 2] === -1
         ? h.exemplarTexts![records[i + 3]]
-        : hex(records[i + 2], 12) + hex(records[i + 3], 12) + hex(records[i + 4], 8);
+        : traceIdText(records[i + 2], records[i + 3], records[i + 4]);
     return { traceId, value: records[i + 1] };
   }
   return undefined;
@@ -93,6 +93,22 @@ function hexValue(s: string, from: number, to: number): number {
   return v;
 }
 
-function hex(v: number, digits: number): string {
-  return v.toString(16).padStart(digits, '0');
+const HEX_CODES = [...'0123456789abcdef'].map((c) => c.charCodeAt(0));
+const traceIdCodes = new Array<number>(HEX_DIGITS).fill(0);
+
+/** The 32 lowercase hex digits of a trace id packed as (48, 48, 32 bits). */
+function traceIdText(a: number, b: number, c: number): string {
+  // One string from char codes: a collection turns every pending exemplar back into text, and
+  // toString(16) + padStart per part allocates six strings for each.
+  putHex(a, 0, 12);
+  putHex(b, 12, 12);
+  putHex(c, 24, 8);
+  return String.fromCharCode.apply(null, traceIdCodes);
+}
+
+function putHex(v: number, at: number, digits: number): void {
+  for (let i = at + digits - 1; i >= at; i--) {
+    traceIdCodes[i] = HEX_CODES[v % 16];
+    v = Math.floor(v / 16);
+  }
 }
