@@ -71,7 +71,7 @@ export interface FlusherDeps {
  * Time series rendered per piece of a streamed collection: a few requests of 2,000 samples, and a
  * few MB held per tenant in flight instead of the whole collection (bench/registry-memory.ts).
  */
-const COLLECT_CHUNK_SERIES = 10_000;
+export const COLLECT_CHUNK_SERIES = 10_000;
 /** How often stale series are swept (Tempo: every 5 minutes). */
 const STALE_SWEEP_MS = 5 * 60_000;
 /**
