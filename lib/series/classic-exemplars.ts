@@ -58,19 +58,22 @@ export function holdExemplar(h: PendingExemplarHolder, bucket: number, traceId: 
   texts.push(traceId);
 }
 
-/** The pending exemplar of one bucket, if any. */
-export function pendingExemplar(h: PendingExemplarHolder, bucket: number): Exemplar | undefined {
+/**
+ * The pending exemplars by bucket (an array of `buckets` entries, undefined where a bucket has
+ * none), or undefined when none is pending. One pass over the records, for a collection that
+ * walks every bucket.
+ */
+export function pendingExemplars(h: PendingExemplarHolder, buckets: number): (Exemplar | undefined)[] | undefined {
   const records = h.exemplars;
   if (records === undefined) return undefined;
+  const out = new Array<Exemplar | undefined>(buckets).fill(undefined);
   for (let i = 0; i < records.length; i += RECORD) {
-    if (records[i] !== bucket) continue;
-    const traceId =
-      records[i + 2] === -1
-        ? h.exemplarTexts![records[i + 3]]
-        : traceIdText(records[i + 2], records[i + 3], records[i + 4]);
-    return { traceId, value: records[i + 1] };
+    const bucket = records[i];
+    if (bucket >= buckets || out[bucket] !== undefined) continue; // the first record of a bucket holds it
+    const traceId = records[i + 2] === -1 ? h.exemplarTexts![records[i + 3]] : traceIdText(records[i + 2], records[i + 3], records[i + 4]);
+    out[bucket] = { traceId, value: records[i + 1] };
   }
-  return undefined;
+  return out;
 }
 
 /** Forgets every pending exemplar (after they were collected). */
