@@ -11,6 +11,12 @@ import { STALE_NAN_BITS } from '../series/stale.ts';
 
 type Writer = protobuf.Writer;
 
+// One writer each for requests and label fields, reused (encoding is synchronous): a fresh writer
+// grows its buffer by doubling for every request. finish() returns a copy, so nothing handed out
+// shares their buffers. reset() with no fork open goes back to the start.
+const requestWriter = protobuf.Writer.create();
+const labelWriter = protobuf.Writer.create();
+
 // Tags: (field number << 3) | wire type (0 varint, 1 fixed64, 2 length-delimited).
 const WRITE_REQUEST_TIMESERIES = (1 << 3) | 2;
 const SERIES_LABELS = (1 << 3) | 2;
@@ -49,7 +55,7 @@ const STALE_HIGH_WORD = Number(STALE_NAN_BITS >> 32n);
  * whatever it is given.
  */
 export function encodeWriteRequest(series: readonly CollectedSeries[]): Uint8Array {
-  const w = protobuf.Writer.create();
+  const w = requestWriter.reset();
   const timestamps = new TimestampCache();
   const labels = new LabelFieldCache();
   for (const s of series) {
@@ -113,7 +119,7 @@ class LabelFieldCache {
   field(l: Label): Uint8Array {
     let bytes = this.fields.get(l);
     if (bytes === undefined) {
-      const sub = protobuf.Writer.create();
+      const sub = labelWriter.reset();
       sub.uint32(SERIES_LABELS).fork();
       sub.uint32(LABEL_NAME).string(l.name);
       sub.uint32(LABEL_VALUE).string(l.value);
