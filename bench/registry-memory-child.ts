@@ -1,15 +1,15 @@
 // One row of the registry-memory group, in a fresh process (run with --expose-gc): builds one
 // tenant's registry of `labelSets` span-metrics label sets through the flusher's fold path (deltas
 // encoded, decoded and applied as the flusher folds them), measures its heap after GC with the
-// exemplars still pending, then times collect + remote-write encode, the state save encode and
+// exemplars still pending, then times collect + remote-write (streamed in the flusher's pieces: validate, split, encode, compress), the state save encode and
 // the load of that state into a new registry, and prints one JSON line. bench/registry-memory.ts runs it and prints the table.
 
 import { parseConfig } from '../lib/config/index.ts';
 import { DEFAULT_SPAN_METRICS_BUCKETS } from '../lib/config/defaults.ts';
 import { decodeDelta, encodeDelta, type DeltaContent } from '../lib/delta/index.ts';
-import { compress } from '../lib/remote-write/compress.ts';
-import { encodeWriteRequest } from '../lib/remote-write/encode.ts';
-import { splitRequests } from '../lib/remote-write/split.ts';
+import { COLLECT_CHUNK_SERIES } from '../lib/flush/flusher.ts';
+import { silentLogger } from '../lib/log/logger.ts';
+import { RemoteWriteClient, type PostFn } from '../lib/remote-write/index.ts';
 import { Registry } from '../lib/series/registry.ts';
 import type { Exemplar, SeriesIncrement } from '../lib/series/types.ts';
 import { decodeStateStream, encodeStateStream } from '../lib/store/state-codec.ts';
@@ -114,6 +114,12 @@ deltas.length = 0;
 const timeSeries = registry.size === 0 ? 0 : registry.activeSeries;
 
 // Each step runs in a function of its own, so nothing it made outlives it in this frame.
+const cpuTimedAsync = async <T>(run: () => Promise<T>): Promise<{ result: T; ms: number; cpuMs: number }> => {
+  const started = performance.now();
+  const cpu = cpuMs();
+  const result = await run();
+  return { result, cpuMs: cpuMs() - cpu, ms: performance.now() - started };
+};
 const cpuTimed = <T>(run: () => T): { result: T; ms: number; cpuMs: number } => {
   const started = performance.now();
   const cpu = cpuMs();
@@ -121,14 +127,21 @@ const cpuTimed = <T>(run: () => T): { result: T; ms: number; cpuMs: number } => 
   return { result, cpuMs: cpuMs() - cpu, ms: performance.now() - started };
 };
 
-/** The flusher's send: one collection, cut into requests of 2,000 samples, encoded and compressed. */
-function collectAndEncode(r: Registry): number {
+/**
+ * The flusher's send: one collection pulled in the flusher's pieces into a remote-write send
+ * session (validate, requests of 2,000 samples, encode, compress) whose receiver answers at once.
+ */
+async function collectAndEncode(r: Registry): Promise<number> {
   let wireBytes = 0;
-  for (const request of splitRequests(r.collect(NOW_MS + 60_000), 2000)) wireBytes += compress(encodeWriteRequest(request)).length;
+  const post: PostFn = async (_url, _headers, body) => ((wireBytes += body.length), { status: 204, retryAfter: null, body: '' });
+  const client = new RemoteWriteClient({ url: 'http://127.0.0.1:9/api/v1/write', headers: {}, remoteTimeoutMs: 30_000, maxSamplesPerSend: 2000 }, { addOrgIdHeader: true, post, logger: silentLogger });
+  const session = client.open('bench', { deadlineMs: Date.now() + 600_000 });
+  for (const chunk of r.collectChunks(NOW_MS + 60_000, COLLECT_CHUNK_SERIES)) await session.add(chunk);
+  await session.finish();
   return wireBytes;
 }
 
-const collect = cpuTimed(() => collectAndEncode(registry!));
+const collect = await cpuTimedAsync(() => collectAndEncode(registry!));
 const heapAfterCollect = heapAfterGc() - heapBefore;
 // the flusher's save: the binary state format, written chunk by chunk
 const save = cpuTimed(() => Buffer.concat([...encodeStateStream({ epoch: 1, clockMs: NOW_MS, folded: [], tenants: { bench: registry!.snapshot() } })]));

@@ -1,8 +1,8 @@
 // Group: how many active series one flusher holds. Each row runs bench/registry-memory-child.ts in
 // a fresh process with --expose-gc: one tenant's registry of span-metrics label sets (calls,
 // 14-bucket latency, size: 19 time series each), built through the flusher's fold path with the
-// exemplars of the last folds still pending, then one collection (+ remote-write encode and
-// compress), one state save encode, and the next invocation's load (decode + restore). Heap per
+// exemplars of the last folds still pending, then one collection streamed as the flusher sends it
+// (pieces into a remote-write send session: validate, split, encode, compress), one state save encode, and the next invocation's load (decode + restore). Heap per
 // label set is measured after GC with the exemplars pending, again after the collection sent them,
 // and for the restored registry; peak RSS is the child's whole life (fold, collect, save, load). Goal: at most 1.5 KB of heap per label set and 1M time
 // series within one flusher's minute. The 1M row takes about a minute on a quiet machine and runs
@@ -65,7 +65,7 @@ export function benchRegistryMemory(): void {
       `${(r.stateBytes / 2 ** 20).toFixed(1)} MB`,
     ]);
   }
-  printTable(['time series', 'label sets', 'heap per label set', 'after collect / restored', 'peak RSS', 'fold (decode + apply)', 'collect + encode', 'save encode', 'load (decode + restore)', 'saved state'], rows);
+  printTable(['time series', 'label sets', 'heap per label set', 'after collect / restored', 'peak RSS', 'fold (decode + apply)', 'collect + send (streamed)', 'save encode', 'load (decode + restore)', 'saved state'], rows);
   if (measured.length === 2) {
     // The slope between the rows: what one more label set costs, without the fixed part.
     const [small, large] = measured;

@@ -64,7 +64,7 @@ async function round(tenants: string[], concurrency: number): Promise<{ ms: numb
     const sender = new RemoteWriteSender(config, [{ url: rx.url, headers: {}, remoteTimeoutMs: 5_000, maxSamplesPerSend: 2000 }], new MetricsRecorder(), silentLogger);
     const pool = new TenantFanOut({ sender, log: silentLogger, metrics: new MetricsRecorder(), clock: Date.now }, concurrency);
     const started = Date.now();
-    const sends: TenantSend[] = tenants.map((tenant) => ({ tenant, series: () => seriesOf(tenant, started), deadlineMs: started + INTERVAL_MS }));
+    const sends: TenantSend[] = tenants.map((tenant) => ({ tenant, chunks: () => [seriesOf(tenant, started)], deadlineMs: started + INTERVAL_MS }));
     await pool.sendAll(sends);
     return { ms: Date.now() - started, delivered: rx.delivered.size, lastDeliveryMs: rx.lastAt() - started };
   } finally {

@@ -82,7 +82,9 @@ export const MEASURED_UNITS: UnitFigures = {
   // bench/flush-minute.ts, 2026-12-01, the least contended of four runs on the shared machine
   // (CPU 67% of wall, load average 8.4); the others measured up to 1.65x these: BENCHMARKS.md
   flushFoldUsPerTouchedLabelSet: 22.2,
-  flushCollectUsPerLabelSet: 138,
+  // the collection streamed to remote write (lib/flush/flusher.ts): least contended of four runs
+  // each, back to back on the shared machine, 136-182 µs (before: 158-205 µs)
+  flushCollectUsPerLabelSet: 136,
   flushSaveUsPerLabelSet: 58,
   // the bench's idle flusher publishes 1; a stack whose tenants all went stale publishes 2
   // (test/metrics/cloudwatch-publication.test.ts); bench/flush-minute.ts counts the others

@@ -36,6 +36,11 @@ import { TenantFanOut, type TenantSend } from './tenant-fan-out.ts';
 /** Sends one tenant's series to every configured endpoint; never throws for HTTP/network failures. */
 export interface SeriesSender {
   send(tenant: string, series: readonly CollectedSeries[], deadlineMs: number): Promise<void>;
+  /**
+   * The same send pulled piece by piece, each piece sent before the next is rendered, so a large
+   * tenant's collection is never held whole (optional: senders without it get it in one piece).
+   */
+  sendChunks?(tenant: string, chunks: Iterable<readonly CollectedSeries[]>, deadlineMs: number): Promise<void>;
 }
 
 export interface FlusherDeps {
@@ -62,6 +67,11 @@ export interface FlusherDeps {
   readonly stateParts?: Pick<SnapshotStoreOptions, 'objectPartBytes' | 'inlineMaxBytes'>;
 }
 
+/**
+ * Time series rendered per piece of a streamed collection: a few requests of 2,000 samples, and a
+ * few MB held per tenant in flight instead of the whole collection (bench/registry-memory.ts).
+ */
+export const COLLECT_CHUNK_SERIES = 10_000;
 /** How often stale series are swept (Tempo: every 5 minutes). */
 const STALE_SWEEP_MS = 5 * 60_000;
 /**
@@ -279,12 +289,12 @@ export class Flusher {
         publishRegistryMetrics(tenant, registry, this.deps.metrics);
         this.deps.selfMonitor?.collection(tenant);
       } else if (markers.length === 0) continue;
-      // collected when the tenant's send starts, so only the tenants in flight are in memory
-      const series = (): CollectedSeries[] => {
-        if (due) for (const s of registry.collect(nowMs)) markers.push(s);
-        return markers;
+      // collected when the tenant's send starts and as it is sent, markers first
+      const chunks = function* (): Generator<readonly CollectedSeries[]> {
+        yield markers;
+        if (due) yield* registry.collectChunks(nowMs, COLLECT_CHUNK_SERIES);
       };
-      sends.push({ tenant, series, deadlineMs: Math.min(deadlineMs, nowMs + interval) });
+      sends.push({ tenant, chunks, deadlineMs: Math.min(deadlineMs, nowMs + interval) });
     }
     await this.fanOut.sendAll(sends);
     await this.deps.selfMonitor?.collect(nowMs, deadlineMs, this);

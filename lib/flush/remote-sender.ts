@@ -26,6 +26,13 @@ export function endpointsOf(config: GeneratorConfig, env: NodeJS.ProcessEnv = pr
   return endpoints;
 }
 
+/** One endpoint's relabeling over one send: the output label sets so far, and what it dropped. */
+interface RelabelState {
+  readonly seen: Set<string>;
+  dropped: number;
+  collided: number;
+}
+
 export class RemoteWriteSender implements SeriesSender {
   private readonly clients: RemoteWriteClient[];
   /** Per client: its endpoint's write_relabel_configs, when it has any. */
@@ -49,25 +56,45 @@ export class RemoteWriteSender implements SeriesSender {
   }
 
   async send(tenant: string, series: readonly CollectedSeries[], deadlineMs: number): Promise<void> {
+    await this.sendChunks(tenant, [series], deadlineMs);
+  }
+
+  /**
+   * One send of a tenant's collection, pulled piece by piece: each piece goes to every endpoint
+   * (endpoints in parallel) before the next is pulled, so about one piece is held at a time.
+   * Results, metrics and logs are those of one send of all pieces.
+   */
+  async sendChunks(tenant: string, chunks: Iterable<readonly CollectedSeries[]>, deadlineMs: number): Promise<void> {
     const headers = this.config.tenant(tenant).remoteWriteHeaders;
-    const results = await Promise.all(this.clients.map((c, i) => c.send(tenant, this.relabeled(i, tenant, series), { deadlineMs, tenantHeaders: headers })));
+    const sessions = this.clients.map((c) => c.open(tenant, { deadlineMs, tenantHeaders: headers }));
+    const relabeling = this.clients.map(() => ({ seen: new Set<string>(), dropped: 0, collided: 0 }));
+    for (const chunk of chunks) {
+      await Promise.all(sessions.map((session, i) => session.add(this.relabeled(i, chunk, relabeling[i]))));
+    }
+    const results = await Promise.all(sessions.map((session) => session.finish()));
+    relabeling.forEach((r, i) => this.recordRelabel(i, tenant, r));
     for (const r of results) {
       this.record(r);
       this.onResult?.(r);
     }
   }
 
-  private relabeled(client: number, tenant: string, series: readonly CollectedSeries[]): readonly CollectedSeries[] {
+  private relabeled(client: number, series: readonly CollectedSeries[], state: RelabelState): readonly CollectedSeries[] {
     const relabeler = this.relabelers[client];
     if (relabeler === undefined) return series;
-    const { kept, dropped, collided } = relabelSeries(relabeler, series);
+    const { kept, dropped, collided } = relabelSeries(relabeler, series, state.seen);
+    state.dropped += dropped;
+    state.collided += collided;
+    return kept;
+  }
+
+  private recordRelabel(client: number, tenant: string, { dropped, collided }: RelabelState): void {
     const dims = { tenant, endpoint: this.clients[client].name };
     if (dropped > 0) this.metrics.add('SeriesDroppedByRelabel', dropped, 'Count', dims);
     if (collided > 0) {
       this.metrics.add('SeriesDroppedInvalid', collided, 'Count', dims);
       this.log.warn('remote write: write_relabel_configs made series identical; only the first of each is sent', { ...dims, dropped: collided });
     }
-    return kept;
   }
 
   private record(r: SendResult): void {

@@ -12,15 +12,18 @@ import type { CollectedSeries } from '../series/collected.ts';
 /** Sends one tenant's series; resolves when done (see SeriesSender in flusher.ts). */
 export interface TenantSender {
   send(tenant: string, series: readonly CollectedSeries[], deadlineMs: number): Promise<void>;
+  /** The same send pulled piece by piece (each sent before the next is pulled), when supported. */
+  sendChunks?(tenant: string, chunks: Iterable<readonly CollectedSeries[]>, deadlineMs: number): Promise<void>;
 }
 
 export interface TenantSend {
   readonly tenant: string;
   /**
-   * The tenant's series, called when its send starts: only the tenants in flight hold their
-   * collected series in memory, not every tenant of the round at once.
+   * The tenant's series in pieces, called when its send starts and rendered as pulled: only the
+   * tenants in flight hold collected series, and with a sender that takes pieces, only about one
+   * piece each. Empty pieces are not expected.
    */
-  readonly series: () => readonly CollectedSeries[];
+  readonly chunks: () => Iterable<readonly CollectedSeries[]>;
   /** Epoch ms (on the fan-out's clock) after which this tenant's send is given up. */
   readonly deadlineMs: number;
 }
@@ -111,9 +114,13 @@ export class TenantFanOut {
     const overdue = new Promise<'overdue'>((resolve) => {
       timer = setTimeout(() => resolve('overdue'), Math.max(0, job.deadlineMs - clock()) + DEADLINE_GRACE_MS);
     });
+    let pieces: Generator<readonly CollectedSeries[]> | undefined;
     const sending = Promise.resolve().then(() => {
-      const series = job.series();
-      return series.length === 0 ? undefined : sender.send(job.tenant, series, job.deadlineMs);
+      pieces = nonEmpty(job.chunks());
+      const first = pieces.next();
+      if (first.done === true) return undefined; // nothing to send: no request, no result
+      if (sender.sendChunks !== undefined) return sender.sendChunks(job.tenant, (pieces = startingWith(first.value, pieces)), job.deadlineMs);
+      return sender.send(job.tenant, [first.value, ...pieces].flat(), job.deadlineMs);
     }).then(
       () => 'done' as const,
       (err: unknown) => {
@@ -124,6 +131,9 @@ export class TenantFanOut {
     );
     try {
       if ((await Promise.race([sending, overdue])) === 'overdue') {
+        // the collection is not pulled any further: a send that goes on in the background must not
+        // render series while the flusher folds and collects them again
+        pieces?.return(undefined);
         metrics.add('RemoteWriteFailures', 1, 'Count', failure(job.tenant, 'overdue'));
         log.warn('remote write: a tenant send ran past its deadline; its slot is given to the next tenant', { tenant: job.tenant });
       }
@@ -131,4 +141,15 @@ export class TenantFanOut {
       clearTimeout(timer);
     }
   }
+}
+
+/** The non-empty pieces, as a generator that can be closed while paused between pieces. */
+function* nonEmpty(chunks: Iterable<readonly CollectedSeries[]>): Generator<readonly CollectedSeries[]> {
+  for (const chunk of chunks) if (chunk.length > 0) yield chunk;
+}
+
+/** `first`, then the rest of `rest` (closing this closes `rest`). */
+function* startingWith(first: readonly CollectedSeries[], rest: Generator<readonly CollectedSeries[]>): Generator<readonly CollectedSeries[]> {
+  yield first;
+  yield* rest;
 }

@@ -1,4 +1,4 @@
-// Remote write 1.0 to one endpoint. A send validates a tenant's collected series, splits them into
+// Remote write 1.0 to one endpoint. A send (send-session.ts) validates a tenant's collected series, splits them into
 // requests of max_samples_per_send, and delivers the requests one after another (so pieces of one
 // long series arrive oldest first), each retried on 5xx, 429 and network errors until the caller's
 // deadline. Failures come back in the SendResult; only misuse throws.
@@ -7,25 +7,19 @@ import type { RemoteWriteEndpoint } from '../config/types.ts';
 import { consoleLogger, type Logger } from '../log/logger.ts';
 import type { CollectedSeries } from '../series/collected.ts';
 import { EndpointAuth, type AuthDeps, type RequestAuthenticator } from './auth.ts';
-import { compress } from './compress.ts';
 import { httpPost, type PostFn, type PostResponse } from './http-post.ts';
-import { encodeWriteRequest } from './encode.ts';
 import { mergeInto, tenantHeaders } from './headers.ts';
 import { resolveHttpHeaders } from './http-headers.ts';
 import { EndpointTransport, TransportSetupError } from './transport.ts';
-import { addCounts, NO_COUNTS, type Counts, type DroppedSeries, type FailureClass, type RequestResult, type SendResult } from './result.ts';
+import type { Counts, DroppedSeries, FailureClass, RequestResult, SendResult } from './result.ts';
+import { NOT_TRIED, SendSession } from './send-session.ts';
 import { DEFAULT_BACKOFF, isRetryableStatus, parseRetryAfter, retryDelay, type Backoff } from './retry.ts';
 import { redactUrl, redactUrlsIn } from './redact.ts';
-import { splitRequests } from './split.ts';
-import { validateSeries } from './validate.ts';
 
 /** How much of an error response body is kept for the result and the log. */
 export const ERROR_BODY_LIMIT = 1024;
 /** Dropped-series reasons quoted in the warning (all of them are in the result). */
 const LOGGED_DROP_REASONS = 5;
-/** Failures that end a request only because the deadline left no time for another try. */
-const RETRIED_UNTIL_DEADLINE: ReadonlySet<FailureClass> = new Set(['5xx', 'throttled', 'network', 'deadline']);
-const NOT_TRIED = 'not tried: the deadline passed before this request';
 
 export interface RemoteWriteClientOptions extends AuthDeps {
   /** storage.remote_write_add_org_id_header */
@@ -91,13 +85,24 @@ export class RemoteWriteClient {
   }
 
   async send(tenant: string, series: readonly CollectedSeries[], opts: SendOptions): Promise<SendResult> {
+    const session = this.open(tenant, opts);
+    await session.add(series);
+    return session.finish();
+  }
+
+  /**
+   * One send fed in pieces: each piece is validated and cut into requests as it comes, full
+   * requests go out (in order, one at a time) and the last, partly filled one waits for the next
+   * piece, so the requests are the ones a single send of all pieces would make while only about
+   * one piece is held. finish() sends the rest and returns the same result as send().
+   */
+  open(tenant: string, opts: SendOptions): SendSession {
     if (!Number.isFinite(opts.deadlineMs)) throw new RangeError(`deadlineMs must be an epoch millisecond, got ${opts.deadlineMs}`);
-    const { valid, dropped } = this.validate(tenant, series);
-    const batches = splitRequests(valid, this.endpoint.maxSamplesPerSend);
-    if (batches.length === 0) return summarise(this.name, tenant, [], dropped);
-    let headers: Record<string, string> = {};
-    let authenticate: RequestAuthenticator | undefined;
-    let authError: string | undefined;
+    return new SendSession(this, tenant, opts);
+  }
+
+  /** Headers and the request signer for one send, or why there are none. */
+  async prepare(tenant: string, opts: SendOptions): Promise<{ headers: Record<string, string>; authenticate?: RequestAuthenticator; authError?: string }> {
     try {
       // the endpoint's headers, then its http_headers, then the tenant's (tenantHeaders merges)
       const endpointHeaders = { ...this.endpoint.headers };
@@ -107,59 +112,27 @@ export class RemoteWriteClient {
         this.orgIdLogged.add(tenant);
         this.logger.info('remote write: keeping the configured X-Scope-OrgID header instead of the tenant id', { endpoint: this.name, tenant });
       }
-      headers = await this.auth.resolveHeaderSecrets(configured);
-      authenticate = await this.auth.prepare();
+      return { headers: await this.auth.resolveHeaderSecrets(configured), authenticate: await this.auth.prepare() };
     } catch (err) {
-      authError = errorText(err);
+      const authError = errorText(err);
       this.logger.warn('remote write: credentials unavailable', { endpoint: this.name, tenant, error: authError });
+      return { headers: {}, authError };
     }
-
-    const requests: RequestResult[] = [];
-    // Once a request ran out of time retrying, the receiver is failing and the deadline is
-    // near: the remaining requests are reported as not tried rather than each tried once more.
-    let outOfTime = false;
-    for (const batch of batches) {
-      const body = compress(encodeWriteRequest(batch));
-      const counts = countsOf(batch);
-      if (authenticate === undefined) {
-        requests.push({ ...counts, bytes: body.length, ok: false, attempts: 0, retries: 0, failure: 'auth', error: authError });
-      } else if (outOfTime) {
-        requests.push({ ...counts, bytes: body.length, ok: false, attempts: 0, retries: 0, failure: 'deadline', error: NOT_TRIED });
-      } else {
-        const outcome = await this.deliver(tenant, body, headers, authenticate, opts.deadlineMs);
-        requests.push({ ...counts, bytes: body.length, ...outcome });
-        outOfTime = outcome.failure !== undefined && RETRIED_UNTIL_DEADLINE.has(outcome.failure);
-        // credentials that failed to sign one request (SigV4 chain) would fail the others too
-        if (outcome.failure === 'auth') {
-          authenticate = undefined;
-          authError = outcome.error;
-        }
-      }
-    }
-    return summarise(this.name, tenant, requests, dropped);
   }
 
-  private validate(tenant: string, series: readonly CollectedSeries[]): { valid: CollectedSeries[]; dropped: DroppedSeries[] } {
-    const valid: CollectedSeries[] = [];
-    const dropped: DroppedSeries[] = [];
-    for (const s of series) {
-      const reason = validateSeries(s);
-      if (reason === undefined) valid.push(s);
-      else dropped.push({ labels: s.labels, reason });
-    }
-    if (dropped.length > 0) {
-      this.logger.warn('remote write: invalid series dropped', {
-        endpoint: this.name,
-        tenant,
-        dropped: dropped.length,
-        examples: dropped.slice(0, LOGGED_DROP_REASONS).map((d) => `${labelsText(d)}: ${d.reason}`),
-      });
-    }
-    return { valid, dropped };
+  /** Logs the series a send dropped as invalid (once per send). */
+  logDropped(tenant: string, dropped: readonly DroppedSeries[]): void {
+    if (dropped.length === 0) return;
+    this.logger.warn('remote write: invalid series dropped', {
+      endpoint: this.name,
+      tenant,
+      dropped: dropped.length,
+      examples: dropped.slice(0, LOGGED_DROP_REASONS).map((d) => `${labelsText(d)}: ${d.reason}`),
+    });
   }
 
   /** One request, retried while retryable and the deadline allows. */
-  private async deliver(
+  async deliver(
     tenant: string,
     body: Uint8Array,
     headers: Record<string, string>,
@@ -237,28 +210,6 @@ function failed(attempts: number, a: Attempt): Omit<RequestResult, keyof Counts 
     ...(a.failure !== undefined && { failure: a.failure }),
     ...(a.error !== undefined && { error: a.error }),
   };
-}
-
-function summarise(endpoint: string, tenant: string, requests: RequestResult[], dropped: DroppedSeries[]): SendResult {
-  let delivered = NO_COUNTS;
-  let failedCounts = NO_COUNTS;
-  for (const r of requests) {
-    if (r.ok) delivered = addCounts(delivered, r);
-    else failedCounts = addCounts(failedCounts, r);
-  }
-  return { endpoint, tenant, ok: requests.every((r) => r.ok), requests, dropped, delivered, failed: failedCounts };
-}
-
-function countsOf(batch: readonly CollectedSeries[]): Counts {
-  let samples = 0;
-  let histograms = 0;
-  let exemplars = 0;
-  for (const s of batch) {
-    samples += s.samples.length;
-    histograms += s.histograms?.length ?? 0;
-    exemplars += s.exemplars.length;
-  }
-  return { series: batch.length, samples, histograms, exemplars };
 }
 
 /** node:http sets Host from the URL (the value SigV4 signed); passing it again is refused by some. */

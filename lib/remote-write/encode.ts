@@ -11,6 +11,12 @@ import { STALE_NAN_BITS } from '../series/stale.ts';
 
 type Writer = protobuf.Writer;
 
+// One writer each for requests and label fields, reused (encoding is synchronous): a fresh writer
+// grows its buffer by doubling for every request. finish() returns a copy, so nothing handed out
+// shares their buffers. reset() with no fork open goes back to the start.
+const requestWriter = protobuf.Writer.create();
+const labelWriter = protobuf.Writer.create();
+
 // Tags: (field number << 3) | wire type (0 varint, 1 fixed64, 2 length-delimited).
 const WRITE_REQUEST_TIMESERIES = (1 << 3) | 2;
 const SERIES_LABELS = (1 << 3) | 2;
@@ -49,18 +55,19 @@ const STALE_HIGH_WORD = Number(STALE_NAN_BITS >> 32n);
  * whatever it is given.
  */
 export function encodeWriteRequest(series: readonly CollectedSeries[]): Uint8Array {
-  const w = protobuf.Writer.create();
+  const w = requestWriter.reset();
   const timestamps = new TimestampCache();
+  const labels = new LabelFieldCache();
   for (const s of series) {
     w.uint32(WRITE_REQUEST_TIMESERIES).fork();
-    writeSeries(w, s, timestamps);
+    writeSeries(w, s, timestamps, labels);
     w.ldelim();
   }
   return w.finish();
 }
 
-function writeSeries(w: Writer, s: CollectedSeries, ts: TimestampCache): void {
-  writeLabels(w, SERIES_LABELS, s.labels);
+function writeSeries(w: Writer, s: CollectedSeries, ts: TimestampCache, cache: LabelFieldCache): void {
+  writeSeriesLabels(w, s.labels, cache);
   for (const sample of s.samples) {
     w.uint32(SERIES_SAMPLES).fork();
     writeSample(w, sample, ts);
@@ -88,6 +95,39 @@ function writeLabels(w: Writer, tag: number, labels: Labels): void {
     w.uint32(LABEL_NAME).string(l.name);
     w.uint32(LABEL_VALUE).string(l.value);
     w.ldelim();
+  }
+}
+
+/** As writeLabels with SERIES_LABELS, each label's field copied from the cache. */
+function writeSeriesLabels(w: Writer, labels: Labels, cache: LabelFieldCache): void {
+  const ordered = isSortedByName(labels) ? labels : labels.slice().sort(byName);
+  for (let i = 0; i < ordered.length; i++) {
+    const l = ordered[i];
+    if (l.value !== '') w.raw(cache.field(l));
+  }
+}
+
+/**
+ * The encoded `labels` field (tag, length, name, value) of each Label object seen in one request.
+ * A collection hands out the same Label objects for every time series of a label set (its
+ * labels, `__name__` per metric, `le` per bucket), so most labels of a request are a byte copy
+ * instead of two UTF-8 encodings.
+ */
+class LabelFieldCache {
+  private readonly fields = new Map<Label, Uint8Array>();
+
+  field(l: Label): Uint8Array {
+    let bytes = this.fields.get(l);
+    if (bytes === undefined) {
+      const sub = labelWriter.reset();
+      sub.uint32(SERIES_LABELS).fork();
+      sub.uint32(LABEL_NAME).string(l.name);
+      sub.uint32(LABEL_VALUE).string(l.value);
+      sub.ldelim();
+      bytes = sub.finish();
+      this.fields.set(l, bytes);
+    }
+    return bytes;
   }
 }
 
@@ -173,19 +213,29 @@ function writeUnsignedVarint(w: Writer, v: number): void {
 }
 
 /**
- * int64 varint bytes of the last few timestamps. One collection stamps almost every sample with
- * the same millisecond, so this turns the 64-bit varint into a cached byte copy.
+ * int64 varint bytes of the last two timestamps. One collection stamps almost every sample with
+ * the same millisecond, and a series' initial zero with one other, so this turns the 64-bit
+ * varint into a cached byte copy (one slot alone would alternate between the two).
  */
 class TimestampCache {
-  private lastMs = Number.NaN;
-  private lastBytes: Uint8Array = new Uint8Array(0);
+  private ms0 = Number.NaN;
+  private bytes0: Uint8Array = new Uint8Array(0);
+  private ms1 = Number.NaN;
+  private bytes1: Uint8Array = new Uint8Array(0);
 
   varint(ms: number): Uint8Array {
-    if (ms !== this.lastMs) {
-      this.lastMs = ms;
-      this.lastBytes = int64Varint(ms);
+    if (ms === this.ms0) return this.bytes0;
+    if (ms !== this.ms1) {
+      this.ms1 = ms;
+      this.bytes1 = int64Varint(ms);
     }
-    return this.lastBytes;
+    // the newest hit moves to the first slot, the other stays for the next alternation
+    const bytes = this.bytes1;
+    this.ms1 = this.ms0;
+    this.bytes1 = this.bytes0;
+    this.ms0 = ms;
+    this.bytes0 = bytes;
+    return bytes;
   }
 }
 

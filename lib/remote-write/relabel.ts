@@ -134,10 +134,13 @@ export interface RelabeledSeries {
   readonly collided: number;
 }
 
-/** Relabels every series of one send; samples, histograms and exemplars are kept as they are. */
-export function relabelSeries(relabeler: Relabeler, series: readonly CollectedSeries[]): RelabeledSeries {
+/**
+ * Relabels every series of one send; samples, histograms and exemplars are kept as they are.
+ * A send fed in pieces passes the same `seen` for every piece, so a collision across pieces is
+ * caught as one within a piece is.
+ */
+export function relabelSeries(relabeler: Relabeler, series: readonly CollectedSeries[], seen = new Set<string>()): RelabeledSeries {
   const kept: CollectedSeries[] = [];
-  const seen = new Set<string>();
   let dropped = 0;
   let collided = 0;
   for (const s of series) {

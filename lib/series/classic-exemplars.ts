@@ -58,19 +58,22 @@ export function holdExemplar(h: PendingExemplarHolder, bucket: number, traceId: 
   texts.push(traceId);
 }
 
-/** The pending exemplar of one bucket, if any. */
-export function pendingExemplar(h: PendingExemplarHolder, bucket: number): Exemplar | undefined {
+/**
+ * The pending exemplars by bucket (an array of `buckets` entries, undefined where a bucket has
+ * none), or undefined when none is pending. One pass over the records, for a collection that
+ * walks every bucket.
+ */
+export function pendingExemplars(h: PendingExemplarHolder, buckets: number): (Exemplar | undefined)[] | undefined {
   const records = h.exemplars;
   if (records === undefined) return undefined;
+  const out = new Array<Exemplar | undefined>(buckets).fill(undefined);
   for (let i = 0; i < records.length; i += RECORD) {
-    if (records[i] !== bucket) continue;
-    const traceId =
-      records[i + 2] === -1
-        ? h.exemplarTexts![records[i + 3]]
-        : hex(records[i + 2], 12) + hex(records[i + 3], 12) + hex(records[i + 4], 8);
-    return { traceId, value: records[i + 1] };
+    const bucket = records[i];
+    if (bucket >= buckets || out[bucket] !== undefined) continue; // the first record of a bucket holds it
+    const traceId = records[i + 2] === -1 ? h.exemplarTexts![records[i + 3]] : traceIdText(records[i + 2], records[i + 3], records[i + 4]);
+    out[bucket] = { traceId, value: records[i + 1] };
   }
-  return undefined;
+  return out;
 }
 
 /** Forgets every pending exemplar (after they were collected). */
@@ -93,6 +96,22 @@ function hexValue(s: string, from: number, to: number): number {
   return v;
 }
 
-function hex(v: number, digits: number): string {
-  return v.toString(16).padStart(digits, '0');
+const HEX_CODES = [...'0123456789abcdef'].map((c) => c.charCodeAt(0));
+const traceIdCodes = new Array<number>(HEX_DIGITS).fill(0);
+
+/** The 32 lowercase hex digits of a trace id packed as (48, 48, 32 bits). */
+function traceIdText(a: number, b: number, c: number): string {
+  // One string from char codes: a collection turns every pending exemplar back into text, and
+  // toString(16) + padStart per part allocates six strings for each.
+  putHex(a, 0, 12);
+  putHex(b, 12, 12);
+  putHex(c, 24, 8);
+  return String.fromCharCode.apply(null, traceIdCodes);
+}
+
+function putHex(v: number, at: number, digits: number): void {
+  for (let i = at + digits - 1; i >= at; i--) {
+    traceIdCodes[i] = HEX_CODES[v % 16];
+    v = Math.floor(v / 16);
+  }
 }

@@ -5,7 +5,7 @@
 
 import type { CollectedExemplar, CollectedSeries, Sample } from './collected.ts';
 import type { ClassicState, HistogramState, SeriesState } from './series-state.ts';
-import { pendingExemplar } from './classic-exemplars.ts';
+import { pendingExemplars } from './classic-exemplars.ts';
 import type { Exemplar, Label, Labels } from './types.ts';
 import { formatFloatF } from './format-float.ts';
 import { overlayLabels, withLabelObject } from './labels.ts';
@@ -97,9 +97,10 @@ function renderClassic(
   });
   const bucketBase = withLabelObject(base, nameLabel(name, '_bucket'));
   let cumulative = 0;
+  const held = t.exemplars ? pendingExemplars(c, c.counts.length) : undefined;
   for (let i = 0; i < c.counts.length; i++) {
     cumulative += c.counts[i];
-    const exemplar = t.exemplars ? pendingExemplar(c, i) : undefined;
+    const exemplar = held?.[i];
     out({
       labels: withLabelObject(bucketBase, leLabel(c, i)),
       samples: withZero(zeroMs, { value: cumulative, timestampMs: t.atMs }),

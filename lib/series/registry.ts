@@ -25,7 +25,7 @@ import { checkIncrement, expectType, isOverflowLabels, markSent, needsZero } fro
 import { nativeConfigKey } from './native-series.ts';
 import { addCounter, addHistogram, costOf, incrementCost, runHistogramReset, setGauge } from './series-fold.ts';
 import { newSeries, type Entity, type SeriesState } from './series-state.ts';
-import { renderSeries, renderStaleMarkers, wasSent, type RenderContext, type SeriesSink } from './registry-render.ts';
+import { renderSeries, renderStaleMarkers, wasSent, type RenderContext } from './registry-render.ts';
 import { restoreSeries, snapshotSeries, type RegistrySnapshot } from './registry-state.ts';
 import { RestoreSharing } from './restore-sharing.ts';
 
@@ -156,29 +156,38 @@ export class Registry {
    * Marks initial zeros as sent and clears the exemplars it returns.
    */
   collect(nowMs: number): CollectedSeries[] {
-    const out: CollectedSeries[] = [];
-    this.collectInto(nowMs, (series) => out.push(series));
-    return out;
+    return [...this.collectChunks(nowMs, Number.POSITIVE_INFINITY)].flat();
   }
 
   /**
-   * collect() streamed: hands each series to `sink` as it is rendered, so a large registry can be
-   * encoded in chunks without holding the whole collection. Returns the collection timestamp
-   * (undefined when collection is disabled). State is marked as sent as the series go by.
+   * collect() in pieces of at least `chunkSeries` time series (a label set stays in one piece),
+   * rendered as pulled, so a sender holds one piece instead of the whole collection. One
+   * timestamp for all pieces. A caller that stops early leaves the rest unmarked (their zeros and
+   * exemplars go with the next collection). Nothing may be folded while pieces are pulled.
    */
-  collectInto(nowMs: number, sink: SeriesSink): number | undefined {
-    if (this.config.registry.disableCollection) return undefined;
+  *collectChunks(nowMs: number, chunkSeries: number): Generator<CollectedSeries[], void, undefined> {
+    if (this.config.registry.disableCollection) return;
     const at = Math.max(Math.min(nowMs, this.stampCeilingMs), this.sentUpTo + 1);
     this.pruneTombstones(at);
+    this.sentUpTo = at; // before the first piece leaves: a later collection or marker is after it
     const zeroBase = Math.floor(at / MINUTE_MS) * MINUTE_MS - 1000;
     const native = this.config.nativeHistogram;
-    this.series.forEach((s) => {
-      if (s.type === 'histogram') runHistogramReset(s, native, at);
-      renderSeries(s, this.render, { atMs: at, zeroMs: this.zeroTimestamp(s, zeroBase, at), exemplars: true }, sink);
-      markSent(s);
-    });
-    this.sentUpTo = at;
-    return at;
+    let chunk: CollectedSeries[] = [];
+    const sink = (series: CollectedSeries): number => chunk.push(series);
+    for (const entity of this.series.entities()) {
+      const series = entity.series;
+      for (let i = 0; i < series.length; i++) {
+        const s = series[i];
+        if (s.type === 'histogram') runHistogramReset(s, native, at);
+        renderSeries(s, this.render, { atMs: at, zeroMs: this.zeroTimestamp(s, zeroBase, at), exemplars: true }, sink);
+        markSent(s);
+      }
+      if (chunk.length >= chunkSeries) {
+        yield chunk;
+        chunk = [];
+      }
+    }
+    if (chunk.length > 0) yield chunk;
   }
 
   /**
@@ -187,10 +196,7 @@ export class Registry {
    */
   peek(): CollectedSeries[] {
     const out: CollectedSeries[] = [];
-    const sink = (series: CollectedSeries): void => {
-      out.push(series);
-    };
-    this.series.forEach((s) => renderSeries(s, this.render, { atMs: s.lastUpdatedMs, zeroMs: undefined, exemplars: false }, sink));
+    this.series.forEach((s) => renderSeries(s, this.render, { atMs: s.lastUpdatedMs, zeroMs: undefined, exemplars: false }, (x) => void out.push(x)));
     return out;
   }
 
@@ -266,8 +272,6 @@ export class Registry {
     this.sentUpTo = snapshot.lastSentMs;
   }
 
-  // ---- admission and limits ----
-
   /**
    * Creates the series for a new label set, or redirects it to its metric's overflow series
    * (created on first use). Returns the series and whether it was just created.
@@ -301,8 +305,6 @@ export class Registry {
     s.cost = cost;
   }
 
-  // ---- timestamps ----
-
   /** Initial-zero timestamp for s at this collection, or undefined when it must be left out. */
   private zeroTimestamp(s: SeriesState, zeroBase: number, at: number): number | undefined {
     if (!needsZero(s)) return undefined;
@@ -327,7 +329,7 @@ export class Registry {
 
   /** Every series counts as sent, its initial zero included (a takeover refolded what another run sent: lib/flush/fold-reach.ts). */
   markAllSent(): void {
-    this.series.forEach((s) => markSent(s));
+    this.series.forEach(markSent);
   }
 
   /**

@@ -13,7 +13,7 @@ import { Entity, type SeriesState } from './series-state.ts';
 import type { Labels } from './types.ts';
 
 export class SeriesIndex {
-  private readonly entities = new Map<string, Entity>();
+  private readonly byKey = new Map<string, Entity>();
   /** One string per metric name, so all series of a metric share it. */
   private readonly names = new Map<string, string>();
   private count = 0;
@@ -24,18 +24,18 @@ export class SeriesIndex {
 
   /** The series of metric `name` over the label set whose key is `entityKey` (seriesKey('', labels)). */
   find(entityKey: string, name: string): SeriesState | undefined {
-    return this.entities.get(entityKey)?.find(name);
+    return this.byKey.get(entityKey)?.find(name);
   }
 
   /** The label set's entity, for repeated finds within a batch (undefined: none yet). */
   entity(entityKey: string): Entity | undefined {
-    return this.entities.get(entityKey);
+    return this.byKey.get(entityKey);
   }
 
   /** The label set's entity, created with `labels` if it has none yet. */
   ensureEntity(entityKey: string, labels: Labels): Entity {
-    let e = this.entities.get(entityKey);
-    if (e === undefined) this.entities.set(entityKey, (e = new Entity(entityKey, labels)));
+    let e = this.byKey.get(entityKey);
+    if (e === undefined) this.byKey.set(entityKey, (e = new Entity(entityKey, labels)));
     return e;
   }
 
@@ -63,32 +63,37 @@ export class SeriesIndex {
     if (!e.series.includes(s)) return;
     e.series = e.series.filter((other) => other !== s);
     this.count--;
-    if (e.series.length === 0 && this.entities.get(e.key) === e) this.entities.delete(e.key);
+    if (e.series.length === 0 && this.byKey.get(e.key) === e) this.byKey.delete(e.key);
   }
 
   clear(): void {
-    this.entities.clear();
+    this.byKey.clear();
     this.names.clear();
     this.count = 0;
   }
 
   /** Every series in order; `each` must not add or delete series. */
   forEach(each: (s: SeriesState) => void): void {
-    for (const e of this.entities.values()) {
+    for (const e of this.byKey.values()) {
       const series = e.series;
       for (let i = 0; i < series.length; i++) each(series[i]);
     }
   }
 
+  /** The label sets in order (each with its series), for a walk that pauses between them. */
+  entities(): IterableIterator<Entity> {
+    return this.byKey.values();
+  }
+
   /** Deletes, in order, every series `remove` returns true for. */
   deleteWhere(remove: (s: SeriesState) => boolean): void {
-    for (const e of this.entities.values()) {
+    for (const e of this.byKey.values()) {
       const before = e.series.length;
       const kept = e.series.filter((s) => !remove(s));
       if (kept.length === before) continue;
       this.count -= before - kept.length;
       e.series = kept;
-      if (kept.length === 0) this.entities.delete(e.key);
+      if (kept.length === 0) this.byKey.delete(e.key);
     }
   }
 

@@ -20,7 +20,7 @@ function logs() {
   return { lines, logger };
 }
 
-const jobs = (tenants: string[], deadlineMs: number): TenantSend[] => tenants.map((tenant) => ({ tenant, series: () => ONE, deadlineMs }));
+const jobs = (tenants: string[], deadlineMs: number): TenantSend[] => tenants.map((tenant) => ({ tenant, chunks: () => [ONE], deadlineMs }));
 
 describe('tenant fan-out pool', () => {
   test('never more than `concurrency` sends in flight, and every tenant is sent', async () => {
@@ -104,7 +104,7 @@ describe('tenant fan-out pool', () => {
     };
     const lazy = (tenant: string, series: CollectedSeries[]): TenantSend => ({
       tenant,
-      series: () => (events.push(`collect ${tenant}`), series),
+      chunks: () => (events.push(`collect ${tenant}`), [series]),
       deadlineMs: Date.now() + 1000,
     });
     await new TenantFanOut({ sender, log: logs().logger, metrics: new MetricsRecorder(), clock: Date.now }, 1).sendAll([lazy('a', ONE), lazy('empty', []), lazy('b', ONE)]);
