@@ -16,9 +16,8 @@ import type { GeneratorConfig } from '../config/types.ts';
 import type { DeltaContent, TenantDelta } from '../delta/index.ts';
 import type { Logger } from '../log/logger.ts';
 import type { MetricsRecorder } from '../metrics/recorder.ts';
-import { HalfPairing } from '../processors/servicegraphs/half-pairing.ts';
+import type { HalfPairing } from '../processors/servicegraphs/half-pairing.ts';
 import type { CollectedSeries } from '../series/collected.ts';
-import type { SeriesIncrement } from '../series/types.ts';
 import { Registry } from '../series/registry.ts';
 import { publishRegistryMetrics } from '../series/registry-self-metrics.ts';
 import type { Ddb } from '../store/ddb.ts';
@@ -29,6 +28,7 @@ import { foldBacklog, positionKey, type FoldPosition } from './fold-backlog.ts';
 import { nothingToSend } from './idle.ts';
 import { saveDue } from './persist-policy.ts';
 import { ReachGuard } from './fold-reach.ts';
+import { ServiceGraphTenants } from './service-graph-tenants.ts';
 import { StampClock } from './stamp-clock.ts';
 import type { SelfMonitor } from '../self-monitoring/monitor.ts';
 import { TenantFanOut, type TenantSend } from './tenant-fan-out.ts';
@@ -83,11 +83,9 @@ export const IDLE_EXPIRY_LAG_MS = 60_000;
 export class Flusher {
   private readonly store: SnapshotStore;
   private registries = new Map<string, Registry>();
-  private pairings = new Map<string, HalfPairing>();
+  private readonly graphs: ServiceGraphTenants;
   /** Latest Kafka record timestamp of the folded deltas (ms). */
   private dataClockMs = 0;
-  /** Service-graph counters already published, per tenant and counter. */
-  private readonly published = new Map<string, number>();
   private folded = new Map<string, FoldPosition>();
   /** Partitions the last fold left behind (deadline), with the record time reached on each. */
   private behind: ReadonlyMap<string, number> = new Map();
@@ -112,6 +110,7 @@ export class Flusher {
     this.store = new SnapshotStore(deps.ddb, deps.seriesTable, { ...deps.stateParts, objects: deps.objects });
     this.fanOut = new TenantFanOut({ sender: deps.sender, log: deps.log, metrics: deps.metrics, clock: deps.clock });
     this.stamps = new StampClock(deps.referenceClock, deps.log, deps.metrics);
+    this.graphs = new ServiceGraphTenants(deps.config, deps.metrics, (tenant) => this.registry(tenant));
   }
 
   /** Current registries (tests, /metrics in local mode). */
@@ -121,7 +120,7 @@ export class Flusher {
 
   /** Service-graph halves waiting in the flusher, per tenant (tests, diagnostics). */
   serviceGraphPairings(): ReadonlyMap<string, HalfPairing> {
-    return this.pairings;
+    return this.graphs.all;
   }
 
   get currentEpoch(): number {
@@ -147,7 +146,7 @@ export class Flusher {
           if (record !== undefined) await this.store.recordReach(record).then(() => this.reach.recorded(this.folded));
           await this.collectDue(now, deadlineMs);
         } else this.deps.metrics.add('CollectionsHeld', 1);
-        if (folded === 0 && nothingToSend(this.registries, this.pairings, this.behind)) break;
+        if (folded === 0 && nothingToSend(this.registries, this.graphs.all, this.behind)) break;
         // A loop, not Math.min(...spread): the spread overflows the stack at ~130,000 tenants.
         let next = now + 15_000;
         for (const due of this.nextCollect.values()) if (due < next) next = due;
@@ -183,11 +182,9 @@ export class Flusher {
   }
 
   private saveDue(): boolean {
-    let pendingHalves = false;
-    for (const p of this.pairings.values()) if (p.pending > 0) pendingHalves = true;
     return saveDue({
       changed: this.changedSinceSave,
-      pendingHalves,
+      pendingHalves: this.graphs.hasPending,
       savedAtMs: this.store.head?.savedAtMs,
       behind: this.behind.size > 0,
       nowMs: this.deps.clock(),
@@ -203,12 +200,8 @@ export class Flusher {
     this.folded = new Map(state.folded.map((f) => [positionKey(f.topic, f.partition), { ...f }]));
     this.behind = new Map();
     this.registries = new Map();
-    this.pairings = new Map();
     this.dataClockMs = state.dataClockMs ?? 0;
-    for (const [tenant, pending] of Object.entries(state.edges ?? {})) this.pairing(tenant)?.restore(pending);
-    // The saved counters were published by the run that saved them.
-    this.published.clear();
-    this.publishServiceGraphCounters(false);
+    this.graphs.restore(state.edges ?? {});
     // Samples a crashed run sent after this state was saved are unknown but all precede now
     // (as far as stamps may go: a host clock far ahead must not lift every later timestamp).
     let slackMs = 0;
@@ -254,7 +247,7 @@ export class Flusher {
     for (const t of delta.tenants) {
       // a tenant present only with received counts gets no registry from that
       if (t.increments.length > 0 || this.registries.has(t.tenant)) this.registry(t.tenant).apply(t.increments, nowMs);
-      if (t.edgeHalves !== undefined || t.droppedSides !== undefined) this.pairHalves(t, nowMs);
+      if (t.edgeHalves !== undefined || t.droppedSides !== undefined) this.graphs.add(t, nowMs);
       slackMs = Math.max(slackMs, this.deps.config.tenant(t.tenant).ingestionSlackMs);
     }
     // The data clock is shared by every tenant's pending halves: a delta can move it at most to
@@ -318,7 +311,7 @@ export class Flusher {
         folded: [...this.folded.values()],
         // one tenant's snapshot at a time, taken as the encoder reaches it
         tenants: snapshotsOf(this.registries),
-        edges: Object.fromEntries([...this.pairings].map(([t, p]) => [t, p.snapshot()])),
+        edges: this.graphs.snapshot(),
         dataClockMs: this.dataClockMs,
       };
       await this.deps.selfMonitor?.save(state.epoch);
@@ -336,29 +329,9 @@ export class Flusher {
       this.loaded = false;
       throw e;
     }
-    this.publishServiceGraphCounters();
+    this.graphs.publishCounters();
     this.deps.metrics.add('PersistMilliseconds', this.deps.clock() - started, 'Milliseconds');
     this.deps.metrics.set('StateEpoch', this.epoch);
-  }
-
-  /** Pairs a delta's service-graph halves with those of earlier batches and partitions. */
-  private pairHalves(t: TenantDelta, nowMs: number): void {
-    const pairing = this.pairing(t.tenant);
-    if (pairing === undefined) {
-      // The tenant's config no longer has service graphs: the halves have nowhere to go.
-      this.deps.metrics.add('ServiceGraphHalvesIgnored', (t.edgeHalves?.length ?? 0) + (t.droppedSides?.length ?? 0), 'Count', { tenant: t.tenant });
-      return;
-    }
-    for (const d of t.droppedSides ?? []) pairing.addDroppedSide(d);
-    for (const h of t.edgeHalves ?? []) pairing.addHalf(h);
-    this.applyPaired(t.tenant, pairing, nowMs);
-  }
-
-  /** Folds the metrics of the edges a pairing completed or expired into the tenant's registry. */
-  private applyPaired(tenant: string, pairing: HalfPairing, nowMs: number): void {
-    const out: SeriesIncrement[] = [];
-    pairing.drain(out);
-    if (out.length > 0) this.registry(tenant).apply(out, nowMs);
   }
 
   /**
@@ -368,10 +341,7 @@ export class Flusher {
    */
   private expireHalves(nowMs: number): void {
     const clock = this.behind.size > 0 ? this.backlogExpiryClock() : Math.max(this.dataClockMs, nowMs - IDLE_EXPIRY_LAG_MS);
-    for (const [tenant, pairing] of this.pairings) {
-      pairing.expire(clock);
-      this.applyPaired(tenant, pairing, nowMs);
-    }
+    this.graphs.expire(clock, nowMs);
   }
 
   /**
@@ -384,59 +354,9 @@ export class Flusher {
     return clock;
   }
 
-  /**
-   * Tempo's service-graph self-monitoring counters, as operational metrics (spec 3.2): what the
-   * saved state counted since the last publication. They are cumulative in the state, so a run
-   * that crashed before its save publishes nothing that the next run counts again. With `emit`
-   * false, only marks the current values as published (after a load).
-   */
-  private publishServiceGraphCounters(emit = true): void {
-    for (const [tenant, p] of this.pairings) {
-      const c = p.counters;
-      const values: [string, number, Record<string, string>][] = [
-        ['ServiceGraphDroppedSpans', c.droppedSpans, { tenant }],
-        ['ServiceGraphDroppedEdges', c.droppedEdges, { tenant }],
-        ...[...c.expiredEdges].map(([kind, n]): [string, number, Record<string, string>] => ['ServiceGraphExpiredEdges', n, { tenant, unmatched_span_kind: kind }]),
-      ];
-      for (const [name, value, dims] of values) {
-        const k = `${name}\u0000${JSON.stringify(dims)}`;
-        const change = value - (this.published.get(k) ?? 0);
-        this.published.set(k, value);
-        if (emit && change > 0) this.deps.metrics.add(name, change, 'Count', dims);
-      }
-      if (emit) this.deps.metrics.set('ServiceGraphPendingEdges', p.pending, 'Count', { tenant });
-    }
-  }
-
-  /**
-   * After a config reload: each service-graph pairing is rebuilt on its tenant's new settings
-   * (dimensions, labels), keeping its pending halves and counters; one whose tenant no longer has
-   * service graphs keeps settling what it holds.
-   */
+  /** After a config reload: service-graph pairings follow their tenant's new settings. */
   reloadServiceGraphs(): void {
-    for (const [tenant, old] of this.pairings) {
-      const p = this.newPairing(tenant);
-      if (p === undefined) continue;
-      p.restore(old.snapshot());
-      this.pairings.set(tenant, p);
-    }
-  }
-
-  private pairing(tenant: string): HalfPairing | undefined {
-    let p = this.pairings.get(tenant);
-    if (p === undefined) {
-      p = this.newPairing(tenant);
-      if (p !== undefined) this.pairings.set(tenant, p);
-    }
-    return p;
-  }
-
-  private newPairing(tenant: string): HalfPairing | undefined {
-    const cfg = this.deps.config.tenant(tenant);
-    if (cfg.serviceGraphs === undefined) return undefined;
-    return new HalfPairing(cfg, {
-      discard: (reason, processor, spans) => this.deps.metrics.add('SpansDiscarded', spans, 'Count', { reason, processor }),
-    });
+    this.graphs.reload();
   }
 
   private registry(tenant: string): Registry {
