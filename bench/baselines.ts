@@ -9,7 +9,14 @@
 import { PushBytesRequest, Trace } from '../lib/proto/index.ts';
 import { Cursor, WIRE_LEN } from '../lib/decode/wire.ts';
 
-const KINDS = ['SPAN_KIND_UNSPECIFIED', 'SPAN_KIND_INTERNAL', 'SPAN_KIND_SERVER', 'SPAN_KIND_CLIENT', 'SPAN_KIND_PRODUCER', 'SPAN_KIND_CONSUMER'];
+const KINDS = [
+  'SPAN_KIND_UNSPECIFIED',
+  'SPAN_KIND_INTERNAL',
+  'SPAN_KIND_SERVER',
+  'SPAN_KIND_CLIENT',
+  'SPAN_KIND_PRODUCER',
+  'SPAN_KIND_CONSUMER',
+];
 const CODES = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'];
 const BUCKETS = [0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256, 0.512, 1.024, 2.048, 4.096, 8.192, 16.384];
 
@@ -39,9 +46,17 @@ export class ProtobufjsSpanMetrics {
         for (const ss of rs.scopeSpans ?? []) {
           for (const span of ss.spans ?? []) {
             spans++;
-            const key = service + '\u0000' + span.name + '\u0000' + KINDS[span.kind ?? 0] + '\u0000' + CODES[span.status?.code ?? 0];
+            const key =
+              service +
+              '\u0000' +
+              span.name +
+              '\u0000' +
+              KINDS[span.kind ?? 0] +
+              '\u0000' +
+              CODES[span.status?.code ?? 0];
             let e = this.entries.get(key);
-            if (e === undefined) this.entries.set(key, (e = { calls: 0, counts: new Array(BUCKETS.length + 1).fill(0), sum: 0 }));
+            if (e === undefined)
+              this.entries.set(key, (e = { calls: 0, counts: new Array(BUCKETS.length + 1).fill(0), sum: 0 }));
             const start = span.startTimeUnixNano as unknown as { high: number; low: number };
             const end = span.endTimeUnixNano as unknown as { high: number; low: number };
             const ns = (end.high - start.high) * 4294967296 + ((end.low >>> 0) - (start.low >>> 0));

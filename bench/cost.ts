@@ -61,18 +61,41 @@ export function zipf(n: number): (rng: () => number) => number {
   };
 }
 
-export function batchRecords(pick: (rng: () => number) => number, spans: number, partition: number, batch: number): KafkaEventRecord[] {
+export function batchRecords(
+  pick: (rng: () => number) => number,
+  spans: number,
+  partition: number,
+  batch: number,
+): KafkaEventRecord[] {
   const rng = seededRng(partition * 7919 + batch);
   const key = Buffer.from('team-a').toString('base64');
   const out: KafkaEventRecord[] = [];
   for (let done = 0, r = 0; done < spans; done += SPANS_PER_RECORD, r++) {
     const list = Array.from({ length: Math.min(SPANS_PER_RECORD, spans - done) }, () => {
       const s = pick(rng);
-      const traceId = randomInt(rng, 1 << 30).toString(16).padStart(32, '0');
-      return { traceId, name: `op-${s >> 1}`, kind: 2, status: { code: s & 1 }, endNs: BASE_NS + BigInt(randomInt(rng, 900_000_000)), attributes: { 'http.method': 'GET' } };
+      const traceId = randomInt(rng, 1 << 30)
+        .toString(16)
+        .padStart(32, '0');
+      return {
+        traceId,
+        name: `op-${s >> 1}`,
+        kind: 2,
+        status: { code: s & 1 },
+        endNs: BASE_NS + BigInt(randomInt(rng, 900_000_000)),
+        attributes: { 'http.method': 'GET' },
+      };
     });
-    const value = encodePushBytesRequest([encodeTempoTrace(buildResourceSpans({ resource: { 'service.name': 'svc' }, spans: list }))]);
-    out.push({ topic: 'bench', partition, offset: batch * 100_000 + r, timestamp: NOW_MS, key, value: Buffer.from(value).toString('base64') });
+    const value = encodePushBytesRequest([
+      encodeTempoTrace(buildResourceSpans({ resource: { 'service.name': 'svc' }, spans: list })),
+    ]);
+    out.push({
+      topic: 'bench',
+      partition,
+      offset: batch * 100_000 + r,
+      timestamp: NOW_MS,
+      key,
+      value: Buffer.from(value).toString('base64'),
+    });
   }
   return out;
 }
@@ -83,7 +106,13 @@ interface Measured {
   readonly saveWriteUnits: number;
   readonly minute: FlusherMinute;
   /** The same batches with the claim check. */
-  readonly claim: { readonly pointerWriteUnitsPerBatch: number; readonly putsPerBatch: number; readonly getsPerFold: number; readonly objectBatches: number; readonly batches: number };
+  readonly claim: {
+    readonly pointerWriteUnitsPerBatch: number;
+    readonly putsPerBatch: number;
+    readonly getsPerFold: number;
+    readonly objectBatches: number;
+    readonly batches: number;
+  };
   readonly breakEven: string[][];
   readonly statePuts: number;
 }
@@ -104,10 +133,34 @@ async function measureBreakEven(local: LocalDynamo, pointerWriteUnits: number): 
     let wru = 0;
     const ddb = meteredDdb(sdkDdb(local.client), { consumed: (c) => (wru += c.CapacityUnits ?? 0) });
     const bytes = Uint8Array.from({ length: kb * 1024 }, (_, i) => (i * 2654435761) >>> 24);
-    await putDelta(ddb, 'cost-sizes', { topic: 'sizes', partition: kb, firstOffset: 0, lastOffset: 0, attempt: 'a', prev: NO_CURSOR, parts: [bytes], ttlSeconds: 0 });
-    const inline = wru * US_EAST_1.dynamoWriteUnit + (bytes.length / 4096) * US_EAST_1.dynamoReadUnit + storage(bytes.length, US_EAST_1.dynamoStorageGbMonth);
-    const object = pointerWriteUnits * US_EAST_1.dynamoWriteUnit + US_EAST_1.s3PutRequest + US_EAST_1.s3GetRequest + (230 / 4096) * US_EAST_1.dynamoReadUnit + storage(bytes.length, US_EAST_1.s3StorageGbMonth) + putLambda;
-    rows.push([`${kb} KB`, String(wru), `$${(inline * 1e6).toFixed(2)}`, `$${(object * 1e6).toFixed(2)}`, inline > object ? 'object' : 'inline']);
+    await putDelta(ddb, 'cost-sizes', {
+      topic: 'sizes',
+      partition: kb,
+      firstOffset: 0,
+      lastOffset: 0,
+      attempt: 'a',
+      prev: NO_CURSOR,
+      parts: [bytes],
+      ttlSeconds: 0,
+    });
+    const inline =
+      wru * US_EAST_1.dynamoWriteUnit +
+      (bytes.length / 4096) * US_EAST_1.dynamoReadUnit +
+      storage(bytes.length, US_EAST_1.dynamoStorageGbMonth);
+    const object =
+      pointerWriteUnits * US_EAST_1.dynamoWriteUnit +
+      US_EAST_1.s3PutRequest +
+      US_EAST_1.s3GetRequest +
+      (230 / 4096) * US_EAST_1.dynamoReadUnit +
+      storage(bytes.length, US_EAST_1.s3StorageGbMonth) +
+      putLambda;
+    rows.push([
+      `${kb} KB`,
+      String(wru),
+      `$${(inline * 1e6).toFixed(2)}`,
+      `$${(object * 1e6).toFixed(2)}`,
+      inline > object ? 'object' : 'inline',
+    ]);
   }
   return rows;
 }
@@ -118,7 +171,14 @@ async function measureUnits(local: LocalDynamo): Promise<Measured> {
   await createTable(local.client, SERIES_TABLE, 'cost-s');
   await createTable(local.client, SERIES_TABLE, 'cost-idle');
   const metrics = new MetricsRecorder();
-  const ctx = ingestContext({ config: CONFIG, ddb: sdkDdb(local.client), table: 'cost-d', log: silentLogger, metrics, nowMs: () => NOW_MS });
+  const ctx = ingestContext({
+    config: CONFIG,
+    ddb: sdkDdb(local.client),
+    table: 'cost-d',
+    log: silentLogger,
+    metrics,
+    nowMs: () => NOW_MS,
+  });
   const spansPerBatch = Math.round((w.spansPerSecond * w.batchingWindowS) / w.partitions);
   const pick = zipf(w.labelSets);
   let bytes = 0;
@@ -138,18 +198,34 @@ async function measureUnits(local: LocalDynamo): Promise<Measured> {
   await createTable(local.client, DELTAS_TABLE, 'cost-cc');
   const objects = new MemoryObjectStore();
   const ccMetrics = new MetricsRecorder();
-  const ccCtx = ingestContext({ config: CONFIG, ddb: sdkDdb(local.client), table: 'cost-cc', log: silentLogger, metrics: ccMetrics, nowMs: () => NOW_MS, objects });
+  const ccCtx = ingestContext({
+    config: CONFIG,
+    ddb: sdkDdb(local.client),
+    table: 'cost-cc',
+    log: silentLogger,
+    metrics: ccMetrics,
+    nowMs: () => NOW_MS,
+    objects,
+  });
   let objectBatches = 0;
   for (let b = 0; b < 2; b++) {
     const event: Record<string, KafkaEventRecord[]> = {};
     for (let p = 0; p < MEASURED_PARTITIONS; p++) event[`bench-${p}`] = batchRecords(pick, spansPerBatch, p, b);
-    for (const r of await ingestEvent(ccCtx, { records: event })) if (r.committed?.objectKey !== undefined) objectBatches++;
+    for (const r of await ingestEvent(ccCtx, { records: event }))
+      if (r.committed?.objectKey !== undefined) objectBatches++;
   }
   const pointerWriteUnitsPerBatch = ccMetrics.get('WriteUnits', { operation: 'putItem' }) / batches;
   const putsPerBatch = objects.requests.put / batches;
   // a one-span delta: what a delta costs besides its label sets
   const tiny = new MetricsRecorder();
-  const tinyCtx = ingestContext({ config: CONFIG, ddb: sdkDdb(local.client), table: 'cost-d', log: silentLogger, metrics: tiny, nowMs: () => NOW_MS });
+  const tinyCtx = ingestContext({
+    config: CONFIG,
+    ddb: sdkDdb(local.client),
+    table: 'cost-d',
+    log: silentLogger,
+    metrics: tiny,
+    nowMs: () => NOW_MS,
+  });
   const [t] = await ingestEvent(tinyCtx, { records: { 'bench-9': batchRecords(pick, 1, 9, 0) } });
   const fixed = t.committed!.bytes - 60; // about one label set's worth
   const perLabelSet = (bytes / batches - fixed) / touched;
@@ -164,9 +240,20 @@ async function measureUnits(local: LocalDynamo): Promise<Measured> {
   const flusherOn = (series: string, m: MetricsRecorder) =>
     new Flusher({
       objects: stateObjects,
-      ddb: meteredDdb(sdkDdb(local.client), { consumed: (c) => seriesUnits.add(c.TableName ?? '', c.CapacityUnits ?? 0) }), deltasTable: series === 'cost-idle' ? 'cost-idle-d' : 'cost-d', seriesTable: series, config: CONFIG,
-      sender: { send: async () => {} }, log: silentLogger, metrics: m, clock: () => now,
-      sleep: async (ms) => { sleptMs += ms; now += ms; },
+      ddb: meteredDdb(sdkDdb(local.client), {
+        consumed: (c) => seriesUnits.add(c.TableName ?? '', c.CapacityUnits ?? 0),
+      }),
+      deltasTable: series === 'cost-idle' ? 'cost-idle-d' : 'cost-d',
+      seriesTable: series,
+      config: CONFIG,
+      sender: { send: async () => {} },
+      log: silentLogger,
+      metrics: m,
+      clock: () => now,
+      sleep: async (ms) => {
+        sleptMs += ms;
+        now += ms;
+      },
     });
   const f = flusherOn('cost-s', flushMetrics);
   await f.run(now + 5_000);
@@ -175,8 +262,18 @@ async function measureUnits(local: LocalDynamo): Promise<Measured> {
   const ccFold = new MetricsRecorder();
   const getsBefore = objects.requests.get;
   await new Flusher({
-    ddb: sdkDdb(local.client), deltasTable: 'cost-cc', seriesTable: 'cost-cc-s', config: CONFIG, objects,
-    sender: { send: async () => {} }, log: silentLogger, metrics: ccFold, clock: () => now, sleep: async (ms) => { now += ms; },
+    ddb: sdkDdb(local.client),
+    deltasTable: 'cost-cc',
+    seriesTable: 'cost-cc-s',
+    config: CONFIG,
+    objects,
+    sender: { send: async () => {} },
+    log: silentLogger,
+    metrics: ccFold,
+    clock: () => now,
+    sleep: async (ms) => {
+      now += ms;
+    },
   }).fold(now);
   const getsPerFold = (objects.requests.get - getsBefore) / Math.max(1, ccFold.total('DeltasFolded'));
   const active = f.tenants().get('team-a')!.size / 3;
@@ -197,7 +294,13 @@ async function measureUnits(local: LocalDynamo): Promise<Measured> {
   const idleEmf: string[] = [];
   publishMetrics(idleMetrics, 0, (l) => idleEmf.push(l));
   // the flusher's minute at the reference workload: fold, collect and save times, metrics published
-  const minute = await measureFlusherMinute(local, CONFIG, REFERENCE.partitions, (p, b) => batchRecords(pick, spansPerBatch, p, b), NOW_MS);
+  const minute = await measureFlusherMinute(
+    local,
+    CONFIG,
+    REFERENCE.partitions,
+    (p, b) => batchRecords(pick, spansPerBatch, p, b),
+    NOW_MS,
+  );
   return {
     units: {
       ...MEASURED_UNITS,
@@ -248,16 +351,24 @@ export async function benchCost(): Promise<void> {
     'deltaObjectPutsPerDelta',
     'deltaObjectGetsPerDelta',
   ];
-  printTable(['unit', 'measured now', 'lib/cost/units.ts'], keys.map((k) => [k, String(m.units[k]), String(MEASURED_UNITS[k])]));
-  const item = (items: ReturnType<typeof estimateMonthlyCost>, prefix: string) => items.find((i) => i.item.startsWith(prefix))!;
+  printTable(
+    ['unit', 'measured now', 'lib/cost/units.ts'],
+    keys.map((k) => [k, String(m.units[k]), String(MEASURED_UNITS[k])]),
+  );
+  const item = (items: ReturnType<typeof estimateMonthlyCost>, prefix: string) =>
+    items.find((i) => i.item.startsWith(prefix))!;
   const inlineModel = estimateMonthlyCost({ ...REFERENCE, claimCheck: false }, m.units, US_EAST_1);
-  console.log(`\ndelta WRU per partition batch, inline: measured ${m.deltaWriteUnitsPerBatch.toFixed(1)}, model ${item(inlineModel, 'DynamoDB writes: ingest').quantity}; first run with a save (claim, fold reach, save): ${m.saveWriteUnits} WRU on the series table + ${m.statePuts} S3 PUT`);
+  console.log(
+    `\ndelta WRU per partition batch, inline: measured ${m.deltaWriteUnitsPerBatch.toFixed(1)}, model ${item(inlineModel, 'DynamoDB writes: ingest').quantity}; first run with a save (claim, fold reach, save): ${m.saveWriteUnits} WRU on the series table + ${m.statePuts} S3 PUT`,
+  );
   const c = m.claim;
   console.log(
     `claim check (threshold ${DEFAULT_DELTA_OBJECT_THRESHOLD_BYTES} bytes): ${c.objectBatches} of ${c.batches} batches to S3; measured per batch ` +
       `${c.pointerWriteUnitsPerBatch.toFixed(1)} WRU for the delta item (inline ${m.deltaWriteUnitsPerBatch.toFixed(1)}), ${c.putsPerBatch.toFixed(2)} PUT, ${c.getsPerFold.toFixed(2)} GET per folded delta\n`,
   );
-  console.log('### claim check: $ per million deltas by payload size (write units measured; reads, 7-day storage, S3 requests, the PUT\'s ingest time at list prices)\n');
+  console.log(
+    "### claim check: $ per million deltas by payload size (write units measured; reads, 7-day storage, S3 requests, the PUT's ingest time at list prices)\n",
+  );
   printTable(['payload', 'inline WRU', 'inline', 'as object', 'cheaper'], m.breakEven);
   console.log('');
   const workloads: [string, Workload][] = [
@@ -266,22 +377,49 @@ export async function benchCost(): Promise<void> {
     ['idle stack (no spans, every series stale)', { ...REFERENCE, spansPerSecond: 0 }],
     ['idle stack, flusher at 2,048 MB (the former default)', { ...REFERENCE, spansPerSecond: 0, flushMemoryMb: 2048 }],
     ['reference, flusher at 2,048 MB', { ...REFERENCE, flushMemoryMb: 2048 }],
-    ['200,000 spans/s, 100,000 Zipf label sets (flusher 2,048 MB: sizing table)', { ...REFERENCE, spansPerSecond: 200_000, labelSets: 100_000, flushMemoryMb: 2048 }],
+    [
+      '200,000 spans/s, 100,000 Zipf label sets (flusher 2,048 MB: sizing table)',
+      { ...REFERENCE, spansPerSecond: 200_000, labelSets: 100_000, flushMemoryMb: 2048 },
+    ],
   ];
   const rows = workloads.map(([name, w]) => {
     const items = estimateMonthlyCost(w, m.units, US_EAST_1);
     const inline = estimateMonthlyCost({ ...w, claimCheck: false }, m.units, US_EAST_1);
-    const sum = (list: typeof items, ...prefixes: string[]) => list.filter((i) => prefixes.some((p) => i.item.startsWith(p))).reduce((s, i) => s + i.dollarsPerMonth, 0);
+    const sum = (list: typeof items, ...prefixes: string[]) =>
+      list.filter((i) => prefixes.some((p) => i.item.startsWith(p))).reduce((s, i) => s + i.dollarsPerMonth, 0);
     const dyn = sum(items, 'DynamoDB writes');
     const s3 = sum(items, 'S3 requests', 'storage: delta');
     const lambda = sum(items, 'ingest Lambda', 'flusher Lambda');
-    return [name, `$${dyn.toFixed(2)}`, `$${s3.toFixed(2)}`, `$${sum(items, 'DynamoDB reads').toFixed(2)}`, `$${lambda.toFixed(2)}`, `$${totalOf(inline).toFixed(2)}`, `$${totalOf(items).toFixed(2)}`];
+    return [
+      name,
+      `$${dyn.toFixed(2)}`,
+      `$${s3.toFixed(2)}`,
+      `$${sum(items, 'DynamoDB reads').toFixed(2)}`,
+      `$${lambda.toFixed(2)}`,
+      `$${totalOf(inline).toFixed(2)}`,
+      `$${totalOf(items).toFixed(2)}`,
+    ];
   });
-  printTable(['workload', 'DynamoDB writes', 'S3 requests + delta storage', 'reads', 'Lambda (both, + requests)', 'all in, deltas inline', 'all in'], rows);
-  console.log(`\n(flusher at ${REFERENCE.flushMemoryMb} MB, ingest at ${REFERENCE.ingestMemoryMb} MB; ${MEASURED_PARTITIONS} partitions x 2 batches measured, the rest from the model)`);
+  printTable(
+    [
+      'workload',
+      'DynamoDB writes',
+      'S3 requests + delta storage',
+      'reads',
+      'Lambda (both, + requests)',
+      'all in, deltas inline',
+      'all in',
+    ],
+    rows,
+  );
+  console.log(
+    `\n(flusher at ${REFERENCE.flushMemoryMb} MB, ingest at ${REFERENCE.ingestMemoryMb} MB; ${MEASURED_PARTITIONS} partitions x 2 batches measured, the rest from the model)`,
+  );
   printFlusherMinute(m.minute, m.units, REFERENCE);
   const idleTotal = totalOf(estimateMonthlyCost({ ...REFERENCE, spansPerSecond: 0 }, m.units, US_EAST_1));
-  console.log(`\nidle stack: $${idleTotal.toFixed(2)} per month (goal at most $2.00): ${idleTotal <= 2 ? 'met' : 'NOT MET'}`);
+  console.log(
+    `\nidle stack: $${idleTotal.toFixed(2)} per month (goal at most $2.00): ${idleTotal <= 2 ? 'met' : 'NOT MET'}`,
+  );
 }
 
 if (process.argv[1]?.endsWith('cost.ts')) await benchCost();

@@ -24,7 +24,14 @@ function makeRecords(spansPerTrace: number, attrsPerSpan: number): { records: Ka
       traces.push(encodeTempoTrace(...randomTrace(rng, { spans: spansPerTrace, attrsPerSpan, services: 4 })));
       spans += spansPerTrace;
     }
-    records.push({ topic: 'bench', partition: 0, offset: r, timestampMs: 0, key, value: encodePushBytesRequest(traces) });
+    records.push({
+      topic: 'bench',
+      partition: 0,
+      offset: r,
+      timestampMs: 0,
+      key,
+      value: encodePushBytesRequest(traces),
+    });
   }
   return { records, spans };
 }
@@ -81,5 +88,8 @@ export function benchDecodeSpanMetrics(): void {
       `${(raw.rate / fast.rate).toFixed(2)}x`,
     ]);
   }
-  printTable(['spans/trace', 'attrs/span', 'fast', 'protobufjs', 'raw walk', 'fast / protobufjs', 'raw walk / fast'], rows);
+  printTable(
+    ['spans/trace', 'attrs/span', 'fast', 'protobufjs', 'raw walk', 'fast / protobufjs', 'raw walk / fast'],
+    rows,
+  );
 }

@@ -33,9 +33,7 @@ export function benchDeltaCodec(): void {
   const counts = deltas.map(seriesCount);
   const speedDelta = deltas[SIZES.indexOf(SPEED_SIZE)];
   const payloadBytes = encodeDelta(speedDelta, { compression: 'none' }).length;
-  const rows: string[][] = [
-    ['naive JSON', ...deltas.map((d, i) => (jsonSize(d) / counts[i]).toFixed(1)), '-', '-'],
-  ];
+  const rows: string[][] = [['naive JSON', ...deltas.map((d, i) => (jsonSize(d) / counts[i]).toFixed(1)), '-', '-']];
   for (const codec of CODECS) {
     const sizes = deltas.map((d, i) => (encodeDelta(d, codec.options).length / counts[i]).toFixed(1));
     const encoded = encodeDelta(speedDelta, codec.options);
@@ -47,8 +45,14 @@ export function benchDeltaCodec(): void {
       { rounds: 3, roundMs: 300 },
     );
     const isDefault =
-      codec.options.compression === DEFAULT_ENCODE_OPTIONS.compression && codec.options.level === DEFAULT_ENCODE_OPTIONS.level;
-    rows.push([isDefault ? `${codec.name} (default)` : codec.name, ...sizes, (enc.rate / 1e6).toFixed(0), (dec.rate / 1e6).toFixed(0)]);
+      codec.options.compression === DEFAULT_ENCODE_OPTIONS.compression &&
+      codec.options.level === DEFAULT_ENCODE_OPTIONS.level;
+    rows.push([
+      isDefault ? `${codec.name} (default)` : codec.name,
+      ...sizes,
+      (enc.rate / 1e6).toFixed(0),
+      (dec.rate / 1e6).toFixed(0),
+    ]);
   }
   printTable(
     [

@@ -34,43 +34,65 @@ function batchRecords(labelSets: number, spans: number, partition: number, secon
   for (let done = 0, r = 0; done < spans; done += SPANS_PER_RECORD, r++) {
     const list = Array.from({ length: Math.min(SPANS_PER_RECORD, spans - done) }, () => {
       const s = randomInt(rng, labelSets);
-      return { name: `op-${s >> 1}`, kind: 2, status: { code: s & 1 }, endNs: BASE_NS + BigInt(randomInt(rng, 900_000_000)), attributes: { 'http.method': 'GET' } };
+      return {
+        name: `op-${s >> 1}`,
+        kind: 2,
+        status: { code: s & 1 },
+        endNs: BASE_NS + BigInt(randomInt(rng, 900_000_000)),
+        attributes: { 'http.method': 'GET' },
+      };
     });
-    const value = encodePushBytesRequest([encodeTempoTrace(buildResourceSpans({ resource: { 'service.name': 'svc' }, spans: list }))]);
-    out.push({ topic: 'bench', partition, offset: second * 100_000 + r, timestamp: NOW_MS, key, value: Buffer.from(value).toString('base64') });
+    const value = encodePushBytesRequest([
+      encodeTempoTrace(buildResourceSpans({ resource: { 'service.name': 'svc' }, spans: list })),
+    ]);
+    out.push({
+      topic: 'bench',
+      partition,
+      offset: second * 100_000 + r,
+      timestamp: NOW_MS,
+      key,
+      value: Buffer.from(value).toString('base64'),
+    });
   }
   return out;
 }
 
 /** Write units of the naive design for one batch: ADD each increment into an item per (series, partition). */
-async function naiveBatchUnits(local: LocalDynamo, table: string, increments: SeriesIncrement[], partition: number): Promise<number> {
+async function naiveBatchUnits(
+  local: LocalDynamo,
+  table: string,
+  increments: SeriesIncrement[],
+  partition: number,
+): Promise<number> {
   const m = new MetricsRecorder();
   const ddb = meteredDdb(sdkDdb(local.client), { consumed: (c) => m.add('WriteUnits', c.CapacityUnits ?? 0) });
   // 32 in flight: the emulator's sweet spot, and no socket-pool queueing
   for (let i = 0; i < increments.length; i += 32) {
-    await Promise.all(increments.slice(i, i + 32).map((inc) => {
-      const names: Record<string, string> = {};
-      const values: Record<string, { N: string }> = {};
-      const adds: string[] = [];
-      const add = (field: string, v: number) => {
-        names[`#${field}`] = field;
-        values[`:${field}`] = { N: String(v) };
-        adds.push(`#${field} :${field}`);
-      };
-      if (inc.type === 'counter') add('v', inc.value);
-      else if (inc.type === 'histogram' && inc.classic) {
-        inc.classic.counts.forEach((c, i) => add(`b${i}`, c));
-        add('sum', inc.classic.sum);
-        add('count', inc.classic.count);
-      }
-      return ddb.updateItem({
-        TableName: table,
-        Key: { pk: { S: `${seriesHash(inc.name, inc.labels)}#${partition}` }, sk: { S: 'v' } },
-        UpdateExpression: `SET lbl = :lbl ADD ${adds.join(', ')}`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: { ...values, ':lbl': { S: JSON.stringify(inc.labels) } },
-      });
-    }));
+    await Promise.all(
+      increments.slice(i, i + 32).map((inc) => {
+        const names: Record<string, string> = {};
+        const values: Record<string, { N: string }> = {};
+        const adds: string[] = [];
+        const add = (field: string, v: number) => {
+          names[`#${field}`] = field;
+          values[`:${field}`] = { N: String(v) };
+          adds.push(`#${field} :${field}`);
+        };
+        if (inc.type === 'counter') add('v', inc.value);
+        else if (inc.type === 'histogram' && inc.classic) {
+          inc.classic.counts.forEach((c, i) => add(`b${i}`, c));
+          add('sum', inc.classic.sum);
+          add('count', inc.classic.count);
+        }
+        return ddb.updateItem({
+          TableName: table,
+          Key: { pk: { S: `${seriesHash(inc.name, inc.labels)}#${partition}` }, sk: { S: 'v' } },
+          UpdateExpression: `SET lbl = :lbl ADD ${adds.join(', ')}`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ...values, ':lbl': { S: JSON.stringify(inc.labels) } },
+        });
+      }),
+    );
   }
   return m.total('WriteUnits');
 }
@@ -87,7 +109,14 @@ export async function benchDynamoCost(): Promise<void> {
         await createTable(local.client, SERIES_TABLE, `s-${id}`);
         await createTable(local.client, DELTAS_TABLE, `n-${id}`);
         const ingestMetrics = new MetricsRecorder();
-        const ctx = ingestContext({ config: CONFIG, ddb: sdkDdb(local.client), table: `d-${id}`, log: silentLogger, metrics: ingestMetrics, nowMs: () => NOW_MS });
+        const ctx = ingestContext({
+          config: CONFIG,
+          ddb: sdkDdb(local.client),
+          table: `d-${id}`,
+          log: silentLogger,
+          metrics: ingestMetrics,
+          nowMs: () => NOW_MS,
+        });
         const perPartition = Math.round(RATE / partitions);
         let naive = 0;
         for (let second = 0; second < SECONDS; second++) {
@@ -100,7 +129,9 @@ export async function benchDynamoCost(): Promise<void> {
             for (let p = 0; p < sampled; p++) {
               const batch = new SpanBatch(CONFIG, { applySlack: true, log: silentLogger });
               for (const r of partitionsRecords(event[`bench-${p}`])) batch.addRecord(r);
-              naive += (await naiveBatchUnits(local, `n-${id}`, batch.drain().get('team-a') ?? [], p)) * (partitions / sampled);
+              naive +=
+                (await naiveBatchUnits(local, `n-${id}`, batch.drain().get('team-a') ?? [], p)) *
+                (partitions / sampled);
             }
           }
         }
@@ -112,7 +143,8 @@ export async function benchDynamoCost(): Promise<void> {
         // one flusher save per minute of traffic
         const flushMetrics = new MetricsRecorder();
         const flushDdb = meteredDdb(sdkDdb(local.client), {
-          consumed: (c, op) => flushMetrics.add(op === 'getItem' || op === 'query' ? 'ReadUnits' : 'WriteUnits', c.CapacityUnits ?? 0),
+          consumed: (c, op) =>
+            flushMetrics.add(op === 'getItem' || op === 'query' ? 'ReadUnits' : 'WriteUnits', c.CapacityUnits ?? 0),
         });
         const flusher = new Flusher({
           ddb: flushDdb,
@@ -135,13 +167,36 @@ export async function benchDynamoCost(): Promise<void> {
         const ours = deltas + cursors + saves;
         // reads: the cursor read of every batch, and the flusher reading the deltas once
         const reads = perMillion(ingestMetrics.total('ReadUnits') + foldReads, spans);
-        rows.push([String(labelSets), String(partitions), deltas.toFixed(0), cursors.toFixed(0), saves.toFixed(0), ours.toFixed(0), naivePerMillion.toFixed(0), `${(naivePerMillion / ours).toFixed(0)}x`, reads.toFixed(0)]);
+        rows.push([
+          String(labelSets),
+          String(partitions),
+          deltas.toFixed(0),
+          cursors.toFixed(0),
+          saves.toFixed(0),
+          ours.toFixed(0),
+          naivePerMillion.toFixed(0),
+          `${(naivePerMillion / ours).toFixed(0)}x`,
+          reads.toFixed(0),
+        ]);
       }
     }
   } finally {
     await local.close();
   }
-  printTable(['label sets', 'partitions', 'deltas', 'cursors', 'flusher saves', 'total WCU', 'naive WCU', 'naive / total', 'RCU (cursors + fold)'], rows);
+  printTable(
+    [
+      'label sets',
+      'partitions',
+      'deltas',
+      'cursors',
+      'flusher saves',
+      'total WCU',
+      'naive WCU',
+      'naive / total',
+      'RCU (cursors + fold)',
+    ],
+    rows,
+  );
   console.log('\n(label set = one calls counter + one 14-bucket latency histogram + one size counter: 19 time series)');
 }
 

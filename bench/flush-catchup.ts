@@ -59,17 +59,35 @@ function windowRecords(partition: number, window: number): KafkaEventRecord[] {
   const key = Buffer.from('team-a').toString('base64');
   const out: KafkaEventRecord[] = [];
   for (let done = 0, r = 0; done < SPANS_PER_DELTA; done += SPANS_PER_RECORD, r++) {
-    const bySvc = new Map<number, { name: string; kind: number; status: { code: number }; endNs: bigint; attributes: Record<string, string> }[]>();
+    const bySvc = new Map<
+      number,
+      { name: string; kind: number; status: { code: number }; endNs: bigint; attributes: Record<string, string> }[]
+    >();
     for (let i = 0; i < Math.min(SPANS_PER_RECORD, SPANS_PER_DELTA - done); i++) {
       const s = pick(rng);
       const svc = s % SERVICES;
       const list = bySvc.get(svc) ?? [];
-      list.push({ name: `op-${s}`, kind: 1 + (s % 5), status: { code: s % 3 === 0 ? 2 : 0 }, endNs: BASE_NS + BigInt(randomInt(rng, 900_000_000)), attributes: { 'http.method': 'GET' } });
+      list.push({
+        name: `op-${s}`,
+        kind: 1 + (s % 5),
+        status: { code: s % 3 === 0 ? 2 : 0 },
+        endNs: BASE_NS + BigInt(randomInt(rng, 900_000_000)),
+        attributes: { 'http.method': 'GET' },
+      });
       bySvc.set(svc, list);
     }
-    const resources = [...bySvc].map(([svc, spans]) => buildResourceSpans({ resource: { 'service.name': `svc-${svc}` }, spans }));
+    const resources = [...bySvc].map(([svc, spans]) =>
+      buildResourceSpans({ resource: { 'service.name': `svc-${svc}` }, spans }),
+    );
     const value = encodePushBytesRequest([encodeTempoTrace(...resources)]);
-    out.push({ topic: 'ref', partition, offset: window * 1_000 + r, timestamp: NOW_MS, key, value: Buffer.from(value).toString('base64') });
+    out.push({
+      topic: 'ref',
+      partition,
+      offset: window * 1_000 + r,
+      timestamp: NOW_MS,
+      key,
+      value: Buffer.from(value).toString('base64'),
+    });
   }
   return out;
 }
@@ -109,12 +127,25 @@ export async function benchFlushCatchUp(): Promise<void> {
   const rows: string[][] = [];
   const row = (name: string, seconds: number, what: string) => {
     const rate = deltas / seconds;
-    rows.push([name, what, rate.toFixed(1), `${((rate * SPANS_PER_DELTA) / 1e3).toFixed(0)}K`, `${((DELTAS_PER_HOUR / rate) / 60).toFixed(1)} min`]);
+    rows.push([
+      name,
+      what,
+      rate.toFixed(1),
+      `${((rate * SPANS_PER_DELTA) / 1e3).toFixed(0)}K`,
+      `${(DELTAS_PER_HOUR / rate / 60).toFixed(1)} min`,
+    ]);
   };
   try {
     await createTable(local.client, DELTAS_TABLE, 'catchup-d');
     const ddb = sdkDdb(local.client);
-    const ctx = ingestContext({ config: CONFIG, ddb, table: 'catchup-d', log: silentLogger, metrics: new MetricsRecorder(), nowMs: () => NOW_MS });
+    const ctx = ingestContext({
+      config: CONFIG,
+      ddb,
+      table: 'catchup-d',
+      log: silentLogger,
+      metrics: new MetricsRecorder(),
+      nowMs: () => NOW_MS,
+    });
     let deltaBytes = 0;
     for (let w = 0; w < windows; w++) {
       const event: Record<string, KafkaEventRecord[]> = {};
@@ -161,13 +192,25 @@ export async function benchFlushCatchUp(): Promise<void> {
     // recovery after a crash between saves: load the last save, then refold what came after it
     await lastFlusher!.save();
     const loadStarted = performance.now();
-    const fresh = new Flusher({ ddb, deltasTable: 'catchup-d', seriesTable: lastTable, config: CONFIG, sender: { send: async () => {} }, log: silentLogger, metrics: new MetricsRecorder(), clock: Date.now, sleep: async () => {} });
+    const fresh = new Flusher({
+      ddb,
+      deltasTable: 'catchup-d',
+      seriesTable: lastTable,
+      config: CONFIG,
+      sender: { send: async () => {} },
+      log: silentLogger,
+      metrics: new MetricsRecorder(),
+      clock: Date.now,
+      sleep: async () => {},
+    });
     await fresh.load();
     recoveryLoadMs = performance.now() - loadStarted;
     foldRate = deltas / (best.wall / 1000);
     row('flusher fold on the emulator', best.wall / 1000, 'wall');
     row('flusher fold on the emulator', best.cpu / 1000, 'CPU (incl. the emulator)');
-    console.log(`(fold: ${requests} DynamoDB requests for ${deltas} deltas, ${(requests / deltas).toFixed(2)} per delta)\n`);
+    console.log(
+      `(fold: ${requests} DynamoDB requests for ${deltas} deltas, ${(requests / deltas).toFixed(2)} per delta)\n`,
+    );
 
     // decode + apply alone: the flusher's own work per delta, without the emulator
     const committed = [];
@@ -182,23 +225,34 @@ export async function benchFlushCatchUp(): Promise<void> {
       const probe = cpuMs() - probeStart;
       const registry = new Registry(CONFIG.tenant('team-a'));
       const cpu = cpuMs();
-      for (const c of committed) for (const t of decodeDelta(joinParts(c.parts)).tenants) registry.apply(t.increments, NOW_MS);
+      for (const c of committed)
+        for (const t of decodeDelta(joinParts(c.parts)).tenants) registry.apply(t.increments, NOW_MS);
       const took = cpuMs() - cpu;
       bestCpu = Math.min(bestCpu, took);
       bestRatio = Math.min(bestRatio, took / deltas / probe);
     }
     row('decode + apply only', bestCpu / 1000, 'CPU');
-    console.log(`(decode + apply per delta = ${bestRatio.toFixed(3)} x the reference probe's CPU time, best of 5 interleaved rounds; load-independent, lower is faster)\n`);
+    console.log(
+      `(decode + apply per delta = ${bestRatio.toFixed(3)} x the reference probe's CPU time, best of 5 interleaved rounds; load-independent, lower is faster)\n`,
+    );
   } finally {
     await local.close();
   }
   printTable(['fold', 'time', 'deltas/s', 'spans/s folded', '1 h backlog folds in'], rows);
-  console.log(`\n(1 h of backlog = ${DELTAS_PER_HOUR} deltas; goal: at most 6 min of flusher invocations; fold: best of 3 rounds)`);
+  console.log(
+    `\n(1 h of backlog = ${DELTAS_PER_HOUR} deltas; goal: at most 6 min of flusher invocations; fold: best of 3 rounds)`,
+  );
   // a new container after a crash between saves: load the save, refold N minutes of deltas
   const perMinute = DELTAS_PER_HOUR / 60;
-  console.log(`\n### recovery from a save N minutes old (load ${recoveryLoadMs.toFixed(0)} ms for ${LABEL_SETS} label sets, then ${perMinute} deltas a minute at ${foldRate.toFixed(1)} deltas/s)\n`);
+  console.log(
+    `\n### recovery from a save N minutes old (load ${recoveryLoadMs.toFixed(0)} ms for ${LABEL_SETS} label sets, then ${perMinute} deltas a minute at ${foldRate.toFixed(1)} deltas/s)\n`,
+  );
   printTable(
     ['save age', 'deltas to refold', 'recovery (load + refold)'],
-    [1, 5, 15, 30].map((n) => [`${n} min`, String(n * perMinute), `${((recoveryLoadMs + ((n * perMinute) / foldRate) * 1000) / 1000).toFixed(1)} s`]),
+    [1, 5, 15, 30].map((n) => [
+      `${n} min`,
+      String(n * perMinute),
+      `${((recoveryLoadMs + ((n * perMinute) / foldRate) * 1000) / 1000).toFixed(1)} s`,
+    ]),
   );
 }

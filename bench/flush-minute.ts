@@ -52,7 +52,10 @@ export function publishedMetricIds(lines: readonly string[]): Set<string> {
   for (const line of lines) {
     const doc = JSON.parse(line);
     const spec = doc._aws.CloudWatchMetrics[0];
-    const dims = [...(spec.Dimensions[0] as string[])].sort().map((k) => `${k}=${doc[k]}`).join(',');
+    const dims = [...(spec.Dimensions[0] as string[])]
+      .sort()
+      .map((k) => `${k}=${doc[k]}`)
+      .join(',');
     for (const m of spec.Metrics) ids.add(`${m.Name}{${dims}}`);
   }
   return ids;
@@ -93,7 +96,14 @@ export async function measureFlusherMinute(
   await createTable(local.client, SERIES_TABLE, 'minute-s');
   const ddb = sdkDdb(local.client);
   const ingestMetrics = new MetricsRecorder();
-  const ingest = ingestContext({ config, ddb, table: 'minute-d', log: silentLogger, metrics: ingestMetrics, nowMs: () => recordTimeMs });
+  const ingest = ingestContext({
+    config,
+    ddb,
+    table: 'minute-d',
+    log: silentLogger,
+    metrics: ingestMetrics,
+    nowMs: () => recordTimeMs,
+  });
   const ingestSlot = async (slot: number) => {
     for (let b = slot * 3; b < slot * 3 + 3; b++) {
       const event: Record<string, KafkaEventRecord[]> = {};
@@ -104,11 +114,26 @@ export async function measureFlusherMinute(
   const rw = await receiver();
   try {
     const metrics = new MetricsRecorder();
-    const sender = new RemoteWriteSender(config, endpointsOf(config, { REMOTE_WRITE_URL: rw.url }), metrics, silentLogger);
+    const sender = new RemoteWriteSender(
+      config,
+      endpointsOf(config, { REMOTE_WRITE_URL: rw.url }),
+      metrics,
+      silentLogger,
+    );
     // the wall clock (the remote-write client's deadlines are on it), moved a slot ahead below
     let ahead = 0;
     const clock = () => Date.now() + ahead;
-    const f = new Flusher({ ddb, deltasTable: 'minute-d', seriesTable: 'minute-s', config, sender, log: silentLogger, metrics, clock, sleep: async (ms) => void (ahead += ms) });
+    const f = new Flusher({
+      ddb,
+      deltasTable: 'minute-d',
+      seriesTable: 'minute-s',
+      config,
+      sender,
+      log: silentLogger,
+      metrics,
+      clock,
+      sleep: async (ms) => void (ahead += ms),
+    });
     await f.load();
     await ingestSlot(0);
     await f.fold(clock());
@@ -160,10 +185,16 @@ export function printFlusherMinute(minute: FlusherMinute, units: UnitFigures, w:
   );
   const touched = minute.touchedPerDelta;
   const rows = [256, 384, 512, 768, 1024, 1769].map((memoryMb) => {
-    const load = { deltasPerSecond: w.partitions / w.batchingWindowS, touchedPerDelta: touched, activeLabelSets: w.labelSets, memoryMb };
+    const load = {
+      deltasPerSecond: w.partitions / w.batchingWindowS,
+      touchedPerDelta: touched,
+      activeLabelSets: w.labelSets,
+      memoryMb,
+    };
     const t = flusherTime(load, units);
     const workMs = flusherWorkOnlyMs(load, units);
-    const dollars = (ms: number) => `$${(((ms / 1000) * memoryMb) / 1024 * 43_200 * US_EAST_1.lambdaGbSecond).toFixed(2)}`;
+    const dollars = (ms: number) =>
+      `$${((((ms / 1000) * memoryMb) / 1024) * 43_200 * US_EAST_1.lambdaGbSecond).toFixed(2)}`;
     return [
       String(memoryMb),
       `${(t.slotWorkMs / 1000).toFixed(1)} s${t.fallsBehind ? ' (falls behind)' : ''}`,
@@ -173,5 +204,15 @@ export function printFlusherMinute(minute: FlusherMinute, units: UnitFigures, w:
       dollars(workMs),
     ];
   });
-  printTable(['flusher MB', 'work per 15 s collection', 'invocation a minute (as built)', '$ per month', 'work only (no waits)', '$ per month, work only'], rows);
+  printTable(
+    [
+      'flusher MB',
+      'work per 15 s collection',
+      'invocation a minute (as built)',
+      '$ per month',
+      'work only (no waits)',
+      '$ per month, work only',
+    ],
+    rows,
+  );
 }

@@ -34,7 +34,18 @@ function increments(labelSets: number, round: number): SeriesIncrement[] {
     ];
     const counts: number[] = BOUNDS.map((_, b): number => ((i + b + round) % 5 === 0 ? 2 : 0)).concat([1]);
     out.push({ type: 'counter', name: 'traces_spanmetrics_calls_total', labels, value: 3 + round });
-    out.push({ type: 'histogram', name: 'traces_spanmetrics_latency', labels, classic: { bounds: BOUNDS, counts, sum: 0.123 * (i + 1), count: counts.reduce((a, b) => a + b, 0), exemplars: [] } });
+    out.push({
+      type: 'histogram',
+      name: 'traces_spanmetrics_latency',
+      labels,
+      classic: {
+        bounds: BOUNDS,
+        counts,
+        sum: 0.123 * (i + 1),
+        count: counts.reduce((a, b) => a + b, 0),
+        exemplars: [],
+      },
+    });
     out.push({ type: 'counter', name: 'traces_spanmetrics_size_total', labels, value: 200 + i });
   }
   return out;
@@ -42,7 +53,9 @@ function increments(labelSets: number, round: number): SeriesIncrement[] {
 
 /** The version 1 encoding (deflated JSON, non-finite numbers tagged), as the store wrote it. */
 function encodeV1(state: FlusherState): Buffer {
-  const json = JSON.stringify(state, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? '\u0000f:' + String(v) : v));
+  const json = JSON.stringify(state, (_k, v) =>
+    typeof v === 'number' && !Number.isFinite(v) ? '\u0000f:' + String(v) : v,
+  );
   return deflateRawSync(Buffer.from(json, 'utf8'), { level: 6 });
 }
 
@@ -52,18 +65,40 @@ async function saveV1(ddb: Ddb, table: string, bytes: Buffer): Promise<void> {
   const items: Buffer[] = [];
   for (let i = 0; i < bytes.length; i += part) items.push(bytes.subarray(i, i + part));
   // one at a time: the emulator resets connections under many large requests at once
-  for (const [i, d] of items.entries()) await ddb.putItem({ TableName: table, Item: { pk: { S: 'snap#1#x' }, sk: { S: String(i).padStart(4, '0') }, d: { B: d } } });
+  for (const [i, d] of items.entries())
+    await ddb.putItem({
+      TableName: table,
+      Item: { pk: { S: 'snap#1#x' }, sk: { S: String(i).padStart(4, '0') }, d: { B: d } },
+    });
   for (const i of items.keys()) {
-    await ddb.updateItem({ TableName: table, Key: { pk: { S: 'snap#1#x' }, sk: { S: String(i).padStart(4, '0') } }, UpdateExpression: 'SET #t = :t', ExpressionAttributeNames: { '#t': 'ttl' }, ExpressionAttributeValues: { ':t': { N: '1' } } });
+    await ddb.updateItem({
+      TableName: table,
+      Key: { pk: { S: 'snap#1#x' }, sk: { S: String(i).padStart(4, '0') } },
+      UpdateExpression: 'SET #t = :t',
+      ExpressionAttributeNames: { '#t': 'ttl' },
+      ExpressionAttributeValues: { ':t': { N: '1' } },
+    });
   }
-  await ddb.updateItem({ TableName: table, Key: { pk: { S: 'state' }, sk: { S: 'head' } }, UpdateExpression: 'SET e = :e, att = :a, parts = :p, clock = :c, pe = :e, patt = :a, pparts = :p', ExpressionAttributeValues: { ':e': { N: '1' }, ':a': { S: 'x' }, ':p': { N: String(items.length) }, ':c': { N: '1' } } });
+  await ddb.updateItem({
+    TableName: table,
+    Key: { pk: { S: 'state' }, sk: { S: 'head' } },
+    UpdateExpression: 'SET e = :e, att = :a, parts = :p, clock = :c, pe = :e, patt = :a, pparts = :p',
+    ExpressionAttributeValues: {
+      ':e': { N: '1' },
+      ':a': { S: 'x' },
+      ':p': { N: String(items.length) },
+      ':c': { N: '1' },
+    },
+  });
 }
 
 const ms = (t: number) => `${t.toFixed(0)} ms`;
 
 /** `npm run bench` measures 1,000 and 10,000 label sets; `npx tsx bench/flush-persist.ts 1000 10000 100000` adds more (the 100,000 row takes about a minute). */
 export async function benchFlushPersist(sizes: readonly number[] = [1_000, 10_000]): Promise<void> {
-  console.log('\n## flusher save: state bytes, write units and object requests per save (calls + 14-bucket latency + size per label set)\n');
+  console.log(
+    '\n## flusher save: state bytes, write units and object requests per save (calls + 14-bucket latency + size per label set)\n',
+  );
   const local = await startLocalDynamo();
   const config = parseConfig('overrides: {defaults: {metrics_generator: {processors: [span-metrics]}}}');
   const rows: string[][] = [];
@@ -71,13 +106,21 @@ export async function benchFlushPersist(sizes: readonly number[] = [1_000, 10_00
   try {
     for (const labelSets of sizes) {
       // tables first: the heavy encoding below blocks the loop the in-process emulator serves on
-      for (const prefix of ['v1', 'v2s3', 'v2i']) await createTable(local.client, SERIES_TABLE, `${prefix}-${labelSets}`);
+      for (const prefix of ['v1', 'v2s3', 'v2i'])
+        await createTable(local.client, SERIES_TABLE, `${prefix}-${labelSets}`);
       const registry = new Registry(config.tenant('bench'));
       registry.apply(increments(labelSets, 0), 1_700_000_000_000);
       registry.apply(increments(labelSets, 1), 1_700_000_015_000);
-      const state = (epoch: number): FlusherState => ({ epoch, clockMs: epoch, folded: [], tenants: { bench: registry.snapshot() } });
+      const state = (epoch: number): FlusherState => ({
+        epoch,
+        clockMs: epoch,
+        folded: [],
+        tenants: { bench: registry.snapshot() },
+      });
       const units = new MetricsRecorder();
-      const metered = meteredDdb(sdkDdb(local.client), { consumed: (c) => units.add(c.TableName ?? '', c.CapacityUnits ?? 0) });
+      const metered = meteredDdb(sdkDdb(local.client), {
+        consumed: (c) => units.add(c.TableName ?? '', c.CapacityUnits ?? 0),
+      });
 
       // before: version 1, items only
       const v1Table = `v1-${labelSets}`;
@@ -103,7 +146,8 @@ export async function benchFlushPersist(sizes: readonly number[] = [1_000, 10_00
       t = performance.now();
       const loaded = await new SnapshotStore(metered, s3Table, { objects }).load();
       const v2LoadMs = performance.now() - t;
-      if (loaded.tenants.bench.series.length !== registry.size) throw new Error('the saved state does not load back whole');
+      if (loaded.tenants.bench.series.length !== registry.size)
+        throw new Error('the saved state does not load back whole');
 
       // after, items only (local mode): the third save, with the TTL of the epoch two back
       const itemTable = `v2i-${labelSets}`;
@@ -129,17 +173,38 @@ export async function benchFlushPersist(sizes: readonly number[] = [1_000, 10_00
       const v1Month = (SECONDS_PER_MONTH / 60) * v1Units * US_EAST_1.dynamoWriteUnit;
       const savesAfter = SECONDS_PER_MONTH / DEFAULT_PERSIST_INTERVAL_SECONDS;
       const v2Month = savesAfter * (s3Units * US_EAST_1.dynamoWriteUnit + puts * S3_PUT);
-      monthly.push([String(labelSets), `$${v1Month.toFixed(2)}`, `$${v2Month.toFixed(2)}`, `$${(savesAfter * itemUnits * US_EAST_1.dynamoWriteUnit).toFixed(2)}`]);
+      monthly.push([
+        String(labelSets),
+        `$${v1Month.toFixed(2)}`,
+        `$${v2Month.toFixed(2)}`,
+        `$${(savesAfter * itemUnits * US_EAST_1.dynamoWriteUnit).toFixed(2)}`,
+      ]);
     }
   } finally {
     await local.close();
   }
   printTable(
-    ['label sets', 'bytes/label set v1 (JSON)', 'bytes/label set v2 (binary)', 'WRU per save v1 (items + TTL)', 'per save v2, object store', 'per save v2, items only', 'encode v1', 'save v2 (encode + write)', 'load v2'],
+    [
+      'label sets',
+      'bytes/label set v1 (JSON)',
+      'bytes/label set v2 (binary)',
+      'WRU per save v1 (items + TTL)',
+      'per save v2, object store',
+      'per save v2, items only',
+      'encode v1',
+      'save v2 (encode + write)',
+      'load v2',
+    ],
     rows,
   );
-  console.log(`\nsaves a month: v1 every minute; v2 every ${DEFAULT_PERSIST_INTERVAL_SECONDS} s (PERSIST_INTERVAL_SECONDS) while the state changes; the header claim (1 WRU a run) is not a save and is left out\n`);
-  printTable(['label sets', 'v1 saves $/month', 'v2 saves $/month (object store)', 'v2 saves $/month (items only)'], monthly);
+  console.log(
+    `\nsaves a month: v1 every minute; v2 every ${DEFAULT_PERSIST_INTERVAL_SECONDS} s (PERSIST_INTERVAL_SECONDS) while the state changes; the header claim (1 WRU a run) is not a save and is left out\n`,
+  );
+  printTable(
+    ['label sets', 'v1 saves $/month', 'v2 saves $/month (object store)', 'v2 saves $/month (items only)'],
+    monthly,
+  );
 }
 
-if (process.argv[1]?.endsWith('flush-persist.ts')) await benchFlushPersist(process.argv.length > 2 ? process.argv.slice(2).map(Number) : undefined);
+if (process.argv[1]?.endsWith('flush-persist.ts'))
+  await benchFlushPersist(process.argv.length > 2 ? process.argv.slice(2).map(Number) : undefined);

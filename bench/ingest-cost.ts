@@ -25,10 +25,25 @@ function batch(series: number, records: number, seed: number): KafkaEventRecord[
   for (let r = 0; r < records; r++) {
     const spans = Array.from({ length: SPANS_PER_RECORD }, () => {
       const s = randomInt(rng, series);
-      return { name: `op-${s >> 1}`, kind: 2, status: { code: s & 1 }, endNs: BASE_NS + BigInt(randomInt(rng, 2_000_000_000)), attributes: { 'http.method': 'GET', region: 'eu-west-1' } };
+      return {
+        name: `op-${s >> 1}`,
+        kind: 2,
+        status: { code: s & 1 },
+        endNs: BASE_NS + BigInt(randomInt(rng, 2_000_000_000)),
+        attributes: { 'http.method': 'GET', region: 'eu-west-1' },
+      };
     });
-    const value = encodePushBytesRequest([encodeTempoTrace(buildResourceSpans({ resource: { 'service.name': 'svc' }, spans }))]);
-    out.push({ topic: 'bench', partition: 0, offset: seed * 1_000_000 + r, timestamp: Number(BASE_NS / 1_000_000n) + 1000, key, value: Buffer.from(value).toString('base64') });
+    const value = encodePushBytesRequest([
+      encodeTempoTrace(buildResourceSpans({ resource: { 'service.name': 'svc' }, spans })),
+    ]);
+    out.push({
+      topic: 'bench',
+      partition: 0,
+      offset: seed * 1_000_000 + r,
+      timestamp: Number(BASE_NS / 1_000_000n) + 1000,
+      key,
+      value: Buffer.from(value).toString('base64'),
+    });
   }
   return out;
 }
@@ -48,7 +63,14 @@ export async function benchIngestCost(): Promise<void> {
       const table = `deltas-${series}-${records}`;
       await createTable(local.client, DELTAS_TABLE, table);
       const metrics = new MetricsRecorder();
-      const ctx = ingestContext({ config, ddb: sdkDdb(local.client), table, log: silentLogger, metrics, nowMs: () => Number(BASE_NS / 1_000_000n) + 1000 });
+      const ctx = ingestContext({
+        config,
+        ddb: sdkDdb(local.client),
+        table,
+        log: silentLogger,
+        metrics,
+        nowMs: () => Number(BASE_NS / 1_000_000n) + 1000,
+      });
       const batches = 3;
       let bytes = 0;
       let touched = 0;
@@ -61,8 +83,17 @@ export async function benchIngestCost(): Promise<void> {
       await createTable(local.client, DELTAS_TABLE, `${table}-cc`);
       const ccMetrics = new MetricsRecorder();
       const objects = new MemoryObjectStore();
-      const cc = ingestContext({ config, ddb: sdkDdb(local.client), table: `${table}-cc`, log: silentLogger, metrics: ccMetrics, objects, nowMs: () => Number(BASE_NS / 1_000_000n) + 1000 });
-      for (let b = 0; b < batches; b++) await ingestEvent(cc, { records: { 'bench-0': batch(series, records, b + 1) } });
+      const cc = ingestContext({
+        config,
+        ddb: sdkDdb(local.client),
+        table: `${table}-cc`,
+        log: silentLogger,
+        metrics: ccMetrics,
+        objects,
+        nowMs: () => Number(BASE_NS / 1_000_000n) + 1000,
+      });
+      for (let b = 0; b < batches; b++)
+        await ingestEvent(cc, { records: { 'bench-0': batch(series, records, b + 1) } });
       const spans = batches * records * SPANS_PER_RECORD;
       const wcu = metrics.total('WriteUnits');
       const rcu = metrics.total('ReadUnits');
@@ -81,5 +112,18 @@ export async function benchIngestCost(): Promise<void> {
   } finally {
     await local.close();
   }
-  printTable(['label sets', 'spans/batch', 'delta/batch', 'bytes/touched label set', 'WCU/batch', 'WCU per 1M spans', 'RCU per 1M spans', 'claim check: WCU/batch', 'S3 PUT/batch'], rows);
+  printTable(
+    [
+      'label sets',
+      'spans/batch',
+      'delta/batch',
+      'bytes/touched label set',
+      'WCU/batch',
+      'WCU per 1M spans',
+      'RCU per 1M spans',
+      'claim check: WCU/batch',
+      'S3 PUT/batch',
+    ],
+    rows,
+  );
 }

@@ -9,7 +9,13 @@ import { startLocalMode } from '../lib/local/local-mode.ts';
 import { silentLogger } from '../lib/log/logger.ts';
 import { buildResourceSpans, encodePushBytesRequest, encodeTempoTrace } from '../test/fixtures/build.ts';
 import { randomInt, seededRng } from '../test/fixtures/random-trace.ts';
-import { mockKafkaAvailable, startMockKafka, testSettings, type MockKafka, type MockMessage } from '../test/helpers/kafka-mock-broker.ts';
+import {
+  mockKafkaAvailable,
+  startMockKafka,
+  testSettings,
+  type MockKafka,
+  type MockMessage,
+} from '../test/helpers/kafka-mock-broker.ts';
 import { printTable } from './harness.ts';
 import { threadCpu, threadCpuSince, type ThreadCpu } from './thread-cpu.ts';
 
@@ -25,9 +31,18 @@ function records(partition: number, nowMs: number): { messages: MockMessage[]; s
   while (bytes < BYTES_PER_PARTITION) {
     const spans = Array.from({ length: SPANS_PER_RECORD }, () => {
       const s = randomInt(rng, 200);
-      return { name: `op-${s >> 1}`, kind: 2, status: { code: s & 1 }, startNs: endNs - 20_000_000n, endNs, attributes: { 'http.method': 'GET', region: 'eu-west-1' } };
+      return {
+        name: `op-${s >> 1}`,
+        kind: 2,
+        status: { code: s & 1 },
+        startNs: endNs - 20_000_000n,
+        endNs,
+        attributes: { 'http.method': 'GET', region: 'eu-west-1' },
+      };
     });
-    const value = encodePushBytesRequest([encodeTempoTrace(buildResourceSpans({ resource: { 'service.name': `svc-${partition % 4}` }, spans }))]);
+    const value = encodePushBytesRequest([
+      encodeTempoTrace(buildResourceSpans({ resource: { 'service.name': `svc-${partition % 4}` }, spans })),
+    ]);
     bytes += value.length;
     messages.push({ key: 'team-a', value });
   }
@@ -41,7 +56,7 @@ export async function benchKafkaThroughput(): Promise<void> {
     return;
   }
   const rows: string[][] = [];
-  for (const partitions of (process.env.BENCH_KAFKA_PARTITIONS ?? "1,8,48").split(",").map(Number)) {
+  for (const partitions of (process.env.BENCH_KAFKA_PARTITIONS ?? '1,8,48').split(',').map(Number)) {
     const kafka = await startMockKafka(3);
     try {
       const topic = `bench-${partitions}`;
@@ -74,19 +89,31 @@ export async function benchKafkaThroughput(): Promise<void> {
         progress: () => {},
         env: {},
         // the spans were stamped before producing: allow for the minutes pre-filling takes
-        inlineConfig: 'metrics_generator: {metrics_ingestion_time_range_slack: 1h}\noverrides: {defaults: {metrics_generator: {processors: [span-metrics]}}}',
-        kafka: { consumer: () => firstFetchStamped(createKafkaJsConsumer(testSettings(kafka, topic, `bench-${partitions}`), silentLogger), fetched), topic, leaveGroupOnShutdown: true },
+        inlineConfig:
+          'metrics_generator: {metrics_ingestion_time_range_slack: 1h}\noverrides: {defaults: {metrics_generator: {processors: [span-metrics]}}}',
+        kafka: {
+          consumer: () =>
+            firstFetchStamped(
+              createKafkaJsConsumer(testSettings(kafka, topic, `bench-${partitions}`), silentLogger),
+              fetched,
+            ),
+          topic,
+          leaveGroupOnShutdown: true,
+        },
       });
       const joined = performance.now();
       const cpu0 = process.cpuUsage();
       const threads0 = threadCpu();
-      while (local.stats().spans < spans && performance.now() - joined < 120_000) await new Promise((r) => setTimeout(r, 5));
+      while (local.stats().spans < spans && performance.now() - joined < 120_000)
+        await new Promise((r) => setTimeout(r, 5));
       const first = fetched.at;
       const done = performance.now();
       const cpu = process.cpuUsage(cpu0);
       const threads = threadCpuSince(threads0);
       // BENCH_THREADS=1: every thread's CPU seconds while flowing (which is which: by thread id order)
-      if (process.env.BENCH_THREADS) for (const [tid, s] of threads?.byThread ?? []) if (s >= 0.01) console.log(`  thread ${tid}${tid === process.pid ? ' (main)' : ''}: ${s.toFixed(2)} s`);
+      if (process.env.BENCH_THREADS)
+        for (const [tid, s] of threads?.byThread ?? [])
+          if (s >= 0.01) console.log(`  thread ${tid}${tid === process.pid ? ' (main)' : ''}: ${s.toFixed(2)} s`);
       const got = local.stats().spans;
       await profiler?.(`/tmp/kafka-bench-${partitions}.cpuprofile`);
       await local.stop();
@@ -107,7 +134,22 @@ export async function benchKafkaThroughput(): Promise<void> {
       await kafka.close();
     }
   }
-  printTable(['partitions', 'topic size', 'spans', 'ingested', 'join', 'first batch fetched to last span ingested', 'spans/s (flowing)', 'spans/s (incl. join)', 'CPU of one core', 'main thread CPU per span', 'other threads CPU per span'], rows);
+  printTable(
+    [
+      'partitions',
+      'topic size',
+      'spans',
+      'ingested',
+      'join',
+      'first batch fetched to last span ingested',
+      'spans/s (flowing)',
+      'spans/s (incl. join)',
+      'CPU of one core',
+      'main thread CPU per span',
+      'other threads CPU per span',
+    ],
+    rows,
+  );
 }
 
 /** CPU microseconds per span of the main thread and of every other thread (ingest thread, GC, ...). */
@@ -134,7 +176,13 @@ function firstFetchStamped(consumer: KafkaConsumerSlice, fetched: { at: number }
  * BENCH_KAFKA_NOOP=1: the same topic read by kafkajs alone (codecs registered, every batch resolved
  * at once, nothing ingested or committed): the ceiling the mock broker and kafkajs set together.
  */
-async function consumerAlone(kafka: MockKafka, topic: string, partitions: number, spans: number, bytes: number): Promise<string[]> {
+async function consumerAlone(
+  kafka: MockKafka,
+  topic: string,
+  partitions: number,
+  spans: number,
+  bytes: number,
+): Promise<string[]> {
   const consumer = createKafkaJsConsumer(testSettings(kafka, topic, `noop-${partitions}`), silentLogger);
   let records = 0;
   let first = 0;
@@ -153,7 +201,8 @@ async function consumerAlone(kafka: MockKafka, topic: string, partitions: number
   });
   const cpu0 = process.cpuUsage();
   const threads0 = threadCpu();
-  while (records * SPANS_PER_RECORD < spans && performance.now() - started < 120_000) await new Promise((r) => setTimeout(r, 5));
+  while (records * SPANS_PER_RECORD < spans && performance.now() - started < 120_000)
+    await new Promise((r) => setTimeout(r, 5));
   const done = performance.now();
   const cpu = process.cpuUsage(cpu0);
   const threads = threadCpuSince(threads0);

@@ -31,10 +31,16 @@ export async function benchLambdaShape(): Promise<void> {
       });
       const size = statSync(outfile).size;
       const probe = join(dir, `probe-${fn}.mjs`);
-      writeFileSync(probe, `const t = performance.now(); await import(${JSON.stringify(outfile)}); console.log(performance.now() - t);`);
+      writeFileSync(
+        probe,
+        `const t = performance.now(); await import(${JSON.stringify(outfile)}); console.log(performance.now() - t);`,
+      );
       const times: number[] = [];
       for (let i = 0; i < COLD_RUNS; i++) {
-        const out = spawnSync(process.execPath, [probe], { encoding: 'utf8', env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', AWS_REGION: 'us-east-1' } });
+        const out = spawnSync(process.execPath, [probe], {
+          encoding: 'utf8',
+          env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', AWS_REGION: 'us-east-1' },
+        });
         times.push(Number(out.stdout.trim()));
       }
       times.sort((a, b) => a - b);

@@ -19,7 +19,13 @@ const LABEL_SETS_PER_DELTA = 2_000;
 const ROUNDS = 2;
 const OBSERVATIONS = 4;
 const NOW_MS = 1_780_000_000_000;
-const KINDS = ['SPAN_KIND_SERVER', 'SPAN_KIND_CLIENT', 'SPAN_KIND_INTERNAL', 'SPAN_KIND_PRODUCER', 'SPAN_KIND_CONSUMER'];
+const KINDS = [
+  'SPAN_KIND_SERVER',
+  'SPAN_KIND_CLIENT',
+  'SPAN_KIND_INTERNAL',
+  'SPAN_KIND_PRODUCER',
+  'SPAN_KIND_CONSUMER',
+];
 const CONFIG = parseConfig('overrides: {defaults: {metrics_generator: {processors: [span-metrics]}}}');
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -39,7 +45,11 @@ function heapAfterGc(): number {
 }
 
 function traceId(n: number): string {
-  return ((n * 2654435761) >>> 0).toString(16).padStart(8, '0') + ((n * 40503 + 977) >>> 0).toString(16).padStart(8, '0') + '0123456789abcdef';
+  return (
+    ((n * 2654435761) >>> 0).toString(16).padStart(8, '0') +
+    ((n * 40503 + 977) >>> 0).toString(16).padStart(8, '0') +
+    '0123456789abcdef'
+  );
 }
 
 /** The span-metrics increments of label sets [from, to) in fold `round`, as one batch would hold them. */
@@ -64,7 +74,12 @@ function increments(from: number, to: number, round: number): SeriesIncrement[] 
       exemplars[b] = { traceId: traceId(i * 31 + round * 7 + k), value };
     }
     out.push({ type: 'counter', name: 'traces_spanmetrics_calls_total', labels, value: OBSERVATIONS });
-    out.push({ type: 'histogram', name: 'traces_spanmetrics_latency', labels, classic: { bounds, counts, sum, count: OBSERVATIONS, exemplars } });
+    out.push({
+      type: 'histogram',
+      name: 'traces_spanmetrics_latency',
+      labels,
+      classic: { bounds, counts, sum, count: OBSERVATIONS, exemplars },
+    });
     out.push({ type: 'counter', name: 'traces_spanmetrics_size_total', labels, value: OBSERVATIONS * 1234 });
   }
   return out;
@@ -93,7 +108,8 @@ if (!(labelSets > 0)) throw new Error('usage: registry-memory-child.ts <label se
 // Deltas are encoded up front (as the delta table holds them) so only decode + apply is timed.
 const deltas: Uint8Array[] = [];
 for (let round = 0; round < ROUNDS; round++) {
-  for (let from = 0; from < labelSets; from += LABEL_SETS_PER_DELTA) deltas.push(delta(from, Math.min(labelSets, from + LABEL_SETS_PER_DELTA), round));
+  for (let from = 0; from < labelSets; from += LABEL_SETS_PER_DELTA)
+    deltas.push(delta(from, Math.min(labelSets, from + LABEL_SETS_PER_DELTA), round));
 }
 /** The flusher's fold: decode each delta, apply each tenant's increments. */
 function fold(registry: Registry, from: readonly Uint8Array[]): void {
@@ -133,8 +149,13 @@ const cpuTimed = <T>(run: () => T): { result: T; ms: number; cpuMs: number } => 
  */
 async function collectAndEncode(r: Registry): Promise<number> {
   let wireBytes = 0;
-  const post: PostFn = async (_url, _headers, body) => ((wireBytes += body.length), { status: 204, retryAfter: null, body: '' });
-  const client = new RemoteWriteClient({ url: 'http://127.0.0.1:9/api/v1/write', headers: {}, remoteTimeoutMs: 30_000, maxSamplesPerSend: 2000 }, { addOrgIdHeader: true, post, logger: silentLogger });
+  const post: PostFn = async (_url, _headers, body) => (
+    (wireBytes += body.length), { status: 204, retryAfter: null, body: '' }
+  );
+  const client = new RemoteWriteClient(
+    { url: 'http://127.0.0.1:9/api/v1/write', headers: {}, remoteTimeoutMs: 30_000, maxSamplesPerSend: 2000 },
+    { addOrgIdHeader: true, post, logger: silentLogger },
+  );
   const session = client.open('bench', { deadlineMs: Date.now() + 600_000 });
   for (const chunk of r.collectChunks(NOW_MS + 60_000, COLLECT_CHUNK_SERIES)) await session.add(chunk);
   await session.finish();
@@ -144,7 +165,11 @@ async function collectAndEncode(r: Registry): Promise<number> {
 const collect = await cpuTimedAsync(() => collectAndEncode(registry!));
 const heapAfterCollect = heapAfterGc() - heapBefore;
 // the flusher's save: the binary state format, written chunk by chunk
-const save = cpuTimed(() => Buffer.concat([...encodeStateStream({ epoch: 1, clockMs: NOW_MS, folded: [], tenants: { bench: registry!.snapshot() } })]));
+const save = cpuTimed(() =>
+  Buffer.concat([
+    ...encodeStateStream({ epoch: 1, clockMs: NOW_MS, folded: [], tenants: { bench: registry!.snapshot() } }),
+  ]),
+);
 const state = save.result;
 
 // The next invocation's load: the saved state decoded and restored (no exemplars are saved).

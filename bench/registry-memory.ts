@@ -35,18 +35,25 @@ const SERIES_PER_LABEL_SET = 19;
 const CHILD = fileURLToPath(new URL('./registry-memory-child.ts', import.meta.url));
 
 function runChild(labelSets: number): Row {
-  const out = execFileSync(process.execPath, ['--expose-gc', '--max-old-space-size=8192', '--import', 'tsx', CHILD, String(labelSets)], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 20,
-  });
+  const out = execFileSync(
+    process.execPath,
+    ['--expose-gc', '--max-old-space-size=8192', '--import', 'tsx', CHILD, String(labelSets)],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+    },
+  );
   return JSON.parse(out.trim().split('\n').pop()!) as Row;
 }
 
-const seconds = (ms: number, cpuMs: number): string => `${(ms / 1000).toFixed(1)} s (${(cpuMs / 1000).toFixed(1)} s CPU)`;
+const seconds = (ms: number, cpuMs: number): string =>
+  `${(ms / 1000).toFixed(1)} s (${(cpuMs / 1000).toFixed(1)} s CPU)`;
 
 export function benchRegistryMemory(): void {
   const sizes = [100_000, ...(process.env.BENCH_REGISTRY_1M === '1' ? [1_000_000] : [])];
-  console.log(`\n## flusher registry memory: span-metrics label sets (${SERIES_PER_LABEL_SET} time series each), exemplars pending, one process per row\n`);
+  console.log(
+    `\n## flusher registry memory: span-metrics label sets (${SERIES_PER_LABEL_SET} time series each), exemplars pending, one process per row\n`,
+  );
   const rows: string[][] = [];
   const measured: Row[] = [];
   for (const series of sizes) {
@@ -65,13 +72,31 @@ export function benchRegistryMemory(): void {
       `${(r.stateBytes / 2 ** 20).toFixed(1)} MB`,
     ]);
   }
-  printTable(['time series', 'label sets', 'heap per label set', 'after collect / restored', 'peak RSS', 'fold (decode + apply)', 'collect + send (streamed)', 'save encode', 'load (decode + restore)', 'saved state'], rows);
+  printTable(
+    [
+      'time series',
+      'label sets',
+      'heap per label set',
+      'after collect / restored',
+      'peak RSS',
+      'fold (decode + apply)',
+      'collect + send (streamed)',
+      'save encode',
+      'load (decode + restore)',
+      'saved state',
+    ],
+    rows,
+  );
   if (measured.length === 2) {
     // The slope between the rows: what one more label set costs, without the fixed part.
     const [small, large] = measured;
     const perLabelSet = (large.heapHeldBytes - small.heapHeldBytes) / (large.labelSets - small.labelSets);
     const rssPerLabelSet = (large.peakRssBytes - small.peakRssBytes) / (large.labelSets - small.labelSets);
-    console.log(`\n(between the rows: ${(perLabelSet / 1024).toFixed(2)} KB heap and ${(rssPerLabelSet / 1024).toFixed(1)} KB peak RSS per additional label set)`);
+    console.log(
+      `\n(between the rows: ${(perLabelSet / 1024).toFixed(2)} KB heap and ${(rssPerLabelSet / 1024).toFixed(1)} KB peak RSS per additional label set)`,
+    );
   }
-  console.log(`\n(goal: at most 1.5 KB heap per label set; 1M time series folded, collected, sent and saved inside one minute${sizes.length === 1 ? '; set BENCH_REGISTRY_1M=1 for the 1M row' : ''})`);
+  console.log(
+    `\n(goal: at most 1.5 KB heap per label set; 1M time series folded, collected, sent and saved inside one minute${sizes.length === 1 ? '; set BENCH_REGISTRY_1M=1 for the 1M row' : ''})`,
+  );
 }

@@ -15,7 +15,23 @@ import { formatRate, measure, printTable } from './harness.ts';
 const SERIES = 100_000;
 const MAX_SAMPLES_PER_SEND = 2000;
 const NOW = 1_700_000_000_000;
-const BOUNDS = ['0.002', '0.004', '0.008', '0.016', '0.032', '0.064', '0.128', '0.256', '0.512', '1.024', '2.048', '4.096', '8.192', '16.384', '+Inf'];
+const BOUNDS = [
+  '0.002',
+  '0.004',
+  '0.008',
+  '0.016',
+  '0.032',
+  '0.064',
+  '0.128',
+  '0.256',
+  '0.512',
+  '1.024',
+  '2.048',
+  '4.096',
+  '8.192',
+  '16.384',
+  '+Inf',
+];
 const KINDS = ['SPAN_KIND_SERVER', 'SPAN_KIND_CLIENT', 'SPAN_KIND_INTERNAL'];
 
 /** Span-metrics style labels for edge i (60 services x ~ operations), plus the external label. */
@@ -48,21 +64,32 @@ function classicHistogramSeries(): CollectedSeries[] {
         labels: labelsFromRecord({ ...labels, __name__: 'traces_spanmetrics_latency_bucket', le: BOUNDS[b] }),
         samples: [{ value: cumulative, timestampMs: NOW }],
         // one bucket per histogram carries the latest exemplar, as Tempo's would
-        exemplars: b === h % BOUNDS.length ? [{ labels: [{ name: 'traceID', value: traceId(h) }], value: 0.003 * (b + 1), timestampMs: NOW - 17 }] : [],
+        exemplars:
+          b === h % BOUNDS.length
+            ? [{ labels: [{ name: 'traceID', value: traceId(h) }], value: 0.003 * (b + 1), timestampMs: NOW - 17 }]
+            : [],
       });
     }
     if (out.length < SERIES) {
-      out.push({ labels: labelsFromRecord({ ...labels, __name__: 'traces_spanmetrics_latency_count' }), samples: [{ value: cumulative, timestampMs: NOW }], exemplars: [] });
+      out.push({
+        labels: labelsFromRecord({ ...labels, __name__: 'traces_spanmetrics_latency_count' }),
+        samples: [{ value: cumulative, timestampMs: NOW }],
+        exemplars: [],
+      });
     }
     if (out.length < SERIES) {
-      out.push({ labels: labelsFromRecord({ ...labels, __name__: 'traces_spanmetrics_latency_sum' }), samples: [{ value: cumulative * 0.0173, timestampMs: NOW }], exemplars: [] });
+      out.push({
+        labels: labelsFromRecord({ ...labels, __name__: 'traces_spanmetrics_latency_sum' }),
+        samples: [{ value: cumulative * 0.0173, timestampMs: NOW }],
+        exemplars: [],
+      });
     }
   }
   return out;
 }
 
 function traceId(i: number): string {
-  return (i * 2654435761 >>> 0).toString(16).padStart(8, '0').repeat(4);
+  return ((i * 2654435761) >>> 0).toString(16).padStart(8, '0').repeat(4);
 }
 
 /** The same requests as plain objects for the generated encoder (the reference). */
@@ -71,15 +98,24 @@ function asProperties(series: readonly CollectedSeries[]): WriteRequestPropertie
     timeseries: series.map((s) => ({
       labels: s.labels.filter((l) => l.value !== '').map((l) => ({ name: l.name, value: l.value })),
       samples: s.samples.map((x) => ({ value: x.value, timestamp: x.timestampMs })),
-      exemplars: s.exemplars.map((e) => ({ labels: e.labels.map((l) => ({ name: l.name, value: l.value })), value: e.value, timestamp: e.timestampMs })),
+      exemplars: s.exemplars.map((e) => ({
+        labels: e.labels.map((l) => ({ name: l.name, value: l.value })),
+        value: e.value,
+        timestamp: e.timestampMs,
+      })),
     })),
   };
 }
 
 export function benchRemoteWrite(): void {
-  console.log(`\n## remote write (${SERIES / 1000}K series per flush, requests of ${MAX_SAMPLES_PER_SEND} samples, series/s on one core)\n`);
+  console.log(
+    `\n## remote write (${SERIES / 1000}K series per flush, requests of ${MAX_SAMPLES_PER_SEND} samples, series/s on one core)\n`,
+  );
   const rows: string[][] = [];
-  for (const [kind, series] of [['counters', counterSeries()], ['classic histograms', classicHistogramSeries()]] as const) {
+  for (const [kind, series] of [
+    ['counters', counterSeries()],
+    ['classic histograms', classicHistogramSeries()],
+  ] as const) {
     const requests = splitRequests(series, MAX_SAMPLES_PER_SEND);
     let wireBytes = 0;
     let samples = 0;
@@ -134,7 +170,16 @@ export function benchRemoteWrite(): void {
     ]);
   }
   printTable(
-    ['series', 'encode', 'encode+snappy', 'validate+split+encode+snappy', 'generated encode (ref.)', 'wire bytes/sample', 'wire bytes/flush', 'exemplars'],
+    [
+      'series',
+      'encode',
+      'encode+snappy',
+      'validate+split+encode+snappy',
+      'generated encode (ref.)',
+      'wire bytes/sample',
+      'wire bytes/flush',
+      'exemplars',
+    ],
     rows,
   );
 }

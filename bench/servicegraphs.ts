@@ -23,7 +23,11 @@ import { formatRate, measure, printTable } from './harness.ts';
 const SPANS_PER_RECORD = 200;
 const RECORDS = 50;
 
-function makeRecords(spansPerTrace: number, attrsPerSpan: number, services: number): { records: KafkaRecord[]; spans: number } {
+function makeRecords(
+  spansPerTrace: number,
+  attrsPerSpan: number,
+  services: number,
+): { records: KafkaRecord[]; spans: number } {
   const rng = seededRng(spansPerTrace * 1000 + attrsPerSpan * 10 + services);
   const key = new TextEncoder().encode('bench');
   const records: KafkaRecord[] = [];
@@ -34,7 +38,14 @@ function makeRecords(spansPerTrace: number, attrsPerSpan: number, services: numb
       traces.push(encodeTempoTrace(...randomTrace(rng, { spans: spansPerTrace, attrsPerSpan, services })));
       spans += spansPerTrace;
     }
-    records.push({ topic: 'bench', partition: 0, offset: r, timestampMs: 0, key, value: encodePushBytesRequest(traces) });
+    records.push({
+      topic: 'bench',
+      partition: 0,
+      offset: r,
+      timestampMs: 0,
+      key,
+      value: encodePushBytesRequest(traces),
+    });
   }
   return { records, spans };
 }
@@ -89,7 +100,17 @@ export function benchServiceGraphs(): void {
     ]);
   }
   printTable(
-    ['spans/trace', 'attrs/span', 'services', 'graphs config', 'decode only', '+ service graphs', '+ span metrics', '+ both', 'graphs / span metrics'],
+    [
+      'spans/trace',
+      'attrs/span',
+      'services',
+      'graphs config',
+      'decode only',
+      '+ service graphs',
+      '+ span metrics',
+      '+ both',
+      'graphs / span metrics',
+    ],
     rows,
   );
 }
@@ -100,7 +121,9 @@ export function benchServiceGraphs(): void {
  * (against the same spans as whole traces in one batch). Flusher: pairing those halves, halves/s.
  */
 export function benchCrossBatch(): void {
-  console.log('\n## service graphs across batches: ingest with halves handed over, and the flusher pairing them (one core)\n');
+  console.log(
+    '\n## service graphs across batches: ingest with halves handed over, and the flusher pairing them (one core)\n',
+  );
   const rng = seededRng(77);
   const key = new TextEncoder().encode('bench');
   const whole: KafkaRecord[] = [];
@@ -119,7 +142,15 @@ export function benchCrossBatch(): void {
       spans += 10;
     }
     whole.push({ topic: 'bench', partition: 0, offset: r, timestampMs: 1, key, value: encodePushBytesRequest(traces) });
-    for (let p = 0; p < 2; p++) split[p].push({ topic: 'bench', partition: p, offset: r, timestampMs: 1, key, value: encodePushBytesRequest(halves[p]) });
+    for (let p = 0; p < 2; p++)
+      split[p].push({
+        topic: 'bench',
+        partition: p,
+        offset: r,
+        timestampMs: 1,
+        key,
+        value: encodePushBytesRequest(halves[p]),
+      });
   }
   const config = parseConfig(`
 metrics_generator: {processor: {service_graphs: ${PAIRING}}}
@@ -154,8 +185,24 @@ overrides: {defaults: {metrics_generator: {processors: [service-graphs]}}}`);
     },
   ]);
   printTable(
-    ['spans', 'halves handed over', 'ingest, whole traces (spans/s)', 'ingest, split (spans/s)', 'split / whole', 'flusher pairing (halves/s)'],
-    [[`${spans}`, `${handedOver.length}`, formatRate(wholeRate.rate), formatRate(splitRate.rate), `${(splitRate.rate / wholeRate.rate).toFixed(2)}x`, formatRate(pairing.rate)]],
+    [
+      'spans',
+      'halves handed over',
+      'ingest, whole traces (spans/s)',
+      'ingest, split (spans/s)',
+      'split / whole',
+      'flusher pairing (halves/s)',
+    ],
+    [
+      [
+        `${spans}`,
+        `${handedOver.length}`,
+        formatRate(wholeRate.rate),
+        formatRate(splitRate.rate),
+        `${(splitRate.rate / wholeRate.rate).toFixed(2)}x`,
+        formatRate(pairing.rate),
+      ],
+    ],
   );
 }
 

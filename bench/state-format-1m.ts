@@ -18,7 +18,19 @@ function* series(labelSets: number): Generator<SeriesSnapshot> {
     const common = { labels, lastUpdatedMs: 1_700_000_000_000 + i, overflow: false };
     yield { ...common, type: 'counter', name: 'traces_spanmetrics_calls_total', value: 3 + (i % 97), zeroSent: true };
     const counts: number[] = BOUNDS.map((_, b): number => ((i + b) % 5 === 0 ? 2 : 0)).concat([1]);
-    yield { ...common, type: 'histogram', name: 'traces_spanmetrics_latency', classic: { bounds: BOUNDS, counts, sum: 0.123 * (i + 1), count: counts.reduce((a, b) => a + b, 0), zeroSent: true }, native: null };
+    yield {
+      ...common,
+      type: 'histogram',
+      name: 'traces_spanmetrics_latency',
+      classic: {
+        bounds: BOUNDS,
+        counts,
+        sum: 0.123 * (i + 1),
+        count: counts.reduce((a, b) => a + b, 0),
+        zeroSent: true,
+      },
+      native: null,
+    };
     yield { ...common, type: 'counter', name: 'traces_spanmetrics_size_total', value: 200 + i, zeroSent: true };
   }
 }
@@ -32,7 +44,12 @@ const generateMs = performance.now() - t;
 t = performance.now();
 const blocks: Buffer[] = [];
 let bytes = 0;
-for (const b of encodeStateStream({ epoch: 1, clockMs: 1, folded: [], tenants: [['t', { version: 1, lastSentMs: 0, seriesLimitedTotal: 0, tombstones: [], series: series(labelSets) }]] })) {
+for (const b of encodeStateStream({
+  epoch: 1,
+  clockMs: 1,
+  folded: [],
+  tenants: [['t', { version: 1, lastSentMs: 0, seriesLimitedTotal: 0, tombstones: [], series: series(labelSets) }]],
+})) {
   blocks.push(b);
   bytes += b.length;
 }

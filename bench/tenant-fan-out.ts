@@ -21,7 +21,12 @@ const RESPONSE_MS = 50;
 const SERIES_PER_TENANT = 20;
 const HANGING = 'tenant-hanging';
 
-async function receiver(): Promise<{ url: string; delivered: Set<string>; lastAt: () => number; close: () => Promise<void> }> {
+async function receiver(): Promise<{
+  url: string;
+  delivered: Set<string>;
+  lastAt: () => number;
+  close: () => Promise<void>;
+}> {
   const delivered = new Set<string>();
   let lastAt = 0;
   const server: Server = createServer((req, res) => {
@@ -57,14 +62,29 @@ function seriesOf(tenant: string, now: number): CollectedSeries[] {
 }
 
 /** Sends `tenants` through a pool of `concurrency`; returns the wall time and the tenants delivered. */
-async function round(tenants: string[], concurrency: number): Promise<{ ms: number; delivered: number; lastDeliveryMs: number }> {
+async function round(
+  tenants: string[],
+  concurrency: number,
+): Promise<{ ms: number; delivered: number; lastDeliveryMs: number }> {
   const rx = await receiver();
   try {
     const config = parseConfig('');
-    const sender = new RemoteWriteSender(config, [{ url: rx.url, headers: {}, remoteTimeoutMs: 5_000, maxSamplesPerSend: 2000 }], new MetricsRecorder(), silentLogger);
-    const pool = new TenantFanOut({ sender, log: silentLogger, metrics: new MetricsRecorder(), clock: Date.now }, concurrency);
+    const sender = new RemoteWriteSender(
+      config,
+      [{ url: rx.url, headers: {}, remoteTimeoutMs: 5_000, maxSamplesPerSend: 2000 }],
+      new MetricsRecorder(),
+      silentLogger,
+    );
+    const pool = new TenantFanOut(
+      { sender, log: silentLogger, metrics: new MetricsRecorder(), clock: Date.now },
+      concurrency,
+    );
     const started = Date.now();
-    const sends: TenantSend[] = tenants.map((tenant) => ({ tenant, chunks: () => [seriesOf(tenant, started)], deadlineMs: started + INTERVAL_MS }));
+    const sends: TenantSend[] = tenants.map((tenant) => ({
+      tenant,
+      chunks: () => [seriesOf(tenant, started)],
+      deadlineMs: started + INTERVAL_MS,
+    }));
     await pool.sendAll(sends);
     return { ms: Date.now() - started, delivered: rx.delivered.size, lastDeliveryMs: rx.lastAt() - started };
   } finally {
@@ -73,15 +93,32 @@ async function round(tenants: string[], concurrency: number): Promise<{ ms: numb
 }
 
 export async function benchTenantFanOut(): Promise<void> {
-  console.log(`\n## tenant fan-out: tenants sent per ${INTERVAL_MS / 1000} s interval at ${RESPONSE_MS} ms per request (local receiver, ${SERIES_PER_TENANT} series per tenant)\n`);
+  console.log(
+    `\n## tenant fan-out: tenants sent per ${INTERVAL_MS / 1000} s interval at ${RESPONSE_MS} ms per request (local receiver, ${SERIES_PER_TENANT} series per tenant)\n`,
+  );
   const names = (n: number) => Array.from({ length: n }, (_, i) => `tenant-${String(i).padStart(4, '0')}`);
   const rows: string[][] = [];
   const sequential = await round(names(100), 1);
   const perTenant = sequential.ms / 100;
-  rows.push(['one after another (before)', '100', `${(sequential.ms / 1000).toFixed(1)} s`, `${Math.floor(INTERVAL_MS / perTenant)} (scaled)`]);
+  rows.push([
+    'one after another (before)',
+    '100',
+    `${(sequential.ms / 1000).toFixed(1)} s`,
+    `${Math.floor(INTERVAL_MS / perTenant)} (scaled)`,
+  ]);
   const fan = await round(names(1000), DEFAULT_SEND_CONCURRENCY);
-  rows.push([`fan-out, ${DEFAULT_SEND_CONCURRENCY} in flight`, '1000', `${(fan.ms / 1000).toFixed(1)} s`, `${fan.delivered} sent; capacity ${Math.floor((1000 * INTERVAL_MS) / fan.ms)}`]);
+  rows.push([
+    `fan-out, ${DEFAULT_SEND_CONCURRENCY} in flight`,
+    '1000',
+    `${(fan.ms / 1000).toFixed(1)} s`,
+    `${fan.delivered} sent; capacity ${Math.floor((1000 * INTERVAL_MS) / fan.ms)}`,
+  ]);
   const hung = await round([HANGING, ...names(1000)], DEFAULT_SEND_CONCURRENCY);
-  rows.push([`fan-out, one receiver hanging`, '1000 + 1', `others done in ${(hung.lastDeliveryMs / 1000).toFixed(1)} s; the hanging one ends at the deadline (${(hung.ms / 1000).toFixed(1)} s)`, `${hung.delivered} of the 1000 others sent`]);
+  rows.push([
+    `fan-out, one receiver hanging`,
+    '1000 + 1',
+    `others done in ${(hung.lastDeliveryMs / 1000).toFixed(1)} s; the hanging one ends at the deadline (${(hung.ms / 1000).toFixed(1)} s)`,
+    `${hung.delivered} of the 1000 others sent`,
+  ]);
   printTable(['sending', 'tenants', 'wall time', `tenants per ${INTERVAL_MS / 1000} s interval`], rows);
 }

@@ -4,7 +4,13 @@
 
 import { compress } from '../lib/remote-write/compress.ts';
 import { encodeWriteRequest } from '../lib/remote-write/encode.ts';
-import { Relabeler, relabelConfigOf, relabelSeries, type RelabelConfig, type RelabelConfigInput } from '../lib/remote-write/relabel.ts';
+import {
+  Relabeler,
+  relabelConfigOf,
+  relabelSeries,
+  type RelabelConfig,
+  type RelabelConfigInput,
+} from '../lib/remote-write/relabel.ts';
 import { splitRequests } from '../lib/remote-write/split.ts';
 import type { CollectedSeries } from '../lib/series/collected.ts';
 import { labelsFromRecord } from '../lib/series/labels.ts';
@@ -38,10 +44,13 @@ function series(): CollectedSeries[] {
 }
 
 /** The same series with fresh label arrays, as the next collection hands them over. */
-const nextCollection = (s: readonly CollectedSeries[]) => s.map((x) => ({ ...x, labels: x.labels.map((l) => ({ ...l })) }));
+const nextCollection = (s: readonly CollectedSeries[]) =>
+  s.map((x) => ({ ...x, labels: x.labels.map((l) => ({ ...l })) }));
 
 export function benchWriteRelabel(): void {
-  console.log(`\n## write_relabel_configs (${SERIES / 1000}K series per flush, ${RULES.length} rules, series/s on one core)\n`);
+  console.log(
+    `\n## write_relabel_configs (${SERIES / 1000}K series per flush, ${RULES.length} rules, series/s on one core)\n`,
+  );
   const configs = RULES.map((r) => relabelConfigOf(r) as RelabelConfig);
   const base = series();
   const collections = [nextCollection(base), nextCollection(base)];

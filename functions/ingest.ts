@@ -10,7 +10,13 @@ export async function handler(event: MSKEvent): Promise<void> {
   try {
     const results = await ingestEvent(ctx, event);
     for (const r of results) {
-      if (r.committed) ctx.log.info('committed delta', { topic: r.topic, partition: r.partition, ...r.committed, alreadyCommitted: r.alreadyCommitted });
+      if (r.committed)
+        ctx.log.info('committed delta', {
+          topic: r.topic,
+          partition: r.partition,
+          ...r.committed,
+          alreadyCommitted: r.alreadyCommitted,
+        });
     }
   } finally {
     publishMetrics(ctx.metrics, Date.now());

@@ -9,8 +9,13 @@ import { MetricsGeneratorStack } from './metrics-generator-stack.ts';
 
 const app = new App();
 try {
-  const cdkJson = JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
-  const { stackName, props } = settingsFromContext({ context: app.node.getAllContext(), cdkJsonContext: cdkJson.context ?? {} });
+  const cdkJson = JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')) as {
+    context?: Record<string, unknown>;
+  };
+  const { stackName, props } = settingsFromContext({
+    context: app.node.getAllContext(),
+    cdkJsonContext: cdkJson.context ?? {},
+  });
   new MetricsGeneratorStack(app, stackName, props);
 } catch (e) {
   // A bad setting or config key: the message names it; the stack trace would only bury it.

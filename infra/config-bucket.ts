@@ -44,10 +44,14 @@ export class ConfigBucket extends Construct {
     });
     Validations.of(this.bucket).acknowledge({
       id: 'AwsSolutions-S1',
-      reason: 'Holds two small config objects read by the functions; changes are versioned, and CloudTrail records the API calls, so server access logs add a log bucket without new information.',
+      reason:
+        'Holds two small config objects read by the functions; changes are versioned, and CloudTrail records the API calls, so server access logs add a log bucket without new information.',
     });
 
-    this.seeded = new Map([[CONFIG_KEY, props.mainText], ...(props.overrides !== undefined ? [[props.overrides.key, props.overrides.text] as const] : [])]);
+    this.seeded = new Map([
+      [CONFIG_KEY, props.mainText],
+      ...(props.overrides !== undefined ? [[props.overrides.key, props.overrides.text] as const] : []),
+    ]);
     const sources = [...this.seeded].map(([key, text]) => Source.data(key, text));
     const seed = new BucketDeployment(this, 'Seed', {
       destinationBucket: this.bucket,
@@ -59,14 +63,29 @@ export class ConfigBucket extends Construct {
     });
     // The handler is CDK's own singleton function, a child of the stack.
     const handlers = Stack.of(this).node.children.filter((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'));
-    const copyReason = "CDK's BucketDeployment handler (runs only during deploys) copies the seeded objects from the CDK asset bucket into this config bucket; aws-cdk-lib grants it these object-level wildcards.";
+    const copyReason =
+      "CDK's BucketDeployment handler (runs only during deploys) copies the seeded objects from the CDK asset bucket into this config bucket; aws-cdk-lib grants it these object-level wildcards.";
     for (const target of [seed, ...handlers]) {
       Validations.of(target).acknowledge(
-        { id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: "CDK's BucketDeployment handler uses the AWS managed basic execution role to write its own logs during the deploy." },
-        ...['s3:Abort*', 's3:DeleteObject*', 's3:GetBucket*', 's3:GetObject*', 's3:List*'].map((a) => ({ id: `AwsSolutions-IAM5[Action::${a}]`, reason: copyReason })),
+        {
+          id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+          reason:
+            "CDK's BucketDeployment handler uses the AWS managed basic execution role to write its own logs during the deploy.",
+        },
+        ...['s3:Abort*', 's3:DeleteObject*', 's3:GetBucket*', 's3:GetObject*', 's3:List*'].map((a) => ({
+          id: `AwsSolutions-IAM5[Action::${a}]`,
+          reason: copyReason,
+        })),
         { id: `AwsSolutions-IAM5[Resource::${this.objectsPattern()}]`, reason: copyReason },
-        { id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]', reason: copyReason },
-        { id: 'AwsSolutions-L1', reason: "CDK's BucketDeployment handler runtime is chosen and updated by aws-cdk-lib, not by this project; it runs only during deploys." },
+        {
+          id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]',
+          reason: copyReason,
+        },
+        {
+          id: 'AwsSolutions-L1',
+          reason:
+            "CDK's BucketDeployment handler runtime is chosen and updated by aws-cdk-lib, not by this project; it runs only during deploys.",
+        },
       );
     }
 
@@ -82,7 +101,8 @@ export class ConfigBucket extends Construct {
     role.addToPolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [this.bucket.arnForObjects('*')] }));
     Validations.of(role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::${this.objectsPattern()}]`,
-      reason: 'The functions read the main config and whichever overrides key it names (per_tenant_override_config can change at run time), so s3:GetObject covers the objects of this one bucket.',
+      reason:
+        'The functions read the main config and whichever overrides key it names (per_tenant_override_config can change at run time), so s3:GetObject covers the objects of this one bucket.',
     });
   }
 

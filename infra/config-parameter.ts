@@ -36,7 +36,12 @@ export class DeployedConfig extends Construct {
     const warnings: string[] = [];
     const infos: string[] = [];
     // Reads and validates the per-tenant overrides file too, as the functions will.
-    const parsed = parseConfig(text, { baseDir: dirname(path), source: props.configFile, warn: (m) => warnings.push(m), info: (m) => infos.push(m) });
+    const parsed = parseConfig(text, {
+      baseDir: dirname(path),
+      source: props.configFile,
+      warn: (m) => warnings.push(m),
+      info: (m) => infos.push(m),
+    });
     this.findings = checkDeployConfig(text, props.configFile);
     if (this.findings.errors.length > 0) throw this.findings.errors[0];
 
@@ -46,12 +51,17 @@ export class DeployedConfig extends Construct {
     if (parsed.perTenantOverrideFile !== undefined) {
       const key = relative(dirname(path), parsed.perTenantOverrideFile).split(sep).join('/');
       if (key.startsWith('../')) {
-        throw new ConfigError('overrides.per_tenant_override_config', 'must be in the config file\'s directory or below it (it becomes a key next to config.yaml in the config bucket)', props.configFile);
+        throw new ConfigError(
+          'overrides.per_tenant_override_config',
+          "must be in the config file's directory or below it (it becomes a key next to config.yaml in the config bucket)",
+          props.configFile,
+        );
       }
       overrides = { key, text: readConfigText(parsed.perTenantOverrideFile) };
     }
     for (const m of infos) Annotations.of(this).addInfo(`${props.configFile}: ${m}`);
-    for (const w of [...warnings, ...this.findings.warnings]) Annotations.of(this).addWarningV2('msk-metrics-generator:config', w);
+    for (const w of [...warnings, ...this.findings.warnings])
+      Annotations.of(this).addWarningV2('msk-metrics-generator:config', w);
     if (this.findings.remoteWriteEndpoints === 0) {
       Annotations.of(this).addWarningV2(
         'msk-metrics-generator:no-remote-write',
@@ -59,7 +69,12 @@ export class DeployedConfig extends Construct {
       );
     }
 
-    this.digest = createHash('sha256').update(shipped).update('\0').update(overrides?.text ?? '').digest('hex').slice(0, 12);
+    this.digest = createHash('sha256')
+      .update(shipped)
+      .update('\0')
+      .update(overrides?.text ?? '')
+      .digest('hex')
+      .slice(0, 12);
     this.store = new ConfigBucket(this, 'Store', { mainText: shipped, overrides, removalPolicy: props.removalPolicy });
   }
 }

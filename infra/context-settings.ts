@@ -58,7 +58,13 @@ export const SETTINGS = {
 } as const satisfies Record<string, Kind>;
 
 type Key = keyof typeof SETTINGS;
-type Value<K extends Key> = (typeof SETTINGS)[K] extends 'list' ? string[] : (typeof SETTINGS)[K] extends 'int' ? number : (typeof SETTINGS)[K] extends 'bool' ? boolean : string;
+type Value<K extends Key> = (typeof SETTINGS)[K] extends 'list'
+  ? string[]
+  : (typeof SETTINGS)[K] extends 'int'
+    ? number
+    : (typeof SETTINGS)[K] extends 'bool'
+      ? boolean
+      : string;
 
 export const DEFAULT_STACK_NAME = 'MskMetricsGenerator';
 export const DEFAULT_CONFIG_FILE = 'config/metrics-generator.yaml';
@@ -83,7 +89,8 @@ export function settingsFromContext(sources: ContextSources): StackSettings {
   const fromCdkJson: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(sources.context)) {
     if (k.includes(':') || k.includes('/')) continue; // the CDK's own context (feature flags, lookups)
-    if (k !== 'stackConfig' && !(k in SETTINGS)) throw new Error(`context key ${k}: unknown setting (see docs/deploy.md for the list)`);
+    if (k !== 'stackConfig' && !(k in SETTINGS))
+      throw new Error(`context key ${k}: unknown setting (see docs/deploy.md for the list)`);
     if (k in defaults && JSON.stringify(defaults[k]) === JSON.stringify(v)) fromCdkJson[k] = v;
     else explicit[k] = v;
   }
@@ -99,25 +106,36 @@ export function settingsFromContext(sources: ContextSources): StackSettings {
   };
   const required = <K extends Key>(key: K, why: string): Value<K> => {
     const v = get(key);
-    if (v === undefined) throw new Error(`context key ${key}: required ${why} (-c ${key}=... or in the stackConfig file)`);
+    if (v === undefined)
+      throw new Error(`context key ${key}: required ${why} (-c ${key}=... or in the stackConfig file)`);
     return v;
   };
   const oneOf = <T extends string>(key: Key, value: string | undefined, allowed: readonly T[]): T | undefined => {
     if (value === undefined) return undefined;
-    if (!(allowed as readonly string[]).includes(value)) throw new Error(`context key ${key}: one of ${allowed.join(', ')}, got "${value}"`);
+    if (!(allowed as readonly string[]).includes(value))
+      throw new Error(`context key ${key}: one of ${allowed.join(', ')}, got "${value}"`);
     return value as T;
   };
 
   const kind = oneOf('kafka', get('kafka'), ['msk', 'self-managed'] as const);
-  if (kind === undefined) throw new Error('context key kafka: required: msk or self-managed (-c kafka=msk or in the stackConfig file)');
-  const pollers = get('minPollers') !== undefined || get('maxPollers') !== undefined
-    ? { ...opt('minimum', get('minPollers')), ...opt('maximum', get('maxPollers')) }
-    : undefined;
+  if (kind === undefined)
+    throw new Error('context key kafka: required: msk or self-managed (-c kafka=msk or in the stackConfig file)');
+  const pollers =
+    get('minPollers') !== undefined || get('maxPollers') !== undefined
+      ? { ...opt('minimum', get('minPollers')), ...opt('maximum', get('maxPollers')) }
+      : undefined;
   const seconds = (n: number | undefined) => (n === undefined ? undefined : Duration.seconds(n));
   const common = {
     topic: required('topic', 'for every deployment'),
     ...opt('consumerGroupId', get('consumerGroupId')),
-    ...opt('startingPosition', oneOf<StartingPositionName>('startingPosition', get('startingPosition'), ['LATEST', 'TRIM_HORIZON', 'AT_TIMESTAMP'])),
+    ...opt(
+      'startingPosition',
+      oneOf<StartingPositionName>('startingPosition', get('startingPosition'), [
+        'LATEST',
+        'TRIM_HORIZON',
+        'AT_TIMESTAMP',
+      ]),
+    ),
     ...opt('startingPositionTimestamp', get('startingPositionTimestamp')),
     ...opt('batchSize', get('batchSize')),
     ...opt('maxBatchingWindow', seconds(get('maxBatchingWindowSeconds'))),
@@ -134,16 +152,25 @@ export function settingsFromContext(sources: ContextSources): StackSettings {
   let kafka: KafkaSourceProps;
   if (kind === 'msk') {
     for (const k of ['bootstrapServers', 'rootCaSecretArn', 'vpcId', 'subnetIds', 'securityGroupId'] as const) {
-      if (get(k) !== undefined) throw new Error(`context key ${k}: only for kafka=self-managed (MSK finds its brokers and network from the cluster)`);
+      if (get(k) !== undefined)
+        throw new Error(
+          `context key ${k}: only for kafka=self-managed (MSK finds its brokers and network from the cluster)`,
+        );
     }
-    kafka = { kind, ...common, clusterArn: required('mskClusterArn', 'with kafka=msk'), ...opt('auth', auth as Extract<KafkaAuth, 'iam' | 'sasl-scram-512' | 'mtls'>) };
+    kafka = {
+      kind,
+      ...common,
+      clusterArn: required('mskClusterArn', 'with kafka=msk'),
+      ...opt('auth', auth as Extract<KafkaAuth, 'iam' | 'sasl-scram-512' | 'mtls'>),
+    };
   } else {
     if (get('mskClusterArn') !== undefined) throw new Error('context key mskClusterArn: only for kafka=msk');
     const vpcId = get('vpcId');
     const subnetIds = get('subnetIds');
     const securityGroupId = get('securityGroupId');
     const vpcParts = [vpcId, subnetIds, securityGroupId].filter((v) => v !== undefined).length;
-    if (vpcParts !== 0 && vpcParts !== 3) throw new Error('context keys vpcId, subnetIds, securityGroupId: set all three or none');
+    if (vpcParts !== 0 && vpcParts !== 3)
+      throw new Error('context keys vpcId, subnetIds, securityGroupId: set all three or none');
     kafka = {
       kind,
       ...common,
@@ -157,10 +184,14 @@ export function settingsFromContext(sources: ContextSources): StackSettings {
   const removal = oneOf('removalPolicy', get('removalPolicy'), ['retain', 'destroy'] as const);
   const retention = get('logRetentionDays');
   if (retention !== undefined && !Object.values(RetentionDays).includes(retention)) {
-    throw new Error(`context key logRetentionDays: one of CloudWatch Logs' retention periods (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ...), got ${retention}`);
+    throw new Error(
+      `context key logRetentionDays: one of CloudWatch Logs' retention periods (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ...), got ${retention}`,
+    );
   }
   const capacity = (read: number | undefined, write: number | undefined) =>
-    read === undefined && write === undefined ? undefined : { ...opt('maxReadRequestUnits', read), ...opt('maxWriteRequestUnits', write) };
+    read === undefined && write === undefined
+      ? undefined
+      : { ...opt('maxReadRequestUnits', read), ...opt('maxWriteRequestUnits', write) };
   const deltas = capacity(get('deltasMaxReadUnits'), get('deltasMaxWriteUnits'));
   const series = capacity(get('seriesMaxReadUnits'), get('seriesMaxWriteUnits'));
   const remoteWrite = {
@@ -190,8 +221,13 @@ export function settingsFromContext(sources: ContextSources): StackSettings {
       kafka,
       ...opt('deltaTtlDays', get('deltaTtlDays')),
       ...opt('persistIntervalSeconds', persistInterval),
-      ...((deltas !== undefined || series !== undefined) && { tables: { ...opt('deltas', deltas), ...opt('series', series) } }),
-      ...opt('removalPolicy', removal === undefined ? undefined : removal === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN),
+      ...((deltas !== undefined || series !== undefined) && {
+        tables: { ...opt('deltas', deltas), ...opt('series', series) },
+      }),
+      ...opt(
+        'removalPolicy',
+        removal === undefined ? undefined : removal === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      ),
       ...(Object.keys(remoteWrite).length > 0 && { remoteWrite }),
       ...opt('ingestMemoryMb', get('ingestMemoryMb')),
       ...opt('flushMemoryMb', get('flushMemoryMb')),
@@ -208,7 +244,8 @@ function readSettingsFile(path: string, readFile: (path: string) => string): Rec
   } catch (e) {
     throw new Error(`stackConfig ${path}: ${(e as Error).message}`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`stackConfig ${path}: must be a JSON object of settings`);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new Error(`stackConfig ${path}: must be a JSON object of settings`);
   for (const k of Object.keys(parsed)) {
     if (!(k in SETTINGS)) throw new Error(`${k} (in ${path}): unknown setting (see docs/deploy.md for the list)`);
   }
@@ -226,12 +263,18 @@ function convert<K extends Key>(key: K, raw: unknown, where: string): Value<K> {
       if (typeof raw !== 'string' || raw === '') bad('a non-empty string');
       return raw as Value<K>;
     case 'list': {
-      const items = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',').map((s) => s.trim()) : bad('a list (JSON array or comma-separated)');
-      if (items.length === 0 || items.some((s) => typeof s !== 'string' || s === '')) bad('a list of non-empty strings');
+      const items = Array.isArray(raw)
+        ? raw
+        : typeof raw === 'string'
+          ? raw.split(',').map((s) => s.trim())
+          : bad('a list (JSON array or comma-separated)');
+      if (items.length === 0 || items.some((s) => typeof s !== 'string' || s === ''))
+        bad('a list of non-empty strings');
       return items as Value<K>;
     }
     case 'int': {
-      const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^-?\d+$/.test(raw.trim()) ? Number(raw) : NaN;
+      const n =
+        typeof raw === 'number' ? raw : typeof raw === 'string' && /^-?\d+$/.test(raw.trim()) ? Number(raw) : NaN;
       if (!Number.isSafeInteger(n)) bad('an integer');
       return n as Value<K>;
     }

@@ -32,27 +32,45 @@ export class DataBucket extends Construct {
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       removalPolicy: props.removalPolicy,
       autoDeleteObjects: false,
-      lifecycleRules: [{ id: 'expire-deltas', prefix: DELTAS_PREFIX, expiration: Duration.days(Math.ceil(props.deltaTtlDays)) }],
+      lifecycleRules: [
+        { id: 'expire-deltas', prefix: DELTAS_PREFIX, expiration: Duration.days(Math.ceil(props.deltaTtlDays)) },
+      ],
     });
     Validations.of(this.bucket).acknowledge({
       id: 'AwsSolutions-S1',
-      reason: 'Written and read only by the two functions of this stack under keys they derive from DynamoDB items; CloudTrail records the API calls, and access logs would cost a log object per delta for no new information.',
+      reason:
+        'Written and read only by the two functions of this stack under keys they derive from DynamoDB items; CloudTrail records the API calls, and access logs would cost a log object per delta for no new information.',
     });
   }
 
   /** Ingest: PutObject on deltas/* only (it writes each large delta once, never reads or lists). */
   grantDeltaWrite(role: Role): void {
-    this.grant(role, ['s3:PutObject'], DELTAS_PREFIX, 'The ingest function writes each large delta under deltas/<topic>/<partition>/<offsets>-<attempt>, a key it makes per attempt, so PutObject covers that prefix.');
+    this.grant(
+      role,
+      ['s3:PutObject'],
+      DELTAS_PREFIX,
+      'The ingest function writes each large delta under deltas/<topic>/<partition>/<offsets>-<attempt>, a key it makes per attempt, so PutObject covers that prefix.',
+    );
   }
 
   /** Flusher: GetObject on deltas/* (it folds the large deltas the items name). */
   grantDeltaRead(role: Role): void {
-    this.grant(role, ['s3:GetObject'], DELTAS_PREFIX, 'The flusher reads the large deltas the committed delta items name, anywhere under deltas/, so GetObject covers that prefix.');
+    this.grant(
+      role,
+      ['s3:GetObject'],
+      DELTAS_PREFIX,
+      'The flusher reads the large deltas the committed delta items name, anywhere under deltas/, so GetObject covers that prefix.',
+    );
   }
 
   /** Flusher: Get/Put/DeleteObject on state/* (saves state, loads it, deletes superseded state). */
   grantStateReadWrite(role: Role): void {
-    this.grant(role, ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], STATE_PREFIX, 'The flusher saves its state under state/<epoch>/<attempt>/<part>, loads the current epoch and deletes superseded ones, so these object actions cover that prefix.');
+    this.grant(
+      role,
+      ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+      STATE_PREFIX,
+      'The flusher saves its state under state/<epoch>/<attempt>/<part>, loads the current epoch and deletes superseded ones, so these object actions cover that prefix.',
+    );
   }
 
   private grant(role: Role, actions: string[], prefix: string, reason: string): void {

@@ -24,7 +24,8 @@ export const BUNDLING: BundlingOptions = {
   format: OutputFormat.ESM,
   target: 'node22',
   mainFields: ['module', 'main'],
-  banner: "import { createRequire as __mmgCreateRequire } from 'node:module'; const require = __mmgCreateRequire(import.meta.url);",
+  banner:
+    "import { createRequire as __mmgCreateRequire } from 'node:module'; const require = __mmgCreateRequire(import.meta.url);",
   minify: true,
   sourceMap: true,
   sourcesContent: false,
@@ -55,7 +56,10 @@ export class GeneratorFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: GeneratorFunctionProps) {
     super(scope, id);
-    this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention, removalPolicy: props.logRemovalPolicy });
+    this.logGroup = new LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      removalPolicy: props.logRemovalPolicy,
+    });
     this.role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: `${props.description}: execution role`,
@@ -76,7 +80,9 @@ export class GeneratorFunction extends Construct {
       logGroup: this.logGroup,
       environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
       bundling: BUNDLING,
-      ...(props.reservedConcurrentExecutions !== undefined && { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
+      ...(props.reservedConcurrentExecutions !== undefined && {
+        reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      }),
       ...(props.retryAttempts !== undefined && { retryAttempts: props.retryAttempts }),
       ...(props.maxEventAge !== undefined && { maxEventAge: props.maxEventAge }),
     });

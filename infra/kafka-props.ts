@@ -65,21 +65,26 @@ export const KAFKA_DEFAULTS = {
   maxBatchingWindow: Duration.seconds(5),
 };
 
-
 /** Checks every setting that does not need the construct tree; errors name the setting. */
 export function validateKafkaProps(props: KafkaSourceProps): void {
   if (props.kind === 'msk' && !Token.isUnresolved(props.clusterArn) && !MSK_CLUSTER_ARN.test(props.clusterArn)) {
-    throw new Error(`kafka.clusterArn: must be an MSK cluster ARN (arn:aws:kafka:<region>:<account>:cluster/<name>/<uuid>), got "${props.clusterArn}"`);
+    throw new Error(
+      `kafka.clusterArn: must be an MSK cluster ARN (arn:aws:kafka:<region>:<account>:cluster/<name>/<uuid>), got "${props.clusterArn}"`,
+    );
   }
   if (props.kind === 'self-managed') {
-    if (props.bootstrapServers.length === 0) throw new Error('kafka.bootstrapServers: at least one host:port is required');
+    if (props.bootstrapServers.length === 0)
+      throw new Error('kafka.bootstrapServers: at least one host:port is required');
     for (const s of props.bootstrapServers) {
-      if (!Token.isUnresolved(s) && !BOOTSTRAP_SERVER.test(s)) throw new Error(`kafka.bootstrapServers: "${s}" is not host:port`);
+      if (!Token.isUnresolved(s) && !BOOTSTRAP_SERVER.test(s))
+        throw new Error(`kafka.bootstrapServers: "${s}" is not host:port`);
     }
-    if (props.vpc !== undefined && props.vpc.subnetIds.length === 0) throw new Error('kafka.vpc.subnetIds: at least one subnet is required');
+    if (props.vpc !== undefined && props.vpc.subnetIds.length === 0)
+      throw new Error('kafka.vpc.subnetIds: at least one subnet is required');
   }
   const { topic } = props;
-  if (!Token.isUnresolved(topic) && !/^[a-zA-Z0-9._-]{1,249}$/.test(topic)) throw new Error(`kafka.topic: not a Kafka topic name: "${topic}"`);
+  if (!Token.isUnresolved(topic) && !/^[a-zA-Z0-9._-]{1,249}$/.test(topic))
+    throw new Error(`kafka.topic: not a Kafka topic name: "${topic}"`);
   intIn('kafka.batchSize', props.batchSize, 1, 10_000);
   const window = props.maxBatchingWindow?.toSeconds();
   intIn('kafka.maxBatchingWindow (seconds)', window, 0, 300);
@@ -91,17 +96,25 @@ export function validateKafkaProps(props: KafkaSourceProps): void {
       throw new Error(`kafka.provisionedPollers: minimum (${p.minimum}) is above maximum (${p.maximum})`);
     }
   }
-  const errorHandling = { retryAttempts: props.retryAttempts, bisectBatchOnError: props.bisectBatchOnError, maxRecordAge: props.maxRecordAge };
+  const errorHandling = {
+    retryAttempts: props.retryAttempts,
+    bisectBatchOnError: props.bisectBatchOnError,
+    maxRecordAge: props.maxRecordAge,
+  };
   for (const [key, value] of Object.entries(errorHandling)) {
     if (value !== undefined && p === undefined) {
-      throw new Error(`kafka.${key}: Lambda offers the Kafka error-handling controls in provisioned mode only; set kafka.provisionedPollers too`);
+      throw new Error(
+        `kafka.${key}: Lambda offers the Kafka error-handling controls in provisioned mode only; set kafka.provisionedPollers too`,
+      );
     }
   }
-  if (props.retryAttempts !== undefined && props.retryAttempts !== -1) intIn('kafka.retryAttempts', props.retryAttempts, 0, 10_000, '-1 (until the records expire) or');
+  if (props.retryAttempts !== undefined && props.retryAttempts !== -1)
+    intIn('kafka.retryAttempts', props.retryAttempts, 0, 10_000, '-1 (until the records expire) or');
   const age = props.maxRecordAge?.toSeconds();
   if (age !== undefined && age !== -1) intIn('kafka.maxRecordAge (seconds)', age, 60, 604_800, '-1 (no limit) or');
   const position = props.startingPosition ?? KAFKA_DEFAULTS.startingPosition;
-  if (!['LATEST', 'TRIM_HORIZON', 'AT_TIMESTAMP'].includes(position)) throw new Error(`kafka.startingPosition: LATEST, TRIM_HORIZON or AT_TIMESTAMP, got "${position}"`);
+  if (!['LATEST', 'TRIM_HORIZON', 'AT_TIMESTAMP'].includes(position))
+    throw new Error(`kafka.startingPosition: LATEST, TRIM_HORIZON or AT_TIMESTAMP, got "${position}"`);
   if ((position === 'AT_TIMESTAMP') !== (props.startingPositionTimestamp !== undefined)) {
     throw new Error('kafka.startingPositionTimestamp: required with startingPosition AT_TIMESTAMP, and only then');
   }
@@ -115,5 +128,6 @@ function intIn(key: string, value: number | undefined, min: number, max: number,
 }
 
 export function validateConsumerGroupId(id: string): void {
-  if (!Token.isUnresolved(id) && !CONSUMER_GROUP_ID.test(id)) throw new Error(`kafka.consumerGroupId: 1 to 200 characters of [a-zA-Z0-9-/*:_+=.@], got "${id}"`);
+  if (!Token.isUnresolved(id) && !CONSUMER_GROUP_ID.test(id))
+    throw new Error(`kafka.consumerGroupId: 1 to 200 characters of [a-zA-Z0-9-/*:_+=.@], got "${id}"`);
 }

@@ -86,12 +86,14 @@ export class MetricsGenerator extends Construct {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     this.config = new DeployedConfig(this, 'Config', { configFile: props.configFile, removalPolicy });
     const ttlDays = props.deltaTtlDays ?? DEFAULT_DELTA_TTL_DAYS;
-    if (!(Number.isInteger(ttlDays) && ttlDays >= 1)) throw new Error(`deltaTtlDays: must be a positive integer, got ${ttlDays}`);
+    if (!(Number.isInteger(ttlDays) && ttlDays >= 1))
+      throw new Error(`deltaTtlDays: must be a positive integer, got ${ttlDays}`);
     const persistInterval = props.persistIntervalSeconds ?? DEFAULT_PERSIST_INTERVAL_SECONDS;
-    if (!validPersistInterval(persistInterval)) throw new Error(`persistIntervalSeconds: must be ${PERSIST_INTERVAL_RULE}, got ${persistInterval}`);
+    if (!validPersistInterval(persistInterval))
+      throw new Error(`persistIntervalSeconds: must be ${PERSIST_INTERVAL_RULE}, got ${persistInterval}`);
     const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
 
-        const tables = generatorTables(this, { ...props.tables, removalPolicy });
+    const tables = generatorTables(this, { ...props.tables, removalPolicy });
     this.deltasTable = tables.deltas;
     this.seriesTable = tables.series;
     Validations.of(this.deltasTable).acknowledge({
@@ -171,7 +173,9 @@ export class MetricsGenerator extends Construct {
       description: 'msk-metrics-generator: run the flusher every minute',
       schedule: Schedule.rate(FLUSH_PERIOD),
     });
-    this.schedule.addTarget(new LambdaFunction(this.flush.function, { retryAttempts: 0, maxEventAge: Duration.seconds(60) }));
+    this.schedule.addTarget(
+      new LambdaFunction(this.flush.function, { retryAttempts: 0, maxEventAge: Duration.seconds(60) }),
+    );
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
       ingest: this.ingest.function,
@@ -188,7 +192,13 @@ export class MetricsGenerator extends Construct {
   private grantTableAccess(): void {
     this.deltasTable.grant(this.ingest.role, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
     this.deltasTable.grant(this.flush.role, 'dynamodb:Query');
-    this.seriesTable.grant(this.flush.role, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query');
+    this.seriesTable.grant(
+      this.flush.role,
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:Query',
+    );
   }
 
   private grantConfigRead(role: Role): void {
@@ -207,20 +217,35 @@ export class MetricsGenerator extends Construct {
     // secretsmanager:<secret>:<key> references: read access to exactly those secrets (a name
     // matches the secret's ARN with Secrets Manager's six-character suffix)
     const named = this.config.findings.namedSecrets.map((n) =>
-      n.startsWith('arn:') ? n : Stack.of(this).formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${n}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+      n.startsWith('arn:')
+        ? n
+        : Stack.of(this).formatArn({
+            service: 'secretsmanager',
+            resource: 'secret',
+            resourceName: `${n}-??????`,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
     );
-    if (named.length > 0) this.flush.role.addToPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: named }));
+    if (named.length > 0)
+      this.flush.role.addToPolicy(
+        new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: named }),
+      );
     // sigv4.role_arn: the flusher assumes these roles (cross-account AMP) through STS
     const roles = this.config.findings.assumeRoleArns;
-    if (roles.length > 0) this.flush.role.addToPolicy(new PolicyStatement({ actions: ['sts:AssumeRole'], resources: roles }));
+    if (roles.length > 0)
+      this.flush.role.addToPolicy(new PolicyStatement({ actions: ['sts:AssumeRole'], resources: roles }));
     const workspace = access.ampWorkspaceArn;
     if (workspace !== undefined) {
       if (!Token.isUnresolved(workspace) && !AMP_WORKSPACE_ARN.test(workspace)) {
-        throw new Error(`remoteWrite.ampWorkspaceArn: must be an Amazon Managed Service for Prometheus workspace ARN (arn:aws:aps:<region>:<account>:workspace/ws-...), got "${workspace}"`);
+        throw new Error(
+          `remoteWrite.ampWorkspaceArn: must be an Amazon Managed Service for Prometheus workspace ARN (arn:aws:aps:<region>:<account>:workspace/ws-...), got "${workspace}"`,
+        );
       }
       this.flush.role.addToPolicy(new PolicyStatement({ actions: ['aps:RemoteWrite'], resources: [workspace] }));
     } else if (this.config.findings.usesSigv4) {
-      throw new Error('remoteWrite.ampWorkspaceArn: required because a remote_write endpoint uses sigv4 (the flush role signs and needs aps:RemoteWrite on the workspace)');
+      throw new Error(
+        'remoteWrite.ampWorkspaceArn: required because a remote_write endpoint uses sigv4 (the flush role signs and needs aps:RemoteWrite on the workspace)',
+      );
     }
   }
 }

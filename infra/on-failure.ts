@@ -23,7 +23,11 @@ export interface OnFailureDestination {
   readonly bucket?: Bucket;
 }
 
-export function onFailureDestination(scope: Construct, choice: OnFailure, removalPolicy: RemovalPolicy): OnFailureDestination {
+export function onFailureDestination(
+  scope: Construct,
+  choice: OnFailure,
+  removalPolicy: RemovalPolicy,
+): OnFailureDestination {
   if (choice === 'sqs') {
     const queue = new Queue(scope, 'FailedBatches', {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -33,7 +37,8 @@ export function onFailureDestination(scope: Construct, choice: OnFailure, remova
     });
     Validations.of(queue).acknowledge({
       id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter destination of the Kafka event source mapping; nothing consumes it automatically.',
+      reason:
+        'This queue is itself the dead-letter destination of the Kafka event source mapping; nothing consumes it automatically.',
     });
     return { destination: new SqsDlq(queue), queue };
   }
@@ -47,7 +52,8 @@ export function onFailureDestination(scope: Construct, choice: OnFailure, remova
     });
     Validations.of(bucket).acknowledge({
       id: 'AwsSolutions-S1',
-      reason: 'Holds only batches the event source mapping gave up on, written by the ingest role and expiring after 14 days; add access logging if your account policy requires it.',
+      reason:
+        'Holds only batches the event source mapping gave up on, written by the ingest role and expiring after 14 days; add access logging if your account policy requires it.',
     });
     return { destination: new S3FailedBatches(bucket), bucket };
   }
@@ -67,12 +73,15 @@ class S3FailedBatches implements IEventSourceDlq {
   constructor(private readonly bucket: IBucket) {}
 
   bind(_mapping: IEventSourceMapping, handler: IFunction): DlqDestinationConfig {
-    handler.addToRolePolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [this.bucket.arnForObjects('*')] }));
+    handler.addToRolePolicy(
+      new PolicyStatement({ actions: ['s3:PutObject'], resources: [this.bucket.arnForObjects('*')] }),
+    );
     handler.addToRolePolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn] }));
     if (handler.role !== undefined) {
       Validations.of(handler.role).acknowledge({
         id: `AwsSolutions-IAM5[Resource::${objectsPattern(this.bucket)}]`,
-        reason: 'Lambda names each failed-batch object itself, so the ingest role may put any key into this one bucket (and nothing else).',
+        reason:
+          'Lambda names each failed-batch object itself, so the ingest role may put any key into this one bucket (and nothing else).',
       });
     }
     return { destination: this.bucket.bucketArn };
@@ -87,5 +96,6 @@ function objectsPattern(bucket: IBucket): string {
 }
 
 function checkArn(arn: string, pattern: RegExp, what: string): void {
-  if (!Token.isUnresolved(arn) && !pattern.test(arn)) throw new Error(`kafka.onFailure: must be "sqs", "s3" or ${what}, got "${arn}"`);
+  if (!Token.isUnresolved(arn) && !pattern.test(arn))
+    throw new Error(`kafka.onFailure: must be "sqs", "s3" or ${what}, got "${arn}"`);
 }

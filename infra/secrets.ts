@@ -33,10 +33,14 @@ export interface ReferencedSecret {
 export function secretFromArn(scope: Construct, id: string, ref: SecretReference): ReferencedSecret {
   const { arn, kmsKeyArn } = ref;
   if (!Token.isUnresolved(arn) && !COMPLETE_SECRET_ARN.test(arn)) {
-    throw new Error(`${ref.arnKey}: must be the complete ARN of a Secrets Manager secret (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>), got "${arn}"`);
+    throw new Error(
+      `${ref.arnKey}: must be the complete ARN of a Secrets Manager secret (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>), got "${arn}"`,
+    );
   }
   if (kmsKeyArn !== undefined && !Token.isUnresolved(kmsKeyArn) && !KMS_KEY_ARN.test(kmsKeyArn)) {
-    throw new Error(`${ref.kmsKeyArnKey ?? 'kmsKeyArn'}: must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), got "${kmsKeyArn}"`);
+    throw new Error(
+      `${ref.kmsKeyArnKey ?? 'kmsKeyArn'}: must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), got "${kmsKeyArn}"`,
+    );
   }
   const secret = Secret.fromSecretCompleteArn(scope, id, arn);
   const region = Token.isUnresolved(arn) ? Aws.REGION : COMPLETE_SECRET_ARN.exec(arn)![1];
@@ -54,7 +58,9 @@ export function secretFromArn(scope: Construct, id: string, ref: SecretReference
     secret,
     grantDecrypt,
     grantRead: (grantee) => {
-      grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [arn] }));
+      grantee.grantPrincipal.addToPrincipalPolicy(
+        new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [arn] }),
+      );
       grantDecrypt(grantee);
     },
   };

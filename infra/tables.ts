@@ -33,7 +33,13 @@ export function generatorTables(scope: Construct, props: GeneratorTablesProps): 
   };
 }
 
-function table(scope: Construct, def: TableDefinition, capacity: TableCapacity | undefined, pitr: boolean, removalPolicy: RemovalPolicy): Table {
+function table(
+  scope: Construct,
+  def: TableDefinition,
+  capacity: TableCapacity | undefined,
+  pitr: boolean,
+  removalPolicy: RemovalPolicy,
+): Table {
   for (const [key, value] of Object.entries(capacity ?? {})) {
     if (value !== undefined && !(Number.isInteger(value) && value >= 1)) {
       throw new Error(`${def.logicalName} table ${key}: must be a positive integer, got ${value}`);

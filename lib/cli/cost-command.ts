@@ -37,7 +37,9 @@ export function runCost(argv: string[], out: (s: string) => void = (s) => proces
     const raw = values[name];
     const n = typeof raw === 'string' ? Number(raw) : NaN;
     if (!Number.isFinite(n) || n < min) {
-      process.stderr.write(`cost: --${name} must be a number >= ${min}${raw === undefined ? ' (required)' : `, got "${String(raw)}"`}\n`);
+      process.stderr.write(
+        `cost: --${name} must be a number >= ${min}${raw === undefined ? ' (required)' : `, got "${String(raw)}"`}\n`,
+      );
       return undefined;
     }
     return n;
@@ -50,7 +52,8 @@ export function runCost(argv: string[], out: (s: string) => void = (s) => proces
   const ingestMb = num('ingest-memory', 128);
   const flushMb = num('flush-memory', 128);
   const ttlDays = num('delta-ttl-days', 1);
-  if ([spans, labelSets, partitions, window, tenants, ingestMb, flushMb, ttlDays].some((v) => v === undefined)) return 2;
+  if ([spans, labelSets, partitions, window, tenants, ingestMb, flushMb, ttlDays].some((v) => v === undefined))
+    return 2;
   const workload: Workload = {
     spansPerSecond: spans!,
     labelSets: labelSets!,

@@ -31,8 +31,10 @@ export async function runLocal(argv: string[]): Promise<number> {
   }
   const port = Number(values.port);
   const partitions = Number(values.partitions);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) return usage(`--port must be a port number, got "${values.port}"`);
-  if (!Number.isInteger(partitions) || partitions < 1) return usage(`--partitions must be a positive integer, got "${values.partitions}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    return usage(`--port must be a port number, got "${values.port}"`);
+  if (!Number.isInteger(partitions) || partitions < 1)
+    return usage(`--partitions must be a positive integer, got "${values.partitions}"`);
   if (values.demo && values['no-demo']) return usage('--demo and --no-demo contradict each other');
   if (values['data-dir'] !== undefined) {
     try {
@@ -70,9 +72,12 @@ export async function runLocal(argv: string[]): Promise<number> {
     });
   } catch (e) {
     if (e instanceof ConfigError) return usage(e.message);
-    if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') return usage(`port ${port} is in use; pick another with --port`);
+    if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE')
+      return usage(`port ${port} is in use; pick another with --port`);
     if (kafka !== undefined && (e as Error).name?.startsWith('KafkaJS')) {
-      process.stderr.write(`local: cannot consume KAFKA_TOPIC=${kafka.topic} from KAFKA_BROKERS=${kafka.brokers.join(',')}: ${(e as Error).message}\n`);
+      process.stderr.write(
+        `local: cannot consume KAFKA_TOPIC=${kafka.topic} from KAFKA_BROKERS=${kafka.brokers.join(',')}: ${(e as Error).message}\n`,
+      );
       return 1;
     }
     throw e;
@@ -90,7 +95,9 @@ export async function runLocal(argv: string[]): Promise<number> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-  console.log(`stopping: delivering queued records${kafka === undefined ? '' : ', committing Kafka offsets'} and flushing (Ctrl-C again to quit at once)...`);
+  console.log(
+    `stopping: delivering queued records${kafka === undefined ? '' : ', committing Kafka offsets'} and flushing (Ctrl-C again to quit at once)...`,
+  );
   // a second signal is the user's way out of a shutdown that waits too long
   const quit = () => process.exit(130);
   process.once('SIGINT', quit);
@@ -109,7 +116,9 @@ function kafkaInput(settings: KafkaSettings) {
     consumer: () => createKafkaJsConsumer(settings, consoleLogger),
     topic: settings.topic,
     leaveGroupOnShutdown: settings.leaveGroupOnShutdown,
-    beforeJoin: settings.skipStaleBacklogOnStartup ? (slackMs: number) => skipStaleBacklog(settings, consoleLogger, slackMs) : undefined,
+    beforeJoin: settings.skipStaleBacklogOnStartup
+      ? (slackMs: number) => skipStaleBacklog(settings, consoleLogger, slackMs)
+      : undefined,
   };
 }
 

@@ -14,7 +14,10 @@ const USAGE = `usage:
   msk-metrics-generator overrides push FILE (--stack NAME | --bucket B --key K) [--region R] [--endpoint URL]
 `;
 
-export async function runOverrides(argv: string[], io: { out: (s: string) => void; err: (s: string) => void } = defaultIo): Promise<number> {
+export async function runOverrides(
+  argv: string[],
+  io: { out: (s: string) => void; err: (s: string) => void } = defaultIo,
+): Promise<number> {
   const [sub, ...rest] = argv;
   let parsed;
   try {
@@ -43,20 +46,30 @@ export async function runOverrides(argv: string[], io: { out: (s: string) => voi
   try {
     const text = readConfigText(file);
     if (sub === 'validate') {
-      report(validateOverrides(text, file, values.config === undefined ? undefined : { path: values.config, text: readConfigText(values.config) }), io);
+      report(
+        validateOverrides(
+          text,
+          file,
+          values.config === undefined ? undefined : { path: values.config, text: readConfigText(values.config) },
+        ),
+        io,
+      );
       io.out(`${file}: valid\n`);
       return 0;
     }
     const client = s3Client({ region: values.region, endpoint: values.endpoint });
     let location: ConfigLocation;
-    if (values.bucket !== undefined && values.key !== undefined) location = { bucket: values.bucket, configKey: values.key };
+    if (values.bucket !== undefined && values.key !== undefined)
+      location = { bucket: values.bucket, configKey: values.key };
     else if (values.stack !== undefined) location = await findConfigLocation(values.stack, { region: values.region });
     else {
       io.err(`overrides push: --stack NAME (or --bucket and --key) is required\n${USAGE}`);
       return 2;
     }
     const pushed = await pushOverrides(client, location, text, file, (v) => report(v, io));
-    io.out(`${file}: valid; uploaded to s3://${location.bucket}/${pushed.key} (version ${pushed.versionId ?? 'unversioned'})\n`);
+    io.out(
+      `${file}: valid; uploaded to s3://${location.bucket}/${pushed.key} (version ${pushed.versionId ?? 'unversioned'})\n`,
+    );
     return 0;
   } catch (e) {
     // ConfigError messages start with the key path and end with the file; others name the object or parameter.

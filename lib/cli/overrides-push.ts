@@ -19,17 +19,23 @@ export function configLocationParameter(stack: string): string {
   return `/msk-metrics-generator/${stack}/config-location`;
 }
 
-export async function findConfigLocation(stack: string, opts: { region?: string; ssm?: Pick<SSMClient, 'send'> } = {}): Promise<ConfigLocation> {
+export async function findConfigLocation(
+  stack: string,
+  opts: { region?: string; ssm?: Pick<SSMClient, 'send'> } = {},
+): Promise<ConfigLocation> {
   const ssm = opts.ssm ?? new SSMClient({ ...(opts.region !== undefined && { region: opts.region }) });
   const name = configLocationParameter(stack);
   let value: string | undefined;
   try {
     value = (await ssm.send(new GetParameterCommand({ Name: name }))).Parameter?.Value;
   } catch (e) {
-    throw new Error(`stack ${stack}: cannot read SSM parameter ${name} (is the stack deployed in this region?): ${(e as Error).message}`);
+    throw new Error(
+      `stack ${stack}: cannot read SSM parameter ${name} (is the stack deployed in this region?): ${(e as Error).message}`,
+    );
   }
   const parsed = JSON.parse(value ?? '{}') as Partial<ConfigLocation>;
-  if (typeof parsed.bucket !== 'string' || typeof parsed.configKey !== 'string') throw new Error(`SSM parameter ${name} does not hold a config location`);
+  if (typeof parsed.bucket !== 'string' || typeof parsed.configKey !== 'string')
+    throw new Error(`SSM parameter ${name} does not hold a config location`);
   return { bucket: parsed.bucket, configKey: parsed.configKey };
 }
 
@@ -55,9 +61,14 @@ export async function pushOverrides(
   const mainText = (await mainOut.Body?.transformToString('utf8')) ?? '';
   const named = perTenantOverrideConfigOf(mainText);
   const mainUrl = `s3://${at.bucket}/${at.configKey}`;
-  if (named === undefined) throw new Error(`${mainUrl} sets no overrides.per_tenant_override_config: the functions would not read an overrides file`);
+  if (named === undefined)
+    throw new Error(
+      `${mainUrl} sets no overrides.per_tenant_override_config: the functions would not read an overrides file`,
+    );
   onValid(validateOverrides(text, source, { path: mainUrl, text: mainText }));
   const key = posix.resolve('/', posix.dirname(at.configKey), named).slice(1);
-  const out = await s3.send(new PutObjectCommand({ Bucket: at.bucket, Key: key, Body: text, ContentType: 'application/yaml' }));
+  const out = await s3.send(
+    new PutObjectCommand({ Bucket: at.bucket, Key: key, Body: text, ContentType: 'application/yaml' }),
+  );
   return { key, ...(out.VersionId !== undefined && { versionId: out.VersionId }) };
 }

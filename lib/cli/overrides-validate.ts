@@ -23,11 +23,18 @@ export function validateOverrides(text: string, source: string, main?: MainConfi
   const mainText = main?.text ?? '';
   const named = perTenantOverrideConfigOf(mainText);
   if (named === undefined && /^overrides\s*:/m.test(mainText)) {
-    throw new ConfigError('overrides.per_tenant_override_config', 'not set in the main config, so the functions would not read an overrides file', main?.path);
+    throw new ConfigError(
+      'overrides.per_tenant_override_config',
+      'not set in the main config, so the functions would not read an overrides file',
+      main?.path,
+    );
   }
   // Whatever path the loader resolves, it is served this text; messages name `source` instead.
   const placeholder = '/per-tenant-overrides.yaml';
-  const withFile = named !== undefined ? mainText : `${mainText}\noverrides:\n  per_tenant_override_config: ${JSON.stringify(placeholder)}\n`;
+  const withFile =
+    named !== undefined
+      ? mainText
+      : `${mainText}\noverrides:\n  per_tenant_override_config: ${JSON.stringify(placeholder)}\n`;
   const overridesPath = named !== undefined ? resolve('/', named) : placeholder;
   try {
     const config = parseConfig(withFile, {

@@ -22,7 +22,8 @@ export function configBlocksOnly(text: string): string {
   const kept: string[] = [];
   for (const pair of top.items) {
     const key = pair.key;
-    if (!isScalar(key) || !READ_BLOCKS.includes(String(key.value)) || key.range === undefined || key.range === null) continue;
+    if (!isScalar(key) || !READ_BLOCKS.includes(String(key.value)) || key.range === undefined || key.range === null)
+      continue;
     const value = pair.value as { range?: [number, number, number] | null } | null;
     const end = value?.range?.[1] ?? key.range[1];
     kept.push(text.slice(key.range[0], end));

@@ -37,7 +37,10 @@ export function histogramBuckets(order: 'strict' | 'sorted' = 'strict'): Spec<nu
 
 /** Attribute names that become label names: an empty one could only make an empty label name. */
 export function dimensionList(): Spec<string[]> {
-  return listOf(refine(string(), (s) => (s === '' ? 'must not be empty' : undefined)), MAX_DIMENSIONS);
+  return listOf(
+    refine(string(), (s) => (s === '' ? 'must not be empty' : undefined)),
+    MAX_DIMENSIONS,
+  );
 }
 
 export function labelNameProblem(s: string): string | undefined {
@@ -59,7 +62,8 @@ export function dimensionMappings(): Spec<DimensionMapping[]> {
       return list.parse(node, path).map((m, i) => {
         const p = indexPath(path, i);
         if (m.name === undefined || m.name === '') fail(joinPath(p, 'name'), 'must not be empty');
-        if (m.source_labels === undefined || m.source_labels.length === 0) fail(joinPath(p, 'source_labels'), 'must not be empty');
+        if (m.source_labels === undefined || m.source_labels.length === 0)
+          fail(joinPath(p, 'source_labels'), 'must not be empty');
         return { name: m.name, sourceLabels: m.source_labels, join: m.join ?? '' };
       });
     },

@@ -88,7 +88,14 @@ function periodOf(config: GeneratorConfig): number {
 
 /** What was built once from the config (record decoding, remote-write clients): a change needs a rebuild. */
 function processKey(c: GeneratorConfig): string {
-  return JSON.stringify([c.codec, c.tenantHeader, c.defaultTenant, c.remoteWriteAddOrgIdHeader, c.remoteWrite, c.selfMonitoring]);
+  return JSON.stringify([
+    c.codec,
+    c.tenantHeader,
+    c.defaultTenant,
+    c.remoteWriteAddOrgIdHeader,
+    c.remoteWrite,
+    c.selfMonitoring,
+  ]);
 }
 
 /**

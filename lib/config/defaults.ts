@@ -7,10 +7,22 @@ export const DEFAULT_SPAN_METRICS_BUCKETS: readonly number[] = Object.freeze([
 ]);
 
 /** prometheus.ExponentialBuckets(0.1, 2, 8): service-graph latency buckets, seconds. */
-export const DEFAULT_SERVICE_GRAPHS_BUCKETS: readonly number[] = Object.freeze([0.1, 0.2, 0.4, 0.8, 1.6, 3.2, 6.4, 12.8]);
+export const DEFAULT_SERVICE_GRAPHS_BUCKETS: readonly number[] = Object.freeze([
+  0.1, 0.2, 0.4, 0.8, 1.6, 3.2, 6.4, 12.8,
+]);
 
-export const DEFAULT_PEER_ATTRIBUTES: readonly string[] = Object.freeze(['peer.service', 'db.name', 'db.system', 'db.system.name']);
-export const DEFAULT_DATABASE_NAME_ATTRIBUTES: readonly string[] = Object.freeze(['db.namespace', 'db.name', 'db.system', 'db.system.name']);
+export const DEFAULT_PEER_ATTRIBUTES: readonly string[] = Object.freeze([
+  'peer.service',
+  'db.name',
+  'db.system',
+  'db.system.name',
+]);
+export const DEFAULT_DATABASE_NAME_ATTRIBUTES: readonly string[] = Object.freeze([
+  'db.namespace',
+  'db.name',
+  'db.system',
+  'db.system.name',
+]);
 export const DEFAULT_HOST_IDENTIFIERS: readonly string[] = Object.freeze(['k8s.node.name', 'host.id']);
 export const DEFAULT_HOST_INFO_METRIC_NAME = 'traces_host_info';
 

@@ -95,7 +95,10 @@ class Scanner {
     const operator = rest === ':-' || rest === ':=' ? rest : rest[0] === '-' || rest[0] === '=' ? rest[0] : undefined;
     if (operator === undefined) {
       if (this.pos >= this.src.length) throw this.problem(start, 'missing closing brace "}"');
-      throw this.problem(start, `"\${${name}${this.src[this.pos]}..." is not supported: use \${${name}} or \${${name}:-default}`);
+      throw this.problem(
+        start,
+        `"\${${name}${this.src[this.pos]}..." is not supported: use \${${name}} or \${${name}:-default}`,
+      );
     }
     this.pos += operator.length;
     const fallback = this.text(true, depth + 1);
@@ -106,6 +109,9 @@ class Scanner {
     const before = this.src.slice(0, at);
     const line = before.split('\n').length;
     const column = at - before.lastIndexOf('\n');
-    return new ConfigError('', `environment expansion (${EXPAND_ENV_VARIABLE}) at line ${line}, column ${column}: ${what}`);
+    return new ConfigError(
+      '',
+      `environment expansion (${EXPAND_ENV_VARIABLE}) at line ${line}, column ${column}: ${what}`,
+    );
   }
 }

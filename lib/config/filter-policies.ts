@@ -10,15 +10,43 @@ import { isNodeMap, Scalar } from './yaml.ts';
 import type { Node } from './yaml.ts';
 import type { FilterPolicy, PolicyAttribute, PolicyMatch } from './types.ts';
 
-const SPAN_KINDS = ['SPAN_KIND_UNSPECIFIED', 'SPAN_KIND_INTERNAL', 'SPAN_KIND_SERVER', 'SPAN_KIND_CLIENT', 'SPAN_KIND_PRODUCER', 'SPAN_KIND_CONSUMER'];
+const SPAN_KINDS = [
+  'SPAN_KIND_UNSPECIFIED',
+  'SPAN_KIND_INTERNAL',
+  'SPAN_KIND_SERVER',
+  'SPAN_KIND_CLIENT',
+  'SPAN_KIND_PRODUCER',
+  'SPAN_KIND_CONSUMER',
+];
 const STATUS_CODES = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'];
 const SUPPORTED_INTRINSICS = ['kind', 'name', 'status'];
 /** TraceQL intrinsics that exist but that filter policies do not support. */
 const OTHER_INTRINSICS = [
-  'duration', 'childCount', 'statusMessage', 'rootName', 'rootServiceName', 'traceDuration', 'nestedSetLeft',
-  'nestedSetRight', 'nestedSetParent', 'parent', 'event:name', 'link:traceID', 'link:spanID', 'trace:id', 'span:id',
-  'span:duration', 'span:statusMessage', 'trace:duration', 'trace:rootName', 'trace:rootService', 'instrumentation:name',
-  'instrumentation:version', 'event:timeSinceStart', 'span:childCount', 'span:parentID',
+  'duration',
+  'childCount',
+  'statusMessage',
+  'rootName',
+  'rootServiceName',
+  'traceDuration',
+  'nestedSetLeft',
+  'nestedSetRight',
+  'nestedSetParent',
+  'parent',
+  'event:name',
+  'link:traceID',
+  'link:spanID',
+  'trace:id',
+  'span:id',
+  'span:duration',
+  'span:statusMessage',
+  'trace:duration',
+  'trace:rootName',
+  'trace:rootService',
+  'instrumentation:name',
+  'instrumentation:version',
+  'event:timeSinceStart',
+  'span:childCount',
+  'span:parentID',
 ];
 /** Characters that end an unquoted TraceQL attribute name. */
 const NAME_BREAKERS = /[\s{}()=!<>~&|^,"]/u;
@@ -67,7 +95,8 @@ function attribute(matchType: MatchType, node: Node, path: string): PolicyAttrib
   const valuePath = joinPath(path, 'value');
   if (!(keyNode instanceof Scalar) || typeof keyNode.value !== 'string') return fail(keyPath, 'must be a string');
   const key = canonicalKey(keyNode.value, keyPath);
-  if (!(valueNode instanceof Scalar) || valueNode.value === null) return fail(valuePath, 'must be a string, number or boolean');
+  if (!(valueNode instanceof Scalar) || valueNode.value === null)
+    return fail(valuePath, 'must be a string, number or boolean');
   const v = valueNode.value;
 
   if (matchType === 'regex') {
@@ -86,7 +115,8 @@ function attribute(matchType: MatchType, node: Node, path: string): PolicyAttrib
     return { key, value: v, isInt: false };
   }
   if (typeof v === 'bigint') {
-    if (v > MAX_EXACT_INT || v < -MAX_EXACT_INT) return fail(valuePath, `integers beyond ±${MAX_EXACT_INT} are not supported`);
+    if (v > MAX_EXACT_INT || v < -MAX_EXACT_INT)
+      return fail(valuePath, `integers beyond ±${MAX_EXACT_INT} are not supported`);
     return { key, value: Number(v), isInt: true };
   }
   return { key, value: v, isInt: false };
@@ -107,7 +137,8 @@ function policyMatch(): Spec<PolicyMatch> {
       let attributes: PolicyAttribute[] = [];
       if (attrs !== undefined && !(attrs instanceof Scalar && attrs.value === null)) {
         if (!Array.isArray(attrs)) return fail(attrsPath, 'must be a list');
-        if (attrs.length > MAX_POLICY_ATTRIBUTES) return fail(attrsPath, `has ${attrs.length} items; at most ${MAX_POLICY_ATTRIBUTES} are accepted`);
+        if (attrs.length > MAX_POLICY_ATTRIBUTES)
+          return fail(attrsPath, `has ${attrs.length} items; at most ${MAX_POLICY_ATTRIBUTES} are accepted`);
         attributes = attrs.map((a, i) => attribute(matchType, a, indexPath(attrsPath, i)));
       }
       return { matchType, attributes };
@@ -117,7 +148,10 @@ function policyMatch(): Spec<PolicyMatch> {
 
 const policySpec = refine(
   object({ include: policyMatch(), include_any: policyMatch(), exclude: policyMatch() }),
-  (p) => (p.include === undefined && p.include_any === undefined && p.exclude === undefined ? 'a policy needs at least one of include, include_any or exclude' : undefined),
+  (p) =>
+    p.include === undefined && p.include_any === undefined && p.exclude === undefined
+      ? 'a policy needs at least one of include, include_any or exclude'
+      : undefined,
 );
 
 /** `filter_policies:` — a list of policies, each with include / include_any / exclude blocks. */

@@ -17,12 +17,19 @@ export interface ConfigClients {
   readonly s3?: Pick<S3Client, 'send'>;
 }
 
-export async function loadConfigFromEnv(env: NodeJS.ProcessEnv = process.env, ssm?: Pick<SSMClient, 'send'>): Promise<GeneratorConfig> {
+export async function loadConfigFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  ssm?: Pick<SSMClient, 'send'>,
+): Promise<GeneratorConfig> {
   return (await configSourceFromEnv(env, { ssm })).config;
 }
 
 /** The config source the environment names; the first read fails the start when the config is bad. */
-export async function configSourceFromEnv(env: NodeJS.ProcessEnv = process.env, clients: ConfigClients = {}, opts: ConfigSourceOptions = {}): Promise<ConfigSource> {
+export async function configSourceFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  clients: ConfigClients = {},
+  opts: ConfigSourceOptions = {},
+): Promise<ConfigSource> {
   const bucket = set(env.CONFIG_BUCKET);
   if (bucket !== undefined || set(env.CONFIG_KEY) !== undefined) {
     const key = set(env.CONFIG_KEY);

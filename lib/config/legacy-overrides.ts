@@ -9,19 +9,52 @@ import { didYouMean } from './schema.ts';
 import type { Node, NodeMap } from './yaml.ts';
 
 const SERVICE_GRAPHS_KEYS = [
-  'histogram_buckets', 'dimensions', 'peer_attributes', 'filter_policies', 'enable_client_server_prefix',
-  'enable_messaging_system_latency_histogram', 'enable_virtual_node_label', 'span_multiplier_key', 'enable_tracestate_span_multiplier',
+  'histogram_buckets',
+  'dimensions',
+  'peer_attributes',
+  'filter_policies',
+  'enable_client_server_prefix',
+  'enable_messaging_system_latency_histogram',
+  'enable_virtual_node_label',
+  'span_multiplier_key',
+  'enable_tracestate_span_multiplier',
 ];
 const SPAN_METRICS_KEYS = [
-  'histogram_buckets', 'dimensions', 'intrinsic_dimensions', 'filter_policies', 'dimension_mappings', 'enable_target_info',
-  'target_info_excluded_dimensions', 'enable_instance_label', 'span_multiplier_key', 'enable_tracestate_span_multiplier',
+  'histogram_buckets',
+  'dimensions',
+  'intrinsic_dimensions',
+  'filter_policies',
+  'dimension_mappings',
+  'enable_target_info',
+  'target_info_excluded_dimensions',
+  'enable_instance_label',
+  'span_multiplier_key',
+  'enable_tracestate_span_multiplier',
 ];
-const LOCAL_BLOCKS_KEYS = ['max_live_traces', 'max_block_duration', 'max_block_bytes', 'flush_check_period', 'trace_idle_period', 'complete_block_timeout'];
+const LOCAL_BLOCKS_KEYS = [
+  'max_live_traces',
+  'max_block_duration',
+  'max_block_bytes',
+  'flush_check_period',
+  'trace_idle_period',
+  'complete_block_timeout',
+];
 const GENERATOR_KEYS = [
-  'ring_size', 'processors', 'max_active_series', 'max_active_entities', 'collection_interval', 'disable_collection',
-  'generate_native_histograms', 'native_histogram_bucket_factor', 'native_histogram_max_bucket_number',
-  'native_histogram_min_reset_duration', 'span_name_sanitization', 'max_cardinality_per_label', 'trace_id_label_name',
-  'remote_write_headers', 'ingestion_time_range_slack',
+  'ring_size',
+  'processors',
+  'max_active_series',
+  'max_active_entities',
+  'collection_interval',
+  'disable_collection',
+  'generate_native_histograms',
+  'native_histogram_bucket_factor',
+  'native_histogram_max_bucket_number',
+  'native_histogram_min_reset_duration',
+  'span_name_sanitization',
+  'max_cardinality_per_label',
+  'trace_id_label_name',
+  'remote_write_headers',
+  'ingestion_time_range_slack',
 ];
 
 /** Legacy flat key -> path under the scoped `metrics_generator:`. */
@@ -29,9 +62,15 @@ const GENERATOR_PATHS = new Map<string, readonly string[]>([
   ...GENERATOR_KEYS.map((k) => [`metrics_generator_${k}`, [k]] as const),
   ['metrics_generator_forwarder_queue_size', ['forwarder', 'queue_size']],
   ['metrics_generator_forwarder_workers', ['forwarder', 'workers']],
-  ...SERVICE_GRAPHS_KEYS.map((k) => [`metrics_generator_processor_service_graphs_${k}`, ['processor', 'service_graphs', k]] as const),
-  ...SPAN_METRICS_KEYS.map((k) => [`metrics_generator_processor_span_metrics_${k}`, ['processor', 'span_metrics', k]] as const),
-  ...LOCAL_BLOCKS_KEYS.map((k) => [`metrics_generator_processor_local_blocks_${k}`, ['processor', 'local_blocks', k]] as const),
+  ...SERVICE_GRAPHS_KEYS.map(
+    (k) => [`metrics_generator_processor_service_graphs_${k}`, ['processor', 'service_graphs', k]] as const,
+  ),
+  ...SPAN_METRICS_KEYS.map(
+    (k) => [`metrics_generator_processor_span_metrics_${k}`, ['processor', 'span_metrics', k]] as const,
+  ),
+  ...LOCAL_BLOCKS_KEYS.map(
+    (k) => [`metrics_generator_processor_local_blocks_${k}`, ['processor', 'local_blocks', k]] as const,
+  ),
   ['metrics_generator_processor_host_info_host_identifiers', ['processor', 'host_info', 'host_identifiers']],
   ['metrics_generator_processor_host_info_metric_name', ['processor', 'host_info', 'metric_name']],
   // The JSON spellings of Tempo's struct tags, for overrides written as JSON.
@@ -41,12 +80,32 @@ const GENERATOR_PATHS = new Map<string, readonly string[]>([
 
 /** Legacy keys of Tempo's other components (distributor, ingester, compactor, querier, ...). */
 const OTHER_COMPONENT_KEYS = new Set([
-  'ingestion_rate_strategy', 'ingestion_rate_limit_bytes', 'ingestion_burst_size_bytes', 'ingestion_tenant_shard_size',
-  'ingestion_max_attribute_bytes', 'ingestion_artificial_delay', 'ingestion_retry_info_enabled', 'max_traces_per_user',
-  'max_global_traces_per_user', 'forwarders', 'block_retention', 'compaction_disabled', 'compaction_window',
-  'max_bytes_per_tag_values_query', 'max_blocks_per_tag_values_query', 'max_condition_groups_per_tag_query',
-  'max_search_duration', 'max_metrics_duration', 'unsafe_query_hints', 'left_pad_trace_ids', 'metrics_spanonly_fetch',
-  'span_pruning_awareness', 'engine_bytes_tracking', 'span_pruning_enabled', 'max_bytes_per_trace', 'cost_attribution',
+  'ingestion_rate_strategy',
+  'ingestion_rate_limit_bytes',
+  'ingestion_burst_size_bytes',
+  'ingestion_tenant_shard_size',
+  'ingestion_max_attribute_bytes',
+  'ingestion_artificial_delay',
+  'ingestion_retry_info_enabled',
+  'max_traces_per_user',
+  'max_global_traces_per_user',
+  'forwarders',
+  'block_retention',
+  'compaction_disabled',
+  'compaction_window',
+  'max_bytes_per_tag_values_query',
+  'max_blocks_per_tag_values_query',
+  'max_condition_groups_per_tag_query',
+  'max_search_duration',
+  'max_metrics_duration',
+  'unsafe_query_hints',
+  'left_pad_trace_ids',
+  'metrics_spanonly_fetch',
+  'span_pruning_awareness',
+  'engine_bytes_tracking',
+  'span_pruning_enabled',
+  'max_bytes_per_trace',
+  'cost_attribution',
   'parquet_dedicated_columns',
 ]);
 
@@ -67,7 +126,7 @@ export function isScopedOnlyKey(key: string, scopedKeys: readonly string[]): boo
 }
 
 export const LEGACY_FORMAT_NOTE =
-  "read as Tempo 2.x reads the legacy flat format (Tempo 3 needs enable_legacy_overrides: true for it; `tempo-cli migrate overrides-config` converts it to the scoped format)";
+  'read as Tempo 2.x reads the legacy flat format (Tempo 3 needs enable_legacy_overrides: true for it; `tempo-cli migrate overrides-config` converts it to the scoped format)';
 
 /**
  * One legacy entry's keys (given as [key, value] pairs, `path` being where they sit) as a scoped
@@ -124,5 +183,8 @@ function setPath(root: NodeMap, segments: readonly string[], value: Node, keyPat
 
 /** A scoped key next to legacy ones: Tempo would parse neither format. */
 export function mixedFormatError(path: string, key: string): never {
-  return fail(joinPath(path, key), 'mixes the scoped overrides format with the legacy flat one; use one (see docs/configuration.md)');
+  return fail(
+    joinPath(path, key),
+    'mixes the scoped overrides format with the legacy flat one; use one (see docs/configuration.md)',
+  );
 }

@@ -41,7 +41,12 @@ const documentSpec = object({ metrics_generator: metricsGeneratorSpec, overrides
 /** Parses config text (YAML or JSON). Empty text or `{}` gives Tempo's defaults everywhere. */
 export function parseConfig(text: string, opts: ParseOptions = {}): GeneratorConfig {
   try {
-    return build(expandConfigText(text), opts, opts.warn ?? ((m) => console.warn(m)), opts.info ?? ((m) => process.stderr.write(`${m}\n`)));
+    return build(
+      expandConfigText(text),
+      opts,
+      opts.warn ?? ((m) => console.warn(m)),
+      opts.info ?? ((m) => process.stderr.write(`${m}\n`)),
+    );
   } catch (e) {
     throw e instanceof ConfigError ? e.inSource(opts.source) : e;
   }
@@ -58,13 +63,22 @@ export function loadConfigFile(path: string, opts: Pick<ParseOptions, 'warn' | '
   return parseConfig(text, { ...opts, baseDir: dirname(resolve(path)), source: path });
 }
 
-function build(text: string, opts: ParseOptions, warn: (message: string) => void, info: (message: string) => void): GeneratorConfig {
+function build(
+  text: string,
+  opts: ParseOptions,
+  warn: (message: string) => void,
+  info: (message: string) => void,
+): GeneratorConfig {
   const root = parseYaml(text);
   if (!isNodeMap(root)) fail('', 'the config must be a mapping with metrics_generator: and overrides:');
   const doc = documentSpec.parse(blocksRead(root, info), '');
   warnIgnoredKeys(root, warn);
   const mg = doc.metrics_generator;
-  const overrides = doc.overrides ?? { tenants: new Map<string, OverridesEntry>(), legacyFormat: false, perTenantOverridePeriodMs: DEFAULT_OVERRIDE_PERIOD_MS };
+  const overrides = doc.overrides ?? {
+    tenants: new Map<string, OverridesEntry>(),
+    legacyFormat: false,
+    perTenantOverridePeriodMs: DEFAULT_OVERRIDE_PERIOD_MS,
+  };
   if (overrides.legacyFormat) warn(`overrides: ${LEGACY_FORMAT_NOTE}`);
 
   let fileTenants: ReadonlyMap<string, OverridesEntry> = new Map();
@@ -77,7 +91,13 @@ function build(text: string, opts: ParseOptions, warn: (message: string) => void
   const g = globalDefaults(mg);
   const resolveEntry = (entry: OverridesEntry | undefined, path: string, from?: string): TenantSettings => {
     try {
-      return resolveTenantSettings(g, entry, overrides.defaults, path, from === undefined ? warn : (m) => warn(`${m} (in ${from})`));
+      return resolveTenantSettings(
+        g,
+        entry,
+        overrides.defaults,
+        path,
+        from === undefined ? warn : (m) => warn(`${m} (in ${from})`),
+      );
     } catch (e) {
       // Only errors inside the entry belong to the per-tenant file; global keys are in the main one.
       if (e instanceof ConfigError && from !== undefined && e.path.startsWith('overrides.')) throw e.inSource(from);
@@ -86,7 +106,10 @@ function build(text: string, opts: ParseOptions, warn: (message: string) => void
   };
 
   // Every entry is resolved now, so errors and warnings appear at start, once per entry.
-  const fallback = overrides.defaults !== undefined ? resolveEntry(overrides.defaults, 'overrides.defaults') : resolveEntry(undefined, '');
+  const fallback =
+    overrides.defaults !== undefined
+      ? resolveEntry(overrides.defaults, 'overrides.defaults')
+      : resolveEntry(undefined, '');
   const main = new Map([...overrides.tenants].map(([id, e]) => [id, resolveEntry(e, `overrides.${id}`)] as const));
   const fromFile = new Map([...fileTenants].map(([id, e]) => [id, resolveEntry(e, `overrides.${id}`, file)] as const));
 
@@ -116,7 +139,8 @@ export function perTenantOverrideConfigOf(text: string): string | undefined {
   try {
     const root = parseYaml(text);
     const overrides = isNodeMap(root) ? root.get('overrides') : undefined;
-    const value = overrides !== undefined && isNodeMap(overrides) ? overrides.get('per_tenant_override_config') : undefined;
+    const value =
+      overrides !== undefined && isNodeMap(overrides) ? overrides.get('per_tenant_override_config') : undefined;
     return value instanceof Scalar && typeof value.value === 'string' && value.value !== '' ? value.value : undefined;
   } catch {
     return undefined;
@@ -140,17 +164,25 @@ function blocksRead(root: NodeMap, info: (message: string) => void): NodeMap {
     if (hint !== undefined) fail(key, `unknown key (${hint})`);
     others.push(key);
   }
-  if (others.length > 0) info(`config: reading metrics_generator and overrides; ignoring the other top-level blocks: ${others.join(', ')}`);
+  if (others.length > 0)
+    info(`config: reading metrics_generator and overrides; ignoring the other top-level blocks: ${others.join(', ')}`);
   return read;
 }
 
-function readPerTenantFile(file: string, warn: (message: string) => void, readFile: (path: string) => string): ReadonlyMap<string, OverridesEntry> {
+function readPerTenantFile(
+  file: string,
+  warn: (message: string) => void,
+  readFile: (path: string) => string,
+): ReadonlyMap<string, OverridesEntry> {
   let text: string;
   try {
     text = readFile(file);
   } catch (e) {
     const message = (e as Error).message;
-    return fail('overrides.per_tenant_override_config', message.startsWith(file) ? message : `cannot read ${file}: ${message}`);
+    return fail(
+      'overrides.per_tenant_override_config',
+      message.startsWith(file) ? message : `cannot read ${file}: ${message}`,
+    );
   }
   try {
     const root = parseYaml(text);

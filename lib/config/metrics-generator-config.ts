@@ -6,7 +6,19 @@ import { labelNameProblem } from './common-specs.ts';
 import { DEFAULT_TENANT_HEADER } from './defaults.ts';
 import { hostInfoGlobalSpec } from './host-info-config.ts';
 import { headerNameProblem, remoteWriteList } from './remote-write.ts';
-import { anyMapping, bool, duration, ignoring, mapOf, oneOf, positiveInt, refine, section, string, withDefault } from './schema.ts';
+import {
+  anyMapping,
+  bool,
+  duration,
+  ignoring,
+  mapOf,
+  oneOf,
+  positiveInt,
+  refine,
+  section,
+  string,
+  withDefault,
+} from './schema.ts';
 import type { ObjectOf } from './schema.ts';
 import { selfMonitoringSpec } from './self-monitoring-config.ts';
 import { serviceGraphsGlobalSpec } from './service-graphs-config.ts';
@@ -17,15 +29,24 @@ export const MAX_INGESTION_SLACK_MS = 12 * 3600_000;
 
 export const metricsGeneratorSpec = section({
   codec: withDefault(oneOf(['push-bytes', 'otlp']), 'push-bytes'),
-  tenant_header: withDefault(refine(string(), (s) => (s === '' ? 'must not be empty' : headerNameProblem(s))), DEFAULT_TENANT_HEADER),
-  default_tenant: withDefault(refine(string(), (s) => (s === '' ? undefined : tenantIdProblem(s))), ''),
+  tenant_header: withDefault(
+    refine(string(), (s) => (s === '' ? 'must not be empty' : headerNameProblem(s))),
+    DEFAULT_TENANT_HEADER,
+  ),
+  default_tenant: withDefault(
+    refine(string(), (s) => (s === '' ? undefined : tenantIdProblem(s))),
+    '',
+  ),
   limiter_type: withDefault(oneOf(['series', 'entity']), 'series'),
   metrics_ingestion_time_range_slack: withDefault(duration({ maxMs: MAX_INGESTION_SLACK_MS }), 30_000),
   registry: section({
     collection_interval: withDefault(duration({ minMs: 1 }), 15_000),
     stale_duration: withDefault(duration({ minMs: 1 }), 15 * 60_000),
     external_labels: withDefault<Readonly<Record<string, string>>>(mapOf(string(), labelNameProblem), {}),
-    inject_tenant_id_as: withDefault(refine(string(), (s) => (s === '' ? undefined : labelNameProblem(s))), ''),
+    inject_tenant_id_as: withDefault(
+      refine(string(), (s) => (s === '' ? undefined : labelNameProblem(s))),
+      '',
+    ),
     max_label_name_length: withDefault(positiveInt(), 1024),
     max_label_value_length: withDefault(positiveInt(), 2048),
   }),

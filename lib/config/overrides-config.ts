@@ -8,7 +8,21 @@ import { hostInfoOverrideSpec } from './host-info-config.ts';
 import { MAX_INGESTION_SLACK_MS } from './metrics-generator-config.ts';
 import { headerMap } from './remote-write.ts';
 import {
-  anyMapping, bool, duration, float, ignored, ignoring, integer, isAbsent, listOf, object, oneOf, refine, string, uint32, uint64,
+  anyMapping,
+  bool,
+  duration,
+  float,
+  ignored,
+  ignoring,
+  integer,
+  isAbsent,
+  listOf,
+  object,
+  oneOf,
+  refine,
+  string,
+  uint32,
+  uint64,
 } from './schema.ts';
 import type { ObjectOf, Spec } from './schema.ts';
 import { serviceGraphsOverrideSpec } from './service-graphs-config.ts';
@@ -18,7 +32,9 @@ import { isNodeMap, Scalar } from './yaml.ts';
 import type { Node, NodeMap } from './yaml.ts';
 
 const legacyHint = (key: string): string | undefined =>
-  key.startsWith('metrics_generator_') ? 'a legacy flat key inside a scoped block; flat keys go directly in the entry' : undefined;
+  key.startsWith('metrics_generator_')
+    ? 'a legacy flat key inside a scoped block; flat keys go directly in the entry'
+    : undefined;
 
 /** `overrides.<tenant>.metrics_generator` (spec 6.3). Absent keys mean "not set". */
 export const generatorOverrideSpec = object(
@@ -26,7 +42,9 @@ export const generatorOverrideSpec = object(
     processors: listOf(string()),
     max_active_series: uint32(),
     collection_interval: refine(duration(), (ms) =>
-      ms === 0 || (ms >= 15_000 && ms <= 300_000) ? undefined : 'must be 0 (use the global registry.collection_interval) or between 15s and 5m',
+      ms === 0 || (ms >= 15_000 && ms <= 300_000)
+        ? undefined
+        : 'must be 0 (use the global registry.collection_interval) or between 15s and 5m',
     ),
     disable_collection: bool(),
     // '' is Tempo's "not set".
@@ -93,7 +111,8 @@ export interface TenantEntries {
 
 /** One entry, scoped (`metrics_generator: {...}`) or legacy flat (`metrics_generator_processors: [...]`). */
 function parseEntry(node: Node, path: string): { entry: OverridesEntry; legacy: boolean } {
-  if (!isNodeMap(node) || ![...node.keys()].some(isLegacyKey)) return { entry: overridesEntrySpec.parse(node, path), legacy: false };
+  if (!isNodeMap(node) || ![...node.keys()].some(isLegacyKey))
+    return { entry: overridesEntrySpec.parse(node, path), legacy: false };
   const scopedKeys = Object.keys(overridesEntrySpec.shape);
   for (const k of node.keys()) if (isScopedOnlyKey(k, scopedKeys)) mixedFormatError(path, k);
   const { entry, legacyError } = scopedFromLegacy(node, path, path);
@@ -124,7 +143,13 @@ function tenantEntries(node: NodeMap, path: string, skip: ReadonlySet<string>): 
 /** Tempo: modules/overrides/config.go (PerTenantOverridePeriod defaults to 10s). */
 export const DEFAULT_OVERRIDE_PERIOD_MS = 10_000;
 
-const BLOCK_KEYS = new Set(['defaults', 'per_tenant_override_config', 'per_tenant_override_period', 'user_configurable_overrides', 'enable_legacy_overrides']);
+const BLOCK_KEYS = new Set([
+  'defaults',
+  'per_tenant_override_config',
+  'per_tenant_override_period',
+  'user_configurable_overrides',
+  'enable_legacy_overrides',
+]);
 
 const entrySpec: Spec<{ entry: OverridesEntry; legacy: boolean }> = { type: 'overrides entry', parse: parseEntry };
 
@@ -134,7 +159,9 @@ const blockSettings = object({
   per_tenant_override_period: duration({ prometheus: true }),
   user_configurable_overrides: refine(anyMapping(), (u) => {
     const enabled = u.get('enabled');
-    return enabled instanceof Scalar && enabled.value === true ? 'not supported: user-configurable overrides (the overrides API)' : undefined;
+    return enabled instanceof Scalar && enabled.value === true
+      ? 'not supported: user-configurable overrides (the overrides API)'
+      : undefined;
   }),
   // Tempo 3 reads the legacy flat format only with this set; here it is always read, as in Tempo 2.x.
   enable_legacy_overrides: ignoring(bool()),
@@ -153,10 +180,14 @@ export function overridesBlock(): Spec<OverridesBlock> {
       const own = new Map([...node].filter(([k]) => BLOCK_KEYS.has(k)));
       const settings = blockSettings.parse(own, path);
       const period = settings.per_tenant_override_period ?? DEFAULT_OVERRIDE_PERIOD_MS;
-      if (!(period > 0)) fail(joinPath(path, 'per_tenant_override_period'), 'must be greater than 0 (the reload period)');
+      if (!(period > 0))
+        fail(joinPath(path, 'per_tenant_override_period'), 'must be greater than 0 (the reload period)');
       const perTenant = {
         perTenantOverridePeriodMs: period,
-        ...(settings.per_tenant_override_config !== undefined && settings.per_tenant_override_config !== '' && { perTenantOverrideConfig: settings.per_tenant_override_config }),
+        ...(settings.per_tenant_override_config !== undefined &&
+          settings.per_tenant_override_config !== '' && {
+            perTenantOverrideConfig: settings.per_tenant_override_config,
+          }),
       };
       const flat = [...node].filter(([k]) => !BLOCK_KEYS.has(k));
       if (flat.some(([k]) => isLegacyKey(k))) {
@@ -188,7 +219,8 @@ export function perTenantOverridesFile(): Spec<TenantEntries> {
     type: 'per-tenant overrides file',
     parse(node, path) {
       if (!isNodeMap(node)) return fail(path, 'must be a mapping with an overrides key');
-      for (const k of node.keys()) if (k !== 'overrides') fail(k, 'unknown key (a per-tenant overrides file holds only overrides:)');
+      for (const k of node.keys())
+        if (k !== 'overrides') fail(k, 'unknown key (a per-tenant overrides file holds only overrides:)');
       const overrides = node.get('overrides');
       if (isAbsent(overrides)) return { tenants: new Map(), legacyFormat: false };
       if (!isNodeMap(overrides)) return fail('overrides', 'must be a mapping of tenant IDs');

@@ -11,8 +11,15 @@ export const SERVICE_GRAPHS_CONNECTION_INFO = 'service-graphs-connection-info';
 export const HOST_INFO = 'host-info';
 
 export const SUPPORTED_PROCESSORS: readonly string[] = [
-  SERVICE_GRAPHS, SERVICE_GRAPHS_REQUEST, SERVICE_GRAPHS_LATENCY, SERVICE_GRAPHS_CONNECTION_INFO,
-  SPAN_METRICS, SPAN_METRICS_COUNT, SPAN_METRICS_LATENCY, SPAN_METRICS_SIZE, HOST_INFO,
+  SERVICE_GRAPHS,
+  SERVICE_GRAPHS_REQUEST,
+  SERVICE_GRAPHS_LATENCY,
+  SERVICE_GRAPHS_CONNECTION_INFO,
+  SPAN_METRICS,
+  SPAN_METRICS_COUNT,
+  SPAN_METRICS_LATENCY,
+  SPAN_METRICS_SIZE,
+  HOST_INFO,
 ];
 
 export interface ProcessorSelection {
@@ -44,7 +51,8 @@ export function selectProcessors(listed: readonly string[], warnUnknown: (name: 
   }
 
   let serviceGraphs: ProcessorSelection['serviceGraphs'];
-  if (has(SERVICE_GRAPHS)) serviceGraphs = { request: true, latency: true, connectionInfo: has(SERVICE_GRAPHS_CONNECTION_INFO) };
+  if (has(SERVICE_GRAPHS))
+    serviceGraphs = { request: true, latency: true, connectionInfo: has(SERVICE_GRAPHS_CONNECTION_INFO) };
   else if (has(SERVICE_GRAPHS_REQUEST) || has(SERVICE_GRAPHS_LATENCY) || has(SERVICE_GRAPHS_CONNECTION_INFO)) {
     serviceGraphs = {
       request: has(SERVICE_GRAPHS_REQUEST),

@@ -8,7 +8,12 @@ import type { ObjectOf } from './schema.ts';
 import type { HttpHeaderValues, OAuth2Settings, ProxySettings, TlsSettings, TlsVersion } from './types.ts';
 import { redactUrlsIn } from '../remote-write/redact.ts';
 
-const TLS_VERSIONS: Record<string, TlsVersion> = { TLS10: 'TLSv1', TLS11: 'TLSv1.1', TLS12: 'TLSv1.2', TLS13: 'TLSv1.3' };
+const TLS_VERSIONS: Record<string, TlsVersion> = {
+  TLS10: 'TLSv1',
+  TLS11: 'TLSv1.1',
+  TLS12: 'TLSv1.2',
+  TLS13: 'TLSv1.3',
+};
 const TLS_ORDER: readonly TlsVersion[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
 
 export const tlsConfigSpec = object({
@@ -48,7 +53,12 @@ export const httpHeadersSpec = mapOf(
 );
 
 type TlsEntry = ObjectOf<typeof tlsConfigSpec.shape>;
-type ProxyEntry = { proxy_url?: string; no_proxy?: string; proxy_from_environment: boolean; proxy_connect_header?: Record<string, string[]> };
+type ProxyEntry = {
+  proxy_url?: string;
+  no_proxy?: string;
+  proxy_from_environment: boolean;
+  proxy_connect_header?: Record<string, string[]>;
+};
 type OAuth2Entry = ObjectOf<typeof oauth2Spec.shape>;
 
 function oneOfPair(path: string, inline: string, file: string, a: unknown, b: unknown): void {
@@ -65,7 +75,11 @@ export function tlsSettings(t: TlsEntry, path: string): TlsSettings {
   if (key && !cert) fail(path, 'a client key needs cert or cert_file');
   const minVersion = t.min_version === undefined ? undefined : TLS_VERSIONS[t.min_version];
   const maxVersion = t.max_version === undefined ? undefined : TLS_VERSIONS[t.max_version];
-  if (minVersion !== undefined && maxVersion !== undefined && TLS_ORDER.indexOf(minVersion) > TLS_ORDER.indexOf(maxVersion)) {
+  if (
+    minVersion !== undefined &&
+    maxVersion !== undefined &&
+    TLS_ORDER.indexOf(minVersion) > TLS_ORDER.indexOf(maxVersion)
+  ) {
     fail(joinPath(path, 'max_version'), `must not be lower than min_version (${t.min_version})`);
   }
   return {
@@ -87,11 +101,18 @@ export function proxySettings(p: ProxyEntry, path: string): ProxySettings | unde
   const url = p.proxy_url === '' ? undefined : p.proxy_url;
   const noProxy = p.no_proxy === '' ? undefined : p.no_proxy;
   const connect = p.proxy_connect_header ?? {};
-  if (url === undefined && !p.proxy_from_environment && noProxy === undefined && Object.keys(connect).length === 0) return undefined;
-  if (p.proxy_from_environment && url !== undefined) fail(joinPath(path, 'proxy_url'), 'must not be set with proxy_from_environment');
-  if (p.proxy_from_environment && noProxy !== undefined) fail(joinPath(path, 'no_proxy'), 'must not be set with proxy_from_environment (NO_PROXY from the environment applies)');
+  if (url === undefined && !p.proxy_from_environment && noProxy === undefined && Object.keys(connect).length === 0)
+    return undefined;
+  if (p.proxy_from_environment && url !== undefined)
+    fail(joinPath(path, 'proxy_url'), 'must not be set with proxy_from_environment');
+  if (p.proxy_from_environment && noProxy !== undefined)
+    fail(
+      joinPath(path, 'no_proxy'),
+      'must not be set with proxy_from_environment (NO_PROXY from the environment applies)',
+    );
   if (url === undefined && noProxy !== undefined) fail(joinPath(path, 'no_proxy'), 'needs proxy_url');
-  if (url === undefined && !p.proxy_from_environment) fail(joinPath(path, 'proxy_connect_header'), 'needs proxy_url or proxy_from_environment');
+  if (url === undefined && !p.proxy_from_environment)
+    fail(joinPath(path, 'proxy_connect_header'), 'needs proxy_url or proxy_from_environment');
   if (url !== undefined) {
     let parsed: URL;
     try {
@@ -99,11 +120,17 @@ export function proxySettings(p: ProxyEntry, path: string): ProxySettings | unde
     } catch {
       return fail(joinPath(path, 'proxy_url'), `"${redactUrlsIn(url)}" is not a valid URL`);
     }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') fail(joinPath(path, 'proxy_url'), 'only http and https proxies are supported');
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+      fail(joinPath(path, 'proxy_url'), 'only http and https proxies are supported');
   }
   const connectHeaders: Record<string, string> = {};
   for (const [name, values] of Object.entries(connect)) connectHeaders[name] = values.join(', ');
-  return { ...(url !== undefined && { url }), ...(noProxy !== undefined && { noProxy }), fromEnvironment: p.proxy_from_environment, connectHeaders };
+  return {
+    ...(url !== undefined && { url }),
+    ...(noProxy !== undefined && { noProxy }),
+    fromEnvironment: p.proxy_from_environment,
+    connectHeaders,
+  };
 }
 
 export function oauth2Settings(o: OAuth2Entry, path: string): OAuth2Settings {
@@ -112,7 +139,8 @@ export function oauth2Settings(o: OAuth2Entry, path: string): OAuth2Settings {
   oneOfPair(path, 'client_secret', 'client_secret_file', o.client_secret, o.client_secret_file);
   try {
     const u = new URL(o.token_url);
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') fail(joinPath(path, 'token_url'), 'must be an http or https URL');
+    if (u.protocol !== 'http:' && u.protocol !== 'https:')
+      fail(joinPath(path, 'token_url'), 'must be an http or https URL');
   } catch (e) {
     if (e instanceof TypeError) fail(joinPath(path, 'token_url'), `"${redactUrlsIn(o.token_url)}" is not a valid URL`);
     throw e;

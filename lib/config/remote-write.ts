@@ -3,17 +3,50 @@
 // and are not implemented (azuread, google_iam, ...) are refused rather than silently ignored.
 
 import { fail, indexPath, joinPath } from './errors.ts';
-import { bool, duration, ignored, ignoring, integer, listOf, mapOf, object, oneOf, positiveInt, section, string, unsupported, withDefault } from './schema.ts';
+import {
+  bool,
+  duration,
+  ignored,
+  ignoring,
+  integer,
+  listOf,
+  mapOf,
+  object,
+  oneOf,
+  positiveInt,
+  section,
+  string,
+  unsupported,
+  withDefault,
+} from './schema.ts';
 import type { ObjectOf, Spec } from './schema.ts';
 import type { RemoteWriteEndpoint } from './types.ts';
 import { redactUrlsIn } from '../remote-write/redact.ts';
 import { relabelConfigOf, type RelabelConfig, type RelabelConfigInput } from '../remote-write/relabel-config.ts';
-import { httpHeaders, httpHeadersSpec, oauth2Settings, oauth2Spec, proxyKeys, proxySettings, tlsConfigSpec, tlsSettings } from './remote-write-options.ts';
+import {
+  httpHeaders,
+  httpHeadersSpec,
+  oauth2Settings,
+  oauth2Spec,
+  proxyKeys,
+  proxySettings,
+  tlsConfigSpec,
+  tlsSettings,
+} from './remote-write-options.ts';
 
 /** Headers Prometheus' remote_write refuses in `headers` (set by the client or by the auth options). */
 const RESERVED_HEADERS = new Set([
-  'authorization', 'host', 'content-encoding', 'content-type', 'x-prometheus-remote-write-version', 'user-agent',
-  'connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'www-authenticate',
+  'authorization',
+  'host',
+  'content-encoding',
+  'content-type',
+  'x-prometheus-remote-write-version',
+  'user-agent',
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'www-authenticate',
 ]);
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
@@ -26,18 +59,27 @@ export function headerNameProblem(name: string): string | undefined {
  * (Authorization included: Tempo injects them as given), these would be overridden or break framing.
  */
 const PROTOCOL_HEADER_NAMES = new Set([
-  'host', 'content-encoding', 'content-type', 'content-length', 'transfer-encoding', 'x-prometheus-remote-write-version', 'connection', 'keep-alive',
+  'host',
+  'content-encoding',
+  'content-type',
+  'content-length',
+  'transfer-encoding',
+  'x-prometheus-remote-write-version',
+  'connection',
+  'keep-alive',
 ]);
 
 /** Why `name` cannot be an endpoint header (`headers`, `http_headers`), or undefined. */
 export function endpointHeaderProblem(name: string): string | undefined {
-  if (RESERVED_HEADERS.has(name.toLowerCase())) return 'this header cannot be set here (it is set by the client or by the auth options)';
+  if (RESERVED_HEADERS.has(name.toLowerCase()))
+    return 'this header cannot be set here (it is set by the client or by the auth options)';
   return headerNameProblem(name);
 }
 
 /** Why `name` cannot be a tenant's remote_write_headers entry, or undefined. */
 export function tenantHeaderProblem(name: string): string | undefined {
-  if (PROTOCOL_HEADER_NAMES.has(name.toLowerCase())) return 'this header is set by the remote-write protocol and cannot be overridden';
+  if (PROTOCOL_HEADER_NAMES.has(name.toLowerCase()))
+    return 'this header is set by the remote-write protocol and cannot be overridden';
   return headerNameProblem(name);
 }
 
@@ -70,7 +112,13 @@ const entrySpec = object({
   authorization: object({ type: string(), credentials: string(), credentials_file: string() }),
   bearer_token: string(),
   bearer_token_file: string(),
-  sigv4: object({ region: string(), access_key: string(), secret_key: string(), profile: string(), role_arn: string() }),
+  sigv4: object({
+    region: string(),
+    access_key: string(),
+    secret_key: string(),
+    profile: string(),
+    role_arn: string(),
+  }),
   remote_timeout: withDefault(duration({ prometheus: true, minMs: 1 }), 30_000),
   queue_config: section({
     max_samples_per_send: withDefault(positiveInt(), 2000),
@@ -125,7 +173,8 @@ export function remoteWriteUrlProblem(text: string, credentialsHint: string): st
     return `"${redactUrlsIn(text)}" is not a valid URL`;
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'must be an http or https URL';
-  if (url.username !== '' || url.password !== '') return `must not carry credentials (user:password@); ${credentialsHint}`;
+  if (url.username !== '' || url.password !== '')
+    return `must not carry credentials (user:password@); ${credentialsHint}`;
   return undefined;
 }
 
@@ -146,7 +195,11 @@ function endpoint(e: Entry, path: string): RemoteWriteEndpoint {
     const { username, password, password_file: passwordFile } = e.basic_auth;
     if (username === undefined) fail(joinPath(p, 'username'), 'is required');
     exclusive(p, ['password', password], ['password_file', passwordFile]);
-    basicAuth = { username, ...(password !== undefined && { password }), ...(passwordFile !== undefined && { passwordFile }) };
+    basicAuth = {
+      username,
+      ...(password !== undefined && { password }),
+      ...(passwordFile !== undefined && { passwordFile }),
+    };
   }
   let bearerToken = e.bearer_token;
   let bearerTokenFile = e.bearer_token_file;
@@ -164,10 +217,15 @@ function endpoint(e: Entry, path: string): RemoteWriteEndpoint {
   if (e.sigv4 !== undefined) {
     auths.push('sigv4');
     const s = e.sigv4;
-    if ((s.access_key === undefined) !== (s.secret_key === undefined)) fail(joinPath(path, 'sigv4'), 'set both access_key and secret_key, or neither');
+    if ((s.access_key === undefined) !== (s.secret_key === undefined))
+      fail(joinPath(path, 'sigv4'), 'set both access_key and secret_key, or neither');
   }
   if (e.oauth2 !== undefined) auths.push('oauth2');
-  if (auths.length > 1) fail(path, `at most one of basic_auth, authorization, bearer_token/bearer_token_file, oauth2 and sigv4 may be set (got ${auths.join(', ')})`);
+  if (auths.length > 1)
+    fail(
+      path,
+      `at most one of basic_auth, authorization, bearer_token/bearer_token_file, oauth2 and sigv4 may be set (got ${auths.join(', ')})`,
+    );
   const connection = connectionOptions(e, path);
 
   const sigv4 = e.sigv4 && {
@@ -188,7 +246,9 @@ function endpoint(e: Entry, path: string): RemoteWriteEndpoint {
     ...connection,
     remoteTimeoutMs: e.remote_timeout,
     maxSamplesPerSend: e.queue_config.max_samples_per_send,
-    ...(e.write_relabel_configs !== undefined && { writeRelabelConfigs: relabelConfigs(e.write_relabel_configs, joinPath(path, 'write_relabel_configs')) }),
+    ...(e.write_relabel_configs !== undefined && {
+      writeRelabelConfigs: relabelConfigs(e.write_relabel_configs, joinPath(path, 'write_relabel_configs')),
+    }),
   };
 }
 
@@ -196,17 +256,24 @@ function endpoint(e: Entry, path: string): RemoteWriteEndpoint {
 function relabelConfigs(entries: readonly RelabelConfigInput[], path: string): RelabelConfig[] {
   return entries.map((entry, i) => {
     const config = relabelConfigOf(entry);
-    if ('problem' in config) fail(config.key === '' ? indexPath(path, i) : joinPath(indexPath(path, i), config.key), config.problem);
+    if ('problem' in config)
+      fail(config.key === '' ? indexPath(path, i) : joinPath(indexPath(path, i), config.key), config.problem);
     return config;
   });
 }
 
 /** tls_config, the proxy keys, oauth2 and http_headers of one endpoint (remote-write-options.ts). */
-function connectionOptions(e: Entry, path: string): Pick<RemoteWriteEndpoint, 'tls' | 'proxy' | 'oauth2' | 'httpHeaders'> {
+function connectionOptions(
+  e: Entry,
+  path: string,
+): Pick<RemoteWriteEndpoint, 'tls' | 'proxy' | 'oauth2' | 'httpHeaders'> {
   const tls = e.tls_config === undefined ? undefined : tlsSettings(e.tls_config, joinPath(path, 'tls_config'));
   const proxy = proxySettings(e, path);
   const oauth2 = e.oauth2 === undefined ? undefined : oauth2Settings(e.oauth2, joinPath(path, 'oauth2'));
-  const headers = e.http_headers === undefined ? undefined : httpHeaders(e.http_headers, joinPath(path, 'http_headers'), endpointHeaderProblem);
+  const headers =
+    e.http_headers === undefined
+      ? undefined
+      : httpHeaders(e.http_headers, joinPath(path, 'http_headers'), endpointHeaderProblem);
   return {
     ...(tls !== undefined && { tls }),
     ...(proxy !== undefined && { proxy }),

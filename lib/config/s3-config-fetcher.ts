@@ -22,7 +22,11 @@ interface Fetched {
   readonly text: string;
 }
 
-export function s3ConfigFetcher(client: Pick<S3Client, 'send'>, at: S3ConfigLocation, opts: Pick<ParseOptions, 'warn' | 'info'> = {}): ConfigFetcher {
+export function s3ConfigFetcher(
+  client: Pick<S3Client, 'send'>,
+  at: S3ConfigLocation,
+  opts: Pick<ParseOptions, 'warn' | 'info'> = {},
+): ConfigFetcher {
   let main: Fetched | undefined;
   const overrides = new Map<string, Fetched>(); // by key: the main config may name another one
   return async () => {
@@ -43,7 +47,8 @@ export function s3ConfigFetcher(client: Pick<S3Client, 'send'>, at: S3ConfigLoca
       baseDir: posix.join('/', posix.dirname(at.key)),
       source: url(at.bucket, at.key),
       readFile: (p) => {
-        if (newOverrides === undefined || p.slice(1) !== overridesKey) throw new Error(`${url(at.bucket, p.slice(1))} could not be read`);
+        if (newOverrides === undefined || p.slice(1) !== overridesKey)
+          throw new Error(`${url(at.bucket, p.slice(1))} could not be read`);
         return newOverrides.text;
       },
     });
@@ -59,19 +64,29 @@ function parseWithUrls(text: string, overridesKey: string | undefined, at: S3Con
   try {
     return parseConfig(text, opts);
   } catch (e) {
-    if (e instanceof ConfigError && overridesKey !== undefined && e.source === `/${overridesKey}`) throw new ConfigError(e.path, e.problem, url(at.bucket, overridesKey));
+    if (e instanceof ConfigError && overridesKey !== undefined && e.source === `/${overridesKey}`)
+      throw new ConfigError(e.path, e.problem, url(at.bucket, overridesKey));
     throw e;
   }
 }
 
 /** The object, or undefined when its ETag is still `etag` (304). A missing object (404) throws naming it. */
-async function getIfChanged(client: Pick<S3Client, 'send'>, bucket: string, key: string, etag: string | undefined): Promise<Fetched | undefined> {
+async function getIfChanged(
+  client: Pick<S3Client, 'send'>,
+  bucket: string,
+  key: string,
+  etag: string | undefined,
+): Promise<Fetched | undefined> {
   try {
-    const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, ...(etag !== undefined && { IfNoneMatch: etag }) }));
+    const out = await client.send(
+      new GetObjectCommand({ Bucket: bucket, Key: key, ...(etag !== undefined && { IfNoneMatch: etag }) }),
+    );
     if (out.Body === undefined) return { etag: out.ETag ?? '', text: '' };
-    if ((out.ContentLength ?? 0) > MAX_CONFIG_BYTES) throw new Error(`${url(bucket, key)} is larger than ${MAX_CONFIG_BYTES} bytes`);
+    if ((out.ContentLength ?? 0) > MAX_CONFIG_BYTES)
+      throw new Error(`${url(bucket, key)} is larger than ${MAX_CONFIG_BYTES} bytes`);
     const text = await out.Body.transformToString('utf8');
-    if (Buffer.byteLength(text) > MAX_CONFIG_BYTES) throw new Error(`${url(bucket, key)} is larger than ${MAX_CONFIG_BYTES} bytes`);
+    if (Buffer.byteLength(text) > MAX_CONFIG_BYTES)
+      throw new Error(`${url(bucket, key)} is larger than ${MAX_CONFIG_BYTES} bytes`);
     return { etag: out.ETag ?? '', text };
   } catch (e) {
     const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;

@@ -79,7 +79,8 @@ export function bool(): Spec<boolean> {
     type: 'boolean',
     parse(node, path) {
       const s = scalarOf(node);
-      if (s === undefined || typeof s.value !== 'boolean') return fail(path, `must be true or false, got ${describe(node)}`);
+      if (s === undefined || typeof s.value !== 'boolean')
+        return fail(path, `must be true or false, got ${describe(node)}`);
       return s.value;
     },
   };
@@ -95,7 +96,12 @@ export function integer(min: bigint, max: bigint, what = 'an integer'): Spec<num
     type: what,
     parse(node, path) {
       const s = scalarOf(node);
-      const v = s === undefined ? undefined : typeof s.value === 'number' && Number.isInteger(s.value) ? BigInt(s.value) : s.value;
+      const v =
+        s === undefined
+          ? undefined
+          : typeof s.value === 'number' && Number.isInteger(s.value)
+            ? BigInt(s.value)
+            : s.value;
       if (s === undefined || typeof v !== 'bigint') return fail(path, `must be ${what}, got ${describe(node)}`);
       if (v < min || v > max) return fail(path, `must be ${what} between ${min} and ${max}, got ${s.text}`);
       return Number(v);
@@ -148,13 +154,15 @@ export function duration(opts: DurationOptions = {}): Spec<number> {
       }
       let ms = parseGoDuration(s.value);
       if (ms === undefined && opts.prometheus) ms = parsePrometheusDuration(s.value);
-      if (ms === undefined) return fail(path, `must be a duration such as 15s, 1m30s or 500ms, got ${JSON.stringify(s.value)}`);
+      if (ms === undefined)
+        return fail(path, `must be a duration such as 15s, 1m30s or 500ms, got ${JSON.stringify(s.value)}`);
       return check(ms, path, s.value);
     },
   };
   function check(ms: number, path: string, text: string): number {
     if (ms < minMs) fail(path, `must be at least ${formatDurationMs(minMs)}, got ${text}`);
-    if (opts.maxMs !== undefined && ms > opts.maxMs) fail(path, `must be at most ${formatDurationMs(opts.maxMs)}, got ${text}`);
+    if (opts.maxMs !== undefined && ms > opts.maxMs)
+      fail(path, `must be at most ${formatDurationMs(opts.maxMs)}, got ${text}`);
     return ms;
   }
 }
@@ -166,7 +174,8 @@ export function oneOf<const V extends string>(values: readonly V[]): Spec<V> {
     parse(node, path) {
       const s = scalarOf(node);
       const v = s === undefined || s.value === null ? undefined : typeof s.value === 'string' ? s.value : s.text;
-      if (v === undefined || !(values as readonly string[]).includes(v)) return fail(path, `must be one of ${shown}, got ${describe(node)}`);
+      if (v === undefined || !(values as readonly string[]).includes(v))
+        return fail(path, `must be one of ${shown}, got ${describe(node)}`);
       return v as V;
     },
   };
@@ -191,7 +200,11 @@ export function listOf<T>(item: Spec<T>, maxItems = DEFAULT_MAX_ITEMS): Spec<T[]
 }
 
 /** A mapping with free keys; entries keep document order. */
-export function mapOf<T>(value: Spec<T>, keyCheck?: (key: string) => string | undefined, maxEntries = DEFAULT_MAX_ITEMS): Spec<Record<string, T>> {
+export function mapOf<T>(
+  value: Spec<T>,
+  keyCheck?: (key: string) => string | undefined,
+  maxEntries = DEFAULT_MAX_ITEMS,
+): Spec<Record<string, T>> {
   return {
     type: `mapping of ${value.type}`,
     parse(node, path) {
@@ -263,7 +276,13 @@ export function object<S extends Shape>(shape: S, opts: ObjectOptions = {}): Obj
   };
 }
 
-function parseObject(shape: Shape, node: NodeMap, path: string, known: string[], opts: ObjectOptions): Record<string, unknown> {
+function parseObject(
+  shape: Shape,
+  node: NodeMap,
+  path: string,
+  known: string[],
+  opts: ObjectOptions,
+): Record<string, unknown> {
   const present = new Map<string, { node: Node; written: string }>();
   for (const [written, value] of node) {
     const key = opts.aliases?.[written] ?? written;
@@ -290,7 +309,10 @@ function parseObject(shape: Shape, node: NodeMap, path: string, known: string[],
 }
 
 /** An object spec whose absence means "all defaults" (a nested block of global config). */
-export function section<S extends Shape>(shape: S, opts: ObjectOptions = {}): ObjectSpec<S> & DefaultedSpec<ObjectOf<S>> {
+export function section<S extends Shape>(
+  shape: S,
+  opts: ObjectOptions = {},
+): ObjectSpec<S> & DefaultedSpec<ObjectOf<S>> {
   const spec = object(shape, opts);
   return { ...spec, defaultValue: spec.parse(new Map(), '') };
 }

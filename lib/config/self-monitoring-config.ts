@@ -20,7 +20,10 @@ export interface SelfMonitoringConfig {
 export const selfMonitoringSpec = section({
   enabled: withDefault(bool(), true),
   remote_write_endpoint: withDefault(string(), ''),
-  tenant: withDefault(refine(string(), (s) => (s === '' ? undefined : tenantIdProblem(s))), ''),
+  tenant: withDefault(
+    refine(string(), (s) => (s === '' ? undefined : tenantIdProblem(s))),
+    '',
+  ),
   external_labels: withDefault<Readonly<Record<string, string>>>(mapOf(string(), labelNameProblem), {}),
 });
 
@@ -35,13 +38,24 @@ export function selfMonitoringSettings(
   const name = block.remote_write_endpoint;
   if (name !== '' && name !== ENV_ENDPOINT && !endpoints.some((e) => e.name === name)) {
     const known = endpoints.flatMap((e) => (e.name === undefined ? [] : [e.name]));
-    fail(`${path}.remote_write_endpoint`, `no metrics_generator.storage.remote_write endpoint is named "${name}" (named: ${known.length === 0 ? 'none' : known.join(', ')}; or ${ENV_ENDPOINT})`);
+    fail(
+      `${path}.remote_write_endpoint`,
+      `no metrics_generator.storage.remote_write endpoint is named "${name}" (named: ${known.length === 0 ? 'none' : known.join(', ')}; or ${ENV_ENDPOINT})`,
+    );
   }
-  return { enabled: block.enabled, remoteWriteEndpoint: name, tenant: block.tenant, externalLabels: block.external_labels };
+  return {
+    enabled: block.enabled,
+    remoteWriteEndpoint: name,
+    tenant: block.tenant,
+    externalLabels: block.external_labels,
+  };
 }
 
 /** The endpoint to send to among those in use (config plus REMOTE_WRITE_URL), if any. */
-export function selfMonitoringEndpoint(cfg: SelfMonitoringConfig, endpoints: readonly RemoteWriteEndpoint[]): RemoteWriteEndpoint | undefined {
+export function selfMonitoringEndpoint(
+  cfg: SelfMonitoringConfig,
+  endpoints: readonly RemoteWriteEndpoint[],
+): RemoteWriteEndpoint | undefined {
   if (!cfg.enabled) return undefined;
   if (cfg.remoteWriteEndpoint === '') return endpoints[0];
   return endpoints.find((e) => e.name === cfg.remoteWriteEndpoint);

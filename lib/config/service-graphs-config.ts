@@ -1,7 +1,11 @@
 // metrics_generator.processor.service_graphs (spec 3.8) and its per-tenant overrides (spec 6.3).
 
 import { dimensionList, histogramBuckets } from './common-specs.ts';
-import { DEFAULT_DATABASE_NAME_ATTRIBUTES, DEFAULT_PEER_ATTRIBUTES, DEFAULT_SERVICE_GRAPHS_BUCKETS } from './defaults.ts';
+import {
+  DEFAULT_DATABASE_NAME_ATTRIBUTES,
+  DEFAULT_PEER_ATTRIBUTES,
+  DEFAULT_SERVICE_GRAPHS_BUCKETS,
+} from './defaults.ts';
 import { filterPolicies } from './filter-policies.ts';
 import { bool, duration, ignoring, integer, listOf, object, section, string, withDefault } from './schema.ts';
 import type { ObjectOf } from './schema.ts';
@@ -57,7 +61,10 @@ export function serviceGraphsSettings(g: ObjectOf<typeof serviceGraphsGlobalSpec
 }
 
 /** Tempo's copyWithOverrides for service graphs; the client/server prefix override can only turn it on. */
-export function applyServiceGraphsOverride(b: ServiceGraphsSettings, o: ServiceGraphsOverride | undefined): ServiceGraphsSettings {
+export function applyServiceGraphsOverride(
+  b: ServiceGraphsSettings,
+  o: ServiceGraphsOverride | undefined,
+): ServiceGraphsSettings {
   if (o === undefined) return b;
   return {
     ...b,
@@ -66,7 +73,8 @@ export function applyServiceGraphsOverride(b: ServiceGraphsSettings, o: ServiceG
     peerAttributes: o.peer_attributes ?? b.peerAttributes,
     filterPolicies: o.filter_policies ?? b.filterPolicies,
     enableClientServerPrefix: o.enable_client_server_prefix === true || b.enableClientServerPrefix,
-    enableMessagingSystemLatencyHistogram: o.enable_messaging_system_latency_histogram ?? b.enableMessagingSystemLatencyHistogram,
+    enableMessagingSystemLatencyHistogram:
+      o.enable_messaging_system_latency_histogram ?? b.enableMessagingSystemLatencyHistogram,
     enableVirtualNodeLabel: o.enable_virtual_node_label ?? b.enableVirtualNodeLabel,
     spanMultiplierKey: o.span_multiplier_key || b.spanMultiplierKey,
     enableTracestateSpanMultiplier: o.enable_tracestate_span_multiplier ?? b.enableTracestateSpanMultiplier,

@@ -36,7 +36,9 @@ export const spanMetricsOverrideSpec = object(
     histogram_buckets: histogramBuckets(),
     dimensions: dimensionList(),
     intrinsic_dimensions: mapOf(bool(), (k) =>
-      (INTRINSIC_DIMENSIONS as readonly string[]).includes(k) ? undefined : `not a valid intrinsic dimension; valid: ${INTRINSIC_DIMENSIONS.join(', ')}`,
+      (INTRINSIC_DIMENSIONS as readonly string[]).includes(k)
+        ? undefined
+        : `not a valid intrinsic dimension; valid: ${INTRINSIC_DIMENSIONS.join(', ')}`,
     ),
     filter_policies: filterPolicies(),
     dimension_mappings: dimensionMappings(),
@@ -60,7 +62,10 @@ export interface SpanMetricsSettings {
   readonly dimensionMappingsPath: string;
 }
 
-export function spanMetricsSettings(g: ObjectOf<typeof spanMetricsGlobalSpec.shape>, path: string): SpanMetricsSettings {
+export function spanMetricsSettings(
+  g: ObjectOf<typeof spanMetricsGlobalSpec.shape>,
+  path: string,
+): SpanMetricsSettings {
   const i = g.intrinsic_dimensions;
   return {
     config: {
@@ -90,7 +95,11 @@ export function spanMetricsSettings(g: ObjectOf<typeof spanMetricsGlobalSpec.sha
  * Tempo's copyWithOverrides for span metrics: lists replace when set, `*bool`s replace when set,
  * span_multiplier_key replaces when non-empty, intrinsic_dimensions merge onto the global ones.
  */
-export function applySpanMetricsOverride(base: SpanMetricsSettings, o: SpanMetricsOverride | undefined, path: string): SpanMetricsSettings {
+export function applySpanMetricsOverride(
+  base: SpanMetricsSettings,
+  o: SpanMetricsOverride | undefined,
+  path: string,
+): SpanMetricsSettings {
   if (o === undefined) return base;
   const b = base.config;
   const intrinsicDimensions: IntrinsicDimensions = { ...b.intrinsicDimensions, ...o.intrinsic_dimensions };
@@ -108,7 +117,8 @@ export function applySpanMetricsOverride(base: SpanMetricsSettings, o: SpanMetri
       filterPolicies: o.filter_policies ?? b.filterPolicies,
     },
     dimensionsPath: o.dimensions === undefined ? base.dimensionsPath : joinPath(path, 'dimensions'),
-    dimensionMappingsPath: o.dimension_mappings === undefined ? base.dimensionMappingsPath : joinPath(path, 'dimension_mappings'),
+    dimensionMappingsPath:
+      o.dimension_mappings === undefined ? base.dimensionMappingsPath : joinPath(path, 'dimension_mappings'),
   };
 }
 
@@ -130,7 +140,10 @@ export function checkSpanMetricsLabels(s: SpanMetricsSettings): void {
     const label = dimensionLabelName(m.name);
     const other = seen.get(label);
     if (other !== undefined) {
-      fail(joinPath(indexPath(s.dimensionMappingsPath, i), 'name'), `mapping "${m.name}" produces label "${label}" which collides with ${other}`);
+      fail(
+        joinPath(indexPath(s.dimensionMappingsPath, i), 'name'),
+        `mapping "${m.name}" produces label "${label}" which collides with ${other}`,
+      );
     }
     seen.set(label, `dimension mapping "${m.name}"`);
   });

@@ -5,7 +5,9 @@
 
 import { joinPath } from './errors.ts';
 import {
-  DEFAULT_NATIVE_HISTOGRAM_BUCKET_FACTOR, DEFAULT_NATIVE_HISTOGRAM_MAX_BUCKET_NUMBER, DEFAULT_NATIVE_HISTOGRAM_MIN_RESET_DURATION_MS,
+  DEFAULT_NATIVE_HISTOGRAM_BUCKET_FACTOR,
+  DEFAULT_NATIVE_HISTOGRAM_MAX_BUCKET_NUMBER,
+  DEFAULT_NATIVE_HISTOGRAM_MIN_RESET_DURATION_MS,
   DEFAULT_TRACE_ID_LABEL_NAME,
 } from './defaults.ts';
 import { applyHostInfoOverride } from './host-info-config.ts';
@@ -23,7 +25,10 @@ export interface GlobalTenantDefaults {
   readonly spanMetrics: SpanMetricsSettings;
   readonly serviceGraphs: ServiceGraphsSettings;
   readonly hostInfo: HostInfoConfig;
-  readonly registry: Omit<RegistryConfig, 'maxActiveSeries' | 'disableCollection' | 'maxActiveEntities' | 'spanNameSanitization' | 'maxCardinalityPerLabel'>;
+  readonly registry: Omit<
+    RegistryConfig,
+    'maxActiveSeries' | 'disableCollection' | 'maxActiveEntities' | 'spanNameSanitization' | 'maxCardinalityPerLabel'
+  >;
   readonly ingestionSlackMs: number;
 }
 
@@ -57,7 +62,11 @@ export function resolveTenantSettings(
 
   // Configured buckets hold even when only sub-names are listed (a deliberate difference from
   // Tempo, which falls back to its default buckets there).
-  const spanMetrics = applySpanMetricsOverride(g.spanMetrics, o?.processor?.span_metrics, joinPath(processorPath, 'span_metrics'));
+  const spanMetrics = applySpanMetricsOverride(
+    g.spanMetrics,
+    o?.processor?.span_metrics,
+    joinPath(processorPath, 'span_metrics'),
+  );
   checkSpanMetricsLabels(spanMetrics);
   const serviceGraphs = applyServiceGraphsOverride(g.serviceGraphs, o?.processor?.service_graphs);
   const hostInfo = applyHostInfoOverride(g.hostInfo, o?.processor?.host_info);
@@ -80,10 +89,18 @@ export function resolveTenantSettings(
     },
     histogramMode: o?.generate_native_histograms || 'classic',
     nativeHistogram: {
-      bucketFactor: o?.native_histogram_bucket_factor || d?.native_histogram_bucket_factor || DEFAULT_NATIVE_HISTOGRAM_BUCKET_FACTOR,
-      maxBucketNumber: o?.native_histogram_max_bucket_number || d?.native_histogram_max_bucket_number || DEFAULT_NATIVE_HISTOGRAM_MAX_BUCKET_NUMBER,
+      bucketFactor:
+        o?.native_histogram_bucket_factor ||
+        d?.native_histogram_bucket_factor ||
+        DEFAULT_NATIVE_HISTOGRAM_BUCKET_FACTOR,
+      maxBucketNumber:
+        o?.native_histogram_max_bucket_number ||
+        d?.native_histogram_max_bucket_number ||
+        DEFAULT_NATIVE_HISTOGRAM_MAX_BUCKET_NUMBER,
       minResetDurationMs:
-        o?.native_histogram_min_reset_duration || d?.native_histogram_min_reset_duration || DEFAULT_NATIVE_HISTOGRAM_MIN_RESET_DURATION_MS,
+        o?.native_histogram_min_reset_duration ||
+        d?.native_histogram_min_reset_duration ||
+        DEFAULT_NATIVE_HISTOGRAM_MIN_RESET_DURATION_MS,
     },
     traceIdLabelName: o?.trace_id_label_name || DEFAULT_TRACE_ID_LABEL_NAME,
     ingestionSlackMs: o?.ingestion_time_range_slack || g.ingestionSlackMs,

@@ -51,10 +51,12 @@ export function parseYaml(text: string): NodeMap | Node {
   if (text.length > MAX_CONFIG_BYTES) throw new ConfigError('', `the config is larger than ${MAX_CONFIG_BYTES} bytes`);
   // A flow collection per nesting level costs one bracket; refusing on a cheap count first keeps
   // the parser (which recurses per level) from overflowing its stack.
-  if (maxBracketDepth(text) > MAX_DEPTH * 2) throw new ConfigError('', `invalid YAML: nested deeper than ${MAX_DEPTH} levels`);
+  if (maxBracketDepth(text) > MAX_DEPTH * 2)
+    throw new ConfigError('', `invalid YAML: nested deeper than ${MAX_DEPTH} levels`);
   const doc = parseDocument(text, { version: '1.1', intAsBigInt: true, uniqueKeys: false });
   const problem = doc.errors[0];
-  if (problem !== undefined) throw new ConfigError('', `invalid YAML: ${problem.message.split('\n')[0].replace(/:$/, '')}`);
+  if (problem !== undefined)
+    throw new ConfigError('', `invalid YAML: ${problem.message.split('\n')[0].replace(/:$/, '')}`);
   if (doc.contents === null) return new Map();
   return convert(doc.contents, doc, new Set(), { aliasNodes: MAX_ALIAS_EXPANSION, aliasDepth: 0 }, 0);
 }
@@ -127,12 +129,16 @@ function convert(node: unknown, doc: Document, resolving: Set<unknown>, budget: 
         continue;
       }
       const name = keyText(key);
-      if (name === undefined || (isScalar(key) && key.value === null)) throw new ConfigError('', 'invalid YAML: mapping keys must be scalars');
+      if (name === undefined || (isScalar(key) && key.value === null))
+        throw new ConfigError('', 'invalid YAML: mapping keys must be scalars');
       if (out.has(name)) throw new ConfigError('', `invalid YAML: duplicate key ${JSON.stringify(name)}`);
       out.set(name, convert(pair.value, doc, resolving, budget, depth + 1));
     }
     for (const m of merged) for (const [k, v] of m) if (!out.has(k)) out.set(k, v);
     return out;
   }
-  throw new ConfigError('', `invalid YAML: unsupported node ${(node as YamlNode | null)?.constructor?.name ?? String(node)}`);
+  throw new ConfigError(
+    '',
+    `invalid YAML: unsupported node ${(node as YamlNode | null)?.constructor?.name ?? String(node)}`,
+  );
 }

@@ -44,7 +44,12 @@ export function flusherTime(load: FlusherLoad, units: UnitFigures): FlusherTime 
   // a slot that outlasts the interval delays the next one: the invocation then runs into its deadline
   const waited = (COLLECTIONS_PER_INVOCATION - 1) * Math.max(COLLECTION_INTERVAL_MS, slotWorkMs);
   const invocationMs = units.flushIdleMs + waited + slotWorkMs + saveMs;
-  return { invocationMs: Math.min(invocationMs, FLUSH_TIMEOUT_MS), slotWorkMs, saveMs, fallsBehind: invocationMs > FLUSH_TIMEOUT_MS || slotWorkMs > COLLECTION_INTERVAL_MS };
+  return {
+    invocationMs: Math.min(invocationMs, FLUSH_TIMEOUT_MS),
+    slotWorkMs,
+    saveMs,
+    fallsBehind: invocationMs > FLUSH_TIMEOUT_MS || slotWorkMs > COLLECTION_INTERVAL_MS,
+  };
 }
 
 /**

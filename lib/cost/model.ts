@@ -69,7 +69,9 @@ export function estimateMonthlyCost(w: Workload, units: UnitFigures, prices: Pri
   // the claim check: above the threshold the item is a pointer, the payload one S3 object
   const claim = w.claimCheck !== false && deltaBytes > units.deltaObjectThresholdBytes;
   const itemBytes = claim ? units.deltaPointerItemBytes : deltaBytes;
-  const deltaWrites = batchesPerMonth * ((claim ? units.deltaPointerWriteUnits : writeUnits(deltaBytes)) + units.cursorWriteUnitsPerBatch);
+  const deltaWrites =
+    batchesPerMonth *
+    ((claim ? units.deltaPointerWriteUnits : writeUnits(deltaBytes)) + units.cursorWriteUnitsPerBatch);
   const objectPuts = claim ? batchesPerMonth * units.deltaObjectPutsPerDelta : 0;
   const objectGets = claim ? batchesPerMonth * units.deltaObjectGetsPerDelta : 0;
   // what the TTL keeps: DynamoDB bills the items' bytes, S3 the objects' (lifecycle rounds up to days)
@@ -84,26 +86,46 @@ export function estimateMonthlyCost(w: Workload, units: UnitFigures, prices: Pri
   const savesPerMonth = idle ? 0 : SECONDS_PER_MONTH / Math.max(persistS, 60);
   const asObjects = (w.objectStore ?? true) && savedBytes > INLINE_MAX_BYTES;
   // items are written, then given their TTL two saves later (an UpdateItem paying their size again)
-  const itemWrites = asObjects ? 0 : 2 * (Math.floor(savedBytes / MAX_ITEM_PART_BYTES) * writeUnits(MAX_ITEM_PART_BYTES) + writeUnits(savedBytes % MAX_ITEM_PART_BYTES));
+  const itemWrites = asObjects
+    ? 0
+    : 2 *
+      (Math.floor(savedBytes / MAX_ITEM_PART_BYTES) * writeUnits(MAX_ITEM_PART_BYTES) +
+        writeUnits(savedBytes % MAX_ITEM_PART_BYTES));
   // and, while it folds new deltas, records its fold reach before each collection (one small write per 15 s)
   const reachWrites = idle ? 0 : FLUSH_INVOCATIONS_PER_MONTH * 4;
-  const saveWrites = savesPerMonth * (units.saveCommitWriteUnits + itemWrites) + FLUSH_INVOCATIONS_PER_MONTH * units.flushWriteUnitsPerInvocation + reachWrites;
+  const saveWrites =
+    savesPerMonth * (units.saveCommitWriteUnits + itemWrites) +
+    FLUSH_INVOCATIONS_PER_MONTH * units.flushWriteUnitsPerInvocation +
+    reachWrites;
   const statePuts = asObjects ? savesPerMonth * Math.ceil(savedBytes / DEFAULT_OBJECT_PART_BYTES) : 0;
   // the flusher reads each delta item once (a strongly consistent Query: one unit per 4 KB of a
   // page, items summed), ingest the cursor
   const reads = batchesPerMonth * (itemBytes / (4 * KB) + units.cursorReadUnitsPerBatch);
   const ingestMsPerBatch = units.ingestMsPerBatch + (claim ? units.deltaObjectPutMs : 0);
-  const ingestSeconds = batchesPerMonth * (ingestMsPerBatch + spansPerBatch * units.ingestUsPerSpan / 1000) / 1000;
+  const ingestSeconds = (batchesPerMonth * (ingestMsPerBatch + (spansPerBatch * units.ingestUsPerSpan) / 1000)) / 1000;
   const ingestGbS = ingestSeconds * (w.ingestMemoryMb / KB);
   const flush = idle
     ? undefined
-    : flusherTime({ deltasPerSecond: w.partitions / w.batchingWindowS, touchedPerDelta: touched, activeLabelSets: active, memoryMb: w.flushMemoryMb }, units);
+    : flusherTime(
+        {
+          deltasPerSecond: w.partitions / w.batchingWindowS,
+          touchedPerDelta: touched,
+          activeLabelSets: active,
+          memoryMb: w.flushMemoryMb,
+        },
+        units,
+      );
   const flushInvocationMs = flush?.invocationMs ?? units.flushIdleMs;
   const flushSeconds = (FLUSH_INVOCATIONS_PER_MONTH * flushInvocationMs) / 1000;
   const flushGbS = flushSeconds * (w.flushMemoryMb / KB);
-  const flushBusy = flush === undefined ? '' : `, each 15 s collection ${(flush.slotWorkMs / 1000).toFixed(1)} s of work${flush.fallsBehind ? ': does not keep up, raise flushMemoryMb' : ''}`;
+  const flushBusy =
+    flush === undefined
+      ? ''
+      : `, each 15 s collection ${(flush.slotWorkMs / 1000).toFixed(1)} s of work${flush.fallsBehind ? ': does not keep up, raise flushMemoryMb' : ''}`;
   // custom metrics are billed per hour they are published in: an idle stack publishes only the flusher's few
-  const metrics = idle ? units.cloudWatchMetricsIdle : units.cloudWatchMetricsActive + units.cloudWatchMetricsPerTenant * (w.tenants - 1);
+  const metrics = idle
+    ? units.cloudWatchMetricsIdle
+    : units.cloudWatchMetricsActive + units.cloudWatchMetricsPerTenant * (w.tenants - 1);
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
   return [
     {
@@ -131,13 +153,37 @@ export function estimateMonthlyCost(w: Workload, units: UnitFigures, prices: Pri
       dollarsPerMonth: saveWrites * prices.dynamoWriteUnit,
     },
     { item: 'DynamoDB reads', quantity: `${fmt(reads)} RRU`, dollarsPerMonth: reads * prices.dynamoReadUnit },
-    { item: `ingest Lambda GB-seconds (${w.ingestMemoryMb} MB)`, quantity: `${fmt(ingestGbS)} GB-s`, dollarsPerMonth: ingestGbS * prices.lambdaGbSecond },
-    { item: 'ingest Lambda requests', quantity: fmt(batchesPerMonth), dollarsPerMonth: batchesPerMonth * prices.lambdaRequest },
-    { item: `flusher Lambda GB-seconds (${w.flushMemoryMb} MB)`, quantity: `${fmt(flushGbS)} GB-s (${(flushInvocationMs / 1000).toFixed(1)} s a minute${flushBusy})`, dollarsPerMonth: flushGbS * prices.lambdaGbSecond },
-    { item: 'flusher Lambda requests', quantity: fmt(FLUSH_INVOCATIONS_PER_MONTH), dollarsPerMonth: FLUSH_INVOCATIONS_PER_MONTH * prices.lambdaRequest },
+    {
+      item: `ingest Lambda GB-seconds (${w.ingestMemoryMb} MB)`,
+      quantity: `${fmt(ingestGbS)} GB-s`,
+      dollarsPerMonth: ingestGbS * prices.lambdaGbSecond,
+    },
+    {
+      item: 'ingest Lambda requests',
+      quantity: fmt(batchesPerMonth),
+      dollarsPerMonth: batchesPerMonth * prices.lambdaRequest,
+    },
+    {
+      item: `flusher Lambda GB-seconds (${w.flushMemoryMb} MB)`,
+      quantity: `${fmt(flushGbS)} GB-s (${(flushInvocationMs / 1000).toFixed(1)} s a minute${flushBusy})`,
+      dollarsPerMonth: flushGbS * prices.lambdaGbSecond,
+    },
+    {
+      item: 'flusher Lambda requests',
+      quantity: fmt(FLUSH_INVOCATIONS_PER_MONTH),
+      dollarsPerMonth: FLUSH_INVOCATIONS_PER_MONTH * prices.lambdaRequest,
+    },
     { item: 'EventBridge schedule rule', quantity: 'one rule, 1 a minute', dollarsPerMonth: 0 },
-    { item: 'CloudWatch custom metrics', quantity: `${metrics} metrics published every hour`, dollarsPerMonth: metrics * prices.cloudWatchMetricMonth },
-    { item: 'S3 requests: saved state', quantity: `${fmt(statePuts)} PUT (DELETE free)`, dollarsPerMonth: statePuts * prices.s3PutRequest },
+    {
+      item: 'CloudWatch custom metrics',
+      quantity: `${metrics} metrics published every hour`,
+      dollarsPerMonth: metrics * prices.cloudWatchMetricMonth,
+    },
+    {
+      item: 'S3 requests: saved state',
+      quantity: `${fmt(statePuts)} PUT (DELETE free)`,
+      dollarsPerMonth: statePuts * prices.s3PutRequest,
+    },
   ];
 }
 

@@ -42,7 +42,8 @@ export function readAnyValue(buf: Uint8Array, start: number, end: number, out: A
     const field = tag >>> 3;
     const wt = tag & 7;
     if (field >= 1 && field <= 7) {
-      const expected = field === ANY_BOOL || field === ANY_INT ? WIRE_VARINT : field === ANY_DOUBLE ? WIRE_FIXED64 : WIRE_LEN;
+      const expected =
+        field === ANY_BOOL || field === ANY_INT ? WIRE_VARINT : field === ANY_DOUBLE ? WIRE_FIXED64 : WIRE_LEN;
       if (wt !== expected) throw new WireError(`AnyValue field ${field}: wire type ${wt}, expected ${expected}`);
       out.type = field;
       if (wt === WIRE_LEN) {
@@ -99,7 +100,13 @@ export function keyEquals(buf: Uint8Array, start: number, end: number, key: Uint
   let len: number;
   // Every encoder writes the key first with a one-byte length: compare in place without parsing
   // the rest. Anything else takes the general path.
-  if (end - start >= 2 && buf[start] === 0x0a && buf[start + 1] < 0x80 && start + 2 + buf[start + 1] <= end && !hasLaterKey(buf, start + 2 + buf[start + 1], end)) {
+  if (
+    end - start >= 2 &&
+    buf[start] === 0x0a &&
+    buf[start + 1] < 0x80 &&
+    start + 2 + buf[start + 1] <= end &&
+    !hasLaterKey(buf, start + 2 + buf[start + 1], end)
+  ) {
     s = start + 2;
     len = buf[start + 1];
   } else {
@@ -157,7 +164,14 @@ export function stringifyAnyValue(buf: Uint8Array, v: AnyValueRef, strings: Stri
   }
 }
 
-function stringifyList(buf: Uint8Array, start: number, end: number, keyed: boolean, strings: StringSource, depth: number): string {
+function stringifyList(
+  buf: Uint8Array,
+  start: number,
+  end: number,
+  keyed: boolean,
+  strings: StringSource,
+  depth: number,
+): string {
   if (depth > MAX_DEPTH) throw new WireError(`attribute value nested deeper than ${MAX_DEPTH} levels`);
   // Nested values are rare; fresh cursors keep the shared scratch objects safe under recursion.
   const c = new Cursor(buf, start, end);
@@ -172,7 +186,8 @@ function stringifyList(buf: Uint8Array, start: number, end: number, keyed: boole
     if (keyed) {
       const kv = readKeyValue(buf, c.pos, e, new KeyValueRef());
       out += decodeUtf8(buf, kv.keyStart, kv.keyEnd) + ':';
-      if (kv.hasValue) out += stringifyAnyValue(buf, readAnyValue(buf, kv.valueStart, kv.valueEnd, new AnyValueRef()), strings, depth);
+      if (kv.hasValue)
+        out += stringifyAnyValue(buf, readAnyValue(buf, kv.valueStart, kv.valueEnd, new AnyValueRef()), strings, depth);
     } else {
       out += stringifyAnyValue(buf, readAnyValue(buf, c.pos, e, new AnyValueRef()), strings, depth);
     }

@@ -84,7 +84,10 @@ export function decodeRecordValue(
 ): RecordOutcome {
   if (value.length === 0) throw new BadRecordError('empty_value', 'record value is empty');
   if (value.length > maxBytes) {
-    throw new BadRecordError('oversize_record', `record value is ${value.length} bytes, over the ${maxBytes}-byte limit`);
+    throw new BadRecordError(
+      'oversize_record',
+      `record value is ${value.length} bytes, over the ${maxBytes}-byte limit`,
+    );
   }
   const outcome: RecordOutcome = { traces: 0, malformedTraces: 0 };
   if (codec === 'otlp') {

@@ -1,7 +1,16 @@
 // In-place views of decoded resources and spans. The decoder fills pooled instances with field
 // offsets and scalars; processors read only what they need. Nothing here copies bytes.
 
-import { keyEquals, readAnyValue, readKeyValue, AnyValueRef, KeyValueRef, stringifyAnyValue, ANY_DOUBLE, ANY_NONE } from './any-value.ts';
+import {
+  keyEquals,
+  readAnyValue,
+  readKeyValue,
+  AnyValueRef,
+  KeyValueRef,
+  stringifyAnyValue,
+  ANY_DOUBLE,
+  ANY_NONE,
+} from './any-value.ts';
 import { WireError } from './wire.ts';
 import type { StringSource } from './utf8.ts';
 

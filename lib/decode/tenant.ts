@@ -9,6 +9,7 @@ export function tenantIdProblem(id: string): string | undefined {
   if (id === '') return 'tenant ID is empty';
   if (id.length > MAX_TENANT_ID_LENGTH) return `tenant ID is longer than ${MAX_TENANT_ID_LENGTH} characters`;
   if (id === '.' || id === '..') return `tenant ID "${id}" is not allowed`;
-  if (!ALLOWED.test(id)) return `tenant ID ${JSON.stringify(id.slice(0, 40))} has characters other than letters, digits and !-_.*'()`;
+  if (!ALLOWED.test(id))
+    return `tenant ID ${JSON.stringify(id.slice(0, 40))} has characters other than letters, digits and !-_.*'()`;
   return undefined;
 }

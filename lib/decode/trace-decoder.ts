@@ -13,8 +13,44 @@ const SERVICE_NAMESPACE = new TextEncoder().encode('service.namespace');
 const SERVICE_INSTANCE_ID = new TextEncoder().encode('service.instance.id');
 
 /** Wire type of each Span field by number (-1: not a Span field, skipped whatever its type). */
-const SPAN_WIRE_TYPES = [-1, WIRE_LEN, WIRE_LEN, WIRE_LEN, WIRE_LEN, WIRE_LEN, WIRE_VARINT, WIRE_FIXED64, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT, WIRE_LEN, WIRE_VARINT, WIRE_LEN, WIRE_VARINT, WIRE_LEN, WIRE_FIXED32];
-const SPAN_FIELD_NAMES = ['', 'trace_id', 'span_id', 'trace_state', 'parent_span_id', 'name', 'kind', 'start_time_unix_nano', 'end_time_unix_nano', 'attributes', 'dropped_attributes_count', 'events', 'dropped_events_count', 'links', 'dropped_links_count', 'status', 'flags'];
+const SPAN_WIRE_TYPES = [
+  -1,
+  WIRE_LEN,
+  WIRE_LEN,
+  WIRE_LEN,
+  WIRE_LEN,
+  WIRE_LEN,
+  WIRE_VARINT,
+  WIRE_FIXED64,
+  WIRE_FIXED64,
+  WIRE_LEN,
+  WIRE_VARINT,
+  WIRE_LEN,
+  WIRE_VARINT,
+  WIRE_LEN,
+  WIRE_VARINT,
+  WIRE_LEN,
+  WIRE_FIXED32,
+];
+const SPAN_FIELD_NAMES = [
+  '',
+  'trace_id',
+  'span_id',
+  'trace_state',
+  'parent_span_id',
+  'name',
+  'kind',
+  'start_time_unix_nano',
+  'end_time_unix_nano',
+  'attributes',
+  'dropped_attributes_count',
+  'events',
+  'dropped_events_count',
+  'links',
+  'dropped_links_count',
+  'status',
+  'flags',
+];
 
 export class DecodedTrace {
   resources: ResourceView[] = [];
@@ -146,7 +182,8 @@ export class TraceDecoder {
       const field = tag >>> 3;
       const wt = tag & 7;
       const expected = field < SPAN_WIRE_TYPES.length ? SPAN_WIRE_TYPES[field] : -1;
-      if (expected >= 0 && wt !== expected) throw new WireError(`span.${SPAN_FIELD_NAMES[field]}: wire type ${wt}, expected ${expected}`);
+      if (expected >= 0 && wt !== expected)
+        throw new WireError(`span.${SPAN_FIELD_NAMES[field]}: wire type ${wt}, expected ${expected}`);
       if (wt === WIRE_LEN) {
         let len = buf[pos++];
         if (len >= 0x80 || pos > end) {
@@ -200,7 +237,8 @@ export class TraceDecoder {
         pos += 8;
       } else {
         c.reset(buf, pos, end);
-        if (field === 6) s.kind = c.uint32() | 0; // enums are int32 on the wire
+        if (field === 6)
+          s.kind = c.uint32() | 0; // enums are int32 on the wire
         else c.skip(wt);
         pos = c.pos;
       }
@@ -226,6 +264,5 @@ export class TraceDecoder {
     }
   }
 }
-
 
 export { WireError };

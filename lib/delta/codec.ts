@@ -105,7 +105,8 @@ export function encodeDelta(content: DeltaContent, options: EncodeOptions = DEFA
 export function decodeDelta(bytes: Uint8Array): DeltaContent {
   if (bytes.length < 2) throw new DeltaFormatError(`${bytes.length} bytes is too short for a delta`);
   const version = bytes[0];
-  if (version < OLDEST_READABLE_VERSION || version > DELTA_FORMAT_VERSION) throw new DeltaFormatError(`unknown format version ${version}`);
+  if (version < OLDEST_READABLE_VERSION || version > DELTA_FORMAT_VERSION)
+    throw new DeltaFormatError(`unknown format version ${version}`);
   const id = bytes[1];
   let payload: Uint8Array;
   if (id === COMPRESSION_NONE) {

@@ -98,7 +98,8 @@ class PayloadDecoder {
         droppedSides[i] = { key, traceIdLength, side: side as 0 | 1, arrivalMs: r.number() };
       }
       const received = this.version >= 3 ? readReceived(this.r, (what) => this.record(what)) : undefined;
-      const td: TenantDelta = halfCount + droppedCount > 0 ? { tenant, increments, edgeHalves, droppedSides } : { tenant, increments };
+      const td: TenantDelta =
+        halfCount + droppedCount > 0 ? { tenant, increments, edgeHalves, droppedSides } : { tenant, increments };
       tenants.push(received === undefined ? td : { ...td, received });
     }
     if (r.pos !== r.end) r.fail(`${r.end - r.pos} trailing bytes`);
@@ -177,7 +178,8 @@ class PayloadDecoder {
       previous = key;
       const value = this.r.number();
       // defineProperty: a "__proto__" key must stay a plain own property
-      if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+      if (key === '__proto__')
+        Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
       else out[key] = value;
     }
     return out;
@@ -282,7 +284,8 @@ class PayloadDecoder {
       const classic = (flags & HAS_CLASSIC) !== 0;
       const native = (flags & HAS_NATIVE) !== 0;
       if (!classic && (flags & CLASSIC_EXEMPLARS) !== 0) r.fail('classic exemplars without a classic part');
-      if (!native && (flags & (NATIVE_EXEMPLAR | NATIVE_DEFAULT_ZERO)) !== 0) r.fail('native flags without a native part');
+      if (!native && (flags & (NATIVE_EXEMPLAR | NATIVE_DEFAULT_ZERO)) !== 0)
+        r.fail('native flags without a native part');
       const h: HistogramIncrement = { type: 'histogram', name, labels };
       if (classic) h.classic = this.classic((flags & CLASSIC_EXEMPLARS) !== 0);
       if (native) h.native = this.native(flags);

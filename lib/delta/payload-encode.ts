@@ -4,7 +4,13 @@
 import { writeReceived } from './payload-received.ts';
 import { seriesKey } from '../series/labels.ts';
 import { DEFAULT_ZERO_THRESHOLD } from '../series/native-buckets.ts';
-import type { ClassicHistogramIncrement, HistogramIncrement, Labels, NativeHistogramIncrement, SeriesIncrement } from '../series/types.ts';
+import type {
+  ClassicHistogramIncrement,
+  HistogramIncrement,
+  Labels,
+  NativeHistogramIncrement,
+  SeriesIncrement,
+} from '../series/types.ts';
 import type { EdgeHalf } from '../processors/servicegraphs/edge-half.ts';
 import type { DeltaContent } from './types.ts';
 import {
@@ -89,7 +95,8 @@ class PayloadEncoder {
 
   private half(h: EdgeHalf): void {
     const w = this.w;
-    if (!(h.multiplier >= 0) || !Number.isFinite(h.arrivalMs)) throw new RangeError(`delta encode: edge half with multiplier ${h.multiplier}, arrival ${h.arrivalMs}`);
+    if (!(h.multiplier >= 0) || !Number.isFinite(h.arrivalMs))
+      throw new RangeError(`delta encode: edge half with multiplier ${h.multiplier}, arrival ${h.arrivalMs}`);
     w.lengthPrefixed(h.key);
     w.varint(h.traceIdLength);
     w.byte((h.side === 1 ? HALF_SERVER : 0) | (h.failed ? HALF_FAILED : 0));
@@ -236,7 +243,8 @@ class PayloadEncoder {
       id = this.boundsByKey.get(key);
       if (id === undefined) {
         const problem = boundsProblem(bounds);
-        if (problem !== undefined) throw new RangeError(`delta encode: histogram ${seriesKey(inc.name, inc.labels)}: ${problem}`);
+        if (problem !== undefined)
+          throw new RangeError(`delta encode: histogram ${seriesKey(inc.name, inc.labels)}: ${problem}`);
         id = this.boundsByKey.size;
         this.boundsByKey.set(key, id);
         this.boundsById.set(bounds, id);

@@ -46,7 +46,8 @@ export const CLASSIC_EXEMPLARS = 1 << 4;
 export const NATIVE_EXEMPLAR = 1 << 5;
 export const NATIVE_DEFAULT_ZERO = 1 << 6;
 /** Flag bits a histogram may carry (anything else set is corruption). */
-export const HISTOGRAM_FLAGS = TYPE_MASK | HAS_CLASSIC | HAS_NATIVE | CLASSIC_EXEMPLARS | NATIVE_EXEMPLAR | NATIVE_DEFAULT_ZERO;
+export const HISTOGRAM_FLAGS =
+  TYPE_MASK | HAS_CLASSIC | HAS_NATIVE | CLASSIC_EXEMPLARS | NATIVE_EXEMPLAR | NATIVE_DEFAULT_ZERO;
 
 /**
  * Exact identity of a bounds list (String() of a double round-trips; -0 spelled apart), for

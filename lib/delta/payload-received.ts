@@ -7,14 +7,21 @@ import type { ByteWriter } from './writer.ts';
 
 const NO_RECEIVED: TenantReceived = { spans: 0, bytes: 0, spansDiscarded: {} };
 
-export function writeReceived(w: ByteWriter, received: TenantReceived | undefined, record: (r: Readonly<Record<string, number>>) => void): void {
+export function writeReceived(
+  w: ByteWriter,
+  received: TenantReceived | undefined,
+  record: (r: Readonly<Record<string, number>>) => void,
+): void {
   const r = received ?? NO_RECEIVED;
   w.number(r.spans);
   w.number(r.bytes);
   record(r.spansDiscarded);
 }
 
-export function readReceived(r: ByteReader, record: (what: string) => Record<string, number>): TenantReceived | undefined {
+export function readReceived(
+  r: ByteReader,
+  record: (what: string) => Record<string, number>,
+): TenantReceived | undefined {
   const spans = r.number();
   const bytes = r.number();
   const spansDiscarded = record('tenant spans discarded');

@@ -39,7 +39,10 @@ export function lambdaFlushContext(env: NodeJS.ProcessEnv = process.env): Promis
  * registries through setConfig; a change of process-level settings (remote_write endpoints,
  * codec) rebuilds the context as a cold start would, from the state the last run saved.
  */
-export function lambdaFlushContainer(env: NodeJS.ProcessEnv, clients: ConfigClients & { readonly ddb?: Ddb; readonly objects?: ObjectStore } = {}): () => Promise<FlushContext> {
+export function lambdaFlushContainer(
+  env: NodeJS.ProcessEnv,
+  clients: ConfigClients & { readonly ddb?: Ddb; readonly objects?: ObjectStore } = {},
+): () => Promise<FlushContext> {
   let built: Promise<FlushContext & { source: ConfigSource }> | undefined;
   const build = async () => {
     const deltasTable = required(env, 'DELTAS_TABLE');
@@ -47,7 +50,9 @@ export function lambdaFlushContainer(env: NodeJS.ProcessEnv, clients: ConfigClie
     const persistIntervalMs = persistIntervalFromEnv(env);
     const metrics = new MetricsRecorder();
     const log = consoleLogger;
-    const source = await configSourceFromEnv(env, clients, { onRefused: reportRefusedConfig(log, (m) => metrics.add(m, 1)) });
+    const source = await configSourceFromEnv(env, clients, {
+      onRefused: reportRefusedConfig(log, (m) => metrics.add(m, 1)),
+    });
     const config = source.config;
     // DynamoDB's clock, to notice a host clock far ahead before it stamps samples with it
     let serverClock: ServerClock | undefined;
@@ -60,8 +65,16 @@ export function lambdaFlushContainer(env: NodeJS.ProcessEnv, clients: ConfigClie
     const ddb = meteredDdb(base, ddbMetricsObserver(metrics));
     const endpoints = endpointsOf(config, env);
     if (endpoints.length === 0) log.warn('no remote_write endpoint configured: series are kept but not sent');
-    const sender = new RemoteWriteSender(config, endpoints, metrics, log, { readFile: secretAwareReadFile(env.REMOTE_WRITE_SECRET_ARN) });
-    const selfMonitor = createSelfMonitor(config, endpoints, sender, { ddb, seriesTable, log, metrics, clientOptions: { readFile: secretAwareReadFile(env.REMOTE_WRITE_SECRET_ARN) } });
+    const sender = new RemoteWriteSender(config, endpoints, metrics, log, {
+      readFile: secretAwareReadFile(env.REMOTE_WRITE_SECRET_ARN),
+    });
+    const selfMonitor = createSelfMonitor(config, endpoints, sender, {
+      ddb,
+      seriesTable,
+      log,
+      metrics,
+      clientOptions: { readFile: secretAwareReadFile(env.REMOTE_WRITE_SECRET_ARN) },
+    });
     const flusher = new Flusher({
       selfMonitor,
       ddb,

@@ -23,7 +23,13 @@ import { publishRegistryMetrics } from '../series/registry-self-metrics.ts';
 import type { Ddb } from '../store/ddb.ts';
 import type { CommittedDelta } from '../store/delta-chain.ts';
 import type { ObjectStore } from '../store/object-store.ts';
-import { SnapshotStore, type FlusherStateToSave, type RegistrySnapshotStream, type SnapshotStoreOptions, type StateHead } from '../store/snapshot-store.ts';
+import {
+  SnapshotStore,
+  type FlusherStateToSave,
+  type RegistrySnapshotStream,
+  type SnapshotStoreOptions,
+  type StateHead,
+} from '../store/snapshot-store.ts';
 import { foldBacklog, positionKey, type FoldPosition } from './fold-backlog.ts';
 import { nothingToSend } from './idle.ts';
 import { saveDue } from './persist-policy.ts';
@@ -174,7 +180,10 @@ export class Flusher {
     this.runToken = token;
     if (trusted) return;
     if (this.loaded) {
-      this.deps.log.info('another container ran since this one did: reloading the saved state', { heldEpoch: this.epoch, savedEpoch: head?.epoch ?? 0 });
+      this.deps.log.info('another container ran since this one did: reloading the saved state', {
+        heldEpoch: this.epoch,
+        savedEpoch: head?.epoch ?? 0,
+      });
       this.deps.metrics.add('StateReloads', 1);
     }
     await this.load({ head });
@@ -205,7 +214,8 @@ export class Flusher {
     // Samples a crashed run sent after this state was saved are unknown but all precede now
     // (as far as stamps may go: a host clock far ahead must not lift every later timestamp).
     let slackMs = 0;
-    for (const tenant of Object.keys(state.tenants)) slackMs = Math.max(slackMs, this.deps.config.tenant(tenant).ingestionSlackMs);
+    for (const tenant of Object.keys(state.tenants))
+      slackMs = Math.max(slackMs, this.deps.config.tenant(tenant).ingestionSlackMs);
     this.zeroFloor = this.stamps.bound(this.deps.clock(), slackMs);
     for (const [tenant, snap] of Object.entries(state.tenants)) {
       const r = new Registry(this.deps.config.tenant(tenant), snap);
@@ -232,7 +242,8 @@ export class Flusher {
         deadlineMs,
         sliceDeltas,
         turn: this.foldTurn++,
-        onPartition: (topic, partition, cursor, after) => this.deps.selfMonitor?.partitionLag(topic, partition, cursor, after, nowMs),
+        onPartition: (topic, partition, cursor, after) =>
+          this.deps.selfMonitor?.partitionLag(topic, partition, cursor, after, nowMs),
       },
       (delta, committed) => this.applyDelta(delta, committed, nowMs),
     );
@@ -321,7 +332,10 @@ export class Flusher {
       this.deps.metrics.add('StateBytes', saved.bytes, 'Bytes');
       this.deps.metrics.add('StateParts', saved.parts, 'Count', { medium: saved.medium });
       if (saved.retireFailures > 0) {
-        this.deps.log.warn('superseded state parts could not be deleted; retried at the next save', { epoch: state.epoch, failures: saved.retireFailures });
+        this.deps.log.warn('superseded state parts could not be deleted; retried at the next save', {
+          epoch: state.epoch,
+          failures: saved.retireFailures,
+        });
         this.deps.metrics.add('StateDeleteFailures', saved.retireFailures);
       }
     } catch (e) {
@@ -340,7 +354,8 @@ export class Flusher {
    * minus IDLE_EXPIRY_LAG_MS when records stopped coming.
    */
   private expireHalves(nowMs: number): void {
-    const clock = this.behind.size > 0 ? this.backlogExpiryClock() : Math.max(this.dataClockMs, nowMs - IDLE_EXPIRY_LAG_MS);
+    const clock =
+      this.behind.size > 0 ? this.backlogExpiryClock() : Math.max(this.dataClockMs, nowMs - IDLE_EXPIRY_LAG_MS);
     this.graphs.expire(clock, nowMs);
   }
 

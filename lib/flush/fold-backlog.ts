@@ -105,7 +105,16 @@ export async function foldBacklog(
         next.push(lane);
         continue;
       }
-      const slice = await readDeltaSlice(ddb, deltasTable, lane.topic, lane.partition, lane.at, lane.cursor, sliceDeltas, deps.objects);
+      const slice = await readDeltaSlice(
+        ddb,
+        deltasTable,
+        lane.topic,
+        lane.partition,
+        lane.at,
+        lane.cursor,
+        sliceDeltas,
+        deps.objects,
+      );
       for (const gap of slice.gaps) reportGap(deps, lane, gap);
       for (const committed of slice.deltas) {
         const delta = decodeCommitted(deps, lane, committed);
@@ -126,7 +135,6 @@ export async function foldBacklog(
   metrics.set('PartitionsBehind', behind.size, 'Count');
   return { folded, behind };
 }
-
 
 function decodeCommitted(deps: BacklogDeps, lane: Lane, committed: CommittedDelta): DeltaContent | undefined {
   try {

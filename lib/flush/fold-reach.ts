@@ -18,7 +18,11 @@ export function decodeReach(text: string | undefined): Reach {
   try {
     const pairs = JSON.parse(text) as unknown;
     if (!Array.isArray(pairs)) return new Map();
-    return new Map(pairs.filter((p): p is [string, number] => Array.isArray(p) && typeof p[0] === 'string' && typeof p[1] === 'number'));
+    return new Map(
+      pairs.filter(
+        (p): p is [string, number] => Array.isArray(p) && typeof p[0] === 'string' && typeof p[1] === 'number',
+      ),
+    );
   } catch {
     // a damaged record only loses the guard, never the state
     return new Map();

@@ -40,7 +40,9 @@ export function persistIntervalFromEnv(env: NodeJS.ProcessEnv): number {
   if (raw === undefined || raw === '') return DEFAULT_PERSIST_INTERVAL_SECONDS * 1000;
   const n = /^\d+$/.test(raw.trim()) ? Number(raw) : Number.NaN;
   if (!(Number.isSafeInteger(n) && n <= MAX_PERSIST_INTERVAL_SECONDS)) {
-    throw new Error(`PERSIST_INTERVAL_SECONDS: must be a whole number of seconds from 0 to ${MAX_PERSIST_INTERVAL_SECONDS}, got "${raw}"`);
+    throw new Error(
+      `PERSIST_INTERVAL_SECONDS: must be a whole number of seconds from 0 to ${MAX_PERSIST_INTERVAL_SECONDS}, got "${raw}"`,
+    );
   }
   return n * 1000;
 }

@@ -19,7 +19,10 @@ export function endpointsOf(config: GeneratorConfig, env: NodeJS.ProcessEnv = pr
   const endpoints = [...config.remoteWrite];
   const url = env.REMOTE_WRITE_URL;
   if (url !== undefined && url !== '') {
-    const problem = remoteWriteUrlProblem(url, 'for an endpoint that needs credentials, configure it under metrics_generator.storage.remote_write with basic_auth');
+    const problem = remoteWriteUrlProblem(
+      url,
+      'for an endpoint that needs credentials, configure it under metrics_generator.storage.remote_write with basic_auth',
+    );
     if (problem !== undefined) throw new ConfigError('REMOTE_WRITE_URL', problem, 'the environment');
     endpoints.push({ url, name: 'REMOTE_WRITE_URL', headers: {}, remoteTimeoutMs: 30_000, maxSamplesPerSend: 2000 });
   }
@@ -47,8 +50,12 @@ export class RemoteWriteSender implements SeriesSender {
     private readonly log: Logger,
     options: Partial<RemoteWriteClientOptions> = {},
   ) {
-    this.clients = endpoints.map((e) => new RemoteWriteClient(e, { addOrgIdHeader: config.remoteWriteAddOrgIdHeader, logger: log, ...options }));
-    this.relabelers = endpoints.map((e) => (e.writeRelabelConfigs?.length ? new Relabeler(e.writeRelabelConfigs) : undefined));
+    this.clients = endpoints.map(
+      (e) => new RemoteWriteClient(e, { addOrgIdHeader: config.remoteWriteAddOrgIdHeader, logger: log, ...options }),
+    );
+    this.relabelers = endpoints.map((e) =>
+      e.writeRelabelConfigs?.length ? new Relabeler(e.writeRelabelConfigs) : undefined,
+    );
   }
 
   get endpointCount(): number {
@@ -79,7 +86,11 @@ export class RemoteWriteSender implements SeriesSender {
     }
   }
 
-  private relabeled(client: number, series: readonly CollectedSeries[], state: RelabelState): readonly CollectedSeries[] {
+  private relabeled(
+    client: number,
+    series: readonly CollectedSeries[],
+    state: RelabelState,
+  ): readonly CollectedSeries[] {
     const relabeler = this.relabelers[client];
     if (relabeler === undefined) return series;
     const { kept, dropped, collided } = relabelSeries(relabeler, series, state.seen);
@@ -93,7 +104,10 @@ export class RemoteWriteSender implements SeriesSender {
     if (dropped > 0) this.metrics.add('SeriesDroppedByRelabel', dropped, 'Count', dims);
     if (collided > 0) {
       this.metrics.add('SeriesDroppedInvalid', collided, 'Count', dims);
-      this.log.warn('remote write: write_relabel_configs made series identical; only the first of each is sent', { ...dims, dropped: collided });
+      this.log.warn('remote write: write_relabel_configs made series identical; only the first of each is sent', {
+        ...dims,
+        dropped: collided,
+      });
     }
   }
 

@@ -18,7 +18,8 @@ export type SecretFetcher = (secretId: string) => Promise<string>;
 
 const defaultFetcher: SecretFetcher = async (id) => {
   const out = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: id }));
-  if (out.SecretString === undefined) throw new Error(`secret ${id} has no string value (binary secrets are not supported)`);
+  if (out.SecretString === undefined)
+    throw new Error(`secret ${id} has no string value (binary secrets are not supported)`);
   return out.SecretString;
 };
 
@@ -46,18 +47,22 @@ export function secretAwareReadFile(
     } catch {
       throw new Error(`secret ${secretId} is not a JSON object of credentials`);
     }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`secret ${secretId} is not a JSON object of credentials`);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw new Error(`secret ${secretId} is not a JSON object of credentials`);
     cache.set(secretId, { at: now(), values: parsed as Record<string, unknown> });
     return parsed as Record<string, unknown>;
   };
   return async (path) => {
     if (!path.startsWith(SECRET_PREFIX)) return readFile(path, 'utf8');
     const { secret, key } = parseSecretReference(path);
-    if (key === '') throw new Error(`"${path}" names no key: use ${SECRET_PREFIX}<key> or ${SECRET_PREFIX}<secret>:<key>`);
+    if (key === '')
+      throw new Error(`"${path}" names no key: use ${SECRET_PREFIX}<key> or ${SECRET_PREFIX}<secret>:<key>`);
     let secretId = secret;
     if (secretId === undefined || secretId === '') {
       if (defaultSecretArn === undefined || defaultSecretArn === '') {
-        throw new Error(`a "${SECRET_PREFIX}<key>" credential needs REMOTE_WRITE_SECRET_ARN (the stack's remoteWriteSecretArn), or name the secret: ${SECRET_PREFIX}<secret>:<key>`);
+        throw new Error(
+          `a "${SECRET_PREFIX}<key>" credential needs REMOTE_WRITE_SECRET_ARN (the stack's remoteWriteSecretArn), or name the secret: ${SECRET_PREFIX}<secret>:<key>`,
+        );
       }
       secretId = defaultSecretArn;
     }

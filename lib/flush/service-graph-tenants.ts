@@ -49,7 +49,12 @@ export class ServiceGraphTenants {
     const pairing = this.pairing(t.tenant);
     if (pairing === undefined) {
       // The tenant's config no longer has service graphs: the halves have nowhere to go.
-      this.metrics.add('ServiceGraphHalvesIgnored', (t.edgeHalves?.length ?? 0) + (t.droppedSides?.length ?? 0), 'Count', { tenant: t.tenant });
+      this.metrics.add(
+        'ServiceGraphHalvesIgnored',
+        (t.edgeHalves?.length ?? 0) + (t.droppedSides?.length ?? 0),
+        'Count',
+        { tenant: t.tenant },
+      );
       return;
     }
     for (const d of t.droppedSides ?? []) pairing.addDroppedSide(d);
@@ -77,7 +82,11 @@ export class ServiceGraphTenants {
       const values: [string, number, Record<string, string>][] = [
         ['ServiceGraphDroppedSpans', c.droppedSpans, { tenant }],
         ['ServiceGraphDroppedEdges', c.droppedEdges, { tenant }],
-        ...[...c.expiredEdges].map(([kind, n]): [string, number, Record<string, string>] => ['ServiceGraphExpiredEdges', n, { tenant, unmatched_span_kind: kind }]),
+        ...[...c.expiredEdges].map(([kind, n]): [string, number, Record<string, string>] => [
+          'ServiceGraphExpiredEdges',
+          n,
+          { tenant, unmatched_span_kind: kind },
+        ]),
       ];
       for (const [name, value, dims] of values) {
         const k = `${name}\u0000${JSON.stringify(dims)}`;

@@ -37,9 +37,12 @@ export class StampClock {
     }
     if (capped && !this.warned) {
       this.warned = true;
-      this.log.warn('this host clock is ahead of the DynamoDB clock by more than the ingestion slack: sample timestamps are held back to the DynamoDB clock', {
-        aheadSeconds: Math.round(aheadMs / 1000),
-      });
+      this.log.warn(
+        'this host clock is ahead of the DynamoDB clock by more than the ingestion slack: sample timestamps are held back to the DynamoDB clock',
+        {
+          aheadSeconds: Math.round(aheadMs / 1000),
+        },
+      );
     }
   }
 }

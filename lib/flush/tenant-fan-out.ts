@@ -67,7 +67,8 @@ export class TenantFanOut {
     private readonly deps: TenantFanOutDeps,
     private readonly concurrency = DEFAULT_SEND_CONCURRENCY,
   ) {
-    if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`send concurrency must be a positive integer, got ${concurrency}`);
+    if (!Number.isInteger(concurrency) || concurrency < 1)
+      throw new RangeError(`send concurrency must be a positive integer, got ${concurrency}`);
   }
 
   /** Sends every entry, at most `concurrency` at a time; resolves when all have ended. */
@@ -91,7 +92,8 @@ export class TenantFanOut {
     };
     await Promise.all(Array.from({ length: Math.min(this.concurrency, queue.length) }, worker));
     if (skipped.length > 0) {
-      for (const tenant of skipped) this.deps.metrics.add('RemoteWriteFailures', 1, 'Count', failure(tenant, 'no_slot'));
+      for (const tenant of skipped)
+        this.deps.metrics.add('RemoteWriteFailures', 1, 'Count', failure(tenant, 'no_slot'));
       this.deps.log.warn('remote write: tenants got no send slot before their deadline; they go first next interval', {
         skipped: skipped.length,
         tenants: skipped.slice(0, LOGGED_TENANTS),
@@ -115,27 +117,35 @@ export class TenantFanOut {
       timer = setTimeout(() => resolve('overdue'), Math.max(0, job.deadlineMs - clock()) + DEADLINE_GRACE_MS);
     });
     let pieces: Generator<readonly CollectedSeries[]> | undefined;
-    const sending = Promise.resolve().then(() => {
-      pieces = nonEmpty(job.chunks());
-      const first = pieces.next();
-      if (first.done === true) return undefined; // nothing to send: no request, no result
-      if (sender.sendChunks !== undefined) return sender.sendChunks(job.tenant, (pieces = startingWith(first.value, pieces)), job.deadlineMs);
-      return sender.send(job.tenant, [first.value, ...pieces].flat(), job.deadlineMs);
-    }).then(
-      () => 'done' as const,
-      (err: unknown) => {
-        metrics.add('RemoteWriteFailures', 1, 'Count', failure(job.tenant, 'send_error'));
-        log.error('remote write: sending a tenant failed unexpectedly; other tenants go on', { tenant: job.tenant, error: redactUrlsIn(err instanceof Error ? err.message : String(err)) });
-        return 'done' as const;
-      },
-    );
+    const sending = Promise.resolve()
+      .then(() => {
+        pieces = nonEmpty(job.chunks());
+        const first = pieces.next();
+        if (first.done === true) return undefined; // nothing to send: no request, no result
+        if (sender.sendChunks !== undefined)
+          return sender.sendChunks(job.tenant, (pieces = startingWith(first.value, pieces)), job.deadlineMs);
+        return sender.send(job.tenant, [first.value, ...pieces].flat(), job.deadlineMs);
+      })
+      .then(
+        () => 'done' as const,
+        (err: unknown) => {
+          metrics.add('RemoteWriteFailures', 1, 'Count', failure(job.tenant, 'send_error'));
+          log.error('remote write: sending a tenant failed unexpectedly; other tenants go on', {
+            tenant: job.tenant,
+            error: redactUrlsIn(err instanceof Error ? err.message : String(err)),
+          });
+          return 'done' as const;
+        },
+      );
     try {
       if ((await Promise.race([sending, overdue])) === 'overdue') {
         // the collection is not pulled any further: a send that goes on in the background must not
         // render series while the flusher folds and collects them again
         pieces?.return(undefined);
         metrics.add('RemoteWriteFailures', 1, 'Count', failure(job.tenant, 'overdue'));
-        log.warn('remote write: a tenant send ran past its deadline; its slot is given to the next tenant', { tenant: job.tenant });
+        log.warn('remote write: a tenant send ran past its deadline; its slot is given to the next tenant', {
+          tenant: job.tenant,
+        });
       }
     } finally {
       clearTimeout(timer);
@@ -149,7 +159,10 @@ function* nonEmpty(chunks: Iterable<readonly CollectedSeries[]>): Generator<read
 }
 
 /** `first`, then the rest of `rest` (closing this closes `rest`). */
-function* startingWith(first: readonly CollectedSeries[], rest: Generator<readonly CollectedSeries[]>): Generator<readonly CollectedSeries[]> {
+function* startingWith(
+  first: readonly CollectedSeries[],
+  rest: Generator<readonly CollectedSeries[]>,
+): Generator<readonly CollectedSeries[]> {
   yield first;
   yield* rest;
 }

@@ -14,7 +14,12 @@ import { ddbMetricsObserver } from '../metrics/ddb-metrics.ts';
 import { createDynamoClient, meteredDdb, sdkDdb, type Ddb } from '../store/ddb.ts';
 import type { ObjectStore } from '../store/object-store.ts';
 import { objectStoreFromEnv } from '../store/s3-object-store.ts';
-import { ingestPartition, type IngestContext, type PartitionRecords, type PartitionResult } from './ingest-partition.ts';
+import {
+  ingestPartition,
+  type IngestContext,
+  type PartitionRecords,
+  type PartitionResult,
+} from './ingest-partition.ts';
 import { partitionsOf, type KafkaEvent } from './msk-event.ts';
 
 const DEFAULT_DELTA_TTL_DAYS = 7;
@@ -56,12 +61,16 @@ export async function ingestEvent(ctx: IngestContext, event: KafkaEvent): Promis
 }
 
 /** The same for records already grouped per partition (local mode hands kafkajs's bytes over as they are). */
-export async function ingestPartitions(ctx: IngestContext, partitions: readonly PartitionRecords[]): Promise<PartitionResult[]> {
+export async function ingestPartitions(
+  ctx: IngestContext,
+  partitions: readonly PartitionRecords[],
+): Promise<PartitionResult[]> {
   // Partitions are independent (own cursor, own delta chain): run them concurrently.
   const settled = await Promise.allSettled(partitions.map((p) => ingestPartition(ctx, p)));
   const failed = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed.length > 0) {
-    for (const f of failed) ctx.log.error('partition ingest failed; the batch will be retried', { error: String(f.reason) });
+    for (const f of failed)
+      ctx.log.error('partition ingest failed; the batch will be retried', { error: String(f.reason) });
     throw failed[0].reason;
   }
   return settled.map((s) => (s as PromiseFulfilledResult<PartitionResult>).value);
@@ -80,19 +89,27 @@ export function lambdaIngestContext(env: NodeJS.ProcessEnv = process.env): Promi
  * when due (between batches, never during one). A change of process-level settings rebuilds the
  * context as a cold start would.
  */
-export function lambdaIngestContainer(env: NodeJS.ProcessEnv, clients: ConfigClients & { readonly ddb?: Ddb; readonly objects?: ObjectStore } = {}): () => Promise<IngestContext> {
+export function lambdaIngestContainer(
+  env: NodeJS.ProcessEnv,
+  clients: ConfigClients & { readonly ddb?: Ddb; readonly objects?: ObjectStore } = {},
+): () => Promise<IngestContext> {
   let built: Promise<{ ctx: IngestContext; source: ConfigSource }> | undefined;
   const build = async () => {
     const table = env.DELTAS_TABLE;
     if (table === undefined || table === '') throw new Error('DELTAS_TABLE is not set');
     const metrics = new MetricsRecorder();
-    const source = await configSourceFromEnv(env, clients, { onRefused: reportRefusedConfig(consoleLogger, (m) => metrics.add(m, 1)) });
+    const source = await configSourceFromEnv(env, clients, {
+      onRefused: reportRefusedConfig(consoleLogger, (m) => metrics.add(m, 1)),
+    });
     const ttlDays = env.DELTA_TTL_DAYS === undefined ? DEFAULT_DELTA_TTL_DAYS : Number(env.DELTA_TTL_DAYS);
     if (!(ttlDays > 0)) throw new Error(`DELTA_TTL_DAYS must be a positive number, got "${env.DELTA_TTL_DAYS}"`);
     const ddb = clients.ddb ?? sdkDdb(createDynamoClient(env));
     // DATA_BUCKET: large deltas go to S3 (claim check); unset, everything stays inline as before
     const objects = clients.objects ?? objectStoreFromEnv(env);
-    return { ctx: ingestContext({ config: source.config, ddb, table, metrics, deltaTtlSeconds: ttlDays * 86400, objects }), source };
+    return {
+      ctx: ingestContext({ config: source.config, ddb, table, metrics, deltaTtlSeconds: ttlDays * 86400, objects }),
+      source,
+    };
   };
   return async () => {
     built ??= build();

@@ -82,9 +82,19 @@ export async function ingestPartition(ctx: IngestContext, batch: PartitionRecord
     const encoded = encodeDelta(content);
     const attempt = ctx.newAttemptId();
     const id = { topic, partition, firstOffset: content.firstOffset, lastOffset: content.lastOffset, attempt };
-    const payload = await placeDeltaPayload(encoded, id, { objects: ctx.objects, thresholdBytes: ctx.objectThresholdBytes, maxPartBytes: ctx.maxPartBytes });
+    const payload = await placeDeltaPayload(encoded, id, {
+      objects: ctx.objects,
+      thresholdBytes: ctx.objectThresholdBytes,
+      maxPartBytes: ctx.maxPartBytes,
+    });
     const nowMs = ctx.nowMs();
-    await putDelta(ctx.ddb, ctx.table, { ...id, ...payload, prev: cursor, ttlSeconds: Math.floor(nowMs / 1000) + ctx.deltaTtlSeconds, writtenAtMs: nowMs });
+    await putDelta(ctx.ddb, ctx.table, {
+      ...id,
+      ...payload,
+      prev: cursor,
+      ttlSeconds: Math.floor(nowMs / 1000) + ctx.deltaTtlSeconds,
+      writtenAtMs: nowMs,
+    });
     const items = payload.parts?.length ?? 1;
     const next: Cursor = { offset: content.lastOffset, attempt, committedAtMs: nowMs };
     if (await commitCursor(ctx.ddb, ctx.table, topic, partition, cursor, next)) {
@@ -92,11 +102,26 @@ export async function ingestPartition(ctx: IngestContext, batch: PartitionRecord
       ctx.metrics.add('RecordBytes', recordBytes, 'Bytes', dims);
       recordServiceGraphCounters(ctx.metrics, dims, serviceGraphs);
       const objectKey = payload.object?.key;
-      return { topic, partition, alreadyCommitted, committed: { firstOffset: content.firstOffset, lastOffset: content.lastOffset, bytes: encoded.length, parts: items, ...(objectKey !== undefined && { objectKey }) } };
+      return {
+        topic,
+        partition,
+        alreadyCommitted,
+        committed: {
+          firstOffset: content.firstOffset,
+          lastOffset: content.lastOffset,
+          bytes: encoded.length,
+          parts: items,
+          ...(objectKey !== undefined && { objectKey }),
+        },
+      };
     }
     // Another invocation of this partition (a retry racing a slow original) committed first.
     ctx.metrics.add('CommitConflicts', 1, 'Count', dims);
-    ctx.log.warn('commit cursor moved during the batch; starting over from the new cursor', { topic, partition, round });
+    ctx.log.warn('commit cursor moved during the batch; starting over from the new cursor', {
+      topic,
+      partition,
+      round,
+    });
   }
   throw new Error(`${topic}-${partition}: commit cursor kept moving during ${MAX_COMMIT_ROUNDS} attempts`);
 }
@@ -131,7 +156,10 @@ function aggregate(
     const p = pending.get(tenant);
     const increments = drained.get(tenant) ?? [];
     const t = s.tenants.get(tenant);
-    const received = t === undefined || (t.spansReceived === 0 && t.bytesReceived === 0 && t.spansDiscarded.size === 0) ? undefined : { spans: t.spansReceived, bytes: t.bytesReceived, spansDiscarded: Object.fromEntries(t.spansDiscarded) };
+    const received =
+      t === undefined || (t.spansReceived === 0 && t.bytesReceived === 0 && t.spansDiscarded.size === 0)
+        ? undefined
+        : { spans: t.spansReceived, bytes: t.bytesReceived, spansDiscarded: Object.fromEntries(t.spansDiscarded) };
     tenants.push({
       tenant,
       increments,
@@ -166,10 +194,17 @@ function recordServiceGraphCounters(m: MetricsRecorder, dims: { topic: string },
   if (c.edges > 0) m.add('ServiceGraphEdges', c.edges, 'Count', dims);
   if (c.droppedSpans > 0) m.add('ServiceGraphDroppedSpans', c.droppedSpans, 'Count', dims);
   if (c.droppedEdges > 0) m.add('ServiceGraphDroppedEdges', c.droppedEdges, 'Count', dims);
-  for (const [kind, n] of c.expiredEdges) m.add('ServiceGraphExpiredEdges', n, 'Count', { ...dims, unmatched_span_kind: kind });
+  for (const [kind, n] of c.expiredEdges)
+    m.add('ServiceGraphExpiredEdges', n, 'Count', { ...dims, unmatched_span_kind: kind });
 }
 
-function recordCommitted(m: MetricsRecorder, dims: { topic: string }, c: DeltaContent, bytes: number, parts: number): void {
+function recordCommitted(
+  m: MetricsRecorder,
+  dims: { topic: string },
+  c: DeltaContent,
+  bytes: number,
+  parts: number,
+): void {
   m.add('Records', c.records, 'Count', dims);
   m.add('Spans', c.spans, 'Count', dims);
   m.add('DeltaBytes', bytes, 'Bytes', dims);

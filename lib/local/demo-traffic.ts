@@ -24,7 +24,14 @@ const CONSUMER = 5;
 
 /** One request through the shop; `fail` makes the payment call fail. */
 function shopRequest(fail: boolean): Call {
-  const pay: Call = { service: 'checkout', name: 'POST /pay', kind: CLIENT, ms: 40, error: fail, children: [{ service: 'payments', name: 'POST /pay', kind: SERVER, ms: 35, error: fail }] };
+  const pay: Call = {
+    service: 'checkout',
+    name: 'POST /pay',
+    kind: CLIENT,
+    ms: 40,
+    error: fail,
+    children: [{ service: 'payments', name: 'POST /pay', kind: SERVER, ms: 35, error: fail }],
+  };
   return {
     service: 'frontend',
     name: 'GET /cart',
@@ -45,9 +52,25 @@ function shopRequest(fail: boolean): Call {
             ms: 85,
             error: fail,
             children: [
-              { service: 'checkout', name: 'SELECT cart', kind: CLIENT, ms: 8, attrs: [['db.system', 'postgresql'], ['db.name', 'shop']] },
+              {
+                service: 'checkout',
+                name: 'SELECT cart',
+                kind: CLIENT,
+                ms: 8,
+                attrs: [
+                  ['db.system', 'postgresql'],
+                  ['db.name', 'shop'],
+                ],
+              },
               pay,
-              { service: 'checkout', name: 'orders publish', kind: PRODUCER, ms: 2, attrs: [['messaging.system', 'kafka']], children: [{ service: 'shipping', name: 'orders process', kind: CONSUMER, ms: 15 }] },
+              {
+                service: 'checkout',
+                name: 'orders publish',
+                kind: PRODUCER,
+                ms: 2,
+                attrs: [['messaging.system', 'kafka']],
+                children: [{ service: 'shipping', name: 'orders process', kind: CONSUMER, ms: 15 }],
+              },
             ],
           },
         ],
@@ -56,7 +79,12 @@ function shopRequest(fail: boolean): Call {
   };
 }
 
-const HOSTS: Record<string, string> = { frontend: 'node-a', checkout: 'node-a', payments: 'node-b', shipping: 'node-b' };
+const HOSTS: Record<string, string> = {
+  frontend: 'node-a',
+  checkout: 'node-a',
+  payments: 'node-b',
+  shipping: 'node-b',
+};
 
 /** Encoded tempopb.Trace messages for `count` requests ending around nowMs (about 1 in 8 failing). */
 export function demoTraces(count: number, nowMs: number): { traceId: string; trace: Uint8Array }[] {
@@ -75,7 +103,10 @@ export function demoTraces(count: number, nowMs: number): { traceId: string; tra
         kind: call.kind,
         startTimeUnixNano: toLong(startNs, true),
         endTimeUnixNano: toLong(startNs + BigInt(call.ms) * 1_000_000n + jitter, true),
-        attributes: (call.attrs ?? []).map(([key, v]) => ({ key, value: typeof v === 'string' ? { stringValue: v } : { doubleValue: v } })),
+        attributes: (call.attrs ?? []).map(([key, v]) => ({
+          key,
+          value: typeof v === 'string' ? { stringValue: v } : { doubleValue: v },
+        })),
         status: { code: call.error ? 2 : 0 },
       };
       if (parent !== undefined) span.parentSpanId = parent;

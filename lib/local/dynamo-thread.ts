@@ -20,7 +20,9 @@ export type FromDynamoWorker =
 const BOOTSTRAP = new URL('./worker-bootstrap.mjs', import.meta.url);
 const ENTRY = new URL('./dynamo-worker.ts', import.meta.url).href;
 
-export async function startDynamoThread(opts: { path?: string; onExit?: (error: Error) => void } = {}): Promise<LocalDynamo> {
+export async function startDynamoThread(
+  opts: { path?: string; onExit?: (error: Error) => void } = {},
+): Promise<LocalDynamo> {
   const worker = new Worker(BOOTSTRAP, { workerData: { entry: ENTRY, path: opts.path } satisfies DynamoWorkerInit });
   let closing = false;
   const endpoint = await new Promise<string>((resolve, reject) => {

@@ -16,9 +16,11 @@ try {
     await dynamo.close();
     port.postMessage({ kind: 'closed' } satisfies FromDynamoWorker);
     process.exit(0); // ends this thread only
-
   });
   port.postMessage({ kind: 'ready', endpoint: dynamo.endpoint } satisfies FromDynamoWorker);
 } catch (e) {
-  port.postMessage({ kind: 'start-failed', error: e instanceof Error ? e.message : String(e) } satisfies FromDynamoWorker);
+  port.postMessage({
+    kind: 'start-failed',
+    error: e instanceof Error ? e.message : String(e),
+  } satisfies FromDynamoWorker);
 }

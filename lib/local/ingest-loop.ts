@@ -60,7 +60,11 @@ export class IngestLoop {
         this.failures = 0;
       } catch (e) {
         this.failures++;
-        this.log.error('ingest failed: the receiver records stay queued; Kafka batches are retried', { queued: this.batcher.pending, attempt: this.failures, error: String(e) });
+        this.log.error('ingest failed: the receiver records stay queued; Kafka batches are retried', {
+          queued: this.batcher.pending,
+          attempt: this.failures,
+          error: String(e),
+        });
         // back off instead of spinning against a store that is down
         const delay = Math.min(100 * 2 ** (this.failures - 1), Math.max(this.windowMs, 1000));
         this.retryTimer = setTimeout(() => {

@@ -30,9 +30,26 @@ export interface ToIngestWorker {
 export type FromIngestWorker =
   | { readonly kind: 'ready' }
   | { readonly kind: 'start-failed'; readonly error: string }
-  | { readonly kind: 'log'; readonly level: 'info' | 'warn' | 'error'; readonly message: string; readonly fields?: LogFields }
-  | { readonly kind: 'result'; readonly id: number; readonly ok: true; readonly results: PartitionResult[]; readonly metrics: MetricOp[] }
-  | { readonly kind: 'result'; readonly id: number; readonly ok: false; readonly error: { readonly name: string; readonly message: string }; readonly metrics: MetricOp[] };
+  | {
+      readonly kind: 'log';
+      readonly level: 'info' | 'warn' | 'error';
+      readonly message: string;
+      readonly fields?: LogFields;
+    }
+  | {
+      readonly kind: 'result';
+      readonly id: number;
+      readonly ok: true;
+      readonly results: PartitionResult[];
+      readonly metrics: MetricOp[];
+    }
+  | {
+      readonly kind: 'result';
+      readonly id: number;
+      readonly ok: false;
+      readonly error: { readonly name: string; readonly message: string };
+      readonly metrics: MetricOp[];
+    };
 
 export interface IngestThreadOptions extends IngestWorkerInit {
   readonly log: Logger;
@@ -105,7 +122,8 @@ export class IngestThread {
         this.failCalls(error);
       };
       worker.on('error', (e) => {
-        if (!this.closed) log.error('ingest thread failed; the next ingest call starts a new one', { error: String(e) });
+        if (!this.closed)
+          log.error('ingest thread failed; the next ingest call starts a new one', { error: String(e) });
         gone(e instanceof Error ? e : new Error(String(e)));
       });
       worker.on('exit', (code) => gone(new Error(`ingest thread exited (code ${code})`)));

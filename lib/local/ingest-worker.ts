@@ -52,7 +52,12 @@ function forward(level: 'info' | 'warn' | 'error', message: string, fields?: Log
     send({ kind: 'log', level, message, fields });
   } catch {
     // a field that cannot be cloned (a function, a socket): send its text instead
-    send({ kind: 'log', level, message, fields: JSON.parse(JSON.stringify(fields ?? {}, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))) });
+    send({
+      kind: 'log',
+      level,
+      message,
+      fields: JSON.parse(JSON.stringify(fields ?? {}, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))),
+    });
   }
 }
 
@@ -90,7 +95,13 @@ port.on('message', (message: ToIngestWorker) => {
       send({ kind: 'result', id: message.id, ok: true, results, metrics: metrics.take() });
     } catch (e) {
       const error = e instanceof Error ? { name: e.name, message: e.message } : { name: 'Error', message: String(e) };
-      send({ kind: 'result', id: message.id, ok: false, error, metrics: (await started.catch(() => undefined))?.metrics.take() ?? [] });
+      send({
+        kind: 'result',
+        id: message.id,
+        ok: false,
+        error,
+        metrics: (await started.catch(() => undefined))?.metrics.take() ?? [],
+      });
     }
   });
 });

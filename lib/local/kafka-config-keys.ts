@@ -23,8 +23,10 @@ export function kafkaKeysOfConfigText(text: string, env: NodeJS.ProcessEnv = pro
   const block = isRecord(root) ? root.metrics_generator : undefined;
   if (!isRecord(block)) return {};
   const keys: { skipStaleBacklogOnStartup?: boolean; leaveGroupOnShutdown?: boolean } = {};
-  if (typeof block.skip_stale_backlog_on_startup === 'boolean') keys.skipStaleBacklogOnStartup = block.skip_stale_backlog_on_startup;
-  if (typeof block.leave_consumer_group_on_shutdown === 'boolean') keys.leaveGroupOnShutdown = block.leave_consumer_group_on_shutdown;
+  if (typeof block.skip_stale_backlog_on_startup === 'boolean')
+    keys.skipStaleBacklogOnStartup = block.skip_stale_backlog_on_startup;
+  if (typeof block.leave_consumer_group_on_shutdown === 'boolean')
+    keys.leaveGroupOnShutdown = block.leave_consumer_group_on_shutdown;
   return keys;
 }
 

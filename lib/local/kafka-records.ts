@@ -18,7 +18,15 @@ export function toKafkaRecords(topic: string, partition: number, messages: reado
   const out = new Array<KafkaRecord>(messages.length);
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i];
-    out[i] = { topic, partition, offset: Number(m.offset), timestampMs: Number(m.timestamp), key: m.key, value: m.value, headers: recordHeaders(m.headers) };
+    out[i] = {
+      topic,
+      partition,
+      offset: Number(m.offset),
+      timestampMs: Number(m.timestamp),
+      key: m.key,
+      value: m.value,
+      headers: recordHeaders(m.headers),
+    };
   }
   return out;
 }
@@ -30,7 +38,8 @@ function recordHeaders(headers: KafkaMessageLike['headers']): KafkaHeader[] {
   for (const key of Object.keys(headers)) {
     const value = headers[key];
     if (value === undefined) continue;
-    for (const v of Array.isArray(value) ? value : [value]) out.push({ key, value: typeof v === 'string' ? Buffer.from(v, 'utf8') : v });
+    for (const v of Array.isArray(value) ? value : [value])
+      out.push({ key, value: typeof v === 'string' ? Buffer.from(v, 'utf8') : v });
   }
   return out;
 }

@@ -22,7 +22,9 @@ export interface KafkaSettings {
    */
   readonly leaveGroupOnShutdown: boolean;
   /** Who chose leaveGroupOnShutdown (the variable or the config key); undefined for the default. */
-  readonly leaveGroupOnShutdownFrom?: 'KAFKA_LEAVE_GROUP_ON_SHUTDOWN' | 'metrics_generator.leave_consumer_group_on_shutdown';
+  readonly leaveGroupOnShutdownFrom?:
+    | 'KAFKA_LEAVE_GROUP_ON_SHUTDOWN'
+    | 'metrics_generator.leave_consumer_group_on_shutdown';
   /**
    * Tempo's `skip_stale_backlog_on_startup` (default false): KAFKA_SKIP_STALE_BACKLOG_ON_STARTUP,
    * else the config file's `metrics_generator.skip_stale_backlog_on_startup`.
@@ -57,7 +59,10 @@ const KAFKA_VARIABLES = [
 export const DEFAULT_SESSION_TIMEOUT_MS = 30_000;
 
 /** undefined when KAFKA_BROKERS is unset or empty: local mode then reads only its own receiver. */
-export function kafkaSettingsFromEnv(env: NodeJS.ProcessEnv, fromConfig: KafkaConfigKeys = {}): KafkaSettings | undefined {
+export function kafkaSettingsFromEnv(
+  env: NodeJS.ProcessEnv,
+  fromConfig: KafkaConfigKeys = {},
+): KafkaSettings | undefined {
   const get = (name: string): string | undefined => {
     const v = env[name]?.trim();
     return v === undefined || v === '' ? undefined : v;
@@ -66,12 +71,16 @@ export function kafkaSettingsFromEnv(env: NodeJS.ProcessEnv, fromConfig: KafkaCo
   if (brokersVar === undefined) {
     const stray = KAFKA_VARIABLES.filter((v) => get(v) !== undefined);
     // Probably a typo or a forgotten variable: consuming nothing silently would hide it.
-    if (stray.length > 0) throw new KafkaSettingsError(`${stray.join(', ')} set but KAFKA_BROKERS is not: set KAFKA_BROKERS (host:port[,host:port...]) to consume a Kafka topic`);
+    if (stray.length > 0)
+      throw new KafkaSettingsError(
+        `${stray.join(', ')} set but KAFKA_BROKERS is not: set KAFKA_BROKERS (host:port[,host:port...]) to consume a Kafka topic`,
+      );
     return undefined;
   }
   const brokers = brokersVar.split(',').map((b) => b.trim());
   for (const b of brokers) {
-    if (!/^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):\d{1,5}$/.test(b)) throw new KafkaSettingsError(`KAFKA_BROKERS: "${b}" is not host:port (use a comma-separated list of host:port)`);
+    if (!/^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):\d{1,5}$/.test(b))
+      throw new KafkaSettingsError(`KAFKA_BROKERS: "${b}" is not host:port (use a comma-separated list of host:port)`);
   }
   const required = (name: string, why: string): string => {
     const v = get(name);
@@ -87,22 +96,37 @@ export function kafkaSettingsFromEnv(env: NodeJS.ProcessEnv, fromConfig: KafkaCo
   let mskIam: KafkaSettings['mskIam'];
   if (mechanism === 'aws-msk-iam') {
     const orphan = ['KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'].filter((v) => get(v) !== undefined);
-    if (orphan.length > 0) throw new KafkaSettingsError(`${orphan.join(', ')} set with KAFKA_SASL_MECHANISM=aws-msk-iam, which signs with AWS credentials (the default chain: environment, profile, instance role) instead`);
+    if (orphan.length > 0)
+      throw new KafkaSettingsError(
+        `${orphan.join(', ')} set with KAFKA_SASL_MECHANISM=aws-msk-iam, which signs with AWS credentials (the default chain: environment, profile, instance role) instead`,
+      );
     const region = get('KAFKA_AWS_REGION') ?? get('AWS_REGION') ?? get('AWS_DEFAULT_REGION');
-    if (region === undefined) throw new KafkaSettingsError('KAFKA_SASL_MECHANISM=aws-msk-iam needs the cluster\'s region: set KAFKA_AWS_REGION (or AWS_REGION)');
-    if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) throw new KafkaSettingsError(`KAFKA_AWS_REGION: "${region}" is not an AWS region name`);
+    if (region === undefined)
+      throw new KafkaSettingsError(
+        "KAFKA_SASL_MECHANISM=aws-msk-iam needs the cluster's region: set KAFKA_AWS_REGION (or AWS_REGION)",
+      );
+    if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region))
+      throw new KafkaSettingsError(`KAFKA_AWS_REGION: "${region}" is not an AWS region name`);
     mskIam = { region };
   } else if (mechanism !== undefined) {
-    if (!SASL_MECHANISMS.includes(mechanism as SaslMechanism)) throw new KafkaSettingsError(`KAFKA_SASL_MECHANISM: "${mechanism}" is not one of ${[...SASL_MECHANISMS, 'aws-msk-iam'].join(', ')}`);
+    if (!SASL_MECHANISMS.includes(mechanism as SaslMechanism))
+      throw new KafkaSettingsError(
+        `KAFKA_SASL_MECHANISM: "${mechanism}" is not one of ${[...SASL_MECHANISMS, 'aws-msk-iam'].join(', ')}`,
+      );
     sasl = {
       mechanism: mechanism as SaslMechanism,
       username: required('KAFKA_SASL_USERNAME', `KAFKA_SASL_MECHANISM=${mechanism} needs a user name`),
       // not trimmed: a password may legitimately start or end with spaces
-      password: env.KAFKA_SASL_PASSWORD || required('KAFKA_SASL_PASSWORD', `KAFKA_SASL_MECHANISM=${mechanism} needs a password`),
+      password:
+        env.KAFKA_SASL_PASSWORD ||
+        required('KAFKA_SASL_PASSWORD', `KAFKA_SASL_MECHANISM=${mechanism} needs a password`),
     };
   } else {
     const orphan = ['KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'].filter((v) => get(v) !== undefined);
-    if (orphan.length > 0) throw new KafkaSettingsError(`${orphan.join(', ')} set but KAFKA_SASL_MECHANISM is not (plain, scram-sha-256 or scram-sha-512)`);
+    if (orphan.length > 0)
+      throw new KafkaSettingsError(
+        `${orphan.join(', ')} set but KAFKA_SASL_MECHANISM is not (plain, scram-sha-256 or scram-sha-512)`,
+      );
   }
   return {
     brokers,
@@ -119,7 +143,11 @@ export function kafkaSettingsFromEnv(env: NodeJS.ProcessEnv, fromConfig: KafkaCo
       : fromConfig.leaveGroupOnShutdown !== undefined
         ? { leaveGroupOnShutdownFrom: 'metrics_generator.leave_consumer_group_on_shutdown' as const }
         : {}),
-    skipStaleBacklogOnStartup: boolVar(env, 'KAFKA_SKIP_STALE_BACKLOG_ON_STARTUP', fromConfig.skipStaleBacklogOnStartup ?? false),
+    skipStaleBacklogOnStartup: boolVar(
+      env,
+      'KAFKA_SKIP_STALE_BACKLOG_ON_STARTUP',
+      fromConfig.skipStaleBacklogOnStartup ?? false,
+    ),
     sessionTimeoutMs: intVar(env, 'KAFKA_SESSION_TIMEOUT_MS', DEFAULT_SESSION_TIMEOUT_MS, 6000, 3_600_000),
   };
 }
@@ -136,6 +164,7 @@ function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min: num
   const v = env[name]?.trim();
   if (v === undefined || v === '') return fallback;
   const n = Number(v);
-  if (!/^\d+$/.test(v) || n < min || n > max) throw new KafkaSettingsError(`${name}: "${env[name]}" is not a whole number of milliseconds from ${min} to ${max}`);
+  if (!/^\d+$/.test(v) || n < min || n > max)
+    throw new KafkaSettingsError(`${name}: "${env[name]}" is not a whole number of milliseconds from ${min} to ${max}`);
   return n;
 }

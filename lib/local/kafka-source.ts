@@ -21,7 +21,12 @@ import { toKafkaRecords, type KafkaMessageLike } from './kafka-records.ts';
 
 interface LaneBatch {
   readonly records: readonly KafkaRecord[];
-  readonly where: { readonly topic: string; readonly partition: number; readonly firstOffset: string; readonly lastOffset: string };
+  readonly where: {
+    readonly topic: string;
+    readonly partition: number;
+    readonly firstOffset: string;
+    readonly lastOffset: string;
+  };
   /** True once stopping, a seek, a rebalance or a restart made this batch's position obsolete. */
   abandoned(): boolean;
 }
@@ -136,7 +141,10 @@ export async function startKafkaSource(opts: KafkaSourceOptions): Promise<KafkaS
   const laneFor = (owner: KafkaConsumerSlice, ownerLanes: Map<number, PartitionLane<LaneBatch>>, partition: number) => {
     let lane = ownerLanes.get(partition);
     if (lane === undefined) {
-      const created: PartitionLane<LaneBatch> = new PartitionLane((batches) => ingestAndCommit(owner, created, batches), opts.batchesInFlightPerPartition ?? DEFAULT_BATCHES_IN_FLIGHT);
+      const created: PartitionLane<LaneBatch> = new PartitionLane(
+        (batches) => ingestAndCommit(owner, created, batches),
+        opts.batchesInFlightPerPartition ?? DEFAULT_BATCHES_IN_FLIGHT,
+      );
       ownerLanes.set(partition, (lane = created));
       lanes.set(created, owner);
     }
@@ -146,7 +154,11 @@ export async function startKafkaSource(opts: KafkaSourceOptions): Promise<KafkaS
   // Hands the batch to its partition's lane and returns: kafkajs fetches the partition again while
   // the batch is ingested. Resolving the offset only moves kafkajs's fetch position (auto-commit is
   // off); what is committed is decided by ingestAndCommit.
-  const handleBatch = async (owner: KafkaConsumerSlice, ownerLanes: Map<number, PartitionLane<LaneBatch>>, { batch, resolveOffset, heartbeat, isRunning, isStale }: ConsumerBatchPayload): Promise<void> => {
+  const handleBatch = async (
+    owner: KafkaConsumerSlice,
+    ownerLanes: Map<number, PartitionLane<LaneBatch>>,
+    { batch, resolveOffset, heartbeat, isRunning, isStale }: ConsumerBatchPayload,
+  ): Promise<void> => {
     const abandoned = () => stopping.signal.aborted || !isRunning() || isStale() || owner !== consumer;
     if (abandoned() || batch.messages.length === 0) return;
     const lastOffset = batch.lastOffset();
@@ -169,7 +181,11 @@ export async function startKafkaSource(opts: KafkaSourceOptions): Promise<KafkaS
   // Every batch queued in the lane while the previous ingest ran, as one delivery; retried until it
   // succeeds, so a later batch of the partition is never ingested before an earlier one (the ingest
   // cursor would then skip the earlier one for good). Its offsets are committed only afterwards.
-  const ingestAndCommit = async (owner: KafkaConsumerSlice, lane: PartitionLane<LaneBatch>, batches: LaneBatch[]): Promise<void> => {
+  const ingestAndCommit = async (
+    owner: KafkaConsumerSlice,
+    lane: PartitionLane<LaneBatch>,
+    batches: LaneBatch[],
+  ): Promise<void> => {
     const dropped = () => {
       // kafkajs re-reads from the committed offset after a rebalance, a restart or the next start
       lane.clear();
@@ -184,7 +200,11 @@ export async function startKafkaSource(opts: KafkaSourceOptions): Promise<KafkaS
         break;
       } catch (e) {
         if (batches.some((b) => b.abandoned())) {
-          log.warn('ingest failed while stopping; offsets not committed, the batch is read again on the next start', { ...where, attempt, error: String(e) });
+          log.warn('ingest failed while stopping; offsets not committed, the batch is read again on the next start', {
+            ...where,
+            attempt,
+            error: String(e),
+          });
           return dropped();
         }
         log.warn('ingest failed; retrying the batch, offsets not committed', { ...where, attempt, error: String(e) });
@@ -196,12 +216,17 @@ export async function startKafkaSource(opts: KafkaSourceOptions): Promise<KafkaS
       }
     }
     try {
-      await owner.commitOffsets([{ topic: where.topic, partition: where.partition, offset: (BigInt(where.lastOffset) + 1n).toString() }]);
+      await owner.commitOffsets([
+        { topic: where.topic, partition: where.partition, offset: (BigInt(where.lastOffset) + 1n).toString() },
+      ]);
       committedRecords += records.length;
     } catch (e) {
       // The records are in the deltas table already: re-reading them after a restart or
       // rebalance costs a fetch, and the ingest cursor skips them.
-      log.warn('offset commit failed; the batch will be read again and skipped by the ingest cursor', { ...where, error: String(e) });
+      log.warn('offset commit failed; the batch will be read again and skipped by the ingest cursor', {
+        ...where,
+        error: String(e),
+      });
     }
   };
 
@@ -305,7 +330,10 @@ export async function startKafkaSource(opts: KafkaSourceOptions): Promise<KafkaS
       const timedOut = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), timeoutMs)));
       try {
         if ((await Promise.race([closing.then(() => 'closed' as const), timedOut])) === 'timeout') {
-          log.warn('kafka consumer did not close in time; going on without it (uncommitted batches are read again on the next start)', { topic, timeoutMs, batchesInFlight: inFlight });
+          log.warn(
+            'kafka consumer did not close in time; going on without it (uncommitted batches are read again on the next start)',
+            { topic, timeoutMs, batchesInFlight: inFlight },
+          );
           closing.catch(() => {});
         }
       } finally {

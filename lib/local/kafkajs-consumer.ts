@@ -17,13 +17,23 @@ export function kafkaJsConfig(settings: KafkaSettings, log: Logger): KafkaConfig
     logLevel: logLevel.WARN,
     logCreator: () => (entry: LogEntry) => {
       // our logger stamps its own lines; a stack per retried connection only buries the message
-      const { message, timestamp: _t, logger: _l, stack: _s, ...fields } = entry.log as LogEntry['log'] & { logger?: unknown; stack?: unknown };
+      const {
+        message,
+        timestamp: _t,
+        logger: _l,
+        stack: _s,
+        ...fields
+      } = entry.log as LogEntry['log'] & { logger?: unknown; stack?: unknown };
       const line = `kafkajs ${entry.namespace}: ${message}`;
       if (entry.level === logLevel.ERROR) log.error(line, fields);
       else log.warn(line, fields);
     },
   };
-  if (settings.mskIam !== undefined) return { ...base, sasl: { mechanism: 'oauthbearer', oauthBearerProvider: mskIamOauthBearerProvider(settings.mskIam.region) } };
+  if (settings.mskIam !== undefined)
+    return {
+      ...base,
+      sasl: { mechanism: 'oauthbearer', oauthBearerProvider: mskIamOauthBearerProvider(settings.mskIam.region) },
+    };
   if (settings.sasl === undefined) return base;
   const { mechanism, username, password } = settings.sasl;
   // one literal per mechanism: kafkajs's SASLOptions is a union discriminated by `mechanism`
@@ -57,7 +67,12 @@ export function createKafkaJsConsumer(settings: KafkaSettings, log: Logger): Kaf
  * offsets, the offsets at `now - slackMs`, the partition ends, then one SetOffsets for the group
  * (accepted only while the group has no live member, i.e. before this process joins).
  */
-export async function skipStaleBacklog(settings: KafkaSettings, log: Logger, slackMs: number, nowMs = Date.now()): Promise<void> {
+export async function skipStaleBacklog(
+  settings: KafkaSettings,
+  log: Logger,
+  slackMs: number,
+  nowMs = Date.now(),
+): Promise<void> {
   const admin = new Kafka(kafkaJsConfig(settings, log)).admin();
   const { topic, groupId } = settings;
   try {
@@ -65,11 +80,24 @@ export async function skipStaleBacklog(settings: KafkaSettings, log: Logger, sla
     const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
     const firstRecent = await admin.fetchTopicOffsetsByTimestamp(topic, nowMs - slackMs);
     const ends = await admin.fetchTopicOffsets(topic);
-    const moves = staleBacklogMoves(committed?.partitions ?? [], firstRecent, ends.map((e) => ({ partition: e.partition, offset: e.high })));
+    const moves = staleBacklogMoves(
+      committed?.partitions ?? [],
+      firstRecent,
+      ends.map((e) => ({ partition: e.partition, offset: e.high })),
+    );
     if (moves.length > 0) await admin.setOffsets({ groupId, topic, partitions: moves });
-    log.info('skip_stale_backlog_on_startup: moved partitions past records older than the ingestion slack', { topic, groupId, slackMs, moved: moves.map((m) => `${m.partition}@${m.offset}`).join(' ') || 'none' });
+    log.info('skip_stale_backlog_on_startup: moved partitions past records older than the ingestion slack', {
+      topic,
+      groupId,
+      slackMs,
+      moved: moves.map((m) => `${m.partition}@${m.offset}`).join(' ') || 'none',
+    });
   } catch (e) {
-    log.warn('skip_stale_backlog_on_startup: offset lookup failed; consuming from the committed offsets', { topic, groupId, error: String(e) });
+    log.warn('skip_stale_backlog_on_startup: offset lookup failed; consuming from the committed offsets', {
+      topic,
+      groupId,
+      error: String(e),
+    });
   } finally {
     await admin.disconnect().catch(() => {});
   }

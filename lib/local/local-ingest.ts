@@ -30,7 +30,13 @@ export interface LocalIngestOptions {
 export async function startLocalIngest(opts: LocalIngestOptions): Promise<LocalIngest> {
   const { table, log, metrics } = opts;
   if (opts.onThread) {
-    const thread = await IngestThread.start({ config: opts.configSource, dynamoEndpoint: opts.dynamoEndpoint, table, log, metrics });
+    const thread = await IngestThread.start({
+      config: opts.configSource,
+      dynamoEndpoint: opts.dynamoEndpoint,
+      table,
+      log,
+      metrics,
+    });
     return { ingest: (partitions) => thread.ingest(partitions), close: () => thread.close() };
   }
   const ctx = ingestContext({ config: opts.config, ddb: opts.ddb, table, log, metrics });

@@ -98,12 +98,28 @@ export async function startLocalMode(opts: LocalModeOptions): Promise<LocalMode>
   // The config file and its per_tenant_override_config are re-read every per_tenant_override_period.
   const configSource =
     opts.configFile !== undefined
-      ? await ConfigSource.start(fileConfigFetcher(opts.configFile), { onRefused: reportRefusedConfig(opts.log, (m) => flushMetrics.add(m, 1)) })
-      : ConfigSource.fixed(parseConfig(opts.inlineConfig ?? LOCAL_DEFAULT_CONFIG, { source: opts.inlineConfig === undefined ? 'local defaults' : 'inline config' }));
+      ? await ConfigSource.start(fileConfigFetcher(opts.configFile), {
+          onRefused: reportRefusedConfig(opts.log, (m) => flushMetrics.add(m, 1)),
+        })
+      : ConfigSource.fixed(
+          parseConfig(opts.inlineConfig ?? LOCAL_DEFAULT_CONFIG, {
+            source: opts.inlineConfig === undefined ? 'local defaults' : 'inline config',
+          }),
+        );
   const config: GeneratorConfig = configSource.config;
   // Both feed the same deltas table, whose cursors are per topic-partition.
-  if (opts.kafka !== undefined && opts.kafka.topic === opts.topic) throw new Error(`KAFKA_TOPIC "${opts.kafka.topic}" is the name of local mode's own receiver topic; pick another`);
-  const dynamo = (opts.workerThreads ?? true) ? await startDynamoThread({ path: opts.dataDir, onExit: (e) => opts.log.error('the embedded DynamoDB stopped; ingest and flush fail until local mode is restarted', { error: e.message }) }) : await startLocalDynamo({ path: opts.dataDir });
+  if (opts.kafka !== undefined && opts.kafka.topic === opts.topic)
+    throw new Error(`KAFKA_TOPIC "${opts.kafka.topic}" is the name of local mode's own receiver topic; pick another`);
+  const dynamo =
+    (opts.workerThreads ?? true)
+      ? await startDynamoThread({
+          path: opts.dataDir,
+          onExit: (e) =>
+            opts.log.error('the embedded DynamoDB stopped; ingest and flush fail until local mode is restarted', {
+              error: e.message,
+            }),
+        })
+      : await startLocalDynamo({ path: opts.dataDir });
   // Everything started from here on is closed again when a later step fails (a port in use, a
   // broker that refuses us): an open store or socket would keep the process alive.
   const cleanups: (() => Promise<void>)[] = [() => dynamo.close()];
@@ -130,7 +146,13 @@ async function startOn(
   // the worker loads its modules while the tables and the flusher's state are set up
   const ingestStarting = startLocalIngest({
     onThread: opts.workerThreads ?? true,
-    configSource: opts.configFile !== undefined ? { file: opts.configFile } : { text: opts.inlineConfig ?? LOCAL_DEFAULT_CONFIG, source: opts.inlineConfig === undefined ? 'local defaults' : 'inline config' },
+    configSource:
+      opts.configFile !== undefined
+        ? { file: opts.configFile }
+        : {
+            text: opts.inlineConfig ?? LOCAL_DEFAULT_CONFIG,
+            source: opts.inlineConfig === undefined ? 'local defaults' : 'inline config',
+          },
     dynamoEndpoint: dynamo.endpoint,
     config,
     ddb,
@@ -144,7 +166,12 @@ async function startOn(
   await createTable(dynamo.client, SERIES_TABLE, 'series');
   const endpoints = endpointsOf(config, opts.env ?? process.env);
   const tenantsSender = new RemoteWriteSender(config, endpoints, flushMetrics, opts.log);
-  const selfMonitor = createSelfMonitor(config, endpoints, tenantsSender, { ddb, seriesTable: 'series', log: opts.log, metrics: flushMetrics });
+  const selfMonitor = createSelfMonitor(config, endpoints, tenantsSender, {
+    ddb,
+    seriesTable: 'series',
+    log: opts.log,
+    metrics: flushMetrics,
+  });
   const sender = new QueuedSender(tenantsSender, opts.log);
   const flusher = new Flusher({
     selfMonitor,
@@ -165,15 +192,27 @@ async function startOn(
   const ingestLoop = new IngestLoop(batcher, opts.batchWindowMs, opts.log);
   // A durable store remembers the receiver topic's committed offsets: go on numbering after them.
   const startOffsets = new Map<number, number>();
-  for (const c of await readAllCursors(ddb, 'deltas')) if (c.topic === opts.topic) startOffsets.set(c.partition, c.cursor.offset + 1);
-  const localTopic = new LocalTopic({ topic: opts.topic, partitions: opts.partitions, codec: config.codec, tenantHeader: config.tenantHeader, startOffsets });
+  for (const c of await readAllCursors(ddb, 'deltas'))
+    if (c.topic === opts.topic) startOffsets.set(c.partition, c.cursor.offset + 1);
+  const localTopic = new LocalTopic({
+    topic: opts.topic,
+    partitions: opts.partitions,
+    codec: config.codec,
+    tenantHeader: config.tenantHeader,
+    startOffsets,
+  });
   const enqueue = (tenant: string, traces: { traceId: string; trace: Uint8Array }[]) => {
     batcher.enqueue(localTopic.append(tenant, traces));
     ingestLoop.soon();
   };
 
   const metricsText = () => [...flusher.tenants()].map(([, r]) => formatExposition(r)).join('');
-  const receiver = await startReceiver(opts.port, { onTraces: enqueue, metrics: metricsText }, config.tenantHeader, config.defaultTenant || 'single-tenant');
+  const receiver = await startReceiver(
+    opts.port,
+    { onTraces: enqueue, metrics: metricsText },
+    config.tenantHeader,
+    config.defaultTenant || 'single-tenant',
+  );
   const closeReceiver = () => new Promise<void>((r) => receiver.server.close(() => r()));
   cleanups.push(closeReceiver);
 
@@ -185,7 +224,10 @@ async function startOn(
   const tick = async () => {
     const reload = await configSource.refresh();
     if (reload === 'reloaded' || reload === 'restart') applyTenantConfig(flusher, config);
-    if (reload === 'restart') opts.log.warn('config: codec, tenant header or remote_write changed; they apply after a restart (tenant overrides were reloaded)');
+    if (reload === 'restart')
+      opts.log.warn(
+        'config: codec, tenant header or remote_write changed; they apply after a restart (tenant overrides were reloaded)',
+      );
     const now = Date.now();
     await flusher.fold(now);
     // hands the collections to the per-tenant send queues and returns
@@ -199,7 +241,10 @@ async function startOn(
       const rate = ((spans - spansAtProgress) / (now - lastProgress)) * 1000;
       const series = [...flusher.tenants()].map(([t, r]) => `${t}=${r.size}`).join(' ');
       const failures = flushMetrics.total('RemoteWriteFailures');
-      const kafkaPart = kafka === undefined ? '' : ` | kafka ${opts.kafka!.topic}: ${kafka.committedRecords} records committed${kafka.restarts > 0 ? `, ${kafka.restarts} consumer restarts` : ''}`;
+      const kafkaPart =
+        kafka === undefined
+          ? ''
+          : ` | kafka ${opts.kafka!.topic}: ${kafka.committedRecords} records committed${kafka.restarts > 0 ? `, ${kafka.restarts} consumer restarts` : ''}`;
       (opts.progress ?? console.log)(
         `${rate.toFixed(0)} spans/s | series ${series || 'none'} | bad records ${ingestMetrics.total('BadRecords')} | spans discarded ${ingestMetrics.total('SpansDiscarded')} | remote write ${endpoints.length === 0 ? 'off' : failures === 0 ? 'ok' : `${failures} failed requests`}${kafkaPart}`,
       );
@@ -212,7 +257,9 @@ async function startOn(
   };
   const flushTimer = setInterval(run, opts.batchWindowMs);
   const demoCount = Math.ceil((DEMO_REQUESTS_PER_SECOND * opts.batchWindowMs) / 1000);
-  const demoTimer = opts.demo ? setInterval(() => enqueue('single-tenant', demoTraces(demoCount, Date.now())), opts.batchWindowMs) : undefined;
+  const demoTimer = opts.demo
+    ? setInterval(() => enqueue('single-tenant', demoTraces(demoCount, Date.now())), opts.batchWindowMs)
+    : undefined;
   const stopTimers = () => {
     clearInterval(flushTimer);
     if (demoTimer !== undefined) clearInterval(demoTimer);
@@ -234,7 +281,12 @@ async function startOn(
       },
       log: opts.log,
       leaveGroupOnShutdown: opts.kafka.leaveGroupOnShutdown,
-      beforeJoin: opts.kafka.beforeJoin && ((join) => () => join(config.tenant(config.defaultTenant || 'single-tenant').ingestionSlackMs))(opts.kafka.beforeJoin),
+      beforeJoin:
+        opts.kafka.beforeJoin &&
+        (
+          (join) => () =>
+            join(config.tenant(config.defaultTenant || 'single-tenant').ingestionSlackMs)
+        )(opts.kafka.beforeJoin),
     });
   }
 
@@ -258,7 +310,10 @@ async function startOn(
         try {
           await batcher.ingestQueued();
         } catch (e) {
-          opts.log.error('ingest failed at shutdown: the receiver records queued now are lost; Kafka offsets stay uncommitted', { queued: batcher.pending, error: String(e) });
+          opts.log.error(
+            'ingest failed at shutdown: the receiver records queued now are lost; Kafka offsets stay uncommitted',
+            { queued: batcher.pending, error: String(e) },
+          );
           break;
         }
       } else if (!closed) await new Promise((r) => setTimeout(r, 10));
@@ -278,13 +333,22 @@ async function startOn(
       await collectAll(Date.now());
     }
     const waiting = await sender.drain(shutdownTimeoutMs);
-    if (waiting > 0) opts.log.warn('remote write did not finish before the shutdown timeout; the last collections were not sent', { waiting, timeoutMs: shutdownTimeoutMs });
+    if (waiting > 0)
+      opts.log.warn('remote write did not finish before the shutdown timeout; the last collections were not sent', {
+        waiting,
+        timeoutMs: shutdownTimeoutMs,
+      });
   };
 
   return {
     port: receiver.port,
     metricsText,
-    stats: () => ({ spans: ingestMetrics.total('Spans'), badRecords: ingestMetrics.total('BadRecords'), kafkaCommitted: kafka?.committedRecords ?? 0, kafkaRestarts: kafka?.restarts ?? 0 }),
+    stats: () => ({
+      spans: ingestMetrics.total('Spans'),
+      badRecords: ingestMetrics.total('BadRecords'),
+      kafkaCommitted: kafka?.committedRecords ?? 0,
+      kafkaRestarts: kafka?.restarts ?? 0,
+    }),
     async stop() {
       stopTimers();
       kafka?.pause();

@@ -26,9 +26,11 @@ export class LocalTopic {
   private readonly nextOffset: number[];
 
   constructor(private readonly opts: LocalTopicOptions) {
-    if (!Number.isInteger(opts.partitions) || opts.partitions < 1) throw new Error(`partitions must be a positive integer, got ${opts.partitions}`);
+    if (!Number.isInteger(opts.partitions) || opts.partitions < 1)
+      throw new Error(`partitions must be a positive integer, got ${opts.partitions}`);
     this.nextOffset = new Array<number>(opts.partitions).fill(0);
-    for (const [partition, next] of opts.startOffsets ?? []) if (partition < opts.partitions) this.nextOffset[partition] = next;
+    for (const [partition, next] of opts.startOffsets ?? [])
+      if (partition < opts.partitions) this.nextOffset[partition] = next;
   }
 
   get topic(): string {
@@ -51,7 +53,12 @@ export class LocalTopic {
       }
       // A tempopb.Trace and an OTLP TracesData share their only field (1: resource spans), so the
       // trace's bytes are already a valid otlp record value.
-      return { ...base, key: null, value: trace, headers: [{ key: this.opts.tenantHeader, value: Buffer.from(tenant) }] };
+      return {
+        ...base,
+        key: null,
+        value: trace,
+        headers: [{ key: this.opts.tenantHeader, value: Buffer.from(tenant) }],
+      };
     });
   }
 }

@@ -28,22 +28,47 @@ interface Credentials {
 
 export async function mskIamToken(region: string, credentials: Credentials, nowMs = Date.now()): Promise<MskIamToken> {
   const hostname = `kafka.${region}.amazonaws.com`;
-  const ttl = credentials.expiration === undefined ? MAX_TTL_SECONDS : Math.min(Math.floor((credentials.expiration.getTime() - nowMs) / 1000), MAX_TTL_SECONDS);
+  const ttl =
+    credentials.expiration === undefined
+      ? MAX_TTL_SECONDS
+      : Math.min(Math.floor((credentials.expiration.getTime() - nowMs) / 1000), MAX_TTL_SECONDS);
   if (ttl <= 0) throw new Error('MSK IAM: the AWS credentials have expired');
-  const signer = new SignatureV4({ service: SERVICE, region, credentials: credentials as SigV4Credentials, sha256: Sha256, applyChecksum: false });
+  const signer = new SignatureV4({
+    service: SERVICE,
+    region,
+    credentials: credentials as SigV4Credentials,
+    sha256: Sha256,
+    applyChecksum: false,
+  });
   const signed = await signer.presign(
-    { method: 'GET', protocol: 'https:', hostname, path: '/', headers: { host: hostname }, query: { Action: 'kafka-cluster:Connect' } },
+    {
+      method: 'GET',
+      protocol: 'https:',
+      hostname,
+      path: '/',
+      headers: { host: hostname },
+      query: { Action: 'kafka-cluster:Connect' },
+    },
     { expiresIn: ttl, signingDate: new Date(nowMs) },
   );
-  const query: Record<string, string> = { ...(signed.query as Record<string, string>), 'User-Agent': MSK_IAM_USER_AGENT };
+  const query: Record<string, string> = {
+    ...(signed.query as Record<string, string>),
+    'User-Agent': MSK_IAM_USER_AGENT,
+  };
   const search = Object.keys(query)
     .sort()
     .map((k) => `${encodeURIComponent(k)}=${encodeURIComponent(query[k])}`)
     .join('&');
-  return { token: Buffer.from(`https://${hostname}/?${search}`, 'utf8').toString('base64url'), expiresAtMs: nowMs + ttl * 1000 };
+  return {
+    token: Buffer.from(`https://${hostname}/?${search}`, 'utf8').toString('base64url'),
+    expiresAtMs: nowMs + ttl * 1000,
+  };
 }
 
 /** kafkajs's `oauthBearerProvider` for MSK IAM, with credentials from the default AWS chain. */
-export function mskIamOauthBearerProvider(region: string, credentials: () => Promise<Credentials> = defaultProvider()): () => Promise<{ value: string }> {
+export function mskIamOauthBearerProvider(
+  region: string,
+  credentials: () => Promise<Credentials> = defaultProvider(),
+): () => Promise<{ value: string }> {
   return async () => ({ value: (await mskIamToken(region, await credentials())).token });
 }

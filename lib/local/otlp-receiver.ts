@@ -23,15 +23,23 @@ export interface ReceiverHandlers {
   metrics(): string;
 }
 
-export async function startReceiver(port: number, handlers: ReceiverHandlers, tenantHeader: string, defaultTenant: string): Promise<{ server: Server; port: number }> {
+export async function startReceiver(
+  port: number,
+  handlers: ReceiverHandlers,
+  tenantHeader: string,
+  defaultTenant: string,
+): Promise<{ server: Server; port: number }> {
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
-    handle(req, res, handlers, tenantHeader, defaultTenant).catch((e) => reply(res, 500, `internal error: ${(e as Error).message}`));
+    handle(req, res, handlers, tenantHeader, defaultTenant).catch((e) =>
+      reply(res, 500, `internal error: ${(e as Error).message}`),
+    );
   };
   const server = createServer(onRequest);
   // A client that asks before sending (curl does for large bodies) learns of the 413 without
   // sending the body; everyone else gets "100 Continue" and the ordinary path.
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
-    if (declaredLength(req) > MAX_BODY_BYTES) return reply(res, 413, `body larger than ${MAX_BODY_BYTES} bytes`, { connection: 'close' });
+    if (declaredLength(req) > MAX_BODY_BYTES)
+      return reply(res, 413, `body larger than ${MAX_BODY_BYTES} bytes`, { connection: 'close' });
     res.writeContinue();
     onRequest(req, res);
   });
@@ -42,7 +50,13 @@ export async function startReceiver(port: number, handlers: ReceiverHandlers, te
   return { server, port: (server.address() as AddressInfo).port };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, h: ReceiverHandlers, tenantHeader: string, defaultTenant: string): Promise<void> {
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  h: ReceiverHandlers,
+  tenantHeader: string,
+  defaultTenant: string,
+): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   if (req.method === 'GET' && url.pathname === '/metrics') {
     res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(h.metrics());
@@ -52,21 +66,24 @@ async function handle(req: IncomingMessage, res: ServerResponse, h: ReceiverHand
   if (req.method !== 'POST') return reply(res, 405, 'use POST');
   const read = await readBody(req, declaredLength(req) > MAX_BODY_BYTES);
   if (read === 'oversize') return reply(res, 413, `body larger than ${MAX_BODY_BYTES} bytes`);
-  if (read === 'oversize, not drained') return reply(res, 413, `body larger than ${MAX_BODY_BYTES} bytes`, { connection: 'close' });
+  if (read === 'oversize, not drained')
+    return reply(res, 413, `body larger than ${MAX_BODY_BYTES} bytes`, { connection: 'close' });
   const headerTenant = req.headers[tenantHeader.toLowerCase()];
   const tenant = typeof headerTenant === 'string' && headerTenant !== '' ? headerTenant : defaultTenant;
   // Refused here rather than counted as bad records later: the client learns why.
   const tenantProblem = tenantIdProblem(tenant);
   if (tenantProblem !== undefined) return reply(res, 400, `bad ${tenantHeader} header: ${tenantProblem}`);
   const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
-  if (encoding !== 'identity' && encoding !== 'gzip') return reply(res, 415, `unsupported content-encoding "${encoding}": use gzip or none`);
+  if (encoding !== 'identity' && encoding !== 'gzip')
+    return reply(res, 415, `unsupported content-encoding "${encoding}": use gzip or none`);
   let body = read;
   // The OpenTelemetry Collector's otlphttp exporter gzips by default.
   if (encoding === 'gzip') {
     try {
       body = await gunzipAsync(body, { maxOutputLength: MAX_BODY_BYTES });
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') return reply(res, 413, `body larger than ${MAX_BODY_BYTES} bytes once gunzipped`);
+      if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+        return reply(res, 413, `body larger than ${MAX_BODY_BYTES} bytes once gunzipped`);
       return reply(res, 400, `bad gzip body: ${(e as Error).message}`);
     }
   }
@@ -100,7 +117,11 @@ export function splitByTrace(bytes: Uint8Array): { traceId: string; trace: Uint8
       for (const [id, spans] of groups) {
         let list = byTrace.get(id);
         if (list === undefined) byTrace.set(id, (list = []));
-        list.push({ resource: rs.resource, schemaUrl: rs.schemaUrl, scopeSpans: [{ scope: ss.scope, schemaUrl: ss.schemaUrl, spans }] });
+        list.push({
+          resource: rs.resource,
+          schemaUrl: rs.schemaUrl,
+          scopeSpans: [{ scope: ss.scope, schemaUrl: ss.schemaUrl, spans }],
+        });
       }
     }
   }
@@ -115,7 +136,10 @@ function declaredLength(req: IncomingMessage): number {
  * The whole body, or, when it is (or is declared) larger than the limit, nothing kept and the rest
  * read to its end so the client is done sending before it gets the 413; up to the drain bound.
  */
-function readBody(req: IncomingMessage, declaredOversize: boolean): Promise<Buffer | 'oversize' | 'oversize, not drained'> {
+function readBody(
+  req: IncomingMessage,
+  declaredOversize: boolean,
+): Promise<Buffer | 'oversize' | 'oversize, not drained'> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

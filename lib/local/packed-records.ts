@@ -24,10 +24,18 @@ export interface PackedPartition {
 
 const FIELDS = 5;
 
-export function packPartitions(partitions: readonly PartitionRecords[]): { packed: PackedPartition[]; transfer: ArrayBuffer[] } {
+export function packPartitions(partitions: readonly PartitionRecords[]): {
+  packed: PackedPartition[];
+  transfer: ArrayBuffer[];
+} {
   const packed = partitions.map(packPartition);
   const transfer: ArrayBuffer[] = [];
-  for (const p of packed) transfer.push(p.numbers.buffer as ArrayBuffer, p.headerLengths.buffer as ArrayBuffer, p.bytes.buffer as ArrayBuffer);
+  for (const p of packed)
+    transfer.push(
+      p.numbers.buffer as ArrayBuffer,
+      p.headerLengths.buffer as ArrayBuffer,
+      p.bytes.buffer as ArrayBuffer,
+    );
   return { packed, transfer };
 }
 
@@ -74,7 +82,14 @@ export function unpackPartitions(packed: readonly PackedPartition[]): PartitionR
   return packed.map(unpackPartition);
 }
 
-function unpackPartition({ topic, partition, numbers, bytes, headerKeys, headerLengths }: PackedPartition): PartitionRecords {
+function unpackPartition({
+  topic,
+  partition,
+  numbers,
+  bytes,
+  headerKeys,
+  headerLengths,
+}: PackedPartition): PartitionRecords {
   let at = 0;
   let h = 0;
   const take = (length: number): Uint8Array | null => {

@@ -31,7 +31,10 @@ export class QueuedSender implements SeriesSender {
     if (q.waiting.length > MAX_QUEUED_PER_TENANT) {
       q.waiting.shift();
       this.dropped++;
-      this.log.warn('remote write is falling behind: dropped the oldest waiting collection (the next one carries the same counters, newer)', { tenant, waiting: q.waiting.length });
+      this.log.warn(
+        'remote write is falling behind: dropped the oldest waiting collection (the next one carries the same counters, newer)',
+        { tenant, waiting: q.waiting.length },
+      );
     }
     if (q.sending === undefined) q.sending = this.work(tenant, q);
   }

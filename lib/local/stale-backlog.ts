@@ -12,7 +12,11 @@ export interface PartitionOffset {
 }
 
 /** The partitions to move and where to: only ever forward. */
-export function staleBacklogMoves(committed: readonly PartitionOffset[], firstRecent: readonly PartitionOffset[], ends: readonly PartitionOffset[]): PartitionOffset[] {
+export function staleBacklogMoves(
+  committed: readonly PartitionOffset[],
+  firstRecent: readonly PartitionOffset[],
+  ends: readonly PartitionOffset[],
+): PartitionOffset[] {
   const committedAt = new Map(committed.map((c) => [c.partition, BigInt(c.offset)]));
   const endAt = new Map(ends.map((e) => [e.partition, BigInt(e.offset)]));
   const moves: PartitionOffset[] = [];

@@ -47,7 +47,10 @@ export function forCloudWatch(recorded: readonly RecordedMetric[]): RecordedMetr
     const rule = RULES[e.name] ?? {};
     if (rule.unpublished || e.value === 0 || !Number.isFinite(e.value)) continue;
     if (rule.onlyWith !== undefined && !rule.onlyWith.some((n) => nonZero.has(idOf(n, e.dims)))) continue;
-    const dims = rule.keep === undefined ? e.dims : Object.fromEntries(rule.keep.filter((k) => k in e.dims).map((k) => [k, e.dims[k]]));
+    const dims =
+      rule.keep === undefined
+        ? e.dims
+        : Object.fromEntries(rule.keep.filter((k) => k in e.dims).map((k) => [k, e.dims[k]]));
     const id = idOf(e.name, dims);
     const prev = out.get(id);
     if (prev === undefined) out.set(id, { name: e.name, unit: e.unit, dims, value: e.value });

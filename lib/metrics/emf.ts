@@ -17,7 +17,13 @@ export function emfDocuments(namespace: string, timestampMs: number, metrics: re
     const doc: Record<string, unknown> = {
       _aws: {
         Timestamp: timestampMs,
-        CloudWatchMetrics: [{ Namespace: namespace, Dimensions: [Object.keys(dims)], Metrics: list.map((e) => ({ Name: e.name, Unit: e.unit })) }],
+        CloudWatchMetrics: [
+          {
+            Namespace: namespace,
+            Dimensions: [Object.keys(dims)],
+            Metrics: list.map((e) => ({ Name: e.name, Unit: e.unit })),
+          },
+        ],
       },
       ...dims,
     };

@@ -7,6 +7,10 @@ import type { MetricsRecorder } from './recorder.ts';
 
 export const METRICS_NAMESPACE = 'MskMetricsGenerator';
 
-export function publishMetrics(metrics: MetricsRecorder, nowMs: number, write: (line: string) => void = (l) => console.log(l)): void {
+export function publishMetrics(
+  metrics: MetricsRecorder,
+  nowMs: number,
+  write: (line: string) => void = (l) => console.log(l),
+): void {
   for (const line of emfDocuments(METRICS_NAMESPACE, nowMs, forCloudWatch(metrics.drain()))) write(line);
 }

@@ -65,5 +65,12 @@ export class MetricsRecorder {
 function keyOf(name: string, dims: Dimensions): string {
   const keys = Object.keys(dims);
   if (keys.length === 0) return name;
-  return name + '|' + keys.sort().map((k) => `${k}=${dims[k]}`).join(',');
+  return (
+    name +
+    '|' +
+    keys
+      .sort()
+      .map((k) => `${k}=${dims[k]}`)
+      .join(',')
+  );
 }

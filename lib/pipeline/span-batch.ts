@@ -138,7 +138,8 @@ export class SpanBatch {
     for (const [tenant, p] of this.tenants) {
       for (const proc of p.processors) {
         const pending = proc.takePending?.();
-        if (pending !== undefined && (pending.halves.length > 0 || pending.droppedSides.length > 0)) out.set(tenant, pending);
+        if (pending !== undefined && (pending.halves.length > 0 || pending.droppedSides.length > 0))
+          out.set(tenant, pending);
       }
     }
     return out;
@@ -160,7 +161,11 @@ export class SpanBatch {
     if (p === undefined) {
       const cfg = this.config.tenant(tenant);
       const stats = this.stats.forTenant(tenant);
-      p = { processors: createProcessors(cfg, stats, this.log, this.pushClock), slackNs: cfg.ingestionSlackMs * 1e6, stats };
+      p = {
+        processors: createProcessors(cfg, stats, this.log, this.pushClock),
+        slackNs: cfg.ingestionSlackMs * 1e6,
+        stats,
+      };
       this.tenants.set(tenant, p);
     }
     return p;

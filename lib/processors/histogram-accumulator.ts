@@ -87,6 +87,8 @@ export class HistogramAccumulator {
   }
 
   private exemplar(): Exemplar | undefined {
-    return this.exBuf === undefined ? undefined : { traceId: toHex(this.exBuf, this.exStart, this.exEnd), value: this.exValue };
+    return this.exBuf === undefined
+      ? undefined
+      : { traceId: toHex(this.exBuf, this.exStart, this.exEnd), value: this.exValue };
   }
 }

@@ -14,7 +14,12 @@ export type { Processor, DiscardCounter } from './processor.ts';
  * to its processors in Go map order, which changes from push to push, so no order is more
  * faithful; a fixed one keeps max_active_series admission reproducible.
  */
-export function createProcessors(tenant: TenantConfig, discards: DiscardCounter, log: Logger, clock?: () => number): Processor[] {
+export function createProcessors(
+  tenant: TenantConfig,
+  discards: DiscardCounter,
+  log: Logger,
+  clock?: () => number,
+): Processor[] {
   const processors: Processor[] = [];
   if (tenant.spanMetrics !== undefined) processors.push(new SpanMetricsProcessor(tenant, discards));
   if (tenant.serviceGraphs !== undefined) processors.push(new ServiceGraphsProcessor(tenant, discards, { log, clock }));

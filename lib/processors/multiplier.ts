@@ -12,7 +12,10 @@ const HEX = /^[0-9a-fA-F]+$/;
 export class SpanMultiplier {
   private readonly ratioKey: Uint8Array | undefined;
 
-  constructor(ratioKey: string, private readonly useTraceState: boolean) {
+  constructor(
+    ratioKey: string,
+    private readonly useTraceState: boolean,
+  ) {
     this.ratioKey = ratioKey === '' ? undefined : new TextEncoder().encode(ratioKey);
   }
 

@@ -56,7 +56,8 @@ export function field(obj: JsonObject, at: string, names: readonly string[]): Js
 }
 
 export function asObject(value: unknown, path: string): JsonObject {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new JsonFieldError(path, 'expected an object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new JsonFieldError(path, 'expected an object');
   return value as JsonObject;
 }
 

@@ -26,7 +26,11 @@ export interface AssumeRoleOptions {
 
 /** A credential provider for the assumed role, for the SigV4 signer. */
 export function assumedRoleCredentials(opts: AssumeRoleOptions): AwsCredentialIdentityProvider {
-  const client = new STSClient({ region: opts.region, credentials: opts.base, ...(opts.endpoint !== undefined && { endpoint: opts.endpoint }) });
+  const client = new STSClient({
+    region: opts.region,
+    credentials: opts.base,
+    ...(opts.endpoint !== undefined && { endpoint: opts.endpoint }),
+  });
   const now = opts.now ?? Date.now;
   let cached: AwsCredentialIdentity | undefined;
   let inFlight: Promise<AwsCredentialIdentity> | undefined;
@@ -37,10 +41,13 @@ export function assumedRoleCredentials(opts: AssumeRoleOptions): AwsCredentialId
     try {
       out = await client.send(new AssumeRoleCommand({ RoleArn: opts.roleArn, RoleSessionName: ROLE_SESSION_NAME }));
     } catch (err) {
-      throw new Error(`sigv4.role_arn: AssumeRole of ${opts.roleArn} failed: ${(err as Error).name}: ${(err as Error).message}`);
+      throw new Error(
+        `sigv4.role_arn: AssumeRole of ${opts.roleArn} failed: ${(err as Error).name}: ${(err as Error).message}`,
+      );
     }
     const c = out.Credentials;
-    if (c?.AccessKeyId === undefined || c.SecretAccessKey === undefined) throw new Error(`sigv4.role_arn: AssumeRole of ${opts.roleArn} returned no credentials`);
+    if (c?.AccessKeyId === undefined || c.SecretAccessKey === undefined)
+      throw new Error(`sigv4.role_arn: AssumeRole of ${opts.roleArn} returned no credentials`);
     return {
       accessKeyId: c.AccessKeyId,
       secretAccessKey: c.SecretAccessKey,

@@ -22,7 +22,11 @@ export const SECRET_HEADER_PREFIX = 'secretsmanager:';
 export const SIGV4_SERVICE = 'aps';
 
 /** Adds authentication to one request's headers (SigV4 needs the exact body). */
-export type RequestAuthenticator = (url: URL, headers: Record<string, string>, body: Uint8Array) => Promise<Record<string, string>>;
+export type RequestAuthenticator = (
+  url: URL,
+  headers: Record<string, string>,
+  body: Uint8Array,
+) => Promise<Record<string, string>>;
 
 export interface AuthDeps {
   /** Reads a password or token file (default: UTF-8 from disk). */
@@ -67,11 +71,15 @@ export class EndpointAuth {
     const e = this.endpoint;
     if (e.basicAuth !== undefined) {
       const { username, password, passwordFile } = e.basicAuth;
-      const secret = passwordFile !== undefined ? await this.secretFile(passwordFile, 'basic_auth.password_file') : (password ?? '');
+      const secret =
+        passwordFile !== undefined ? await this.secretFile(passwordFile, 'basic_auth.password_file') : (password ?? '');
       return unlessAuthorized(`Basic ${Buffer.from(`${username}:${secret}`, 'utf8').toString('base64')}`);
     }
     if (e.bearerToken !== undefined || e.bearerTokenFile !== undefined) {
-      const token = e.bearerTokenFile !== undefined ? await this.secretFile(e.bearerTokenFile, 'bearer_token_file') : (e.bearerToken as string);
+      const token =
+        e.bearerTokenFile !== undefined
+          ? await this.secretFile(e.bearerTokenFile, 'bearer_token_file')
+          : (e.bearerToken as string);
       return unlessAuthorized(`Bearer ${token}`);
     }
     if (this.oauth2 !== undefined) return unlessAuthorized(await this.oauth2.authorization());
@@ -114,7 +122,8 @@ export class EndpointAuth {
     else if (config.accessKey !== undefined && config.secretKey !== undefined) {
       credentials = { accessKeyId: config.accessKey, secretAccessKey: config.secretKey };
     } else {
-      credentials = deps.sigv4Credentials ?? defaultProvider(config.profile !== undefined ? { profile: config.profile } : {});
+      credentials =
+        deps.sigv4Credentials ?? defaultProvider(config.profile !== undefined ? { profile: config.profile } : {});
     }
     if (config.roleArn !== undefined) {
       credentials = assumedRoleCredentials({
@@ -140,7 +149,9 @@ function unlessAuthorized(authorization: string): RequestAuthenticator {
 /** The reader without Secrets Manager (local mode, tests): files only, and a clear word on references. */
 async function readLocalFile(path: string): Promise<string> {
   if (path.startsWith(SECRET_HEADER_PREFIX)) {
-    throw new Error(`"${SECRET_HEADER_PREFIX}<key>" is read only by the deployed flush function (REMOTE_WRITE_SECRET_ARN); use a file or a literal value here`);
+    throw new Error(
+      `"${SECRET_HEADER_PREFIX}<key>" is read only by the deployed flush function (REMOTE_WRITE_SECRET_ARN); use a file or a literal value here`,
+    );
   }
   return readFile(path, 'utf8');
 }

@@ -76,7 +76,9 @@ export class RemoteWriteClient {
       throw new Error(`remote_write ${this.name}: the URL must not carry credentials (user:password@); use basic_auth`);
     }
     this.auth = new EndpointAuth(endpoint, options);
-    this.post = options.post ?? httpPost(ERROR_BODY_LIMIT, EndpointTransport.routeFor(endpoint.tls, endpoint.proxy, this.auth.secretReader));
+    this.post =
+      options.post ??
+      httpPost(ERROR_BODY_LIMIT, EndpointTransport.routeFor(endpoint.tls, endpoint.proxy, this.auth.secretReader));
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
@@ -97,20 +99,32 @@ export class RemoteWriteClient {
    * one piece is held. finish() sends the rest and returns the same result as send().
    */
   open(tenant: string, opts: SendOptions): SendSession {
-    if (!Number.isFinite(opts.deadlineMs)) throw new RangeError(`deadlineMs must be an epoch millisecond, got ${opts.deadlineMs}`);
+    if (!Number.isFinite(opts.deadlineMs))
+      throw new RangeError(`deadlineMs must be an epoch millisecond, got ${opts.deadlineMs}`);
     return new SendSession(this, tenant, opts);
   }
 
   /** Headers and the request signer for one send, or why there are none. */
-  async prepare(tenant: string, opts: SendOptions): Promise<{ headers: Record<string, string>; authenticate?: RequestAuthenticator; authError?: string }> {
+  async prepare(
+    tenant: string,
+    opts: SendOptions,
+  ): Promise<{ headers: Record<string, string>; authenticate?: RequestAuthenticator; authError?: string }> {
     try {
       // the endpoint's headers, then its http_headers, then the tenant's (tenantHeaders merges)
       const endpointHeaders = { ...this.endpoint.headers };
       mergeInto(endpointHeaders, await resolveHttpHeaders(this.endpoint.httpHeaders, this.auth.secretReader));
-      const { headers: configured, orgIdConfigured } = tenantHeaders(tenant, endpointHeaders, opts.tenantHeaders ?? {}, this.options.addOrgIdHeader);
+      const { headers: configured, orgIdConfigured } = tenantHeaders(
+        tenant,
+        endpointHeaders,
+        opts.tenantHeaders ?? {},
+        this.options.addOrgIdHeader,
+      );
       if (orgIdConfigured && !this.orgIdLogged.has(tenant)) {
         this.orgIdLogged.add(tenant);
-        this.logger.info('remote write: keeping the configured X-Scope-OrgID header instead of the tenant id', { endpoint: this.name, tenant });
+        this.logger.info('remote write: keeping the configured X-Scope-OrgID header instead of the tenant id', {
+          endpoint: this.name,
+          tenant,
+        });
       }
       return { headers: await this.auth.resolveHeaderSecrets(configured), authenticate: await this.auth.prepare() };
     } catch (err) {
@@ -157,13 +171,21 @@ export class RemoteWriteClient {
       if (attempt.failure === undefined) return { ok: true, status: attempt.status, attempts, retries: attempts - 1 };
       last = attempt;
       if (!attempt.retryable) {
-        this.logger.warn(attempt.failure === '4xx' ? 'remote write: request rejected' : 'remote write: request failed', { endpoint: this.name, tenant, status: attempt.status, failure: attempt.failure, error: attempt.error });
+        this.logger.warn(
+          attempt.failure === '4xx' ? 'remote write: request rejected' : 'remote write: request failed',
+          { endpoint: this.name, tenant, status: attempt.status, failure: attempt.failure, error: attempt.error },
+        );
         return failed(attempts, attempt);
       }
       const delay = retryDelay(attempts - 1, attempt.retryAfterMs, this.backoff, this.random);
       if (this.now() + delay >= deadlineMs) {
         this.logger.warn('remote write: giving up at the deadline', {
-          endpoint: this.name, tenant, status: attempt.status, failure: attempt.failure, error: attempt.error, attempts,
+          endpoint: this.name,
+          tenant,
+          status: attempt.status,
+          failure: attempt.failure,
+          error: attempt.error,
+          attempts,
         });
         return failed(attempts, attempt);
       }
@@ -224,7 +246,8 @@ function errorText(err: unknown): string {
   if (!(err instanceof Error)) return redactUrlsIn(String(err));
   // some clients report the reason (ECONNREFUSED ...) in `cause`
   const cause = (err as { cause?: unknown }).cause;
-  if (cause instanceof Error) return redactUrlsIn(`${err.message}: ${(cause as { code?: string }).code ?? cause.message}`);
+  if (cause instanceof Error)
+    return redactUrlsIn(`${err.message}: ${(cause as { code?: string }).code ?? cause.message}`);
   return redactUrlsIn(err.message);
 }
 

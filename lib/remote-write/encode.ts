@@ -4,7 +4,13 @@
 // numbers follow proto/prometheus/remote.proto; the generated decoder reads these bytes back in tests.
 
 import protobuf from 'protobufjs/minimal.js';
-import type { CollectedExemplar, CollectedSeries, NativeHistogramSample, Sample, BucketSpan } from '../series/collected.ts';
+import type {
+  CollectedExemplar,
+  CollectedSeries,
+  NativeHistogramSample,
+  Sample,
+  BucketSpan,
+} from '../series/collected.ts';
 import type { Label, Labels } from '../series/types.ts';
 import { compareUtf8 } from '../series/utf8.ts';
 import { STALE_NAN_BITS } from '../series/stale.ts';

@@ -22,7 +22,8 @@ export async function resolveHttpHeaders(
         throw new Error(`http_headers.${name} file ${file}: ${(err as Error).message}`);
       }
       const value = text.trim();
-      if (/[\r\n\0]/.test(value)) throw new Error(`http_headers.${name} file ${file}: the value has a line break or NUL`);
+      if (/[\r\n\0]/.test(value))
+        throw new Error(`http_headers.${name} file ${file}: the value has a line break or NUL`);
       values.push(value);
     }
     if (values.length > 0) out[name] = values.join(', ');

@@ -17,7 +17,12 @@ export interface PostResponse {
 }
 
 /** Sends `body`; rejects on network failures and when `signal` aborts. */
-export type PostFn = (url: URL, headers: Readonly<Record<string, string>>, body: Uint8Array, signal: AbortSignal) => Promise<PostResponse>;
+export type PostFn = (
+  url: URL,
+  headers: Readonly<Record<string, string>>,
+  body: Uint8Array,
+  signal: AbortSignal,
+) => Promise<PostResponse>;
 
 /**
  * A PostFn that reads at most `bodyLimit` bytes of an error answer and discards the rest.
@@ -31,7 +36,10 @@ export function httpPost(bodyLimit: number, route: RouteFn = directRoute, readSu
     const options: RequestOptions = {
       method: 'POST',
       agent: r.agent,
-      headers: { ...framed(headers, body.length), ...(r.viaProxy !== undefined && { Host: url.host, ...r.viaProxy.headers }) },
+      headers: {
+        ...framed(headers, body.length),
+        ...(r.viaProxy !== undefined && { Host: url.host, ...r.viaProxy.headers }),
+      },
       signal,
     };
     if (r.viaProxy !== undefined) {
@@ -53,7 +61,10 @@ export function httpPost(bodyLimit: number, route: RouteFn = directRoute, readSu
         }
         readSnippet(res, bodyLimit).then((text) => resolve({ status, retryAfter, body: text }));
       };
-      const req = r.viaProxy !== undefined ? (https ? httpsRequest : httpRequest)(options, onResponse) : (https ? httpsRequest : httpRequest)(url, options, onResponse);
+      const req =
+        r.viaProxy !== undefined
+          ? (https ? httpsRequest : httpRequest)(options, onResponse)
+          : (https ? httpsRequest : httpRequest)(url, options, onResponse);
       req.on('error', reject);
       req.end(body);
     });

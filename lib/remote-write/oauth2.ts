@@ -33,7 +33,9 @@ export class OAuth2TokenSource {
     private readonly now: () => number = Date.now,
     post?: PostFn,
   ) {
-    this.post = post ?? httpPost(TOKEN_RESPONSE_LIMIT, EndpointTransport.routeFor(settings.tls, settings.proxy, readSecret), true);
+    this.post =
+      post ??
+      httpPost(TOKEN_RESPONSE_LIMIT, EndpointTransport.routeFor(settings.tls, settings.proxy, readSecret), true);
   }
 
   /** The Authorization header value; rejects when no token can be had (reason without secrets). */
@@ -62,18 +64,25 @@ export class OAuth2TokenSource {
   private async fetchToken(secret: string): Promise<CachedToken> {
     if (this.style !== 'params') {
       const answer = await this.request(secret, 'header');
-      if (answer.ok || this.style === 'header' || (answer.status !== 400 && answer.status !== 401)) return this.accept(answer, secret, 'header');
+      if (answer.ok || this.style === 'header' || (answer.status !== 400 && answer.status !== 401))
+        return this.accept(answer, secret, 'header');
     }
     return this.accept(await this.request(secret, 'params'), secret, 'params');
   }
 
-  private async request(secret: string, style: 'header' | 'params'): Promise<{ ok: boolean; status: number; body: string }> {
+  private async request(
+    secret: string,
+    style: 'header' | 'params',
+  ): Promise<{ ok: boolean; status: number; body: string }> {
     const s = this.settings;
     const form = new URLSearchParams();
     form.set('grant_type', 'client_credentials');
     if (s.scopes.length > 0) form.set('scope', s.scopes.join(' '));
     for (const [k, v] of Object.entries(s.endpointParams)) form.set(k, v);
-    const headers: Record<string, string> = { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' };
+    const headers: Record<string, string> = {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      Accept: 'application/json',
+    };
     if (style === 'header') {
       headers.Authorization = `Basic ${Buffer.from(`${formEscape(s.clientId)}:${formEscape(secret)}`, 'utf8').toString('base64')}`;
     } else {
@@ -82,27 +91,42 @@ export class OAuth2TokenSource {
     }
     let res;
     try {
-      res = await this.post(new URL(s.tokenUrl), headers, Buffer.from(form.toString(), 'utf8'), AbortSignal.timeout(TOKEN_TIMEOUT_MS));
+      res = await this.post(
+        new URL(s.tokenUrl),
+        headers,
+        Buffer.from(form.toString(), 'utf8'),
+        AbortSignal.timeout(TOKEN_TIMEOUT_MS),
+      );
     } catch (err) {
       throw new Error(`oauth2 token request failed: ${redactUrlsIn((err as Error).message)}`);
     }
     return { ok: res.status >= 200 && res.status < 300, status: res.status, body: res.body };
   }
 
-  private accept(answer: { ok: boolean; status: number; body: string }, secret: string, style: 'header' | 'params'): CachedToken {
+  private accept(
+    answer: { ok: boolean; status: number; body: string },
+    secret: string,
+    style: 'header' | 'params',
+  ): CachedToken {
     if (!answer.ok) {
       // the error code (RFC 6749 §5.2) explains; the rest of the body may echo what was sent
       const code = tokenFields(answer.body).error;
-      throw new Error(`oauth2 token endpoint answered ${answer.status}${typeof code === 'string' ? ` (${code.slice(0, 100)})` : ''}`);
+      throw new Error(
+        `oauth2 token endpoint answered ${answer.status}${typeof code === 'string' ? ` (${code.slice(0, 100)})` : ''}`,
+      );
     }
     this.style = style;
     const fields = tokenFields(answer.body);
     const token = fields.access_token;
-    if (typeof token !== 'string' || token === '') throw new Error('oauth2 token endpoint answered without an access_token');
+    if (typeof token !== 'string' || token === '')
+      throw new Error('oauth2 token endpoint answered without an access_token');
     const rawType = typeof fields.token_type === 'string' && fields.token_type !== '' ? fields.token_type : 'Bearer';
     const type = rawType.toLowerCase() === 'bearer' ? 'Bearer' : rawType;
     const expiresIn = Number(fields.expires_in);
-    const expiresAt = Number.isFinite(expiresIn) && expiresIn > 0 ? this.now() + expiresIn * 1000 - EXPIRY_DELTA_MS : Number.POSITIVE_INFINITY;
+    const expiresAt =
+      Number.isFinite(expiresIn) && expiresIn > 0
+        ? this.now() + expiresIn * 1000 - EXPIRY_DELTA_MS
+        : Number.POSITIVE_INFINITY;
     return { header: `${type} ${token}`, expiresAt, secret };
   }
 }
@@ -111,7 +135,8 @@ export class OAuth2TokenSource {
 function tokenFields(body: string): Record<string, unknown> {
   try {
     const parsed: unknown = JSON.parse(body);
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
+      return parsed as Record<string, unknown>;
   } catch {
     // not JSON
   }

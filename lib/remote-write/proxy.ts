@@ -19,7 +19,11 @@ export function proxyFor(target: URL, settings: ProxySettings | undefined, env: 
   if (settings === undefined) return undefined;
   if (settings.fromEnvironment) {
     const https = target.protocol === 'https:';
-    const raw = https ? envValue(env, 'HTTPS_PROXY') : env.REQUEST_METHOD !== undefined ? undefined : envValue(env, 'HTTP_PROXY');
+    const raw = https
+      ? envValue(env, 'HTTPS_PROXY')
+      : env.REQUEST_METHOD !== undefined
+        ? undefined
+        : envValue(env, 'HTTP_PROXY');
     if (raw === undefined) return undefined;
     if (!useProxy(target, envValue(env, 'NO_PROXY') ?? '')) return undefined;
     return parseProxyUrl(raw);

@@ -6,7 +6,19 @@
 import { RE2JS } from 're2js';
 import { isValidUtf8 } from '../series/utf8.ts';
 
-export const RELABEL_ACTIONS = ['replace', 'keep', 'drop', 'keepequal', 'dropequal', 'hashmod', 'labelmap', 'labeldrop', 'labelkeep', 'lowercase', 'uppercase'] as const;
+export const RELABEL_ACTIONS = [
+  'replace',
+  'keep',
+  'drop',
+  'keepequal',
+  'dropequal',
+  'hashmod',
+  'labelmap',
+  'labeldrop',
+  'labelkeep',
+  'lowercase',
+  'uppercase',
+] as const;
 export type RelabelAction = (typeof RELABEL_ACTIONS)[number];
 
 /** An entry with every default applied. */
@@ -51,13 +63,21 @@ export function compileRelabelRegex(regex: string): RE2JS {
   return RE2JS.compile(`^(?s:${regex})$`);
 }
 
-const NEEDS_TARGET: ReadonlySet<RelabelAction> = new Set(['replace', 'hashmod', 'lowercase', 'uppercase', 'keepequal', 'dropequal']);
+const NEEDS_TARGET: ReadonlySet<RelabelAction> = new Set([
+  'replace',
+  'hashmod',
+  'lowercase',
+  'uppercase',
+  'keepequal',
+  'dropequal',
+]);
 const CASE_OR_EQUAL: ReadonlySet<RelabelAction> = new Set(['lowercase', 'uppercase', 'keepequal', 'dropequal']);
 
 export function relabelConfigOf(input: RelabelConfigInput): RelabelConfig | RelabelConfigProblem {
   const actionText = input.action ?? 'replace';
   const action = actionText.toLowerCase() as RelabelAction;
-  if (!RELABEL_ACTIONS.includes(action)) return { key: 'action', problem: `unknown relabel action "${actionText}" (one of ${RELABEL_ACTIONS.join(', ')})` };
+  if (!RELABEL_ACTIONS.includes(action))
+    return { key: 'action', problem: `unknown relabel action "${actionText}" (one of ${RELABEL_ACTIONS.join(', ')})` };
   const config: RelabelConfig = {
     sourceLabels: input.source_labels ?? [],
     separator: input.separator ?? DEFAULT_SEPARATOR,
@@ -82,11 +102,17 @@ function problemOf(c: RelabelConfig, input: RelabelConfigInput): RelabelConfigPr
   }
   const a = c.action;
   if (a === 'hashmod' && c.modulus === 0) return { key: 'modulus', problem: 'hashmod needs a non-zero modulus' };
-  if (NEEDS_TARGET.has(a) && c.targetLabel === '') return { key: 'target_label', problem: `is required for the ${a} action` };
-  const invalidTarget = { key: 'target_label', problem: `"${c.targetLabel}" is not a valid target label for the ${a} action` };
+  if (NEEDS_TARGET.has(a) && c.targetLabel === '')
+    return { key: 'target_label', problem: `is required for the ${a} action` };
+  const invalidTarget = {
+    key: 'target_label',
+    problem: `"${c.targetLabel}" is not a valid target label for the ${a} action`,
+  };
   if ((a === 'replace' || a === 'hashmod' || CASE_OR_EQUAL.has(a)) && !isLabelName(c.targetLabel)) return invalidTarget;
-  if (CASE_OR_EQUAL.has(a) && c.replacement !== DEFAULT_REPLACEMENT) return { key: 'replacement', problem: `cannot be set for the ${a} action` };
-  if (a === 'labelmap' && !isLabelName(c.replacement)) return { key: 'replacement', problem: `"${c.replacement}" is not a valid label name for the labelmap action` };
+  if (CASE_OR_EQUAL.has(a) && c.replacement !== DEFAULT_REPLACEMENT)
+    return { key: 'replacement', problem: `cannot be set for the ${a} action` };
+  if (a === 'labelmap' && !isLabelName(c.replacement))
+    return { key: 'replacement', problem: `"${c.replacement}" is not a valid label name for the labelmap action` };
   if (a === 'keepequal' || a === 'dropequal') {
     // Prometheus rejects any regex given here, even the default one written out.
     if (input.regex !== undefined || c.modulus !== 0 || c.separator !== DEFAULT_SEPARATOR) {
@@ -94,7 +120,13 @@ function problemOf(c: RelabelConfig, input: RelabelConfigInput): RelabelConfigPr
     }
   }
   if (a === 'labeldrop' || a === 'labelkeep') {
-    if (input.source_labels !== undefined || c.targetLabel !== '' || c.modulus !== 0 || c.separator !== DEFAULT_SEPARATOR || c.replacement !== DEFAULT_REPLACEMENT) {
+    if (
+      input.source_labels !== undefined ||
+      c.targetLabel !== '' ||
+      c.modulus !== 0 ||
+      c.separator !== DEFAULT_SEPARATOR ||
+      c.replacement !== DEFAULT_REPLACEMENT
+    ) {
       return { key: '', problem: `the ${a} action takes only regex` };
     }
   }

@@ -12,7 +12,12 @@ import { compareUtf8 } from '../series/utf8.ts';
 import { compileRelabelRegex, isLabelName, type RelabelConfig } from './relabel-config.ts';
 import { captureMatcher, expandTemplate, wholeMatcher, type Groups } from './relabel-match.ts';
 
-export { relabelConfigOf, type RelabelConfig, type RelabelConfigInput, type RelabelConfigProblem } from './relabel-config.ts';
+export {
+  relabelConfigOf,
+  type RelabelConfig,
+  type RelabelConfigInput,
+  type RelabelConfigProblem,
+} from './relabel-config.ts';
 
 interface Rule extends RelabelConfig {
   readonly re: RE2JS;
@@ -38,7 +43,14 @@ export class Relabeler {
   ) {
     this.rules = configs.map((c) => {
       const re = compileRelabelRegex(c.regex);
-      return { ...c, re, matches: wholeMatcher(c.regex, re), capture: captureMatcher(c.regex, re), groupNames: re.namedGroups(), modulusBig: BigInt(c.modulus) };
+      return {
+        ...c,
+        re,
+        matches: wholeMatcher(c.regex, re),
+        capture: captureMatcher(c.regex, re),
+        groupNames: re.namedGroups(),
+        modulusBig: BigInt(c.modulus),
+      };
     });
   }
 
@@ -139,7 +151,11 @@ export interface RelabeledSeries {
  * A send fed in pieces passes the same `seen` for every piece, so a collision across pieces is
  * caught as one within a piece is.
  */
-export function relabelSeries(relabeler: Relabeler, series: readonly CollectedSeries[], seen = new Set<string>()): RelabeledSeries {
+export function relabelSeries(
+  relabeler: Relabeler,
+  series: readonly CollectedSeries[],
+  seen = new Set<string>(),
+): RelabeledSeries {
   const kept: CollectedSeries[] = [];
   let dropped = 0;
   let collided = 0;

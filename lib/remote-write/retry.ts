@@ -30,7 +30,12 @@ export function backoffDelay(retry: number, backoff: Backoff, random: () => numb
  * The wait before a retry: the receiver's Retry-After when it asks for longer, never less than
  * the backoff (Prometheus likewise ignores a Retry-After of zero and keeps backing off).
  */
-export function retryDelay(retry: number, retryAfterMs: number | undefined, backoff: Backoff, random: () => number): number {
+export function retryDelay(
+  retry: number,
+  retryAfterMs: number | undefined,
+  backoff: Backoff,
+  random: () => number,
+): number {
   return Math.max(retryAfterMs ?? 0, backoffDelay(retry, backoff, random));
 }
 

@@ -11,7 +11,15 @@ import type { RequestAuthenticator } from './auth.ts';
 import type { RemoteWriteClient, SendOptions } from './client.ts';
 import { compress } from './compress.ts';
 import { encodeWriteRequest } from './encode.ts';
-import { addCounts, NO_COUNTS, type Counts, type DroppedSeries, type FailureClass, type RequestResult, type SendResult } from './result.ts';
+import {
+  addCounts,
+  NO_COUNTS,
+  type Counts,
+  type DroppedSeries,
+  type FailureClass,
+  type RequestResult,
+  type SendResult,
+} from './result.ts';
 import { splitRequests } from './split.ts';
 import { validateSeries } from './validate.ts';
 
@@ -73,11 +81,33 @@ export class SendSession {
     const body = compress(encodeWriteRequest(batch));
     const counts = countsOf(batch);
     if (this.authenticate === undefined) {
-      this.requests.push({ ...counts, bytes: body.length, ok: false, attempts: 0, retries: 0, failure: 'auth', error: this.authError });
+      this.requests.push({
+        ...counts,
+        bytes: body.length,
+        ok: false,
+        attempts: 0,
+        retries: 0,
+        failure: 'auth',
+        error: this.authError,
+      });
     } else if (this.outOfTime) {
-      this.requests.push({ ...counts, bytes: body.length, ok: false, attempts: 0, retries: 0, failure: 'deadline', error: NOT_TRIED });
+      this.requests.push({
+        ...counts,
+        bytes: body.length,
+        ok: false,
+        attempts: 0,
+        retries: 0,
+        failure: 'deadline',
+        error: NOT_TRIED,
+      });
     } else {
-      const outcome = await this.client.deliver(this.tenant, body, this.headers, this.authenticate, this.opts.deadlineMs);
+      const outcome = await this.client.deliver(
+        this.tenant,
+        body,
+        this.headers,
+        this.authenticate,
+        this.opts.deadlineMs,
+      );
       this.requests.push({ ...counts, bytes: body.length, ...outcome });
       this.outOfTime = outcome.failure !== undefined && RETRIED_UNTIL_DEADLINE.has(outcome.failure);
       // credentials that failed to sign one request (SigV4 chain) would fail the others too

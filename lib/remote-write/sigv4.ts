@@ -84,7 +84,9 @@ export class SigV4Signer {
   async sign(request: SignableRequest, signingDate: Date = new Date()): Promise<Record<string, string>> {
     const headers: Record<string, string> = { ...request.headers, host: request.url.host };
     if (this.options.contentSha256Header ?? true) {
-      headers['x-amz-content-sha256'] = createHash('sha256').update(request.body ?? new Uint8Array(0)).digest('hex');
+      headers['x-amz-content-sha256'] = createHash('sha256')
+        .update(request.body ?? new Uint8Array(0))
+        .digest('hex');
     }
     const url = request.url;
     const signed = await this.signer.sign(

@@ -34,7 +34,9 @@ const sharedHttp = new HttpAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS });
 const sharedHttps = new HttpsAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS });
 
 /** The default route: direct, shared keep-alive agents, the system's trusted CAs. */
-export const directRoute: RouteFn = async (target) => ({ agent: target.protocol === 'https:' ? sharedHttps : sharedHttp });
+export const directRoute: RouteFn = async (target) => ({
+  agent: target.protocol === 'https:' ? sharedHttps : sharedHttp,
+});
 
 interface Material {
   readonly ca?: string;
@@ -54,7 +56,11 @@ export class EndpointTransport {
   ) {}
 
   /** The route function, or the shared direct one when neither TLS settings nor a proxy are configured. */
-  static routeFor(tls: TlsSettings | undefined, proxy: ProxySettings | undefined, readSecret: (path: string) => Promise<string>): RouteFn {
+  static routeFor(
+    tls: TlsSettings | undefined,
+    proxy: ProxySettings | undefined,
+    readSecret: (path: string) => Promise<string>,
+  ): RouteFn {
     if (tls === undefined && proxy === undefined) return directRoute;
     const transport = new EndpointTransport(tls, proxy, readSecret);
     return (target) => transport.route(target);
@@ -70,14 +76,21 @@ export class EndpointTransport {
       const auth = proxyAuthorization(proxy);
       if (auth !== undefined) headers['Proxy-Authorization'] = auth;
       const agent = this.agent(`plain-via:${proxy.protocol}`, () =>
-        proxy.protocol === 'https:' ? new HttpsAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS }) : new HttpAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
+        proxy.protocol === 'https:'
+          ? new HttpsAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS })
+          : new HttpAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
       );
       return { agent, viaProxy: { url: proxy, headers } };
     }
     if (!https) return { agent: sharedHttp };
     const options = this.tlsOptions(material);
     if (proxy !== undefined) {
-      return { agent: this.agent(`tunnel:${proxy.href}`, () => new TunnelAgent(proxy, this.proxy?.connectHeaders ?? {}, options)) };
+      return {
+        agent: this.agent(
+          `tunnel:${proxy.href}`,
+          () => new TunnelAgent(proxy, this.proxy?.connectHeaders ?? {}, options),
+        ),
+      };
     }
     return { agent: this.agent('direct', () => new HttpsAgent(options)) };
   }

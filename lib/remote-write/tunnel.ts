@@ -37,7 +37,11 @@ export class TunnelAgent extends HttpsAgent {
     if (callback === undefined) throw new Error('TunnelAgent connects asynchronously only');
     openTunnel(this.proxy, host, port, this.connectHeaders).then(
       (raw) => {
-        const secure = tlsConnect({ ...options, socket: raw, servername: options.servername ?? (isHostname(host) ? host : undefined) });
+        const secure = tlsConnect({
+          ...options,
+          socket: raw,
+          servername: options.servername ?? (isHostname(host) ? host : undefined),
+        });
         callback(null, secure);
       },
       (err: Error) => callback(err, undefined as unknown as Duplex),
@@ -51,12 +55,21 @@ function isHostname(host: string): boolean {
 }
 
 /** A socket to `host:port` through the proxy; rejects when the proxy refuses (status named, nothing else). */
-export function openTunnel(proxy: URL, host: string, port: number, connectHeaders: Readonly<Record<string, string>>): Promise<Socket> {
+export function openTunnel(
+  proxy: URL,
+  host: string,
+  port: number,
+  connectHeaders: Readonly<Record<string, string>>,
+): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const proxyPort = Number(proxy.port || (proxy.protocol === 'https:' ? 443 : 80));
     const socket: Socket =
       proxy.protocol === 'https:'
-        ? tlsConnect({ host: proxy.hostname, port: proxyPort, servername: isHostname(proxy.hostname) ? proxy.hostname : undefined })
+        ? tlsConnect({
+            host: proxy.hostname,
+            port: proxyPort,
+            servername: isHostname(proxy.hostname) ? proxy.hostname : undefined,
+          })
         : netConnect({ host: proxy.hostname, port: proxyPort });
     const authority = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
     const lines = [`CONNECT ${authority} HTTP/1.1`, `Host: ${authority}`];
@@ -88,6 +101,8 @@ export function openTunnel(proxy: URL, host: string, port: number, connectHeader
     };
     socket.on('error', fail);
     socket.on('data', onData);
-    socket.once(proxy.protocol === 'https:' ? 'secureConnect' : 'connect', () => socket.write(`${lines.join('\r\n')}\r\n\r\n`));
+    socket.once(proxy.protocol === 'https:' ? 'secureConnect' : 'connect', () =>
+      socket.write(`${lines.join('\r\n')}\r\n\r\n`),
+    );
   });
 }

@@ -41,7 +41,8 @@ export function validateSeries(s: CollectedSeries): string | undefined {
     const e = s.exemplars[i];
     const problem = validateLabels(e.labels, `exemplar ${i} label`);
     if (problem !== undefined) return problem;
-    if (!Number.isSafeInteger(e.timestampMs)) return `exemplar ${i} timestamp ${e.timestampMs} is not an integer millisecond`;
+    if (!Number.isSafeInteger(e.timestampMs))
+      return `exemplar ${i} timestamp ${e.timestampMs} is not an integer millisecond`;
   }
   return undefined;
 }
@@ -97,7 +98,8 @@ export function histogramProblem(h: NativeHistogramSample): string | undefined {
   if (!Number.isInteger(h.schema) || h.schema < MIN_SCHEMA || h.schema > MAX_SCHEMA) {
     return `schema ${h.schema} is outside ${MIN_SCHEMA}..${MAX_SCHEMA}`;
   }
-  if (!(h.zeroThreshold >= 0) || !Number.isFinite(h.zeroThreshold)) return `zero threshold ${h.zeroThreshold} is not a finite non-negative number`;
+  if (!(h.zeroThreshold >= 0) || !Number.isFinite(h.zeroThreshold))
+    return `zero threshold ${h.zeroThreshold} is not a finite non-negative number`;
   if (!isCount(h.count)) return `count ${h.count} is not a non-negative integer`;
   if (!isCount(h.zeroCount)) return `zero count ${h.zeroCount} is not a non-negative integer`;
 
@@ -108,7 +110,8 @@ export function histogramProblem(h: NativeHistogramSample): string | undefined {
 
   const inBuckets = h.zeroCount + negative + positive;
   if (Number.isNaN(h.sum)) {
-    if (h.count < inBuckets) return `count ${h.count} is less than the ${inBuckets} observations in the zero and other buckets`;
+    if (h.count < inBuckets)
+      return `count ${h.count} is less than the ${inBuckets} observations in the zero and other buckets`;
   } else if (h.count !== inBuckets) {
     return `count ${h.count} differs from the ${inBuckets} observations in the zero and other buckets`;
   }
@@ -120,9 +123,11 @@ function bucketsProblem(spans: readonly BucketSpan[], deltas: readonly number[],
   let lengths = 0;
   for (let i = 0; i < spans.length; i++) {
     const { offset, length } = spans[i];
-    if (!Number.isInteger(offset) || Math.abs(offset) > 0x7fffffff) return `${side} span ${i} offset ${offset} is not a 32-bit integer`;
+    if (!Number.isInteger(offset) || Math.abs(offset) > 0x7fffffff)
+      return `${side} span ${i} offset ${offset} is not a 32-bit integer`;
     if (i > 0 && offset < 0) return `${side} span ${i} has negative offset ${offset}`;
-    if (!Number.isInteger(length) || length < 0 || length > MAX_UINT32) return `${side} span ${i} length ${length} is not a 32-bit unsigned integer`;
+    if (!Number.isInteger(length) || length < 0 || length > MAX_UINT32)
+      return `${side} span ${i} length ${length} is not a 32-bit unsigned integer`;
     lengths += length;
   }
   if (lengths !== deltas.length) return `${side} spans cover ${lengths} buckets but there are ${deltas.length} deltas`;

@@ -85,7 +85,10 @@ function documents(text: string): JsonDocument[] {
   if (first === undefined && nonBlank.length > 1 && parseIfValid(lines[nonBlank[1]]) === undefined) {
     return [{ line: undefined, value: parseWhole(lines.join('\n')) }];
   }
-  return nonBlank.map((i, n) => ({ line: i + 1, value: n === 0 && first !== undefined ? first.value : parseLine(lines[i], i + 1) }));
+  return nonBlank.map((i, n) => ({
+    line: i + 1,
+    value: n === 0 && first !== undefined ? first.value : parseLine(lines[i], i + 1),
+  }));
 }
 
 function parseIfValid(line: string): { value: unknown } | undefined {
@@ -163,7 +166,9 @@ const STATUS_CODE_NAMES = enumNames(StatusCode);
 
 /** name -> number of a generated enum object (its own keys are the names). */
 function enumNames(e: object): Readonly<Record<string, number>> {
-  return Object.fromEntries(Object.entries(e).filter((entry): entry is [string, number] => typeof entry[1] === 'number'));
+  return Object.fromEntries(
+    Object.entries(e).filter((entry): entry is [string, number] => typeof entry[1] === 'number'),
+  );
 }
 
 function tracesData(obj: JsonObject): TracesDataProperties {
@@ -293,7 +298,8 @@ function anyValue(value: unknown, at: string): AnyValueProperties {
   let set: JsonField | undefined;
   const one = (f: JsonField | undefined, make: (f: JsonField) => AnyValueProperties): void => {
     if (f === undefined) return;
-    if (set !== undefined) throw new JsonFieldError(f.path, `given together with ${set.key} (AnyValue holds one value)`);
+    if (set !== undefined)
+      throw new JsonFieldError(f.path, `given together with ${set.key} (AnyValue holds one value)`);
     set = f;
     out = make(f);
   };

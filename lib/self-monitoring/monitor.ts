@@ -85,8 +85,14 @@ export class SelfMonitor {
 
   /** Before the flusher commits epoch `epoch`. */
   async save(epoch: number): Promise<void> {
-    const bytes = await this.store.save(epoch, { metrics: this.metrics.snapshot((name) => !SEND_COUNTERS.has(name)), lastStampMs: this.restoredStampMs });
-    if (bytes === undefined) this.deps.log.warn('self-monitoring: too many counters to save; they restart at zero after the next load', { epoch });
+    const bytes = await this.store.save(epoch, {
+      metrics: this.metrics.snapshot((name) => !SEND_COUNTERS.has(name)),
+      lastStampMs: this.restoredStampMs,
+    });
+    if (bytes === undefined)
+      this.deps.log.warn('self-monitoring: too many counters to save; they restart at zero after the next load', {
+        epoch,
+      });
   }
 
   /**
@@ -161,7 +167,8 @@ export class SelfMonitor {
     m.touch(N.RW_SAMPLES_FAILED, labels);
     m.add(N.RW_SAMPLES_FAILED, labels, failedSamples);
     m.add(N.RW_HISTOGRAMS_FAILED, labels, failedHistograms);
-    if (failedSamples + failedHistograms > 0) m.add(N.COLLECTIONS_FAILED, { tenant: r.tenant, error_type: 'remote_write' }, 1);
+    if (failedSamples + failedHistograms > 0)
+      m.add(N.COLLECTIONS_FAILED, { tenant: r.tenant, error_type: 'remote_write' }, 1);
   }
 
   /** Reads the registries and pairings, then sends every self-metric. Never throws for a failed send. */
@@ -178,24 +185,32 @@ export class SelfMonitor {
     }
     const pairings = flusher.serviceGraphPairings();
     const graphTenants = new Set(pairings.keys());
-    for (const tenant of flusher.tenants().keys()) if (this.deps.hasServiceGraphs?.(tenant) === true) graphTenants.add(tenant);
+    for (const tenant of flusher.tenants().keys())
+      if (this.deps.hasServiceGraphs?.(tenant) === true) graphTenants.add(tenant);
     for (const tenant of graphTenants) {
       // Cumulative in the saved pairing state (zero until a half reaches the flusher), as Tempo
       // creates them with the processor.
       const c = pairings.get(tenant)?.counters;
       m.set(N.SG_DROPPED_SPANS, { tenant }, c?.droppedSpans ?? 0);
       m.set(N.SG_DROPPED_EDGES, { tenant }, c?.droppedEdges ?? 0);
-      for (const kind of ['client', 'server']) m.set(N.SG_EXPIRED_EDGES, { tenant, unmatched_span_kind: kind }, c?.expiredEdges.get(kind) ?? 0);
-      for (const [kind, n] of c?.expiredEdges ?? []) m.set(N.SG_EXPIRED_EDGES, { tenant, unmatched_span_kind: kind }, n);
+      for (const kind of ['client', 'server'])
+        m.set(N.SG_EXPIRED_EDGES, { tenant, unmatched_span_kind: kind }, c?.expiredEdges.get(kind) ?? 0);
+      for (const [kind, n] of c?.expiredEdges ?? [])
+        m.set(N.SG_EXPIRED_EDGES, { tenant, unmatched_span_kind: kind }, n);
     }
     const series = m.render(Math.max(nowMs, this.restoredStampMs + 1), this.deps.externalLabels);
     this.restoredStampMs = Math.max(this.restoredStampMs, series[0]?.samples[0]?.timestampMs ?? 0);
     try {
       // saved first: a crash after this send resumes the send counters from these values
-      await this.store.saveLive({ metrics: m.snapshot((name) => SEND_COUNTERS.has(name)), lastStampMs: this.restoredStampMs });
+      await this.store.saveLive({
+        metrics: m.snapshot((name) => SEND_COUNTERS.has(name)),
+        lastStampMs: this.restoredStampMs,
+      });
       await this.deps.sender.send(this.deps.tenant, series, deadlineMs);
     } catch (e) {
-      this.deps.log.warn('self-monitoring: not sent (saving its counters or sending failed)', { error: e instanceof Error ? e.message : String(e) });
+      this.deps.log.warn('self-monitoring: not sent (saving its counters or sending failed)', {
+        error: e instanceof Error ? e.message : String(e),
+      });
     }
   }
 }

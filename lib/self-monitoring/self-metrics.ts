@@ -49,13 +49,18 @@ export class SelfMetrics {
 
   /** The counters whose name `keep` accepts (all by default). */
   snapshot(keep: (name: string) => boolean = () => true): SelfMetricsSnapshot {
-    return { counters: [...this.counters.values()].filter((e) => keep(e.name)).map((e) => [e.name, e.labels, e.value] as const) };
+    return {
+      counters: [...this.counters.values()]
+        .filter((e) => keep(e.name))
+        .map((e) => [e.name, e.labels, e.value] as const),
+    };
   }
 
   /** Replaces the counters whose name `keep` accepts with those of `s` that it accepts. */
   restore(s: SelfMetricsSnapshot, keep: (name: string) => boolean = () => true): void {
     for (const [id, e] of this.counters) if (keep(e.name)) this.counters.delete(id);
-    for (const [name, labels, value] of s.counters) if (keep(name)) this.entry(this.counters, name, labels).value = value;
+    for (const [name, labels, value] of s.counters)
+      if (keep(name)) this.entry(this.counters, name, labels).value = value;
   }
 
   /**
@@ -90,5 +95,10 @@ export class SelfMetrics {
 }
 
 function identity(name: string, labels: Readonly<Record<string, string>>): string {
-  return JSON.stringify([name, ...Object.keys(labels).sort().map((k) => [k, labels[k]])]);
+  return JSON.stringify([
+    name,
+    ...Object.keys(labels)
+      .sort()
+      .map((k) => [k, labels[k]]),
+  ]);
 }

@@ -43,16 +43,24 @@ export class SelfMetricsStore {
   }
 
   private async read(sk: string, epoch: number | undefined): Promise<SavedSelfMetrics | undefined> {
-    const out = await this.ddb.getItem({ TableName: this.table, Key: { pk: { S: PK }, sk: { S: sk } }, ConsistentRead: true });
+    const out = await this.ddb.getItem({
+      TableName: this.table,
+      Key: { pk: { S: PK }, sk: { S: sk } },
+      ConsistentRead: true,
+    });
     const item = out.Item;
-    if (item === undefined || item.d?.B === undefined || (epoch !== undefined && Number(item.e?.N) !== epoch)) return undefined;
+    if (item === undefined || item.d?.B === undefined || (epoch !== undefined && Number(item.e?.N) !== epoch))
+      return undefined;
     return JSON.parse(inflateRawSync(item.d.B).toString('utf8')) as SavedSelfMetrics;
   }
 
   private async write(sk: string, epoch: number, saved: SavedSelfMetrics): Promise<number | undefined> {
     const d = deflateRawSync(Buffer.from(JSON.stringify(saved), 'utf8'));
     if (d.length > MAX_SAVED_BYTES) return undefined;
-    await this.ddb.putItem({ TableName: this.table, Item: { pk: { S: PK }, sk: { S: sk }, e: { N: String(epoch) }, d: { B: d } } });
+    await this.ddb.putItem({
+      TableName: this.table,
+      Item: { pk: { S: PK }, sk: { S: sk }, e: { N: String(epoch) }, d: { B: d } },
+    });
     return d.length;
   }
 }

@@ -17,7 +17,10 @@
 import type { RegistryConfig } from '../config/types.ts';
 import { hashKey, WindowCardinality } from './cardinality.ts';
 
-export type ActiveLimitSettings = Pick<RegistryConfig, 'limiterType' | 'maxActiveSeries' | 'maxActiveEntities' | 'staleDurationMs'>;
+export type ActiveLimitSettings = Pick<
+  RegistryConfig,
+  'limiterType' | 'maxActiveSeries' | 'maxActiveEntities' | 'staleDurationMs'
+>;
 
 /** Self-metric counts since they were last published (not persisted). */
 export interface ActiveLimitCounts {
@@ -68,7 +71,8 @@ export class ActiveLimits {
   observe(name: string, seriesKey: string, entityKey: string, cost: number, nowMs: number): void {
     (this.entityDemand ??= new WindowCardinality(this.settings.staleDurationMs, nowMs)).insert(hashKey(entityKey));
     let d = this.seriesDemand.get(name);
-    if (d === undefined) this.seriesDemand.set(name, (d = { sketch: new WindowCardinality(this.settings.staleDurationMs, nowMs), cost }));
+    if (d === undefined)
+      this.seriesDemand.set(name, (d = { sketch: new WindowCardinality(this.settings.staleDurationMs, nowMs), cost }));
     d.cost = cost;
     d.sketch.insert(hashKey(seriesKey));
   }
@@ -137,5 +141,12 @@ export class ActiveLimits {
 }
 
 function newCounts(): ActiveLimitCounts {
-  return { seriesLimited: 0, seriesAdded: 0, seriesRemoved: 0, entitiesLimited: 0, entitiesAdded: 0, entitiesRemoved: 0 };
+  return {
+    seriesLimited: 0,
+    seriesAdded: 0,
+    seriesRemoved: 0,
+    entitiesLimited: 0,
+    entitiesAdded: 0,
+    entitiesRemoved: 0,
+  };
 }

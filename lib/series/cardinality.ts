@@ -115,7 +115,8 @@ export class WindowCardinality {
     if (s.dense !== undefined) {
       c.exact = undefined;
       c.dense = s.dense.map((b) => new Uint8Array(Buffer.from(b, 'base64')));
-      if (c.dense.length !== c.slots || c.dense.some((r) => r.length !== M)) return new WindowCardinality(staleDurationMs, s.lastAdvanceMs);
+      if (c.dense.length !== c.slots || c.dense.some((r) => r.length !== M))
+        return new WindowCardinality(staleDurationMs, s.lastAdvanceMs);
       c.remerge();
     } else {
       for (const [key, slot] of s.exact ?? []) c.exact?.set(key, slot);

@@ -70,7 +70,10 @@ export function pendingExemplars(h: PendingExemplarHolder, buckets: number): (Ex
   for (let i = 0; i < records.length; i += RECORD) {
     const bucket = records[i];
     if (bucket >= buckets || out[bucket] !== undefined) continue; // the first record of a bucket holds it
-    const traceId = records[i + 2] === -1 ? h.exemplarTexts![records[i + 3]] : traceIdText(records[i + 2], records[i + 3], records[i + 4]);
+    const traceId =
+      records[i + 2] === -1
+        ? h.exemplarTexts![records[i + 3]]
+        : traceIdText(records[i + 2], records[i + 3], records[i + 4]);
     out[bucket] = { traceId, value: records[i + 1] };
   }
   return out;

@@ -51,7 +51,8 @@ class Lexer {
   backup(): void {
     if (this.eof || this.pos === 0) return;
     const low = this.input.charCodeAt(this.pos - 1);
-    const pair = this.pos >= 2 && low >= 0xdc00 && low <= 0xdfff && isHighSurrogate(this.input.charCodeAt(this.pos - 2));
+    const pair =
+      this.pos >= 2 && low >= 0xdc00 && low <= 0xdfff && isHighSurrogate(this.input.charCodeAt(this.pos - 2));
     this.pos -= pair ? 2 : 1;
   }
 

@@ -63,7 +63,11 @@ export class Drain {
   private root: TreeNode = newNode();
   /** Insertion order = recency of training (a trained cluster is re-inserted at the end). */
   private readonly clusters = new Map<number, Cluster>();
-  readonly counters: DrainCounters = { patternsDetected: 0, patternsEvicted: 0, linesSkipped: { too_few_tokens: 0, too_many_tokens: 0, leaf_full: 0 } };
+  readonly counters: DrainCounters = {
+    patternsDetected: 0,
+    patternsEvicted: 0,
+    linesSkipped: { too_few_tokens: 0, too_many_tokens: 0, leaf_full: 0 },
+  };
 
   /** Trains on one name; returns its current template, or undefined when the name is skipped. */
   train(name: string): string | undefined {

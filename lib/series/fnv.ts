@@ -40,7 +40,9 @@ export class Fnv1a64 {
       if (c < 0x800) {
         this.byte(0xc0 | (c >> 6)).byte(0x80 | (c & 0x3f));
       } else if (c < 0x10000) {
-        this.byte(0xe0 | (c >> 12)).byte(0x80 | ((c >> 6) & 0x3f)).byte(0x80 | (c & 0x3f));
+        this.byte(0xe0 | (c >> 12))
+          .byte(0x80 | ((c >> 6) & 0x3f))
+          .byte(0x80 | (c & 0x3f));
       } else {
         this.byte(0xf0 | (c >> 18))
           .byte(0x80 | ((c >> 12) & 0x3f))

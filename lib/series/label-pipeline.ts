@@ -106,7 +106,8 @@ export class LabelPipeline {
   restore(s: LabelPipelineSnapshot | undefined): void {
     this.drain = s?.drain !== undefined ? Drain.restore(s.drain) : undefined;
     this.perLabel.clear();
-    for (const [name, sketch] of s?.labels ?? []) this.perLabel.set(name, WindowCardinality.restore(sketch, this.settings.staleDurationMs));
+    for (const [name, sketch] of s?.labels ?? [])
+      this.perLabel.set(name, WindowCardinality.restore(sketch, this.settings.staleDurationMs));
     this.configure(this.settings); // state saved under settings since turned off is dropped
   }
 
@@ -135,7 +136,8 @@ export class LabelPipeline {
       const l = labels[i];
       if (METADATA_LABELS.has(l.name)) continue;
       let sketch = this.perLabel.get(l.name);
-      if (sketch === undefined) this.perLabel.set(l.name, (sketch = new WindowCardinality(this.settings.staleDurationMs, nowMs)));
+      if (sketch === undefined)
+        this.perLabel.set(l.name, (sketch = new WindowCardinality(this.settings.staleDurationMs, nowMs)));
       sketch.insert(hashKey(l.value));
       if (sketch.estimate() <= max) continue;
       out ??= labels.slice();

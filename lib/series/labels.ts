@@ -142,8 +142,7 @@ export function overlayLabels(labels: Labels, overrides: Labels): Labels {
   let i = 0;
   let j = 0;
   while (i < labels.length || j < overrides.length) {
-    const c =
-      i >= labels.length ? 1 : j >= overrides.length ? -1 : compareUtf8(labels[i].name, overrides[j].name);
+    const c = i >= labels.length ? 1 : j >= overrides.length ? -1 : compareUtf8(labels[i].name, overrides[j].name);
     if (c < 0) {
       out.push(labels[i++]);
       continue;

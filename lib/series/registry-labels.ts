@@ -42,7 +42,8 @@ export function forEachPrepared<T>(
   for (const inc of increments) {
     if (!staged || infoMetrics.has(inc.name)) {
       let p = raw.get(inc.labels);
-      if (p === undefined) raw.set(inc.labels, (p = { labels: inc.labels, entityKey: seriesKey('', inc.labels), slot: undefined }));
+      if (p === undefined)
+        raw.set(inc.labels, (p = { labels: inc.labels, entityKey: seriesKey('', inc.labels), slot: undefined }));
       each(inc, p);
       continue;
     }

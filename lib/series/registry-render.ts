@@ -41,7 +41,11 @@ export function renderSeries(s: SeriesState, ctx: RenderContext, t: RenderTimes,
       });
       return;
     case 'gauge':
-      out({ labels: withLabelObject(base, nameLabel(s.name, '')), samples: [{ value: s.value, timestampMs: t.atMs }], exemplars: NO_EXEMPLARS });
+      out({
+        labels: withLabelObject(base, nameLabel(s.name, '')),
+        samples: [{ value: s.value, timestampMs: t.atMs }],
+        exemplars: NO_EXEMPLARS,
+      });
       return;
     case 'histogram':
       if (s.classic !== undefined) renderClassic(s.name, base, s.classic, ctx, t, out);

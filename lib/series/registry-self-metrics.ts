@@ -34,17 +34,21 @@ export function publishRegistryMetrics(tenant: string, registry: Registry, metri
   add('RegistrySpansSanitized', counts.spansSanitized);
   counts.spansSanitized = 0;
   const postSanitization = pipeline.postSanitizationDemandEstimate();
-  if (postSanitization !== undefined) metrics.set('RegistryPostSanitizationDemandEstimate', postSanitization, 'Count', dims);
+  if (postSanitization !== undefined)
+    metrics.set('RegistryPostSanitizationDemandEstimate', postSanitization, 'Count', dims);
   const drain = pipeline.drainCounters;
   if (drain !== undefined) {
     add('RegistryDrainPatternsDetected', drain.patternsDetected);
     add('RegistryDrainPatternsEvicted', drain.patternsEvicted);
-    for (const [reason, n] of Object.entries(drain.linesSkipped)) add('RegistryDrainLinesSkipped', n, { tenant, reason });
+    for (const [reason, n] of Object.entries(drain.linesSkipped))
+      add('RegistryDrainLinesSkipped', n, { tenant, reason });
     drain.patternsDetected = 0;
     drain.patternsEvicted = 0;
-    for (const reason of Object.keys(drain.linesSkipped) as (keyof typeof drain.linesSkipped)[]) drain.linesSkipped[reason] = 0;
+    for (const reason of Object.keys(drain.linesSkipped) as (keyof typeof drain.linesSkipped)[])
+      drain.linesSkipped[reason] = 0;
   }
-  for (const [label, n] of counts.labelValuesLimited) add('RegistryLabelValuesLimited', n, { tenant, label_name: label });
+  for (const [label, n] of counts.labelValuesLimited)
+    add('RegistryLabelValuesLimited', n, { tenant, label_name: label });
   counts.labelValuesLimited.clear();
   for (const [label, estimate] of pipeline.labelDemandEstimates()) {
     metrics.set('RegistryLabelCardinalityDemandEstimate', estimate, 'Count', { tenant, label_name: label });

@@ -40,7 +40,8 @@ export function needsZero(s: SeriesState): boolean {
 /** Increments that can only come from a processor bug; the error names the series (name + entityKey). */
 export function checkIncrement(inc: SeriesIncrement, name: string, entityKey: string): void {
   if (inc.type === 'counter') {
-    if (!(inc.value >= 0)) throw new RangeError(`counter ${name + entityKey}: increment must be >= 0, got ${inc.value}`);
+    if (!(inc.value >= 0))
+      throw new RangeError(`counter ${name + entityKey}: increment must be >= 0, got ${inc.value}`);
     return;
   }
   if (inc.type !== 'histogram') return;
@@ -49,7 +50,9 @@ export function checkIncrement(inc: SeriesIncrement, name: string, entityKey: st
   }
   const c = inc.classic;
   if (c !== undefined && c.counts.length !== c.bounds.length + 1) {
-    throw new Error(`histogram ${name + entityKey}: ${c.counts.length} bucket counts for ${c.bounds.length} bounds (+Inf expected)`);
+    throw new Error(
+      `histogram ${name + entityKey}: ${c.counts.length} bucket counts for ${c.bounds.length} bounds (+Inf expected)`,
+    );
   }
 }
 

@@ -9,7 +9,14 @@ import type { Label } from './types.ts';
 import type { NativeState } from './native-series.ts';
 import type { LabelPipelineSnapshot } from './label-pipeline.ts';
 import { holdExemplar } from './classic-exemplars.ts';
-import { ClassicState, CounterState, GaugeState, HistogramState, type Entity, type SeriesState } from './series-state.ts';
+import {
+  ClassicState,
+  CounterState,
+  GaugeState,
+  HistogramState,
+  type Entity,
+  type SeriesState,
+} from './series-state.ts';
 
 // ---- snapshot (JSON-shaped: Maps become [index, count] pairs, undefined becomes null) ----
 // Numbers may be NaN or +-Infinity (e.g. the sum after a NaN observation): a persistence
@@ -174,6 +181,7 @@ function restoreNative(n: NativeSnapshot): NativeState {
     zeroSent: n.zeroSent,
     configKey: n.configKey,
   };
-  if (n.exemplar !== undefined && n.exemplar !== null) state.hist.exemplar = { traceId: n.exemplar.traceId, value: n.exemplar.value };
+  if (n.exemplar !== undefined && n.exemplar !== null)
+    state.hist.exemplar = { traceId: n.exemplar.traceId, value: n.exemplar.value };
   return state;
 }

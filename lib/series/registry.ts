@@ -29,7 +29,10 @@ import { renderSeries, renderStaleMarkers, wasSent, type RenderContext } from '.
 import { restoreSeries, snapshotSeries, type RegistrySnapshot } from './registry-state.ts';
 import { RestoreSharing } from './restore-sharing.ts';
 
-export type RegistryTenantConfig = Pick<TenantConfig, 'tenant' | 'registry' | 'nativeHistogram' | 'traceIdLabelName' | 'hostInfo'>;
+export type RegistryTenantConfig = Pick<
+  TenantConfig,
+  'tenant' | 'registry' | 'nativeHistogram' | 'traceIdLabelName' | 'hostInfo'
+>;
 
 /** Labels of the series that absorbs new series over the limit (plus __name__ and external labels). */
 export const OVERFLOW_LABELS: Labels = [{ name: 'metric_overflow', value: 'true' }];
@@ -77,7 +80,11 @@ export class Registry {
     this.render = { external: labelsFromRecord(external), traceIdLabelName: config.traceIdLabelName || 'traceID' };
     this.nativeKey = nativeConfigKey(config.nativeHistogram);
     const r = config.registry;
-    const stages = { spanNameSanitization: r.spanNameSanitization ?? '', maxCardinalityPerLabel: r.maxCardinalityPerLabel ?? 0, staleDurationMs: r.staleDurationMs };
+    const stages = {
+      spanNameSanitization: r.spanNameSanitization ?? '',
+      maxCardinalityPerLabel: r.maxCardinalityPerLabel ?? 0,
+      staleDurationMs: r.staleDurationMs,
+    };
     if (this.limits === undefined) {
       this.limits = new ActiveLimits(r);
       this.pipeline = new LabelPipeline(stages);
@@ -196,7 +203,14 @@ export class Registry {
    */
   peek(): CollectedSeries[] {
     const out: CollectedSeries[] = [];
-    this.series.forEach((s) => renderSeries(s, this.render, { atMs: s.lastUpdatedMs, zeroMs: undefined, exemplars: false }, (x) => void out.push(x)));
+    this.series.forEach((s) =>
+      renderSeries(
+        s,
+        this.render,
+        { atMs: s.lastUpdatedMs, zeroMs: undefined, exemplars: false },
+        (x) => void out.push(x),
+      ),
+    );
     return out;
   }
 

@@ -22,7 +22,13 @@ export function setGauge(s: GaugeState, inc: GaugeSet, nowMs: number, created: b
 }
 
 /** Folds a histogram increment; the caller updates the active cost when costOf(s) changed. */
-export function addHistogram(s: HistogramState, inc: HistogramIncrement, cfg: NativeHistogramConfig, nativeKey: string, nowMs: number): void {
+export function addHistogram(
+  s: HistogramState,
+  inc: HistogramIncrement,
+  cfg: NativeHistogramConfig,
+  nativeKey: string,
+  nowMs: number,
+): void {
   let classicReplaced = false;
   runHistogramReset(s, cfg, nowMs);
   if (inc.native !== undefined) {

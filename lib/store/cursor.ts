@@ -50,12 +50,18 @@ export async function commitCursor(
         ':off': { N: String(next.offset) },
         ':att': { S: next.attempt },
         ':at': { N: String(next.committedAtMs) },
-        ...(expected.attempt === '' ? {} : { ':prevOff': { N: String(expected.offset) }, ':prevAtt': { S: expected.attempt } }),
+        ...(expected.attempt === ''
+          ? {}
+          : { ':prevOff': { N: String(expected.offset) }, ':prevAtt': { S: expected.attempt } }),
       },
     });
     return true;
   } catch (e) {
-    if (e instanceof ConditionalCheckFailedException || (e as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+    if (
+      e instanceof ConditionalCheckFailedException ||
+      (e as { name?: string }).name === 'ConditionalCheckFailedException'
+    )
+      return false;
     throw e;
   }
 }
@@ -80,7 +86,11 @@ export async function readAllCursors(ddb: Ddb, table: string): Promise<Partition
     });
     for (const item of page.Items ?? []) {
       const [topic, partition] = parseCursorSk(item.sk.S!);
-      out.push({ topic, partition, cursor: { offset: Number(item.off.N), attempt: item.att.S ?? '', committedAtMs: Number(item.at?.N ?? 0) } });
+      out.push({
+        topic,
+        partition,
+        cursor: { offset: Number(item.off.N), attempt: item.att.S ?? '', committedAtMs: Number(item.at?.N ?? 0) },
+      });
     }
     start = page.LastEvaluatedKey;
   } while (start !== undefined);

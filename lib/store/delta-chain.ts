@@ -140,7 +140,9 @@ class DeltaWindow {
         prevAtt: item.prevAtt.S ?? '',
         writtenAtMs: Number(item.at?.N ?? 0),
         parts: Array.from({ length: Number(item.parts.N) }, () => undefined),
-        ...(item.o?.S !== undefined && { object: { key: item.o.S, bytes: Number(item.sz?.N), crc32: Number(item.crc?.N) } }),
+        ...(item.o?.S !== undefined && {
+          object: { key: item.o.S, bytes: Number(item.sz?.N), crc32: Number(item.crc?.N) },
+        }),
       };
       this.groups.set(attempt, g);
       const from = link(g.prevOff, g.prevAtt);
@@ -177,14 +179,21 @@ export async function readDeltaSlice(
   let at = after;
   if (cursor.offset <= after.offset) return { deltas: [], gaps, position: after, done: true };
   const w = new DeltaWindow(ddb, table, topic, partition, after.offset + 1, cursor.offset, maxDeltas + 2);
-  const committed = (g: Group) => (g.last === cursor.offset && g.attempt === cursor.attempt) || w.startedFrom.has(link(g.last, g.attempt));
+  const committed = (g: Group) =>
+    (g.last === cursor.offset && g.attempt === cursor.attempt) || w.startedFrom.has(link(g.last, g.attempt));
   while (w.settledCount() <= maxDeltas && (await w.more()));
 
   const take = (g: Group): void => {
     const missing: number[] = [];
     for (let i = 0; i < g.parts.length; i++) if (g.parts[i] === undefined) missing.push(i);
     if (missing.length > 0) {
-      gaps.push({ afterOffset: at.offset, lastOffset: g.last, reason: 'missing_parts', attempt: g.attempt, missingParts: missing });
+      gaps.push({
+        afterOffset: at.offset,
+        lastOffset: g.last,
+        reason: 'missing_parts',
+        attempt: g.attempt,
+        missingParts: missing,
+      });
     } else {
       taken.push({ g, afterOffset: at.offset });
     }
@@ -209,7 +218,11 @@ export async function readDeltaSlice(
     // here and ends inside the break is the committed successor whose own successor is gone: only
     // a failed attempt whose committed retry is gone as well could look the same.
     const limit = resume === undefined ? cursor.offset : resume.prevOff;
-    if (candidates.length === 1 && w.settled(candidates[0]) && (candidates[0].last <= limit || candidates[0] === resume)) {
+    if (
+      candidates.length === 1 &&
+      w.settled(candidates[0]) &&
+      (candidates[0].last <= limit || candidates[0] === resume)
+    ) {
       take(candidates[0]);
       continue;
     }
@@ -218,7 +231,10 @@ export async function readDeltaSlice(
       gaps.push({ afterOffset: at.offset, lastOffset: cursor.offset, reason: 'missing_delta' });
       at = cursor;
     } else {
-      if (resume.prevOff <= at.offset) throw new Error(`${topic}-${partition}: delta ${resume.attempt} at offset ${resume.first} starts before the folded position ${at.offset}`);
+      if (resume.prevOff <= at.offset)
+        throw new Error(
+          `${topic}-${partition}: delta ${resume.attempt} at offset ${resume.first} starts before the folded position ${at.offset}`,
+        );
       gaps.push({ afterOffset: at.offset, lastOffset: resume.prevOff, reason: 'missing_delta' });
       at = { offset: resume.prevOff, attempt: resume.prevAtt, committedAtMs: 0 };
     }
@@ -232,11 +248,19 @@ export async function readDeltaSlice(
  * The taken groups as committed deltas, their objects fetched (in parallel: a slice is bounded);
  * an object that is gone or damaged becomes a gap, in offset order with the others.
  */
-async function payloadsOf(taken: readonly { g: Group; afterOffset: number }[], gaps: DeltaGap[], objects: ObjectStore | undefined, where: string): Promise<CommittedDelta[]> {
+async function payloadsOf(
+  taken: readonly { g: Group; afterOffset: number }[],
+  gaps: DeltaGap[],
+  objects: ObjectStore | undefined,
+  where: string,
+): Promise<CommittedDelta[]> {
   const fetched = await Promise.all(
     taken.map(async ({ g }) => {
       if (g.object === undefined) return { bytes: undefined };
-      if (objects === undefined) throw new Error(`${where}: committed delta at offsets ${g.first}..${g.last} is in the object store (${g.object.key}), but none is configured (DATA_BUCKET)`);
+      if (objects === undefined)
+        throw new Error(
+          `${where}: committed delta at offsets ${g.first}..${g.last} is in the object store (${g.object.key}), but none is configured (DATA_BUCKET)`,
+        );
       return fetchDeltaObject(objects, g.object);
     }),
   );
@@ -269,7 +293,10 @@ function nextCommitted(w: DeltaWindow, at: Cursor, committed: (g: Group) => bool
     if (g.first <= at.offset || g.prevOff < at.offset || !w.settled(g)) continue;
     if (committed(g)) {
       if (proven === undefined || g.first < proven.first) proven = g;
-    } else if ((w.startedFrom.get(link(g.prevOff, g.prevAtt))?.length ?? 0) === 1 && (lone === undefined || g.first < lone.first)) {
+    } else if (
+      (w.startedFrom.get(link(g.prevOff, g.prevAtt))?.length ?? 0) === 1 &&
+      (lone === undefined || g.first < lone.first)
+    ) {
       lone = g;
     }
   }

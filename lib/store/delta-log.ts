@@ -38,7 +38,10 @@ export type DeltaWrite = DeltaWriteBase & DeltaPayload;
 export async function putDelta(ddb: Ddb, table: string, w: DeltaWrite): Promise<void> {
   const pk = deltaPk(w.topic, w.partition);
   const object = w.object;
-  const payloads = object === undefined ? w.parts.map((data) => ({ d: { B: data } })) : [{ o: { S: object.key }, sz: { N: String(object.bytes) }, crc: { N: String(object.crc32) } }];
+  const payloads =
+    object === undefined
+      ? w.parts.map((data) => ({ d: { B: data } }))
+      : [{ o: { S: object.key }, sz: { N: String(object.bytes) }, crc: { N: String(object.crc32) } }];
   // Parts go out in parallel: they are independent items, and the commit waits for all of them.
   await Promise.all(
     payloads.map((payload, part) =>
@@ -86,7 +89,9 @@ export async function readCommittedDeltas(
     const slice = await readDeltaSlice(ddb, table, topic, partition, at, cursor, 1000, objects);
     if (slice.gaps.length > 0) {
       const g = slice.gaps[0];
-      throw new DeltaChainError(`${topic}-${partition}: committed offsets ${g.afterOffset + 1}..${g.lastOffset} are gone (${g.reason})`);
+      throw new DeltaChainError(
+        `${topic}-${partition}: committed offsets ${g.afterOffset + 1}..${g.lastOffset} are gone (${g.reason})`,
+      );
     }
     for (const d of slice.deltas) out.push(d);
     if (slice.done) return out;

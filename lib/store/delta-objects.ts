@@ -32,7 +32,9 @@ export interface DeltaObjectRef {
 }
 
 /** A delta's payload: inline parts, or a reference to the object that holds it. */
-export type DeltaPayload = { readonly parts: readonly Uint8Array[]; readonly object?: undefined } | { readonly parts?: undefined; readonly object: DeltaObjectRef };
+export type DeltaPayload =
+  | { readonly parts: readonly Uint8Array[]; readonly object?: undefined }
+  | { readonly parts?: undefined; readonly object: DeltaObjectRef };
 
 export interface DeltaIdentity {
   readonly topic: string;
@@ -59,9 +61,14 @@ export interface ClaimCheckOptions {
  * item, so an item never names an object that was not written); a failed PUT throws and the
  * batch is retried under a new attempt id.
  */
-export async function placeDeltaPayload(encoded: Uint8Array, id: DeltaIdentity, opts: ClaimCheckOptions): Promise<DeltaPayload> {
+export async function placeDeltaPayload(
+  encoded: Uint8Array,
+  id: DeltaIdentity,
+  opts: ClaimCheckOptions,
+): Promise<DeltaPayload> {
   const threshold = opts.thresholdBytes ?? DEFAULT_DELTA_OBJECT_THRESHOLD_BYTES;
-  if (opts.objects === undefined || encoded.length <= threshold) return { parts: splitIntoParts(encoded, opts.maxPartBytes) };
+  if (opts.objects === undefined || encoded.length <= threshold)
+    return { parts: splitIntoParts(encoded, opts.maxPartBytes) };
   const object: DeltaObjectRef = { key: deltaObjectKey(id), bytes: encoded.length, crc32: crc32(encoded) };
   await opts.objects.put(object.key, encoded);
   return { object };
@@ -75,7 +82,10 @@ export type ObjectGapReason = 'missing_object' | 'object_checksum';
  * Gone (expired after a very long fold lag) or not matching: the reason, and the delta is a gap.
  * A GET that fails throws: the run is retried, nothing is skipped.
  */
-export async function fetchDeltaObject(objects: ObjectStore, ref: DeltaObjectRef): Promise<{ bytes: Uint8Array } | { reason: ObjectGapReason }> {
+export async function fetchDeltaObject(
+  objects: ObjectStore,
+  ref: DeltaObjectRef,
+): Promise<{ bytes: Uint8Array } | { reason: ObjectGapReason }> {
   const bytes = await objects.get(ref.key);
   if (bytes === undefined) return { reason: 'missing_object' };
   if (bytes.length !== ref.bytes || crc32(bytes) !== ref.crc32) return { reason: 'object_checksum' };

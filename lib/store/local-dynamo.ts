@@ -17,7 +17,12 @@ export interface LocalDynamo {
 export async function startLocalDynamo(opts: { path?: string } = {}): Promise<LocalDynamo> {
   // loaded on demand: only tests and local mode need it, never a Lambda bundle
   const { default: dynalite } = await import('dynalite');
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(opts.path === undefined ? {} : { path: opts.path }) });
+  const server = dynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    ...(opts.path === undefined ? {} : { path: opts.path }),
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());

@@ -15,7 +15,15 @@ export class S3ObjectStore implements ObjectStore {
   ) {}
 
   async put(key: string, body: Uint8Array): Promise<void> {
-    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentLength: body.length, ContentType: 'application/octet-stream' }));
+    await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        Body: body,
+        ContentLength: body.length,
+        ContentType: 'application/octet-stream',
+      }),
+    );
   }
 
   async get(key: string): Promise<Uint8Array | undefined> {
@@ -51,7 +59,10 @@ function isNoSuchKey(e: unknown): boolean {
  * which case every delta stays inline in DynamoDB (local mode, deployments from before the
  * bucket). S3_ENDPOINT points the client at an S3-compatible server (local testing only).
  */
-export function objectStoreFromEnv(env: NodeJS.ProcessEnv = process.env, client?: Pick<S3Client, 'send'>): S3ObjectStore | undefined {
+export function objectStoreFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  client?: Pick<S3Client, 'send'>,
+): S3ObjectStore | undefined {
   const bucket = env.DATA_BUCKET;
   if (bucket === undefined || bucket === '') return undefined;
   if (client !== undefined) return new S3ObjectStore(client, bucket);
@@ -60,8 +71,17 @@ export function objectStoreFromEnv(env: NodeJS.ProcessEnv = process.env, client?
     // the local server's credentials from this environment, else the usual chain
     const id = env.AWS_ACCESS_KEY_ID;
     const secret = env.AWS_SECRET_ACCESS_KEY;
-    const credentials = id !== undefined && secret !== undefined ? { accessKeyId: id, secretAccessKey: secret } : undefined;
-    return new S3ObjectStore(new S3Client({ endpoint, forcePathStyle: true, region: env.AWS_REGION ?? 'us-east-1', ...(credentials !== undefined && { credentials }) }), bucket);
+    const credentials =
+      id !== undefined && secret !== undefined ? { accessKeyId: id, secretAccessKey: secret } : undefined;
+    return new S3ObjectStore(
+      new S3Client({
+        endpoint,
+        forcePathStyle: true,
+        region: env.AWS_REGION ?? 'us-east-1',
+        ...(credentials !== undefined && { credentials }),
+      }),
+      bucket,
+    );
   }
   return new S3ObjectStore(new S3Client({}), bucket);
 }

@@ -21,10 +21,23 @@ import type { ObjectStore } from './object-store.ts';
 import { STATE_FORMAT_VERSION, StateDecoder, encodeStateStream, type StateEncodeOptions } from './state-codec.ts';
 import { StateFormatError } from './state-bytes.ts';
 import { decodeLegacyState } from './state-legacy.ts';
-import { StateParts, decodeManifest, encodeManifest, isConditionFailure, type PartsMedium, type PartsRef } from './state-parts.ts';
+import {
+  StateParts,
+  decodeManifest,
+  encodeManifest,
+  isConditionFailure,
+  type PartsMedium,
+  type PartsRef,
+} from './state-parts.ts';
 import { EMPTY_STATE, type FlusherState, type FlusherStateToSave } from './state-types.ts';
 
-export { EMPTY_STATE, type FlusherState, type FlusherStateToSave, type FoldedPosition, type RegistrySnapshotStream } from './state-types.ts';
+export {
+  EMPTY_STATE,
+  type FlusherState,
+  type FlusherStateToSave,
+  type FoldedPosition,
+  type RegistrySnapshotStream,
+} from './state-types.ts';
 export { SnapshotMissingError } from './state-parts.ts';
 
 const HEAD = { pk: { S: 'state' }, sk: { S: 'head' } };
@@ -102,12 +115,21 @@ export class SnapshotStore {
       ExpressionAttributeValues: { ':r': { S: token } },
       ReturnValues: 'ALL_OLD',
     });
-    return { head: parseHead(out.Attributes), lastRun: out.Attributes?.runner?.S ?? '', reach: out.Attributes?.reach?.S };
+    return {
+      head: parseHead(out.Attributes),
+      lastRun: out.Attributes?.runner?.S ?? '',
+      reach: out.Attributes?.reach?.S,
+    };
   }
 
   /** Records how far this run has folded (lib/flush/fold-reach.ts), before it sends from there. */
   async recordReach(reach: string): Promise<void> {
-    await this.ddb.updateItem({ TableName: this.table, Key: HEAD, UpdateExpression: 'SET reach = :r', ExpressionAttributeValues: { ':r': { S: reach } } });
+    await this.ddb.updateItem({
+      TableName: this.table,
+      Key: HEAD,
+      UpdateExpression: 'SET reach = :r',
+      ExpressionAttributeValues: { ':r': { S: reach } },
+    });
   }
 
   /** True when `head` is the epoch this store last loaded or saved (memory is current). */
@@ -130,7 +152,8 @@ export class SnapshotStore {
     try {
       state = await this.decode(h);
     } catch (e) {
-      if (e instanceof StateFormatError) throw new StateFormatError(`state epoch ${h.epoch} (attempt ${h.attempt}) is malformed: ${e.message}`);
+      if (e instanceof StateFormatError)
+        throw new StateFormatError(`state epoch ${h.epoch} (attempt ${h.attempt}) is malformed: ${e.message}`);
       throw e;
     }
     this.known = h;
@@ -191,7 +214,13 @@ export class SnapshotStore {
     return { bytes, parts: ref.parts, medium: ref.medium, retireFailures };
   }
 
-  private async commitHead(ref: PartsRef, clockMs: number, previousEpoch: number, previous: EpochRef | undefined, dropping: EpochRef | undefined): Promise<void> {
+  private async commitHead(
+    ref: PartsRef,
+    clockMs: number,
+    previousEpoch: number,
+    previous: EpochRef | undefined,
+    dropping: EpochRef | undefined,
+  ): Promise<void> {
     const set: string[] = ['e = :e', 'att = :att', 'parts = :parts', 'clock = :clock', 'v = :v', 'loc = :loc'];
     const remove: string[] = [];
     const values: Record<string, AttributeValue> = {
@@ -206,13 +235,21 @@ export class SnapshotStore {
       set.push('pm = :pm');
       values[':pm'] = { B: encodeManifest(ref.manifest) };
     } else remove.push('pm');
-    for (const [prefix, r] of [['p', previous], ['d', dropping]] as const) {
+    for (const [prefix, r] of [
+      ['p', previous],
+      ['d', dropping],
+    ] as const) {
       const names = [`${prefix}e`, `${prefix}att`, `${prefix}parts`, `${prefix}loc`];
       if (r === undefined) {
         remove.push(...names);
         continue;
       }
-      const vals: AttributeValue[] = [{ N: String(r.epoch) }, { S: r.attempt }, { N: String(r.parts) }, { S: r.medium }];
+      const vals: AttributeValue[] = [
+        { N: String(r.epoch) },
+        { S: r.attempt },
+        { N: String(r.parts) },
+        { S: r.medium },
+      ];
       names.forEach((n, i) => {
         set.push(`${n} = :${n}`);
         values[`:${n}`] = vals[i];
@@ -240,7 +277,12 @@ function mediumOf(v: AttributeValue | undefined): PartsMedium {
 function parseRef(item: Record<string, AttributeValue>, prefix: 'p' | 'd'): EpochRef | undefined {
   const e = item[`${prefix}e`]?.N;
   if (e === undefined) return undefined;
-  return { epoch: Number(e), attempt: item[`${prefix}att`]?.S ?? '', parts: Number(item[`${prefix}parts`]?.N ?? 0), medium: mediumOf(item[`${prefix}loc`]) };
+  return {
+    epoch: Number(e),
+    attempt: item[`${prefix}att`]?.S ?? '',
+    parts: Number(item[`${prefix}parts`]?.N ?? 0),
+    medium: mediumOf(item[`${prefix}loc`]),
+  };
 }
 
 function parseHead(item: Record<string, AttributeValue> | undefined): StateHead | undefined {

@@ -129,7 +129,8 @@ export class ByteReader {
   }
 
   private need(n: number): void {
-    if (this.pos + n > this.buf.length) throw new StateFormatError(`record cut short at byte ${this.pos} of ${this.buf.length}`);
+    if (this.pos + n > this.buf.length)
+      throw new StateFormatError(`record cut short at byte ${this.pos} of ${this.buf.length}`);
   }
 
   byte(): number {
@@ -191,7 +192,8 @@ export class ByteReader {
   /** A count of items that each take at least one byte: bounded by what is left, so a bad count cannot allocate much. */
   count(): number {
     const n = this.uvarint();
-    if (n > this.buf.length - this.pos) throw new StateFormatError(`count ${n} exceeds the ${this.buf.length - this.pos} bytes left`);
+    if (n > this.buf.length - this.pos)
+      throw new StateFormatError(`count ${n} exceeds the ${this.buf.length - this.pos} bytes left`);
     return n;
   }
 }

@@ -138,11 +138,15 @@ export class StateDecoder {
   private edgesOf: MutablePending | undefined;
 
   push(block: Uint8Array): void {
-    this.pending = this.pending.length === 0 ? Buffer.from(block.buffer, block.byteOffset, block.byteLength) : Buffer.concat([this.pending, block]);
+    this.pending =
+      this.pending.length === 0
+        ? Buffer.from(block.buffer, block.byteOffset, block.byteLength)
+        : Buffer.concat([this.pending, block]);
     let at = 0;
     if (!this.preambleSeen) {
       if (this.pending.length < PREAMBLE_BYTES) return;
-      if (!this.pending.subarray(0, MAGIC.length).equals(MAGIC)) throw new StateFormatError('not a binary state stream (bad magic)');
+      if (!this.pending.subarray(0, MAGIC.length).equals(MAGIC))
+        throw new StateFormatError('not a binary state stream (bad magic)');
       const version = this.pending[MAGIC.length];
       if (version !== STATE_FORMAT_VERSION) throw new StateFormatError(`unsupported state format version ${version}`);
       this.preambleSeen = true;
@@ -167,7 +171,8 @@ export class StateDecoder {
   }
 
   finish(): FlusherState {
-    if (!this.ended || this.header === undefined || this.pending.length > 0) throw new StateFormatError('the stream ends before its end record');
+    if (!this.ended || this.header === undefined || this.pending.length > 0)
+      throw new StateFormatError('the stream ends before its end record');
     const edges: Record<string, PendingEdgesSnapshot> = {};
     for (const [t, p] of Object.entries(this.edges)) edges[t] = p as unknown as PendingEdgesSnapshot;
     return {
@@ -184,7 +189,8 @@ export class StateDecoder {
     while (!r.done) {
       if (this.ended) throw new StateFormatError('records after the end record');
       const kind = r.byte();
-      if (kind !== REC_STATE && kind !== REC_END && this.header === undefined) throw new StateFormatError('a record before the state header');
+      if (kind !== REC_STATE && kind !== REC_END && this.header === undefined)
+        throw new StateFormatError('a record before the state header');
       switch (kind) {
         case REC_STATE: {
           if (this.header !== undefined) throw new StateFormatError('a second state header');
@@ -196,7 +202,11 @@ export class StateDecoder {
           break;
         }
         case REC_POSITION:
-          this.folded.push({ topic: r.str(), partition: r.num(), cursor: { offset: r.num(), attempt: r.str(), committedAtMs: r.num() } });
+          this.folded.push({
+            topic: r.str(),
+            partition: r.num(),
+            cursor: { offset: r.num(), attempt: r.str(), committedAtMs: r.num() },
+          });
           break;
         case REC_TENANT: {
           const name = r.str();
@@ -234,7 +244,8 @@ export class StateDecoder {
         }
         case REC_END: {
           const count = r.num();
-          if (count !== this.records) throw new StateFormatError(`the end record counts ${count} records, ${this.records} were read`);
+          if (count !== this.records)
+            throw new StateFormatError(`the end record counts ${count} records, ${this.records} were read`);
           this.ended = true;
           continue;
         }

@@ -10,5 +10,7 @@ const NON_FINITE = '\u0000f:';
 
 export function decodeLegacyState(bytes: Uint8Array): FlusherState {
   const json = inflateRawSync(bytes).toString('utf8');
-  return JSON.parse(json, (_k, v) => (typeof v === 'string' && v.startsWith(NON_FINITE) ? Number(v.slice(NON_FINITE.length)) : v)) as FlusherState;
+  return JSON.parse(json, (_k, v) =>
+    typeof v === 'string' && v.startsWith(NON_FINITE) ? Number(v.slice(NON_FINITE.length)) : v,
+  ) as FlusherState;
 }

@@ -109,7 +109,10 @@ export class StateParts {
     const emit = async (body: Buffer): Promise<void> => {
       const i = checks.length;
       checks.push({ size: body.length, crc: crc32(body) });
-      const p = medium === 'object' ? this.objects!.put(objectKey(epoch, attempt, i), body) : this.putItem(epoch, attempt, i, body, checks[i].crc);
+      const p =
+        medium === 'object'
+          ? this.objects!.put(objectKey(epoch, attempt, i), body)
+          : this.putItem(epoch, attempt, i, body, checks[i].crc);
       p.catch(() => undefined); // awaited below, in order
       inFlight.push(p);
       if (inFlight.length >= PUTS_IN_FLIGHT) await inFlight.shift();
@@ -126,7 +129,10 @@ export class StateParts {
       if (ended && pendingBytes === 0) break;
     }
     for (const p of inFlight) await p;
-    return { ref: { epoch, attempt, parts: checks.length, medium, ...(medium === 'object' && { manifest: checks }) }, bytes: total };
+    return {
+      ref: { epoch, attempt, parts: checks.length, medium, ...(medium === 'object' && { manifest: checks }) },
+      bytes: total,
+    };
   }
 
   private async putItem(epoch: number, attempt: string, i: number, body: Buffer, crc: number): Promise<void> {
@@ -143,7 +149,8 @@ export class StateParts {
       yield* await this.readItems(ref);
       return;
     }
-    if (this.objects === undefined) throw new Error(`state epoch ${ref.epoch} is in the object store, and none is configured`);
+    if (this.objects === undefined)
+      throw new Error(`state epoch ${ref.epoch} is in the object store, and none is configured`);
     const objects = this.objects;
     const manifest = ref.manifest ?? [];
     const fetches: Promise<Uint8Array | undefined>[] = [];
@@ -160,7 +167,14 @@ export class StateParts {
       fetch(i + PUTS_IN_FLIGHT);
       if (body === undefined) throw new SnapshotMissingError(ref.epoch, ref.attempt, [i], ref.parts);
       const check = manifest[i];
-      if (check === undefined || body.length !== check.size || crc32(body) !== check.crc) throw new SnapshotMissingError(ref.epoch, ref.attempt, [i], ref.parts, `corrupt (object ${objectKey(ref.epoch, ref.attempt, i)}: size or crc32 differs from the header's)`);
+      if (check === undefined || body.length !== check.size || crc32(body) !== check.crc)
+        throw new SnapshotMissingError(
+          ref.epoch,
+          ref.attempt,
+          [i],
+          ref.parts,
+          `corrupt (object ${objectKey(ref.epoch, ref.attempt, i)}: size or crc32 differs from the header's)`,
+        );
       yield body;
     }
   }
@@ -195,7 +209,8 @@ export class StateParts {
       else if (crcs[i] !== undefined && String(crc32(p)) !== crcs[i]) corrupt.push(i);
     }
     if (missing.length > 0) throw new SnapshotMissingError(ref.epoch, ref.attempt, missing, ref.parts);
-    if (corrupt.length > 0) throw new SnapshotMissingError(ref.epoch, ref.attempt, corrupt, ref.parts, 'corrupt (crc32 differs)');
+    if (corrupt.length > 0)
+      throw new SnapshotMissingError(ref.epoch, ref.attempt, corrupt, ref.parts, 'corrupt (crc32 differs)');
     return parts as Uint8Array[];
   }
 
@@ -232,5 +247,7 @@ export class StateParts {
 }
 
 export function isConditionFailure(e: unknown): boolean {
-  return e instanceof ConditionalCheckFailedException || (e as { name?: string }).name === 'ConditionalCheckFailedException';
+  return (
+    e instanceof ConditionalCheckFailedException || (e as { name?: string }).name === 'ConditionalCheckFailedException'
+  );
 }

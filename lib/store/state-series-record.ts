@@ -52,7 +52,15 @@ export function readSeries(r: ByteReader, kind: number): SeriesSnapshot {
   const overflow = (flags & F_OVERFLOW) !== 0;
   switch (kind) {
     case REC_COUNTER:
-      return { type: 'counter', name, labels, lastUpdatedMs, overflow, value: r.num(), zeroSent: (flags & F_FLAG) !== 0 };
+      return {
+        type: 'counter',
+        name,
+        labels,
+        lastUpdatedMs,
+        overflow,
+        value: r.num(),
+        zeroSent: (flags & F_FLAG) !== 0,
+      };
     case REC_GAUGE:
       return { type: 'gauge', name, labels, lastUpdatedMs, overflow, value: r.num(), sent: (flags & F_FLAG) !== 0 };
     case REC_HISTOGRAM: {
@@ -135,7 +143,13 @@ function readClassic(r: ByteReader): ClassicSnapshot {
     bounds = readNumbers(r);
     r.lastBounds = bounds;
   }
-  const c: ClassicSnapshot = { bounds, counts: readNumbers(r), sum: r.num(), count: r.num(), zeroSent: (flags & C_ZERO_SENT) !== 0 };
+  const c: ClassicSnapshot = {
+    bounds,
+    counts: readNumbers(r),
+    sum: r.num(),
+    count: r.num(),
+    zeroSent: (flags & C_ZERO_SENT) !== 0,
+  };
   if ((flags & C_EXEMPLARS) !== 0) {
     const n = r.count();
     const exemplars: (ExemplarSnapshot | null)[] = new Array(n);
@@ -162,7 +176,11 @@ function readBuckets(r: ByteReader): [number, number][] {
 
 function writeNative(w: ByteWriter, n: NativeSnapshot): void {
   const exemplar = n.exemplar ?? undefined;
-  w.byte((n.zeroSent ? N_ZERO_SENT : 0) | (n.resetScheduled ? N_RESET_SCHEDULED : 0) | (exemplar !== undefined ? N_EXEMPLAR : 0));
+  w.byte(
+    (n.zeroSent ? N_ZERO_SENT : 0) |
+      (n.resetScheduled ? N_RESET_SCHEDULED : 0) |
+      (exemplar !== undefined ? N_EXEMPLAR : 0),
+  );
   w.num(n.schema);
   w.num(n.zeroThreshold);
   w.num(n.zeroCount);

@@ -37,5 +37,7 @@ export interface RegistrySnapshotStream extends Omit<RegistrySnapshot, 'series' 
  * tenant's snapshot needs to exist at a time.
  */
 export interface FlusherStateToSave extends Omit<FlusherState, 'tenants'> {
-  readonly tenants: Readonly<Record<string, RegistrySnapshotStream>> | Iterable<readonly [string, RegistrySnapshotStream]>;
+  readonly tenants:
+    | Readonly<Record<string, RegistrySnapshotStream>>
+    | Iterable<readonly [string, RegistrySnapshotStream]>;
 }

@@ -75,7 +75,12 @@ export function readValue(r: ByteReader, depth = 0): unknown {
       for (let i = 0; i < n; i++) {
         const k = r.str();
         // a saved key named __proto__ must stay data, not replace the prototype
-        Object.defineProperty(out, k, { value: readValue(r, depth + 1), enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(out, k, {
+          value: readValue(r, depth + 1),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       }
       return out;
     }

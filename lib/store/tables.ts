@@ -29,7 +29,10 @@ export function createTableInput(def: TableDefinition, tableName: string) {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST' as const,
     AttributeDefinitions: keys.map((k) => ({ AttributeName: k.name, AttributeType: k.type })),
-    KeySchema: keys.map((k, i) => ({ AttributeName: k.name, KeyType: i === 0 ? ('HASH' as const) : ('RANGE' as const) })),
+    KeySchema: keys.map((k, i) => ({
+      AttributeName: k.name,
+      KeyType: i === 0 ? ('HASH' as const) : ('RANGE' as const),
+    })),
   };
 }
 

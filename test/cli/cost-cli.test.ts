@@ -11,19 +11,45 @@ function cost(...args: string[]): { code: number; text: string } {
   return { code, text };
 }
 
-const dollars = (text: string, item: string) => Number(/\$\s*([\d.]+)/.exec(text.split('\n').find((l) => l.startsWith(item))!)![1]);
+const dollars = (text: string, item: string) =>
+  Number(/\$\s*([\d.]+)/.exec(text.split('\n').find((l) => l.startsWith(item))!)![1]);
 
 test('cost prints every item and a total that is their sum', () => {
   const { code, text } = cost('--spans-per-second', '20000', '--label-sets', '4000', '--partitions', '12');
   assert.equal(code, 0);
-  const items = ['DynamoDB writes: ingest deltas', 'S3 requests: delta objects', 'storage: delta items', 'DynamoDB writes: flusher saves', 'DynamoDB reads', 'ingest Lambda GB-seconds', 'ingest Lambda requests', 'flusher Lambda GB-seconds', 'flusher Lambda requests', 'EventBridge', 'CloudWatch', 'S3 requests: saved state'];
+  const items = [
+    'DynamoDB writes: ingest deltas',
+    'S3 requests: delta objects',
+    'storage: delta items',
+    'DynamoDB writes: flusher saves',
+    'DynamoDB reads',
+    'ingest Lambda GB-seconds',
+    'ingest Lambda requests',
+    'flusher Lambda GB-seconds',
+    'flusher Lambda requests',
+    'EventBridge',
+    'CloudWatch',
+    'S3 requests: saved state',
+  ];
   const sum = items.reduce((s, i) => s + dollars(text, i), 0);
   assert.ok(Math.abs(dollars(text, 'total') - sum) < 0.05, text);
 });
 
 test('longer batching windows and fewer partitions cost less; an idle stack costs less than a busy one', () => {
   const at = (spans: number, partitions: string, window: string) =>
-    dollars(cost('--spans-per-second', String(spans), '--label-sets', '4000', '--partitions', partitions, '--batching-window', window).text, 'total');
+    dollars(
+      cost(
+        '--spans-per-second',
+        String(spans),
+        '--label-sets',
+        '4000',
+        '--partitions',
+        partitions,
+        '--batching-window',
+        window,
+      ).text,
+      'total',
+    );
   assert.ok(at(20_000, '12', '10') < at(20_000, '12', '5'));
   assert.ok(at(20_000, '3', '5') < at(20_000, '12', '5'));
   assert.ok(at(0, '12', '5') < at(20_000, '12', '5') / 10);
@@ -38,7 +64,20 @@ test('expected distinct label sets: all of them for many uniform draws, fewer un
   assert.ok(expectedDistinct(100, 100_000, 'uniform') > 99.9);
   assert.ok(expectedDistinct(4000, 8333, 'zipf') < expectedDistinct(4000, 8333, 'uniform'));
   assert.equal(expectedDistinct(10, 0, 'zipf'), 0);
-  const idle = estimateMonthlyCost({ spansPerSecond: 0, labelSets: 4000, partitions: 12, batchingWindowS: 5, tenants: 1, distribution: 'zipf', ingestMemoryMb: 1024, flushMemoryMb: 512 }, MEASURED_UNITS, US_EAST_1);
+  const idle = estimateMonthlyCost(
+    {
+      spansPerSecond: 0,
+      labelSets: 4000,
+      partitions: 12,
+      batchingWindowS: 5,
+      tenants: 1,
+      distribution: 'zipf',
+      ingestMemoryMb: 1024,
+      flushMemoryMb: 512,
+    },
+    MEASURED_UNITS,
+    US_EAST_1,
+  );
   assert.equal(idle.find((i) => i.item === 'ingest Lambda requests')!.dollarsPerMonth, 0);
   assert.ok(totalOf(idle) > 0);
 });
@@ -64,7 +103,16 @@ test('claim check: deltas at or below the threshold stay inline, with no S3 requ
   assert.match(small, /S3 requests: delta objects \(claim check\)\s+none \(deltas <= 8 KB stay inline\)/);
   assert.equal(dollars(small, 'S3 requests'), 0);
   const units = { ...MEASURED_UNITS };
-  const w = { spansPerSecond: 20_000, labelSets: 4000, partitions: 12, batchingWindowS: 5, tenants: 1, distribution: 'zipf' as const, ingestMemoryMb: 1024, flushMemoryMb: 512 };
+  const w = {
+    spansPerSecond: 20_000,
+    labelSets: 4000,
+    partitions: 12,
+    batchingWindowS: 5,
+    tenants: 1,
+    distribution: 'zipf' as const,
+    ingestMemoryMb: 1024,
+    flushMemoryMb: 512,
+  };
   const above = estimateMonthlyCost({ ...w }, { ...units, deltaObjectThresholdBytes: 1e9 }, US_EAST_1);
   assert.equal(above.find((i) => i.item.startsWith('S3 requests'))!.dollarsPerMonth, 0);
 });

@@ -15,7 +15,10 @@ import { startLocalS3, type LocalS3 } from '../helpers/s3rver.ts';
 const S3_ENV = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1' };
 
 /** The command as the CLI runs it, in this process (a spawned tsx start costs seconds). */
-async function cli(args: string[], env: Record<string, string> = {}): Promise<{ status: number; stdout: string; stderr: string }> {
+async function cli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ status: number; stdout: string; stderr: string }> {
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
   Object.assign(process.env, env);
   let stdout = '';
@@ -33,10 +36,17 @@ async function cli(args: string[], env: Record<string, string> = {}): Promise<{ 
 
 function thousandTenants(): string {
   const lines = ['overrides:'];
-  for (let i = 0; i < 1000; i++) lines.push(`  tenant-${i}:`, '    metrics_generator:', '      processors: [span-metrics]', `      max_active_series: ${i + 1}`);
+  for (let i = 0; i < 1000; i++)
+    lines.push(
+      `  tenant-${i}:`,
+      '    metrics_generator:',
+      '      processors: [span-metrics]',
+      `      max_active_series: ${i + 1}`,
+    );
   return lines.join('\n') + '\n';
 }
-const BAD = 'overrides:\n  team-a:\n    metrics_generator:\n      processor:\n        span_metrics:\n          dimensions: 5\n';
+const BAD =
+  'overrides:\n  team-a:\n    metrics_generator:\n      processor:\n        span_metrics:\n          dimensions: 5\n';
 
 describe('overrides CLI', () => {
   const dir = mkdtempSync(join(tmpdir(), 'mmg-ovr-'));
@@ -58,7 +68,10 @@ describe('overrides CLI', () => {
     const ko = await cli(['overrides', 'validate', bad]);
     assert.equal(ko.status, 1);
     assert.equal(await main(['overrides', 'validate', bad]), 1, 'the exit code of the CLI entry');
-    assert.match(ko.stderr, /overrides\.team-a\.metrics_generator\.processor\.span_metrics\.dimensions: .*\(in .*bad\.yaml\)/);
+    assert.match(
+      ko.stderr,
+      /overrides\.team-a\.metrics_generator\.processor\.span_metrics\.dimensions: .*\(in .*bad\.yaml\)/,
+    );
   });
 
   test('validate --config: entries are checked against the main config', async () => {
@@ -74,7 +87,10 @@ describe('overrides CLI', () => {
     const pushed = await cli(['overrides', 'push', good, ...args], S3_ENV);
     assert.equal(pushed.status, 0, pushed.stderr);
     assert.match(pushed.stdout, /uploaded to s3:\/\/cfg-bucket\/prod\/overrides\.yaml/);
-    const body = async () => (await (await s3.client.send(new GetObjectCommand({ Bucket: 'cfg-bucket', Key: 'prod/overrides.yaml' }))).Body!.transformToString());
+    const body = async () =>
+      await (
+        await s3.client.send(new GetObjectCommand({ Bucket: 'cfg-bucket', Key: 'prod/overrides.yaml' }))
+      ).Body!.transformToString();
     assert.equal(await body(), thousandTenants());
 
     const refused = await cli(['overrides', 'push', bad, ...args], S3_ENV);
@@ -85,8 +101,15 @@ describe('overrides CLI', () => {
 
   test('--stack finds the bucket in the parameter the stack writes', async () => {
     const asked: string[] = [];
-    const ssm = { send: async (cmd: { input: { Name: string } }) => (asked.push(cmd.input.Name), { Parameter: { Value: JSON.stringify({ bucket: 'b', configKey: 'config.yaml' }) } }) };
-    assert.deepEqual(await findConfigLocation('prod-mmg', { ssm: ssm as never }), { bucket: 'b', configKey: 'config.yaml' });
+    const ssm = {
+      send: async (cmd: { input: { Name: string } }) => (
+        asked.push(cmd.input.Name), { Parameter: { Value: JSON.stringify({ bucket: 'b', configKey: 'config.yaml' }) } }
+      ),
+    };
+    assert.deepEqual(await findConfigLocation('prod-mmg', { ssm: ssm as never }), {
+      bucket: 'b',
+      configKey: 'config.yaml',
+    });
     assert.deepEqual(asked, [configLocationParameter('prod-mmg')]);
   });
 });

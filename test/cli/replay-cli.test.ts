@@ -16,11 +16,18 @@ test('replay prints the README example output, from a file and from stdin', () =
   assert.equal(fromFile.status, 0, fromFile.stderr);
   const lines = fromFile.stdout.trim().split('\n');
   assert.equal(lines.length, 14);
-  assert.ok(lines.includes('traces_spanmetrics_calls_total{http_method="GET",service="checkout",span_kind="SPAN_KIND_SERVER",span_name="GET /cart",status_code="STATUS_CODE_UNSET"} 1'));
+  assert.ok(
+    lines.includes(
+      'traces_spanmetrics_calls_total{http_method="GET",service="checkout",span_kind="SPAN_KIND_SERVER",span_name="GET /cart",status_code="STATUS_CODE_UNSET"} 1',
+    ),
+  );
   assert.deepEqual([...lines].sort(), lines, 'output is sorted');
   const readme = readFileSync('README.md', 'utf8');
   assert.ok(readme.includes(fromFile.stdout.trim()), 'README shows the current output');
-  const fromStdin = cli(['replay', '--config', 'examples/replay.yaml', '-'], readFileSync('examples/traces.json', 'utf8'));
+  const fromStdin = cli(
+    ['replay', '--config', 'examples/replay.yaml', '-'],
+    readFileSync('examples/traces.json', 'utf8'),
+  );
   assert.equal(fromStdin.stdout, fromFile.stdout);
 });
 
@@ -40,7 +47,10 @@ test('bad config and bad input exit non-zero with the key path or position', () 
   const bad = cli(['replay', '--config', cfg, 'examples/traces.json']);
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /metrics_generator\.processor\.span_metrics\.histogram_buckets\[1\]/);
-  const input = cli(['replay', '--config', 'examples/replay.yaml', '-'], '{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"zz"}]}]}]}');
+  const input = cli(
+    ['replay', '--config', 'examples/replay.yaml', '-'],
+    '{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"zz"}]}]}]}',
+  );
   assert.equal(input.status, 1);
   assert.match(input.stderr, /traceId/);
   assert.equal(cli(['nope']).status, 2);

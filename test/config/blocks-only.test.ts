@@ -5,7 +5,11 @@ import { readFileSync } from 'node:fs';
 import { configBlocksOnly, parseConfig } from '../../lib/config/index.ts';
 
 const quiet = { warn: () => {}, info: () => {} };
-const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8').replace(/^\s*"per_tenant_override_config".*$/m, '');
+const fixture = (name: string) =>
+  readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8').replace(
+    /^\s*"per_tenant_override_config".*$/m,
+    '',
+  );
 
 test('other blocks are dropped; what is read stays identical, timestamps and integral floats as written', () => {
   const whole = fixture('tempo-3x-jsonnet.yaml');
@@ -21,7 +25,15 @@ test('other blocks are dropped; what is read stays identical, timestamps and int
 });
 
 test('a JSON document stays JSON-shaped and equivalent', () => {
-  const json = JSON.stringify({ server: { http_listen_port: 3200 }, metrics_generator: { registry: { external_labels: { a: 'b' } } }, overrides: { defaults: { metrics_generator: { processors: ['span-metrics'] } } } }, null, 2);
+  const json = JSON.stringify(
+    {
+      server: { http_listen_port: 3200 },
+      metrics_generator: { registry: { external_labels: { a: 'b' } } },
+      overrides: { defaults: { metrics_generator: { processors: ['span-metrics'] } } },
+    },
+    null,
+    2,
+  );
   const reduced = configBlocksOnly(json);
   assert.doesNotMatch(reduced, /server/);
   assert.deepEqual(parseConfig(reduced, quiet).tenant('t'), parseConfig(json, quiet).tenant('t'));

@@ -14,7 +14,9 @@ describe('cardinality keys', () => {
   });
 
   test('limiter_type: entity with max_active_entities', () => {
-    const cfg = load('metrics_generator: {limiter_type: entity}\noverrides: {defaults: {metrics_generator: {max_active_entities: 5000}}}');
+    const cfg = load(
+      'metrics_generator: {limiter_type: entity}\noverrides: {defaults: {metrics_generator: {max_active_entities: 5000}}}',
+    );
     assert.equal(cfg.tenant('t').registry.limiterType, 'entity');
     assert.equal(cfg.tenant('t').registry.maxActiveEntities, 5000);
     assert.equal(withGlobal({ limiter_type: 'series' }).tenant('t').registry.limiterType, 'series');
@@ -37,9 +39,21 @@ describe('cardinality keys', () => {
   });
 
   test('bad values name the key', () => {
-    assertConfigError('overrides: {defaults: {metrics_generator: {span_name_sanitization: drop}}}', 'overrides.defaults.metrics_generator.span_name_sanitization: must be one of');
-    assertConfigError('overrides: {defaults: {metrics_generator: {max_cardinality_per_label: -1}}}', 'overrides.defaults.metrics_generator.max_cardinality_per_label:');
-    assertConfigError('overrides: {defaults: {metrics_generator: {max_active_entities: 1.5}}}', 'overrides.defaults.metrics_generator.max_active_entities:');
-    assertConfigError('metrics_generator: {limiter_type: entities}', 'metrics_generator.limiter_type: must be one of series, entity');
+    assertConfigError(
+      'overrides: {defaults: {metrics_generator: {span_name_sanitization: drop}}}',
+      'overrides.defaults.metrics_generator.span_name_sanitization: must be one of',
+    );
+    assertConfigError(
+      'overrides: {defaults: {metrics_generator: {max_cardinality_per_label: -1}}}',
+      'overrides.defaults.metrics_generator.max_cardinality_per_label:',
+    );
+    assertConfigError(
+      'overrides: {defaults: {metrics_generator: {max_active_entities: 1.5}}}',
+      'overrides.defaults.metrics_generator.max_active_entities:',
+    );
+    assertConfigError(
+      'metrics_generator: {limiter_type: entities}',
+      'metrics_generator.limiter_type: must be one of series, entity',
+    );
   });
 });

@@ -17,7 +17,10 @@ const tmp = () => mkdtempSync(join(tmpdir(), 'config-bombs-'));
 function replayWithConfig(configPath: string): { status: number | null; signal: string | null; stderr: string } {
   const traces = join(tmp(), 'traces.json');
   writeFileSync(traces, '{"resourceSpans": []}');
-  const r = spawnSync(process.execPath, [BIN, 'replay', '--config', configPath, traces], { encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync(process.execPath, [BIN, 'replay', '--config', configPath, traces], {
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   return { status: r.status, signal: r.signal, stderr: r.stderr };
 }
 
@@ -57,26 +60,43 @@ describe('config bombs', () => {
   });
 
   test('--config /dev/zero is refused after a bounded read', () => {
-    assert.throws(() => loadConfigFile('/dev/zero'), (e) => e instanceof ConfigError && /is larger than \d+ bytes/.test(e.message));
+    assert.throws(
+      () => loadConfigFile('/dev/zero'),
+      (e) => e instanceof ConfigError && /is larger than \d+ bytes/.test(e.message),
+    );
   });
 
   test('a deeply nested document is a ConfigError, not a stack overflow', () => {
     const deep = `a: ${'['.repeat(5000)}${']'.repeat(5000)}`;
-    assert.throws(() => parseYaml(deep), (e) => e instanceof ConfigError && /nested deeper than \d+ levels/.test(e.message));
+    assert.throws(
+      () => parseYaml(deep),
+      (e) => e instanceof ConfigError && /nested deeper than \d+ levels/.test(e.message),
+    );
   });
 
   test('duplicate keys are found in linear time: 50,000 keys load', () => {
     const text = `metrics_generator:\n  registry:\n    external_labels:\n${Array.from({ length: 50_000 }, (_, i) => `      k${i}: v`).join('\n')}\n`;
     // Parsing must finish (the test runner's own timeout bounds it); the schema then refuses the size.
     assertConfigError(text, 'metrics_generator.registry.external_labels: has 50000 entries; at most');
-    assert.throws(() => parseYaml('a: 1\nb: 2\na: 3'), (e) => e instanceof ConfigError && /duplicate key "a"/.test(e.message));
+    assert.throws(
+      () => parseYaml('a: 1\nb: 2\na: 3'),
+      (e) => e instanceof ConfigError && /duplicate key "a"/.test(e.message),
+    );
   });
 
-  const global = (block: string, key: string, value: string) => `metrics_generator: {processor: {${block}: {${key}: ${value}}}}`;
+  const global = (block: string, key: string, value: string) =>
+    `metrics_generator: {processor: {${block}: {${key}: ${value}}}}`;
   const many = (n: number, f: (i: number) => string) => `[${Array.from({ length: n }, (_, i) => f(i)).join(', ')}]`;
 
   test('100,000 histogram buckets are refused, naming the key', () => {
-    assertConfigError(global('span_metrics', 'histogram_buckets', many(100_000, (i) => String(i + 1))), 'metrics_generator.processor.span_metrics.histogram_buckets: has 100000 items; at most');
+    assertConfigError(
+      global(
+        'span_metrics',
+        'histogram_buckets',
+        many(100_000, (i) => String(i + 1)),
+      ),
+      'metrics_generator.processor.span_metrics.histogram_buckets: has 100000 items; at most',
+    );
     assertConfigError(
       `overrides: {defaults: {metrics_generator: {processor: {service_graphs: {histogram_buckets: ${many(10_000, (i) => String(i + 1))}}}}}}`,
       'overrides.defaults.metrics_generator.processor.service_graphs.histogram_buckets: has 10000 items; at most',
@@ -84,18 +104,44 @@ describe('config bombs', () => {
   });
 
   test('dimensions, dimension mappings and filter policies are bounded', () => {
-    assertConfigError(global('span_metrics', 'dimensions', many(5_000, (i) => `d${i}`)), 'metrics_generator.processor.span_metrics.dimensions: has 5000 items; at most');
-    assertConfigError(global('service_graphs', 'dimensions', many(5_000, (i) => `d${i}`)), 'metrics_generator.processor.service_graphs.dimensions: has 5000 items; at most');
     assertConfigError(
-      global('span_metrics', 'dimension_mappings', many(5_000, (i) => `{name: m${i}, source_labels: [a]}`)),
+      global(
+        'span_metrics',
+        'dimensions',
+        many(5_000, (i) => `d${i}`),
+      ),
+      'metrics_generator.processor.span_metrics.dimensions: has 5000 items; at most',
+    );
+    assertConfigError(
+      global(
+        'service_graphs',
+        'dimensions',
+        many(5_000, (i) => `d${i}`),
+      ),
+      'metrics_generator.processor.service_graphs.dimensions: has 5000 items; at most',
+    );
+    assertConfigError(
+      global(
+        'span_metrics',
+        'dimension_mappings',
+        many(5_000, (i) => `{name: m${i}, source_labels: [a]}`),
+      ),
       'metrics_generator.processor.span_metrics.dimension_mappings: has 5000 items; at most',
     );
     assertConfigError(
-      global('span_metrics', 'filter_policies', many(5_000, () => '{include: {match_type: strict, attributes: [{key: name, value: x}]}}')),
+      global(
+        'span_metrics',
+        'filter_policies',
+        many(5_000, () => '{include: {match_type: strict, attributes: [{key: name, value: x}]}}'),
+      ),
       'metrics_generator.processor.span_metrics.filter_policies: has 5000 items; at most',
     );
     assertConfigError(
-      global('span_metrics', 'filter_policies', `[{include: {match_type: regex, attributes: ${many(5_000, (i) => `{key: name, value: "a${i}"}`)}}}]`),
+      global(
+        'span_metrics',
+        'filter_policies',
+        `[{include: {match_type: regex, attributes: ${many(5_000, (i) => `{key: name, value: "a${i}"}`)}}}]`,
+      ),
       'metrics_generator.processor.span_metrics.filter_policies[0].include.attributes: has 5000 items; at most',
     );
   });

@@ -13,9 +13,16 @@ import { parseConfig } from '../../lib/config/index.ts';
 test('per_tenant_override_period: Tempo default 10s, a set value, 0 refused with its path, no "ignored" warning', () => {
   assert.equal(parseConfig('').perTenantOverridePeriodMs, 10_000);
   const warnings: string[] = [];
-  assert.equal(parseConfig('overrides:\n  per_tenant_override_period: 1m\n', { warn: (m) => warnings.push(m) }).perTenantOverridePeriodMs, 60_000);
+  assert.equal(
+    parseConfig('overrides:\n  per_tenant_override_period: 1m\n', { warn: (m) => warnings.push(m) })
+      .perTenantOverridePeriodMs,
+    60_000,
+  );
   assert.deepEqual(warnings, []);
-  assert.throws(() => parseConfig('overrides:\n  per_tenant_override_period: 0s\n'), /^ConfigError: overrides\.per_tenant_override_period: must be greater than 0/);
+  assert.throws(
+    () => parseConfig('overrides:\n  per_tenant_override_period: 0s\n'),
+    /^ConfigError: overrides\.per_tenant_override_period: must be greater than 0/,
+  );
 });
 
 test('file source: re-read after the period; a bad change is refused and reported until fixed; process-level changes ask for a restart', async () => {
@@ -26,7 +33,10 @@ test('file source: re-read after the period; a bad change is refused and reporte
   writeFileSync(tenants, 'overrides:\n  a:\n    metrics_generator:\n      max_active_series: 7\n');
   let now = 1_000;
   const refused: string[] = [];
-  const source = await ConfigSource.start(fileConfigFetcher(main), { clock: () => now, onRefused: (e) => refused.push(e.message) });
+  const source = await ConfigSource.start(fileConfigFetcher(main), {
+    clock: () => now,
+    onRefused: (e) => refused.push(e.message),
+  });
   const { tenant } = source.config;
   assert.equal(tenant('a').registry.maxActiveSeries, 7);
 
@@ -46,7 +56,10 @@ test('file source: re-read after the period; a bad change is refused and reporte
   assert.match(refused[0], /overrides\.a\.metrics_generator\.max_active_series: .*tenants\.yaml/);
   assert.equal(tenant('a').registry.maxActiveSeries, 8);
 
-  writeFileSync(main, 'metrics_generator:\n  codec: otlp\noverrides:\n  per_tenant_override_config: tenants.yaml\n  per_tenant_override_period: 5s\n');
+  writeFileSync(
+    main,
+    'metrics_generator:\n  codec: otlp\noverrides:\n  per_tenant_override_config: tenants.yaml\n  per_tenant_override_period: 5s\n',
+  );
   writeFileSync(tenants, 'overrides:\n  a:\n    metrics_generator:\n      max_active_series: 9\n');
   now += 5_000;
   assert.equal(await source.refresh(), 'restart');

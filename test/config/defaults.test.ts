@@ -60,7 +60,13 @@ describe('defaults', () => {
     assert.deepEqual(t.spanMetrics, {
       subprocessors: { count: true, latency: true, size: true },
       histogramBuckets: DEFAULT_SPAN_METRICS_BUCKETS,
-      intrinsicDimensions: { service: true, span_name: true, span_kind: true, status_code: true, status_message: false },
+      intrinsicDimensions: {
+        service: true,
+        span_name: true,
+        span_kind: true,
+        status_code: true,
+        status_message: false,
+      },
       dimensions: [],
       dimensionMappings: [],
       enableTargetInfo: false,
@@ -90,7 +96,9 @@ describe('defaults', () => {
 
   test('remote_write entry defaults', () => {
     const c = load('metrics_generator: {storage: {remote_write: [{url: "http://prom:9090/api/v1/write"}]}}');
-    assert.deepEqual(c.remoteWrite, [{ url: 'http://prom:9090/api/v1/write', headers: {}, remoteTimeoutMs: 30_000, maxSamplesPerSend: 2000 }]);
+    assert.deepEqual(c.remoteWrite, [
+      { url: 'http://prom:9090/api/v1/write', headers: {}, remoteTimeoutMs: 30_000, maxSamplesPerSend: 2000 },
+    ]);
   });
 
   test("Tempo's full default manifest block is accepted and changes nothing", () => {

@@ -5,9 +5,22 @@ import { formatDurationMs, parseGoDuration, parsePrometheusDuration } from '../.
 describe('parseGoDuration', () => {
   test('accepts what Go time.ParseDuration accepts', () => {
     const cases: [string, number][] = [
-      ['15s', 15_000], ['1m30s', 90_000], ['500ms', 500], ['1h', 3_600_000], ['1.5h', 5_400_000], ['.5s', 500],
-      ['1.s', 1000], ['0', 0], ['-1m', -60_000], ['+2s', 2000], ['300us', 0.3], ['300µs', 0.3], ['300μs', 0.3],
-      ['1000000ns', 1], ['2h45m0.5s', 9_900_500], ['15m0s', 900_000],
+      ['15s', 15_000],
+      ['1m30s', 90_000],
+      ['500ms', 500],
+      ['1h', 3_600_000],
+      ['1.5h', 5_400_000],
+      ['.5s', 500],
+      ['1.s', 1000],
+      ['0', 0],
+      ['-1m', -60_000],
+      ['+2s', 2000],
+      ['300us', 0.3],
+      ['300µs', 0.3],
+      ['300μs', 0.3],
+      ['1000000ns', 1],
+      ['2h45m0.5s', 9_900_500],
+      ['15m0s', 900_000],
     ];
     for (const [text, ms] of cases) assert.equal(parseGoDuration(text), ms, text);
   });

@@ -17,23 +17,33 @@ const CONFIG = `metrics_generator:
 
 function withEnv<T>(vars: Record<string, string | undefined>, run: () => T): T {
   const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-  for (const [k, v] of Object.entries(vars)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+  for (const [k, v] of Object.entries(vars))
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
   try {
     return run();
   } finally {
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+    for (const [k, v] of Object.entries(saved))
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
   }
 }
 
 test('CONFIG_EXPAND_ENV=true expands ${VAR} and ${VAR:-default} in the config before parsing', () => {
-  const config = withEnv({ CONFIG_EXPAND_ENV: 'true', PROM_URL: 'http://prom:9090/api/v1/write', TEAM: undefined }, () => parseConfig(CONFIG, { warn: () => {}, info: () => {} }));
+  const config = withEnv(
+    { CONFIG_EXPAND_ENV: 'true', PROM_URL: 'http://prom:9090/api/v1/write', TEAM: undefined },
+    () => parseConfig(CONFIG, { warn: () => {}, info: () => {} }),
+  );
   assert.equal(config.remoteWrite[0].url, 'http://prom:9090/api/v1/write');
   assert.deepEqual(config.remoteWrite[0].headers, { 'X-Team': 'platform' });
 });
 
 test('without CONFIG_EXPAND_ENV a ${VAR} stays literal, as in Tempo without -config.expand-env', () => {
   assert.throws(
-    () => withEnv({ CONFIG_EXPAND_ENV: undefined, PROM_URL: 'http://prom:9090/' }, () => parseConfig(CONFIG, { warn: () => {}, info: () => {} })),
+    () =>
+      withEnv({ CONFIG_EXPAND_ENV: undefined, PROM_URL: 'http://prom:9090/' }, () =>
+        parseConfig(CONFIG, { warn: () => {}, info: () => {} }),
+      ),
     (e: unknown) => e instanceof ConfigError && /is not a valid URL/.test(e.message),
   );
 });
@@ -66,8 +76,17 @@ test('the CLI accepts --config.expand-env as Tempo does', () => {
   const cfg = join(dir, 'cfg.yaml');
   writeFileSync(cfg, 'overrides:\n  "${TEAM}":\n    metrics_generator:\n      processors: [span-metrics-count]\n');
   const env = { ...process.env, TEAM: 'team-a', CONFIG_EXPAND_ENV: '' };
-  const run = (args: string[]) => spawnSync(process.execPath, ['bin/msk-metrics-generator.js', ...args], { encoding: 'utf8', env });
-  const expanded = run(['replay', '--config.expand-env', '--config', cfg, '--tenant', 'team-a', 'examples/traces.json']);
+  const run = (args: string[]) =>
+    spawnSync(process.execPath, ['bin/msk-metrics-generator.js', ...args], { encoding: 'utf8', env });
+  const expanded = run([
+    'replay',
+    '--config.expand-env',
+    '--config',
+    cfg,
+    '--tenant',
+    'team-a',
+    'examples/traces.json',
+  ]);
   assert.equal(expanded.status, 0, expanded.stderr);
   assert.equal(expanded.stdout.trim().split('\n').length, 2);
 });

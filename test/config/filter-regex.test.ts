@@ -32,7 +32,12 @@ overrides:
 `;
 
 function spanNames(yaml: string, names: string[], attrs: Record<string, string> = {}): string[] {
-  const input = tracesData(resourceSpans({ 'service.name': 'svc' }, names.map((name) => span({ name, attributes: attrs }))));
+  const input = tracesData(
+    resourceSpans(
+      { 'service.name': 'svc' },
+      names.map((name) => span({ name, attributes: attrs })),
+    ),
+  );
   const out = parseExposition(replay(parseConfig(yaml), 'single-tenant', input));
   return [...out.keys()].map((k) => /span_name="([^"]*)"/.exec(k)?.[1] ?? '').sort();
 }
@@ -46,14 +51,20 @@ describe('filter policy regexes: Go RE2', () => {
     // 34 `a`s and a mismatch at the end: exponential for a backtracking engine, linear for RE2.
     writeFileSync(traces, makeBatch(3, { name: `${'a'.repeat(34)}!` }) + '\n' + makeBatch(1, { name: 'aaaa' }));
     const bin = new URL('../../bin/msk-metrics-generator.js', import.meta.url).pathname;
-    const r = spawnSync(process.execPath, [bin, 'replay', '--config', cfg, traces], { encoding: 'utf8', timeout: 30_000 });
+    const r = spawnSync(process.execPath, [bin, 'replay', '--config', cfg, traces], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     assert.equal(r.signal, null, 'replay was killed by the timeout: the regex backtracks');
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout.trim(), 'traces_spanmetrics_calls_total{span_name="aaaa"} 1');
   });
 
   test('Go syntax: (?i) inline flags work', () => {
-    assert.deepEqual(spanNames(configWith('exclude', 'name', '(?i)^get /health'), ['GET /HEALTH', 'get /healthz', 'GET /cart']), ['GET /cart']);
+    assert.deepEqual(
+      spanNames(configWith('exclude', 'name', '(?i)^get /health'), ['GET /HEALTH', 'get /healthz', 'GET /cart']),
+      ['GET /cart'],
+    );
   });
 
   test('Go syntax: \\z, \\pL classes and (?s)', () => {
@@ -62,17 +73,26 @@ describe('filter policy regexes: Go RE2', () => {
   });
 
   test('matching is an unanchored search, as Go MatchString', () => {
-    assert.deepEqual(spanNames(configWith('include', 'name', 'cart'), ['GET /cart/items', 'GET /user']), ['GET /cart/items']);
+    assert.deepEqual(spanNames(configWith('include', 'name', 'cart'), ['GET /cart/items', 'GET /user']), [
+      'GET /cart/items',
+    ]);
   });
 
   test('span and resource attribute values are matched the same way', () => {
-    assert.deepEqual(spanNames(configWith('include', 'span.http.route', '(?i)^/API/'), ['a', 'b'], { 'http.route': '/api/v1' }), ['a', 'b']);
-    assert.deepEqual(spanNames(configWith('include', 'span.http.route', '(?i)^/API/'), ['a'], { 'http.route': '/web' }), []);
+    assert.deepEqual(
+      spanNames(configWith('include', 'span.http.route', '(?i)^/API/'), ['a', 'b'], { 'http.route': '/api/v1' }),
+      ['a', 'b'],
+    );
+    assert.deepEqual(
+      spanNames(configWith('include', 'span.http.route', '(?i)^/API/'), ['a'], { 'http.route': '/web' }),
+      [],
+    );
   });
 
   test('a pattern RE2 rejects fails at load, naming the key', () => {
     const p = `${PATH}[0].include.attributes[0].value`;
-    const at = (pattern: string) => `overrides: {defaults: {metrics_generator: {processors: [span-metrics], processor: {span_metrics: {filter_policies: [{include: {match_type: regex, attributes: [{key: name, value: ${JSON.stringify(pattern)}}]}}]}}}}}`;
+    const at = (pattern: string) =>
+      `overrides: {defaults: {metrics_generator: {processors: [span-metrics], processor: {span_metrics: {filter_policies: [{include: {match_type: regex, attributes: [{key: name, value: ${JSON.stringify(pattern)}}]}}]}}}}}`;
     // Lookbehind and backreferences are JavaScript, not RE2.
     assertConfigError(at('(?<=a)b'), `${p}: invalid regular expression`);
     assertConfigError(at('(a)\\1'), `${p}: invalid regular expression`);

@@ -23,5 +23,8 @@ test('CONFIG inline wins, then CONFIG_PARAMETER (SSM), then CONFIG_FILE, else de
 });
 
 test('a bad inline config names the key and where it came from', async () => {
-  await assert.rejects(loadConfigFromEnv({ CONFIG: 'metrics_generator: {bogus: 1}' }), /metrics_generator\.bogus: unknown key.*CONFIG/);
+  await assert.rejects(
+    loadConfigFromEnv({ CONFIG: 'metrics_generator: {bogus: 1}' }),
+    /metrics_generator\.bogus: unknown key.*CONFIG/,
+  );
 });

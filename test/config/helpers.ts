@@ -12,7 +12,12 @@ export function load(text: string, warnings: string[] = []): GeneratorConfig {
 
 /** A config whose global `metrics_generator:` block is `mg`, with every processor on for all tenants. */
 export function withGlobal(mg: object): GeneratorConfig {
-  return load(JSON.stringify({ metrics_generator: mg, overrides: { defaults: { metrics_generator: { processors: ALL_PROCESSORS } } } }));
+  return load(
+    JSON.stringify({
+      metrics_generator: mg,
+      overrides: { defaults: { metrics_generator: { processors: ALL_PROCESSORS } } },
+    }),
+  );
 }
 
 /** A config whose `overrides.defaults.metrics_generator` holds `o` (plus every processor). */
@@ -29,6 +34,13 @@ export function assertConfigError(text: string, prefix: string, alsoContains?: s
     caught = e;
   }
   assert.ok(caught instanceof ConfigError, `expected a ConfigError for:\n${text}\ngot ${String(caught)}`);
-  assert.ok(caught.message.startsWith(prefix), `message ${JSON.stringify(caught.message)} should start with ${JSON.stringify(prefix)}`);
-  if (alsoContains !== undefined) assert.ok(caught.message.includes(alsoContains), `message ${JSON.stringify(caught.message)} should contain ${JSON.stringify(alsoContains)}`);
+  assert.ok(
+    caught.message.startsWith(prefix),
+    `message ${JSON.stringify(caught.message)} should start with ${JSON.stringify(prefix)}`,
+  );
+  if (alsoContains !== undefined)
+    assert.ok(
+      caught.message.includes(alsoContains),
+      `message ${JSON.stringify(caught.message)} should contain ${JSON.stringify(alsoContains)}`,
+    );
 }

@@ -45,5 +45,8 @@ test('the doc table lists every key', () => {
 
 test('docs/configuration.md carries the same table', () => {
   const doc = readFileSync(new URL('../../docs/configuration.md', import.meta.url), 'utf8');
-  assert.ok(doc.includes(IGNORED_TEMPO_KEYS_DOC), 'regenerate the table in docs/configuration.md from IGNORED_TEMPO_KEYS_DOC');
+  assert.ok(
+    doc.includes(IGNORED_TEMPO_KEYS_DOC),
+    'regenerate the table in docs/configuration.md from IGNORED_TEMPO_KEYS_DOC',
+  );
 });

@@ -7,7 +7,13 @@ import { load, withGlobal, withOverride } from './helpers.ts';
 
 type Read = (c: GeneratorConfig) => unknown;
 
-function check(name: string, make: () => GeneratorConfig, baseline: () => GeneratorConfig, read: Read, expected: unknown): void {
+function check(
+  name: string,
+  make: () => GeneratorConfig,
+  baseline: () => GeneratorConfig,
+  read: Read,
+  expected: unknown,
+): void {
   test(name, () => {
     assert.deepEqual(read(make()), expected);
     assert.notDeepEqual(read(baseline()), expected, 'the expected value must differ from the default');
@@ -19,18 +25,27 @@ const sm = (c: GeneratorConfig) => tenant(c).spanMetrics!;
 const sg = (c: GeneratorConfig) => tenant(c).serviceGraphs!;
 const hi = (c: GeneratorConfig) => tenant(c).hostInfo!;
 const policy = { include: { match_type: 'strict', attributes: [{ key: 'span.foo', value: 'bar' }] } };
-const parsedPolicy = [{ include: { matchType: 'strict', attributes: [{ key: 'span.foo', value: 'bar', isInt: false }] } }];
+const parsedPolicy = [
+  { include: { matchType: 'strict', attributes: [{ key: 'span.foo', value: 'bar', isInt: false }] } },
+];
 
 describe('global metrics_generator keys', () => {
   const g = (mg: object, read: Read, expected: unknown, name = Object.keys(mg)[0]) =>
-    check(name, () => withGlobal(mg), () => withGlobal({}), read, expected);
+    check(
+      name,
+      () => withGlobal(mg),
+      () => withGlobal({}),
+      read,
+      expected,
+    );
 
   g({ codec: 'otlp' }, (c) => c.codec, 'otlp');
   g({ tenant_header: 'X-Tenant' }, (c) => c.tenantHeader, 'X-Tenant');
   g({ default_tenant: 'acme' }, (c) => c.defaultTenant, 'acme');
   g({ metrics_ingestion_time_range_slack: '2m' }, (c) => tenant(c).ingestionSlackMs, 120_000);
 
-  const r = (key: string, value: unknown, read: Read, expected: unknown) => g({ registry: { [key]: value } }, read, expected, `registry.${key}`);
+  const r = (key: string, value: unknown, read: Read, expected: unknown) =>
+    g({ registry: { [key]: value } }, read, expected, `registry.${key}`);
   r('collection_interval', '30s', (c) => tenant(c).registry.collectionIntervalMs, 30_000);
   r('stale_duration', '5m', (c) => tenant(c).registry.staleDurationMs, 300_000);
   r('external_labels', { cluster: 'eu' }, (c) => tenant(c).registry.externalLabels, { cluster: 'eu' });
@@ -42,12 +57,19 @@ describe('global metrics_generator keys', () => {
     g({ processor: { span_metrics: { [key]: value } } }, read, expected, `processor.span_metrics.${key}`);
   s('histogram_buckets', [0.5, 1], (c) => sm(c).histogramBuckets, [0.5, 1]);
   s('intrinsic_dimensions', { status_message: true, service: false }, (c) => sm(c).intrinsicDimensions, {
-    service: false, span_name: true, span_kind: true, status_code: true, status_message: true,
+    service: false,
+    span_name: true,
+    span_kind: true,
+    status_code: true,
+    status_message: true,
   });
   s('dimensions', ['env'], (c) => sm(c).dimensions, ['env']);
-  s('dimension_mappings', [{ name: 'foo.bar', source_labels: ['foo', 'bar'], join: '/' }], (c) => sm(c).dimensionMappings, [
-    { name: 'foo.bar', sourceLabels: ['foo', 'bar'], join: '/' },
-  ]);
+  s(
+    'dimension_mappings',
+    [{ name: 'foo.bar', source_labels: ['foo', 'bar'], join: '/' }],
+    (c) => sm(c).dimensionMappings,
+    [{ name: 'foo.bar', sourceLabels: ['foo', 'bar'], join: '/' }],
+  );
   s('enable_target_info', true, (c) => sm(c).enableTargetInfo, true);
   s('target_info_excluded_dimensions', ['ip'], (c) => sm(c).targetInfoExcludedDimensions, ['ip']);
   s('enable_instance_label', false, (c) => sm(c).enableInstanceLabel, false);
@@ -70,15 +92,35 @@ describe('global metrics_generator keys', () => {
   v('enable_tracestate_span_multiplier', true, (c) => sg(c).enableTracestateSpanMultiplier, true);
   v('filter_policies', [policy], (c) => sg(c).filterPolicies, parsedPolicy);
 
-  g({ processor: { host_info: { host_identifiers: ['host.name'] } } }, (c) => hi(c).hostIdentifiers, ['host.name'], 'processor.host_info.host_identifiers');
-  g({ processor: { host_info: { metric_name: 'my_host_info' } } }, (c) => hi(c).metricName, 'my_host_info', 'processor.host_info.metric_name');
+  g(
+    { processor: { host_info: { host_identifiers: ['host.name'] } } },
+    (c) => hi(c).hostIdentifiers,
+    ['host.name'],
+    'processor.host_info.host_identifiers',
+  );
+  g(
+    { processor: { host_info: { metric_name: 'my_host_info' } } },
+    (c) => hi(c).metricName,
+    'my_host_info',
+    'processor.host_info.metric_name',
+  );
 
-  g({ storage: { remote_write_add_org_id_header: false } }, (c) => c.remoteWriteAddOrgIdHeader, false, 'storage.remote_write_add_org_id_header');
+  g(
+    { storage: { remote_write_add_org_id_header: false } },
+    (c) => c.remoteWriteAddOrgIdHeader,
+    false,
+    'storage.remote_write_add_org_id_header',
+  );
 });
 
 describe('storage.remote_write entry keys', () => {
   const url = 'https://prom.example/api/v1/write';
-  const rw = (extra: object, read: (e: GeneratorConfig['remoteWrite'][number]) => unknown, expected: unknown, name: string) =>
+  const rw = (
+    extra: object,
+    read: (e: GeneratorConfig['remoteWrite'][number]) => unknown,
+    expected: unknown,
+    name: string,
+  ) =>
     check(
       name,
       () => withGlobal({ storage: { remote_write: [{ url, ...extra }] } }),
@@ -86,15 +128,36 @@ describe('storage.remote_write entry keys', () => {
       (c) => read(c.remoteWrite[0]),
       expected,
     );
-  check('url', () => withGlobal({ storage: { remote_write: [{ url }] } }), () => withGlobal({}), (c) => c.remoteWrite[0]?.url, url);
+  check(
+    'url',
+    () => withGlobal({ storage: { remote_write: [{ url }] } }),
+    () => withGlobal({}),
+    (c) => c.remoteWrite[0]?.url,
+    url,
+  );
   rw({ name: 'main' }, (e) => e.name, 'main', 'name');
   rw({ headers: { 'X-Scope-OrgID': 'fixed' } }, (e) => e.headers, { 'X-Scope-OrgID': 'fixed' }, 'headers');
-  rw({ basic_auth: { username: 'u', password: 'p' } }, (e) => e.basicAuth, { username: 'u', password: 'p' }, 'basic_auth.password');
-  rw({ basic_auth: { username: 'u', password_file: '/s' } }, (e) => e.basicAuth, { username: 'u', passwordFile: '/s' }, 'basic_auth.password_file');
+  rw(
+    { basic_auth: { username: 'u', password: 'p' } },
+    (e) => e.basicAuth,
+    { username: 'u', password: 'p' },
+    'basic_auth.password',
+  );
+  rw(
+    { basic_auth: { username: 'u', password_file: '/s' } },
+    (e) => e.basicAuth,
+    { username: 'u', passwordFile: '/s' },
+    'basic_auth.password_file',
+  );
   rw({ bearer_token: 'tok' }, (e) => e.bearerToken, 'tok', 'bearer_token');
   rw({ bearer_token_file: '/tok' }, (e) => e.bearerTokenFile, '/tok', 'bearer_token_file');
   rw({ authorization: { credentials: 'tok' } }, (e) => e.bearerToken, 'tok', 'authorization.credentials (Bearer)');
-  rw({ authorization: { type: 'Bearer', credentials_file: '/tok' } }, (e) => e.bearerTokenFile, '/tok', 'authorization.credentials_file');
+  rw(
+    { authorization: { type: 'Bearer', credentials_file: '/tok' } },
+    (e) => e.bearerTokenFile,
+    '/tok',
+    'authorization.credentials_file',
+  );
   rw(
     { sigv4: { region: 'eu-west-1', access_key: 'A', secret_key: 'S', profile: 'p' } },
     (e) => e.sigv4,
@@ -103,14 +166,31 @@ describe('storage.remote_write entry keys', () => {
   );
   rw({ remote_timeout: '5s' }, (e) => e.remoteTimeoutMs, 5000, 'remote_timeout');
   rw({ remote_timeout: '1d' }, (e) => e.remoteTimeoutMs, 86_400_000, 'remote_timeout (Prometheus units)');
-  rw({ queue_config: { max_samples_per_send: 500 } }, (e) => e.maxSamplesPerSend, 500, 'queue_config.max_samples_per_send');
+  rw(
+    { queue_config: { max_samples_per_send: 500 } },
+    (e) => e.maxSamplesPerSend,
+    500,
+    'queue_config.max_samples_per_send',
+  );
 });
 
 describe('per-tenant override keys', () => {
   const o = (mg: object, read: Read, expected: unknown, name = Object.keys(mg)[0]) =>
-    check(name, () => withOverride(mg), () => withOverride({}), read, expected);
+    check(
+      name,
+      () => withOverride(mg),
+      () => withOverride({}),
+      read,
+      expected,
+    );
 
-  check('processors', () => withOverride({}), () => load(''), (c) => [...tenant(c).processors], ['span-metrics', 'service-graphs', 'host-info']);
+  check(
+    'processors',
+    () => withOverride({}),
+    () => load(''),
+    (c) => [...tenant(c).processors],
+    ['span-metrics', 'service-graphs', 'host-info'],
+  );
   o({ max_active_series: 1000 }, (c) => tenant(c).registry.maxActiveSeries, 1000);
   o({ collection_interval: '1m' }, (c) => tenant(c).registry.collectionIntervalMs, 60_000);
   o({ disable_collection: true }, (c) => tenant(c).registry.disableCollection, true);
@@ -128,8 +208,12 @@ describe('per-tenant override keys', () => {
   s('dimensions', ['env'], (c) => sm(c).dimensions, ['env']);
   s('intrinsic_dimensions', { status_message: true }, (c) => sm(c).intrinsicDimensions.status_message, true);
   s('filter_policies', [policy], (c) => sm(c).filterPolicies, parsedPolicy);
-  s('dimension_mappings', [{ name: 'm', source_labels: ['a'] }], (c) => sm(c).dimensionMappings, [{ name: 'm', sourceLabels: ['a'], join: '' }]);
-  s('dimension_mapings', [{ name: 'm', source_labels: ['a'] }], (c) => sm(c).dimensionMappings, [{ name: 'm', sourceLabels: ['a'], join: '' }]);
+  s('dimension_mappings', [{ name: 'm', source_labels: ['a'] }], (c) => sm(c).dimensionMappings, [
+    { name: 'm', sourceLabels: ['a'], join: '' },
+  ]);
+  s('dimension_mapings', [{ name: 'm', source_labels: ['a'] }], (c) => sm(c).dimensionMappings, [
+    { name: 'm', sourceLabels: ['a'], join: '' },
+  ]);
   s('enable_target_info', true, (c) => sm(c).enableTargetInfo, true);
   s('target_info_excluded_dimensions', ['ip'], (c) => sm(c).targetInfoExcludedDimensions, ['ip']);
   s('enable_instance_label', false, (c) => sm(c).enableInstanceLabel, false);
@@ -148,14 +232,44 @@ describe('per-tenant override keys', () => {
   v('span_multiplier_key', 'ratio', (c) => sg(c).spanMultiplierKey, 'ratio');
   v('enable_tracestate_span_multiplier', true, (c) => sg(c).enableTracestateSpanMultiplier, true);
 
-  o({ processor: { host_info: { host_identifiers: ['host.name'] } } }, (c) => hi(c).hostIdentifiers, ['host.name'], 'processor.host_info.host_identifiers');
-  o({ processor: { host_info: { metric_name: 'my_host_info' } } }, (c) => hi(c).metricName, 'my_host_info', 'processor.host_info.metric_name');
+  o(
+    { processor: { host_info: { host_identifiers: ['host.name'] } } },
+    (c) => hi(c).hostIdentifiers,
+    ['host.name'],
+    'processor.host_info.host_identifiers',
+  );
+  o(
+    { processor: { host_info: { metric_name: 'my_host_info' } } },
+    (c) => hi(c).metricName,
+    'my_host_info',
+    'processor.host_info.metric_name',
+  );
 });
 
 describe('override semantics per key (spec 6.3)', () => {
-  const global = { processor: { span_metrics: { dimensions: ['g'], span_multiplier_key: 'gk', enable_target_info: true, intrinsic_dimensions: { span_kind: false } }, service_graphs: { enable_client_server_prefix: true, span_multiplier_key: 'gk' }, host_info: { metric_name: 'g_info' } } };
+  const global = {
+    processor: {
+      span_metrics: {
+        dimensions: ['g'],
+        span_multiplier_key: 'gk',
+        enable_target_info: true,
+        intrinsic_dimensions: { span_kind: false },
+      },
+      service_graphs: { enable_client_server_prefix: true, span_multiplier_key: 'gk' },
+      host_info: { metric_name: 'g_info' },
+    },
+  };
   const both = (o: object) =>
-    load(JSON.stringify({ metrics_generator: global, overrides: { defaults: { metrics_generator: { processors: ['span-metrics', 'service-graphs', 'host-info'], processor: o } } } })).tenant('t');
+    load(
+      JSON.stringify({
+        metrics_generator: global,
+        overrides: {
+          defaults: {
+            metrics_generator: { processors: ['span-metrics', 'service-graphs', 'host-info'], processor: o },
+          },
+        },
+      }),
+    ).tenant('t');
 
   test('absent override keys keep the global processor config', () => {
     const t = both({});
@@ -181,17 +295,34 @@ describe('override semantics per key (spec 6.3)', () => {
   });
 
   test('intrinsic_dimensions merge onto the global ones', () => {
-    assert.deepEqual(both({ span_metrics: { intrinsic_dimensions: { status_message: true } } }).spanMetrics!.intrinsicDimensions, {
-      service: true, span_name: true, span_kind: false, status_code: true, status_message: true,
-    });
+    assert.deepEqual(
+      both({ span_metrics: { intrinsic_dimensions: { status_message: true } } }).spanMetrics!.intrinsicDimensions,
+      {
+        service: true,
+        span_name: true,
+        span_kind: false,
+        status_code: true,
+        status_message: true,
+      },
+    );
   });
 
   test('enable_client_server_prefix: false cannot turn the global true off', () => {
-    assert.equal(both({ service_graphs: { enable_client_server_prefix: false } }).serviceGraphs!.enableClientServerPrefix, true);
+    assert.equal(
+      both({ service_graphs: { enable_client_server_prefix: false } }).serviceGraphs!.enableClientServerPrefix,
+      true,
+    );
   });
 
   test('0 / "" mean "use the global or default value"', () => {
-    const t = withOverride({ collection_interval: '0s', ingestion_time_range_slack: 0, trace_id_label_name: '', generate_native_histograms: '', native_histogram_bucket_factor: 0, max_active_series: 0 }).tenant('t');
+    const t = withOverride({
+      collection_interval: '0s',
+      ingestion_time_range_slack: 0,
+      trace_id_label_name: '',
+      generate_native_histograms: '',
+      native_histogram_bucket_factor: 0,
+      max_active_series: 0,
+    }).tenant('t');
     assert.equal(t.registry.collectionIntervalMs, 15_000);
     assert.equal(t.ingestionSlackMs, 30_000);
     assert.equal(t.traceIdLabelName, 'traceID');
@@ -201,10 +332,12 @@ describe('override semantics per key (spec 6.3)', () => {
   });
 
   test('the tenant override of collection_interval and slack beats a changed global value', () => {
-    const c = load(JSON.stringify({
-      metrics_generator: { registry: { collection_interval: '20s' }, metrics_ingestion_time_range_slack: '1m' },
-      overrides: { a: { metrics_generator: { collection_interval: '45s', ingestion_time_range_slack: '5m' } } },
-    }));
+    const c = load(
+      JSON.stringify({
+        metrics_generator: { registry: { collection_interval: '20s' }, metrics_ingestion_time_range_slack: '1m' },
+        overrides: { a: { metrics_generator: { collection_interval: '45s', ingestion_time_range_slack: '5m' } } },
+      }),
+    );
     assert.equal(c.tenant('a').registry.collectionIntervalMs, 45_000);
     assert.equal(c.tenant('a').ingestionSlackMs, 300_000);
     assert.equal(c.tenant('b').registry.collectionIntervalMs, 20_000);

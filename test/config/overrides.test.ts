@@ -68,8 +68,16 @@ overrides:
   a: {metrics_generator: {processors: [span-metrics]}}
   b: {metrics_generator: {native_histogram_bucket_factor: 2}}
 `);
-    assert.deepEqual(w.tenant('a').nativeHistogram, { bucketFactor: 1.2, maxBucketNumber: 50, minResetDurationMs: 3_600_000 });
-    assert.deepEqual(w.tenant('b').nativeHistogram, { bucketFactor: 2, maxBucketNumber: 50, minResetDurationMs: 3_600_000 });
+    assert.deepEqual(w.tenant('a').nativeHistogram, {
+      bucketFactor: 1.2,
+      maxBucketNumber: 50,
+      minResetDurationMs: 3_600_000,
+    });
+    assert.deepEqual(w.tenant('b').nativeHistogram, {
+      bucketFactor: 2,
+      maxBucketNumber: 50,
+      minResetDurationMs: 3_600_000,
+    });
   });
 
   test('tenant() caches per tenant and stamps the ID', () => {
@@ -130,7 +138,7 @@ overrides:
     assert.equal(parseConfig(main(join(dir, 'runtime.yaml'))).tenant('tenant-a').registry.maxActiveSeries, 7);
   });
 
-  test("a `*` in the file serves tenants without an entry in either file", () => {
+  test('a `*` in the file serves tenants without an entry in either file', () => {
     writeFileSync(join(dir, 'star.yaml'), 'overrides:\n  "*": {metrics_generator: {processors: [host-info]}}\n');
     const c = parseConfig(main('star.yaml'), { baseDir: dir });
     assert.deepEqual([...c.tenant('other').processors], ['host-info']);
@@ -148,19 +156,26 @@ overrides:
     writeFileSync(file, 'overrides:\n  tenant-a:\n    metrics_generator:\n      foo: 1\n');
     assert.throws(
       () => parseConfig(main('bad.yaml'), { baseDir: dir, source: 'main.yaml' }),
-      (e) => e instanceof ConfigError && e.message === `overrides.tenant-a.metrics_generator.foo: unknown key (in ${file})`,
+      (e) =>
+        e instanceof ConfigError && e.message === `overrides.tenant-a.metrics_generator.foo: unknown key (in ${file})`,
     );
   });
 
   test('the file holds only overrides:', () => {
     writeFileSync(join(dir, 'extra.yaml'), 'overrides: {}\ndefaults: {}\n');
-    assert.throws(() => parseConfig(main('extra.yaml'), { baseDir: dir }), (e) => e instanceof ConfigError && e.path === 'defaults');
+    assert.throws(
+      () => parseConfig(main('extra.yaml'), { baseDir: dir }),
+      (e) => e instanceof ConfigError && e.path === 'defaults',
+    );
   });
 
   test('a missing file is an error on per_tenant_override_config', () => {
     assert.throws(
       () => parseConfig(main('nope.yaml'), { baseDir: dir }),
-      (e) => e instanceof ConfigError && e.path === 'overrides.per_tenant_override_config' && e.message.includes('nope.yaml'),
+      (e) =>
+        e instanceof ConfigError &&
+        e.path === 'overrides.per_tenant_override_config' &&
+        e.message.includes('nope.yaml'),
     );
   });
 
@@ -169,13 +184,18 @@ overrides:
     writeFileSync(file, 'overrides:\n  t: {metrics_generator: {processors: [span-metrics, spanmetrics]}}\n');
     const warnings: string[] = [];
     parseConfig(main('warn.yaml'), { baseDir: dir, warn: (m) => warnings.push(m) });
-    assert.deepEqual(warnings, [`overrides.t.metrics_generator.processors: unknown processor "spanmetrics" ignored (valid: service-graphs, service-graphs-request, service-graphs-latency, service-graphs-connection-info, span-metrics, span-metrics-count, span-metrics-latency, span-metrics-size, host-info) (in ${file})`]);
+    assert.deepEqual(warnings, [
+      `overrides.t.metrics_generator.processors: unknown processor "spanmetrics" ignored (valid: service-graphs, service-graphs-request, service-graphs-latency, service-graphs-connection-info, span-metrics, span-metrics-count, span-metrics-latency, span-metrics-size, host-info) (in ${file})`,
+    ]);
   });
 });
 
 describe('loadConfigFile', () => {
   test('a missing file is a ConfigError naming it', () => {
-    assert.throws(() => loadConfigFile('/nonexistent/cfg.yaml'), (e) => e instanceof ConfigError && e.message.includes('/nonexistent/cfg.yaml'));
+    assert.throws(
+      () => loadConfigFile('/nonexistent/cfg.yaml'),
+      (e) => e instanceof ConfigError && e.message.includes('/nonexistent/cfg.yaml'),
+    );
   });
 
   test('errors carry the file as source', () => {
@@ -183,7 +203,10 @@ describe('loadConfigFile', () => {
     try {
       const file = join(dir, 'cfg.json');
       writeFileSync(file, JSON.stringify({ metrics_generator: { codec: 'zip' } }));
-      assert.throws(() => loadConfigFile(file), (e) => e instanceof ConfigError && e.source === file && e.path === 'metrics_generator.codec');
+      assert.throws(
+        () => loadConfigFile(file),
+        (e) => e instanceof ConfigError && e.source === file && e.path === 'metrics_generator.codec',
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

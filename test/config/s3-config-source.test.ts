@@ -31,14 +31,36 @@ overrides:
 /** A runtime overrides file with `count` filler tenants plus team-a. */
 function overridesFile(dimensionsA: string, count = 1000): string {
   const lines = ['overrides:'];
-  for (let i = 0; i < count; i++) lines.push(`  tenant-${i}:`, '    metrics_generator:', '      processors: [span-metrics]', `      max_active_series: ${1000 + i}`);
-  lines.push('  team-a:', '    metrics_generator:', '      processors: [span-metrics]', '      processor:', '        span_metrics:', `          dimensions: ${dimensionsA}`);
+  for (let i = 0; i < count; i++)
+    lines.push(
+      `  tenant-${i}:`,
+      '    metrics_generator:',
+      '      processors: [span-metrics]',
+      `      max_active_series: ${1000 + i}`,
+    );
+  lines.push(
+    '  team-a:',
+    '    metrics_generator:',
+    '      processors: [span-metrics]',
+    '      processor:',
+    '        span_metrics:',
+    `          dimensions: ${dimensionsA}`,
+  );
   return lines.join('\n') + '\n';
 }
 
-function record(offset: number, tenant: string, region: string, topic = 'traces', durationNs = 1_000_000n): KafkaEventRecord {
+function record(
+  offset: number,
+  tenant: string,
+  region: string,
+  topic = 'traces',
+  durationNs = 1_000_000n,
+): KafkaEventRecord {
   const endNs = BigInt(Date.now()) * 1_000_000n;
-  const rs = buildResourceSpans({ resource: { 'service.name': 'svc' }, spans: [{ name: 'op', kind: 3, startNs: endNs - durationNs, endNs, attributes: { region } }] });
+  const rs = buildResourceSpans({
+    resource: { 'service.name': 'svc' },
+    spans: [{ name: 'op', kind: 3, startNs: endNs - durationNs, endNs, attributes: { region } }],
+  });
   return {
     topic,
     partition: 0,
@@ -83,7 +105,9 @@ describe('S3 config source', () => {
       }) as never,
     };
     let now = 0;
-    const source = await ConfigSource.start(s3ConfigFetcher(counting, { bucket: BUCKET, key: 'unit/config.yaml' }), { clock: () => now });
+    const source = await ConfigSource.start(s3ConfigFetcher(counting, { bucket: BUCKET, key: 'unit/config.yaml' }), {
+      clock: () => now,
+    });
     assert.deepEqual(answers, [200, 200]);
     assert.equal(source.config.tenant('tenant-2').registry.maxActiveSeries, 1002);
     assert.equal(await source.refresh(), 'unchanged', 'not due before the period');
@@ -100,13 +124,21 @@ describe('S3 config source', () => {
 
   test('a missing overrides object fails the start, naming it', async () => {
     await s3.put(BUCKET, 'missing/config.yaml', MAIN);
-    await assert.rejects(ConfigSource.start(s3ConfigFetcher(s3.client, { bucket: BUCKET, key: 'missing/config.yaml' })), /s3:\/\/mmg-config\/missing\/tenants\/overrides\.yaml does not exist/);
+    await assert.rejects(
+      ConfigSource.start(s3ConfigFetcher(s3.client, { bucket: BUCKET, key: 'missing/config.yaml' })),
+      /s3:\/\/mmg-config\/missing\/tenants\/overrides\.yaml does not exist/,
+    );
   });
 
   test('ingest and flush handlers: a changed tenant changes its series within the period, a broken file changes nothing', async () => {
     await s3.put(BUCKET, 'deploy/config.yaml', MAIN);
     await s3.put(BUCKET, 'deploy/tenants/overrides.yaml', overridesFile('[]'));
-    const env = { DELTAS_TABLE: 'deltas', SERIES_TABLE: 'series', CONFIG_BUCKET: BUCKET, CONFIG_KEY: 'deploy/config.yaml' };
+    const env = {
+      DELTAS_TABLE: 'deltas',
+      SERIES_TABLE: 'series',
+      CONFIG_BUCKET: BUCKET,
+      CONFIG_KEY: 'deploy/config.yaml',
+    };
     const clients = { s3: s3.client, ddb: sdkDdb(dynamo.client) };
     const ingest = lambdaIngestContainer(env, clients);
     const flush = lambdaFlushContainer(env, clients);
@@ -118,21 +150,36 @@ describe('S3 config source', () => {
 
     await ingestEvent(await ingest(), { records: { 'traces-0': [record(0, 'team-a', 'eu')] } });
     let { text } = await teamA();
-    assert.match(text, /traces_spanmetrics_calls_total\{service="svc",span_kind="SPAN_KIND_CLIENT",span_name="op",status_code="STATUS_CODE_OK"\} 1/);
+    assert.match(
+      text,
+      /traces_spanmetrics_calls_total\{service="svc",span_kind="SPAN_KIND_CLIENT",span_name="op",status_code="STATUS_CODE_OK"\} 1/,
+    );
 
     await s3.put(BUCKET, 'deploy/tenants/overrides.yaml', overridesFile('[region]'));
     await pause(150);
     await ingestEvent(await ingest(), { records: { 'traces-0': [record(1, 'team-a', 'eu')] } });
     ({ text } = await teamA());
-    assert.match(text, /traces_spanmetrics_calls_total\{region="eu",service="svc",[^}]*\} 1/, 'new label set from the next batch');
-    assert.match(text, /traces_spanmetrics_calls_total\{service="svc",[^}]*\} 1/, 'the series written before keeps its labels');
+    assert.match(
+      text,
+      /traces_spanmetrics_calls_total\{region="eu",service="svc",[^}]*\} 1/,
+      'new label set from the next batch',
+    );
+    assert.match(
+      text,
+      /traces_spanmetrics_calls_total\{service="svc",[^}]*\} 1/,
+      'the series written before keeps its labels',
+    );
 
     await s3.put(BUCKET, 'deploy/tenants/overrides.yaml', overridesFile('[region'));
     await pause(150);
     const ictx = await ingest();
     await ingestEvent(ictx, { records: { 'traces-0': [record(2, 'team-a', 'us')] } });
     const after = await teamA();
-    assert.match(after.text, /traces_spanmetrics_calls_total\{region="us",service="svc",[^}]*\} 1/, 'the last good overrides stay in force');
+    assert.match(
+      after.text,
+      /traces_spanmetrics_calls_total\{region="us",service="svc",[^}]*\} 1/,
+      'the last good overrides stay in force',
+    );
     assert.equal(ictx.metrics.total('ConfigReloadFailures'), 1);
     assert.equal(after.metrics.total('ConfigReloadFailures'), 1);
   });
@@ -143,7 +190,12 @@ describe('S3 config source', () => {
       `overrides:\n  team-h:\n    metrics_generator:\n      processors: [span-metrics]\n      max_active_series: ${limit}\n      processor:\n        span_metrics:\n          dimensions: ${dimensions}\n          histogram_buckets: ${b}\n`;
     await s3.put(BUCKET, 'buckets/config.yaml', main);
     await s3.put(BUCKET, 'buckets/o.yaml', withBuckets('[0.1, 1, 10]'));
-    const env = { DELTAS_TABLE: 'deltas', SERIES_TABLE: 'series', CONFIG_BUCKET: BUCKET, CONFIG_KEY: 'buckets/config.yaml' };
+    const env = {
+      DELTAS_TABLE: 'deltas',
+      SERIES_TABLE: 'series',
+      CONFIG_BUCKET: BUCKET,
+      CONFIG_KEY: 'buckets/config.yaml',
+    };
     const clients = { s3: s3.client, ddb: sdkDdb(dynamo.client) };
     const ingest = lambdaIngestContainer(env, clients);
     const flush = lambdaFlushContainer(env, clients);
@@ -152,7 +204,10 @@ describe('S3 config source', () => {
       await f.flusher.fold(Date.now());
       return formatExposition(f.flusher.tenants().get('team-h')!);
     };
-    const ingestAt = async (offset: number) => ingestEvent(await ingest(), { records: { 'traces-h-0': [record(offset, 'team-h', 'eu', 'traces-h', 500_000_000n)] } });
+    const ingestAt = async (offset: number) =>
+      ingestEvent(await ingest(), {
+        records: { 'traces-h-0': [record(offset, 'team-h', 'eu', 'traces-h', 500_000_000n)] },
+      });
     await ingestAt(0);
     await ingestAt(1);
     let text = await exposition();
@@ -165,7 +220,11 @@ describe('S3 config source', () => {
     text = await exposition();
     assert.deepEqual(bucketBounds(text), ['+Inf', '0.25', '2.5'], 'the old bounds are gone from the series');
     assertValidHistograms(text);
-    assert.match(text, /traces_spanmetrics_latency_count\{[^}]*\} 1\n/, 'the classic part restarted (a counter reset to Prometheus)');
+    assert.match(
+      text,
+      /traces_spanmetrics_latency_count\{[^}]*\} 1\n/,
+      'the classic part restarted (a counter reset to Prometheus)',
+    );
 
     // A setting the flusher's registry applies (not ingest) reaches the registry already built:
     // with max_active_series 1 the new label set (region) is limited.
@@ -174,7 +233,10 @@ describe('S3 config source', () => {
     await ingestAt(3);
     const g = await flush();
     await g.flusher.fold(Date.now());
-    assert.ok(g.flusher.tenants().get('team-h')!.seriesLimitedTotal > 0, 'max_active_series: 1 now limits new series in the running flusher');
+    assert.ok(
+      g.flusher.tenants().get('team-h')!.seriesLimitedTotal > 0,
+      'max_active_series: 1 now limits new series in the running flusher',
+    );
   });
 });
 

@@ -2,7 +2,19 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError } from '../../lib/config/index.ts';
-import { bool, duration, float, integer, listOf, mapOf, object, oneOf, section, string, withDefault } from '../../lib/config/schema.ts';
+import {
+  bool,
+  duration,
+  float,
+  integer,
+  listOf,
+  mapOf,
+  object,
+  oneOf,
+  section,
+  string,
+  withDefault,
+} from '../../lib/config/schema.ts';
 import { parseYaml } from '../../lib/config/yaml.ts';
 
 const node = (yaml: string) => parseYaml(yaml);

@@ -28,7 +28,10 @@ test('YAML 1.1 scalars as yaml.v2 reads them; keys keep their text', () => {
 test('JSON is YAML', () => {
   const m = parseYaml('{"a": [1, 2.5, "x", true, null]}') as NodeMap;
   const list = m.get('a') as Scalar[];
-  assert.deepEqual(list.map((s) => s.value), [1n, 2.5, 'x', true, null]);
+  assert.deepEqual(
+    list.map((s) => s.value),
+    [1n, 2.5, 'x', true, null],
+  );
 });
 
 test('anchors, aliases and merge keys resolve', () => {
@@ -42,7 +45,13 @@ test('anchors, aliases and merge keys resolve', () => {
 test('empty text is an empty mapping; syntax errors and duplicate keys are ConfigErrors', () => {
   assert.equal((parseYaml('') as NodeMap).size, 0);
   assert.equal((parseYaml('# only a comment\n') as NodeMap).size, 0);
-  assert.throws(() => parseYaml('a: ['), (e) => e instanceof ConfigError && e.message.startsWith('invalid YAML'));
-  assert.throws(() => parseYaml('a: 1\na: 2'), (e) => e instanceof ConfigError && /duplicate key "a"/.test(e.message));
+  assert.throws(
+    () => parseYaml('a: ['),
+    (e) => e instanceof ConfigError && e.message.startsWith('invalid YAML'),
+  );
+  assert.throws(
+    () => parseYaml('a: 1\na: 2'),
+    (e) => e instanceof ConfigError && /duplicate key "a"/.test(e.message),
+  );
   assert.throws(() => parseYaml('a: *nope'), ConfigError);
 });

@@ -6,8 +6,18 @@ import { estimateMonthlyCost, totalOf, type Workload } from '../../lib/cost/mode
 import { US_EAST_1 } from '../../lib/cost/prices.ts';
 import { MEASURED_UNITS } from '../../lib/cost/units.ts';
 
-const REFERENCE: Workload = { spansPerSecond: 20_000, labelSets: 4000, partitions: 12, batchingWindowS: 5, tenants: 1, distribution: 'zipf', ingestMemoryMb: 1024, flushMemoryMb: 512 };
-const item = (w: Workload, prefix: string) => estimateMonthlyCost(w, MEASURED_UNITS, US_EAST_1).find((i) => i.item.startsWith(prefix))!;
+const REFERENCE: Workload = {
+  spansPerSecond: 20_000,
+  labelSets: 4000,
+  partitions: 12,
+  batchingWindowS: 5,
+  tenants: 1,
+  distribution: 'zipf',
+  ingestMemoryMb: 1024,
+  flushMemoryMb: 512,
+};
+const item = (w: Workload, prefix: string) =>
+  estimateMonthlyCost(w, MEASURED_UNITS, US_EAST_1).find((i) => i.item.startsWith(prefix))!;
 
 test('an idle stack (no spans, every series stale) costs at most $2 a month', () => {
   const idle = estimateMonthlyCost({ ...REFERENCE, spansPerSecond: 0 }, MEASURED_UNITS, US_EAST_1);
@@ -16,7 +26,8 @@ test('an idle stack (no spans, every series stale) costs at most $2 a month', ()
 });
 
 test('the flusher bills its collections and the wait between them, never past its timeout', () => {
-  const at = (flushMemoryMb: number, spansPerSecond = 20_000) => item({ ...REFERENCE, flushMemoryMb, spansPerSecond }, 'flusher Lambda GB-seconds');
+  const at = (flushMemoryMb: number, spansPerSecond = 20_000) =>
+    item({ ...REFERENCE, flushMemoryMb, spansPerSecond }, 'flusher Lambda GB-seconds');
   const seconds = (i: { quantity: string }) => Number(/\(([\d.]+) s a minute/.exec(i.quantity)![1]);
   // more CPU share: the same work ends sooner, but every second of the wait costs more
   assert.ok(seconds(at(1024)) < seconds(at(512)));

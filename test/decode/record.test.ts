@@ -17,8 +17,20 @@ function summarize(trace: DecodedTrace): string[] {
     for (let i = res.firstSpan; i < res.firstSpan + res.spanCount; i++) {
       const s = trace.spans[i];
       const attrs: string[] = [];
-      for (let a = 0; a < s.attributes.count; a++) attrs.push(`${s.attributes.key(a, strings)}=${s.attributes.stringValue(a, strings)}`);
-      out.push([res.serviceName, s.name(strings), spanKindName(s.kind), s.statusCode, s.traceIdHex(), s.durationSeconds(), s.size, attrs.join(',')].join('|'));
+      for (let a = 0; a < s.attributes.count; a++)
+        attrs.push(`${s.attributes.key(a, strings)}=${s.attributes.stringValue(a, strings)}`);
+      out.push(
+        [
+          res.serviceName,
+          s.name(strings),
+          spanKindName(s.kind),
+          s.statusCode,
+          s.traceIdHex(),
+          s.durationSeconds(),
+          s.size,
+          attrs.join(','),
+        ].join('|'),
+      );
     }
   }
   return out;
@@ -27,10 +39,16 @@ function summarize(trace: DecodedTrace): string[] {
 function collect(codec: 'push-bytes' | 'otlp', value: Uint8Array): { spans: string[]; skips: boolean[] } {
   const spans: string[] = [];
   const skips: boolean[] = [];
-  decodeRecordValue(codec, value, new TraceDecoder(), (t, skip) => {
-    spans.push(...summarize(t));
-    skips.push(skip);
-  }, 1 << 24);
+  decodeRecordValue(
+    codec,
+    value,
+    new TraceDecoder(),
+    (t, skip) => {
+      spans.push(...summarize(t));
+      skips.push(skip);
+    },
+    1 << 24,
+  );
   return { spans, skips };
 }
 
@@ -56,7 +74,13 @@ describe('record formats', () => {
   test('one malformed trace inside a push-bytes record is skipped, the others kept', () => {
     const good = encodeTempoTrace(buildResourceSpans({ spans: [{ name: 'ok' }] }));
     const bad = Uint8Array.from([0x0a, 0x05, 0x12, 0x10, 0x00]); // inner length runs past its message
-    const outcome = decodeRecordValue('push-bytes', encodePushBytesRequest([good, bad, good], { ids: [new Uint8Array(16), new Uint8Array(16), new Uint8Array(16)] }), new TraceDecoder(), () => {}, 1 << 24);
+    const outcome = decodeRecordValue(
+      'push-bytes',
+      encodePushBytesRequest([good, bad, good], { ids: [new Uint8Array(16), new Uint8Array(16), new Uint8Array(16)] }),
+      new TraceDecoder(),
+      () => {},
+      1 << 24,
+    );
     assert.equal(outcome.traces, 2);
     assert.equal(outcome.malformedTraces, 1);
     assert.match(outcome.firstError!, /trace 1/);
@@ -90,9 +114,18 @@ describe('bad records', () => {
     const enc = new TextEncoder();
     const pb = { codec: 'push-bytes' as const, tenantHeader: 'X-Scope-OrgID', defaultTenant: '' };
     assert.equal(recordTenant({ ...base, key: enc.encode('team-a') }, pb), 'team-a');
-    assert.throws(() => recordTenant({ ...base, key: null }, pb), (e: BadRecordError) => e.reason === 'missing_tenant');
-    assert.throws(() => recordTenant({ ...base, key: enc.encode('a/b') }, pb), (e: BadRecordError) => e.reason === 'invalid_tenant');
-    assert.throws(() => recordTenant({ ...base, key: Uint8Array.from([0xff]) }, pb), (e: BadRecordError) => e.reason === 'invalid_tenant');
+    assert.throws(
+      () => recordTenant({ ...base, key: null }, pb),
+      (e: BadRecordError) => e.reason === 'missing_tenant',
+    );
+    assert.throws(
+      () => recordTenant({ ...base, key: enc.encode('a/b') }, pb),
+      (e: BadRecordError) => e.reason === 'invalid_tenant',
+    );
+    assert.throws(
+      () => recordTenant({ ...base, key: Uint8Array.from([0xff]) }, pb),
+      (e: BadRecordError) => e.reason === 'invalid_tenant',
+    );
     const otlp = { codec: 'otlp' as const, tenantHeader: 'X-Scope-OrgID', defaultTenant: '' };
     const headers = [{ key: 'x-scope-orgid', value: enc.encode('team-b') }];
     assert.equal(recordTenant({ ...base, headers }, otlp), 'team-b');

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { tenantIdProblem } from '../../lib/decode/tenant.ts';
 
 test('accepts the characters Tempo accepts', () => {
-  for (const id of ['single-tenant', 'team_a', "a.b!c*d'e(f)", 'x'.repeat(150)]) assert.equal(tenantIdProblem(id), undefined, id);
+  for (const id of ['single-tenant', 'team_a', "a.b!c*d'e(f)", 'x'.repeat(150)])
+    assert.equal(tenantIdProblem(id), undefined, id);
 });
 
 test('rejects empty, too long, dot names and other characters', () => {

@@ -45,10 +45,14 @@ test('span fields are read in place', () => {
   assert.equal(s.durationSeconds(), 1.500000001);
   const attrs = s.attributes;
   const value = (k: string) => attrs.stringValue(attrs.indexOf(new TextEncoder().encode(k)), strings);
-  assert.deepEqual(
-    ['http.method', 'n', 'ok', 'd', 'list', 'kv'].map(value),
-    ['GET', '-7', 'true', '0.5', '[x2]', '{a:b}'],
-  );
+  assert.deepEqual(['http.method', 'n', 'ok', 'd', 'list', 'kv'].map(value), [
+    'GET',
+    '-7',
+    'true',
+    '0.5',
+    '[x2]',
+    '{a:b}',
+  ]);
   assert.equal(attrs.indexOf(new TextEncoder().encode('absent')), -1);
 });
 
@@ -57,7 +61,9 @@ test('span size is the encoded Span message length (Tempo Span.Size())', () => {
   const rs = randomTrace(rng, { spans: 30, attrsPerSpan: 8, services: 3 });
   const bytes = encodeTracesData(...rs);
   const trace = new TraceDecoder().decode(bytes);
-  const expected = TracesData.decode(bytes).resourceSpans.flatMap((r) => (r.scopeSpans ?? []).flatMap((ss) => (ss.spans ?? []).map((sp) => Span.encode(sp).finish().length)));
+  const expected = TracesData.decode(bytes).resourceSpans.flatMap((r) =>
+    (r.scopeSpans ?? []).flatMap((ss) => (ss.spans ?? []).map((sp) => Span.encode(sp).finish().length)),
+  );
   const actual: number[] = [];
   for (let r = 0; r < trace.resourceCount; r++) {
     const res = trace.resources[r];
@@ -68,12 +74,18 @@ test('span size is the encoded Span message length (Tempo Span.Size())', () => {
 
 test('spans of every resource and scope are indexed in order', () => {
   const bytes = encodeTracesData(
-    buildResourceSpans({ resource: { 'service.name': 'a' }, scopeSpans: [{ spans: [{ name: '1' }] }, { spans: [{ name: '2' }, { name: '3' }] }] }),
+    buildResourceSpans({
+      resource: { 'service.name': 'a' },
+      scopeSpans: [{ spans: [{ name: '1' }] }, { spans: [{ name: '2' }, { name: '3' }] }],
+    }),
     buildResourceSpans({ resource: {}, spans: [{ name: '4' }] }),
   );
   const trace = new TraceDecoder().decode(bytes);
   assert.equal(trace.resourceCount, 2);
-  assert.deepEqual([0, 1, 2, 3].map((i) => trace.spans[i].name(strings)), ['1', '2', '3', '4']);
+  assert.deepEqual(
+    [0, 1, 2, 3].map((i) => trace.spans[i].name(strings)),
+    ['1', '2', '3', '4'],
+  );
   assert.equal(trace.resources[0].spanCount, 3);
   assert.equal(trace.resources[1].firstSpan, 3);
   assert.equal(trace.resources[1].hasServiceName, false);

@@ -21,7 +21,17 @@ test('uint32 reads small and 5-byte varints', () => {
 });
 
 test('int64 is exact across the whole range and signed', () => {
-  const cases: bigint[] = [0n, 1n, -1n, 2n ** 53n - 1n, 2n ** 53n + 1n, -(2n ** 53n), 2n ** 63n - 1n, -(2n ** 63n), -123456789012n];
+  const cases: bigint[] = [
+    0n,
+    1n,
+    -1n,
+    2n ** 53n - 1n,
+    2n ** 53n + 1n,
+    -(2n ** 53n),
+    2n ** 63n - 1n,
+    -(2n ** 63n),
+    -123456789012n,
+  ];
   for (const n of cases) {
     const v = new Cursor(Uint8Array.from(varint(n))).int64();
     assert.equal(String(v), String(n), `value ${n}`);

@@ -15,7 +15,15 @@ import type { EdgeHalf } from '../../lib/processors/servicegraphs/edge-half.ts';
 import { crc32 } from '../../lib/delta/crc32.ts';
 import { encodePayload } from '../../lib/delta/payload-encode.ts';
 import { ByteWriter } from '../../lib/delta/writer.ts';
-import { classicPart, deltaOf, jsonSize, labels, nativePart, spanMetricsDelta, TEMPO_DEFAULT_BUCKETS } from './fixtures.ts';
+import {
+  classicPart,
+  deltaOf,
+  jsonSize,
+  labels,
+  nativePart,
+  spanMetricsDelta,
+  TEMPO_DEFAULT_BUCKETS,
+} from './fixtures.ts';
 
 const CODECS: CompressionName[] = ['none', 'deflate-raw', 'brotli'];
 
@@ -34,7 +42,11 @@ const L = labels({ service: 'api', span_name: 'GET /users', span_kind: 'SPAN_KIN
 const TRACE_A = '0af7651916cd43dd8448eb211c80319c';
 const TRACE_B = 'b7ad6b7169203331b7ad6b7169203331';
 
-function hist(parts: Omit<HistogramIncrement, 'type' | 'name' | 'labels'>, name = 'latency', lbls = L): HistogramIncrement {
+function hist(
+  parts: Omit<HistogramIncrement, 'type' | 'name' | 'labels'>,
+  name = 'latency',
+  lbls = L,
+): HistogramIncrement {
   return { type: 'histogram', name, labels: lbls, ...parts };
 }
 
@@ -65,7 +77,25 @@ describe('round trip', () => {
   });
 
   test('counters: integers, fractional (span multiplier), huge, -0, infinity', () => {
-    const values = [0, -0, 1, 127, 128, 2 ** 31, 2 ** 51 - 1, 2 ** 51, 2 ** 53, 1e300, Number.MAX_VALUE, 2.5, 1 / 3, 0.1, 3.3333333333333335, 5e-324, Infinity];
+    const values = [
+      0,
+      -0,
+      1,
+      127,
+      128,
+      2 ** 31,
+      2 ** 51 - 1,
+      2 ** 51,
+      2 ** 53,
+      1e300,
+      Number.MAX_VALUE,
+      2.5,
+      1 / 3,
+      0.1,
+      3.3333333333333335,
+      5e-324,
+      Infinity,
+    ];
     roundTrip(deltaOf({ t: values.map((value, i) => ({ type: 'counter', name: `c${i}`, labels: L, value })) }));
   });
 
@@ -86,7 +116,15 @@ describe('round trip', () => {
       deltaOf({
         t: [
           hist({ classic: classicPart(b, [0, 0, 0, 0, 0], 0) }),
-          hist({ classic: classicPart(b, [1, 0, 3, 0, 2], 12.345678901, { 0: { traceId: TRACE_A, value: 0.004 }, 4: { traceId: TRACE_B, value: 7.5 } }) }, 'h2'),
+          hist(
+            {
+              classic: classicPart(b, [1, 0, 3, 0, 2], 12.345678901, {
+                0: { traceId: TRACE_A, value: 0.004 },
+                4: { traceId: TRACE_B, value: 7.5 },
+              }),
+            },
+            'h2',
+          ),
           hist({ classic: classicPart(b, [0.5, 0, 0, 0, 1.5], NaN) }, 'h3'),
           hist({ classic: classicPart(b, [0, -0, 0, 0, 1], Infinity, { 4: { traceId: '', value: -0 } }) }, 'h4'),
           hist({ classic: classicPart([], [3], -Infinity) }, 'h5'),
@@ -102,13 +140,26 @@ describe('round trip', () => {
       incs.push(
         hist(
           {
-            native: nativePart(schema, [[5, 1], [-3, 2], [700, 4], [6, 0]], [[0, 1], [-(2 ** 31), 2]], {
-              zeroCount: 3,
-              sum: -1.5e-9,
-              ...(schema % 2 === 0 ? { exemplar: { traceId: TRACE_A, value: 0.123456789 } } : {}),
-              ...(schema === 0 ? { zeroThreshold: 0.001 } : {}),
-              ...(schema === 1 ? { zeroThreshold: 0 } : {}),
-            }),
+            native: nativePart(
+              schema,
+              [
+                [5, 1],
+                [-3, 2],
+                [700, 4],
+                [6, 0],
+              ],
+              [
+                [0, 1],
+                [-(2 ** 31), 2],
+              ],
+              {
+                zeroCount: 3,
+                sum: -1.5e-9,
+                ...(schema % 2 === 0 ? { exemplar: { traceId: TRACE_A, value: 0.123456789 } } : {}),
+                ...(schema === 0 ? { zeroThreshold: 0.001 } : {}),
+                ...(schema === 1 ? { zeroThreshold: 0 } : {}),
+              },
+            ),
           },
           `n${schema + 4}`,
         ),
@@ -127,7 +178,15 @@ describe('round trip', () => {
               3: { traceId: TRACE_A, value: 0.01 },
               14: { traceId: TRACE_B, value: 20 },
             }),
-            native: nativePart(3, [[-53, 2], [35, 1]], [], { sum: 20.01, exemplar: { traceId: TRACE_B, value: 20 } }),
+            native: nativePart(
+              3,
+              [
+                [-53, 2],
+                [35, 1],
+              ],
+              [],
+              { sum: 20.01, exemplar: { traceId: TRACE_B, value: 20 } },
+            ),
           }),
         ],
       }),
@@ -135,7 +194,21 @@ describe('round trip', () => {
   });
 
   test('unicode, hex-looking, ill-formed and long strings', () => {
-    const values = ['ünïcödé ✓', '日本語', '😀 emoji', '\u00a0', '\ufeffbom', 'abcdef', 'ABCDEF', 'abc', '00', 'x'.repeat(5000), 'lone \ud800 surrogate', '\udc00', ''];
+    const values = [
+      'ünïcödé ✓',
+      '日本語',
+      '😀 emoji',
+      '\u00a0',
+      '\ufeffbom',
+      'abcdef',
+      'ABCDEF',
+      'abc',
+      '00',
+      'x'.repeat(5000),
+      'lone \ud800 surrogate',
+      '\udc00',
+      '',
+    ];
     const incs: SeriesIncrement[] = values.map((value, i) => ({
       type: 'counter',
       name: `m${i}`,
@@ -150,7 +223,13 @@ describe('round trip', () => {
     for (let t = 0; t < 200; t++) {
       tenants[`tenant-${t}`] = [
         { type: 'counter', name: 'calls', labels: labels({ service: `s${t % 7}` }), value: t },
-        { type: 'gauge', name: 'info', labels: labels({ service: `s${t % 7}`, job: 'x' }), value: 1, mode: 'setIfAbsent' },
+        {
+          type: 'gauge',
+          name: 'info',
+          labels: labels({ service: `s${t % 7}`, job: 'x' }),
+          value: 1,
+          mode: 'setIfAbsent',
+        },
       ];
     }
     roundTrip(deltaOf(tenants));
@@ -211,7 +290,12 @@ describe('sharing and size', () => {
     const long = 'a-rather-long-service-name-that-would-dominate-the-size-if-repeated'.repeat(4);
     const incs: SeriesIncrement[] = [];
     for (let i = 0; i < 500; i++) {
-      incs.push({ type: 'counter', name: 'calls', labels: labels({ service: long, span_name: `op${i % 5}`, n: String(i) }), value: 1 });
+      incs.push({
+        type: 'counter',
+        name: 'calls',
+        labels: labels({ service: long, span_name: `op${i % 5}`, n: String(i) }),
+        value: 1,
+      });
     }
     const size = encodeDelta(deltaOf({ t: incs }), { compression: 'none' }).length;
     assert.ok(size < long.length + 500 * 12, `${size} bytes`);
@@ -254,8 +338,20 @@ describe('service-graph halves (format 2)', () => {
     const content: DeltaContent = {
       ...base,
       tenants: [
-        { ...base.tenants[0], edgeHalves: [half(), half({ side: 1, clientService: '', serverService: 'payments', failed: false, dimensions: [] })], droppedSides: [{ key: new Uint8Array(24).fill(7), traceIdLength: 16, side: 1, arrivalMs: 5 }] },
-        { tenant: 'halves-only', increments: [], edgeHalves: [half({ key: new Uint8Array(16).fill(9) })] , droppedSides: [] },
+        {
+          ...base.tenants[0],
+          edgeHalves: [
+            half(),
+            half({ side: 1, clientService: '', serverService: 'payments', failed: false, dimensions: [] }),
+          ],
+          droppedSides: [{ key: new Uint8Array(24).fill(7), traceIdLength: 16, side: 1, arrivalMs: 5 }],
+        },
+        {
+          tenant: 'halves-only',
+          increments: [],
+          edgeHalves: [half({ key: new Uint8Array(16).fill(9) })],
+          droppedSides: [],
+        },
       ],
     };
     for (const compression of ['none', 'brotli'] as const) {
@@ -304,7 +400,11 @@ describe('service-graph halves (format 2)', () => {
 
   test("a tenant's received and discarded counts round-trip", () => {
     const base = spanMetricsDelta({ series: 3 });
-    const received = { spans: 41, bytes: 9000, spansDiscarded: { 'outside_metrics_ingestion_slack|all': 2, 'span_metrics_filtered|span-metrics': 5 } };
+    const received = {
+      spans: 41,
+      bytes: 9000,
+      spansDiscarded: { 'outside_metrics_ingestion_slack|all': 2, 'span_metrics_filtered|span-metrics': 5 },
+    };
     const content: DeltaContent = { ...base, tenants: [{ ...base.tenants[0], received }] };
     assert.deepStrictEqual(decodeDelta(encodeDelta(content)).tenants[0].received, received);
   });
@@ -315,10 +415,16 @@ describe('errors', () => {
     const bytes = encodeDelta(spanMetricsDelta({ series: 5 }));
     const v4 = bytes.slice();
     v4[0] = 4;
-    assert.throws(() => decodeDelta(v4), (e: unknown) => e instanceof DeltaFormatError && /version 4/.test(e.message));
+    assert.throws(
+      () => decodeDelta(v4),
+      (e: unknown) => e instanceof DeltaFormatError && /version 4/.test(e.message),
+    );
     const c9 = bytes.slice();
     c9[1] = 9;
-    assert.throws(() => decodeDelta(c9), (e: unknown) => e instanceof DeltaFormatError && /compression id 9/.test(e.message));
+    assert.throws(
+      () => decodeDelta(c9),
+      (e: unknown) => e instanceof DeltaFormatError && /compression id 9/.test(e.message),
+    );
     assert.throws(() => decodeDelta(new Uint8Array(0)), DeltaFormatError);
     assert.throws(() => decodeDelta(new Uint8Array([1])), DeltaFormatError);
     assert.throws(() => decodeDelta(new Uint8Array([1, 0])), DeltaFormatError);
@@ -339,7 +445,11 @@ describe('errors', () => {
       [hist({ native: nativePart(0, [], [], { zeroCount: -1 }) }), /native zero count -1/],
     ];
     for (const [inc, message] of bad) {
-      assert.throws(() => encodeDelta(deltaOf({ t: [inc] })), (e: unknown) => e instanceof RangeError && message.test(e.message), message.source);
+      assert.throws(
+        () => encodeDelta(deltaOf({ t: [inc] })),
+        (e: unknown) => e instanceof RangeError && message.test(e.message),
+        message.source,
+      );
     }
   });
 });

@@ -1,6 +1,13 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DELTA_FORMAT_VERSION, DeltaFormatError, decodeDelta, encodeDelta, type CompressionName, type DeltaContent } from '../../lib/delta/index.ts';
+import {
+  DELTA_FORMAT_VERSION,
+  DeltaFormatError,
+  decodeDelta,
+  encodeDelta,
+  type CompressionName,
+  type DeltaContent,
+} from '../../lib/delta/index.ts';
 import { crc32 } from '../../lib/delta/crc32.ts';
 import { decodePayload } from '../../lib/delta/payload-decode.ts';
 import { encodePayload } from '../../lib/delta/payload-encode.ts';
@@ -25,7 +32,15 @@ function smallDelta(): DeltaContent {
       type: 'histogram',
       name: 'latency',
       labels: b,
-      native: nativePart(2, [[3, 1], [-1, 2]], [[4, 1]], { zeroCount: 1, zeroThreshold: 0.5, sum: NaN, exemplar: { traceId: 'ffee', value: -0 } }),
+      native: nativePart(
+        2,
+        [
+          [3, 1],
+          [-1, 2],
+        ],
+        [[4, 1]],
+        { zeroCount: 1, zeroThreshold: 0.5, sum: NaN, exemplar: { traceId: 'ffee', value: -0 } },
+      ),
       classic: classicPart([0.1, 1], [0, 0, 4], 1e300),
     },
   ];
@@ -74,7 +89,8 @@ describe('corrupted and truncated deltas', () => {
     test(`${compression}: every single-byte change and every truncation fails cleanly`, { timeout: 120_000 }, () => {
       const bytes = encodeDelta(content, { compression });
       // every value at every position for the raw format; a spread of bit flips through the decompressors
-      const masks = compression === 'none' ? Array.from({ length: 255 }, (_, i) => i + 1) : [0x01, 0x02, 0x10, 0x80, 0x55, 0xff];
+      const masks =
+        compression === 'none' ? Array.from({ length: 255 }, (_, i) => i + 1) : [0x01, 0x02, 0x10, 0x80, 0x55, 0xff];
       let rejected = 0;
       let total = 0;
       for (let pos = 0; pos < bytes.length; pos++) {
@@ -91,7 +107,10 @@ describe('corrupted and truncated deltas', () => {
       }
       assert.ok(rejected >= total - 2 * bytes.length, `${rejected} of ${total} rejected`);
       for (let n = 0; n < bytes.length; n++) {
-        assert.ok(expectFormatError(() => decodeDelta(bytes.subarray(0, n)), `${compression} truncated to ${n}`), `truncated to ${n} decoded`);
+        assert.ok(
+          expectFormatError(() => decodeDelta(bytes.subarray(0, n)), `${compression} truncated to ${n}`),
+          `truncated to ${n} decoded`,
+        );
       }
     });
   }
@@ -109,7 +128,9 @@ describe('corrupted and truncated deltas', () => {
 describe('the payload decoder without a checksum', () => {
   // The CRC catches corruption first; the decoder must still never return garbage on its own:
   // every payload it accepts is canonical, so encoding the result reproduces the very bytes.
-  test('every single-byte change and truncation either throws DeltaFormatError or re-encodes identically', { timeout: 120_000 }, () => {
+  test('every single-byte change and truncation either throws DeltaFormatError or re-encodes identically', {
+    timeout: 120_000,
+  }, () => {
     const body = bodyOf(smallDelta());
     let accepted = 0;
     for (let pos = 0; pos < body.length; pos++) {
@@ -148,26 +169,36 @@ const HALF_SECTIONS = 2 + 3;
 
 describe('values the registry would reject', () => {
   test('a negative counter increment is a DeltaFormatError naming the series', () => {
-    const body = bodyOf(deltaOf({ t: [{ type: 'counter', name: 'calls', labels: labels({ service: 'api' }), value: 3 }] }));
+    const body = bodyOf(
+      deltaOf({ t: [{ type: 'counter', name: 'calls', labels: labels({ service: 'api' }), value: 3 }] }),
+    );
     // the tenant ends with two empty service-graph sections (0 halves, 0 dropped sides) and no received counts
     const at = body.length - 1 - HALF_SECTIONS;
     assert.equal(body[at], 3 * 4, 'the value is the last byte of the series (integer 3)');
     body[at] = 3 * 4 - 2; // integer -3
     assert.throws(
       () => decodeDelta(frame(body)),
-      (e: unknown) => e instanceof DeltaFormatError && /counter calls\{service="api"\}: increment must be >= 0, got -3/.test(e.message),
+      (e: unknown) =>
+        e instanceof DeltaFormatError &&
+        /counter calls\{service="api"\}: increment must be >= 0, got -3/.test(e.message),
     );
   });
 
   test('a NaN histogram count is a DeltaFormatError naming the series', () => {
-    const h: SeriesIncrement = { type: 'histogram', name: 'latency', labels: labels({ service: 'db' }), classic: classicPart([1], [1, 1], 3) };
+    const h: SeriesIncrement = {
+      type: 'histogram',
+      name: 'latency',
+      labels: labels({ service: 'db' }),
+      classic: classicPart([1], [1, 1], 3),
+    };
     const body = bodyOf(deltaOf({ t: [h] }));
     const at = body.length - 1 - HALF_SECTIONS;
     assert.equal(body[at], 2 * 4, 'the count is the last byte of the series (integer 2)');
     const patched = new Uint8Array([...body.subarray(0, at), 3, 0x00, 0x00, 0xc0, 0x7f, ...body.subarray(at + 1)]); // float32 NaN
     assert.throws(
       () => decodeDelta(frame(patched)),
-      (e: unknown) => e instanceof DeltaFormatError && /histogram latency\{service="db"\}: classic count NaN/.test(e.message),
+      (e: unknown) =>
+        e instanceof DeltaFormatError && /histogram latency\{service="db"\}: classic count NaN/.test(e.message),
     );
   });
 

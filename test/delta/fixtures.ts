@@ -11,10 +11,27 @@ import { randomInt, seededRng, type Rng } from '../fixtures/random-trace.ts';
 /** Tempo's default span-metrics buckets: ExponentialBuckets(0.002, 2, 14). */
 export const TEMPO_DEFAULT_BUCKETS: readonly number[] = Array.from({ length: 14 }, (_, i) => 0.002 * 2 ** i);
 
-const KINDS = ['SPAN_KIND_SERVER', 'SPAN_KIND_CLIENT', 'SPAN_KIND_INTERNAL', 'SPAN_KIND_PRODUCER', 'SPAN_KIND_CONSUMER'];
+const KINDS = [
+  'SPAN_KIND_SERVER',
+  'SPAN_KIND_CLIENT',
+  'SPAN_KIND_INTERNAL',
+  'SPAN_KIND_PRODUCER',
+  'SPAN_KIND_CONSUMER',
+];
 const STATUS = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'];
 const VERBS = ['GET', 'POST', 'PUT', 'DELETE'];
-const NOUNS = ['orders', 'users', 'cart', 'payments', 'inventory', 'shipping', 'sessions', 'products', 'reviews', 'search'];
+const NOUNS = [
+  'orders',
+  'users',
+  'cart',
+  'payments',
+  'inventory',
+  'shipping',
+  'sessions',
+  'products',
+  'reviews',
+  'search',
+];
 
 export interface SpanMetricsDeltaOptions {
   /** Distinct label tuples (each emits calls + latency + size). */

@@ -99,7 +99,10 @@ describe('varints', () => {
   test('too long, out of range and truncated varints are rejected', () => {
     assert.throws(() => new ByteReader(new Uint8Array([0x80, 0x80])).varint(), /truncated/);
     assert.throws(() => new ByteReader(new Uint8Array(9).fill(0xff)).varint(), /too long|out of range/);
-    assert.throws(() => new ByteReader(new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f])).varint(), /out of range/);
+    assert.throws(
+      () => new ByteReader(new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f])).varint(),
+      /out of range/,
+    );
   });
 
   test('counts cannot exceed what the remaining bytes could hold', () => {
@@ -126,7 +129,10 @@ describe('strings', () => {
   test('invalid UTF-8 and non-canonical kinds are rejected', () => {
     assert.throws(() => new ByteReader(new Uint8Array([2 * 4, 0xc3, 0x28])).string(), /invalid UTF-8/);
     assert.throws(() => new ByteReader(new Uint8Array([2 * 4, 0x61, 0x62])).string(), /hex string not in hex form/);
-    assert.throws(() => new ByteReader(new Uint8Array([2 * 4 + 2, 0x61, 0x00])).string(), /well-formed string in UTF-16/);
+    assert.throws(
+      () => new ByteReader(new Uint8Array([2 * 4 + 2, 0x61, 0x00])).string(),
+      /well-formed string in UTF-16/,
+    );
     assert.throws(() => new ByteReader(new Uint8Array([3])).string(), /unknown string kind/);
     assert.throws(() => new ByteReader(new Uint8Array([5 * 4, 0x61])).string(), /truncated/);
   });

@@ -41,7 +41,10 @@ describe('Grafana dashboard queries against local mode data in Prometheus', { sk
   });
 
   test('the dashboard imports as is: datasource is a template variable, every panel uses it', () => {
-    const d = JSON.parse(readFileSync(DASHBOARD, 'utf8')) as { templating: { list: { name: string; type: string }[] }; panels: Panel[] };
+    const d = JSON.parse(readFileSync(DASHBOARD, 'utf8')) as {
+      templating: { list: { name: string; type: string }[] };
+      panels: Panel[];
+    };
     assert.ok(d.templating.list.some((v) => v.name === 'datasource' && v.type === 'datasource'));
     for (const p of d.panels.filter((x) => x.type !== 'row')) assert.equal(p.datasource?.uid, '${datasource}', p.title);
   });
@@ -104,7 +107,10 @@ describe('Grafana dashboard queries against local mode data in Prometheus', { sk
     assert.ok(queries >= 15);
     assert.deepEqual(empty, [], 'panel queries without data');
     // the labels the mixin's alerts select on arrive with the self-metrics
-    const lag = await prom.query('tempo_ingest_group_partition_lag_seconds{namespace="tempo", container="metrics-generator"}', at);
+    const lag = await prom.query(
+      'tempo_ingest_group_partition_lag_seconds{namespace="tempo", container="metrics-generator"}',
+      at,
+    );
     assert.ok(lag.length > 0);
   });
 });

@@ -21,8 +21,12 @@ const FAILED = ITERATIONS / FAIL_EVERY;
 
 /** One request: frontend -> api -> db-svc -> database "inventory", one span per hop and side. */
 function request(tracers: Record<'frontend' | 'api' | 'dbSvc', Tracer>, fail: boolean): void {
-  const inChild = <T>(span: ReturnType<Tracer['startSpan']>, fn: () => T): T => context.with(trace.setSpan(context.active(), span), fn);
-  const root = tracers.frontend.startSpan('GET /checkout', { kind: SpanKind.SERVER, attributes: { 'http.request.method': 'GET' } });
+  const inChild = <T>(span: ReturnType<Tracer['startSpan']>, fn: () => T): T =>
+    context.with(trace.setSpan(context.active(), span), fn);
+  const root = tracers.frontend.startSpan('GET /checkout', {
+    kind: SpanKind.SERVER,
+    attributes: { 'http.request.method': 'GET' },
+  });
   inChild(root, () => {
     const call = tracers.frontend.startSpan('POST /orders', { kind: SpanKind.CLIENT });
     inChild(call, () => {
@@ -34,7 +38,10 @@ function request(tracers: Record<'frontend' | 'api' | 'dbSvc', Tracer>, fail: bo
         inChild(stockCall, () => {
           const stock = tracers.dbSvc.startSpan('GET /stock', { kind: SpanKind.SERVER });
           inChild(stock, () => {
-            const query = tracers.dbSvc.startSpan('SELECT stock', { kind: SpanKind.CLIENT, attributes: { 'db.system': 'postgresql', 'db.name': 'inventory' } });
+            const query = tracers.dbSvc.startSpan('SELECT stock', {
+              kind: SpanKind.CLIENT,
+              attributes: { 'db.system': 'postgresql', 'db.name': 'inventory' },
+            });
             query.end();
           });
           if (fail) stock.setStatus({ code: SpanStatusCode.ERROR, message: 'out of stock service' });
@@ -85,7 +92,13 @@ describe('OpenTelemetry SDK -> local mode -> Prometheus', { skip }, () => {
       new NodeTracerProvider({
         resource: resourceFromAttributes({ 'service.name': service }),
         // one export per provider at forceFlush, whatever the span count
-        spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url }), { maxExportBatchSize: 10_000, maxQueueSize: 10_000, scheduledDelayMillis: 600_000 })],
+        spanProcessors: [
+          new BatchSpanProcessor(new OTLPTraceExporter({ url }), {
+            maxExportBatchSize: 10_000,
+            maxQueueSize: 10_000,
+            scheduledDelayMillis: 600_000,
+          }),
+        ],
       });
     providers = [provider('frontend'), provider('api'), provider('db-svc')];
     // The global context manager (AsyncLocalStorage) makes context.with() carry parents; one
@@ -104,7 +117,10 @@ describe('OpenTelemetry SDK -> local mode -> Prometheus', { skip }, () => {
 
     const at = Date.now() / 1000;
     const calls = Object.fromEntries(
-      (await prom.query('traces_spanmetrics_calls_total', at)).map(([l, v]) => [`${l.service} ${l.span_kind} ${l.span_name} ${l.status_code}`, Number(v)]),
+      (await prom.query('traces_spanmetrics_calls_total', at)).map(([l, v]) => [
+        `${l.service} ${l.span_kind} ${l.span_name} ${l.status_code}`,
+        Number(v),
+      ]),
     );
     assert.deepEqual(calls, {
       'frontend SPAN_KIND_SERVER GET /checkout STATUS_CODE_UNSET': ITERATIONS,
@@ -118,7 +134,12 @@ describe('OpenTelemetry SDK -> local mode -> Prometheus', { skip }, () => {
     });
 
     const edges = async (metric: string) =>
-      Object.fromEntries((await prom.query(metric, at)).map(([l, v]) => [`${l.client} -> ${l.server}${l.connection_type ? ` (${l.connection_type})` : ''}`, Number(v)]));
+      Object.fromEntries(
+        (await prom.query(metric, at)).map(([l, v]) => [
+          `${l.client} -> ${l.server}${l.connection_type ? ` (${l.connection_type})` : ''}`,
+          Number(v),
+        ]),
+      );
     assert.deepEqual(await edges('traces_service_graph_request_total'), {
       // the root server span has no client: Tempo turns it into an edge from the "user" virtual node
       'user -> frontend (virtual_node)': ITERATIONS,

@@ -57,15 +57,40 @@ describe('remote write to a real Prometheus', { skip }, async () => {
   const startNs = BigInt(start) * 1_000_000n;
 
   function record(tenant: string, offset: number, spans: SpanSpec[]): KafkaEventRecord {
-    const value = encodePushBytesRequest([encodeTempoTrace(buildResourceSpans({ resource: { 'service.name': 'shop' }, spans }))]);
-    return { topic: 'e2e', partition: 0, offset, timestamp: start, key: Buffer.from(tenant).toString('base64'), value: Buffer.from(value).toString('base64') };
+    const value = encodePushBytesRequest([
+      encodeTempoTrace(buildResourceSpans({ resource: { 'service.name': 'shop' }, spans })),
+    ]);
+    return {
+      topic: 'e2e',
+      partition: 0,
+      offset,
+      timestamp: start,
+      key: Buffer.from(tenant).toString('base64'),
+      value: Buffer.from(value).toString('base64'),
+    };
   }
-  const span = (name: string, ms: number, status = 1): SpanSpec => ({ name, kind: 2, startNs, endNs: startNs + BigInt(ms) * 1_000_000n, status: { code: status } });
+  const span = (name: string, ms: number, status = 1): SpanSpec => ({
+    name,
+    kind: 2,
+    startNs,
+    endNs: startNs + BigInt(ms) * 1_000_000n,
+    status: { code: status },
+  });
 
-  function flusher(metrics = new MetricsRecorder(), tables = { deltas: 'e2e-deltas', series: 'e2e-series' }, ddb = store.ddb): Flusher {
-    const sender = new RemoteWriteSender(CONFIG, [{ url: prom.writeUrl, headers: {}, remoteTimeoutMs: 10_000, maxSamplesPerSend: 50 }], metrics, silentLogger, {
-      now: () => clock.now,
-    });
+  function flusher(
+    metrics = new MetricsRecorder(),
+    tables = { deltas: 'e2e-deltas', series: 'e2e-series' },
+    ddb = store.ddb,
+  ): Flusher {
+    const sender = new RemoteWriteSender(
+      CONFIG,
+      [{ url: prom.writeUrl, headers: {}, remoteTimeoutMs: 10_000, maxSamplesPerSend: 50 }],
+      metrics,
+      silentLogger,
+      {
+        now: () => clock.now,
+      },
+    );
     return new Flusher({
       ddb,
       deltasTable: tables.deltas,
@@ -82,32 +107,45 @@ describe('remote write to a real Prometheus', { skip }, async () => {
   }
 
   /** [le or span_name, value] of each result series. */
-  const values = async (expr: string, atMs: number) => (await prom.query(expr, atMs / 1000)).map(([m, v]) => [m.le ?? m.span_name ?? '', Number(v)]);
+  const values = async (expr: string, atMs: number) =>
+    (await prom.query(expr, atMs / 1000)).map(([m, v]) => [m.le ?? m.span_name ?? '', Number(v)]);
 
   test('exact call counts, classic buckets and native histogram counts read back with PromQL', async () => {
     const ctx = { ...testContext(store.ddb, { config: CONFIG }), table: 'e2e-deltas', nowMs: () => start };
-    await ingestEvent(ctx, eventOf([
-      record('team-classic', 0, [span('GET /a', 50), span('GET /a', 500), span('GET /b', 20, 2)]),
-      record('team-native', 1, [span('GET /n', 5), span('GET /n', 7), span('GET /n', 3000)]),
-      record('team-classic', 2, [span('GET /a', 2000)]),
-    ]));
+    await ingestEvent(
+      ctx,
+      eventOf([
+        record('team-classic', 0, [span('GET /a', 50), span('GET /a', 500), span('GET /b', 20, 2)]),
+        record('team-native', 1, [span('GET /n', 5), span('GET /n', 7), span('GET /n', 3000)]),
+        record('team-classic', 2, [span('GET /a', 2000)]),
+      ]),
+    );
     const metrics = new MetricsRecorder();
     await flusher(metrics).run(clock.now + 35_000);
     assert.equal(metrics.total('RemoteWriteFailures'), 0);
     const at = clock.now;
-    assert.deepEqual(
-      (await values('sort_desc(traces_spanmetrics_calls_total{tenant="team-classic"})', at)),
-      [['GET /a', 3], ['GET /b', 1]],
-    );
+    assert.deepEqual(await values('sort_desc(traces_spanmetrics_calls_total{tenant="team-classic"})', at), [
+      ['GET /a', 3],
+      ['GET /b', 1],
+    ]);
     assert.deepEqual(
       (await values('traces_spanmetrics_latency_bucket{tenant="team-classic",span_name="GET /a"}', at)).sort(),
-      [['+Inf', 3], ['0.1', 1], ['1', 2]],
+      [
+        ['+Inf', 3],
+        ['0.1', 1],
+        ['1', 2],
+      ],
     );
-    assert.deepEqual(await values('histogram_count(traces_spanmetrics_latency{tenant="team-native"})', at), [['GET /n', 3]]);
+    assert.deepEqual(await values('histogram_count(traces_spanmetrics_latency{tenant="team-native"})', at), [
+      ['GET /n', 3],
+    ]);
     const [[, sum]] = await values('histogram_sum(traces_spanmetrics_latency{tenant="team-native"})', at);
     assert.ok(Math.abs((sum as number) - 3.012) < 1e-9, `sum ${sum}`);
     // one of three observations is above 1 s: the native buckets say so too
-    const [[, above]] = await values('histogram_fraction(1, +Inf, traces_spanmetrics_latency{tenant="team-native"})', at);
+    const [[, above]] = await values(
+      'histogram_fraction(1, +Inf, traces_spanmetrics_latency{tenant="team-native"})',
+      at,
+    );
     assert.ok(Math.abs((above as number) - 1 / 3) < 1e-9, `fraction ${above}`);
     assert.deepEqual(await values('traces_spanmetrics_calls_total{tenant="team-native"}', at), [['GET /n', 3]]);
   });
@@ -141,7 +179,12 @@ describe('remote write to a real Prometheus', { skip }, async () => {
       await createTable(store.client, SERIES_TABLE, tables.series);
       clock.now = t0;
       const ctx = { ...testContext(store.ddb, { config: CONFIG }), table: tables.deltas, nowMs: () => start };
-      const rec = (offset: number, n: number) => record(tenant, offset, Array.from({ length: n }, (_, i) => span(`op-${i % 3}`, 10 * i)));
+      const rec = (offset: number, n: number) =>
+        record(
+          tenant,
+          offset,
+          Array.from({ length: n }, (_, i) => span(`op-${i % 3}`, 10 * i)),
+        );
       await ingestEvent(ctx, eventOf([rec(0, 5), rec(1, 4)]));
       const metrics = new MetricsRecorder();
       const counter = { n: 0, crashAt: 0 };
@@ -166,13 +209,19 @@ describe('remote write to a real Prometheus', { skip }, async () => {
     assert.ok(reference.saveCalls >= 2);
     const at = clock.now;
     const expected = await values('sort(traces_spanmetrics_calls_total{tenant="ref"})', at);
-    assert.equal(expected.reduce((n, [, v]) => n + (v as number), 0), 15);
+    assert.equal(
+      expected.reduce((n, [, v]) => n + (v as number), 0),
+      15,
+    );
     for (let k = 1; k <= reference.saveCalls; k++) {
       const tenant = `crash-${k}`;
       const { failures } = await scenario(tenant, k);
       assert.equal(failures, 0, `k=${k}: a remote-write request was rejected`);
-      assert.deepEqual(await values(`sort(traces_spanmetrics_calls_total{tenant="${tenant}"})`, clock.now), expected, `k=${k}`);
+      assert.deepEqual(
+        await values(`sort(traces_spanmetrics_calls_total{tenant="${tenant}"})`, clock.now),
+        expected,
+        `k=${k}`,
+      );
     }
   });
 });
-

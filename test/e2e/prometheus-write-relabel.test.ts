@@ -75,9 +75,17 @@ metrics_generator:
     );
     assert.equal(metrics.total('RemoteWriteFailures'), 0, 'the request was accepted whole');
     const at = nowMs / 1000;
-    assert.deepEqual(await prom.query('spans_calls_total', at), [[{ __name__: 'spans_calls_total', service: 'shop', role: 'shop-SERVER' }, '7']]);
-    assert.deepEqual(await prom.query('{__name__=~"traces_spanmetrics.*|spans_latency.*"}', at), [], 'dropped and renamed-away series are absent');
-    assert.deepEqual(await prom.query('traces_service_graph_request_total', at), [[{ __name__: 'traces_service_graph_request_total', client: 'a', server: 'b' }, '5']]);
+    assert.deepEqual(await prom.query('spans_calls_total', at), [
+      [{ __name__: 'spans_calls_total', service: 'shop', role: 'shop-SERVER' }, '7'],
+    ]);
+    assert.deepEqual(
+      await prom.query('{__name__=~"traces_spanmetrics.*|spans_latency.*"}', at),
+      [],
+      'dropped and renamed-away series are absent',
+    );
+    assert.deepEqual(await prom.query('traces_service_graph_request_total', at), [
+      [{ __name__: 'traces_service_graph_request_total', client: 'a', server: 'b' }, '5'],
+    ]);
     assert.deepEqual(await prom.query('other_total', at), [[{ __name__: 'other_total' }, '11']]);
     assert.deepEqual(await prom.query('{service="nameless"}', at), []);
     assert.equal(metrics.total('SeriesDroppedByRelabel'), 1);

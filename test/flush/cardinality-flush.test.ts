@@ -69,7 +69,10 @@ describe('cardinality controls in the flusher', async () => {
     const first = new Map(sender.latest);
     assert.ok((first.get('__cardinality_overflow__') ?? 0) > 0, `first: ${JSON.stringify([...first])}`);
     assert.ok(metrics.get('RegistryLabelValuesLimited', { tenant: 'team-a', label_name: 'span_name' }) > 0);
-    assert.equal(metrics.get('RegistryLabelCardinalityDemandEstimate', { tenant: 'team-a', label_name: 'span_name' }), 5);
+    assert.equal(
+      metrics.get('RegistryLabelCardinalityDemandEstimate', { tenant: 'team-a', label_name: 'span_name' }),
+      5,
+    );
 
     now += 20_000;
     await ingestEvent(ctx, eventOf(makeRecords('traces', 0, 40, 40)));

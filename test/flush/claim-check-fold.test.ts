@@ -21,7 +21,11 @@ describe('flusher folding claim-checked deltas', async () => {
   after(() => store.close());
 
   /** One ingest invocation per [partition, from, count]; returns the object key of each batch (or undefined: inline). */
-  async function ingest(tables: Tables, batches: [number, number, number][], objects?: ObjectStore): Promise<(string | undefined)[]> {
+  async function ingest(
+    tables: Tables,
+    batches: [number, number, number][],
+    objects?: ObjectStore,
+  ): Promise<(string | undefined)[]> {
     const keys: (string | undefined)[] = [];
     for (const [partition, from, count] of batches) {
       const ctx = { ...testContext(store.ddb, { objects, objectThresholdBytes: THRESHOLD }), table: tables.deltas };
@@ -104,7 +108,10 @@ describe('flusher folding claim-checked deltas', async () => {
     const keys = await ingest(tables, [[0, 0, 12]], objects);
     await objects.put(keys[0]!, (await objects.get(keys[0]!))!.subarray(1));
     const metrics = new MetricsRecorder();
-    await flusherOn(store.ddb, tables, new RecordingSender(), new Clock(RECORD_TIME_MS + 60_000), { objects, metrics }).run(RECORD_TIME_MS + 61_000);
+    await flusherOn(store.ddb, tables, new RecordingSender(), new Clock(RECORD_TIME_MS + 60_000), {
+      objects,
+      metrics,
+    }).run(RECORD_TIME_MS + 61_000);
     assert.equal(metrics.total('DeltasLost'), 1);
     assert.equal(metrics.total('OffsetsLost'), 12);
   });
@@ -118,14 +125,21 @@ describe('flusher folding claim-checked deltas', async () => {
       put: (k, b) => objects.put(k, b),
       delete: (k) => objects.delete(k),
       get: async (k) => {
-        if (failing) throw Object.assign(new Error('InternalError'), { name: 'InternalError', $metadata: { httpStatusCode: 500 } });
+        if (failing)
+          throw Object.assign(new Error('InternalError'), {
+            name: 'InternalError',
+            $metadata: { httpStatusCode: 500 },
+          });
         return objects.get(k);
       },
     };
     const metrics = new MetricsRecorder();
     const clock = new Clock(RECORD_TIME_MS + 60_000);
     const sender = new RecordingSender();
-    await assert.rejects(flusherOn(store.ddb, tables, sender, clock, { objects: flaky, metrics }).run(clock.now + 1000), /InternalError/);
+    await assert.rejects(
+      flusherOn(store.ddb, tables, sender, clock, { objects: flaky, metrics }).run(clock.now + 1000),
+      /InternalError/,
+    );
     assert.equal(metrics.total('DeltasLost'), 0);
     failing = false;
     clock.now += 60_000;
@@ -140,7 +154,12 @@ describe('flusher folding claim-checked deltas', async () => {
     const tables = await freshTables(store.client, 'cc-none');
     await ingest(tables, [[0, 0, 12]], objects);
     const metrics = new MetricsRecorder();
-    await assert.rejects(flusherOn(store.ddb, tables, new RecordingSender(), new Clock(RECORD_TIME_MS + 60_000), { metrics }).run(RECORD_TIME_MS + 61_000), /DATA_BUCKET/);
+    await assert.rejects(
+      flusherOn(store.ddb, tables, new RecordingSender(), new Clock(RECORD_TIME_MS + 60_000), { metrics }).run(
+        RECORD_TIME_MS + 61_000,
+      ),
+      /DATA_BUCKET/,
+    );
     assert.equal(metrics.total('DeltasLost'), 0);
   });
 
@@ -152,7 +171,10 @@ describe('flusher folding claim-checked deltas', async () => {
       const keys = await ingest(tables, BATCHES, objects);
       await objects.delete(keys[5]!);
       const metrics = new MetricsRecorder();
-      const f = flusherOn(store.ddb, tables, new RecordingSender(), new Clock(RECORD_TIME_MS + 60_000), { objects, metrics });
+      const f = flusherOn(store.ddb, tables, new RecordingSender(), new Clock(RECORD_TIME_MS + 60_000), {
+        objects,
+        metrics,
+      });
       await f.run(RECORD_TIME_MS + 61_000);
       assert.equal(stateText(f), await reference(BATCHES.slice(0, 5)));
       assert.equal(metrics.total('DeltasLost'), 1);

@@ -15,12 +15,19 @@ test('a host clock 1 h ahead: samples stamped at most the slack ahead of the Dyn
   after(() => store.close());
   const serverClock = trackServerClock(store.client);
   const tables = await freshTables(store.client, 'skew');
-  const ingest = (from: number) => ingestEvent({ ...testContext(store.ddb), table: tables.deltas }, eventOf(makeRecords('traces', 0, from, 6)));
+  const ingest = (from: number) =>
+    ingestEvent({ ...testContext(store.ddb), table: tables.deltas }, eventOf(makeRecords('traces', 0, from, 6)));
   await ingest(0);
 
   const ahead = { now: () => Date.now() + HOUR_MS };
   const sender = new RecordingSender();
-  const skewed = flusherOn(store.ddb, tables, sender, { now: 0, read: ahead.now, sleep: async () => undefined } as never, { referenceClock: serverClock.nowMs });
+  const skewed = flusherOn(
+    store.ddb,
+    tables,
+    sender,
+    { now: 0, read: ahead.now, sleep: async () => undefined } as never,
+    { referenceClock: serverClock.nowMs },
+  );
   await skewed.run(ahead.now() + 1000);
   assert.ok(sender.timestamps.length > 0);
   // 1 s of Date-header resolution on top of the slack
@@ -31,7 +38,12 @@ test('a host clock 1 h ahead: samples stamped at most the slack ahead of the Dyn
   await ingest(6);
   const correct = { now: () => Date.now() };
   const later = new RecordingSender();
-  await flusherOn(store.ddb, tables, later, { now: 0, read: correct.now, sleep: async () => undefined } as never, { referenceClock: serverClock.nowMs }).run(Date.now() + 1000);
+  await flusherOn(store.ddb, tables, later, { now: 0, read: correct.now, sleep: async () => undefined } as never, {
+    referenceClock: serverClock.nowMs,
+  }).run(Date.now() + 1000);
   assert.ok(later.timestamps.length > 0);
-  assert.ok(Math.max(...later.timestamps) <= Date.now() + SLACK_MS + 1000, `later run stamped ${Math.max(...later.timestamps) - Date.now()} ms ahead`);
+  assert.ok(
+    Math.max(...later.timestamps) <= Date.now() + SLACK_MS + 1000,
+    `later run stamped ${Math.max(...later.timestamps) - Date.now()} ms ahead`,
+  );
 });

@@ -25,9 +25,15 @@ export class RecordingSender implements SeriesSender {
     this.requests++;
     for (const s of series) {
       const id = tenant + JSON.stringify(s.labels);
-      for (const p of [...s.samples, ...(s.histograms ?? []).map((h) => ({ timestampMs: h.timestampMs, value: h.count }))]) {
+      for (const p of [
+        ...s.samples,
+        ...(s.histograms ?? []).map((h) => ({ timestampMs: h.timestampMs, value: h.count })),
+      ]) {
         const prev = this.last.get(id);
-        assert.ok(prev === undefined || p.timestampMs > prev.t, `out of order: ${id} ${p.timestampMs} after ${prev?.t}`);
+        assert.ok(
+          prev === undefined || p.timestampMs > prev.t,
+          `out of order: ${id} ${p.timestampMs} after ${prev?.t}`,
+        );
         if (prev !== undefined && id.includes('_total') && !Number.isNaN(p.value) && !Number.isNaN(prev.v)) {
           assert.ok(p.value >= prev.v, `counter went backwards: ${id} ${prev.v} -> ${p.value}`);
         }
@@ -71,7 +77,14 @@ export async function freshSeriesTable(client: DynamoDBClient, prefix = 'st'): P
   return name;
 }
 
-export function flusherOn(ddb: Ddb, tables: Tables, sender: SeriesSender, clock: Clock, extra: Partial<FlusherDeps> = {}, config: GeneratorConfig = CONFIG): Flusher {
+export function flusherOn(
+  ddb: Ddb,
+  tables: Tables,
+  sender: SeriesSender,
+  clock: Clock,
+  extra: Partial<FlusherDeps> = {},
+  config: GeneratorConfig = CONFIG,
+): Flusher {
   return new Flusher({
     ddb,
     deltasTable: tables.deltas,
@@ -87,7 +100,11 @@ export function flusherOn(ddb: Ddb, tables: Tables, sender: SeriesSender, clock:
 }
 
 /** Every tenant's registry as exposition text: equal text = equal state. */
-export const stateText = (f: Flusher) => [...f.tenants()].map(([t, r]) => `# ${t}\n${formatExposition(r)}`).sort().join('\n');
+export const stateText = (f: Flusher) =>
+  [...f.tenants()]
+    .map(([t, r]) => `# ${t}\n${formatExposition(r)}`)
+    .sort()
+    .join('\n');
 
 /** Commits a hand-made delta after the partition's cursor, as the ingest would. */
 export async function commitDelta(ddb: Ddb, table: string, content: DeltaContent, writtenAtMs: number): Promise<void> {
@@ -104,5 +121,11 @@ export async function commitDelta(ddb: Ddb, table: string, content: DeltaContent
     ttlSeconds: Math.floor(writtenAtMs / 1000) + 86400,
     writtenAtMs,
   });
-  assert.ok(await commitCursor(ddb, table, content.topic, content.partition, prev, { offset: content.lastOffset, attempt, committedAtMs: writtenAtMs }));
+  assert.ok(
+    await commitCursor(ddb, table, content.topic, content.partition, prev, {
+      offset: content.lastOffset,
+      attempt,
+      committedAtMs: writtenAtMs,
+    }),
+  );
 }

@@ -8,9 +8,16 @@ import { formatExposition } from '../../lib/series/exposition.ts';
 import type { Ddb } from '../../lib/store/ddb.ts';
 import { createTable } from '../../lib/store/local-dynamo.ts';
 import { SERIES_TABLE } from '../../lib/store/tables.ts';
-import { CONFIG, TABLE, eventOf, makeRecords, startStore, testContext, RECORD_TIME_MS } from '../helpers/ingest-harness.ts';
+import {
+  CONFIG,
+  TABLE,
+  eventOf,
+  makeRecords,
+  startStore,
+  testContext,
+  RECORD_TIME_MS,
+} from '../helpers/ingest-harness.ts';
 import { Clock, RecordingSender } from './flusher-harness.ts';
-
 
 class InjectedCrash extends Error {
   override name = 'InjectedCrash';
@@ -50,7 +57,11 @@ describe('flusher', async () => {
     await ingestEvent(ctx, eventOf(makeRecords('traces', 0, from, count), makeRecords('traces', 1, from, count)));
   }
 
-  const state = (f: Flusher) => [...f.tenants()].map(([t, r]) => `# ${t}\n${formatExposition(r)}`).sort().join('\n');
+  const state = (f: Flusher) =>
+    [...f.tenants()]
+      .map(([t, r]) => `# ${t}\n${formatExposition(r)}`)
+      .sort()
+      .join('\n');
 
   test('counters never reset across invocations: state comes back from DynamoDB', async () => {
     const tables = await freshTables();
@@ -140,9 +151,18 @@ describe('flusher with a corrupt committed delta', async () => {
     await createTable(store.client, DELTAS_TABLE, 'corrupt-d');
     await createTable(store.client, SERIES_TABLE, 'corrupt-s');
     const ctx = { ...testContext(store.ddb), table: 'corrupt-d' };
-    for (const [from, n] of [[0, 3], [3, 3], [6, 3]]) await ingestEvent(ctx, eventOf(makeRecords('traces', 0, from, n)));
+    for (const [from, n] of [
+      [0, 3],
+      [3, 3],
+      [6, 3],
+    ])
+      await ingestEvent(ctx, eventOf(makeRecords('traces', 0, from, n)));
     // damage the middle delta's only part
-    const page = await store.ddb.query({ TableName: 'corrupt-d', KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: deltaPk('traces', 0) } } });
+    const page = await store.ddb.query({
+      TableName: 'corrupt-d',
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': { S: deltaPk('traces', 0) } },
+    });
     const middle = page.Items!.find((i) => i.sk.S!.startsWith('00000000000000000003'))!;
     const bytes = Uint8Array.from(middle.d.B!);
     bytes[bytes.length - 1] ^= 0xff;

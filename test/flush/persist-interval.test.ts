@@ -20,7 +20,10 @@ describe('flusher persist interval', async () => {
   /** One ingest batch per minute: partition minute % 2, 3 records. */
   async function ingestMinute(tables: Tables, minute: number): Promise<void> {
     const partition = minute % 2;
-    await ingestEvent({ ...testContext(store.ddb), table: tables.deltas }, eventOf(makeRecords('traces', partition, Math.floor(minute / 2) * 3, 3)));
+    await ingestEvent(
+      { ...testContext(store.ddb), table: tables.deltas },
+      eventOf(makeRecords('traces', partition, Math.floor(minute / 2) * 3, 3)),
+    );
   }
 
   test('each run folds and sends; the state is saved once per interval', async () => {
@@ -63,12 +66,18 @@ describe('flusher persist interval', async () => {
       clock.now = start + minute * MINUTE;
       await ingestMinute(tables, minute);
       // the container dies after minute 7's run, two minutes after the last save: its memory is lost
-      if (minute === 8) flusher = flusherOn(store.ddb, tables, sender, clock, { persistIntervalMs: 5 * MINUTE, metrics });
+      if (minute === 8)
+        flusher = flusherOn(store.ddb, tables, sender, clock, { persistIntervalMs: 5 * MINUTE, metrics });
       await flusher.run(clock.now + 1_000);
       sentAfter.push(sender.value('calls_total'));
     }
-    assert.equal(flusher.currentEpoch, 3, 'saved at minutes 0, 5 and 10 (the new container keeps the interval of the saved header)');
-    for (let i = 1; i < sentAfter.length; i++) assert.ok(sentAfter[i] > sentAfter[i - 1], `minute ${i}: ${sentAfter[i - 1]} -> ${sentAfter[i]}`);
+    assert.equal(
+      flusher.currentEpoch,
+      3,
+      'saved at minutes 0, 5 and 10 (the new container keeps the interval of the saved header)',
+    );
+    for (let i = 1; i < sentAfter.length; i++)
+      assert.ok(sentAfter[i] > sentAfter[i - 1], `minute ${i}: ${sentAfter[i - 1]} -> ${sentAfter[i]}`);
     assert.equal(stateText(flusher), stateText(ref));
     const reloaded = flusherOn(store.ddb, tables, new RecordingSender(), clock);
     await reloaded.load();
@@ -104,11 +113,14 @@ describe('flusher persist interval', async () => {
     const calls = () => [...sent].filter(([id]) => id.includes('calls_total')).reduce((n, [, v]) => n + v, 0);
     const sentByA = calls();
     // the next container reads deltas slowly: each run folds one delta per partition at most
-    const slow = { ...store.ddb, query: async (i: Parameters<typeof store.ddb.query>[0]) => {
-      const out = await store.ddb.query(i);
-      if (i.TableName === tables.deltas) clock.now += 2_000 * (out.Items?.length ?? 0);
-      return out;
-    } };
+    const slow = {
+      ...store.ddb,
+      query: async (i: Parameters<typeof store.ddb.query>[0]) => {
+        const out = await store.ddb.query(i);
+        if (i.TableName === tables.deltas) clock.now += 2_000 * (out.Items?.length ?? 0);
+        return out;
+      },
+    };
     const metrics = new MetricsRecorder();
     const b = flusherOn(slow, tables, sender, clock, { persistIntervalMs: 5 * MINUTE, sliceDeltas: 1, metrics });
     for (let minute = 8; minute <= 20; minute++) {
@@ -126,7 +138,10 @@ describe('flusher persist interval', async () => {
     const start = RECORD_TIME_MS + MINUTE;
     const clock = new Clock(start);
     const writes = new MetricsRecorder();
-    const ddb = meteredDdb(store.ddb, { consumed: (c, op) => (op === 'putItem' || op === 'updateItem' ? writes.add(c.TableName ?? '', c.CapacityUnits ?? 0) : undefined) });
+    const ddb = meteredDdb(store.ddb, {
+      consumed: (c, op) =>
+        op === 'putItem' || op === 'updateItem' ? writes.add(c.TableName ?? '', c.CapacityUnits ?? 0) : undefined,
+    });
     const f = flusherOn(ddb, tables, new RecordingSender(), clock, { persistIntervalMs: 5 * MINUTE });
     await ingestMinute(tables, 0);
     await f.run(clock.now + 1_000);
@@ -145,7 +160,10 @@ describe('flusher persist interval', async () => {
     assert.equal(persistIntervalFromEnv({ PERSIST_INTERVAL_SECONDS: '0' }), 0);
     assert.equal(persistIntervalFromEnv({ PERSIST_INTERVAL_SECONDS: '600' }), 600_000);
     for (const bad of ['-5', '1.5', '5m', '1801']) {
-      assert.throws(() => persistIntervalFromEnv({ PERSIST_INTERVAL_SECONDS: bad }), (e: Error) => e.message.startsWith('PERSIST_INTERVAL_SECONDS:') && e.message.includes(`"${bad}"`));
+      assert.throws(
+        () => persistIntervalFromEnv({ PERSIST_INTERVAL_SECONDS: bad }),
+        (e: Error) => e.message.startsWith('PERSIST_INTERVAL_SECONDS:') && e.message.includes(`"${bad}"`),
+      );
     }
   });
 });

@@ -25,12 +25,18 @@ test('400 then 503s: not retried / retried, counted by class, and the next colle
 
   const clock = { now: RECORD_TIME_MS + 60_000 };
   const metrics = new MetricsRecorder();
-  const sender = new RemoteWriteSender(CONFIG, [endpointFor(receiver.url, { maxSamplesPerSend: 100_000 })], metrics, silentLogger, {
-    now: () => clock.now,
-    sleep: async (ms) => {
-      clock.now += ms;
+  const sender = new RemoteWriteSender(
+    CONFIG,
+    [endpointFor(receiver.url, { maxSamplesPerSend: 100_000 })],
+    metrics,
+    silentLogger,
+    {
+      now: () => clock.now,
+      sleep: async (ms) => {
+        clock.now += ms;
+      },
     },
-  });
+  );
   const flusher = new Flusher({
     ddb: store.ddb,
     deltasTable: 'rf-deltas',
@@ -58,6 +64,9 @@ test('400 then 503s: not retried / retried, counted by class, and the next colle
   const valueOf = (series: typeof refused, name: string) =>
     series.filter((s) => s.labels.__name__ === name).reduce((n, s) => n + (s.samples.at(-1)?.value ?? 0), 0);
   assert.ok(valueOf(refused, 'traces_spanmetrics_calls_total') > 0);
-  assert.equal(valueOf(delivered, 'traces_spanmetrics_calls_total'), valueOf(refused, 'traces_spanmetrics_calls_total'));
+  assert.equal(
+    valueOf(delivered, 'traces_spanmetrics_calls_total'),
+    valueOf(refused, 'traces_spanmetrics_calls_total'),
+  );
   assert.ok(metrics.total('SamplesSent') > 0);
 });

@@ -17,7 +17,13 @@ import { formatExposition } from '../../lib/series/exposition.ts';
 import type { Ddb } from '../../lib/store/ddb.ts';
 import { createTable } from '../../lib/store/local-dynamo.ts';
 import { DELTAS_TABLE, SERIES_TABLE } from '../../lib/store/tables.ts';
-import { buildResourceSpans, encodePushBytesRequest, encodeTempoTrace, type Attributes, type SpanSpec } from '../fixtures/build.ts';
+import {
+  buildResourceSpans,
+  encodePushBytesRequest,
+  encodeTempoTrace,
+  type Attributes,
+  type SpanSpec,
+} from '../fixtures/build.ts';
 import { RECORD_TIME_MS, eventOf, startStore, testContext } from '../helpers/ingest-harness.ts';
 
 const CONFIG = parseConfig(`
@@ -54,8 +60,17 @@ class CheckingSender implements SeriesSender {
   }
 }
 
-function spanRecord(partition: number, offset: number, timestamp: number, service: string, span: SpanSpec, resource: Attributes = {}): KafkaEventRecord {
-  const trace = encodeTempoTrace(buildResourceSpans({ resource: { 'service.name': service, ...resource }, spans: [span] }));
+function spanRecord(
+  partition: number,
+  offset: number,
+  timestamp: number,
+  service: string,
+  span: SpanSpec,
+  resource: Attributes = {},
+): KafkaEventRecord {
+  const trace = encodeTempoTrace(
+    buildResourceSpans({ resource: { 'service.name': service, ...resource }, spans: [span] }),
+  );
   return {
     topic: 'traces',
     partition,
@@ -77,8 +92,24 @@ function ingestSteps(): KafkaEventRecord[][] {
   const c: KafkaEventRecord[] = [];
   // X: four requests web -> api, the client half first (partition 0), the server later (partition 1)
   for (let i = 0; i < 4; i++) {
-    a.push(spanRecord(0, a.length, T, 'web', { traceId: traceId(i), spanId: spanIdOf(i), kind: CLIENT }, i === 0 ? { 'host.id': 'node-a' } : {}));
-    b.push(spanRecord(1, b.length, T + 3000, 'api', { traceId: traceId(i), parentSpanId: spanIdOf(i), kind: SERVER, status: { code: i === 3 ? 2 : 0 } }));
+    a.push(
+      spanRecord(
+        0,
+        a.length,
+        T,
+        'web',
+        { traceId: traceId(i), spanId: spanIdOf(i), kind: CLIENT },
+        i === 0 ? { 'host.id': 'node-a' } : {},
+      ),
+    );
+    b.push(
+      spanRecord(1, b.length, T + 3000, 'api', {
+        traceId: traceId(i),
+        parentSpanId: spanIdOf(i),
+        kind: SERVER,
+        status: { code: i === 3 ? 2 : 0 },
+      }),
+    );
   }
   // Y: three requests cron -> worker, the server half first (partition 0), the client later (partition 1)
   for (let i = 10; i < 13; i++) {
@@ -86,10 +117,29 @@ function ingestSteps(): KafkaEventRecord[][] {
     b.push(spanRecord(1, b.length, T + 3000, 'cron', { traceId: traceId(i), spanId: spanIdOf(i), kind: CLIENT }));
   }
   // F: halves 15 s apart (wait is 10 s): the client names its peer, so it becomes web -> legacy
-  a.push(spanRecord(0, a.length, T, 'web', { traceId: traceId(20), spanId: spanIdOf(20), kind: CLIENT, attributes: { 'peer.service': 'legacy' } }));
-  c.push(spanRecord(1, b.length + c.length, T + 15_000, 'api', { traceId: traceId(20), parentSpanId: spanIdOf(20), kind: SERVER }));
+  a.push(
+    spanRecord(0, a.length, T, 'web', {
+      traceId: traceId(20),
+      spanId: spanIdOf(20),
+      kind: CLIENT,
+      attributes: { 'peer.service': 'legacy' },
+    }),
+  );
+  c.push(
+    spanRecord(1, b.length + c.length, T + 15_000, 'api', {
+      traceId: traceId(20),
+      parentSpanId: spanIdOf(20),
+      kind: SERVER,
+    }),
+  );
   // O: a server whose client never reports
-  c.push(spanRecord(1, b.length + c.length, T + 15_000, 'api', { traceId: traceId(30), parentSpanId: spanIdOf(30), kind: SERVER }));
+  c.push(
+    spanRecord(1, b.length + c.length, T + 15_000, 'api', {
+      traceId: traceId(30),
+      parentSpanId: spanIdOf(30),
+      kind: SERVER,
+    }),
+  );
   return [a, b, c];
 }
 
@@ -102,7 +152,13 @@ const FLUSH_CLOCKS = [T + 5_000, T + 8_000, T + 16_000, T + 200_000, T + 30 * 60
 type Fault = { readonly step: string; readonly k: number; readonly when: 'before' | 'after' };
 
 /** Counts the calls of `step` while armed, and crashes at the fault's call. */
-function faulty(inner: Ddb, fault: Fault | undefined, step: string, calls: Map<string, number>, gate = { armed: true }): Ddb {
+function faulty(
+  inner: Ddb,
+  fault: Fault | undefined,
+  step: string,
+  calls: Map<string, number>,
+  gate = { armed: true },
+): Ddb {
   const wrapped = {} as Record<string, unknown>;
   for (const op of ['getItem', 'putItem', 'updateItem', 'query'] as const) {
     wrapped[op] = async (input: unknown) => {
@@ -125,7 +181,9 @@ describe('service graphs across partitions and invocations', async () => {
   let seq = 0;
 
   /** Runs the whole scenario with at most one injected crash; returns the final state and calls per step. */
-  async function scenario(fault?: Fault): Promise<{ states: string[]; calls: Map<string, number>; sender: CheckingSender; crashed: boolean }> {
+  async function scenario(
+    fault?: Fault,
+  ): Promise<{ states: string[]; calls: Map<string, number>; sender: CheckingSender; crashed: boolean }> {
     const n = seq++;
     const deltas = `sg-deltas-${n}`;
     const series = `sg-series-${n}`;
@@ -207,7 +265,10 @@ describe('service graphs across partitions and invocations', async () => {
     assert.match(state, /^traces_service_graph_request_total\{client="cron",server="worker"\} 3$/m);
     assert.match(state, /^traces_service_graph_request_server_seconds_count\{client="web",server="api"\} 4$/m);
     // halves 15 s apart: the client became a virtual-node edge, the server an expired edge
-    assert.match(state, /^traces_service_graph_request_total\{client="web",connection_type="virtual_node",server="legacy"\} 1$/m);
+    assert.match(
+      state,
+      /^traces_service_graph_request_total\{client="web",connection_type="virtual_node",server="legacy"\} 1$/m,
+    );
     assert.doesNotMatch(state, /client="web",server="api"\} 5/);
     assert.match(state, /^expired \[\["SPAN_KIND_SERVER",2\]\]$/m);
     assert.match(state, /^pending 0$/m);

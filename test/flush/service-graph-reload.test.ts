@@ -77,7 +77,11 @@ describe('service-graph settings reloaded at run time', async () => {
     clock.now += 60_000;
     assert.equal(await source.refresh(), 'reloaded');
     applyTenantConfig(flusher, source.config);
-    assert.equal(flusher.serviceGraphPairings().get('team-a')?.pending, 1, 'the half pending before the reload is kept');
+    assert.equal(
+      flusher.serviceGraphPairings().get('team-a')?.pending,
+      1,
+      'the half pending before the reload is kept',
+    );
 
     // written by an ingest that already had the new dimensions
     await commitDelta(store.ddb, tables.deltas, delta(1, [half(2, 0, ['GET']), half(2, 1, ['GET'])]), RECORD_TIME_MS);

@@ -47,7 +47,10 @@ describe('flusher reliability paths under faults', async () => {
   const objectKeys: string[] = [];
   for (let i = 0; i < 3; i++) {
     for (const partition of i < 2 ? [0, 1, 2] : [0]) {
-      const ctx = { ...testContext(store.ddb, partition === 0 ? {} : { objects, objectThresholdBytes: 1 }), table: deltas };
+      const ctx = {
+        ...testContext(store.ddb, partition === 0 ? {} : { objects, objectThresholdBytes: 1 }),
+        table: deltas,
+      };
       const [r] = await ingestEvent(ctx, eventOf(makeRecords('traces', partition, i * 2, 2)));
       if (partition === 2) objectKeys.push(r.committed!.objectKey!);
     }
@@ -55,13 +58,34 @@ describe('flusher reliability paths under faults', async () => {
   // partition 2 loses the object of its first delta (offsets 0..1)
   await objects.delete(objectKeys[0]);
   // partition 0 loses its second delta (offsets 2..3)
-  const page = await store.client.send(new QueryCommand({ TableName: deltas, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: deltaPk('traces', 0) } } }));
+  const page = await store.client.send(
+    new QueryCommand({
+      TableName: deltas,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': { S: deltaPk('traces', 0) } },
+    }),
+  );
   for (const item of page.Items ?? []) {
-    if (item.sk.S!.startsWith('00000000000000000002#')) await store.client.send(new DeleteItemCommand({ TableName: deltas, Key: { pk: item.pk, sk: item.sk } }));
+    if (item.sk.S!.startsWith('00000000000000000002#'))
+      await store.client.send(new DeleteItemCommand({ TableName: deltas, Key: { pk: item.pk, sk: item.sk } }));
   }
 
   /** The schedule with at most one fault; returns the final saved state and the flusher's call count. */
-  async function scenario(fault?: Fault, persistIntervalMs?: number, withObjects = false): Promise<{ state: string; calls: number; objectGets: number; crashed: boolean; foldedPerTurn: number[]; lost: number; reloads: number; epoch: number; ops: string[] }> {
+  async function scenario(
+    fault?: Fault,
+    persistIntervalMs?: number,
+    withObjects = false,
+  ): Promise<{
+    state: string;
+    calls: number;
+    objectGets: number;
+    crashed: boolean;
+    foldedPerTurn: number[];
+    lost: number;
+    reloads: number;
+    epoch: number;
+    ops: string[];
+  }> {
     const tables = { deltas, series: await freshSeriesTable(store.client, 'sf') };
     const clock = new Clock(RECORD_TIME_MS + 60_000);
     let calls = 0;
@@ -108,8 +132,22 @@ describe('flusher reliability paths under faults', async () => {
     const sender = new RecordingSender();
     const metrics = new MetricsRecorder();
     const containers: Record<string, Flusher> = {
-      a: flusherOn(ddb, tables, sender, clock, { sliceDeltas: 1, log: silentLogger, metrics, objects: faultyObjects, persistIntervalMs, ...stateParts }),
-      b: flusherOn(ddb, tables, sender, clock, { sliceDeltas: 1, log: silentLogger, metrics, objects: faultyObjects, persistIntervalMs, ...stateParts }),
+      a: flusherOn(ddb, tables, sender, clock, {
+        sliceDeltas: 1,
+        log: silentLogger,
+        metrics,
+        objects: faultyObjects,
+        persistIntervalMs,
+        ...stateParts,
+      }),
+      b: flusherOn(ddb, tables, sender, clock, {
+        sliceDeltas: 1,
+        log: silentLogger,
+        metrics,
+        objects: faultyObjects,
+        persistIntervalMs,
+        ...stateParts,
+      }),
     };
     const foldedPerTurn: number[] = [];
     let crashed = false;
@@ -125,7 +163,17 @@ describe('flusher reliability paths under faults', async () => {
     }
     const check = flusherOn(store.ddb, tables, new RecordingSender(), clock, { objects: routed });
     await check.load();
-    return { state: stateText(check), calls, objectGets, crashed, foldedPerTurn, lost: metrics.total('DeltasLost'), reloads: metrics.total('StateReloads'), epoch: check.currentEpoch, ops };
+    return {
+      state: stateText(check),
+      calls,
+      objectGets,
+      crashed,
+      foldedPerTurn,
+      lost: metrics.total('DeltasLost'),
+      reloads: metrics.total('StateReloads'),
+      epoch: check.currentEpoch,
+      ops,
+    };
   }
 
   test('a fault before and after every call of sliced folds, gap skips, object reads and header checks changes nothing', async () => {
@@ -136,7 +184,10 @@ describe('flusher reliability paths under faults', async () => {
     // read, a reload
     const [first] = reference.foldedPerTurn;
     assert.ok(first >= 1 && first < 5, `folded per invocation: ${reference.foldedPerTurn}`);
-    assert.equal(reference.foldedPerTurn.reduce((a, b) => a + b, 0), 5);
+    assert.equal(
+      reference.foldedPerTurn.reduce((a, b) => a + b, 0),
+      5,
+    );
     assert.equal(reference.lost, 2);
     assert.ok(reference.objectGets >= 3, `${reference.objectGets} object GETs`);
     assert.equal(reference.reloads, 1);
@@ -161,7 +212,8 @@ describe('flusher reliability paths under faults', async () => {
     for (let k = 1; k <= reference.calls; k++) {
       // after a read, a fault is the same as one before the next call: only writes need both
       const op = reference.ops[k - 1];
-      const whens = op === 'query' || op === 'getItem' || op === 's3.get' ? (['before'] as const) : (['before', 'after'] as const);
+      const whens =
+        op === 'query' || op === 'getItem' || op === 's3.get' ? (['before'] as const) : (['before', 'after'] as const);
       for (const when of whens) {
         const got = await scenario({ k, when }, interval);
         assert.ok(got.crashed, `call ${k} ${when}: the fault fired`);
@@ -173,11 +225,15 @@ describe('flusher reliability paths under faults', async () => {
   test('with the saved state in the object store (several parts), a fault before and after every DynamoDB and S3 call changes nothing', async () => {
     const reference = await scenario(undefined, 30_000, true);
     assert.equal(reference.state, (await scenario()).state, 'same end state as with DynamoDB items');
-    assert.ok(reference.ops.filter((o) => o === 's3.put').length >= 4, `${reference.ops.filter((o) => o === 's3.put').length} object parts written`);
+    assert.ok(
+      reference.ops.filter((o) => o === 's3.put').length >= 4,
+      `${reference.ops.filter((o) => o === 's3.put').length} object parts written`,
+    );
     assert.ok(reference.ops.includes('s3.get'), 'a reload read the state back from objects');
     for (let k = 1; k <= reference.calls; k++) {
       const op = reference.ops[k - 1];
-      const whens = op === 'query' || op === 'getItem' || op === 's3.get' ? (['before'] as const) : (['before', 'after'] as const);
+      const whens =
+        op === 'query' || op === 'getItem' || op === 's3.get' ? (['before'] as const) : (['before', 'after'] as const);
       for (const when of whens) {
         const got = await scenario({ k, when }, 30_000, true);
         assert.ok(got.crashed, `call ${k} (${op}) ${when}: the fault fired`);

@@ -11,7 +11,15 @@ import { deltaPk } from '../../lib/store/keys.ts';
 import { SnapshotStore } from '../../lib/store/snapshot-store.ts';
 import type { SeriesIncrement } from '../../lib/series/types.ts';
 import { RECORD_TIME_MS, eventOf, makeRecords, startStore, testContext } from '../helpers/ingest-harness.ts';
-import { Clock, RecordingSender, commitDelta, flusherOn, freshTables, stateText, type Tables } from './flusher-harness.ts';
+import {
+  Clock,
+  RecordingSender,
+  commitDelta,
+  flusherOn,
+  freshTables,
+  stateText,
+  type Tables,
+} from './flusher-harness.ts';
 
 describe('flusher state reliability', async () => {
   const store = await startStore();
@@ -20,14 +28,27 @@ describe('flusher state reliability', async () => {
   /** One ingest invocation per [partition, from, count]. */
   async function ingest(tables: Tables, batches: [number, number, number][], maxPartBytes?: number): Promise<void> {
     for (const [partition, from, count] of batches) {
-      const ctx = { ...testContext(store.ddb), table: tables.deltas, ...(maxPartBytes === undefined ? {} : { maxPartBytes }) };
+      const ctx = {
+        ...testContext(store.ddb),
+        table: tables.deltas,
+        ...(maxPartBytes === undefined ? {} : { maxPartBytes }),
+      };
       await ingestEvent(ctx, eventOf(makeRecords('traces', partition, from, count)));
     }
   }
 
-  async function deleteDeltaItems(tables: Tables, partition: number, firstOffset: number, onlyPart?: string): Promise<number> {
+  async function deleteDeltaItems(
+    tables: Tables,
+    partition: number,
+    firstOffset: number,
+    onlyPart?: string,
+  ): Promise<number> {
     const page = await store.client.send(
-      new QueryCommand({ TableName: tables.deltas, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: deltaPk('traces', partition) } } }),
+      new QueryCommand({
+        TableName: tables.deltas,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: deltaPk('traces', partition) } },
+      }),
     );
     const prefix = String(firstOffset).padStart(20, '0') + '#';
     let n = 0;
@@ -41,12 +62,28 @@ describe('flusher state reliability', async () => {
 
   test('a delta gone from one partition is skipped there, counted and logged; everything else folds', async () => {
     const tables = await freshTables(store.client, 'gap');
-    await ingest(tables, [[0, 0, 3], [0, 3, 3], [0, 6, 3], [1, 0, 4], [0, 9, 6], [0, 15, 3]], 600);
+    await ingest(
+      tables,
+      [
+        [0, 0, 3],
+        [0, 3, 3],
+        [0, 6, 3],
+        [1, 0, 4],
+        [0, 9, 6],
+        [0, 15, 3],
+      ],
+      600,
+    );
     assert.ok((await deleteDeltaItems(tables, 0, 3)) >= 1, 'the delta at offsets 3..5 is gone');
     assert.equal(await deleteDeltaItems(tables, 0, 9, '0001'), 1, 'one part of the delta at 9..14 is gone');
     // the reference: the same records without the lost ones
     const ref = await freshTables(store.client, 'gap-ref');
-    await ingest(ref, [[0, 0, 3], [0, 6, 3], [1, 0, 4], [0, 15, 3]]);
+    await ingest(ref, [
+      [0, 0, 3],
+      [0, 6, 3],
+      [1, 0, 4],
+      [0, 15, 3],
+    ]);
     const refFlusher = flusherOn(store.ddb, ref, new RecordingSender(), new Clock(RECORD_TIME_MS + 60_000));
     await refFlusher.run(RECORD_TIME_MS + 61_000);
 
@@ -58,7 +95,7 @@ describe('flusher state reliability', async () => {
       log: { ...silentLogger, error: (_m, fields) => errors.push(fields ?? {}) },
     });
     await f.run(clock.now + 1000);
-    
+
     assert.equal(stateText(f), stateText(refFlusher));
     assert.equal(metrics.total('DeltasLost'), 2);
     assert.equal(metrics.total('OffsetsLost'), 3 + 6);
@@ -107,7 +144,10 @@ describe('flusher state reliability', async () => {
       const f = flusherOn(slow, tables, sender, clock, { sliceDeltas: 2, metrics });
       await f.run(deadline);
       // one slice (2 deltas of one item each, plus the delta proving the second) may end past the deadline
-      assert.ok(clock.now <= deadline + 300, `invocation ${invocations} ran ${clock.now - deadline} ms past its deadline`);
+      assert.ok(
+        clock.now <= deadline + 300,
+        `invocation ${invocations} ran ${clock.now - deadline} ms past its deadline`,
+      );
       folded.push(metrics.total('DeltasFolded'));
       const saved = await new SnapshotStore(store.ddb, tables.series).load();
       const behind = saved.folded.some((p) => p.cursor.offset < 19);
@@ -119,7 +159,10 @@ describe('flusher state reliability', async () => {
     }
     assert.ok(invocations >= 2, `the backlog took ${invocations + 1} invocations (${folded})`);
     assert.ok(invocations < 10, `the backlog did not converge: ${folded}`);
-    assert.equal(folded.reduce((a, b) => a + b, 0), 20);
+    assert.equal(
+      folded.reduce((a, b) => a + b, 0),
+      20,
+    );
   });
 
   test('a warm container whose memory is older than the saved header reloads before folding', async () => {
@@ -131,7 +174,13 @@ describe('flusher state reliability', async () => {
     const b = flusherOn(store.ddb, tables, sender, clock);
     const steps: [typeof a, [number, number, number][]][] = [
       [a, [[0, 0, 4]]],
-      [b, [[0, 4, 4], [1, 0, 3]]],
+      [
+        b,
+        [
+          [0, 4, 4],
+          [1, 0, 3],
+        ],
+      ],
       [b, [[0, 8, 2]]],
       [a, [[1, 3, 3]]],
       [a, [[0, 10, 2]]],
@@ -173,13 +222,25 @@ describe('flusher state reliability', async () => {
     assert.equal(metrics.total('StateReloads'), 0);
   });
 
-  test("a delta claiming a far-future record time moves the saved data clock at most to its write time plus the slack", async () => {
+  test('a delta claiming a far-future record time moves the saved data clock at most to its write time plus the slack', async () => {
     const tables = await freshTables(store.client, 'poison');
     const T = RECORD_TIME_MS;
     await commitDelta(
       store.ddb,
       tables.deltas,
-      { topic: 'traces', partition: 0, firstOffset: 0, lastOffset: 0, minTimestampMs: T, maxTimestampMs: T + 10 * 365 * 86400_000, records: 1, spans: 0, badRecords: {}, spansDiscarded: {}, tenants: [{ tenant: 'team-a', increments: [] }] },
+      {
+        topic: 'traces',
+        partition: 0,
+        firstOffset: 0,
+        lastOffset: 0,
+        minTimestampMs: T,
+        maxTimestampMs: T + 10 * 365 * 86400_000,
+        records: 1,
+        spans: 0,
+        badRecords: {},
+        spansDiscarded: {},
+        tenants: [{ tenant: 'team-a', increments: [] }],
+      },
       T,
     );
     const clock = new Clock(T + 60_000);
@@ -196,7 +257,19 @@ describe('flusher state reliability', async () => {
     await commitDelta(
       store.ddb,
       tables.deltas,
-      { topic: 'traces', partition: 0, firstOffset: 0, lastOffset: 0, minTimestampMs: RECORD_TIME_MS, maxTimestampMs: RECORD_TIME_MS, records: 1, spans: 0, badRecords: {}, spansDiscarded: {}, tenants },
+      {
+        topic: 'traces',
+        partition: 0,
+        firstOffset: 0,
+        lastOffset: 0,
+        minTimestampMs: RECORD_TIME_MS,
+        maxTimestampMs: RECORD_TIME_MS,
+        records: 1,
+        spans: 0,
+        badRecords: {},
+        spansDiscarded: {},
+        tenants,
+      },
       RECORD_TIME_MS,
     );
     const clock = new Clock(RECORD_TIME_MS + 60_000);

@@ -8,7 +8,9 @@ import { MetricsRecorder } from '../../lib/metrics/recorder.ts';
 import type { CollectedSeries } from '../../lib/series/collected.ts';
 import { labelsFromRecord } from '../../lib/series/labels.ts';
 
-const ONE: CollectedSeries[] = [{ labels: labelsFromRecord({ __name__: 'x_total' }), samples: [{ value: 1, timestampMs: 1 }], exemplars: [] }];
+const ONE: CollectedSeries[] = [
+  { labels: labelsFromRecord({ __name__: 'x_total' }), samples: [{ value: 1, timestampMs: 1 }], exemplars: [] },
+];
 
 function logs() {
   const lines: string[] = [];
@@ -20,7 +22,8 @@ function logs() {
   return { lines, logger };
 }
 
-const jobs = (tenants: string[], deadlineMs: number): TenantSend[] => tenants.map((tenant) => ({ tenant, chunks: () => [ONE], deadlineMs }));
+const jobs = (tenants: string[], deadlineMs: number): TenantSend[] =>
+  tenants.map((tenant) => ({ tenant, chunks: () => [ONE], deadlineMs }));
 
 describe('tenant fan-out pool', () => {
   test('never more than `concurrency` sends in flight, and every tenant is sent', async () => {
@@ -59,7 +62,11 @@ describe('tenant fan-out pool', () => {
       rounds.push([]);
       await pool.sendAll(jobs(tenants, clock.now + 30)); // room for three sends per round
     }
-    assert.deepEqual(rounds, [['a', 'b', 'c'], ['d', 'e', 'f'], ['a', 'b', 'c']]);
+    assert.deepEqual(rounds, [
+      ['a', 'b', 'c'],
+      ['d', 'e', 'f'],
+      ['a', 'b', 'c'],
+    ]);
     assert.equal(metrics.total('RemoteWriteFailures'), 9);
     assert.equal(metrics.get('RemoteWriteFailures', { tenant: 'd', endpoint: 'all', class: 'no_slot' }), 2);
     assert.match(lines.find((l) => l.includes('no send slot')) ?? '', /"skipped":3,"tenants":\["d","e","f"\]/);
@@ -75,10 +82,14 @@ describe('tenant fan-out pool', () => {
     };
     const { lines, logger } = logs();
     const metrics = new MetricsRecorder();
-    await new TenantFanOut({ sender, log: logger, metrics, clock: Date.now }, 2).sendAll(jobs(['x', 'bad', 'y', 'z'], Date.now() + 1000));
+    await new TenantFanOut({ sender, log: logger, metrics, clock: Date.now }, 2).sendAll(
+      jobs(['x', 'bad', 'y', 'z'], Date.now() + 1000),
+    );
     assert.deepEqual(sent.sort(), ['x', 'y', 'z']);
     assert.equal(metrics.get('RemoteWriteFailures', { tenant: 'bad', endpoint: 'all', class: 'send_error' }), 1);
-    assert.ok(lines.some((l) => l.startsWith('error') && l.includes('"tenant":"bad"') && l.includes('bug in one tenant')));
+    assert.ok(
+      lines.some((l) => l.startsWith('error') && l.includes('"tenant":"bad"') && l.includes('bug in one tenant')),
+    );
   });
 
   test('a send that ignores its deadline gives up its slot shortly after it', async () => {
@@ -88,14 +99,20 @@ describe('tenant fan-out pool', () => {
     };
     const metrics = new MetricsRecorder();
     const started = Date.now();
-    await new TenantFanOut({ sender, log: logs().logger, metrics, clock: Date.now }, 1).sendAll(jobs(['stuck', 'next'], started + 50));
+    await new TenantFanOut({ sender, log: logs().logger, metrics, clock: Date.now }, 1).sendAll(
+      jobs(['stuck', 'next'], started + 50),
+    );
     // with one slot, `next` waits for the stuck send to be abandoned at its deadline plus the grace
     assert.deepEqual(sent, []);
     assert.equal(metrics.get('RemoteWriteFailures', { tenant: 'stuck', endpoint: 'all', class: 'overdue' }), 1);
-    assert.equal(metrics.get('RemoteWriteFailures', { tenant: 'next', endpoint: 'all', class: 'no_slot' }), 1, 'next had no time left once the slot was free');
+    assert.equal(
+      metrics.get('RemoteWriteFailures', { tenant: 'next', endpoint: 'all', class: 'no_slot' }),
+      1,
+      'next had no time left once the slot was free',
+    );
   });
 
-  test('series are collected only when the tenant\'s send starts, and empty ones are not sent', async () => {
+  test("series are collected only when the tenant's send starts, and empty ones are not sent", async () => {
     const events: string[] = [];
     const sender: TenantSender = {
       async send(tenant) {
@@ -107,7 +124,11 @@ describe('tenant fan-out pool', () => {
       chunks: () => (events.push(`collect ${tenant}`), [series]),
       deadlineMs: Date.now() + 1000,
     });
-    await new TenantFanOut({ sender, log: logs().logger, metrics: new MetricsRecorder(), clock: Date.now }, 1).sendAll([lazy('a', ONE), lazy('empty', []), lazy('b', ONE)]);
+    await new TenantFanOut({ sender, log: logs().logger, metrics: new MetricsRecorder(), clock: Date.now }, 1).sendAll([
+      lazy('a', ONE),
+      lazy('empty', []),
+      lazy('b', ONE),
+    ]);
     assert.deepEqual(events, ['collect a', 'send a', 'collect empty', 'collect b', 'send b']);
   });
 });

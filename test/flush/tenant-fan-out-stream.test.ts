@@ -9,7 +9,9 @@ import { MetricsRecorder } from '../../lib/metrics/recorder.ts';
 import type { CollectedSeries } from '../../lib/series/collected.ts';
 import { labelsFromRecord } from '../../lib/series/labels.ts';
 
-const piece = (i: number): CollectedSeries[] => [{ labels: labelsFromRecord({ __name__: `m${i}` }), samples: [{ value: i, timestampMs: 1 }], exemplars: [] }];
+const piece = (i: number): CollectedSeries[] => [
+  { labels: labelsFromRecord({ __name__: `m${i}` }), samples: [{ value: i, timestampMs: 1 }], exemplars: [] },
+];
 
 function rendered(events: string[], pieces: number): TenantSend['chunks'] {
   return function* () {
@@ -33,7 +35,9 @@ describe('tenant fan-out, streamed', () => {
         }
       },
     };
-    await new TenantFanOut({ sender, log: silentLogger, metrics: new MetricsRecorder(), clock: Date.now }).sendAll([{ tenant: 'a', chunks: rendered(events, 3), deadlineMs: Date.now() + 5000 }]);
+    await new TenantFanOut({ sender, log: silentLogger, metrics: new MetricsRecorder(), clock: Date.now }).sendAll([
+      { tenant: 'a', chunks: rendered(events, 3), deadlineMs: Date.now() + 5000 },
+    ]);
     assert.deepEqual(events, ['render 0', 'send m0', 'render 1', 'send m1', 'render 2', 'send m2']);
   });
 
@@ -63,7 +67,9 @@ describe('tenant fan-out, streamed', () => {
     };
     const metrics = new MetricsRecorder();
     // deadline already near: the overdue guard fires after the grace period
-    await new TenantFanOut({ sender, log: silentLogger, metrics, clock: Date.now }).sendAll([{ tenant: 'a', chunks: rendered(events, 3), deadlineMs: Date.now() + 10 }]);
+    await new TenantFanOut({ sender, log: silentLogger, metrics, clock: Date.now }).sendAll([
+      { tenant: 'a', chunks: rendered(events, 3), deadlineMs: Date.now() + 10 },
+    ]);
     release();
     await new Promise((r) => setTimeout(r, 20));
     assert.deepEqual(events, ['render 0', 'send m0'], 'nothing rendered after the slot was given up');

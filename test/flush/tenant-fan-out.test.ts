@@ -30,7 +30,14 @@ function records(tenants: readonly string[], partition: number, from: number, co
     const trace = encodeTempoTrace(
       buildResourceSpans({
         resource: { 'service.name': `svc-${offset % 3}` },
-        spans: [{ name: SPAN_NAMES[offset % SPAN_NAMES.length], kind: 2, startNs: BASE_NS, endNs: BASE_NS + BigInt(1 + (offset % 7)) * 1_953_125n }],
+        spans: [
+          {
+            name: SPAN_NAMES[offset % SPAN_NAMES.length],
+            kind: 2,
+            startNs: BASE_NS,
+            endNs: BASE_NS + BigInt(1 + (offset % 7)) * 1_953_125n,
+          },
+        ],
       }),
     );
     return {
@@ -105,7 +112,12 @@ describe('tenant fan-out against a local receiver', async () => {
     const rx = await slowReceiver(50);
     try {
       const tenants = Array.from({ length: 1000 }, (_, i) => `tenant-${String(i).padStart(4, '0')}`);
-      const sender = new RemoteWriteSender(CONFIG, [endpointFor(rx.url, { remoteTimeoutMs: 15_000 })], new MetricsRecorder(), silentLogger);
+      const sender = new RemoteWriteSender(
+        CONFIG,
+        [endpointFor(rx.url, { remoteTimeoutMs: 15_000 })],
+        new MetricsRecorder(),
+        silentLogger,
+      );
       const f = await flusherWith(tenants, sender);
       const now = Date.now();
       await f.collectDue(now, now + 15_000);
@@ -120,7 +132,12 @@ describe('tenant fan-out against a local receiver', async () => {
     const rx = await slowReceiver(50, 'a-hanging');
     try {
       const tenants = ['a-hanging', ...Array.from({ length: 40 }, (_, i) => `b-${i}`)];
-      const sender = new RemoteWriteSender(CONFIG, [endpointFor(rx.url, { remoteTimeoutMs: 1_000 })], new MetricsRecorder(), silentLogger);
+      const sender = new RemoteWriteSender(
+        CONFIG,
+        [endpointFor(rx.url, { remoteTimeoutMs: 1_000 })],
+        new MetricsRecorder(),
+        silentLogger,
+      );
       const f = await flusherWith(tenants, sender);
       const now = Date.now();
       await f.collectDue(now, now + 1_200);
@@ -163,7 +180,10 @@ class CrashingRemote implements SeriesSender {
     if (this.dead) throw new InjectedCrash(`process gone at send ${n}`);
     for (const s of series) {
       const id = tenant + ' ' + s.labels.map((l) => `${l.name}=${l.value}`).join(',');
-      for (const p of [...s.samples, ...(s.histograms ?? []).map((h) => ({ timestampMs: h.timestampMs, value: h.count }))]) {
+      for (const p of [
+        ...s.samples,
+        ...(s.histograms ?? []).map((h) => ({ timestampMs: h.timestampMs, value: h.count })),
+      ]) {
         const prev = this.last.get(id);
         assert.ok(prev === undefined || p.timestampMs > prev.t, `out of order: ${id}`);
         if (prev !== undefined && !Number.isNaN(p.value) && !Number.isNaN(prev.v) && /_total|_count|_bucket/.test(id)) {
@@ -190,13 +210,30 @@ describe('tenant fan-out under faults', async () => {
   }
 
   const ingest = (tables: { deltas: string }, from: number, count: number) =>
-    ingestEvent({ ...testContext(store.ddb), table: tables.deltas }, eventOf(records(TENANTS, 0, from, count), records(TENANTS, 1, from, count)));
+    ingestEvent(
+      { ...testContext(store.ddb), table: tables.deltas },
+      eventOf(records(TENANTS, 0, from, count), records(TENANTS, 1, from, count)),
+    );
 
   function flusher(ddb: Ddb, tables: { deltas: string; series: string }, sender: SeriesSender, clock: Clock): Flusher {
-    return new Flusher({ ddb, deltasTable: tables.deltas, seriesTable: tables.series, config: CONFIG, sender, log: silentLogger, metrics: new MetricsRecorder(), clock: clock.read, sleep: clock.sleep });
+    return new Flusher({
+      ddb,
+      deltasTable: tables.deltas,
+      seriesTable: tables.series,
+      config: CONFIG,
+      sender,
+      log: silentLogger,
+      metrics: new MetricsRecorder(),
+      clock: clock.read,
+      sleep: clock.sleep,
+    });
   }
 
-  const state = (f: Flusher) => [...f.tenants()].map(([t, r]) => `# ${t}\n${formatExposition(r)}`).sort().join('\n');
+  const state = (f: Flusher) =>
+    [...f.tenants()]
+      .map(([t, r]) => `# ${t}\n${formatExposition(r)}`)
+      .sort()
+      .join('\n');
 
   test('staleness markers go out through the same concurrent fan-out', async () => {
     const tables = await freshTables();
@@ -257,7 +294,11 @@ describe('tenant fan-out under faults', async () => {
       await flusher(dying, tables, remote, clock).run(clock.now + 20_000);
       await ingest(tables, 8, 8);
       remote.crashAt = remote.sends + k;
-      await assert.rejects(flusher(dying, tables, remote, clock).run(clock.now + 20_000), InjectedCrash, `crash at send ${k}`);
+      await assert.rejects(
+        flusher(dying, tables, remote, clock).run(clock.now + 20_000),
+        InjectedCrash,
+        `crash at send ${k}`,
+      );
       // the next scheduled invocation, in a new container, a minute later
       clock.now += 60_000;
       remote.dead = false;

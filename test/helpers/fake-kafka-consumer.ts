@@ -47,7 +47,13 @@ export class FakeKafkaConsumer implements KafkaConsumerSlice {
     const offsets: string[] = [];
     for (const m of messages) {
       const offset = String(log.length);
-      log.push({ offset, timestamp: String(m.timestampMs ?? Date.now()), key: m.key ?? null, value: m.value, headers: m.headers });
+      log.push({
+        offset,
+        timestamp: String(m.timestampMs ?? Date.now()),
+        key: m.key ?? null,
+        value: m.value,
+        headers: m.headers,
+      });
       offsets.push(offset);
     }
     return offsets;

@@ -66,7 +66,13 @@ export async function startStore(): Promise<LocalDynamo & { ddb: Ddb }> {
 }
 
 /** Deterministic push-bytes records, tenants alternating, one trace each. */
-export function makeRecords(topic: string, partition: number, from: number, count: number, seed = partition + 1): KafkaEventRecord[] {
+export function makeRecords(
+  topic: string,
+  partition: number,
+  from: number,
+  count: number,
+  seed = partition + 1,
+): KafkaEventRecord[] {
   const rng = seededRng(seed * 1000 + from);
   const tenants = ['team-a', 'team-native'];
   const out: KafkaEventRecord[] = [];
@@ -109,7 +115,9 @@ export function testContext(ddb: Ddb, overrides: Partial<IngestDependencies> = {
 /** Every committed delta of a topic, in chain order per partition (large ones read from `objects`). */
 export async function committedDeltas(ddb: Ddb, topic: string, objects?: ObjectStore): Promise<DeltaContent[]> {
   const out: DeltaContent[] = [];
-  const cursors = (await readAllCursors(ddb, TABLE)).filter((c) => c.topic === topic).sort((a, b) => a.partition - b.partition);
+  const cursors = (await readAllCursors(ddb, TABLE))
+    .filter((c) => c.topic === topic)
+    .sort((a, b) => a.partition - b.partition);
   for (const { partition, cursor } of cursors) {
     for (const d of await readCommittedDeltas(ddb, TABLE, topic, partition, NO_CURSOR, cursor, objects)) {
       out.push(decodeDelta(joinParts(d.parts)));
@@ -125,7 +133,10 @@ export async function committedState(ddb: Ddb, topic: string, objects?: ObjectSt
   for (const [tenant, series] of sums) {
     // Exemplars are left out: a delta carries the latest one per series, so which one survives
     // depends on how batches were cut; exactly-once is about the counts.
-    for (const [key, inc] of series) lines.push(`${tenant} ${key} ${JSON.stringify(inc, (k, v) => (k === 'exemplars' || k === 'exemplar' ? undefined : v instanceof Map ? [...v].sort((a, b) => a[0] - b[0]) : v))}`);
+    for (const [key, inc] of series)
+      lines.push(
+        `${tenant} ${key} ${JSON.stringify(inc, (k, v) => (k === 'exemplars' || k === 'exemplar' ? undefined : v instanceof Map ? [...v].sort((a, b) => a[0] - b[0]) : v))}`,
+      );
   }
   return lines.sort().join('\n');
 }

@@ -47,12 +47,15 @@ export function mockKafkaAvailable(): boolean {
 /** Test option: skip without a broker, except in CI. */
 export function skipWithoutBroker(): { skip: string | false } {
   if (mockKafkaAvailable()) return { skip: false };
-  if (process.env.CI === 'true') throw new Error('kcat (librdkafka mock cluster) or python3 is missing; .ci/run installs kcat');
+  if (process.env.CI === 'true')
+    throw new Error('kcat (librdkafka mock cluster) or python3 is missing; .ci/run installs kcat');
   return { skip: 'kcat or python3 not installed (apt-get install kcat)' };
 }
 
 export async function startMockKafka(brokers = 3): Promise<MockKafka> {
-  const child: ChildProcessWithoutNullStreams = spawn('python3', [SCRIPT, String(brokers)], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child: ChildProcessWithoutNullStreams = spawn('python3', [SCRIPT, String(brokers)], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
   const lines = createInterface({ input: child.stdout });
@@ -100,7 +103,21 @@ export async function startMockKafka(brokers = 3): Promise<MockKafka> {
           writeFileSync(path, messages[i].value);
           paths.push(path);
         }
-        const args = ['-b', bootstrap, '-P', '-t', topic, '-p', String(partition), '-z', codec, '-X', 'linger.ms=50', '-X', 'batch.num.messages=100000'];
+        const args = [
+          '-b',
+          bootstrap,
+          '-P',
+          '-t',
+          topic,
+          '-p',
+          String(partition),
+          '-z',
+          codec,
+          '-X',
+          'linger.ms=50',
+          '-X',
+          'batch.num.messages=100000',
+        ];
         if (key !== undefined) args.push('-k', key);
         if (header !== undefined) args.push('-H', `${header[0]}=${header[1]}`);
         const out = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
@@ -135,6 +152,14 @@ export function otlpMessages(tenant: string, n: number): MockMessage[] {
 }
 
 export function testSettings(kafka: MockKafka, topic: string, groupId: string): KafkaSettings {
-  return { brokers: kafka.brokers, topic, groupId, clientId: 'test', ssl: false, leaveGroupOnShutdown: true, skipStaleBacklogOnStartup: false, sessionTimeoutMs: 6000 };
+  return {
+    brokers: kafka.brokers,
+    topic,
+    groupId,
+    clientId: 'test',
+    ssl: false,
+    leaveGroupOnShutdown: true,
+    skipStaleBacklogOnStartup: false,
+    sessionTimeoutMs: 6000,
+  };
 }
-

@@ -1,6 +1,13 @@
 // Builds OTLP-JSON input for replay tests, the way a user would write it by hand.
 
-export type AttrValue = string | boolean | number | { int: number | string } | AttrValue[] | { kv: Record<string, AttrValue> } | { bytes: string };
+export type AttrValue =
+  | string
+  | boolean
+  | number
+  | { int: number | string }
+  | AttrValue[]
+  | { kv: Record<string, AttrValue> }
+  | { bytes: string };
 
 export function anyValue(v: AttrValue): Record<string, unknown> {
   if (typeof v === 'string') return { stringValue: v };
@@ -51,7 +58,10 @@ export function span(s: JsonSpan = {}): Record<string, unknown> {
   return out;
 }
 
-export function resourceSpans(resource: Record<string, AttrValue>, spans: Record<string, unknown>[]): Record<string, unknown> {
+export function resourceSpans(
+  resource: Record<string, AttrValue>,
+  spans: Record<string, unknown>[],
+): Record<string, unknown> {
   return { resource: { attributes: attributes(resource) }, scopeSpans: [{ scope: { name: 'test' }, spans }] };
 }
 
@@ -60,8 +70,17 @@ export function tracesData(...rs: Record<string, unknown>[]): string {
 }
 
 /** n identical spans of Tempo's test.MakeBatch fixture: name test, CLIENT, status OK, 1 s. */
-export function makeBatch(n: number, spanOverrides: JsonSpan = {}, resource: Record<string, AttrValue> = { 'service.name': 'test-service' }): string {
-  return tracesData(resourceSpans(resource, Array.from({ length: n }, () => span(spanOverrides))));
+export function makeBatch(
+  n: number,
+  spanOverrides: JsonSpan = {},
+  resource: Record<string, AttrValue> = { 'service.name': 'test-service' },
+): string {
+  return tracesData(
+    resourceSpans(
+      resource,
+      Array.from({ length: n }, () => span(spanOverrides)),
+    ),
+  );
 }
 
 /** Parses Prometheus text into `name{labels}` -> value (the line minus the value). */

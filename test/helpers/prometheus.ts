@@ -24,7 +24,8 @@ export function prometheusBinary(): string | undefined {
 /** Skip reason when the binary is missing outside CI; throws under CI=true. */
 export function prometheusSkipReason(): string | undefined {
   if (prometheusBinary() !== undefined) return undefined;
-  if (process.env.CI === 'true') throw new Error('prometheus is not on PATH (CI=true: .ci/run must install the Debian package)');
+  if (process.env.CI === 'true')
+    throw new Error('prometheus is not on PATH (CI=true: .ci/run must install the Debian package)');
   return 'prometheus is not installed (apt-get install prometheus)';
 }
 
@@ -77,7 +78,11 @@ export async function startPrometheus(): Promise<PrometheusInstance> {
     writeUrl: `${url}/api/v1/write`,
     async query(expr, timeSec) {
       const r = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(expr)}&time=${timeSec}`);
-      const body = (await r.json()) as { status: string; error?: string; data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
+      const body = (await r.json()) as {
+        status: string;
+        error?: string;
+        data: { result: { metric: Record<string, string>; value: [number, string] }[] };
+      };
       if (body.status !== 'success') throw new Error(`query ${expr}: ${body.error}`);
       return body.data.result.map((s) => [s.metric, s.value[1]]);
     },

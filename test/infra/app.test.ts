@@ -32,10 +32,17 @@ function synth(context: Record<string, unknown>): Promise<{ status: number | nul
 
 describe('cdk app', { concurrency: true }, () => {
   test('the MSK example from -c keys synthesizes', async () => {
-    const run = await synth({ configFile: 'config/metrics-generator.yaml', kafka: 'msk', mskClusterArn: CLUSTER_ARN, topic: 'tempo-ingest' });
+    const run = await synth({
+      configFile: 'config/metrics-generator.yaml',
+      kafka: 'msk',
+      mskClusterArn: CLUSTER_ARN,
+      topic: 'tempo-ingest',
+    });
     assert.equal(run.status, 0, run.stderr);
     const template = JSON.parse(readFileSync(join(run.outdir, 'MskMetricsGenerator.template.json'), 'utf8'));
-    assert.ok(Object.values(template.Resources).some((r) => (r as { Type: string }).Type === 'AWS::Lambda::EventSourceMapping'));
+    assert.ok(
+      Object.values(template.Resources).some((r) => (r as { Type: string }).Type === 'AWS::Lambda::EventSourceMapping'),
+    );
   });
 
   test('the self-managed example from its JSON file synthesizes', async () => {
@@ -48,6 +55,9 @@ describe('cdk app', { concurrency: true }, () => {
     const file = configFileWith('metrics_generator:\n  processor:\n    span_metrics:\n      dimensionz: [a]\n');
     const run = await synth({ configFile: file, kafka: 'msk', mskClusterArn: CLUSTER_ARN, topic: 'tempo-ingest' });
     assert.equal(run.status, 1);
-    assert.match(run.stderr, /^msk-metrics-generator: metrics_generator\.processor\.span_metrics\.dimensionz: unknown key.*\(in \/.*config\.yaml\)$/m);
+    assert.match(
+      run.stderr,
+      /^msk-metrics-generator: metrics_generator\.processor\.span_metrics\.dimensionz: unknown key.*\(in \/.*config\.yaml\)$/m,
+    );
   });
 });

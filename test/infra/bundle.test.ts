@@ -56,8 +56,15 @@ describe('Lambda bundles (stack esbuild settings)', () => {
   test('neither bundle pulls in dynalite or the local store', () => {
     for (const [name, meta] of Object.entries(metafiles)) {
       const inputs = Object.keys(meta.inputs);
-      assert.ok(inputs.some((i) => i.includes('@aws-sdk/client-dynamodb')), `${name} bundles the SDK`);
-      assert.deepEqual(inputs.filter((i) => /node_modules\/(dynalite|[a-z-]*level)\/|lib\/store\/local-dynamo\.ts/.test(i)), [], name);
+      assert.ok(
+        inputs.some((i) => i.includes('@aws-sdk/client-dynamodb')),
+        `${name} bundles the SDK`,
+      );
+      assert.deepEqual(
+        inputs.filter((i) => /node_modules\/(dynalite|[a-z-]*level)\/|lib\/store\/local-dynamo\.ts/.test(i)),
+        [],
+        name,
+      );
     }
   });
 
@@ -91,7 +98,10 @@ describe('Lambda bundles (stack esbuild settings)', () => {
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       });
       assert.equal(run.status, 0, `bundled handlers failed:\n${run.stderr}\n${run.stdout}`);
-      const emf = run.stdout.split('\n').filter((l) => l.startsWith('{"_aws"')).map((l) => JSON.parse(l));
+      const emf = run.stdout
+        .split('\n')
+        .filter((l) => l.startsWith('{"_aws"'))
+        .map((l) => JSON.parse(l));
       const value = (metric: string) => emf.map((d) => d[metric]).find((v) => v !== undefined);
       assert.equal(value('Records'), 20, 'ingest metrics');
       assert.ok(value('DeltasFolded') >= 1, 'the flusher folded the delta');
@@ -101,9 +111,15 @@ describe('Lambda bundles (stack esbuild settings)', () => {
   });
 });
 
-function runNode(script: string, env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
+function runNode(
+  script: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

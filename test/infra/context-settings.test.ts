@@ -12,7 +12,11 @@ skipTemplateValidation();
 const CDK_JSON = { configFile: 'config/metrics-generator.yaml' };
 const MSK_CONTEXT = { ...CDK_JSON, kafka: 'msk', mskClusterArn: CLUSTER_ARN, topic: 'tempo-ingest' };
 
-function settings(context: Record<string, unknown>, files: Record<string, string> = {}, cdkJsonContext: Record<string, unknown> = CDK_JSON) {
+function settings(
+  context: Record<string, unknown>,
+  files: Record<string, string> = {},
+  cdkJsonContext: Record<string, unknown> = CDK_JSON,
+) {
   const sources: ContextSources = {
     context: { 'aws:cdk:bundling-stacks': [], '@aws-cdk/core:someFlag': true, ...context },
     cdkJsonContext,
@@ -104,31 +108,84 @@ describe('deployment settings from -c keys and a JSON file', () => {
   });
 
   test('precedence: -c keys over the file, the file over cdk.json', () => {
-    const file = JSON.stringify({ ...MSK_CONTEXT, configFile: 'config/prod.yaml', batchSize: 100, stackName: 'FromFile' });
-    const { stackName, props } = settings({ ...CDK_JSON, stackConfig: 'deploy.json', batchSize: '200' }, { 'deploy.json': file });
+    const file = JSON.stringify({
+      ...MSK_CONTEXT,
+      configFile: 'config/prod.yaml',
+      batchSize: 100,
+      stackName: 'FromFile',
+    });
+    const { stackName, props } = settings(
+      { ...CDK_JSON, stackConfig: 'deploy.json', batchSize: '200' },
+      { 'deploy.json': file },
+    );
     assert.equal(props.configFile, 'config/prod.yaml', 'the file beats the cdk.json default');
     assert.equal(props.kafka.batchSize, 200, '-c beats the file');
     assert.equal(stackName, 'FromFile');
-    const explicit = settings({ ...CDK_JSON, configFile: 'config/other.yaml', stackConfig: 'deploy.json' }, { 'deploy.json': file });
-    assert.equal(explicit.props.configFile, 'config/other.yaml', 'a -c value that differs from cdk.json beats the file');
+    const explicit = settings(
+      { ...CDK_JSON, configFile: 'config/other.yaml', stackConfig: 'deploy.json' },
+      { 'deploy.json': file },
+    );
+    assert.equal(
+      explicit.props.configFile,
+      'config/other.yaml',
+      'a -c value that differs from cdk.json beats the file',
+    );
   });
 
   const errors: Array<[string, Record<string, unknown>, RegExp, Record<string, string>?]> = [
     ['no kafka', { topic: 't' }, /context key kafka: required: msk or self-managed/],
-    ['unknown kafka', { ...MSK_CONTEXT, kafka: 'kinesis' }, /context key kafka: one of msk, self-managed, got "kinesis"/],
+    [
+      'unknown kafka',
+      { ...MSK_CONTEXT, kafka: 'kinesis' },
+      /context key kafka: one of msk, self-managed, got "kinesis"/,
+    ],
     ['no topic', { kafka: 'msk', mskClusterArn: CLUSTER_ARN }, /context key topic: required for every deployment/],
     ['no cluster', { kafka: 'msk', topic: 't' }, /context key mskClusterArn: required with kafka=msk/],
     ['typo', { ...MSK_CONTEXT, batchsize: '5' }, /context key batchsize: unknown setting/],
     ['not a number', { ...MSK_CONTEXT, batchSize: '1e3' }, /context key batchSize: must be an integer, got "1e3"/],
-    ['not a boolean', { ...MSK_CONTEXT, bisectBatchOnError: 'yes' }, /context key bisectBatchOnError: must be true or false, got "yes"/],
-    ['MSK with brokers', { ...MSK_CONTEXT, bootstrapServers: 'a:9092' }, /context key bootstrapServers: only for kafka=self-managed/],
-    ['partial VPC', { kafka: 'self-managed', topic: 't', bootstrapServers: 'a:9092', vpcId: 'vpc-1' }, /vpcId, subnetIds, securityGroupId: set all three or none/],
+    [
+      'not a boolean',
+      { ...MSK_CONTEXT, bisectBatchOnError: 'yes' },
+      /context key bisectBatchOnError: must be true or false, got "yes"/,
+    ],
+    [
+      'MSK with brokers',
+      { ...MSK_CONTEXT, bootstrapServers: 'a:9092' },
+      /context key bootstrapServers: only for kafka=self-managed/,
+    ],
+    [
+      'partial VPC',
+      { kafka: 'self-managed', topic: 't', bootstrapServers: 'a:9092', vpcId: 'vpc-1' },
+      /vpcId, subnetIds, securityGroupId: set all three or none/,
+    ],
     ['auth', { ...MSK_CONTEXT, kafkaAuth: 'kerberos' }, /context key kafkaAuth: one of iam, sasl-scram-512/],
-    ['on failure', { ...MSK_CONTEXT, onFailure: 'sns' }, /context key onFailure: sqs, s3, or the ARN of an existing SQS queue or S3 bucket, got "sns"/],
-    ['persist interval', { ...MSK_CONTEXT, persistIntervalSeconds: '-1' }, /context key persistIntervalSeconds: a whole number of seconds from 0 to 1800, got -1/],
-    ['retention', { ...MSK_CONTEXT, logRetentionDays: '10' }, /context key logRetentionDays: one of CloudWatch Logs' retention periods/],
-    ['file key typo', { stackConfig: 'deploy.json' }, /topik \(in deploy\.json\): unknown setting/, { 'deploy.json': '{"topik": "x"}' }],
-    ['file value', { stackConfig: 'deploy.json' }, /batchSize \(in deploy\.json\): must be an integer, got "many"/, { 'deploy.json': JSON.stringify({ ...MSK_CONTEXT, batchSize: 'many' }) }],
+    [
+      'on failure',
+      { ...MSK_CONTEXT, onFailure: 'sns' },
+      /context key onFailure: sqs, s3, or the ARN of an existing SQS queue or S3 bucket, got "sns"/,
+    ],
+    [
+      'persist interval',
+      { ...MSK_CONTEXT, persistIntervalSeconds: '-1' },
+      /context key persistIntervalSeconds: a whole number of seconds from 0 to 1800, got -1/,
+    ],
+    [
+      'retention',
+      { ...MSK_CONTEXT, logRetentionDays: '10' },
+      /context key logRetentionDays: one of CloudWatch Logs' retention periods/,
+    ],
+    [
+      'file key typo',
+      { stackConfig: 'deploy.json' },
+      /topik \(in deploy\.json\): unknown setting/,
+      { 'deploy.json': '{"topik": "x"}' },
+    ],
+    [
+      'file value',
+      { stackConfig: 'deploy.json' },
+      /batchSize \(in deploy\.json\): must be an integer, got "many"/,
+      { 'deploy.json': JSON.stringify({ ...MSK_CONTEXT, batchSize: 'many' }) },
+    ],
     ['file JSON', { stackConfig: 'deploy.json' }, /stackConfig deploy\.json: /, { 'deploy.json': '{kafka: msk}' }],
     ['file missing', { stackConfig: 'nope.json' }, /stackConfig nope\.json: ENOENT/],
   ];
@@ -139,7 +196,10 @@ describe('deployment settings from -c keys and a JSON file', () => {
   test('the settings build the stack they describe', () => {
     const { stackName, props } = settings({ ...MSK_CONTEXT, batchSize: '250', maxBatchingWindowSeconds: '1' });
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-    const esm = onlyResource(Template.fromStack(new MetricsGeneratorStack(app, stackName, props)), 'AWS::Lambda::EventSourceMapping');
+    const esm = onlyResource(
+      Template.fromStack(new MetricsGeneratorStack(app, stackName, props)),
+      'AWS::Lambda::EventSourceMapping',
+    );
     assert.equal(esm.BatchSize, 250);
     assert.equal(esm.MaximumBatchingWindowInSeconds, Duration.seconds(1).toSeconds());
     assert.deepEqual(esm.AmazonManagedKafkaEventSourceConfig, { ConsumerGroupId: 'MskMetricsGenerator' });

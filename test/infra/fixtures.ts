@@ -43,12 +43,19 @@ export function onlyResource(template: Template, type: string): Record<string, a
 }
 
 /** Every IAM statement of a role's policies, by the role's construct path fragment (Ingest or Flush). */
-export function statementsOf(template: Template, fn: 'Ingest' | 'Flush'): Array<{ Action: string | string[]; Resource: unknown; Effect: string }> {
+export function statementsOf(
+  template: Template,
+  fn: 'Ingest' | 'Flush',
+): Array<{ Action: string | string[]; Resource: unknown; Effect: string }> {
   const roles = template.findResources('AWS::IAM::Role');
   const roleIds = Object.keys(roles).filter((id) => id.startsWith(`Generator${fn}Role`));
   if (roleIds.length !== 1) throw new Error(`expected one ${fn} role, found ${roleIds.join(', ')}`);
-  const policies = Object.values(template.findResources('AWS::IAM::Policy')) as Array<{ Properties: { Roles: Array<{ Ref: string }>; PolicyDocument: { Statement: any[] } } }>;
-  return policies.filter((p) => p.Properties.Roles.some((r) => r.Ref === roleIds[0])).flatMap((p) => p.Properties.PolicyDocument.Statement);
+  const policies = Object.values(template.findResources('AWS::IAM::Policy')) as Array<{
+    Properties: { Roles: Array<{ Ref: string }>; PolicyDocument: { Statement: any[] } };
+  }>;
+  return policies
+    .filter((p) => p.Properties.Roles.some((r) => r.Ref === roleIds[0]))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement);
 }
 
 export function actionsOf(statement: { Action: string | string[] }): string[] {

@@ -3,7 +3,18 @@ import assert from 'node:assert/strict';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { DELTAS_TABLE, SERIES_TABLE } from '../../lib/store/tables.ts';
 import { FLUSH_TIMEOUT } from '../../infra/metrics-generator.ts';
-import { actionsOf, AMP_WORKSPACE_ARN, configFileWith, onlyResource, REMOTE_WRITE_SECRET_ARN, SELF_MANAGED, skipTemplateValidation, stackOf, statementsOf, templateOf } from './fixtures.ts';
+import {
+  actionsOf,
+  AMP_WORKSPACE_ARN,
+  configFileWith,
+  onlyResource,
+  REMOTE_WRITE_SECRET_ARN,
+  SELF_MANAGED,
+  skipTemplateValidation,
+  stackOf,
+  statementsOf,
+  templateOf,
+} from './fixtures.ts';
 
 skipTemplateValidation();
 
@@ -23,7 +34,9 @@ function bucketNamed(logicalPrefix: string, t = template): Record<string, any> {
 
 /** The bucket's policy denies every request that is not over TLS. */
 function assertTlsOnly(logicalPrefix: string, t = template): void {
-  const policies = Object.values(t.findResources('AWS::S3::BucketPolicy')) as Array<{ Properties: Record<string, any> }>;
+  const policies = Object.values(t.findResources('AWS::S3::BucketPolicy')) as Array<{
+    Properties: Record<string, any>;
+  }>;
   const policy = policies.find((p) => String(p.Properties.Bucket.Ref).startsWith(logicalPrefix));
   assert.ok(policy, `policy of ${logicalPrefix}`);
   const deny = policy.Properties.PolicyDocument.Statement.find((st: { Effect: string }) => st.Effect === 'Deny');
@@ -31,14 +44,19 @@ function assertTlsOnly(logicalPrefix: string, t = template): void {
 }
 
 function functionNamed(fragment: 'Ingest' | 'Flush', t = template): Record<string, any> {
-  const entry = Object.entries(t.findResources('AWS::Lambda::Function')).find(([id]) => id.startsWith(`Generator${fragment}Function`));
+  const entry = Object.entries(t.findResources('AWS::Lambda::Function')).find(([id]) =>
+    id.startsWith(`Generator${fragment}Function`),
+  );
   assert.ok(entry, fragment);
   return (entry[1] as { Properties: Record<string, any> }).Properties;
 }
 
 describe('tables', () => {
   test('keys and TTL attribute come from lib/store/tables.ts; on-demand; retained by default', () => {
-    for (const [prefix, def] of [['GeneratorDeltas', DELTAS_TABLE], ['GeneratorSeries', SERIES_TABLE]] as const) {
+    for (const [prefix, def] of [
+      ['GeneratorDeltas', DELTAS_TABLE],
+      ['GeneratorSeries', SERIES_TABLE],
+    ] as const) {
       const table = tableByKey(template, prefix);
       const p = table.Properties;
       assert.deepEqual(p.KeySchema, [
@@ -58,16 +76,29 @@ describe('tables', () => {
   });
 
   test('point-in-time recovery on the series table only', () => {
-    assert.deepEqual(tableByKey(template, 'GeneratorSeries').Properties.PointInTimeRecoverySpecification, { PointInTimeRecoveryEnabled: true });
-    assert.deepEqual(tableByKey(template, 'GeneratorDeltas').Properties.PointInTimeRecoverySpecification, { PointInTimeRecoveryEnabled: false });
+    assert.deepEqual(tableByKey(template, 'GeneratorSeries').Properties.PointInTimeRecoverySpecification, {
+      PointInTimeRecoveryEnabled: true,
+    });
+    assert.deepEqual(tableByKey(template, 'GeneratorDeltas').Properties.PointInTimeRecoverySpecification, {
+      PointInTimeRecoveryEnabled: false,
+    });
   });
 
   test('optional throughput caps, and destroy on stack deletion for development stacks', () => {
-    const t = templateOf({ tables: { deltas: { maxWriteRequestUnits: 400, maxReadRequestUnits: 800 }, series: { maxWriteRequestUnits: 50 } }, removalPolicy: RemovalPolicy.DESTROY });
-    assert.deepEqual(tableByKey(t, 'GeneratorDeltas').Properties.OnDemandThroughput, { MaxReadRequestUnits: 800, MaxWriteRequestUnits: 400 });
+    const t = templateOf({
+      tables: { deltas: { maxWriteRequestUnits: 400, maxReadRequestUnits: 800 }, series: { maxWriteRequestUnits: 50 } },
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    assert.deepEqual(tableByKey(t, 'GeneratorDeltas').Properties.OnDemandThroughput, {
+      MaxReadRequestUnits: 800,
+      MaxWriteRequestUnits: 400,
+    });
     assert.deepEqual(tableByKey(t, 'GeneratorSeries').Properties.OnDemandThroughput, { MaxWriteRequestUnits: 50 });
     assert.equal(tableByKey(t, 'GeneratorDeltas').DeletionPolicy, 'Delete');
-    assert.throws(() => stackOf({ tables: { deltas: { maxWriteRequestUnits: 0 } } }), /Deltas table maxWriteRequestUnits: must be a positive integer, got 0/);
+    assert.throws(
+      () => stackOf({ tables: { deltas: { maxWriteRequestUnits: 0 } } }),
+      /Deltas table maxWriteRequestUnits: must be a positive integer, got 0/,
+    );
   });
 });
 
@@ -119,12 +150,20 @@ describe('functions', () => {
   test('the persist interval reaches the flusher (default 300 s); a bad one fails the synth naming the setting', () => {
     assert.equal(functionNamed('Flush').Environment.Variables.PERSIST_INTERVAL_SECONDS, '300');
     assert.equal(functionNamed('Ingest').Environment.Variables.PERSIST_INTERVAL_SECONDS, undefined);
-    assert.equal(functionNamed('Flush', templateOf({ persistIntervalSeconds: 60 })).Environment.Variables.PERSIST_INTERVAL_SECONDS, '60');
-    assert.throws(() => templateOf({ persistIntervalSeconds: 3600 }), /persistIntervalSeconds: must be a whole number of seconds from 0 to 1800, got 3600/);
+    assert.equal(
+      functionNamed('Flush', templateOf({ persistIntervalSeconds: 60 })).Environment.Variables.PERSIST_INTERVAL_SECONDS,
+      '60',
+    );
+    assert.throws(
+      () => templateOf({ persistIntervalSeconds: 3600 }),
+      /persistIntervalSeconds: must be a whole number of seconds from 0 to 1800, got 3600/,
+    );
   });
 
   test('each function logs to its own log group with a retention', () => {
-    const groups = Object.values(template.findResources('AWS::Logs::LogGroup')) as Array<{ Properties: { RetentionInDays: number } }>;
+    const groups = Object.values(template.findResources('AWS::Logs::LogGroup')) as Array<{
+      Properties: { RetentionInDays: number };
+    }>;
     assert.equal(groups.length, 2);
     for (const g of groups) assert.equal(g.Properties.RetentionInDays, 30);
     for (const f of [functionNamed('Ingest'), functionNamed('Flush')]) assert.ok(f.LoggingConfig.LogGroup.Ref);
@@ -141,9 +180,17 @@ describe('functions', () => {
 
   test('the config bucket: encrypted, versioned, public access blocked, TLS only; seeded with the config; its location in SSM', () => {
     const bucket = bucketNamed('GeneratorConfigStoreBucket');
-    assert.equal(bucket.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm, 'AES256');
+    assert.equal(
+      bucket.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm,
+      'AES256',
+    );
     assert.equal(bucket.VersioningConfiguration.Status, 'Enabled');
-    assert.deepEqual(bucket.PublicAccessBlockConfiguration, { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    assert.deepEqual(bucket.PublicAccessBlockConfiguration, {
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
     assertTlsOnly('GeneratorConfigStoreBucket');
     const seed = onlyResource(template, 'Custom::CDKBucketDeployment');
     assert.equal(seed.Prune, false);
@@ -155,11 +202,21 @@ describe('functions', () => {
 describe('data bucket (large deltas, saved state)', () => {
   test('encrypted, not public, TLS only, unversioned; deltas/ expires after the delta TTL and nothing else does', () => {
     const bucket = bucketNamed('GeneratorDataBucket');
-    assert.equal(bucket.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm, 'AES256');
-    assert.deepEqual(bucket.PublicAccessBlockConfiguration, { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    assert.equal(
+      bucket.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm,
+      'AES256',
+    );
+    assert.deepEqual(bucket.PublicAccessBlockConfiguration, {
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
     assert.equal(bucket.VersioningConfiguration, undefined);
     assertTlsOnly('GeneratorDataBucket');
-    assert.deepEqual(bucket.LifecycleConfiguration.Rules, [{ Id: 'expire-deltas', Prefix: 'deltas/', ExpirationInDays: 7, Status: 'Enabled' }]);
+    assert.deepEqual(bucket.LifecycleConfiguration.Rules, [
+      { Id: 'expire-deltas', Prefix: 'deltas/', ExpirationInDays: 7, Status: 'Enabled' },
+    ]);
     const short = bucketNamed('GeneratorDataBucket', templateOf({ deltaTtlDays: 2 }));
     assert.equal(short.LifecycleConfiguration.Rules[0].ExpirationInDays, 2);
   });
@@ -188,7 +245,9 @@ describe('IAM: only the actions each function uses, on its own resources', () =>
     assert.match(resourceText(dynamo[0]), /"GeneratorDeltas[0-9A-F]+","Arn"/);
     assert.doesNotMatch(resourceText(dynamo[0]), /GeneratorSeries/);
     assert.ok(!statements.some((s) => actionsOf(s).some((a) => a.startsWith('ssm:'))));
-    const s3 = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')) && resourceText(s).includes('GeneratorConfigStore'));
+    const s3 = statements.filter(
+      (s) => actionsOf(s).some((a) => a.startsWith('s3:')) && resourceText(s).includes('GeneratorConfigStore'),
+    );
     assert.deepEqual(s3.flatMap(actionsOf), ['s3:GetObject']);
     assert.match(resourceText(s3[0]), /GeneratorConfigStoreBucket[0-9A-F]+","Arn"\]\},"\/\*"/);
     const logs = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('logs:')));
@@ -199,21 +258,45 @@ describe('IAM: only the actions each function uses, on its own resources', () =>
   test('flush: Query on deltas; GetItem/PutItem/UpdateItem/Query on series; no Scan, no delete, no table-wide wildcards', () => {
     const statements = statementsOf(template, 'Flush');
     const dynamo = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
-    const onTable = (name: string) => dynamo.filter((s) => resourceText(s).includes(`"Generator${name}`)).flatMap(actionsOf).sort();
+    const onTable = (name: string) =>
+      dynamo
+        .filter((s) => resourceText(s).includes(`"Generator${name}`))
+        .flatMap(actionsOf)
+        .sort();
     assert.deepEqual(onTable('Deltas'), ['dynamodb:Query']);
-    assert.deepEqual(onTable('Series'), ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    assert.deepEqual(onTable('Series'), [
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]);
     assert.ok(!dynamo.some((s) => resourceText(s).includes('*')));
-    const s3 = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')) && resourceText(s).includes('GeneratorConfigStore'));
+    const s3 = statements.filter(
+      (s) => actionsOf(s).some((a) => a.startsWith('s3:')) && resourceText(s).includes('GeneratorConfigStore'),
+    );
     assert.deepEqual(s3.flatMap(actionsOf), ['s3:GetObject'], 'config: read only, no list, no write');
   });
 
   test('no statement has a "*" resource except the documented EC2 describe actions of a VPC event source', () => {
-    for (const t of [template, templateOf({ kafka: SELF_MANAGED, remoteWrite: { secretArn: REMOTE_WRITE_SECRET_ARN, ampWorkspaceArn: AMP_WORKSPACE_ARN } })]) {
+    for (const t of [
+      template,
+      templateOf({
+        kafka: SELF_MANAGED,
+        remoteWrite: { secretArn: REMOTE_WRITE_SECRET_ARN, ampWorkspaceArn: AMP_WORKSPACE_ARN },
+      }),
+    ]) {
       for (const fn of ['Ingest', 'Flush'] as const) {
         for (const s of statementsOf(t, fn)) {
           const resources = Array.isArray(s.Resource) ? s.Resource : [s.Resource];
-          if (resources.includes('*')) assert.ok(actionsOf(s).every((a) => a.startsWith('ec2:Describe')), `${fn}: ${actionsOf(s).join(', ')} on *`);
-          assert.ok(!actionsOf(s).some((a) => a.endsWith(':*') || a === '*'), `${fn}: wildcard action ${actionsOf(s).join(', ')}`);
+          if (resources.includes('*'))
+            assert.ok(
+              actionsOf(s).every((a) => a.startsWith('ec2:Describe')),
+              `${fn}: ${actionsOf(s).join(', ')} on *`,
+            );
+          assert.ok(
+            !actionsOf(s).some((a) => a.endsWith(':*') || a === '*'),
+            `${fn}: wildcard action ${actionsOf(s).join(', ')}`,
+          );
         }
       }
     }
@@ -221,31 +304,57 @@ describe('IAM: only the actions each function uses, on its own resources', () =>
 
   test('remote write: the secret ARN (never its value) reaches the flusher, which alone may read it; AMP write on the one workspace', () => {
     const key = 'arn:aws:kms:eu-west-1:123456789012:key/aaaa-bbbb';
-    const t = templateOf({ remoteWrite: { secretArn: REMOTE_WRITE_SECRET_ARN, secretKmsKeyArn: key, ampWorkspaceArn: AMP_WORKSPACE_ARN } });
+    const t = templateOf({
+      remoteWrite: { secretArn: REMOTE_WRITE_SECRET_ARN, secretKmsKeyArn: key, ampWorkspaceArn: AMP_WORKSPACE_ARN },
+    });
     assert.equal(functionNamed('Flush', t).Environment.Variables.REMOTE_WRITE_SECRET_ARN, REMOTE_WRITE_SECRET_ARN);
     assert.equal(functionNamed('Ingest', t).Environment.Variables.REMOTE_WRITE_SECRET_ARN, undefined);
     const flush = statementsOf(t, 'Flush');
-    assert.deepEqual(flush.filter((s) => actionsOf(s).some((a) => a.startsWith('secretsmanager:'))).map((s) => [actionsOf(s), s.Resource]), [[['secretsmanager:GetSecretValue'], REMOTE_WRITE_SECRET_ARN]]);
-    const decrypt = flush.find((s) => actionsOf(s).includes('kms:Decrypt')) as unknown as { Resource: string; Condition: unknown };
+    assert.deepEqual(
+      flush
+        .filter((s) => actionsOf(s).some((a) => a.startsWith('secretsmanager:')))
+        .map((s) => [actionsOf(s), s.Resource]),
+      [[['secretsmanager:GetSecretValue'], REMOTE_WRITE_SECRET_ARN]],
+    );
+    const decrypt = flush.find((s) => actionsOf(s).includes('kms:Decrypt')) as unknown as {
+      Resource: string;
+      Condition: unknown;
+    };
     assert.equal(decrypt.Resource, key);
-    assert.deepEqual(decrypt.Condition, { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } });
-    assert.deepEqual(flush.filter((s) => actionsOf(s).includes('aps:RemoteWrite')).map((s) => s.Resource), [AMP_WORKSPACE_ARN]);
-    assert.ok(!statementsOf(t, 'Ingest').some((s) => actionsOf(s).some((a) => a.startsWith('secretsmanager:') || a.startsWith('aps:'))));
+    assert.deepEqual(decrypt.Condition, {
+      StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' },
+    });
+    assert.deepEqual(
+      flush.filter((s) => actionsOf(s).includes('aps:RemoteWrite')).map((s) => s.Resource),
+      [AMP_WORKSPACE_ARN],
+    );
+    assert.ok(
+      !statementsOf(t, 'Ingest').some((s) =>
+        actionsOf(s).some((a) => a.startsWith('secretsmanager:') || a.startsWith('aps:')),
+      ),
+    );
     assert.ok(!JSON.stringify(t.toJSON()).includes('SecretString'), 'no secret value in the template');
   });
 
   test('sigv4.role_arn: the flush role may assume exactly that role, and no own AMP workspace is needed', () => {
     const role = 'arn:aws:iam::210987654321:role/amp-writer';
-    const file = configFileWith(`metrics_generator:\n  storage:\n    remote_write:\n      - url: https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-1/api/v1/remote_write\n        sigv4: {region: eu-west-1, role_arn: "${role}"}\n`);
+    const file = configFileWith(
+      `metrics_generator:\n  storage:\n    remote_write:\n      - url: https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-1/api/v1/remote_write\n        sigv4: {region: eu-west-1, role_arn: "${role}"}\n`,
+    );
     const t = templateOf({ configFile: file });
     const assume = statementsOf(t, 'Flush').filter((s) => actionsOf(s).includes('sts:AssumeRole'));
-    assert.deepEqual(assume.map((s) => s.Resource), [role]);
+    assert.deepEqual(
+      assume.map((s) => s.Resource),
+      [role],
+    );
     assert.ok(!statementsOf(t, 'Ingest').some((s) => actionsOf(s).includes('sts:AssumeRole')));
   });
 
   test('secretsmanager:<secret>:<key> references: the flush role may read exactly those secrets', () => {
     const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:mtls-AbCdEf';
-    const file = configFileWith(`metrics_generator:\n  storage:\n    remote_write:\n      - url: https://prom.example.com/api/v1/write\n        tls_config: {cert_file: "secretsmanager:${arn}:cert", key_file: "secretsmanager:${arn}:key"}\n        http_headers: {X-Api-Key: {files: ["secretsmanager:team/prom:api_key"]}}\n`);
+    const file = configFileWith(
+      `metrics_generator:\n  storage:\n    remote_write:\n      - url: https://prom.example.com/api/v1/write\n        tls_config: {cert_file: "secretsmanager:${arn}:cert", key_file: "secretsmanager:${arn}:key"}\n        http_headers: {X-Api-Key: {files: ["secretsmanager:team/prom:api_key"]}}\n`,
+    );
     const t = templateOf({ configFile: file });
     const reads = statementsOf(t, 'Flush').filter((s) => actionsOf(s).includes('secretsmanager:GetSecretValue'));
     const resources = JSON.stringify(reads.map((s) => s.Resource));
@@ -254,24 +363,40 @@ describe('IAM: only the actions each function uses, on its own resources', () =>
   });
 
   test('a config with SigV4 needs the AMP workspace, so the role can sign', () => {
-    const sigv4 = configFileWith('metrics_generator:\n  storage:\n    remote_write:\n      - url: https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-1/api/v1/remote_write\n        sigv4: {region: eu-west-1}\n');
-    assert.throws(() => stackOf({ configFile: sigv4 }), /remoteWrite\.ampWorkspaceArn: required because a remote_write endpoint uses sigv4/);
+    const sigv4 = configFileWith(
+      'metrics_generator:\n  storage:\n    remote_write:\n      - url: https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-1/api/v1/remote_write\n        sigv4: {region: eu-west-1}\n',
+    );
+    assert.throws(
+      () => stackOf({ configFile: sigv4 }),
+      /remoteWrite\.ampWorkspaceArn: required because a remote_write endpoint uses sigv4/,
+    );
     assert.doesNotThrow(() => stackOf({ configFile: sigv4, remoteWrite: { ampWorkspaceArn: AMP_WORKSPACE_ARN } }));
-    assert.throws(() => stackOf({ remoteWrite: { ampWorkspaceArn: 'arn:aws:aps:eu-west-1:123456789012:rulegroupsnamespace/x' } }), /remoteWrite\.ampWorkspaceArn: must be an Amazon Managed Service for Prometheus workspace ARN/);
+    assert.throws(
+      () => stackOf({ remoteWrite: { ampWorkspaceArn: 'arn:aws:aps:eu-west-1:123456789012:rulegroupsnamespace/x' } }),
+      /remoteWrite\.ampWorkspaceArn: must be an Amazon Managed Service for Prometheus workspace ARN/,
+    );
   });
 });
 
 describe('alarms and dashboard', () => {
-  const alarms: Array<Record<string, any>> = Object.entries(template.findResources('AWS::CloudWatch::Alarm')).map(([id, a]) => ({ id, ...(a as { Properties: Record<string, any> }).Properties }));
+  const alarms: Array<Record<string, any>> = Object.entries(template.findResources('AWS::CloudWatch::Alarm')).map(
+    ([id, a]) => ({ id, ...(a as { Properties: Record<string, any> }).Properties }),
+  );
   const alarm = (name: string) => {
     const found = alarms.find((a) => a.id.startsWith(`GeneratorMonitoring${name}`));
     assert.ok(found, `alarm ${name}`);
     return found;
   };
-  const expressions = (a: Record<string, any>) => (a.Metrics as Array<{ Expression?: string; Period?: number }>).map((m) => m);
+  const expressions = (a: Record<string, any>) =>
+    (a.Metrics as Array<{ Expression?: string; Period?: number }>).map((m) => m);
 
   test('function errors and throttles', () => {
-    for (const [name, fn] of [['IngestErrors', 'Ingest'], ['FlushErrors', 'Flush'], ['IngestThrottles', 'Ingest'], ['FlushThrottles', 'Flush']] as const) {
+    for (const [name, fn] of [
+      ['IngestErrors', 'Ingest'],
+      ['FlushErrors', 'Flush'],
+      ['IngestThrottles', 'Ingest'],
+      ['FlushThrottles', 'Flush'],
+    ] as const) {
       const a = alarm(name);
       assert.equal(a.Namespace, 'AWS/Lambda');
       assert.equal(a.MetricName, name.endsWith('Errors') ? 'Errors' : 'Throttles');
@@ -296,9 +421,13 @@ describe('alarms and dashboard', () => {
     assert.equal(stale.Threshold, 900);
     assert.equal(stale.TreatMissingData, 'notBreaching');
     const ttl = alarm('FoldLagNearDeltaTtl');
-    assert.equal(ttl.Threshold, 7 * 86400 / 2);
-    const short = Object.values(templateOf({ deltaTtlDays: 2 }).findResources('AWS::CloudWatch::Alarm')) as Array<{ Properties: { AlarmDescription: string; Threshold: number } }>;
-    assert.ok(short.some((a) => a.Properties.Threshold === 86400 && /deltas' lifetime/.test(a.Properties.AlarmDescription)));
+    assert.equal(ttl.Threshold, (7 * 86400) / 2);
+    const short = Object.values(templateOf({ deltaTtlDays: 2 }).findResources('AWS::CloudWatch::Alarm')) as Array<{
+      Properties: { AlarmDescription: string; Threshold: number };
+    }>;
+    assert.ok(
+      short.some((a) => a.Properties.Threshold === 86400 && /deltas' lifetime/.test(a.Properties.AlarmDescription)),
+    );
   });
 
   test('bad records, remote-write failures and corrupt deltas over every dimension value (Metrics Insights)', () => {
@@ -307,9 +436,15 @@ describe('alarms and dashboard', () => {
     assert.equal(bad[0].Expression, 'SELECT SUM(BadRecords) FROM SCHEMA("MskMetricsGenerator", reason, topic)');
     assert.equal(bad[0].Period, 300);
     const rw = expressions(alarm('RemoteWriteFailures'));
-    assert.equal(rw[0].Expression, 'SELECT SUM(RemoteWriteFailures) FROM SCHEMA("MskMetricsGenerator", class, endpoint, tenant)');
+    assert.equal(
+      rw[0].Expression,
+      'SELECT SUM(RemoteWriteFailures) FROM SCHEMA("MskMetricsGenerator", class, endpoint, tenant)',
+    );
     const corrupt = alarm('CorruptDeltas');
-    assert.equal(expressions(corrupt)[0].Expression, 'SELECT SUM(CorruptDeltas) FROM SCHEMA("MskMetricsGenerator", topic)');
+    assert.equal(
+      expressions(corrupt)[0].Expression,
+      'SELECT SUM(CorruptDeltas) FROM SCHEMA("MskMetricsGenerator", topic)',
+    );
     assert.equal(corrupt.EvaluationPeriods, 1, 'one skipped delta is already lost counts');
   });
 
@@ -345,7 +480,11 @@ describe('alarms and dashboard', () => {
   });
 
   test('alarms on metrics absent when healthy treat missing data as not breaching', () => {
-    const own = alarms.filter((a) => a.Namespace === 'MskMetricsGenerator' || (a.Metrics ?? []).some((m: { Expression?: string }) => m.Expression?.includes('MskMetricsGenerator')));
+    const own = alarms.filter(
+      (a) =>
+        a.Namespace === 'MskMetricsGenerator' ||
+        (a.Metrics ?? []).some((m: { Expression?: string }) => m.Expression?.includes('MskMetricsGenerator')),
+    );
     assert.ok(own.length >= 8, `only ${own.length} alarms on the functions' own metrics`);
     for (const a of own) assert.equal(a.TreatMissingData, 'notBreaching', a.id);
   });
@@ -388,22 +527,58 @@ describe('alarms and dashboard', () => {
       assert.deepEqual(a.Properties.OKActions, [topic]);
     }
     assert.ok(all.some((a) => a.Properties.MetricName === 'OffsetLag' && a.Properties.Threshold === 5000));
-    assert.ok(all.some((a) => a.Properties.MetricName === 'ConsumedWriteCapacityUnits' && a.Properties.Threshold === 20 * 300));
+    assert.ok(
+      all.some((a) => a.Properties.MetricName === 'ConsumedWriteCapacityUnits' && a.Properties.Threshold === 20 * 300),
+    );
   });
 
   test('one dashboard shows the alarms and the operational metrics', () => {
     const body = JSON.stringify(onlyResource(template, 'AWS::CloudWatch::Dashboard').DashboardBody);
-    for (const metric of ['OffsetLag', 'FoldLagSeconds', 'FoldLagOffsets', 'CorruptDeltas', 'RecordBytes', 'BadRecords', 'SamplesSent', 'RemoteWriteFailures', 'ActiveSeries', 'Invocations', 'Duration', 'ConsumedWriteCapacityUnits', 'ConsumedReadCapacityUnits', 'DynamoRetries']) {
+    for (const metric of [
+      'OffsetLag',
+      'FoldLagSeconds',
+      'FoldLagOffsets',
+      'CorruptDeltas',
+      'RecordBytes',
+      'BadRecords',
+      'SamplesSent',
+      'RemoteWriteFailures',
+      'ActiveSeries',
+      'Invocations',
+      'Duration',
+      'ConsumedWriteCapacityUnits',
+      'ConsumedReadCapacityUnits',
+      'DynamoRetries',
+    ]) {
       assert.ok(body.includes(metric), metric);
     }
     // graphs search the dimension sets the functions publish (lib/metrics/cloudwatch-rules.ts)
     assert.match(body, /\{MskMetricsGenerator,topic\} MetricName=\W*FoldLagOffsets/, 'fold lag offsets per topic');
     assert.match(body, /\{MskMetricsGenerator,endpoint\} MetricName=\W*SamplesSent/, 'samples sent per endpoint');
     // every metric a reference workload publishes without a tenant is on the dashboard (README, which metrics reach CloudWatch)
-    for (const metric of ['Records', 'Spans', 'RecordBytes', 'DeltaBytes', 'DeltaItems', 'DeltaSeries', 'DeltasFolded', 'ExemplarsSent', 'FoldLagSeconds', 'PersistMilliseconds', 'StateBytes', 'ActiveSeries']) {
+    for (const metric of [
+      'Records',
+      'Spans',
+      'RecordBytes',
+      'DeltaBytes',
+      'DeltaItems',
+      'DeltaSeries',
+      'DeltasFolded',
+      'ExemplarsSent',
+      'FoldLagSeconds',
+      'PersistMilliseconds',
+      'StateBytes',
+      'ActiveSeries',
+    ]) {
       assert.ok(body.includes(metric), metric);
     }
-    for (const gone of [/FlushMilliseconds/, /MetricName=\W*WriteUnits/, /StateEpoch/, /\{MskMetricsGenerator,tenant\} MetricName=\W*ActiveSeries/]) assert.doesNotMatch(body, gone, 'no longer published');
+    for (const gone of [
+      /FlushMilliseconds/,
+      /MetricName=\W*WriteUnits/,
+      /StateEpoch/,
+      /\{MskMetricsGenerator,tenant\} MetricName=\W*ActiveSeries/,
+    ])
+      assert.doesNotMatch(body, gone, 'no longer published');
     assert.ok(body.includes('alarm'), 'alarm status widget');
   });
 });

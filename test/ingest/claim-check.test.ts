@@ -16,7 +16,16 @@ import { DEFAULT_DELTA_OBJECT_THRESHOLD_BYTES } from '../../lib/store/delta-obje
 import { deltaPk } from '../../lib/store/keys.ts';
 import { MemoryObjectStore } from '../../lib/store/object-store.ts';
 import { S3ObjectStore } from '../../lib/store/s3-object-store.ts';
-import { committedDeltas, committedState, eventOf, makeRecords, RECORD_TIME_MS, startStore, TABLE, testContext } from '../helpers/ingest-harness.ts';
+import {
+  committedDeltas,
+  committedState,
+  eventOf,
+  makeRecords,
+  RECORD_TIME_MS,
+  startStore,
+  TABLE,
+  testContext,
+} from '../helpers/ingest-harness.ts';
 import { startLocalS3 } from '../helpers/s3rver.ts';
 import { BASE_NS, buildResourceSpans, encodePushBytesRequest, encodeTempoTrace } from '../fixtures/build.ts';
 
@@ -25,7 +34,16 @@ describe('ingest claim check for large deltas', async () => {
   after(() => store.close());
 
   const items = async (topic: string, partition: number) =>
-    (await store.client.send(new QueryCommand({ TableName: TABLE, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: deltaPk(topic, partition) } }, ConsistentRead: true }))).Items ?? [];
+    (
+      await store.client.send(
+        new QueryCommand({
+          TableName: TABLE,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': { S: deltaPk(topic, partition) } },
+          ConsistentRead: true,
+        }),
+      )
+    ).Items ?? [];
 
   test('a delta above the threshold goes to the object store; its item holds key, size and crc32', async () => {
     const objects = new MemoryObjectStore();
@@ -65,14 +83,20 @@ describe('ingest claim check for large deltas', async () => {
     const objectMetrics = new MetricsRecorder();
     const records = (topic: string) => eventOf(makeRecords(topic, 0, 0, 60));
     const [inline] = await ingestEvent(testContext(store.ddb, { metrics: inlineMetrics }), records('wu-inline'));
-    await ingestEvent(testContext(store.ddb, { metrics: objectMetrics, objects: new MemoryObjectStore(), objectThresholdBytes: 1000 }), records('wu-object'));
+    await ingestEvent(
+      testContext(store.ddb, { metrics: objectMetrics, objects: new MemoryObjectStore(), objectThresholdBytes: 1000 }),
+      records('wu-object'),
+    );
     assert.ok(inline.committed!.bytes > 3 * 1024, `${inline.committed!.bytes} bytes`);
     assert.ok(inlineMetrics.get('WriteUnits', { operation: 'putItem' }) >= Math.ceil(inline.committed!.bytes / 1024));
     assert.equal(objectMetrics.get('WriteUnits', { operation: 'putItem' }), 1);
   });
 
   test('without an object store every delta stays inline, however large', async () => {
-    const [r] = await ingestEvent({ ...testContext(store.ddb), objectThresholdBytes: 10 }, eventOf(makeRecords('no-store', 0, 0, 20)));
+    const [r] = await ingestEvent(
+      { ...testContext(store.ddb), objectThresholdBytes: 10 },
+      eventOf(makeRecords('no-store', 0, 0, 20)),
+    );
     assert.equal(r.committed!.objectKey, undefined);
     for (const item of await items('no-store', 0)) assert.ok(item.d?.B !== undefined && item.o === undefined);
   });
@@ -113,9 +137,15 @@ describe('ingest claim check for large deltas', async () => {
       },
     };
     const records = makeRecords('zombie', 0, 0, 12);
-    const zombie = ingestEvent(testContext(slowCommit, { objects, objectThresholdBytes: 500, newAttemptId: () => 'zombie' }), eventOf(records));
+    const zombie = ingestEvent(
+      testContext(slowCommit, { objects, objectThresholdBytes: 500, newAttemptId: () => 'zombie' }),
+      eventOf(records),
+    );
     while (objects.keys().length === 0) await new Promise((r) => setTimeout(r, 5));
-    const [winner] = await ingestEvent(testContext(store.ddb, { objects, objectThresholdBytes: 500, newAttemptId: () => 'winner' }), eventOf(records));
+    const [winner] = await ingestEvent(
+      testContext(store.ddb, { objects, objectThresholdBytes: 500, newAttemptId: () => 'winner' }),
+      eventOf(records),
+    );
     const committedBody = await objects.get(winner.committed!.objectKey!);
     zombieCommit!();
     const [late] = await zombie;
@@ -149,12 +179,27 @@ describe('ingest claim check for large deltas', async () => {
       // 2,000 distinct span names: far above the default threshold
       const big = Array.from({ length: 20 }, (_, r) => {
         // names and durations that do not compress away
-        const spans = Array.from({ length: 100 }, (_, i) => ({ name: `op-${((r * 100 + i) * 2654435761) % 4294967296}`, endNs: BASE_NS + 7_919n * BigInt((r * 100 + i) ** 2 % 1_000_003) }));
-        const value = encodePushBytesRequest([encodeTempoTrace(buildResourceSpans({ resource: { 'service.name': 'svc' }, spans }))]);
-        return { topic: 'env', partition: 0, offset: r, timestamp: RECORD_TIME_MS, key: Buffer.from('team-a').toString('base64'), value: Buffer.from(value).toString('base64') };
+        const spans = Array.from({ length: 100 }, (_, i) => ({
+          name: `op-${((r * 100 + i) * 2654435761) % 4294967296}`,
+          endNs: BASE_NS + 7_919n * BigInt((r * 100 + i) ** 2 % 1_000_003),
+        }));
+        const value = encodePushBytesRequest([
+          encodeTempoTrace(buildResourceSpans({ resource: { 'service.name': 'svc' }, spans })),
+        ]);
+        return {
+          topic: 'env',
+          partition: 0,
+          offset: r,
+          timestamp: RECORD_TIME_MS,
+          key: Buffer.from('team-a').toString('base64'),
+          value: Buffer.from(value).toString('base64'),
+        };
       });
       const [r] = await ingestEvent({ ...ctx, nowMs: () => RECORD_TIME_MS }, eventOf(big));
-      assert.ok(r.committed!.bytes > DEFAULT_DELTA_OBJECT_THRESHOLD_BYTES, `${r.committed!.bytes} bytes: above the default threshold`);
+      assert.ok(
+        r.committed!.bytes > DEFAULT_DELTA_OBJECT_THRESHOLD_BYTES,
+        `${r.committed!.bytes} bytes: above the default threshold`,
+      );
       assert.ok(r.committed!.objectKey?.startsWith('deltas/env/0/'));
       const { flusher, metrics } = await lambdaFlushContainer(env, { ddb: store.ddb })();
       await flusher.fold(RECORD_TIME_MS + 1000);
@@ -181,7 +226,10 @@ describe('ingest claim check for large deltas', async () => {
       await ingestEvent(inline, eventOf(makeRecords('s3-inline', 0, 15, 15)));
       const [p0] = await items('s3', 0);
       assert.ok(p0.o?.S?.startsWith('deltas/s3/0/'));
-      assert.equal(await committedState(store.ddb, 's3', objects), (await committedState(store.ddb, 's3-inline')).replaceAll('s3-inline', 's3'));
+      assert.equal(
+        await committedState(store.ddb, 's3', objects),
+        (await committedState(store.ddb, 's3-inline')).replaceAll('s3-inline', 's3'),
+      );
     } finally {
       await s3.close();
     }

@@ -4,7 +4,15 @@ import type { Ddb } from '../../lib/store/ddb.ts';
 import { ingestEvent } from '../../lib/ingest/ingest-handler.ts';
 import { MetricsRecorder } from '../../lib/metrics/recorder.ts';
 import { buildResourceSpans, encodePushBytesRequest, encodeTempoTrace, BASE_NS } from '../fixtures/build.ts';
-import { committedDeltas, committedState, eventOf, makeRecords, startStore, testContext, RECORD_TIME_MS } from '../helpers/ingest-harness.ts';
+import {
+  committedDeltas,
+  committedState,
+  eventOf,
+  makeRecords,
+  startStore,
+  testContext,
+  RECORD_TIME_MS,
+} from '../helpers/ingest-harness.ts';
 import type { KafkaEventRecord } from '../../lib/ingest/msk-event.ts';
 
 describe('ingest cost, bad records and throttling', async () => {
@@ -12,14 +20,31 @@ describe('ingest cost, bad records and throttling', async () => {
   after(() => store.close());
 
   /** Records whose spans cover `series` distinct span names (one series each) in one tenant. */
-  function workload(topic: string, partition: number, series: number, spansPerRecord = 100): { records: KafkaEventRecord[]; spans: number } {
+  function workload(
+    topic: string,
+    partition: number,
+    series: number,
+    spansPerRecord = 100,
+  ): { records: KafkaEventRecord[]; spans: number } {
     const records: KafkaEventRecord[] = [];
     let spans = 0;
     for (let r = 0; r * spansPerRecord < series * 3; r++) {
-      const list = Array.from({ length: spansPerRecord }, (_, i) => ({ name: `op-${(r * spansPerRecord + i) % series}`, endNs: BASE_NS + 1_000_000n * BigInt(i) }));
+      const list = Array.from({ length: spansPerRecord }, (_, i) => ({
+        name: `op-${(r * spansPerRecord + i) % series}`,
+        endNs: BASE_NS + 1_000_000n * BigInt(i),
+      }));
       spans += list.length;
-      const value = encodePushBytesRequest([encodeTempoTrace(buildResourceSpans({ resource: { 'service.name': 'svc' }, spans: list }))]);
-      records.push({ topic, partition, offset: r, timestamp: RECORD_TIME_MS, key: Buffer.from('team-a').toString('base64'), value: Buffer.from(value).toString('base64') });
+      const value = encodePushBytesRequest([
+        encodeTempoTrace(buildResourceSpans({ resource: { 'service.name': 'svc' }, spans: list })),
+      ]);
+      records.push({
+        topic,
+        partition,
+        offset: r,
+        timestamp: RECORD_TIME_MS,
+        key: Buffer.from('team-a').toString('base64'),
+        value: Buffer.from(value).toString('base64'),
+      });
     }
     return { records, spans };
   }
@@ -36,9 +61,14 @@ describe('ingest cost, bad records and throttling', async () => {
       const wcu = metrics.total('WriteUnits');
       // each part pays ceil((bytes + key/attribute overhead) / 1 KB); the cursor update pays 1
       const bound = Math.ceil(c.bytes / 1024) + c.parts + 1;
-      assert.ok(wcu <= bound, `series=${series}: ${wcu} write units > bound ${bound} from ${c.bytes} bytes in ${c.parts} parts`);
+      assert.ok(
+        wcu <= bound,
+        `series=${series}: ${wcu} write units > bound ${bound} from ${c.bytes} bytes in ${c.parts} parts`,
+      );
       assert.ok(wcu < series * 0.05 + 4, `series=${series}: ${wcu} write units should be far below one per series`);
-      rows.push(`${series} series: ${c.bytes} B delta, ${(c.bytes / series).toFixed(1)} B/series, ${wcu} WCU for ${spans} spans = ${((wcu / spans) * 1e6).toFixed(0)} WCU per million spans`);
+      rows.push(
+        `${series} series: ${c.bytes} B delta, ${(c.bytes / series).toFixed(1)} B/series, ${wcu} WCU for ${spans} spans = ${((wcu / spans) * 1e6).toFixed(0)} WCU per million spans`,
+      );
     }
     console.log(rows.join('\n'));
   });
@@ -53,7 +83,10 @@ describe('ingest cost, bad records and throttling', async () => {
       { ...good[0], offset: 6, key: null },
       { ...good[0], offset: 7, key: Buffer.from('no/slashes').toString('base64') },
     ];
-    const results = await ingestEvent(testContext(store.ddb, { metrics }), eventOf([...good.slice(0, 2), ...bad, ...good.slice(2).map((r, i) => ({ ...r, offset: 8 + i }))]));
+    const results = await ingestEvent(
+      testContext(store.ddb, { metrics }),
+      eventOf([...good.slice(0, 2), ...bad, ...good.slice(2).map((r, i) => ({ ...r, offset: 8 + i }))]),
+    );
     assert.equal(results[0].committed!.lastOffset, 9);
     const [delta] = await committedDeltas(store.ddb, topic);
     assert.deepEqual(delta.badRecords, { empty_value: 1, malformed_protobuf: 1, missing_tenant: 1, invalid_tenant: 1 });
@@ -73,7 +106,10 @@ describe('ingest cost, bad records and throttling', async () => {
         // the first two calls of every operation are throttled, as DynamoDB does under a burst
         if (n++ < 2) {
           throttled++;
-          throw Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
+          throw Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), {
+            name: 'ThrottlingException',
+            $metadata: { httpStatusCode: 400 },
+          });
         }
         return (store.ddb[op] as (i: unknown) => Promise<unknown>)(input);
       };
@@ -96,7 +132,10 @@ describe('ingest cost, bad records and throttling', async () => {
       },
     };
     const metrics = new MetricsRecorder();
-    await assert.rejects(ingestEvent(testContext(down, { metrics }), eventOf(makeRecords('down', 0, 0, 2))), /socket hang up/);
+    await assert.rejects(
+      ingestEvent(testContext(down, { metrics }), eventOf(makeRecords('down', 0, 0, 2))),
+      /socket hang up/,
+    );
     assert.equal(metrics.total('DynamoRetries'), 5);
   });
 });

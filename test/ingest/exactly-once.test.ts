@@ -9,7 +9,14 @@ import type { Ddb } from '../../lib/store/ddb.ts';
 import { MemoryObjectStore, type ObjectStore } from '../../lib/store/object-store.ts';
 import { ingestEvent } from '../../lib/ingest/ingest-handler.ts';
 import type { KafkaEventRecord } from '../../lib/ingest/msk-event.ts';
-import { committedDeltas, committedState, eventOf, makeRecords, startStore, testContext } from '../helpers/ingest-harness.ts';
+import {
+  committedDeltas,
+  committedState,
+  eventOf,
+  makeRecords,
+  startStore,
+  testContext,
+} from '../helpers/ingest-harness.ts';
 
 class InjectedCrash extends Error {
   override name = 'InjectedCrash';
@@ -77,13 +84,21 @@ describe('ingest exactly-once under faults', async () => {
     else if (shape === 'longer') await deliver(healthy, batchOf(topic, 5));
     else {
       const full = batchOf(topic);
-      await deliver(healthy, full.map((p) => p.slice(0, 4)));
-      await deliver(healthy, full.map((p) => p.slice(4)));
+      await deliver(
+        healthy,
+        full.map((p) => p.slice(0, 4)),
+      );
+      await deliver(
+        healthy,
+        full.map((p) => p.slice(4)),
+      );
     }
   }
 
   /** The state after a fault-free delivery followed by the re-delivery. */
-  async function baseline(shape: Shape): Promise<{ state: string; calls: number; objectCalls: number; objectDeltas: number }> {
+  async function baseline(
+    shape: Shape,
+  ): Promise<{ state: string; calls: number; objectCalls: number; objectDeltas: number }> {
     const topic = `base-${shape}-${topicSeq++}`;
     const counting = faultAt(store.ddb, -1, 'before');
     const results = await deliver(counting, batchOf(topic));
@@ -145,10 +160,20 @@ describe('ingest exactly-once under faults', async () => {
     const records = makeRecords(topic, 0, 0, 10);
     const reference = `race-ref-${topicSeq++}`;
     await deliver(healthy, [makeRecords(reference, 0, 0, 10)]);
-    await Promise.all([deliver(healthy, [records]), deliver(healthy, [records]), deliver(healthy, [records.slice(0, 6)])]);
+    await Promise.all([
+      deliver(healthy, [records]),
+      deliver(healthy, [records]),
+      deliver(healthy, [records.slice(0, 6)]),
+    ]);
     const deltas = await committedDeltas(store.ddb, topic, OBJECTS);
-    assert.equal(deltas.reduce((n, d) => n + d.records, 0), 10);
+    assert.equal(
+      deltas.reduce((n, d) => n + d.records, 0),
+      10,
+    );
     const normalize = (s: string) => s.replaceAll(reference, 'T').replaceAll(topic, 'T');
-    assert.equal(normalize(await committedState(store.ddb, topic, OBJECTS)), normalize(await committedState(store.ddb, reference, OBJECTS)));
+    assert.equal(
+      normalize(await committedState(store.ddb, topic, OBJECTS)),
+      normalize(await committedState(store.ddb, reference, OBJECTS)),
+    );
   });
 });

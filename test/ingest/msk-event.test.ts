@@ -14,12 +14,18 @@ test('MSK event records are grouped per topic-partition, base64-decoded, offset-
     headers: [{ 'X-Scope-OrgID': [116, 45, 49] }],
   });
   const parts = partitionsOf({
-    records: { 'traces-0': [rec('traces', 0, 11), rec('traces', 0, 10), rec('traces', 0, 11)], 'traces-1': [rec('traces', 1, 3)] },
+    records: {
+      'traces-0': [rec('traces', 0, 11), rec('traces', 0, 10), rec('traces', 0, 11)],
+      'traces-1': [rec('traces', 1, 3)],
+    },
   });
-  assert.deepEqual(parts.map((p) => [p.topic, p.partition, p.records.map((r) => r.offset)]), [
-    ['traces', 0, [10, 11]],
-    ['traces', 1, [3]],
-  ]);
+  assert.deepEqual(
+    parts.map((p) => [p.topic, p.partition, p.records.map((r) => r.offset)]),
+    [
+      ['traces', 0, [10, 11]],
+      ['traces', 1, [3]],
+    ],
+  );
   const r = parts[0].records[0];
   assert.equal(Buffer.from(r.key!).toString(), 'team-a');
   assert.deepEqual([...r.value!], [1, 2, 3]);
@@ -28,7 +34,9 @@ test('MSK event records are grouped per topic-partition, base64-decoded, offset-
 });
 
 test('null keys and values stay null (bad records downstream, not a crash here)', () => {
-  const [p] = partitionsOf({ records: { 't-0': [{ topic: 't', partition: 0, offset: 1, timestamp: 0, key: null, value: null }] } });
+  const [p] = partitionsOf({
+    records: { 't-0': [{ topic: 't', partition: 0, offset: 1, timestamp: 0, key: null, value: null }] },
+  });
   assert.equal(p.records[0].key, null);
   assert.equal(p.records[0].value, null);
 });

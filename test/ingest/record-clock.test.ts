@@ -4,7 +4,14 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ingestEvent } from '../../lib/ingest/ingest-handler.ts';
-import { RECORD_TIME_MS, committedDeltas, eventOf, makeRecords, startStore, testContext } from '../helpers/ingest-harness.ts';
+import {
+  RECORD_TIME_MS,
+  committedDeltas,
+  eventOf,
+  makeRecords,
+  startStore,
+  testContext,
+} from '../helpers/ingest-harness.ts';
 
 const YEAR_MS = 365 * 86400_000;
 
@@ -14,7 +21,11 @@ describe('the record clock of a delta', async () => {
 
   test('a rejected record (bad tenant) does not move it', async () => {
     const [good, bad] = makeRecords('clock-a', 0, 0, 2);
-    const poisoned = { ...bad, key: Buffer.from('bad tenant/../x').toString('base64'), timestamp: RECORD_TIME_MS + 10 * YEAR_MS };
+    const poisoned = {
+      ...bad,
+      key: Buffer.from('bad tenant/../x').toString('base64'),
+      timestamp: RECORD_TIME_MS + 10 * YEAR_MS,
+    };
     const ctx = testContext(store.ddb);
     await ingestEvent(ctx, eventOf([good, poisoned]));
     const [delta] = await committedDeltas(store.ddb, 'clock-a');

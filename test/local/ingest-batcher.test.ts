@@ -5,8 +5,17 @@ import type { PartitionRecords } from '../../lib/ingest/ingest-partition.ts';
 import { IngestBatcher } from '../../lib/local/ingest-batcher.ts';
 
 type Call = PartitionRecords[];
-const rec = (topic: string, partition: number, offset: number): KafkaRecord => ({ topic, partition, offset, timestampMs: 0, key: null, value: null, headers: [] });
-const offsets = (call: Call) => Object.fromEntries(call.map((p) => [`${p.topic}-${p.partition}`, p.records.map((r) => r.offset)]));
+const rec = (topic: string, partition: number, offset: number): KafkaRecord => ({
+  topic,
+  partition,
+  offset,
+  timestampMs: 0,
+  key: null,
+  value: null,
+  headers: [],
+});
+const offsets = (call: Call) =>
+  Object.fromEntries(call.map((p) => [`${p.topic}-${p.partition}`, p.records.map((r) => r.offset)]));
 
 describe('ingest batcher', () => {
   test('one ingest call per window with owned and delivered records grouped by topic-partition', async () => {
@@ -37,13 +46,13 @@ describe('ingest batcher', () => {
     await assert.rejects(batcher.ingestQueued(), /throttled/);
     await assert.rejects(delivered, /throttled/);
     batcher.enqueue([rec('local', 0, 1)]);
-    assert.equal(batcher.pending, 2, 'the delivery is its owner\'s to retry');
+    assert.equal(batcher.pending, 2, "the delivery is its owner's to retry");
     fail = false;
     await batcher.ingestQueued();
     assert.deepEqual(offsets(events[1]), { 'local-0': [0, 1] });
   });
 
-  test('one request\'s worth of records of any size is queued (no spread of it into a call)', async () => {
+  test("one request's worth of records of any size is queued (no spread of it into a call)", async () => {
     // 125,000 records overflowed the stack when they were spread into push(); a 8 MiB OTLP
     // request can hold several hundred thousand one-span traces.
     const count = 400_000;

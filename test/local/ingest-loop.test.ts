@@ -6,7 +6,15 @@ import { silentLogger } from '../../lib/log/logger.ts';
 import { IngestBatcher } from '../../lib/local/ingest-batcher.ts';
 import { IngestLoop } from '../../lib/local/ingest-loop.ts';
 
-const rec = (partition: number, offset: number): KafkaRecord => ({ topic: 'local', partition, offset, timestampMs: 0, key: null, value: null, headers: [] });
+const rec = (partition: number, offset: number): KafkaRecord => ({
+  topic: 'local',
+  partition,
+  offset,
+  timestampMs: 0,
+  key: null,
+  value: null,
+  headers: [],
+});
 const until = async (done: () => boolean) => {
   for (let i = 0; i < 200 && !done(); i++) await new Promise((r) => setTimeout(r, 5));
 };

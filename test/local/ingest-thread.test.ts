@@ -18,25 +18,54 @@ const MESSAGES = [pushBytesMessages('team-a', 25), pushBytesMessages('team-a', 2
 
 function records(topic: string): KafkaRecord[] {
   const now = Date.now();
-  return MESSAGES.flatMap((messages, partition) => messages.map((m, offset) => ({ topic, partition, offset, timestampMs: now, key: Buffer.from(m.key!), value: m.value, headers: [] })));
+  return MESSAGES.flatMap((messages, partition) =>
+    messages.map((m, offset) => ({
+      topic,
+      partition,
+      offset,
+      timestampMs: now,
+      key: Buffer.from(m.key!),
+      value: m.value,
+      headers: [],
+    })),
+  );
 }
 
 describe('ingest thread', () => {
   test('commits the same series as ingest on the main thread, and its metrics reach the main thread', async () => {
     const store = await startStore();
     const metrics = new MetricsRecorder();
-    const thread = await IngestThread.start({ config: { text: CONFIG_TEXT, source: 'test' }, dynamoEndpoint: store.endpoint, table: TABLE, log: silentLogger, metrics });
+    const thread = await IngestThread.start({
+      config: { text: CONFIG_TEXT, source: 'test' },
+      dynamoEndpoint: store.endpoint,
+      table: TABLE,
+      log: silentLogger,
+      metrics,
+    });
     try {
       const results = await thread.ingest(groupByPartition(records('via-thread')));
-      assert.deepEqual(results.map((r) => [r.partition, r.committed?.firstOffset, r.committed?.lastOffset]), [[0, 0, 24], [1, 0, 24]]);
-      await ingestPartitions(testContext(store.ddb, { config: CONFIG, nowMs: Date.now }), groupByPartition(records('in-thread')));
+      assert.deepEqual(
+        results.map((r) => [r.partition, r.committed?.firstOffset, r.committed?.lastOffset]),
+        [
+          [0, 0, 24],
+          [1, 0, 24],
+        ],
+      );
+      await ingestPartitions(
+        testContext(store.ddb, { config: CONFIG, nowMs: Date.now }),
+        groupByPartition(records('in-thread')),
+      );
       const state = await committedState(store.ddb, 'via-thread');
       assert.ok(state.length > 0);
       assert.equal(state, await committedState(store.ddb, 'in-thread'));
       assert.equal(metrics.total('Records'), 50);
       assert.equal(metrics.total('Spans'), 400, 'eight spans per demo request');
       const again = await thread.ingest(groupByPartition(records('via-thread')));
-      assert.deepEqual(again.map((r) => r.alreadyCommitted), [25, 25], 'a redelivered batch is skipped by the cursor');
+      assert.deepEqual(
+        again.map((r) => r.alreadyCommitted),
+        [25, 25],
+        'a redelivered batch is skipped by the cursor',
+      );
     } finally {
       await thread.close();
       await store.close();
@@ -46,7 +75,13 @@ describe('ingest thread', () => {
 
   test('a config the worker cannot load fails the start', async () => {
     await assert.rejects(
-      IngestThread.start({ config: { file: '/nonexistent/tempo.yaml' }, dynamoEndpoint: 'http://127.0.0.1:1', table: TABLE, log: silentLogger, metrics: new MetricsRecorder() }),
+      IngestThread.start({
+        config: { file: '/nonexistent/tempo.yaml' },
+        dynamoEndpoint: 'http://127.0.0.1:1',
+        table: TABLE,
+        log: silentLogger,
+        metrics: new MetricsRecorder(),
+      }),
       /ingest thread did not start: .*cannot read config file/,
     );
   });

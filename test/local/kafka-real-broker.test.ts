@@ -5,9 +5,18 @@ import assert from 'node:assert/strict';
 import { createKafkaJsConsumer } from '../../lib/local/kafkajs-consumer.ts';
 import { startLocalMode, type LocalMode } from '../../lib/local/local-mode.ts';
 import { consoleLogger, silentLogger } from '../../lib/log/logger.ts';
-import { KAFKA_CODECS, otlpMessages, pushBytesMessages, skipWithoutBroker, startMockKafka, testSettings, type MockKafka } from '../helpers/kafka-mock-broker.ts';
+import {
+  KAFKA_CODECS,
+  otlpMessages,
+  pushBytesMessages,
+  skipWithoutBroker,
+  startMockKafka,
+  testSettings,
+  type MockKafka,
+} from '../helpers/kafka-mock-broker.ts';
 
-const ROOT = 'traces_spanmetrics_calls_total{service="frontend",span_kind="SPAN_KIND_SERVER",span_name="GET /cart",status_code="STATUS_CODE_UNSET"}';
+const ROOT =
+  'traces_spanmetrics_calls_total{service="frontend",span_kind="SPAN_KIND_SERVER",span_name="GET /cart",status_code="STATUS_CODE_UNSET"}';
 
 async function until(cond: () => boolean, what: string, ms = 30_000): Promise<void> {
   for (const end = Date.now() + ms; Date.now() < end; ) {
@@ -19,7 +28,10 @@ async function until(cond: () => boolean, what: string, ms = 30_000): Promise<vo
 
 /** The root span's call count on /metrics (one tenant per test). */
 function rootCalls(local: LocalMode): number | undefined {
-  const line = local.metricsText().split('\n').find((l) => l.startsWith(`${ROOT} `));
+  const line = local
+    .metricsText()
+    .split('\n')
+    .find((l) => l.startsWith(`${ROOT} `));
   return line === undefined ? undefined : Number(line.slice(ROOT.length + 1));
 }
 
@@ -30,7 +42,10 @@ describe('local mode on a real Kafka-protocol broker', skipWithoutBroker(), () =
   });
   after(() => kafka?.close());
 
-  for (const codec of (process.env.ONLY_CODEC ? [process.env.ONLY_CODEC] : ['push-bytes', 'otlp']) as ('push-bytes' | 'otlp')[]) {
+  for (const codec of (process.env.ONLY_CODEC ? [process.env.ONLY_CODEC] : ['push-bytes', 'otlp']) as (
+    | 'push-bytes'
+    | 'otlp'
+  )[]) {
     test(`${codec} records in every compression codec are counted exactly`, async () => {
       const topic = `codecs-${codec}`;
       await kafka.createTopic(topic, KAFKA_CODECS.length);
@@ -41,7 +56,12 @@ describe('local mode on a real Kafka-protocol broker', skipWithoutBroker(), () =
           // serves one record batch per partition per fetch), so the otlp topic stays small.
           const n = (codec === 'otlp' ? 4 : 20) + partition;
           produced += n;
-          return kafka.produce(topic, partition, codec === 'push-bytes' ? pushBytesMessages('team-a', n) : otlpMessages('team-a', n), z);
+          return kafka.produce(
+            topic,
+            partition,
+            codec === 'push-bytes' ? pushBytesMessages('team-a', n) : otlpMessages('team-a', n),
+            z,
+          );
         }),
       );
       const tStart = Date.now();
@@ -55,11 +75,17 @@ describe('local mode on a real Kafka-protocol broker', skipWithoutBroker(), () =
         progress: () => {},
         env: {},
         inlineConfig: `metrics_generator: {codec: ${codec}}\noverrides: {defaults: {metrics_generator: {processors: [span-metrics]}}}`,
-        kafka: { consumer: createKafkaJsConsumer(testSettings(kafka, topic, `g-${codec}`), silentLogger), topic, leaveGroupOnShutdown: true },
+        kafka: {
+          consumer: createKafkaJsConsumer(testSettings(kafka, topic, `g-${codec}`), silentLogger),
+          topic,
+          leaveGroupOnShutdown: true,
+        },
       });
       const t0 = Date.now();
       if (process.env.DEBUG_KAFKA_TEST) console.log(`started in ${t0 - tStart} ms`);
-      const probe = process.env.DEBUG_KAFKA_TEST ? setInterval(() => console.log(Date.now() - t0, rootCalls(local), JSON.stringify(local.stats())), 1000) : undefined;
+      const probe = process.env.DEBUG_KAFKA_TEST
+        ? setInterval(() => console.log(Date.now() - t0, rootCalls(local), JSON.stringify(local.stats())), 1000)
+        : undefined;
       try {
         await until(() => rootCalls(local) === produced, `${produced} root spans (have ${rootCalls(local)})`, 15_000);
       } finally {
@@ -74,8 +100,22 @@ describe('local mode on a real Kafka-protocol broker', skipWithoutBroker(), () =
   test('bad records are counted and skipped, and every broker down for 10 s loses nothing', async () => {
     const topic = 'faults';
     await kafka.createTopic(topic, 3);
-    await kafka.produce(topic, 0, [...pushBytesMessages('team-a', 10), { key: 'team-a', value: Buffer.from([0x0a, 0xff, 0xff, 0x01]) }, ...pushBytesMessages('team-a', 5)], 'snappy');
-    await kafka.produce(topic, 1, [{ key: 'bad tenant!', value: pushBytesMessages('x', 1)[0].value }, ...pushBytesMessages('team-a', 7)], 'lz4');
+    await kafka.produce(
+      topic,
+      0,
+      [
+        ...pushBytesMessages('team-a', 10),
+        { key: 'team-a', value: Buffer.from([0x0a, 0xff, 0xff, 0x01]) },
+        ...pushBytesMessages('team-a', 5),
+      ],
+      'snappy',
+    );
+    await kafka.produce(
+      topic,
+      1,
+      [{ key: 'bad tenant!', value: pushBytesMessages('x', 1)[0].value }, ...pushBytesMessages('team-a', 7)],
+      'lz4',
+    );
     const local = await startLocalMode({
       port: 0,
       demo: false,
@@ -86,7 +126,11 @@ describe('local mode on a real Kafka-protocol broker', skipWithoutBroker(), () =
       progress: () => {},
       env: {},
       inlineConfig: 'overrides: {defaults: {metrics_generator: {processors: [span-metrics]}}}',
-      kafka: { consumer: () => createKafkaJsConsumer(testSettings(kafka, topic, 'g-faults'), silentLogger), topic, leaveGroupOnShutdown: true },
+      kafka: {
+        consumer: () => createKafkaJsConsumer(testSettings(kafka, topic, 'g-faults'), silentLogger),
+        topic,
+        leaveGroupOnShutdown: true,
+      },
     });
     try {
       await until(() => rootCalls(local) === 22, '22 good root spans');

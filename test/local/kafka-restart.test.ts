@@ -14,7 +14,8 @@ import { decompress } from '../../lib/remote-write/compress.ts';
 import { pushBytesMessages, skipWithoutBroker, startMockKafka, type MockKafka } from '../helpers/kafka-mock-broker.ts';
 
 const BIN = new URL('../../bin/msk-metrics-generator.js', import.meta.url).pathname;
-const ROOT = 'traces_spanmetrics_calls_total{service="frontend",span_kind="SPAN_KIND_SERVER",span_name="GET /cart",status_code="STATUS_CODE_UNSET"}';
+const ROOT =
+  'traces_spanmetrics_calls_total{service="frontend",span_kind="SPAN_KIND_SERVER",span_name="GET /cart",status_code="STATUS_CODE_UNSET"}';
 
 /** Latest value per tenant of the root span's counter, as remote-written. */
 async function startRecorder() {
@@ -26,14 +27,22 @@ async function startRecorder() {
       const tenant = String(req.headers['x-scope-orgid']);
       for (const ts of WriteRequest.decode(decompress(Buffer.concat(chunks))).timeseries) {
         const l = Object.fromEntries((ts.labels ?? []).map((x) => [x.name, x.value]));
-        if (`${l.__name__}{service="${l.service}",span_kind="${l.span_kind}",span_name="${l.span_name}",status_code="${l.status_code}"}` !== ROOT) continue;
+        if (
+          `${l.__name__}{service="${l.service}",span_kind="${l.span_kind}",span_name="${l.span_name}",status_code="${l.status_code}"}` !==
+          ROOT
+        )
+          continue;
         for (const s of ts.samples ?? []) latest.set(tenant, Number(s.value));
       }
       res.writeHead(204).end();
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/write`, latest, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/write`,
+    latest,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }
 
 async function until(cond: () => boolean, what: string, ms = 40_000): Promise<void> {
@@ -61,7 +70,10 @@ describe('local CLI on a real broker with --data-dir: restarts', skipWithoutBrok
     await kafka.createTopic(topic, 4);
     const recorder = await startRecorder();
     const config = join(dir, 'config.yaml');
-    writeFileSync(config, 'metrics_generator: {registry: {collection_interval: 500ms}}\noverrides: {defaults: {metrics_generator: {processors: [span-metrics]}}}\n');
+    writeFileSync(
+      config,
+      'metrics_generator: {registry: {collection_interval: 500ms}}\noverrides: {defaults: {metrics_generator: {processors: [span-metrics]}}}\n',
+    );
     const env = {
       KAFKA_BROKERS: kafka.bootstrap,
       KAFKA_TOPIC: topic,
@@ -69,8 +81,15 @@ describe('local CLI on a real broker with --data-dir: restarts', skipWithoutBrok
       KAFKA_SESSION_TIMEOUT_MS: '6000',
       REMOTE_WRITE_URL: recorder.url,
     };
-    const start = () => spawn(process.execPath, [BIN, 'local', '--port', '0', '--config', config, '--data-dir', join(dir, 'state')], { env: { ...process.env, ...env }, stdio: 'ignore' });
-    const exited = (child: ChildProcess) => new Promise<number | null>((r) => (child.exitCode !== null ? r(child.exitCode) : child.once('exit', (code) => r(code))));
+    const start = () =>
+      spawn(process.execPath, [BIN, 'local', '--port', '0', '--config', config, '--data-dir', join(dir, 'state')], {
+        env: { ...process.env, ...env },
+        stdio: 'ignore',
+      });
+    const exited = (child: ChildProcess) =>
+      new Promise<number | null>((r) =>
+        child.exitCode !== null ? r(child.exitCode) : child.once('exit', (code) => r(code)),
+      );
     const produced = new Map<string, number>();
     const produce = async (round: number) => {
       await Promise.all(
@@ -92,12 +111,19 @@ describe('local CLI on a real broker with --data-dir: restarts', skipWithoutBrok
 
       await produce(1);
       child = start();
-      await until(allCounted, `round 1 remote-written after SIGKILL (${JSON.stringify([...recorder.latest])} vs ${JSON.stringify([...produced])})`);
+      await until(
+        allCounted,
+        `round 1 remote-written after SIGKILL (${JSON.stringify([...recorder.latest])} vs ${JSON.stringify([...produced])})`,
+      );
       await produce(2);
       await until(allCounted, 'round 2 remote-written');
       child.kill('SIGTERM');
       assert.equal(await exited(child), 0, 'SIGTERM exits 0');
-      assert.deepEqual(Object.fromEntries(recorder.latest), Object.fromEntries(produced), 'nothing counted twice by the final remote write');
+      assert.deepEqual(
+        Object.fromEntries(recorder.latest),
+        Object.fromEntries(produced),
+        'nothing counted twice by the final remote write',
+      );
 
       await produce(3);
       child = start();

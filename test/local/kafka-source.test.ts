@@ -21,16 +21,29 @@ async function until(cond: () => boolean, what: string): Promise<void> {
 /** A deliver() whose outcome the test decides, one call at a time. */
 function controlledDeliver() {
   const calls: { records: readonly KafkaRecord[]; resolve: () => void; reject: (e: Error) => void }[] = [];
-  const deliver = (records: readonly KafkaRecord[]) => new Promise<void>((resolve, reject) => calls.push({ records, resolve, reject }));
+  const deliver = (records: readonly KafkaRecord[]) =>
+    new Promise<void>((resolve, reject) => calls.push({ records, resolve, reject }));
   return { calls, deliver };
 }
 
 describe('kafka source', () => {
   test('subscribes from the earliest offset with auto-commit and auto-resolve off', async () => {
     const consumer = new FakeKafkaConsumer(TOPIC);
-    const source = await startKafkaSource({ consumer, topic: TOPIC, deliver: async () => {}, log: captureLog(), leaveGroupOnShutdown: true });
+    const source = await startKafkaSource({
+      consumer,
+      topic: TOPIC,
+      deliver: async () => {},
+      log: captureLog(),
+      leaveGroupOnShutdown: true,
+    });
     await source.close();
-    assert.deepEqual(consumer.events, ['connect', `subscribe ${TOPIC} fromBeginning=true`, 'run autoCommit=false autoResolve=false', 'pause', 'disconnect']);
+    assert.deepEqual(consumer.events, [
+      'connect',
+      `subscribe ${TOPIC} fromBeginning=true`,
+      'run autoCommit=false autoResolve=false',
+      'pause',
+      'disconnect',
+    ]);
   });
 
   test('a failed subscribe disconnects before the error propagates', async () => {
@@ -39,7 +52,13 @@ describe('kafka source', () => {
       throw new Error('This server does not host this topic-partition');
     };
     await assert.rejects(
-      startKafkaSource({ consumer, topic: TOPIC, deliver: async () => {}, log: captureLog(), leaveGroupOnShutdown: true }),
+      startKafkaSource({
+        consumer,
+        topic: TOPIC,
+        deliver: async () => {},
+        log: captureLog(),
+        leaveGroupOnShutdown: true,
+      }),
       /does not host this topic-partition/,
     );
     assert.deepEqual(consumer.events, ['connect', 'disconnect']);
@@ -48,9 +67,20 @@ describe('kafka source', () => {
   test('hands each partition batch over as ingest records (its bytes as fetched) and commits it only after delivery succeeded', async () => {
     const consumer = new FakeKafkaConsumer(TOPIC);
     const { calls, deliver } = controlledDeliver();
-    const source = await startKafkaSource({ consumer, topic: TOPIC, deliver, log: captureLog(), leaveGroupOnShutdown: true });
+    const source = await startKafkaSource({
+      consumer,
+      topic: TOPIC,
+      deliver,
+      log: captureLog(),
+      leaveGroupOnShutdown: true,
+    });
     consumer.produce(0, [
-      { key: Buffer.from('tenant-a'), value: Buffer.from([1, 2, 3]), timestampMs: 1_700_000_000_123, headers: { 'X-Scope-OrgID': 'team', multi: [Buffer.from([7]), 'é'] } },
+      {
+        key: Buffer.from('tenant-a'),
+        value: Buffer.from([1, 2, 3]),
+        timestampMs: 1_700_000_000_123,
+        headers: { 'X-Scope-OrgID': 'team', multi: [Buffer.from([7]), 'é'] },
+      },
       { value: Buffer.from([4]), timestampMs: 1_700_000_000_124 },
     ]);
     consumer.produce(1, [{ key: Buffer.from('tenant-b'), value: Buffer.from([9]), timestampMs: 1_700_000_000_200 }]);
@@ -59,7 +89,12 @@ describe('kafka source', () => {
     const byPartition = new Map(calls.map((c) => [c.records[0].partition, c]));
     const bytes = (b: Uint8Array | null | undefined) => (b == null ? b : [...b]);
     assert.deepEqual(
-      byPartition.get(0)!.records.map((r) => ({ ...r, key: bytes(r.key), value: bytes(r.value), headers: r.headers?.map((h) => [h.key, [...h.value]]) })),
+      byPartition.get(0)!.records.map((r) => ({
+        ...r,
+        key: bytes(r.key),
+        value: bytes(r.value),
+        headers: r.headers?.map((h) => [h.key, [...h.value]]),
+      })),
       [
         {
           topic: TOPIC,
@@ -68,18 +103,29 @@ describe('kafka source', () => {
           timestampMs: 1_700_000_000_123,
           key: [...Buffer.from('tenant-a')],
           value: [1, 2, 3],
-          headers: [['X-Scope-OrgID', [...Buffer.from('team')]], ['multi', [7]], ['multi', [0xc3, 0xa9]]],
+          headers: [
+            ['X-Scope-OrgID', [...Buffer.from('team')]],
+            ['multi', [7]],
+            ['multi', [0xc3, 0xa9]],
+          ],
         },
         { topic: TOPIC, partition: 0, offset: 1, timestampMs: 1_700_000_000_124, key: null, value: [4], headers: [] },
       ],
     );
-    assert.deepEqual(byPartition.get(1)!.records.map((r) => [r.partition, r.offset]), [[1, 0]]);
+    assert.deepEqual(
+      byPartition.get(1)!.records.map((r) => [r.partition, r.offset]),
+      [[1, 0]],
+    );
 
     await new Promise((r) => setTimeout(r, 30));
     assert.deepEqual(consumer.commits, [], 'nothing is committed while ingest has not answered');
     byPartition.get(1)!.resolve();
     await until(() => consumer.commits.length === 1, 'partition 1 commit');
-    assert.deepEqual(consumer.commits, [{ topic: TOPIC, partition: 1, offset: '1' }], 'the committed offset is the next one to read');
+    assert.deepEqual(
+      consumer.commits,
+      [{ topic: TOPIC, partition: 1, offset: '1' }],
+      'the committed offset is the next one to read',
+    );
     byPartition.get(0)!.resolve();
     await until(() => consumer.commits.length === 2, 'partition 0 commit');
     assert.deepEqual(consumer.commits[1], { topic: TOPIC, partition: 0, offset: '2' });
@@ -91,8 +137,18 @@ describe('kafka source', () => {
     const consumer = new FakeKafkaConsumer(TOPIC);
     const { calls, deliver } = controlledDeliver();
     const log = captureLog();
-    const source = await startKafkaSource({ consumer, topic: TOPIC, deliver, log, leaveGroupOnShutdown: true, retryDelayMs: () => 1 });
-    consumer.produce(0, [{ key: Buffer.from('t'), value: Buffer.from([1]) }, { key: Buffer.from('t'), value: Buffer.from([2]) }]);
+    const source = await startKafkaSource({
+      consumer,
+      topic: TOPIC,
+      deliver,
+      log,
+      leaveGroupOnShutdown: true,
+      retryDelayMs: () => 1,
+    });
+    consumer.produce(0, [
+      { key: Buffer.from('t'), value: Buffer.from([1]) },
+      { key: Buffer.from('t'), value: Buffer.from([2]) },
+    ]);
     await until(() => calls.length === 1, 'first delivery');
     calls[0].reject(new Error('dynamo down'));
     await until(() => calls.length === 2, 'retry');
@@ -109,18 +165,36 @@ describe('kafka source', () => {
   test('a partition is fetched again while its batch is ingested; later batches wait their turn and each commit follows its ingest', async () => {
     const consumer = new FakeKafkaConsumer(TOPIC, 1); // one record per batch
     const { calls, deliver } = controlledDeliver();
-    const source = await startKafkaSource({ consumer, topic: TOPIC, deliver, log: captureLog(), leaveGroupOnShutdown: true, retryDelayMs: () => 1 });
-    consumer.produce(0, [1, 2, 3].map((v) => ({ key: Buffer.from('t'), value: Buffer.from([v]) })));
+    const source = await startKafkaSource({
+      consumer,
+      topic: TOPIC,
+      deliver,
+      log: captureLog(),
+      leaveGroupOnShutdown: true,
+      retryDelayMs: () => 1,
+    });
+    consumer.produce(
+      0,
+      [1, 2, 3].map((v) => ({ key: Buffer.from('t'), value: Buffer.from([v]) })),
+    );
     await until(() => consumer.handedOut.length === 3, 'all three batches fetched while the first ingest runs');
     assert.equal(calls.length, 1, 'the later batches are not ingested before the first one succeeded');
     assert.deepEqual(consumer.commits, []);
     calls[0].reject(new Error('dynamo down'));
     await until(() => calls.length === 2, 'retry');
-    assert.deepEqual(calls[1].records.map((r) => r.offset), [0], 'the retry holds the failed batch only');
+    assert.deepEqual(
+      calls[1].records.map((r) => r.offset),
+      [0],
+      'the retry holds the failed batch only',
+    );
     calls[1].resolve();
     await until(() => calls.length === 3, 'the waiting batches delivered');
     assert.deepEqual(consumer.commits, [{ topic: TOPIC, partition: 0, offset: '1' }]);
-    assert.deepEqual(calls[2].records.map((r) => r.offset), [1, 2], 'batches that queued up meanwhile go in one ingest call');
+    assert.deepEqual(
+      calls[2].records.map((r) => r.offset),
+      [1, 2],
+      'batches that queued up meanwhile go in one ingest call',
+    );
     calls[2].resolve();
     await until(() => consumer.commits.length === 2, 'second commit');
     assert.deepEqual(consumer.commits[1], { topic: TOPIC, partition: 0, offset: '3' });
@@ -131,15 +205,28 @@ describe('kafka source', () => {
   test('a partition holds at most batchesInFlightPerPartition uncommitted batches', async () => {
     const consumer = new FakeKafkaConsumer(TOPIC, 1);
     const { calls, deliver } = controlledDeliver();
-    const source = await startKafkaSource({ consumer, topic: TOPIC, deliver, log: captureLog(), leaveGroupOnShutdown: true, batchesInFlightPerPartition: 2 });
-    consumer.produce(0, [1, 2, 3, 4, 5].map((v) => ({ key: Buffer.from('t'), value: Buffer.from([v]) })));
+    const source = await startKafkaSource({
+      consumer,
+      topic: TOPIC,
+      deliver,
+      log: captureLog(),
+      leaveGroupOnShutdown: true,
+      batchesInFlightPerPartition: 2,
+    });
+    consumer.produce(
+      0,
+      [1, 2, 3, 4, 5].map((v) => ({ key: Buffer.from('t'), value: Buffer.from([v]) })),
+    );
     await until(() => consumer.handedOut.length === 3, 'fetching up to the window');
     await new Promise((r) => setTimeout(r, 50));
     assert.equal(consumer.handedOut.length, 3, 'the third batch waits for room: nothing more is fetched');
     for (let answered = 0; answered < 5; answered++) {
       await until(() => calls.length > answered, `delivery ${answered + 1}`);
       // two held (one ingesting, one queued) plus the one kafkajs hands over and that waits for room
-      assert.ok(consumer.handedOut.length - source.committedRecords <= 3, `at most the window ahead: ${consumer.handedOut.length} fetched, ${source.committedRecords} committed`);
+      assert.ok(
+        consumer.handedOut.length - source.committedRecords <= 3,
+        `at most the window ahead: ${consumer.handedOut.length} fetched, ${source.committedRecords} committed`,
+      );
       calls[answered].resolve();
     }
     await until(() => source.committedRecords === 5, 'everything committed');
@@ -149,8 +236,18 @@ describe('kafka source', () => {
   test('close while a batch waits for room: the waiting batch is not taken, the one in flight is committed', async () => {
     const consumer = new FakeKafkaConsumer(TOPIC, 1);
     const { calls, deliver } = controlledDeliver();
-    const source = await startKafkaSource({ consumer, topic: TOPIC, deliver, log: captureLog(), leaveGroupOnShutdown: true, batchesInFlightPerPartition: 1 });
-    consumer.produce(0, [1, 2].map((v) => ({ key: Buffer.from('t'), value: Buffer.from([v]) })));
+    const source = await startKafkaSource({
+      consumer,
+      topic: TOPIC,
+      deliver,
+      log: captureLog(),
+      leaveGroupOnShutdown: true,
+      batchesInFlightPerPartition: 1,
+    });
+    consumer.produce(
+      0,
+      [1, 2].map((v) => ({ key: Buffer.from('t'), value: Buffer.from([v]) })),
+    );
     await until(() => consumer.handedOut.length === 2 && calls.length === 1, 'second batch waiting for room');
     const closed = source.close();
     calls[0].resolve();
@@ -176,13 +273,23 @@ describe('kafka source', () => {
     await closed;
     assert.equal(calls.length, 1, 'the batch produced after pause was not taken');
     assert.deepEqual(consumer.events.slice(-2), [`commit ${TOPIC}-0@1`, 'disconnect']);
-    assert.ok(log.lines.some((l) => l.includes('leave_consumer_group_on_shutdown is false')), 'says that kafkajs leaves the group anyway');
+    assert.ok(
+      log.lines.some((l) => l.includes('leave_consumer_group_on_shutdown is false')),
+      'says that kafkajs leaves the group anyway',
+    );
   });
 
   test('a batch whose ingest keeps failing is left uncommitted when stopping', async () => {
     const consumer = new FakeKafkaConsumer(TOPIC);
     const { calls, deliver } = controlledDeliver();
-    const source = await startKafkaSource({ consumer, topic: TOPIC, deliver, log: captureLog(), leaveGroupOnShutdown: true, retryDelayMs: () => 60_000 });
+    const source = await startKafkaSource({
+      consumer,
+      topic: TOPIC,
+      deliver,
+      log: captureLog(),
+      leaveGroupOnShutdown: true,
+      retryDelayMs: () => 60_000,
+    });
     consumer.produce(0, [{ key: Buffer.from('t'), value: Buffer.from([1]) }]);
     await until(() => calls.length === 1, 'delivery');
     calls[0].reject(new Error('dynamo down'));
@@ -200,7 +307,14 @@ describe('kafka source', () => {
     const made = [crashed, fresh];
     const { calls, deliver } = controlledDeliver();
     const log = captureLog();
-    const source = await startKafkaSource({ consumer: () => made.shift()!, topic: TOPIC, deliver, log, leaveGroupOnShutdown: true, restartDelayMs: () => 1 });
+    const source = await startKafkaSource({
+      consumer: () => made.shift()!,
+      topic: TOPIC,
+      deliver,
+      log,
+      leaveGroupOnShutdown: true,
+      restartDelayMs: () => 1,
+    });
     crashed.crash(new Error('Snappy compression not implemented'));
     fresh.produce(0, [{ key: Buffer.from('t'), value: Buffer.from([1]) }]);
     await until(() => calls.length === 1, 'delivery by the fresh consumer');
@@ -215,7 +329,13 @@ describe('kafka source', () => {
 
   test('close after a crash that left no consumer to pause still completes', async () => {
     const consumer = new FakeKafkaConsumer(TOPIC);
-    const source = await startKafkaSource({ consumer, topic: TOPIC, deliver: async () => {}, log: captureLog(), leaveGroupOnShutdown: true });
+    const source = await startKafkaSource({
+      consumer,
+      topic: TOPIC,
+      deliver: async () => {},
+      log: captureLog(),
+      leaveGroupOnShutdown: true,
+    });
     consumer.crash(new Error('Snappy compression not implemented'));
     await source.close();
     assert.equal(consumer.events.at(-1), 'disconnect');

@@ -8,9 +8,16 @@ import type { AddressInfo } from 'node:net';
 const BIN = new URL('../../bin/msk-metrics-generator.js', import.meta.url).pathname;
 
 /** Runs the CLI; resolves with its exit code and output, or with code null if it outlives `ms`. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv, ms: number): Promise<{ code: number | null; out: string }> {
+export function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ms: number,
+): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -32,7 +39,11 @@ describe('local command', () => {
     try {
       const port = (busy.address() as AddressInfo).port;
       const { code, out } = await runCli(['local', '--port', String(port), '--no-demo'], {}, 20_000);
-      assert.equal(code, 2, `exit code (null: still running after 20 s, so something it started kept it alive)\n${out}`);
+      assert.equal(
+        code,
+        2,
+        `exit code (null: still running after 20 s, so something it started kept it alive)\n${out}`,
+      );
       assert.match(out, new RegExp(`port ${port} is in use`));
     } finally {
       busy.close();

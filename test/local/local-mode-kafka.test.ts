@@ -13,7 +13,8 @@ import { decompress } from '../../lib/remote-write/compress.ts';
 import { FakeKafkaConsumer, type ProducedMessage } from '../helpers/fake-kafka-consumer.ts';
 
 const TOPIC = 'tempo-ingest';
-const ROOT_CALLS = 'traces_spanmetrics_calls_total{service="frontend",span_kind="SPAN_KIND_SERVER",span_name="GET /cart",status_code="STATUS_CODE_UNSET"}';
+const ROOT_CALLS =
+  'traces_spanmetrics_calls_total{service="frontend",span_kind="SPAN_KIND_SERVER",span_name="GET /cart",status_code="STATUS_CODE_UNSET"}';
 
 /** Push-bytes records of `n` demo requests (one root span each), as Tempo's distributor writes them. */
 function pushBytes(tenant: string, n: number): ProducedMessage[] {
@@ -34,7 +35,10 @@ async function startRemoteWriteRecorder(timeline: string[]) {
       for (const ts of wr.timeseries) {
         const labels = Object.fromEntries((ts.labels ?? []).map((l) => [l.name, l.value]));
         const { __name__: name, ...rest } = labels;
-        const key = `${name}{${Object.keys(rest).sort().map((k) => `${k}="${rest[k]}"`).join(',')}}`;
+        const key = `${name}{${Object.keys(rest)
+          .sort()
+          .map((k) => `${k}="${rest[k]}"`)
+          .join(',')}}`;
         for (const s of ts.samples ?? []) latest.set(key, Number(s.value));
       }
       timeline.push('remote-write');
@@ -42,7 +46,11 @@ async function startRemoteWriteRecorder(timeline: string[]) {
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/write`, latest, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/write`,
+    latest,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }
 
 async function until(cond: () => boolean | Promise<boolean>, what: string): Promise<void> {
@@ -77,10 +85,7 @@ describe('local mode consuming a Kafka topic', () => {
       consumer.produce(0, pushBytes('team-kafka', 5));
       consumer.produce(1, pushBytes('team-kafka', 3));
       await until(() => consumer.commits.length === 2, 'both partitions committed');
-      assert.deepEqual(
-        consumer.commits.map((c) => `${c.partition}@${c.offset}`).sort(),
-        ['0@5', '1@3'],
-      );
+      assert.deepEqual(consumer.commits.map((c) => `${c.partition}@${c.offset}`).sort(), ['0@5', '1@3']);
       await until(() => local.metricsText().includes(`${ROOT_CALLS} 8`), `${ROOT_CALLS} 8 on /metrics`);
       const metrics = await (await fetch(`http://127.0.0.1:${local.port}/metrics`)).text();
       assert.ok(metrics.includes(`${ROOT_CALLS} 8\n`), metrics.slice(0, 1500));
@@ -91,7 +96,15 @@ describe('local mode consuming a Kafka topic', () => {
 
   test('a topic named like the receiver topic is refused, naming KAFKA_TOPIC', async () => {
     await assert.rejects(
-      startLocalMode({ port: 0, demo: false, partitions: 1, batchWindowMs: 50, topic: 'same', log: silentLogger, kafka: { consumer: new FakeKafkaConsumer('same'), topic: 'same', leaveGroupOnShutdown: false } }),
+      startLocalMode({
+        port: 0,
+        demo: false,
+        partitions: 1,
+        batchWindowMs: 50,
+        topic: 'same',
+        log: silentLogger,
+        kafka: { consumer: new FakeKafkaConsumer('same'), topic: 'same', leaveGroupOnShutdown: false },
+      }),
       /KAFKA_TOPIC "same" is the name of local mode's own receiver topic/,
     );
   });
@@ -101,7 +114,11 @@ describe('local mode consuming a Kafka topic', () => {
     const timeline = consumer.events; // the consumer's calls and the remote writes, in order
     const recorder = await startRemoteWriteRecorder(timeline);
     // no batch window passes during the test: the only collection is the shutdown's
-    const local = await startQuiet(consumer, { partitions: 2, batchWindowMs: 600_000, env: { REMOTE_WRITE_URL: recorder.url } });
+    const local = await startQuiet(consumer, {
+      partitions: 2,
+      batchWindowMs: 600_000,
+      env: { REMOTE_WRITE_URL: recorder.url },
+    });
     // Kafka batches are ingested at once: stop in the tick the batch is handed over, so its
     // ingest call is still running when stop() begins.
     let stopped: Promise<void> | undefined;
@@ -121,7 +138,10 @@ describe('local mode consuming a Kafka topic', () => {
     const tail = timeline.slice(timeline.indexOf('pause'));
     assert.deepEqual(tail.filter((e) => e !== 'remote-write').slice(1), [`commit ${TOPIC}-0@4`, 'disconnect']);
     // the group is left as soon as the offsets are committed, not after a remote write that may hang
-    assert.ok(tail.lastIndexOf('remote-write') > tail.indexOf(`commit ${TOPIC}-0@4`), `final remote write after the commit: ${tail.join(' | ')}`);
+    assert.ok(
+      tail.lastIndexOf('remote-write') > tail.indexOf(`commit ${TOPIC}-0@4`),
+      `final remote write after the commit: ${tail.join(' | ')}`,
+    );
     assert.equal(recorder.latest.get(ROOT_CALLS), 4, 'the final remote write carries the last batch');
   });
 
@@ -150,14 +170,41 @@ describe('local mode consuming a Kafka topic', () => {
     try {
       consumer.crash(new Error('Snappy compression not implemented'));
       const body = JSON.stringify({
-        resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'receiver-svc' } }] }, scopeSpans: [{ spans: [{ traceId: '0102030405060708090a0b0c0d0e0f10', spanId: '0102030405060708', name: 'recv', kind: 2, startTimeUnixNano: String(BigInt(Date.now() - 1000) * 1_000_000n), endTimeUnixNano: String(BigInt(Date.now()) * 1_000_000n) }] }] }],
+        resourceSpans: [
+          {
+            resource: { attributes: [{ key: 'service.name', value: { stringValue: 'receiver-svc' } }] },
+            scopeSpans: [
+              {
+                spans: [
+                  {
+                    traceId: '0102030405060708090a0b0c0d0e0f10',
+                    spanId: '0102030405060708',
+                    name: 'recv',
+                    kind: 2,
+                    startTimeUnixNano: String(BigInt(Date.now() - 1000) * 1_000_000n),
+                    endTimeUnixNano: String(BigInt(Date.now()) * 1_000_000n),
+                  },
+                ],
+              },
+            ],
+          },
+        ],
       });
-      const res = await fetch(`http://127.0.0.1:${local.port}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const res = await fetch(`http://127.0.0.1:${local.port}/v1/traces`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
       assert.equal(res.status, 200);
     } finally {
       await local.stop();
       await recorder.close();
     }
-    assert.equal(recorder.latest.get('traces_spanmetrics_calls_total{service="receiver-svc",span_kind="SPAN_KIND_SERVER",span_name="recv",status_code="STATUS_CODE_UNSET"}'), 1);
+    assert.equal(
+      recorder.latest.get(
+        'traces_spanmetrics_calls_total{service="receiver-svc",span_kind="SPAN_KIND_SERVER",span_name="recv",status_code="STATUS_CODE_UNSET"}',
+      ),
+      1,
+    );
   });
 });

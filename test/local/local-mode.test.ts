@@ -10,20 +10,35 @@ describe('local mode', () => {
   let local: LocalMode;
   let base: string;
   before(async () => {
-    local = await startLocalMode({ port: 0, demo: true, partitions: 3, batchWindowMs: 200, topic: 'local', log: silentLogger, progress: () => {} });
+    local = await startLocalMode({
+      port: 0,
+      demo: true,
+      partitions: 3,
+      batchWindowMs: 200,
+      topic: 'local',
+      log: silentLogger,
+      progress: () => {},
+    });
     base = `http://127.0.0.1:${local.port}`;
   });
   after(() => local.stop());
 
   test('demo traffic shows span metrics, service-graph edges and host info on /metrics', async () => {
-    const wanted = ['traces_spanmetrics_calls_total{', 'traces_service_graph_request_total{client="frontend"', 'traces_host_info{grafana_host_id="node-a"'];
+    const wanted = [
+      'traces_spanmetrics_calls_total{',
+      'traces_service_graph_request_total{client="frontend"',
+      'traces_host_info{grafana_host_id="node-a"',
+    ];
     let text = '';
     for (let i = 0; i < 100 && !wanted.every((w) => text.includes(w)); i++) {
       await new Promise((r) => setTimeout(r, 200));
       text = await (await fetch(`${base}/metrics`)).text();
     }
     for (const w of wanted) assert.ok(text.includes(w), `missing ${w} in:\n${text.slice(0, 2000)}`);
-    assert.match(text, /traces_service_graph_request_total\{client="checkout",connection_type="database",server="shop"\} \d+/);
+    assert.match(
+      text,
+      /traces_service_graph_request_total\{client="checkout",connection_type="database",server="shop"\} \d+/,
+    );
   });
 
   test('OTLP JSON is accepted and counted under its tenant', async () => {
@@ -31,7 +46,10 @@ describe('local mode', () => {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'X-Scope-OrgID': 'team-json' },
       // the helper's spans start at 2023-11-14 and last 1 s: move them to now (ingestion slack)
-      body: makeBatch(3, { name: 'json-span' }, { 'service.name': 'json-svc' }).replace(/"17000000\d{11}"/g, () => `"${BigInt(Date.now()) * 1_000_000n}"`),
+      body: makeBatch(3, { name: 'json-span' }, { 'service.name': 'json-svc' }).replace(
+        /"17000000\d{11}"/g,
+        () => `"${BigInt(Date.now()) * 1_000_000n}"`,
+      ),
     });
     assert.equal(res.status, 200);
     let text = '';
@@ -39,23 +57,41 @@ describe('local mode', () => {
       await new Promise((r) => setTimeout(r, 200));
       text = await (await fetch(`${base}/metrics`)).text();
     }
-    assert.match(text, /traces_spanmetrics_calls_total\{service="json-svc",span_kind="SPAN_KIND_CLIENT",span_name="json-span",status_code="STATUS_CODE_OK"\} 3/);
+    assert.match(
+      text,
+      /traces_spanmetrics_calls_total\{service="json-svc",span_kind="SPAN_KIND_CLIENT",span_name="json-span",status_code="STATUS_CODE_OK"\} 3/,
+    );
   });
 
   test('gzip bodies (the OTel Collector otlphttp default) are accepted', async () => {
-    const json = makeBatch(2, { name: 'gzip-span' }, { 'service.name': 'gzip-svc' }).replace(/"17000000\d{11}"/g, () => `"${BigInt(Date.now()) * 1_000_000n}"`);
-    const res = await fetch(`${base}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: gzipSync(json) });
+    const json = makeBatch(2, { name: 'gzip-span' }, { 'service.name': 'gzip-svc' }).replace(
+      /"17000000\d{11}"/g,
+      () => `"${BigInt(Date.now()) * 1_000_000n}"`,
+    );
+    const res = await fetch(`${base}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: gzipSync(json),
+    });
     assert.equal(res.status, 200);
     let text = '';
     for (let i = 0; i < 50 && !text.includes('gzip-span'); i++) {
       await new Promise((r) => setTimeout(r, 200));
       text = await (await fetch(`${base}/metrics`)).text();
     }
-    assert.match(text, /traces_spanmetrics_calls_total\{service="gzip-svc",span_kind="SPAN_KIND_CLIENT",span_name="gzip-span",status_code="STATUS_CODE_OK"\} 2/);
+    assert.match(
+      text,
+      /traces_spanmetrics_calls_total\{service="gzip-svc",span_kind="SPAN_KIND_CLIENT",span_name="gzip-span",status_code="STATUS_CODE_OK"\} 2/,
+    );
   });
 
   test('bad gzip 400, gzip over the limit once inflated 413, unknown encodings 415', async () => {
-    const post = (body: Uint8Array, encoding: string) => fetch(`${base}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf', 'content-encoding': encoding }, body });
+    const post = (body: Uint8Array, encoding: string) =>
+      fetch(`${base}/v1/traces`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-protobuf', 'content-encoding': encoding },
+        body,
+      });
     const bad = await post(new Uint8Array([1, 2, 3]), 'gzip');
     assert.equal(bad.status, 400);
     assert.match(await bad.text(), /bad gzip body/);
@@ -68,14 +104,30 @@ describe('local mode', () => {
   });
 
   test('bad requests get 400 with a message, oversize bodies 413, and the process keeps running', async () => {
-    const bad = await fetch(`${base}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: new Uint8Array([0x0a, 0xff, 0xff]) });
+    const bad = await fetch(`${base}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-protobuf' },
+      body: new Uint8Array([0x0a, 0xff, 0xff]),
+    });
     assert.equal(bad.status, 400);
     assert.match(await bad.text(), /bad OTLP request/);
-    const badJson = await fetch(`${base}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"resourceSpans": 5}' });
+    const badJson = await fetch(`${base}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"resourceSpans": 5}',
+    });
     assert.equal(badJson.status, 400);
-    const big = await fetch(`${base}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: new Uint8Array(MAX_BODY_BYTES + 1) });
+    const big = await fetch(`${base}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-protobuf' },
+      body: new Uint8Array(MAX_BODY_BYTES + 1),
+    });
     assert.equal(big.status, 413);
-    const type = await fetch(`${base}/v1/traces`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' });
+    const type = await fetch(`${base}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'x',
+    });
     assert.equal(type.status, 415);
     assert.equal((await fetch(`${base}/metrics`)).status, 200);
   });

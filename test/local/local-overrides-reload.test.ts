@@ -39,14 +39,30 @@ describe('local mode: runtime overrides reload', () => {
     dir = mkdtempSync(join(tmpdir(), 'mmg-reload-'));
     writeFileSync(join(dir, 'main.yaml'), MAIN);
     writeFileSync(join(dir, 'overrides.yaml'), overridesWith('[]'));
-    local = await startLocalMode({ port: 0, demo: false, partitions: 1, batchWindowMs: 100, topic: 'local', log, progress: () => {}, configFile: join(dir, 'main.yaml') });
+    local = await startLocalMode({
+      port: 0,
+      demo: false,
+      partitions: 1,
+      batchWindowMs: 100,
+      topic: 'local',
+      log,
+      progress: () => {},
+      configFile: join(dir, 'main.yaml'),
+    });
     base = `http://127.0.0.1:${local.port}`;
   });
   after(() => local.stop());
 
   const post = async (tenant: string, service: string, region: string) => {
-    const body = makeBatch(1, { name: 'op', attributes: { region } }, { 'service.name': service }).replace(/"17000000\d{11}"/g, () => `"${BigInt(Date.now()) * 1_000_000n}"`);
-    const res = await fetch(`${base}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json', 'X-Scope-OrgID': tenant }, body });
+    const body = makeBatch(1, { name: 'op', attributes: { region } }, { 'service.name': service }).replace(
+      /"17000000\d{11}"/g,
+      () => `"${BigInt(Date.now()) * 1_000_000n}"`,
+    );
+    const res = await fetch(`${base}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'X-Scope-OrgID': tenant },
+      body,
+    });
     assert.equal(res.status, 200);
   };
   /** Posts until the exposition matches (the reload happens within the period), at most ~5 s. */
@@ -76,9 +92,17 @@ describe('local mode: runtime overrides reload', () => {
 
     writeFileSync(join(dir, 'overrides.yaml'), overridesWith('5'));
     // the refusal comes at the next check (within the period), not with the next span
-    for (let i = 0; i < 50 && !errors.some((e) => /config change refused/.test(e)); i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 50 && !errors.some((e) => /config change refused/.test(e)); i++)
+      await new Promise((r) => setTimeout(r, 100));
     text = await postUntil('team-a', 'svc-a', 'us', /region="us",service="svc-a"/);
-    assert.match(text, /traces_spanmetrics_calls_total\{region="us",service="svc-a",/, 'the last good overrides stay in force');
-    assert.ok(errors.some((e) => /config change refused/.test(e) && /dimensions/.test(e)), errors.join('\n'));
+    assert.match(
+      text,
+      /traces_spanmetrics_calls_total\{region="us",service="svc-a",/,
+      'the last good overrides stay in force',
+    );
+    assert.ok(
+      errors.some((e) => /config change refused/.test(e) && /dimensions/.test(e)),
+      errors.join('\n'),
+    );
   });
 });

@@ -16,7 +16,12 @@ function readBack(codec: Codec, topic: LocalTopic, tenant: string, traces: { tra
     for (const r of p.records) {
       let spans = 0;
       decodeRecordValue(codec, r.value!, new TraceDecoder(), (t) => (spans += t.spanCount), 1 << 24);
-      out.push({ partition: p.partition, offset: r.offset, tenant: recordTenant(r, { codec, tenantHeader: HEADER, defaultTenant: '' }), spans });
+      out.push({
+        partition: p.partition,
+        offset: r.offset,
+        tenant: recordTenant(r, { codec, tenantHeader: HEADER, defaultTenant: '' }),
+        spans,
+      });
     }
   }
   return out;
@@ -41,15 +46,24 @@ describe('local topic', () => {
     const traces = demoTraces(40, Date.now());
     const first = topic.append('t', traces);
     const second = topic.append('t', traces);
-    assert.deepEqual(second.map((r) => r.partition), first.map((r) => r.partition));
+    assert.deepEqual(
+      second.map((r) => r.partition),
+      first.map((r) => r.partition),
+    );
     assert.ok(new Set(first.map((r) => r.partition)).size > 1, 'traces spread over partitions');
     for (let p = 0; p < 4; p++) {
       const offsets = [...first, ...second].filter((r) => r.partition === p).map((r) => r.offset);
-      assert.deepEqual(offsets, offsets.map((_, i) => i));
+      assert.deepEqual(
+        offsets,
+        offsets.map((_, i) => i),
+      );
     }
   });
 
   test('rejects a partition count that is not a positive integer', () => {
-    assert.throws(() => new LocalTopic({ topic: 'local', partitions: 0, codec: 'otlp', tenantHeader: HEADER }), /partitions must be a positive integer, got 0/);
+    assert.throws(
+      () => new LocalTopic({ topic: 'local', partitions: 0, codec: 'otlp', tenantHeader: HEADER }),
+      /partitions must be a positive integer, got 0/,
+    );
   });
 });

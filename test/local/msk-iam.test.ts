@@ -2,11 +2,15 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MSK_IAM_USER_AGENT, mskIamToken } from '../../lib/local/msk-iam.ts';
 
-const CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', sessionToken: 'SESSIONTOKEN' };
+const CREDENTIALS = {
+  accessKeyId: 'AKIDEXAMPLE',
+  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+  sessionToken: 'SESSIONTOKEN',
+};
 const NOW = Date.parse('2026-12-01T12:00:00Z');
 
 describe('MSK IAM token', () => {
-  test('is the presigned kafka-cluster:Connect URL AWS\'s signer library makes (same signature, offline)', async () => {
+  test("is the presigned kafka-cluster:Connect URL AWS's signer library makes (same signature, offline)", async () => {
     const { token, expiresAtMs } = await mskIamToken('eu-west-1', CREDENTIALS, NOW);
     assert.match(token, /^[A-Za-z0-9_-]+$/, 'base64url without padding');
     const url = new URL(Buffer.from(token, 'base64url').toString('utf8'));
@@ -30,6 +34,9 @@ describe('MSK IAM token', () => {
   test('lives no longer than the credentials, and expired credentials are refused', async () => {
     const { token } = await mskIamToken('us-east-1', { ...CREDENTIALS, expiration: new Date(NOW + 120_000) }, NOW);
     assert.equal(new URL(Buffer.from(token, 'base64url').toString()).searchParams.get('X-Amz-Expires'), '120');
-    await assert.rejects(mskIamToken('us-east-1', { ...CREDENTIALS, expiration: new Date(NOW - 1) }, NOW), /credentials have expired/);
+    await assert.rejects(
+      mskIamToken('us-east-1', { ...CREDENTIALS, expiration: new Date(NOW - 1) }, NOW),
+      /credentials have expired/,
+    );
   });
 });

@@ -24,7 +24,12 @@ function manyTraces(count: number): Uint8Array {
 }
 
 /** A real HTTP client streaming `size` bytes (with a content-length, or chunked). */
-function postStreaming(port: number, size: number, chunked: boolean, agent: Agent): Promise<{ status?: number; body: string; error?: string }> {
+function postStreaming(
+  port: number,
+  size: number,
+  chunked: boolean,
+  agent: Agent,
+): Promise<{ status?: number; body: string; error?: string }> {
   return new Promise((resolve) => {
     const headers: Record<string, string | number> = { 'content-type': 'application/x-protobuf' };
     if (!chunked) headers['content-length'] = size;
@@ -63,7 +68,17 @@ describe('OTLP receiver', () => {
         onTraces: (tenant, traces) => {
           received.push({ tenant, traces: traces.length });
           // Records as the local topic makes them, minus the encoding (not what is tested here).
-          batcher.enqueue(traces.map((t, offset) => ({ topic: 'local', partition: 0, offset, timestampMs: 0, key: null, value: t.trace, headers: [] })));
+          batcher.enqueue(
+            traces.map((t, offset) => ({
+              topic: 'local',
+              partition: 0,
+              offset,
+              timestampMs: 0,
+              key: null,
+              value: t.trace,
+              headers: [],
+            })),
+          );
         },
         metrics: () => '',
       },
@@ -74,7 +89,11 @@ describe('OTLP receiver', () => {
   after(() => server.close());
 
   const post = (body: Uint8Array, headers: Record<string, string> = {}) =>
-    fetch(`http://127.0.0.1:${port}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf', ...headers }, body });
+    fetch(`http://127.0.0.1:${port}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-protobuf', ...headers },
+      body,
+    });
 
   test('a request with 150,000 one-span traces is accepted and queued whole', async () => {
     received.length = 0;
@@ -125,12 +144,36 @@ describe('OTLP receiver', () => {
     try {
       const file = join(dir, 'big.bin');
       writeFileSync(file, Buffer.alloc(MAX_BODY_BYTES + 1));
-      const { stdout } = await promisify(execFile)('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code}', '-H', 'content-type: application/x-protobuf', '--data-binary', `@${file}`, `http://127.0.0.1:${port}/v1/traces`]);
+      const { stdout } = await promisify(execFile)('curl', [
+        '-sS',
+        '-o',
+        '/dev/null',
+        '-w',
+        '%{http_code}',
+        '-H',
+        'content-type: application/x-protobuf',
+        '--data-binary',
+        `@${file}`,
+        `http://127.0.0.1:${port}/v1/traces`,
+      ]);
       assert.equal(stdout, '413');
       // and an acceptable large body still goes through the "100 Continue" path
       received.length = 0;
       writeFileSync(file, manyTraces(40_000));
-      const ok = await promisify(execFile)('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code}', '-H', 'Expect: 100-continue', '-H', 'content-type: application/x-protobuf', '--data-binary', `@${file}`, `http://127.0.0.1:${port}/v1/traces`]);
+      const ok = await promisify(execFile)('curl', [
+        '-sS',
+        '-o',
+        '/dev/null',
+        '-w',
+        '%{http_code}',
+        '-H',
+        'Expect: 100-continue',
+        '-H',
+        'content-type: application/x-protobuf',
+        '--data-binary',
+        `@${file}`,
+        `http://127.0.0.1:${port}/v1/traces`,
+      ]);
       assert.equal(ok.stdout, '200');
       assert.deepEqual(received, [{ tenant: 'single-tenant', traces: 40_000 }]);
     } finally {

@@ -9,7 +9,8 @@ function controlled() {
   const calls: { tenant: string; batch: number; done: () => void }[] = [];
   return {
     calls,
-    send: (tenant: string, series: readonly CollectedSeries[]) => new Promise<void>((done) => calls.push({ tenant, batch: series.length, done })),
+    send: (tenant: string, series: readonly CollectedSeries[]) =>
+      new Promise<void>((done) => calls.push({ tenant, batch: series.length, done })),
   };
 }
 const collection = (n: number) => Array.from({ length: n }, () => ({}) as CollectedSeries);
@@ -23,11 +24,18 @@ describe('queued remote write', () => {
     await sender.send('slow', collection(2), 0);
     await sender.send('fast', collection(3), 0);
     await tick();
-    assert.deepEqual(target.calls.map((c) => `${c.tenant}:${c.batch}`), ['slow:1', 'fast:3'], 'the second slow send waits for the first');
+    assert.deepEqual(
+      target.calls.map((c) => `${c.tenant}:${c.batch}`),
+      ['slow:1', 'fast:3'],
+      'the second slow send waits for the first',
+    );
     target.calls[1].done();
     await sender.send('fast', collection(4), 0);
     await tick();
-    assert.deepEqual(target.calls.map((c) => `${c.tenant}:${c.batch}`), ['slow:1', 'fast:3', 'fast:4']);
+    assert.deepEqual(
+      target.calls.map((c) => `${c.tenant}:${c.batch}`),
+      ['slow:1', 'fast:3', 'fast:4'],
+    );
     assert.equal(await sender.drain(20), 3, 'drain gives up at its timeout and says what is still waiting');
     target.calls[0].done();
     await tick();
@@ -46,6 +54,9 @@ describe('queued remote write', () => {
       target.calls[i].done();
     }
     await sender.drain(1000);
-    assert.deepEqual(target.calls.map((c) => c.batch), [1, 5, 6, 7, 8, 9, 10, 11, 12]);
+    assert.deepEqual(
+      target.calls.map((c) => c.batch),
+      [1, 5, 6, 7, 8, 9, 10, 11, 12],
+    );
   });
 });

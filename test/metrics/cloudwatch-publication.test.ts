@@ -23,7 +23,10 @@ function published(metrics: MetricsRecorder): Map<string, number> {
   for (const line of lines) {
     const doc = JSON.parse(line);
     const spec = doc._aws.CloudWatchMetrics[0];
-    const dims = [...(spec.Dimensions[0] as string[])].sort().map((k) => `${k}=${doc[k]}`).join(',');
+    const dims = [...(spec.Dimensions[0] as string[])]
+      .sort()
+      .map((k) => `${k}=${doc[k]}`)
+      .join(',');
     for (const m of spec.Metrics) {
       const key = `${m.Name}{${dims}}`;
       assert.ok(!out.has(key), `${key} published twice`);
@@ -46,7 +49,10 @@ describe('CloudWatch metrics the functions publish', async () => {
     // as the Lambda builds it: every DynamoDB call metered into the same recorder, and a clock
     // that moves while the flusher works (so durations such as the save's are not 0)
     const ticking = () => (clock.now += 1);
-    const f = flusherOn(meteredDdb(store.ddb, ddbMetricsObserver(metrics)), tables, new RecordingSender(), clock, { metrics, clock: ticking });
+    const f = flusherOn(meteredDdb(store.ddb, ddbMetricsObserver(metrics)), tables, new RecordingSender(), clock, {
+      metrics,
+      clock: ticking,
+    });
     await f.run(clock.now + RUN_MS);
     assert.ok(published(metrics).size > 2, 'an active run publishes its metrics');
     clock.now += 60 * 60_000;
@@ -59,7 +65,8 @@ describe('CloudWatch metrics the functions publish', async () => {
     assert.ok(idle.size <= 2, `idle run published ${idle.size} metrics: ${[...idle.keys()].join(' ')}`);
     for (const [key, value] of idle) assert.notEqual(value, 0, `${key} published as 0`);
     // an unchanged state is not saved again, so an idle run publishes at most its save's metrics
-    for (const key of idle.keys()) assert.ok(['StateBytes{}', 'PersistMilliseconds{}'].includes(key), `idle run published ${key}`);
+    for (const key of idle.keys())
+      assert.ok(['StateBytes{}', 'PersistMilliseconds{}'].includes(key), `idle run published ${key}`);
   });
 
   test('zero values are left out; DynamoDB units are not published again (AWS/DynamoDB has them per table)', () => {
@@ -72,7 +79,10 @@ describe('CloudWatch metrics the functions publish', async () => {
     m.set('StateEpoch', 7);
     m.add('DynamoRetries', 1, 'Count', { operation: 'putItem' });
     m.set('FoldLagSeconds', 4, 'Seconds');
-    assert.deepEqual([...published(m)].sort(), [['DynamoRetries{operation=putItem}', 1], ['FoldLagSeconds{}', 4]]);
+    assert.deepEqual([...published(m)].sort(), [
+      ['DynamoRetries{operation=putItem}', 1],
+      ['FoldLagSeconds{}', 4],
+    ]);
   });
 
   test('fold lag per topic (largest partition), active series and samples sent as totals over tenants', () => {
@@ -94,7 +104,10 @@ describe('CloudWatch metrics the functions publish', async () => {
 
   test('registry demand estimates are published only for tenants with a limit (otherwise they repeat the active count)', () => {
     const m = new MetricsRecorder();
-    for (const [tenant, max] of [['limited', 1000], ['open', 0]] as const) {
+    for (const [tenant, max] of [
+      ['limited', 1000],
+      ['open', 0],
+    ] as const) {
       m.set('RegistryActiveSeries', 500, 'Count', { tenant });
       m.set('RegistryMaxActiveSeries', max, 'Count', { tenant });
       m.set('RegistryActiveSeriesDemandEstimate', 520, 'Count', { tenant });
@@ -115,6 +128,13 @@ describe('CloudWatch metrics the functions publish', async () => {
     const ctx = { ...testContext(store.ddb), table: tables.deltas };
     await ingestEvent(ctx, eventOf(makeRecords('traces', 0, 0, 10), makeRecords('traces', 1, 0, 10)));
     const keys = [...published(ctx.metrics).keys()].sort();
-    assert.deepEqual(keys, ['DeltaBytes{topic=traces}', 'DeltaItems{topic=traces}', 'DeltaSeries{topic=traces}', 'RecordBytes{topic=traces}', 'Records{topic=traces}', 'Spans{topic=traces}']);
+    assert.deepEqual(keys, [
+      'DeltaBytes{topic=traces}',
+      'DeltaItems{topic=traces}',
+      'DeltaSeries{topic=traces}',
+      'RecordBytes{topic=traces}',
+      'Records{topic=traces}',
+      'Spans{topic=traces}',
+    ]);
   });
 });

@@ -64,7 +64,11 @@ overrides:
     const seeds: Uint8Array[] = [];
     for (let i = 0; i < 20; i++) {
       const rs = randomTrace(rng, { spans: 1 + randomInt(rng, 12), attrsPerSpan: randomInt(rng, 9), services: 3 });
-      seeds.push(codec === 'otlp' ? encodeTracesData(...rs) : encodePushBytesRequest([encodeTempoTrace(...rs), encodeTempoTrace(...rs)]));
+      seeds.push(
+        codec === 'otlp'
+          ? encodeTracesData(...rs)
+          : encodePushBytesRequest([encodeTempoTrace(...rs), encodeTempoTrace(...rs)]),
+      );
     }
     const batch = new SpanBatch(config, { applySlack: false, log: silentLogger });
     const key = new TextEncoder().encode('fuzz');

@@ -5,7 +5,14 @@ import type { KafkaRecord } from '../../lib/decode/kafka-record.ts';
 import { silentLogger, type Logger } from '../../lib/log/logger.ts';
 import { SpanBatch } from '../../lib/pipeline/span-batch.ts';
 import type { CounterIncrement, SeriesIncrement } from '../../lib/series/types.ts';
-import { buildResourceSpans, encodePushBytesRequest, encodeTempoTrace, encodeTracesData, int, BASE_NS } from '../fixtures/build.ts';
+import {
+  buildResourceSpans,
+  encodePushBytesRequest,
+  encodeTempoTrace,
+  encodeTracesData,
+  int,
+  BASE_NS,
+} from '../fixtures/build.ts';
 
 const CONFIG = parseConfig(`
 overrides:
@@ -18,7 +25,14 @@ const NOW_MS = Number(BASE_NS / 1_000_000n) + 1000; // spans end at BASE_NS + 1 
 
 let offset = 0;
 function record(value: Uint8Array | null, key: string | null = 'team-a', timestampMs = NOW_MS): KafkaRecord {
-  return { topic: 'traces', partition: 3, offset: offset++, timestampMs, key: key === null ? null : enc.encode(key), value };
+  return {
+    topic: 'traces',
+    partition: 3,
+    offset: offset++,
+    timestampMs,
+    key: key === null ? null : enc.encode(key),
+    value,
+  };
 }
 
 function calls(increments: SeriesIncrement[] | undefined): Record<string, number> {
@@ -154,7 +168,11 @@ overrides:
 `);
     const batch = new SpanBatch(cfg, { applySlack: true, log: silentLogger });
     const big = 'x'.repeat(1_000_000);
-    batch.addRecord(record(encodePushBytesRequest([encodeTempoTrace(buildResourceSpans({ spans: [{ attributes: { big, n: int(1) } }] }))])));
+    batch.addRecord(
+      record(
+        encodePushBytesRequest([encodeTempoTrace(buildResourceSpans({ spans: [{ attributes: { big, n: int(1) } }] }))]),
+      ),
+    );
     const [inc] = batch.drain().get('team-a')!;
     assert.equal(inc.labels.find((l) => l.name === 'big')!.value.length, 2048);
   });
@@ -180,8 +198,29 @@ overrides:
 `);
   const batch = new SpanBatch(cfg, { applySlack: true, log: silentLogger });
   // a client span whose server half is not in this batch, and a root server span (no parent)
-  batch.addRecord(record(encodePushBytesRequest([encodeTempoTrace(buildResourceSpans({ resource: { 'service.name': 'web' }, spans: [{ kind: 3, name: 'call', spanId: 'aa00000000000001' }] }))]), 'team-a', NOW_MS - 500));
-  batch.addRecord(record(encodePushBytesRequest([encodeTempoTrace(buildResourceSpans({ resource: { 'service.name': 'api' }, spans: [{ kind: 2, name: 'root' }] }))])));
+  batch.addRecord(
+    record(
+      encodePushBytesRequest([
+        encodeTempoTrace(
+          buildResourceSpans({
+            resource: { 'service.name': 'web' },
+            spans: [{ kind: 3, name: 'call', spanId: 'aa00000000000001' }],
+          }),
+        ),
+      ]),
+      'team-a',
+      NOW_MS - 500,
+    ),
+  );
+  batch.addRecord(
+    record(
+      encodePushBytesRequest([
+        encodeTempoTrace(
+          buildResourceSpans({ resource: { 'service.name': 'api' }, spans: [{ kind: 2, name: 'root' }] }),
+        ),
+      ]),
+    ),
+  );
   const pending = batch.takePending().get('team-a');
   assert.ok(pending !== undefined);
   assert.equal(pending.halves.length, 1);
@@ -190,8 +229,15 @@ overrides:
   assert.equal(half.serverService, '');
   assert.equal(half.arrivalMs, NOW_MS - 500, 'arrival is the Kafka record timestamp, the same on a retry');
   assert.equal(Buffer.from(half.key.subarray(half.traceIdLength)).toString('hex'), 'aa00000000000001');
-  const text = batch.drain({ nowMs: NOW_MS }).get('team-a')!.map((i) => `${i.name}${JSON.stringify(i.labels)}`).join('\n');
-  assert.match(text, /^traces_service_graph_request_total\[\{"name":"client","value":"user"\},\{"name":"connection_type","value":"virtual_node"\},\{"name":"server","value":"api"\}\]$/m);
+  const text = batch
+    .drain({ nowMs: NOW_MS })
+    .get('team-a')!
+    .map((i) => `${i.name}${JSON.stringify(i.labels)}`)
+    .join('\n');
+  assert.match(
+    text,
+    /^traces_service_graph_request_total\[\{"name":"client","value":"user"\},\{"name":"connection_type","value":"virtual_node"\},\{"name":"server","value":"api"\}\]$/m,
+  );
   assert.equal(batch.takePending().size, 0, 'nothing is handed over twice');
   // Tempo's self-monitoring: both edges were new edges of this batch; nothing expired unmatched
   const counters = batch.serviceGraphCounters();

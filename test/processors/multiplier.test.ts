@@ -11,7 +11,14 @@ test('threshold gives 1 / probability', () => {
 });
 
 test('no usable ot entry gives 0 (caller falls back)', () => {
-  for (const ts of ['', 'vendor=value', 'ot=rv:00000000000000', 'ot=th:zz', 'ot=th:123456789abcdef0', 'ot=th:8;rv:123']) {
+  for (const ts of [
+    '',
+    'vendor=value',
+    'ot=rv:00000000000000',
+    'ot=th:zz',
+    'ot=th:123456789abcdef0',
+    'ot=th:8;rv:123',
+  ]) {
     assert.equal(multiplierFromTraceState(ts), 0, ts);
   }
 });

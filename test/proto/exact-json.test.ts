@@ -45,7 +45,8 @@ describe('parseJsonExact', () => {
 // The regex this module used before it became a scanner; kept as the reference for what valid
 // input must turn into (it was exact, only quadratic on long whitespace runs).
 const REFERENCE = /"[^"\\]*(?:\\.[^"\\]*)*"|(?<=[:,[]\s*)(-?\d{16,})(?=\s*[,\]}])/g;
-const referenceParse = (text: string): unknown => JSON.parse(text.replace(REFERENCE, (m, d: string | undefined) => (d === undefined ? m : `"${d}"`)));
+const referenceParse = (text: string): unknown =>
+  JSON.parse(text.replace(REFERENCE, (m, d: string | undefined) => (d === undefined ? m : `"${d}"`)));
 
 describe('parseJsonExact on hostile and generated input', () => {
   test('long whitespace runs parse in linear time (a child process with a generous time bound)', () => {
@@ -59,15 +60,23 @@ describe('parseJsonExact on hostile and generated input', () => {
         parseJsonExact('{"a":' + ws + '"' + ' '.repeat(1 << 20) + '1234567890123456789"' + ws + '}'),
       ];
       process.stdout.write(JSON.stringify(results));`;
-    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { timeout: 60_000, encoding: 'utf8', maxBuffer: 64 << 20 });
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      timeout: 60_000,
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+    });
     assert.equal(child.error, undefined, `the child did not finish: ${child.error?.message}`);
     assert.equal(child.status, 0, child.stderr);
-    assert.deepEqual(JSON.parse(child.stdout), [{}, ['1700000000123456789', '-12345678901234567'], { a: ' '.repeat(1 << 20) + '1234567890123456789' }]);
+    assert.deepEqual(JSON.parse(child.stdout), [
+      {},
+      ['1700000000123456789', '-12345678901234567'],
+      { a: ' '.repeat(1 << 20) + '1234567890123456789' },
+    ]);
   });
 
   test('generated valid documents parse exactly as the reference regex turned them', () => {
     let seed = 12345;
-    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    const rand = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
     const ws = () => [' ', '', '\n', '\t ', '\r\n'][rand(5)];
     const digits = (n: number) => Array.from({ length: n }, (_, i) => (i === 0 ? 1 + rand(9) : rand(10))).join('');
     const scalar = (): string =>
@@ -76,13 +85,16 @@ describe('parseJsonExact on hostile and generated input', () => {
         () => `-${digits(14 + rand(6))}`,
         () => `${digits(17)}.${digits(3)}`,
         () => `${digits(16)}e${rand(5)}`,
-        () => `"${['x', '\\"', ' 12345678901234567890 ', '\\\\', ':[1234567890123456789,'][rand(5)]}${digits(rand(20))}"`,
+        () =>
+          `"${['x', '\\"', ' 12345678901234567890 ', '\\\\', ':[1234567890123456789,'][rand(5)]}${digits(rand(20))}"`,
         () => ['true', 'false', 'null'][rand(3)],
       ][rand(6)]();
     const value = (depth: number): string => {
       const kind = depth > 3 ? 2 : rand(3);
-      if (kind === 0) return `[${ws()}${Array.from({ length: rand(4) }, () => ws() + value(depth + 1) + ws()).join(',')}]`;
-      if (kind === 1) return `{${ws()}${Array.from({ length: rand(4) }, (_, i) => `${ws()}"k${i}${digits(rand(18))}"${ws()}:${ws()}${value(depth + 1)}${ws()}`).join(',')}}`;
+      if (kind === 0)
+        return `[${ws()}${Array.from({ length: rand(4) }, () => ws() + value(depth + 1) + ws()).join(',')}]`;
+      if (kind === 1)
+        return `{${ws()}${Array.from({ length: rand(4) }, (_, i) => `${ws()}"k${i}${digits(rand(18))}"${ws()}:${ws()}${value(depth + 1)}${ws()}`).join(',')}}`;
       return scalar();
     };
     for (let i = 0; i < 2000; i++) {

@@ -76,7 +76,10 @@ describe('wire layout matches the field numbers of spec 1.2', () => {
   });
 
   test('defaults are not written (canonical proto3, as Go marshals them)', () => {
-    assert.equal(Span.encode({ name: '', kind: 0, traceState: '', flags: 0, startTimeUnixNano: toLong(0n, true) }).finish().length, 0);
+    assert.equal(
+      Span.encode({ name: '', kind: 0, traceState: '', flags: 0, startTimeUnixNano: toLong(0n, true) }).finish().length,
+      0,
+    );
     assert.equal(PushBytesRequest.encode({ traces: [], skipMetricsGeneration: false }).finish().length, 0);
   });
 

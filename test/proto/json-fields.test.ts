@@ -30,7 +30,11 @@ describe('field', () => {
   });
 
   test('finds any spelling and reports the key it used', () => {
-    assert.deepEqual(field({ trace_id: 'x' }, 'span', spellings('traceId')), { key: 'trace_id', value: 'x', path: 'span.trace_id' });
+    assert.deepEqual(field({ trace_id: 'x' }, 'span', spellings('traceId')), {
+      key: 'trace_id',
+      value: 'x',
+      path: 'span.trace_id',
+    });
   });
 
   test('null is absent', () => {
@@ -49,7 +53,10 @@ describe('field', () => {
   });
 
   test('mapArray indexes paths and rejects non-arrays and nulls', () => {
-    assert.deepEqual(mapArray(f([1, 2]), (_, p) => p), ['a.k[0]', 'a.k[1]']);
+    assert.deepEqual(
+      mapArray(f([1, 2]), (_, p) => p),
+      ['a.k[0]', 'a.k[1]'],
+    );
     throwsAt(() => mapArray(f({}), (v) => v), /expected an array/);
     assert.throws(() => mapArray(f([1, null]), (v) => v), /a\.k\[1\]: null in a list/);
   });
@@ -120,7 +127,14 @@ describe('numbers', () => {
   });
 
   test('double strings: every decimal form, and a long non-number fails in linear time (child process, generous bound)', () => {
-    for (const [text, value] of [['1.', 1], ['.5', 0.5], ['-2', -2], ['1.5e-3', 0.0015], ['12E+2', 1200]] as const) assert.equal(asDouble(f(text)), value, text);
+    for (const [text, value] of [
+      ['1.', 1],
+      ['.5', 0.5],
+      ['-2', -2],
+      ['1.5e-3', 0.0015],
+      ['12E+2', 1200],
+    ] as const)
+      assert.equal(asDouble(f(text)), value, text);
     for (const text of ['.', '-', '1e', '1.2.3', 'e5', '+1']) throwsAt(() => asDouble(f(text)), /expected a number/);
     // the regex before allowed two ways to split a digit run: quadratic backtracking on a miss
     const script = `
@@ -128,7 +142,10 @@ describe('numbers', () => {
       let message = 'accepted';
       try { asDouble({ value: '1'.repeat(1 << 20) + 'x', key: 'asDouble', path: 'v' }); } catch (e) { message = e.message.slice(0, 40); }
       process.stdout.write(message);`;
-    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { timeout: 60_000, encoding: 'utf8' });
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      timeout: 60_000,
+      encoding: 'utf8',
+    });
     assert.equal(child.error, undefined, `the child did not finish: ${child.error?.message}`);
     assert.equal(child.status, 0, child.stderr);
     assert.match(child.stdout, /expected a number/);

@@ -36,7 +36,10 @@ before(async () => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      calls.push({ form: Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString())), authorization: String(req.headers.authorization) });
+      calls.push({
+        form: Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString())),
+        authorization: String(req.headers.authorization),
+      });
       res.writeHead(200, { 'Content-Type': 'text/xml' });
       res.end(assumeRoleXml(calls.length));
     });
@@ -54,8 +57,14 @@ after(async () => {
 test('sigv4.role_arn: the base credentials assume the role; requests are signed with the session (token included)', async () => {
   calls.length = 0;
   rx.reset();
-  const endpoint = endpointFor(rx.url, { sigv4: { region: 'eu-west-1', roleArn: ROLE, accessKey: 'AKIDBASE', secretKey: 'base-secret' } });
-  const client = new RemoteWriteClient(endpoint, { addOrgIdHeader: false, logger: { info() {}, warn() {}, error() {} }, stsEndpoint: stsUrl });
+  const endpoint = endpointFor(rx.url, {
+    sigv4: { region: 'eu-west-1', roleArn: ROLE, accessKey: 'AKIDBASE', secretKey: 'base-secret' },
+  });
+  const client = new RemoteWriteClient(endpoint, {
+    addOrgIdHeader: false,
+    logger: { info() {}, warn() {}, error() {} },
+    stsEndpoint: stsUrl,
+  });
   const r = await client.send('single-tenant', [floatSeries('up', {}, 1)], { deadlineMs: Date.now() + 5_000 });
   assert.equal(r.ok, true, JSON.stringify(r.requests));
   assert.equal(calls.length, 1);
@@ -75,7 +84,13 @@ test('assumed credentials are renewed before they expire', async () => {
   calls.length = 0;
   let now = Date.now();
   expiresAt = () => new Date(now + 3_600_000);
-  const provider = assumedRoleCredentials({ roleArn: ROLE, region: 'eu-west-1', base: { accessKeyId: 'AKIDBASE', secretAccessKey: 'x' }, endpoint: stsUrl, now: () => now });
+  const provider = assumedRoleCredentials({
+    roleArn: ROLE,
+    region: 'eu-west-1',
+    base: { accessKeyId: 'AKIDBASE', secretAccessKey: 'x' },
+    endpoint: stsUrl,
+    now: () => now,
+  });
   assert.equal((await provider()).accessKeyId, 'ASIAASSUMED1');
   now += 3_600_000 - REFRESH_BEFORE_MS - 1_000;
   assert.equal((await provider()).accessKeyId, 'ASIAASSUMED1');
@@ -87,8 +102,14 @@ test('assumed credentials are renewed before they expire', async () => {
 });
 
 test('a failing AssumeRole fails the send as an auth failure naming the role', async () => {
-  const endpoint = endpointFor(rx.url, { sigv4: { region: 'eu-west-1', roleArn: ROLE, accessKey: 'AKIDBASE', secretKey: 'base-secret' } });
-  const client = new RemoteWriteClient(endpoint, { addOrgIdHeader: false, logger: { info() {}, warn() {}, error() {} }, stsEndpoint: 'http://127.0.0.1:9' });
+  const endpoint = endpointFor(rx.url, {
+    sigv4: { region: 'eu-west-1', roleArn: ROLE, accessKey: 'AKIDBASE', secretKey: 'base-secret' },
+  });
+  const client = new RemoteWriteClient(endpoint, {
+    addOrgIdHeader: false,
+    logger: { info() {}, warn() {}, error() {} },
+    stsEndpoint: 'http://127.0.0.1:9',
+  });
   const r = await client.send('single-tenant', [floatSeries('up', {}, 1)], { deadlineMs: Date.now() + 5_000 });
   assert.equal(r.ok, false);
   assert.equal(r.requests[0].failure, 'auth');

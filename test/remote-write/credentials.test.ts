@@ -34,15 +34,25 @@ describe('credentials in remote-write URLs', () => {
   after(() => rx.close());
 
   test('redaction drops user-info and every query value, also inside free text', () => {
-    assert.equal(redactUrl(`https://user:${PASSWORD}@prom.example.com/api/v1/write?api_key=${API_KEY}&x=1`), 'https://prom.example.com/api/v1/write?api_key=REDACTED&x=REDACTED');
-    const text = redactUrlsIn(`Request cannot be constructed from a URL that includes credentials: http://u:${PASSWORD}@h:9/w?token=${API_KEY}`);
+    assert.equal(
+      redactUrl(`https://user:${PASSWORD}@prom.example.com/api/v1/write?api_key=${API_KEY}&x=1`),
+      'https://prom.example.com/api/v1/write?api_key=REDACTED&x=REDACTED',
+    );
+    const text = redactUrlsIn(
+      `Request cannot be constructed from a URL that includes credentials: http://u:${PASSWORD}@h:9/w?token=${API_KEY}`,
+    );
     assert.ok(!text.includes(PASSWORD) && !text.includes(API_KEY), text);
     assert.match(text, /http:\/\/h:9\/w\?token=REDACTED/);
     assert.equal(redactUrl(`not a url //u:${PASSWORD}@x?k=${API_KEY}`), 'not a url //x?k=REDACTED');
   });
 
   test('redaction scans hostile text once (a quadratic scan of 1 MB would not finish)', { timeout: 5_000 }, () => {
-    for (const text of ['a'.repeat(1_000_000), '?'.repeat(1_000_000), '//'.repeat(500_000), `x${'?a'.repeat(500_000)}`]) {
+    for (const text of [
+      'a'.repeat(1_000_000),
+      '?'.repeat(1_000_000),
+      '//'.repeat(500_000),
+      `x${'?a'.repeat(500_000)}`,
+    ]) {
       assert.equal(typeof redactUrlsIn(text), 'string');
       assert.equal(typeof redactUrl(text), 'string');
     }
@@ -53,14 +63,25 @@ describe('credentials in remote-write URLs', () => {
     const withKey = rx.url + `?api_key=${API_KEY}`;
     rx.reply({ status: 400, body: 'bad' });
     const results = [
-      await new RemoteWriteClient(endpointFor(withKey), { addOrgIdHeader: true, logger }).send('t', [floatSeries('m', {}, 1)], { deadlineMs: Date.now() + 2000 }),
+      await new RemoteWriteClient(endpointFor(withKey), { addOrgIdHeader: true, logger }).send(
+        't',
+        [floatSeries('m', {}, 1)],
+        { deadlineMs: Date.now() + 2000 },
+      ),
     ];
     // a client is never built for a URL with user-info (the config refuses it first), and says so without the password
     let refusal = '';
-    assert.throws(() => new RemoteWriteClient(endpointFor(withKey.replace('http://', `http://user:${PASSWORD}@`)), { addOrgIdHeader: true, logger }), (e: Error) => {
-      refusal = e.message;
-      return /must not carry credentials/.test(e.message);
-    });
+    assert.throws(
+      () =>
+        new RemoteWriteClient(endpointFor(withKey.replace('http://', `http://user:${PASSWORD}@`)), {
+          addOrgIdHeader: true,
+          logger,
+        }),
+      (e: Error) => {
+        refusal = e.message;
+        return /must not carry credentials/.test(e.message);
+      },
+    );
     const everything = lines.join('\n') + JSON.stringify(results) + refusal;
     assert.ok(lines.length >= 1, 'the rejected request is logged with its endpoint');
     assert.ok(!everything.includes(PASSWORD), everything);
@@ -72,25 +93,42 @@ describe('credentials in remote-write URLs', () => {
     assert.throws(
       () => parseConfig(text),
       (e: Error) =>
-        e instanceof ConfigError && e.path === 'metrics_generator.storage.remote_write[0].url' && /basic_auth/.test(e.message) && !e.message.includes(PASSWORD),
+        e instanceof ConfigError &&
+        e.path === 'metrics_generator.storage.remote_write[0].url' &&
+        /basic_auth/.test(e.message) &&
+        !e.message.includes(PASSWORD),
     );
     const unparsable = `metrics_generator:\n  storage:\n    remote_write:\n      - url: "https://user:${PASSWORD}@[bad/api?api_key=${API_KEY}"\n`;
-    assert.throws(() => parseConfig(unparsable), (e: Error) => e instanceof ConfigError && !e.message.includes(PASSWORD) && !e.message.includes(API_KEY));
+    assert.throws(
+      () => parseConfig(unparsable),
+      (e: Error) => e instanceof ConfigError && !e.message.includes(PASSWORD) && !e.message.includes(API_KEY),
+    );
   });
 
   test('REMOTE_WRITE_URL with user-info is refused with a clear error that does not echo the password', () => {
     const config = parseConfig('');
     assert.throws(
       () => endpointsOf(config, { REMOTE_WRITE_URL: `http://user:${PASSWORD}@127.0.0.1:9/api/v1/write` }),
-      (e: Error) => e instanceof ConfigError && e.path === 'REMOTE_WRITE_URL' && /credentials/.test(e.message) && !e.message.includes(PASSWORD),
+      (e: Error) =>
+        e instanceof ConfigError &&
+        e.path === 'REMOTE_WRITE_URL' &&
+        /credentials/.test(e.message) &&
+        !e.message.includes(PASSWORD),
     );
-    assert.throws(() => endpointsOf(config, { REMOTE_WRITE_URL: 'ftp://127.0.0.1/x' }), (e: Error) => e instanceof ConfigError && e.path === 'REMOTE_WRITE_URL');
+    assert.throws(
+      () => endpointsOf(config, { REMOTE_WRITE_URL: 'ftp://127.0.0.1/x' }),
+      (e: Error) => e instanceof ConfigError && e.path === 'REMOTE_WRITE_URL',
+    );
     assert.equal(endpointsOf(config, { REMOTE_WRITE_URL: 'http://127.0.0.1:9/api/v1/write' }).length, 1);
   });
 
-  test('local mode\'s banner shows REMOTE_WRITE_URL redacted', async () => {
+  test("local mode's banner shows REMOTE_WRITE_URL redacted", async () => {
     const child = spawn(process.execPath, ['bin/msk-metrics-generator.js', 'local', '--port', '0', '--no-demo'], {
-      env: { ...process.env, REMOTE_WRITE_URL: `http://127.0.0.1:9/api/v1/write?api_key=${API_KEY}`, KAFKA_BROKERS: '' },
+      env: {
+        ...process.env,
+        REMOTE_WRITE_URL: `http://127.0.0.1:9/api/v1/write?api_key=${API_KEY}`,
+        KAFKA_BROKERS: '',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -119,45 +157,64 @@ describe('credential headers and query parameters at synth', () => {
   };
 
   test('a literal credential header on an endpoint fails synth with its path', () => {
-    assert.deepEqual(paths(endpoint('        headers: {X-API-Key: abc, X-Auth-Token: t, X-Scope-OrgID: team-a, X-Custom: ok}\n')), [
-      'metrics_generator.storage.remote_write[0].headers.X-API-Key',
-      'metrics_generator.storage.remote_write[0].headers.X-Auth-Token',
+    assert.deepEqual(
+      paths(endpoint('        headers: {X-API-Key: abc, X-Auth-Token: t, X-Scope-OrgID: team-a, X-Custom: ok}\n')),
+      [
+        'metrics_generator.storage.remote_write[0].headers.X-API-Key',
+        'metrics_generator.storage.remote_write[0].headers.X-Auth-Token',
+      ],
+    );
+  });
+
+  test("a literal credential in a tenant's remote_write_headers fails synth with its path", () => {
+    const text =
+      'overrides:\n  defaults:\n    metrics_generator:\n      remote_write_headers: {Api-Key: abc}\n  team-a:\n    metrics_generator:\n      remote_write_headers: {X-Access-Token: t, X-Env: prod}\n';
+    assert.deepEqual(paths(text), [
+      'overrides.defaults.metrics_generator.remote_write_headers.Api-Key',
+      'overrides.team-a.metrics_generator.remote_write_headers.X-Access-Token',
     ]);
   });
 
-  test('a literal credential in a tenant\'s remote_write_headers fails synth with its path', () => {
-    const text = 'overrides:\n  defaults:\n    metrics_generator:\n      remote_write_headers: {Api-Key: abc}\n  team-a:\n    metrics_generator:\n      remote_write_headers: {X-Access-Token: t, X-Env: prod}\n';
-    assert.deepEqual(paths(text), ['overrides.defaults.metrics_generator.remote_write_headers.Api-Key', 'overrides.team-a.metrics_generator.remote_write_headers.X-Access-Token']);
-  });
-
   test('credential headers that reference Secrets Manager pass', () => {
-    const text = endpoint('        headers: {X-API-Key: "secretsmanager:api-key"}\n') + 'overrides:\n  team-a:\n    metrics_generator:\n      remote_write_headers: {X-Access-Token: "secretsmanager:team-a-token"}\n';
+    const text =
+      endpoint('        headers: {X-API-Key: "secretsmanager:api-key"}\n') +
+      'overrides:\n  team-a:\n    metrics_generator:\n      remote_write_headers: {X-Access-Token: "secretsmanager:team-a-token"}\n';
     assert.deepEqual(paths(text), []);
   });
 
   test('a credential in the URL query fails synth; other query parameters pass', () => {
-    assert.deepEqual(paths(endpoint('', `https://prom.example.com/api/v1/write?api_key=${API_KEY}`)), ['metrics_generator.storage.remote_write[0].url']);
-    const errors = checkDeployConfig(endpoint('', `https://prom.example.com/api/v1/write?api_key=${API_KEY}`), 'cfg.yaml').errors;
+    assert.deepEqual(paths(endpoint('', `https://prom.example.com/api/v1/write?api_key=${API_KEY}`)), [
+      'metrics_generator.storage.remote_write[0].url',
+    ]);
+    const errors = checkDeployConfig(
+      endpoint('', `https://prom.example.com/api/v1/write?api_key=${API_KEY}`),
+      'cfg.yaml',
+    ).errors;
     assert.ok(!errors[0].message.includes(API_KEY), errors[0].message);
     assert.deepEqual(paths(endpoint('', 'https://prom.example.com/api/v1/write?region=eu')), []);
   });
 });
 
 describe('connection secrets at synth (tls_config, oauth2, http_headers, proxy_url)', () => {
-  const endpoint = (extra: string) => `metrics_generator:\n  storage:\n    remote_write:\n      - url: https://prom.example.com/api/v1/write\n${extra}`;
+  const endpoint = (extra: string) =>
+    `metrics_generator:\n  storage:\n    remote_write:\n      - url: https://prom.example.com/api/v1/write\n${extra}`;
   const check = (text: string) => {
     parseConfig(text, { warn: () => {}, info: () => {} });
     return checkDeployConfig(text, 'cfg.yaml');
   };
 
   test('inline secrets fail synth with their path; secretsmanager references pass; plain files are noted', () => {
-    const findings = check(endpoint([
-      '        tls_config: {ca_file: /opt/ca.pem, cert: CERT, key: KEY}',
-      '        oauth2: {client_id: gen, client_secret: s3cr3t, token_url: "https://idp/token", tls_config: {key_file: "secretsmanager:idp:key", cert_file: "secretsmanager:idp:cert"}}',
-      `        http_headers: {X-Api-Key: {values: [${API_KEY}]}, X-Token: {secrets: [t]}, X-Team: {values: [obs]}, X-Other-Key: {files: ["secretsmanager:k"]}}`,
-      `        proxy_url: "http://u:${PASSWORD}@proxy:3128"`,
-      '',
-    ].join('\n')));
+    const findings = check(
+      endpoint(
+        [
+          '        tls_config: {ca_file: /opt/ca.pem, cert: CERT, key: KEY}',
+          '        oauth2: {client_id: gen, client_secret: s3cr3t, token_url: "https://idp/token", tls_config: {key_file: "secretsmanager:idp:key", cert_file: "secretsmanager:idp:cert"}}',
+          `        http_headers: {X-Api-Key: {values: [${API_KEY}]}, X-Token: {secrets: [t]}, X-Team: {values: [obs]}, X-Other-Key: {files: ["secretsmanager:k"]}}`,
+          `        proxy_url: "http://u:${PASSWORD}@proxy:3128"`,
+          '',
+        ].join('\n'),
+      ),
+    );
     assert.deepEqual(findings.errors.map((e) => e.path).sort(), [
       'metrics_generator.storage.remote_write[0].http_headers.X-Api-Key.values',
       'metrics_generator.storage.remote_write[0].http_headers.X-Token.secrets',
@@ -167,12 +224,20 @@ describe('connection secrets at synth (tls_config, oauth2, http_headers, proxy_u
     ]);
     const text = findings.errors.map((e) => e.message).join('\n');
     assert.ok(!text.includes(PASSWORD) && !text.includes(API_KEY), text);
-    assert.deepEqual(findings.warnings.filter((w) => w.includes('tls_config')).map((w) => w.split(':')[0]), ['metrics_generator.storage.remote_write[0].tls_config.ca_file']);
+    assert.deepEqual(
+      findings.warnings.filter((w) => w.includes('tls_config')).map((w) => w.split(':')[0]),
+      ['metrics_generator.storage.remote_write[0].tls_config.ca_file'],
+    );
   });
 
   test("a tenant's literal Authorization fails synth, and the message points at the runtime overrides and Secrets Manager", () => {
-    const findings = check('overrides:\n  team-a:\n    metrics_generator:\n      remote_write_headers: {Authorization: "Bearer t"}\n  team-b:\n    metrics_generator:\n      remote_write_headers: {Authorization: "secretsmanager:tenants:team-b"}\n');
-    assert.deepEqual(findings.errors.map((e) => e.path), ['overrides.team-a.metrics_generator.remote_write_headers.Authorization']);
+    const findings = check(
+      'overrides:\n  team-a:\n    metrics_generator:\n      remote_write_headers: {Authorization: "Bearer t"}\n  team-b:\n    metrics_generator:\n      remote_write_headers: {Authorization: "secretsmanager:tenants:team-b"}\n',
+    );
+    assert.deepEqual(
+      findings.errors.map((e) => e.path),
+      ['overrides.team-a.metrics_generator.remote_write_headers.Authorization'],
+    );
     assert.match(findings.errors[0].message, /runtime overrides/);
     assert.match(findings.errors[0].message, /secretsmanager:<secret>:<key>/);
   });
@@ -187,12 +252,18 @@ describe('credential headers from Secrets Manager at send time', () => {
 
   test('a "secretsmanager:<key>" header value is resolved through the secret reader, per send', async () => {
     const reads: string[] = [];
-    const client = new RemoteWriteClient(endpointFor(rx.url, { headers: { 'X-API-Key': 'secretsmanager:api-key', 'X-Env': 'prod' } }), {
-      addOrgIdHeader: true,
-      logger: capture().logger,
-      readFile: async (path) => (reads.push(path), `resolved-${reads.length}\n`),
+    const client = new RemoteWriteClient(
+      endpointFor(rx.url, { headers: { 'X-API-Key': 'secretsmanager:api-key', 'X-Env': 'prod' } }),
+      {
+        addOrgIdHeader: true,
+        logger: capture().logger,
+        readFile: async (path) => (reads.push(path), `resolved-${reads.length}\n`),
+      },
+    );
+    await client.send('t', [floatSeries('m', {}, 1)], {
+      deadlineMs: Date.now() + 2000,
+      tenantHeaders: { 'X-Tenant-Token': 'secretsmanager:t-token' },
     });
-    await client.send('t', [floatSeries('m', {}, 1)], { deadlineMs: Date.now() + 2000, tenantHeaders: { 'X-Tenant-Token': 'secretsmanager:t-token' } });
     assert.deepEqual(reads.sort(), ['secretsmanager:api-key', 'secretsmanager:t-token']);
     const h = rx.received[0].headers;
     assert.match(String(h['x-api-key']), /^resolved-\d$/);
@@ -212,7 +283,13 @@ describe('credential headers from Secrets Manager at send time', () => {
     });
     const result = await client.send('t', [floatSeries('m', {}, 1)], { deadlineMs: Date.now() + 2000 });
     assert.equal(rx.received.length, 0);
-    assert.deepEqual(result.requests.map((r) => r.failure), ['auth']);
-    assert.ok(lines.some((l) => l.includes('X-API-Key') && l.includes('missing')), lines.join('\n'));
+    assert.deepEqual(
+      result.requests.map((r) => r.failure),
+      ['auth'],
+    );
+    assert.ok(
+      lines.some((l) => l.includes('X-API-Key') && l.includes('missing')),
+      lines.join('\n'),
+    );
   });
 });

@@ -47,22 +47,35 @@ describe('encodeWriteRequest', () => {
     assert.equal(req.length, 1);
     assert.deepEqual(req[0].labelNames, ['__name__', 'service', 'span_kind']);
     assert.deepEqual(req[0].labels, { __name__: 'calls_total', service: 'api', span_kind: 'SPAN_KIND_SERVER' });
-    assert.deepEqual(req[0].samples, [{ value: 0, timestamp: BigInt(T0) }, { value: 3.25, timestamp: BigInt(T0 + 1000) }]);
+    assert.deepEqual(req[0].samples, [
+      { value: 0, timestamp: BigInt(T0) },
+      { value: 3.25, timestamp: BigInt(T0 + 1000) },
+    ]);
   });
 
   test('labels with an empty value are left out and unsorted labels are written in byte order', () => {
-    const req = decode([{
-      labels: [{ name: 'z', value: '1' }, { name: '__name__', value: 'm' }, { name: 'a', value: '' }, { name: 'b', value: 'x' }],
-      samples: [{ value: 1, timestampMs: T0 }],
-      exemplars: [],
-    }]);
+    const req = decode([
+      {
+        labels: [
+          { name: 'z', value: '1' },
+          { name: '__name__', value: 'm' },
+          { name: 'a', value: '' },
+          { name: 'b', value: 'x' },
+        ],
+        samples: [{ value: 1, timestampMs: T0 }],
+        exemplars: [],
+      },
+    ]);
     assert.deepEqual(req[0].labelNames, ['__name__', 'b', 'z']);
   });
 
   test('negative zero, infinities, NaN and huge values keep their float64 value', () => {
     const values = [-0, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1.7976931348623157e308, 5e-324];
     const req = decode([floatSeries('m', {}, ...values)]);
-    assert.deepEqual(req[0].samples.map((s) => s.value), values);
+    assert.deepEqual(
+      req[0].samples.map((s) => s.value),
+      values,
+    );
     const nan = decode([floatSeries('m', {}, Number.NaN)]);
     assert.ok(Number.isNaN(nan[0].samples[0].value));
   });
@@ -70,14 +83,19 @@ describe('encodeWriteRequest', () => {
   test('a staleness marker carries exactly 0x7ff0000000000002 on the wire', () => {
     const s: CollectedSeries = {
       labels: [{ name: '__name__', value: 'm' }],
-      samples: [{ value: 7, timestampMs: T0 }, { value: staleNaN(), timestampMs: T0 + 1000, stale: true }],
+      samples: [
+        { value: 7, timestampMs: T0 },
+        { value: staleNaN(), timestampMs: T0 + 1000, stale: true },
+      ],
       exemplars: [],
     };
     const bits = sampleValueBits(encodeWriteRequest([s]));
     assert.equal(bits.length, 2);
     assert.equal(bits[1], STALE_NAN_BITS);
     // also when the marker's value was quietened on its way (the flag is what counts)
-    const quiet = sampleValueBits(encodeWriteRequest([{ ...s, samples: [{ value: Number.NaN, timestampMs: T0, stale: true }] }]));
+    const quiet = sampleValueBits(
+      encodeWriteRequest([{ ...s, samples: [{ value: Number.NaN, timestampMs: T0, stale: true }] }]),
+    );
     assert.equal(quiet[0], STALE_NAN_BITS);
     // and survives snappy
     assert.equal(sampleValueBits(decompress(compress(encodeWriteRequest([s]))))[1], STALE_NAN_BITS);
@@ -91,34 +109,51 @@ describe('encodeWriteRequest', () => {
   test('exemplars round trip with their labels, value and timestamp', () => {
     const s: CollectedSeries = {
       ...floatSeries('latency_bucket', { le: '0.5' }, 4),
-      exemplars: [{ labels: [{ name: 'traceID', value: '0af7651916cd43dd8448eb211c80319c' }], value: 0.37, timestampMs: T0 - 5 }],
+      exemplars: [
+        { labels: [{ name: 'traceID', value: '0af7651916cd43dd8448eb211c80319c' }], value: 0.37, timestampMs: T0 - 5 },
+      ],
     };
-    assert.deepEqual(decode([s])[0].exemplars, [{ labels: { traceID: '0af7651916cd43dd8448eb211c80319c' }, value: 0.37, timestamp: BigInt(T0 - 5) }]);
+    assert.deepEqual(decode([s])[0].exemplars, [
+      { labels: { traceID: '0af7651916cd43dd8448eb211c80319c' }, value: 0.37, timestamp: BigInt(T0 - 5) },
+    ]);
   });
 
   test('native histograms round trip in integer form', () => {
     const h = nativeSample();
     const [series] = decode([histogramSeries('latency', { service: 'api' }, h)]);
     assert.deepEqual(series.samples, []);
-    assert.deepEqual(series.histograms, [{
-      count: 'countInt',
-      countInt: 5n,
-      zeroCount: 'zeroCountInt',
-      zeroCountInt: 1n,
-      sum: 12.5,
-      schema: 3,
-      zeroThreshold: h.zeroThreshold,
-      negativeSpans: [{ offset: 0, length: 1 }],
-      negativeDeltas: [1n],
-      positiveSpans: [{ offset: -2, length: 1 }, { offset: 3, length: 1 }],
-      positiveDeltas: [2n, -1n],
-      positiveCounts: [],
-      timestamp: BigInt(T0),
-    }]);
+    assert.deepEqual(series.histograms, [
+      {
+        count: 'countInt',
+        countInt: 5n,
+        zeroCount: 'zeroCountInt',
+        zeroCountInt: 1n,
+        sum: 12.5,
+        schema: 3,
+        zeroThreshold: h.zeroThreshold,
+        negativeSpans: [{ offset: 0, length: 1 }],
+        negativeDeltas: [1n],
+        positiveSpans: [
+          { offset: -2, length: 1 },
+          { offset: 3, length: 1 },
+        ],
+        positiveDeltas: [2n, -1n],
+        positiveCounts: [],
+        timestamp: BigInt(T0),
+      },
+    ]);
   });
 
   test('an empty native histogram is still an integer histogram (count_int present)', () => {
-    const empty = nativeSample({ count: 0, sum: 0, zeroCount: 0, negativeSpans: [], negativeDeltas: [], positiveSpans: [], positiveDeltas: [] });
+    const empty = nativeSample({
+      count: 0,
+      sum: 0,
+      zeroCount: 0,
+      negativeSpans: [],
+      negativeDeltas: [],
+      positiveSpans: [],
+      positiveDeltas: [],
+    });
     const [d] = decode([histogramSeries('latency', {}, empty)])[0].histograms;
     assert.equal(d.count, 'countInt');
     assert.equal(d.zeroCount, 'zeroCountInt');
@@ -141,7 +176,10 @@ describe('encodeWriteRequest', () => {
   test('several series, multibyte label values and long strings', () => {
     const long = 'x'.repeat(300);
     const req = decode([floatSeries('a', { v: 'naïve ✓ 𝄞' }, 1), floatSeries('b', { v: long }, 2)]);
-    assert.deepEqual(req.map((t) => t.labels.v), ['naïve ✓ 𝄞', long]);
+    assert.deepEqual(
+      req.map((t) => t.labels.v),
+      ['naïve ✓ 𝄞', long],
+    );
   });
 
   test('no series encodes an empty request', () => {

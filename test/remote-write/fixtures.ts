@@ -34,6 +34,10 @@ export function nativeSample(overrides: Partial<NativeHistogramSample> = {}): Na
   };
 }
 
-export function histogramSeries(name: string, labels: Record<string, string>, ...histograms: NativeHistogramSample[]): CollectedSeries {
+export function histogramSeries(
+  name: string,
+  labels: Record<string, string>,
+  ...histograms: NativeHistogramSample[]
+): CollectedSeries {
   return { labels: labelsFromRecord({ ...labels, __name__: name }), samples: [], exemplars: [], histograms };
 }

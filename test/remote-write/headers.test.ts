@@ -32,7 +32,10 @@ describe('tenantHeaders', () => {
 
   test('a configured X-Scope-OrgID (any case, padded name) is kept', () => {
     const fromEndpoint = tenantHeaders('t', { ' x-scope-orgid ': 'fixed' }, {}, true);
-    assert.deepEqual(Object.entries(fromEndpoint.headers).filter(([k]) => k.toLowerCase() === 'x-scope-orgid'), [['x-scope-orgid', 'fixed']]);
+    assert.deepEqual(
+      Object.entries(fromEndpoint.headers).filter(([k]) => k.toLowerCase() === 'x-scope-orgid'),
+      [['x-scope-orgid', 'fixed']],
+    );
     assert.equal(fromEndpoint.orgIdConfigured, true);
     const fromTenant = tenantHeaders('t', {}, { 'X-SCOPE-ORGID': 'other' }, true);
     assert.equal(fromTenant.headers['X-SCOPE-ORGID'], 'other');
@@ -42,7 +45,10 @@ describe('tenantHeaders', () => {
   test('an empty configured X-Scope-OrgID is replaced by the tenant id, not sent twice', () => {
     const { headers, orgIdConfigured } = tenantHeaders('t', { 'x-scope-orgid': '' }, {}, true);
     assert.equal(orgIdConfigured, false);
-    assert.deepEqual(Object.entries(headers).filter(([k]) => k.toLowerCase() === 'x-scope-orgid'), [['X-Scope-OrgID', 't']]);
+    assert.deepEqual(
+      Object.entries(headers).filter(([k]) => k.toLowerCase() === 'x-scope-orgid'),
+      [['X-Scope-OrgID', 't']],
+    );
   });
 
   test('configured headers cannot replace the protocol headers', () => {

@@ -41,7 +41,10 @@ test('http_headers: values, secrets, files (re-read every send) and secretsmanag
   });
   const { lines, logger } = capture();
   const client = new RemoteWriteClient(endpoint, { addOrgIdHeader: false, logger, readFile });
-  assert.equal((await client.send('single-tenant', [floatSeries('up', {}, 1)], { deadlineMs: Date.now() + 3_000 })).ok, true);
+  assert.equal(
+    (await client.send('single-tenant', [floatSeries('up', {}, 1)], { deadlineMs: Date.now() + 3_000 })).ok,
+    true,
+  );
   const h = rx.received[0].headers;
   assert.equal(h['x-api-key'], 'file-key-1');
   assert.equal(h['x-team'], 'obs, platform');
@@ -54,8 +57,14 @@ test('http_headers: values, secrets, files (re-read every send) and secretsmanag
 
 test('http_headers: a file that cannot be read fails the send as auth, naming header and file', async () => {
   const { logger } = capture();
-  const endpoint = endpointFor(rx.url, { httpHeaders: { 'X-Api-Key': { values: [], secrets: [], files: ['/nonexistent/key'] } } });
-  const r = await new RemoteWriteClient(endpoint, { addOrgIdHeader: false, logger }).send('single-tenant', [floatSeries('up', {}, 1)], { deadlineMs: Date.now() + 3_000 });
+  const endpoint = endpointFor(rx.url, {
+    httpHeaders: { 'X-Api-Key': { values: [], secrets: [], files: ['/nonexistent/key'] } },
+  });
+  const r = await new RemoteWriteClient(endpoint, { addOrgIdHeader: false, logger }).send(
+    'single-tenant',
+    [floatSeries('up', {}, 1)],
+    { deadlineMs: Date.now() + 3_000 },
+  );
   assert.equal(r.ok, false);
   assert.equal(r.requests[0].failure, 'auth');
   assert.match(r.requests[0].error ?? '', /http_headers\.X-Api-Key file \/nonexistent\/key/);
@@ -66,7 +75,10 @@ test("a tenant's Authorization header (remote_write_headers) is sent as given, o
   const { logger } = capture();
   const endpoint = endpointFor(rx.url, { basicAuth: { username: 'gen', password: 'pw' } });
   const client = new RemoteWriteClient(endpoint, { addOrgIdHeader: true, logger });
-  await client.send('team-a', [floatSeries('up', {}, 1)], { deadlineMs: Date.now() + 3_000, tenantHeaders: { authorization: 'Bearer team-a-token' } });
+  await client.send('team-a', [floatSeries('up', {}, 1)], {
+    deadlineMs: Date.now() + 3_000,
+    tenantHeaders: { authorization: 'Bearer team-a-token' },
+  });
   await client.send('team-b', [floatSeries('up', {}, 1)], { deadlineMs: Date.now() + 3_000 });
   assert.equal(rx.received[0].headers.authorization, 'Bearer team-a-token');
   assert.equal(rx.received[0].headers['x-scope-orgid'], 'team-a');
@@ -78,7 +90,10 @@ test("a tenant's Authorization header may name a secret (secretsmanager:<secret>
   const { lines, logger } = capture();
   const readFile = secretAwareReadFile(undefined, async () => JSON.stringify({ auth: 'Bearer from-secrets-manager' }));
   const client = new RemoteWriteClient(endpointFor(rx.url), { addOrgIdHeader: false, logger, readFile });
-  await client.send('team-a', [floatSeries('up', {}, 1)], { deadlineMs: Date.now() + 3_000, tenantHeaders: { Authorization: 'secretsmanager:tenants/team-a:auth' } });
+  await client.send('team-a', [floatSeries('up', {}, 1)], {
+    deadlineMs: Date.now() + 3_000,
+    tenantHeaders: { Authorization: 'secretsmanager:tenants/team-a:auth' },
+  });
   assert.equal(rx.received[0].headers.authorization, 'Bearer from-secrets-manager');
   assert.doesNotMatch(lines.join('\n'), /from-secrets-manager/);
 });

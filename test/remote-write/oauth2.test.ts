@@ -18,7 +18,10 @@ interface TokenRequest {
 
 const tokenRequests: TokenRequest[] = [];
 /** Answers of the token endpoint; the default issues tok-<n> valid for 60 s. */
-let answer: (n: number, r: TokenRequest) => { status: number; body: string } = (n) => ({ status: 200, body: JSON.stringify({ access_token: `tok-${n}`, token_type: 'bearer', expires_in: 60 }) });
+let answer: (n: number, r: TokenRequest) => { status: number; body: string } = (n) => ({
+  status: 200,
+  body: JSON.stringify({ access_token: `tok-${n}`, token_type: 'bearer', expires_in: 60 }),
+});
 let tokenServer: Server;
 let tokenUrl: string;
 let receiver: Receiver;
@@ -29,7 +32,10 @@ before(async () => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const r = { headers: req.headers, form: Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString())) };
+      const r = {
+        headers: req.headers,
+        form: Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString())),
+      };
       tokenRequests.push(r);
       const a = answer(tokenRequests.length, r);
       res.writeHead(a.status, { 'Content-Type': 'application/json' });
@@ -40,7 +46,13 @@ before(async () => {
   tokenUrl = `http://127.0.0.1:${(tokenServer.address() as AddressInfo).port}/oauth/token`;
   testPki();
   receiver = await startReceiver();
-  secureTokens = await startHttpsServer({ respond: () => ({ status: 200, body: '{"access_token":"tls-token","expires_in":3600}', headers: { 'Content-Type': 'application/json' } }) });
+  secureTokens = await startHttpsServer({
+    respond: () => ({
+      status: 200,
+      body: '{"access_token":"tls-token","expires_in":3600}',
+      headers: { 'Content-Type': 'application/json' },
+    }),
+  });
 });
 after(async () => {
   tokenServer.closeAllConnections();
@@ -49,13 +61,23 @@ after(async () => {
 });
 
 function settings(extra: Partial<OAuth2Settings> = {}): OAuth2Settings {
-  return { clientId: 'generator', clientSecret: 's3cret', tokenUrl, scopes: ['metrics:write', 'metrics:read'], endpointParams: { audience: 'mimir' }, ...extra };
+  return {
+    clientId: 'generator',
+    clientSecret: 's3cret',
+    tokenUrl,
+    scopes: ['metrics:write', 'metrics:read'],
+    endpointParams: { audience: 'mimir' },
+    ...extra,
+  };
 }
 
 test('the client-credentials token goes to the receiver as Bearer; the token request carries id, secret, scopes and endpoint_params', async () => {
   tokenRequests.length = 0;
   receiver.reset();
-  const client = new RemoteWriteClient(endpointFor(receiver.url, { oauth2: settings() }), { addOrgIdHeader: false, logger: { info() {}, warn() {}, error() {} } });
+  const client = new RemoteWriteClient(endpointFor(receiver.url, { oauth2: settings() }), {
+    addOrgIdHeader: false,
+    logger: { info() {}, warn() {}, error() {} },
+  });
   const r = await client.send('single-tenant', [floatSeries('up', {}, 1)], { deadlineMs: Date.now() + 3_000 });
   assert.equal(r.ok, true, JSON.stringify(r.requests));
   assert.equal(receiver.received[0].headers.authorization, 'Bearer tok-1');
@@ -63,7 +85,11 @@ test('the client-credentials token goes to the receiver as Bearer; the token req
   const t = tokenRequests[0];
   assert.equal(t.headers.authorization, `Basic ${Buffer.from('generator:s3cret').toString('base64')}`);
   assert.equal(t.headers['content-type'], 'application/x-www-form-urlencoded');
-  assert.deepEqual(t.form, { grant_type: 'client_credentials', scope: 'metrics:write metrics:read', audience: 'mimir' });
+  assert.deepEqual(t.form, {
+    grant_type: 'client_credentials',
+    scope: 'metrics:write metrics:read',
+    audience: 'mimir',
+  });
   // a second send reuses the token
   await client.send('single-tenant', [floatSeries('up', {}, 2)], { deadlineMs: Date.now() + 3_000 });
   assert.equal(tokenRequests.length, 1);
@@ -74,7 +100,11 @@ test('a token is kept until 10 s before expires_in and then fetched again; a cha
   tokenRequests.length = 0;
   let now = 1_000_000;
   let secret = 'first';
-  const source = new OAuth2TokenSource(settings({ clientSecret: undefined, clientSecretFile: '/run/secret' }), async () => `${secret}\n`, () => now);
+  const source = new OAuth2TokenSource(
+    settings({ clientSecret: undefined, clientSecretFile: '/run/secret' }),
+    async () => `${secret}\n`,
+    () => now,
+  );
   assert.equal(await source.authorization(), 'Bearer tok-1');
   now += 49_000;
   assert.equal(await source.authorization(), 'Bearer tok-1');
@@ -93,10 +123,15 @@ test('a token is kept until 10 s before expires_in and then fetched again; a cha
 test('an endpoint refusing Basic client auth gets client_id/client_secret in the form, and that is kept', async () => {
   tokenRequests.length = 0;
   const saved = answer;
-  answer = (n, r) => (r.headers.authorization !== undefined ? { status: 401, body: '{"error":"invalid_client"}' } : saved(n, r));
+  answer = (n, r) =>
+    r.headers.authorization !== undefined ? { status: 401, body: '{"error":"invalid_client"}' } : saved(n, r);
   try {
     let now = 0;
-    const source = new OAuth2TokenSource(settings(), async () => '', () => now);
+    const source = new OAuth2TokenSource(
+      settings(),
+      async () => '',
+      () => now,
+    );
     assert.equal(await source.authorization(), 'Bearer tok-2');
     assert.equal(tokenRequests[1].form.client_id, 'generator');
     assert.equal(tokenRequests[1].form.client_secret, 's3cret');
@@ -130,10 +165,16 @@ test('a refused token request fails the send as an auth failure naming the statu
 
 test('oauth2.tls_config: the token endpoint is reached over TLS with its own CA', async () => {
   const source = new OAuth2TokenSource(
-    settings({ tokenUrl: `https://127.0.0.1:${secureTokens.port}/token`, tls: { caFile: testPki().caFile, insecureSkipVerify: false } }),
+    settings({
+      tokenUrl: `https://127.0.0.1:${secureTokens.port}/token`,
+      tls: { caFile: testPki().caFile, insecureSkipVerify: false },
+    }),
     async (p) => (await import('node:fs/promises')).readFile(p, 'utf8'),
   );
   assert.equal(await source.authorization(), 'Bearer tls-token');
-  const untrusted = new OAuth2TokenSource(settings({ tokenUrl: `https://127.0.0.1:${secureTokens.port}/token` }), async () => '');
+  const untrusted = new OAuth2TokenSource(
+    settings({ tokenUrl: `https://127.0.0.1:${secureTokens.port}/token` }),
+    async () => '',
+  );
   await assert.rejects(untrusted.authorization(), /oauth2 token request failed/);
 });

@@ -28,7 +28,12 @@ before(async () => {
   proxy = createServer((req, res) => {
     // absolute-form: forward to the named origin
     const target = new URL(req.url ?? '');
-    seen.push({ kind: 'forward', target: target.href, proxyAuthorization: req.headers['proxy-authorization'], team: req.headers['x-proxy-team'] as string | undefined });
+    seen.push({
+      kind: 'forward',
+      target: target.href,
+      proxyAuthorization: req.headers['proxy-authorization'],
+      team: req.headers['x-proxy-team'] as string | undefined,
+    });
     const origin = new URL(target);
     if (origin.hostname === 'prom.example') origin.hostname = '127.0.0.1'; // a name only this proxy knows
     const headers = { ...req.headers };
@@ -40,7 +45,12 @@ before(async () => {
     req.pipe(out);
   });
   proxy.on('connect', (req, socket, head) => {
-    seen.push({ kind: 'connect', target: req.url ?? '', proxyAuthorization: req.headers['proxy-authorization'], team: req.headers['x-proxy-team'] as string | undefined });
+    seen.push({
+      kind: 'connect',
+      target: req.url ?? '',
+      proxyAuthorization: req.headers['proxy-authorization'],
+      team: req.headers['x-proxy-team'] as string | undefined,
+    });
     const [host, port] = (req.url ?? '').split(':');
     const upstream = connect(Number(port), host, () => {
       socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
@@ -65,8 +75,15 @@ after(async () => {
 const silent = { info() {}, warn() {}, error() {} };
 
 function send(url: string, proxySettings: ProxySettings, tls = false) {
-  const endpoint = endpointFor(url, { proxy: proxySettings, ...(tls && { tls: { caFile: testPki().caFile, insecureSkipVerify: false } }) });
-  return new RemoteWriteClient(endpoint, { addOrgIdHeader: false, logger: silent }).send('single-tenant', [floatSeries('up', {}, 1)], { deadlineMs: Date.now() + 3_000 });
+  const endpoint = endpointFor(url, {
+    proxy: proxySettings,
+    ...(tls && { tls: { caFile: testPki().caFile, insecureSkipVerify: false } }),
+  });
+  return new RemoteWriteClient(endpoint, { addOrgIdHeader: false, logger: silent }).send(
+    'single-tenant',
+    [floatSeries('up', {}, 1)],
+    { deadlineMs: Date.now() + 3_000 },
+  );
 }
 
 test('proxy_url: an http target is requested through the proxy in absolute form, with the user-info as Proxy-Authorization', async () => {
@@ -75,21 +92,39 @@ test('proxy_url: an http target is requested through the proxy in absolute form,
   const r = await send(plain.url, { url: withAuth, fromEnvironment: false, connectHeaders: { 'X-Proxy-Team': 'obs' } });
   assert.equal(r.ok, true, JSON.stringify(r.requests));
   assert.equal(plain.received.length, 1);
-  assert.deepEqual(seen, [{ kind: 'forward', target: plain.url, proxyAuthorization: `Basic ${Buffer.from('gen:s@cret').toString('base64')}`, team: 'obs' }]);
+  assert.deepEqual(seen, [
+    {
+      kind: 'forward',
+      target: plain.url,
+      proxyAuthorization: `Basic ${Buffer.from('gen:s@cret').toString('base64')}`,
+      team: 'obs',
+    },
+  ]);
 });
 
 test('proxy_url: an https target goes through a CONNECT tunnel, TLS end to end with the receiver', async () => {
   seen.length = 0;
   const before = secure.seen.length;
-  const r = await send(`https://127.0.0.1:${secure.port}/api/v1/write`, { url: proxyUrl, fromEnvironment: false, connectHeaders: { 'X-Proxy-Team': 'obs' } }, true);
+  const r = await send(
+    `https://127.0.0.1:${secure.port}/api/v1/write`,
+    { url: proxyUrl, fromEnvironment: false, connectHeaders: { 'X-Proxy-Team': 'obs' } },
+    true,
+  );
   assert.equal(r.ok, true, JSON.stringify(r.requests));
   assert.equal(secure.seen.length, before + 1);
-  assert.deepEqual(seen, [{ kind: 'connect', target: `127.0.0.1:${secure.port}`, proxyAuthorization: undefined, team: 'obs' }]);
+  assert.deepEqual(seen, [
+    { kind: 'connect', target: `127.0.0.1:${secure.port}`, proxyAuthorization: undefined, team: 'obs' },
+  ]);
 });
 
 test('no_proxy: with it set, loopback targets and matching hosts are sent directly (Go httpproxy rules)', async () => {
   seen.length = 0;
-  const r = await send(plain.url, { url: proxyUrl, noProxy: 'unrelated.example', fromEnvironment: false, connectHeaders: {} });
+  const r = await send(plain.url, {
+    url: proxyUrl,
+    noProxy: 'unrelated.example',
+    fromEnvironment: false,
+    connectHeaders: {},
+  });
   assert.equal(r.ok, true);
   assert.deepEqual(seen, [], 'loopback is never proxied once no_proxy is set');
   const u = (s: string) => new URL(s);
@@ -114,7 +149,12 @@ test('proxy_from_environment: HTTPS_PROXY for https, HTTP_PROXY for http (not un
   assert.equal(proxyFor(new URL('http://prom.example/w'), settings, { ...env, REQUEST_METHOD: 'GET' }), undefined);
   assert.equal(proxyFor(new URL('https://prom.internal.example/w'), settings, env), undefined);
   assert.equal(proxyFor(new URL('https://prom.example/w'), settings, {}), undefined);
-  assert.equal(proxyFor(new URL('https://127.0.0.1/w'), { url: 'http://p:1', fromEnvironment: false, connectHeaders: {} }, {})?.host, 'p:1', 'proxy_url alone proxies everything');
+  assert.equal(
+    proxyFor(new URL('https://127.0.0.1/w'), { url: 'http://p:1', fromEnvironment: false, connectHeaders: {} }, {})
+      ?.host,
+    'p:1',
+    'proxy_url alone proxies everything',
+  );
 });
 
 test('proxy_from_environment end to end: HTTP_PROXY from the environment carries the request', async () => {
@@ -126,7 +166,10 @@ test('proxy_from_environment end to end: HTTP_PROXY from the environment carries
     const port = new URL(plain.url).port;
     const r = await send(`http://prom.example:${port}/api/v1/write`, { fromEnvironment: true, connectHeaders: {} });
     assert.equal(r.ok, true, JSON.stringify(r.requests));
-    assert.deepEqual(seen.map((x) => x.target), [`http://prom.example:${port}/api/v1/write`]);
+    assert.deepEqual(
+      seen.map((x) => x.target),
+      [`http://prom.example:${port}/api/v1/write`],
+    );
   } finally {
     if (saved === undefined) delete process.env.HTTP_PROXY;
     else process.env.HTTP_PROXY = saved;

@@ -103,7 +103,11 @@ export function seriesOf(request: WriteRequest): DecodedSeries[] {
     labels: record(ts.labels),
     labelNames: (ts.labels ?? []).map((l) => l.name ?? ''),
     samples: (ts.samples ?? []).map((s) => ({ value: s.value ?? 0, timestamp: fromLong(s.timestamp, false) })),
-    exemplars: (ts.exemplars ?? []).map((e) => ({ labels: record(e.labels), value: e.value ?? 0, timestamp: fromLong(e.timestamp, false) })),
+    exemplars: (ts.exemplars ?? []).map((e) => ({
+      labels: record(e.labels),
+      value: e.value ?? 0,
+      timestamp: fromLong(e.timestamp, false),
+    })),
     histograms: (ts.histograms ?? []).map(histogram),
   }));
 }
@@ -130,6 +134,8 @@ function histogram(h: prometheus.Histogram.$Properties): DecodedHistogram {
   };
 }
 
-function record(labels: readonly { name?: string | null; value?: string | null }[] | null | undefined): Record<string, string> {
+function record(
+  labels: readonly { name?: string | null; value?: string | null }[] | null | undefined,
+): Record<string, string> {
   return Object.fromEntries((labels ?? []).map((l) => [l.name ?? '', l.value ?? '']));
 }

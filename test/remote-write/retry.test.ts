@@ -10,17 +10,39 @@ describe('retry policy', () => {
 
   test('backoff caps grow exponentially up to the maximum; the wait is between half the cap and the cap', () => {
     const b = { minMs: 30, maxMs: 5000 };
-    assert.deepEqual([0, 1, 2, 3, 10, 100].map((r) => backoffDelay(r, b, () => 0.999999)), [29, 59, 119, 239, 4999, 4999]);
-    assert.deepEqual([0, 5, 100].map((r) => backoffDelay(r, b, () => 0)), [15, 480, 2500], 'never zero, even when the random source says 0');
-    assert.equal(backoffDelay(2, b, () => 0.5), 90);
+    assert.deepEqual(
+      [0, 1, 2, 3, 10, 100].map((r) => backoffDelay(r, b, () => 0.999999)),
+      [29, 59, 119, 239, 4999, 4999],
+    );
+    assert.deepEqual(
+      [0, 5, 100].map((r) => backoffDelay(r, b, () => 0)),
+      [15, 480, 2500],
+      'never zero, even when the random source says 0',
+    );
+    assert.equal(
+      backoffDelay(2, b, () => 0.5),
+      90,
+    );
   });
 
   test('a Retry-After shorter than the backoff (0 included) does not shorten the wait; a longer one is honoured', () => {
     const b = { minMs: 30, maxMs: 5000 };
-    assert.equal(retryDelay(0, 0, b, () => 0), 15);
-    assert.equal(retryDelay(5, 0, b, () => 0), 480);
-    assert.equal(retryDelay(0, undefined, b, () => 0), 15);
-    assert.equal(retryDelay(0, 1000, b, () => 0), 1000);
+    assert.equal(
+      retryDelay(0, 0, b, () => 0),
+      15,
+    );
+    assert.equal(
+      retryDelay(5, 0, b, () => 0),
+      480,
+    );
+    assert.equal(
+      retryDelay(0, undefined, b, () => 0),
+      15,
+    );
+    assert.equal(
+      retryDelay(0, 1000, b, () => 0),
+      1000,
+    );
   });
 
   test('Retry-After in seconds or as an HTTP date', () => {

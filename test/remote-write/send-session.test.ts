@@ -28,7 +28,8 @@ function client(post: PostFn, maxSamplesPerSend = 7): RemoteWriteClient {
 // 40 series of 1-3 samples, one heavier than a request (cut), one invalid (no __name__)
 function collection(): CollectedSeries[] {
   const out: CollectedSeries[] = [];
-  for (let i = 0; i < 40; i++) out.push(floatSeries('m', { i: String(i) }, ...Array.from({ length: 1 + (i % 3) }, (_, k) => k + i)));
+  for (let i = 0; i < 40; i++)
+    out.push(floatSeries('m', { i: String(i) }, ...Array.from({ length: 1 + (i % 3) }, (_, k) => k + i)));
   out.splice(11, 0, floatSeries('heavy', {}, ...Array.from({ length: 17 }, (_, k) => k)));
   out.splice(20, 0, { labels: [{ name: 'x', value: '1' }], samples: [{ value: 1, timestampMs: T0 }], exemplars: [] });
   return out;
@@ -60,7 +61,10 @@ describe('send in pieces', () => {
     const rejecting = recorder((n) => (n === 2 ? 400 : 204));
     const result = await inPieces(client(rejecting.post), collection(), 4);
     assert.deepEqual(rejecting.bodies, all.bodies, 'each request once, in order');
-    assert.deepEqual(result.requests.map((r) => r.ok), all.bodies.map((_, i) => i !== 1));
+    assert.deepEqual(
+      result.requests.map((r) => r.ok),
+      all.bodies.map((_, i) => i !== 1),
+    );
   });
 
   test('a request that keeps failing is retried alone until the deadline; the rest are not tried', async () => {
@@ -72,7 +76,14 @@ describe('send in pieces', () => {
     };
     const c = new RemoteWriteClient(
       { url: 'http://127.0.0.1:9/api/v1/write', headers: {}, remoteTimeoutMs: 1000, maxSamplesPerSend: 7 },
-      { addOrgIdHeader: true, post, logger: silentLogger, now: () => clock, sleep: async (ms) => void (clock += ms), random: () => 0 },
+      {
+        addOrgIdHeader: true,
+        post,
+        logger: silentLogger,
+        now: () => clock,
+        sleep: async (ms) => void (clock += ms),
+        random: () => 0,
+      },
     );
     const session = c.open('team-a', { deadlineMs: NOW + 5_000 });
     const series = collection();

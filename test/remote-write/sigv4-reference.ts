@@ -23,7 +23,15 @@ export function referenceSignature(r: ReferenceRequest): { signature: string; si
   const values = new Map(Object.entries(r.headers).map(([k, v]) => [k.toLowerCase(), v.trim().replace(/\s+/g, ' ')]));
   const names = [...values.keys()].sort();
   const signedHeaders = names.join(';');
-  const canonical = [r.method, r.path, '', ...names.map((n) => `${n}:${values.get(n)}`), '', signedHeaders, r.payloadHash].join('\n');
+  const canonical = [
+    r.method,
+    r.path,
+    '',
+    ...names.map((n) => `${n}:${values.get(n)}`),
+    '',
+    signedHeaders,
+    r.payloadHash,
+  ].join('\n');
   const day = r.amzDate.slice(0, 8);
   const scope = `${day}/${r.region}/${r.service}/aws4_request`;
   const stringToSign = ['AWS4-HMAC-SHA256', r.amzDate, scope, sha256Hex(canonical)].join('\n');

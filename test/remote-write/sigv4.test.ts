@@ -12,7 +12,8 @@ const AMZ_DATE = '20150830T123600Z';
 
 const hex = sha256Hex;
 const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data, 'utf8').digest();
-const referenceSignature = (r: Omit<ReferenceRequest, 'secretKey' | 'amzDate'>) => reference({ ...r, secretKey: SECRET_KEY, amzDate: AMZ_DATE });
+const referenceSignature = (r: Omit<ReferenceRequest, 'secretKey' | 'amzDate'>) =>
+  reference({ ...r, secretKey: SECRET_KEY, amzDate: AMZ_DATE });
 
 describe('Sha256', () => {
   test('hashes and HMACs like node:crypto, and resets', async () => {
@@ -48,7 +49,10 @@ describe('SigV4Signer', () => {
       credentials: { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY },
       contentSha256Header: false,
     });
-    const headers = await signer.sign({ method: 'GET', url: new URL('https://example.amazonaws.com/'), headers: {} }, DATE);
+    const headers = await signer.sign(
+      { method: 'GET', url: new URL('https://example.amazonaws.com/'), headers: {} },
+      DATE,
+    );
     assert.equal(
       headers.authorization,
       `AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=${expected}`,
@@ -104,7 +108,11 @@ describe('SigV4Signer', () => {
   });
 
   test('a different body gives a different signature', async () => {
-    const signer = new SigV4Signer({ region: 'eu-west-1', service: 'aps', credentials: { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY } });
+    const signer = new SigV4Signer({
+      region: 'eu-west-1',
+      service: 'aps',
+      credentials: { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY },
+    });
     const url = new URL('https://aps-workspaces.eu-west-1.amazonaws.com/w/api/v1/remote_write');
     const a = await signer.sign({ method: 'POST', url, headers: {}, body: new Uint8Array([1]) }, DATE);
     const b = await signer.sign({ method: 'POST', url, headers: {}, body: new Uint8Array([2]) }, DATE);
@@ -112,10 +120,26 @@ describe('SigV4Signer', () => {
   });
 
   test('credentials from a provider; a failing provider rejects', async () => {
-    const ok = new SigV4Signer({ region: 'us-east-1', service: 'aps', credentials: async () => ({ accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY }) });
-    const headers = await ok.sign({ method: 'POST', url: new URL('https://example.com/'), headers: {}, body: new Uint8Array() }, DATE);
+    const ok = new SigV4Signer({
+      region: 'us-east-1',
+      service: 'aps',
+      credentials: async () => ({ accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY }),
+    });
+    const headers = await ok.sign(
+      { method: 'POST', url: new URL('https://example.com/'), headers: {}, body: new Uint8Array() },
+      DATE,
+    );
     assert.match(headers.authorization, /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\//);
-    const failing = new SigV4Signer({ region: 'us-east-1', service: 'aps', credentials: async () => { throw new Error('no credentials in chain'); } });
-    await assert.rejects(failing.sign({ method: 'POST', url: new URL('https://example.com/'), headers: {}, body: new Uint8Array() }, DATE), /no credentials/);
+    const failing = new SigV4Signer({
+      region: 'us-east-1',
+      service: 'aps',
+      credentials: async () => {
+        throw new Error('no credentials in chain');
+      },
+    });
+    await assert.rejects(
+      failing.sign({ method: 'POST', url: new URL('https://example.com/'), headers: {}, body: new Uint8Array() }, DATE),
+      /no credentials/,
+    );
   });
 });

@@ -5,7 +5,8 @@ import type { CollectedSeries } from '../../lib/series/collected.ts';
 import { floatSeries, histogramSeries, nativeSample, T0 } from './fixtures.ts';
 
 const weights = (requests: CollectedSeries[][]) => requests.map((r) => r.reduce((n, s) => n + seriesWeight(s), 0));
-const names = (requests: CollectedSeries[][]) => requests.map((r) => r.map((s) => s.labels.find((l) => l.name === '__name__')?.value));
+const names = (requests: CollectedSeries[][]) =>
+  requests.map((r) => r.map((s) => s.labels.find((l) => l.name === '__name__')?.value));
 
 describe('splitRequests', () => {
   test('packs whole series up to max samples per request, in input order', () => {
@@ -36,7 +37,14 @@ describe('splitRequests', () => {
     assert.deepEqual(weights(requests), [3, 3, 3, 1]);
     assert.deepEqual(names(requests), [['small', 'big'], ['big'], ['big'], ['after']]);
     const pieces = requests.flat().filter((s) => s.labels[0].value === 'big');
-    assert.deepEqual(pieces.map((p) => p.samples.map((s) => s.value)), [[0, 1], [2, 3, 4], [5, 6]]);
+    assert.deepEqual(
+      pieces.map((p) => p.samples.map((s) => s.value)),
+      [
+        [0, 1],
+        [2, 3, 4],
+        [5, 6],
+      ],
+    );
     assert.equal(pieces[2].exemplars.length, 1, 'the exemplar follows the last samples');
     assert.ok(pieces.every((p) => p.labels === big.labels));
   });
@@ -44,22 +52,36 @@ describe('splitRequests', () => {
   test('a long native histogram series is cut without mixing in float samples', () => {
     const hs = [0, 1, 2, 3, 4].map((i) => nativeSample({ timestampMs: T0 + i * 1000 }));
     const requests = splitRequests([histogramSeries('h', {}, ...hs)], 2);
-    assert.deepEqual(requests.map((r) => r[0].histograms?.map((h) => h.timestampMs - T0)), [[0, 1000], [2000, 3000], [4000]]);
+    assert.deepEqual(
+      requests.map((r) => r[0].histograms?.map((h) => h.timestampMs - T0)),
+      [[0, 1000], [2000, 3000], [4000]],
+    );
     assert.ok(requests.every((r) => r[0].samples.length === 0));
   });
 
   test('series with nothing to send are left out; no series gives no request', () => {
-    assert.deepEqual(splitRequests([{ labels: [{ name: '__name__', value: 'x' }], samples: [], exemplars: [] }], 10), []);
+    assert.deepEqual(
+      splitRequests([{ labels: [{ name: '__name__', value: 'x' }], samples: [], exemplars: [] }], 10),
+      [],
+    );
     assert.deepEqual(splitRequests([], 10), []);
   });
 
   test('every sample ends up in exactly one request, never over the limit', () => {
-    const series = Array.from({ length: 40 }, (_, i) => floatSeries(`s${i}`, {}, ...Array.from({ length: (i * 7) % 13 + 1 }, (_, j) => j)));
+    const series = Array.from({ length: 40 }, (_, i) =>
+      floatSeries(`s${i}`, {}, ...Array.from({ length: ((i * 7) % 13) + 1 }, (_, j) => j)),
+    );
     for (const max of [1, 2, 5, 13, 100]) {
       const requests = splitRequests(series, max);
-      assert.ok(weights(requests).every((w) => w >= 1 && w <= max), `max ${max}`);
+      assert.ok(
+        weights(requests).every((w) => w >= 1 && w <= max),
+        `max ${max}`,
+      );
       const total = requests.flat().reduce((n, s) => n + s.samples.length, 0);
-      assert.equal(total, series.reduce((n, s) => n + s.samples.length, 0));
+      assert.equal(
+        total,
+        series.reduce((n, s) => n + s.samples.length, 0),
+      );
     }
   });
 

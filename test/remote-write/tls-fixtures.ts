@@ -26,14 +26,61 @@ function openssl(dir: string, ...args: string[]): void {
 }
 
 function ca(dir: string, name: string): void {
-  openssl(dir, 'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', `/CN=${name}`,
-    '-keyout', `${name}.key`, '-out', `${name}.pem`);
+  openssl(
+    dir,
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-days',
+    '2',
+    '-subj',
+    `/CN=${name}`,
+    '-keyout',
+    `${name}.key`,
+    '-out',
+    `${name}.pem`,
+  );
 }
 
 function leaf(dir: string, name: string, ext: string): void {
-  openssl(dir, 'req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', `/CN=${name}`, '-keyout', `${name}.key`, '-out', `${name}.csr`);
+  openssl(
+    dir,
+    'req',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-subj',
+    `/CN=${name}`,
+    '-keyout',
+    `${name}.key`,
+    '-out',
+    `${name}.csr`,
+  );
   writeFileSync(join(dir, `${name}.ext`), ext);
-  openssl(dir, 'x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-extfile', `${name}.ext`, '-out', `${name}.pem`);
+  openssl(
+    dir,
+    'x509',
+    '-req',
+    '-in',
+    `${name}.csr`,
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-days',
+    '2',
+    '-extfile',
+    `${name}.ext`,
+    '-out',
+    `${name}.pem`,
+  );
 }
 
 let cached: Pki | undefined;
@@ -98,8 +145,16 @@ export async function startHttpsServer(opts: HttpsServerOptions = {}): Promise<H
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const peer = (req.socket as TLSSocket).getPeerCertificate();
-        const cn = peer !== null && typeof peer === 'object' && 'subject' in peer && peer.subject !== undefined ? String(peer.subject.CN) : undefined;
-        const r: SeenRequest = { url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks), ...(cn !== undefined && { clientCn: cn }) };
+        const cn =
+          peer !== null && typeof peer === 'object' && 'subject' in peer && peer.subject !== undefined
+            ? String(peer.subject.CN)
+            : undefined;
+        const r: SeenRequest = {
+          url: req.url ?? '',
+          headers: req.headers,
+          body: Buffer.concat(chunks),
+          ...(cn !== undefined && { clientCn: cn }),
+        };
         seen.push(r);
         const answer = opts.respond?.(r) ?? { status: 204 };
         res.writeHead(answer.status, answer.headers);

@@ -15,18 +15,25 @@ let tls12: HttpsServer;
 
 before(async () => {
   testPki();
-  [plain, mutual, tls12] = await Promise.all([startHttpsServer(), startHttpsServer({ requireClientCert: true }), startHttpsServer({ maxVersion: 'TLSv1.2' })]);
+  [plain, mutual, tls12] = await Promise.all([
+    startHttpsServer(),
+    startHttpsServer({ requireClientCert: true }),
+    startHttpsServer({ maxVersion: 'TLSv1.2' }),
+  ]);
 });
 after(() => Promise.all([plain.close(), mutual.close(), tls12.close()]));
 
 /** Expected failures are retried until the deadline (as Prometheus retries network errors): keep it short. */
 async function sendTo(host: string, port: number, tls: TlsSettings | undefined, deadlineMs = 3_000) {
-  const client = new RemoteWriteClient(endpointFor(`https://${host}:${port}/api/v1/write`, { ...(tls !== undefined && { tls }) }), {
-    addOrgIdHeader: false,
-    logger: silent,
-    // a failed try is not repeated within the short deadlines below, so its error is the one reported
-    backoff: { minMs: 10_000, maxMs: 10_000 },
-  });
+  const client = new RemoteWriteClient(
+    endpointFor(`https://${host}:${port}/api/v1/write`, { ...(tls !== undefined && { tls }) }),
+    {
+      addOrgIdHeader: false,
+      logger: silent,
+      // a failed try is not repeated within the short deadlines below, so its error is the one reported
+      backoff: { minMs: 10_000, maxMs: 10_000 },
+    },
+  );
   return client.send('single-tenant', [floatSeries('up', {}, 1)], { deadlineMs: Date.now() + deadlineMs });
 }
 
@@ -42,17 +49,29 @@ test('tls_config.ca_file makes a receiver signed by a private CA trusted; withou
 });
 
 test('tls_config.ca (inline PEM) works like ca_file', async () => {
-  const r = await sendTo('127.0.0.1', plain.port, { ca: readFileSync(testPki().caFile, 'utf8'), insecureSkipVerify: false });
+  const r = await sendTo('127.0.0.1', plain.port, {
+    ca: readFileSync(testPki().caFile, 'utf8'),
+    insecureSkipVerify: false,
+  });
   assert.equal(r.ok, true, JSON.stringify(r.requests));
 });
 
 test('tls_config.server_name checks the certificate against that name instead of the URL host', async () => {
   const pki = testPki();
   // the certificate names prom.internal, not "127.0.0.2"... so connect by a name it does not carry
-  const wrong = await sendTo('127.0.0.1', plain.port, { caFile: pki.caFile, serverName: 'other.internal', insecureSkipVerify: false }, 300);
+  const wrong = await sendTo(
+    '127.0.0.1',
+    plain.port,
+    { caFile: pki.caFile, serverName: 'other.internal', insecureSkipVerify: false },
+    300,
+  );
   assert.equal(wrong.ok, false);
   assert.match(JSON.stringify(wrong.requests), /altnames|does not match|hostname/i);
-  const right = await sendTo('127.0.0.1', plain.port, { caFile: pki.caFile, serverName: 'prom.internal', insecureSkipVerify: false });
+  const right = await sendTo('127.0.0.1', plain.port, {
+    caFile: pki.caFile,
+    serverName: 'prom.internal',
+    insecureSkipVerify: false,
+  });
   assert.equal(right.ok, true, JSON.stringify(right.requests));
 });
 
@@ -67,7 +86,12 @@ test('mTLS: cert_file and key_file present a client certificate; without one the
   const without = await sendTo('127.0.0.1', mutual.port, { caFile: pki.caFile, insecureSkipVerify: false }, 300);
   assert.equal(without.ok, false);
   assert.equal(mutual.seen.length, before);
-  const withCert = await sendTo('127.0.0.1', mutual.port, { caFile: pki.caFile, certFile: pki.clientCertFile, keyFile: pki.clientKeyFile, insecureSkipVerify: false });
+  const withCert = await sendTo('127.0.0.1', mutual.port, {
+    caFile: pki.caFile,
+    certFile: pki.clientCertFile,
+    keyFile: pki.clientKeyFile,
+    insecureSkipVerify: false,
+  });
   assert.equal(withCert.ok, true, JSON.stringify(withCert.requests));
   assert.equal(mutual.seen.at(-1)?.clientCn, 'client');
 });
@@ -78,15 +102,29 @@ test('mTLS with inline cert and key, and min_version/max_version', async () => {
   const key = readFileSync(pki.clientKeyFile, 'utf8');
   const inline = await sendTo('127.0.0.1', mutual.port, { caFile: pki.caFile, cert, key, insecureSkipVerify: false });
   assert.equal(inline.ok, true, JSON.stringify(inline.requests));
-  const tooNew = await sendTo('127.0.0.1', tls12.port, { caFile: pki.caFile, minVersion: 'TLSv1.3', insecureSkipVerify: false }, 300);
+  const tooNew = await sendTo(
+    '127.0.0.1',
+    tls12.port,
+    { caFile: pki.caFile, minVersion: 'TLSv1.3', insecureSkipVerify: false },
+    300,
+  );
   assert.equal(tooNew.ok, false);
-  const capped = await sendTo('127.0.0.1', plain.port, { caFile: pki.caFile, maxVersion: 'TLSv1.2', insecureSkipVerify: false });
+  const capped = await sendTo('127.0.0.1', plain.port, {
+    caFile: pki.caFile,
+    maxVersion: 'TLSv1.2',
+    insecureSkipVerify: false,
+  });
   assert.equal(capped.ok, true, JSON.stringify(capped.requests));
 });
 
 test('a key file that cannot be read fails the send naming the setting, not its content', async () => {
   const pki = testPki();
-  const r = await sendTo('127.0.0.1', mutual.port, { caFile: pki.caFile, certFile: pki.clientCertFile, keyFile: '/nonexistent/client.key', insecureSkipVerify: false }, 300);
+  const r = await sendTo(
+    '127.0.0.1',
+    mutual.port,
+    { caFile: pki.caFile, certFile: pki.clientCertFile, keyFile: '/nonexistent/client.key', insecureSkipVerify: false },
+    300,
+  );
   assert.equal(r.ok, false);
   assert.equal(r.requests[0].failure, 'auth', 'a missing file is not retried as a network fault');
   assert.equal(r.requests[0].attempts, 1);

@@ -11,44 +11,105 @@ const withLabels = (labels: { name: string; value: string }[]): CollectedSeries 
   samples: [{ value: 1, timestampMs: T0 }],
   exemplars: [],
 });
-const hist = (overrides: Partial<NativeHistogramSample>) => validateSeries(histogramSeries('h', {}, nativeSample(overrides)));
+const hist = (overrides: Partial<NativeHistogramSample>) =>
+  validateSeries(histogramSeries('h', {}, nativeSample(overrides)));
 
 describe('validateSeries: labels', () => {
   test('accepts a well-formed series, including staleness markers', () => {
     assert.equal(validateSeries(floatSeries('calls_total', { service: 'a' }, 0, 1)), undefined);
-    assert.equal(validateSeries({ ...floatSeries('m', {}, 1), samples: [{ value: staleNaN(), timestampMs: T0, stale: true }] }), undefined);
+    assert.equal(
+      validateSeries({ ...floatSeries('m', {}, 1), samples: [{ value: staleNaN(), timestampMs: T0, stale: true }] }),
+      undefined,
+    );
   });
 
   test('duplicate label names', () => {
-    const reason = validateSeries(withLabels([{ name: '__name__', value: 'm' }, { name: 'a', value: '1' }, { name: 'a', value: '2' }]));
+    const reason = validateSeries(
+      withLabels([
+        { name: '__name__', value: 'm' },
+        { name: 'a', value: '1' },
+        { name: 'a', value: '2' },
+      ]),
+    );
     assert.match(reason ?? '', /duplicate label name a/);
   });
 
   test('empty label names', () => {
-    assert.match(validateSeries(withLabels([{ name: '', value: 'x' }, { name: '__name__', value: 'm' }])) ?? '', /empty name/);
+    assert.match(
+      validateSeries(
+        withLabels([
+          { name: '', value: 'x' },
+          { name: '__name__', value: 'm' },
+        ]),
+      ) ?? '',
+      /empty name/,
+    );
   });
 
   test('labels not sorted by name', () => {
-    assert.match(validateSeries(withLabels([{ name: '__name__', value: 'm' }, { name: 'b', value: '1' }, { name: 'a', value: '2' }])) ?? '', /not sorted/);
+    assert.match(
+      validateSeries(
+        withLabels([
+          { name: '__name__', value: 'm' },
+          { name: 'b', value: '1' },
+          { name: 'a', value: '2' },
+        ]),
+      ) ?? '',
+      /not sorted/,
+    );
   });
 
   test('labels with empty values are ignored, as the encoder drops them', () => {
-    assert.equal(validateSeries(withLabels([{ name: '__name__', value: 'm' }, { name: 'a', value: '' }, { name: 'a', value: 'x' }])), undefined);
+    assert.equal(
+      validateSeries(
+        withLabels([
+          { name: '__name__', value: 'm' },
+          { name: 'a', value: '' },
+          { name: 'a', value: 'x' },
+        ]),
+      ),
+      undefined,
+    );
   });
 
   test('a series without __name__', () => {
     assert.match(validateSeries(withLabels([{ name: 'a', value: '1' }])) ?? '', /__name__/);
-    assert.match(validateSeries(withLabels([{ name: '__name__', value: '' }, { name: 'a', value: '1' }])) ?? '', /__name__/);
+    assert.match(
+      validateSeries(
+        withLabels([
+          { name: '__name__', value: '' },
+          { name: 'a', value: '1' },
+        ]),
+      ) ?? '',
+      /__name__/,
+    );
   });
 
   test('lone surrogates (not representable in UTF-8)', () => {
-    assert.match(validateSeries(withLabels([{ name: '__name__', value: 'm' }, { name: 'a', value: 'x\ud800' }])) ?? '', /UTF-8/);
+    assert.match(
+      validateSeries(
+        withLabels([
+          { name: '__name__', value: 'm' },
+          { name: 'a', value: 'x\ud800' },
+        ]),
+      ) ?? '',
+      /UTF-8/,
+    );
   });
 
   test('exemplar label problems', () => {
     const s: CollectedSeries = {
       ...floatSeries('m', {}, 1),
-      exemplars: [{ labels: [{ name: 'traceID', value: 'a' }, { name: 'traceID', value: 'b' }], value: 1, timestampMs: T0 }],
+      exemplars: [
+        {
+          labels: [
+            { name: 'traceID', value: 'a' },
+            { name: 'traceID', value: 'b' },
+          ],
+          value: 1,
+          timestampMs: T0,
+        },
+      ],
     };
     assert.match(validateSeries(s) ?? '', /duplicate exemplar 0 label name traceID/);
   });
@@ -57,12 +118,18 @@ describe('validateSeries: labels', () => {
 describe('validateSeries: samples', () => {
   test('timestamps must increase within a series', () => {
     const s = floatSeries('m', {}, 1, 2);
-    assert.match(validateSeries({ ...s, samples: [s.samples[1], s.samples[0]] }) ?? '', /sample 1 timestamp .* not after/);
+    assert.match(
+      validateSeries({ ...s, samples: [s.samples[1], s.samples[0]] }) ?? '',
+      /sample 1 timestamp .* not after/,
+    );
     assert.match(validateSeries({ ...s, samples: [s.samples[0], s.samples[0]] }) ?? '', /not after/);
   });
 
   test('timestamps must be integer milliseconds', () => {
-    assert.match(validateSeries({ ...floatSeries('m', {}, 1), samples: [{ value: 1, timestampMs: T0 + 0.5 }] }) ?? '', /integer millisecond/);
+    assert.match(
+      validateSeries({ ...floatSeries('m', {}, 1), samples: [{ value: 1, timestampMs: T0 + 0.5 }] }) ?? '',
+      /integer millisecond/,
+    );
   });
 
   test('a series cannot mix float samples and native histograms', () => {
@@ -100,7 +167,15 @@ describe('validateSeries: native histograms', () => {
   });
 
   test('only the first span may have a negative offset', () => {
-    assert.match(hist({ positiveSpans: [{ offset: 0, length: 1 }, { offset: -1, length: 1 }] }) ?? '', /span 1 has negative offset -1/);
+    assert.match(
+      hist({
+        positiveSpans: [
+          { offset: 0, length: 1 },
+          { offset: -1, length: 1 },
+        ],
+      }) ?? '',
+      /span 1 has negative offset -1/,
+    );
   });
 
   test('counts, schema and zero threshold must be in range', () => {

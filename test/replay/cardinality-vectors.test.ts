@@ -22,7 +22,12 @@ ${overrides.replace(/^/gm, '      ')}
 
 /** One span per name, in this order, all of service svc (CLIENT, status OK). */
 function spans(...names: string[]): string {
-  return tracesData(resourceSpans({ 'service.name': 'svc' }, names.map((name) => span({ name }))));
+  return tracesData(
+    resourceSpans(
+      { 'service.name': 'svc' },
+      names.map((name) => span({ name })),
+    ),
+  );
 }
 
 function run(yaml: string, input: string): Map<string, number> {
@@ -47,7 +52,9 @@ describe('span_name_sanitization (Tempo: registry/drain_sanitizer.go Sanitize, p
     assert.equal(out.get(calls('GET /users/456')), undefined);
     assert.equal(out.get(calls('GET /users/789')), undefined);
     assert.equal(
-      out.get('traces_spanmetrics_latency_count{service="svc",span_kind="SPAN_KIND_CLIENT",span_name="GET /users/<_>",status_code="STATUS_CODE_OK"}'),
+      out.get(
+        'traces_spanmetrics_latency_count{service="svc",span_kind="SPAN_KIND_CLIENT",span_name="GET /users/<_>",status_code="STATUS_CODE_OK"}',
+      ),
       2,
     );
   });
@@ -71,8 +78,15 @@ describe('span_name_sanitization (Tempo: registry/drain_sanitizer.go Sanitize, p
   });
 
   test('target_info is built without the sanitizer (registry.go NewInfoMetricLabelBuilder)', () => {
-    const yaml = config('span_name_sanitization: enabled').replace('histogram_buckets: [1]', 'histogram_buckets: [1]\n      enable_target_info: true');
-    const input = tracesData(resourceSpans({ 'service.name': 'svc', 'service.instance.id': 'i-1', build: '1234' }, [span({ name: 'GET /a/1' })]));
+    const yaml = config('span_name_sanitization: enabled').replace(
+      'histogram_buckets: [1]',
+      'histogram_buckets: [1]\n      enable_target_info: true',
+    );
+    const input = tracesData(
+      resourceSpans({ 'service.name': 'svc', 'service.instance.id': 'i-1', build: '1234' }, [
+        span({ name: 'GET /a/1' }),
+      ]),
+    );
     const out = run(yaml, input);
     assert.equal(out.get('traces_target_info{build="1234",instance="i-1",job="svc"}'), 1);
   });
@@ -88,7 +102,9 @@ describe('max_cardinality_per_label (Tempo: registry/per_label_limiter.go Limit)
     assert.equal(out.get(calls('op-c')), undefined);
     assert.equal(out.get(calls('__cardinality_overflow__')), 1);
     assert.equal(
-      out.get('traces_spanmetrics_latency_count{service="svc",span_kind="SPAN_KIND_CLIENT",span_name="__cardinality_overflow__",status_code="STATUS_CODE_OK"}'),
+      out.get(
+        'traces_spanmetrics_latency_count{service="svc",span_kind="SPAN_KIND_CLIENT",span_name="__cardinality_overflow__",status_code="STATUS_CODE_OK"}',
+      ),
       1,
     );
   });
@@ -117,7 +133,10 @@ overrides:
 `;
     const out = run(yaml, queueDatabaseTrace());
     const requests = [...out].filter(([k]) => k.startsWith('traces_service_graph_request_total{'));
-    assert.equal(requests.reduce((sum, [, v]) => sum + v, 0), 3);
+    assert.equal(
+      requests.reduce((sum, [, v]) => sum + v, 0),
+      3,
+    );
     assert.equal(requests.filter(([k]) => k.includes('server="__cardinality_overflow__"')).length, 1);
     assert.equal(requests.filter(([k]) => k.includes('client="__cardinality_overflow__"')).length, 0);
   });
@@ -146,7 +165,9 @@ describe('limiter_type: entity (Tempo: localentitylimiter/local_entity_limiter.g
     assert.equal(out.get(`traces_spanmetrics_latency_count${OVERFLOW}`), 1);
     assert.ok((out.get(`traces_spanmetrics_size_total${OVERFLOW}`) ?? 0) > 0);
     assert.equal(
-      out.get('traces_spanmetrics_latency_count{service="svc",span_kind="SPAN_KIND_CLIENT",span_name="op-b",status_code="STATUS_CODE_OK"}'),
+      out.get(
+        'traces_spanmetrics_latency_count{service="svc",span_kind="SPAN_KIND_CLIENT",span_name="op-b",status_code="STATUS_CODE_OK"}',
+      ),
       1,
     );
   });
@@ -160,7 +181,7 @@ describe('limiter_type: entity (Tempo: localentitylimiter/local_entity_limiter.g
     assert.equal(out.get(`traces_spanmetrics_calls_total${OVERFLOW}`), 1);
   });
 
-  test('each limiter ignores the other one\'s limit (instance.go picks one limiter)', () => {
+  test("each limiter ignores the other one's limit (instance.go picks one limiter)", () => {
     const entity = run(config('max_active_series: 1', 'limiter_type: entity'), spans('op-a', 'op-b'));
     assert.equal(entity.get(calls('op-b')), 1);
     const series = run(config('max_active_entities: 1'), spans('op-a', 'op-b'));

@@ -26,16 +26,24 @@ function decoded(text: string) {
 /** A TracesData with one span; `spanFields` are merged into the span object. */
 function doc(spanFields: Record<string, unknown>, resource: Record<string, unknown> = {}): string {
   return JSON.stringify({
-    resourceSpans: [{ resource, scopeSpans: [{ scope: { name: 's' }, spans: [{ traceId: TRACE_HEX, spanId: SPAN_HEX, ...spanFields }] }] }],
+    resourceSpans: [
+      {
+        resource,
+        scopeSpans: [{ scope: { name: 's' }, spans: [{ traceId: TRACE_HEX, spanId: SPAN_HEX, ...spanFields }] }],
+      },
+    ],
   });
 }
 
 function throwsMessage(text: string, message: string): void {
-  assert.throws(() => parseOtlpJsonTraces(text), (e: unknown) => {
-    assert.ok(e instanceof OtlpJsonError, String(e));
-    assert.equal(e.message, message);
-    return true;
-  });
+  assert.throws(
+    () => parseOtlpJsonTraces(text),
+    (e: unknown) => {
+      assert.ok(e instanceof OtlpJsonError, String(e));
+      assert.equal(e.message, message);
+      return true;
+    },
+  );
 }
 
 const FULL = {
@@ -48,7 +56,12 @@ const FULL = {
       schemaUrl: 'https://opentelemetry.io/schemas/1.21.0',
       scopeSpans: [
         {
-          scope: { name: 'lib', version: '1.2', attributes: [{ key: 'a', value: { boolValue: true } }], droppedAttributesCount: 2 },
+          scope: {
+            name: 'lib',
+            version: '1.2',
+            attributes: [{ key: 'a', value: { boolValue: true } }],
+            droppedAttributesCount: 2,
+          },
           schemaUrl: 'scope-schema',
           spans: [
             {
@@ -73,9 +86,25 @@ const FULL = {
                 { key: 'empty', value: {} },
               ],
               droppedAttributesCount: 3,
-              events: [{ timeUnixNano: '1700000000500000000', name: 'ev', attributes: [{ key: 'e', value: { stringValue: 'v' } }], droppedAttributesCount: 4 }],
+              events: [
+                {
+                  timeUnixNano: '1700000000500000000',
+                  name: 'ev',
+                  attributes: [{ key: 'e', value: { stringValue: 'v' } }],
+                  droppedAttributesCount: 4,
+                },
+              ],
               droppedEventsCount: 5,
-              links: [{ traceId: TRACE_HEX, spanId: PARENT_HEX, traceState: 'l=1', attributes: [], droppedAttributesCount: 6, flags: 1 }],
+              links: [
+                {
+                  traceId: TRACE_HEX,
+                  spanId: PARENT_HEX,
+                  traceState: 'l=1',
+                  attributes: [],
+                  droppedAttributesCount: 6,
+                  flags: 1,
+                },
+              ],
               droppedLinksCount: 7,
               status: { code: 2, message: 'boom' },
             },
@@ -92,11 +121,19 @@ describe('parseOtlpJsonTraces: OTLP/JSON mapping', () => {
     assert.deepEqual(obj, {
       resourceSpans: [
         {
-          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'checkout' } }], droppedAttributesCount: 1 },
+          resource: {
+            attributes: [{ key: 'service.name', value: { stringValue: 'checkout' } }],
+            droppedAttributesCount: 1,
+          },
           schemaUrl: 'https://opentelemetry.io/schemas/1.21.0',
           scopeSpans: [
             {
-              scope: { name: 'lib', version: '1.2', attributes: [{ key: 'a', value: { boolValue: true } }], droppedAttributesCount: 2 },
+              scope: {
+                name: 'lib',
+                version: '1.2',
+                attributes: [{ key: 'a', value: { boolValue: true } }],
+                droppedAttributesCount: 2,
+              },
               schemaUrl: 'scope-schema',
               spans: [
                 {
@@ -122,10 +159,17 @@ describe('parseOtlpJsonTraces: OTLP/JSON mapping', () => {
                   ],
                   droppedAttributesCount: 3,
                   events: [
-                    { timeUnixNano: '1700000000500000000', name: 'ev', attributes: [{ key: 'e', value: { stringValue: 'v' } }], droppedAttributesCount: 4 },
+                    {
+                      timeUnixNano: '1700000000500000000',
+                      name: 'ev',
+                      attributes: [{ key: 'e', value: { stringValue: 'v' } }],
+                      droppedAttributesCount: 4,
+                    },
                   ],
                   droppedEventsCount: 5,
-                  links: [{ traceId: TRACE_B64, spanId: PARENT_B64, traceState: 'l=1', droppedAttributesCount: 6, flags: 1 }],
+                  links: [
+                    { traceId: TRACE_B64, spanId: PARENT_B64, traceState: 'l=1', droppedAttributesCount: 6, flags: 1 },
+                  ],
                   droppedLinksCount: 7,
                   status: { code: 'STATUS_CODE_ERROR', message: 'boom' },
                 },
@@ -149,7 +193,9 @@ describe('parseOtlpJsonTraces: OTLP/JSON mapping', () => {
       },
       { attributes: [{ key: 'service.name', value: { stringValue: 'test-service' } }] },
     );
-    const built = encodeTracesData(buildResourceSpans({ scope: { name: 's' }, spans: [{ spanId: SPAN_HEX, attributes: { n: int(5) } }] }));
+    const built = encodeTracesData(
+      buildResourceSpans({ scope: { name: 's' }, spans: [{ spanId: SPAN_HEX, attributes: { n: int(5) } }] }),
+    );
     assert.equal(hex(one(json)), hex(built));
   });
 
@@ -162,7 +208,14 @@ describe('parseOtlpJsonTraces: OTLP/JSON mapping', () => {
           scopeSpans: [
             {
               scope: { name: 's' },
-              spans: [{ traceId: TRACE_B64, spanId: SPAN_B64, parentSpanId: PARENT_B64, links: [{ traceId: TRACE_B64, spanId: SPAN_B64 }] }],
+              spans: [
+                {
+                  traceId: TRACE_B64,
+                  spanId: SPAN_B64,
+                  parentSpanId: PARENT_B64,
+                  links: [{ traceId: TRACE_B64, spanId: SPAN_B64 }],
+                },
+              ],
             },
           ],
         },
@@ -182,7 +235,8 @@ describe('parseOtlpJsonTraces: OTLP/JSON mapping', () => {
     for (const [name, code] of Object.entries(StatusCode)) {
       assert.equal(hex(one(doc({ status: { code: name } }))), hex(one(doc({ status: { code } }))), name);
     }
-    const span = decoded(doc({ kind: 'SPAN_KIND_CONSUMER', status: { code: 'STATUS_CODE_ERROR' } })).resourceSpans[0].scopeSpans![0].spans![0];
+    const span = decoded(doc({ kind: 'SPAN_KIND_CONSUMER', status: { code: 'STATUS_CODE_ERROR' } })).resourceSpans[0]
+      .scopeSpans![0].spans![0];
     assert.equal(span.kind, SpanKind.SPAN_KIND_CONSUMER);
     assert.equal(span.status!.code, StatusCode.STATUS_CODE_ERROR);
   });
@@ -217,7 +271,9 @@ describe('parseOtlpJsonTraces: OTLP/JSON mapping', () => {
                   start_time_unix_nano: '1',
                   end_time_unix_nano: '2',
                   dropped_events_count: 1,
-                  attributes: [{ key: 'a', value: { kvlist_value: { values: [{ key: 'b', value: { int_value: '3' } }] } } }],
+                  attributes: [
+                    { key: 'a', value: { kvlist_value: { values: [{ key: 'b', value: { int_value: '3' } }] } } },
+                  ],
                 },
               ],
               schema_url: 'u',
@@ -242,7 +298,9 @@ describe('parseOtlpJsonTraces: OTLP/JSON mapping', () => {
                   startTimeUnixNano: '1',
                   endTimeUnixNano: '2',
                   droppedEventsCount: 1,
-                  attributes: [{ key: 'a', value: { kvlistValue: { values: [{ key: 'b', value: { intValue: '3' } }] } } }],
+                  attributes: [
+                    { key: 'a', value: { kvlistValue: { values: [{ key: 'b', value: { intValue: '3' } }] } } },
+                  ],
                 },
               ],
               schemaUrl: 'u',
@@ -256,7 +314,14 @@ describe('parseOtlpJsonTraces: OTLP/JSON mapping', () => {
 
   test("Tempo's legacy names: batches, instrumentationLibrarySpans, instrumentationLibrary", () => {
     const legacy = JSON.stringify({
-      batches: [{ resource: {}, instrumentationLibrarySpans: [{ instrumentationLibrary: { name: 's' }, spans: [{ traceId: TRACE_B64, spanId: SPAN_B64 }] }] }],
+      batches: [
+        {
+          resource: {},
+          instrumentationLibrarySpans: [
+            { instrumentationLibrary: { name: 's' }, spans: [{ traceId: TRACE_B64, spanId: SPAN_B64 }] },
+          ],
+        },
+      ],
     });
     assert.equal(hex(one(legacy)), hex(one(doc({}))));
   });
@@ -283,7 +348,8 @@ describe('parseOtlpJsonTraces: OTLP/JSON mapping', () => {
   });
 
   test('an empty string attribute value is still written (it is a oneof member)', () => {
-    const v = decoded(doc({ attributes: [{ key: 'k', value: { stringValue: '' } }] })).resourceSpans[0].scopeSpans![0].spans![0].attributes![0].value!;
+    const v = decoded(doc({ attributes: [{ key: 'k', value: { stringValue: '' } }] })).resourceSpans[0].scopeSpans![0]
+      .spans![0].attributes![0].value!;
     assert.equal(v.value, 'stringValue');
   });
 
@@ -299,7 +365,9 @@ describe('parseOtlpJsonTraces: OTLP/JSON mapping', () => {
 describe('parseOtlpJsonTraces: documents', () => {
   test('JSON lines: one message per non-blank line, in order', () => {
     const lines = [doc({ name: 'a' }), '', '   ', doc({ name: 'b' }), doc({ name: 'c' }), ''].join('\r\n');
-    const names = parseOtlpJsonTraces(lines).map((b) => TracesData.decode(b).resourceSpans[0].scopeSpans![0].spans![0].name);
+    const names = parseOtlpJsonTraces(lines).map(
+      (b) => TracesData.decode(b).resourceSpans[0].scopeSpans![0].spans![0].name,
+    );
     assert.deepEqual(names, ['a', 'b', 'c']);
   });
 
@@ -343,11 +411,17 @@ describe('parseOtlpJsonTraces: errors say where', () => {
   });
 
   test('invalid JSON on a later line of JSON lines', () => {
-    assert.throws(() => parseOtlpJsonTraces(`${doc({})}\n\n{"resourceSpans": [}\n`), /^OtlpJsonError: line 3: invalid JSON: /);
+    assert.throws(
+      () => parseOtlpJsonTraces(`${doc({})}\n\n{"resourceSpans": [}\n`),
+      /^OtlpJsonError: line 3: invalid JSON: /,
+    );
   });
 
   test('invalid JSON on the first line of JSON lines', () => {
-    assert.throws(() => parseOtlpJsonTraces(`{"resourceSpans": [}\n${doc({})}\n`), /^OtlpJsonError: line 1: invalid JSON: /);
+    assert.throws(
+      () => parseOtlpJsonTraces(`{"resourceSpans": [}\n${doc({})}\n`),
+      /^OtlpJsonError: line 1: invalid JSON: /,
+    );
   });
 
   test('invalid JSON inside a pretty-printed document names its line', () => {
@@ -363,7 +437,10 @@ describe('parseOtlpJsonTraces: errors say where', () => {
 
   test('wrong JSON types name the field', () => {
     throwsMessage(doc({ name: 5 }), 'line 1: resourceSpans[0].scopeSpans[0].spans[0].name: expected a string');
-    throwsMessage(doc({ attributes: {} }), 'line 1: resourceSpans[0].scopeSpans[0].spans[0].attributes: expected an array');
+    throwsMessage(
+      doc({ attributes: {} }),
+      'line 1: resourceSpans[0].scopeSpans[0].spans[0].attributes: expected an array',
+    );
     throwsMessage(doc({ status: 'ok' }), 'line 1: resourceSpans[0].scopeSpans[0].spans[0].status: expected an object');
     throwsMessage(
       doc({ startTimeUnixNano: '17e8' }),
@@ -383,7 +460,10 @@ describe('parseOtlpJsonTraces: errors say where', () => {
   });
 
   test('both a name and its alias', () => {
-    throwsMessage(JSON.stringify({ resourceSpans: [], batches: [] }), 'line 1: batches: given together with resourceSpans');
+    throwsMessage(
+      JSON.stringify({ resourceSpans: [], batches: [] }),
+      'line 1: batches: given together with resourceSpans',
+    );
   });
 
   test('a bad bytesValue and a bad nested value', () => {

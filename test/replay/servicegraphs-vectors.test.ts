@@ -32,13 +32,21 @@ const MESSAGING_S = 'traces_service_graph_request_messaging_system_seconds';
 /** Every distinct label set (minus le) in the output, as `series('', labels)` keys. */
 function labelSets(out: Map<string, number>): string[] {
   const sets = new Set<string>();
-  for (const key of out.keys()) sets.add(key.slice(key.indexOf('{')).replace(/,?le="[^"]*"/, '').replace('{,', '{'));
+  for (const key of out.keys())
+    sets.add(
+      key
+        .slice(key.indexOf('{'))
+        .replace(/,?le="[^"]*"/, '')
+        .replace('{,', '{'),
+    );
   return [...sets].sort();
 }
 
 describe('spec 8 service-graph vectors', () => {
   test('TV5 pairing: HTTP edge with dimensions, database edge, messaging edge and its latency', () => {
-    const cfg = withServiceGraphs('histogram_buckets: [0.04]\ndimensions: [beast, god]\nenable_messaging_system_latency_histogram: true');
+    const cfg = withServiceGraphs(
+      'histogram_buckets: [0.04]\ndimensions: [beast, god]\nenable_messaging_system_latency_histogram: true',
+    );
     const out = run(cfg, queueDatabaseTrace());
 
     // the server span is processed after the client span, so its god=zeus wins
@@ -56,7 +64,11 @@ describe('spec 8 service-graph vectors', () => {
     const db = { client: 'mythical-server', server: 'postgres', connection_type: 'database' };
     assert.equal(out.get(series(REQUEST, db)), 1);
     assert.equal(out.get(series(CLIENT_S + '_sum', db)), TV5.database);
-    assert.equal(out.get(series(SERVER_S + '_sum', db)), TV5.database, 'server latency of a DB edge is the client span duration');
+    assert.equal(
+      out.get(series(SERVER_S + '_sum', db)),
+      TV5.database,
+      'server latency of a DB edge is the client span duration',
+    );
     assert.equal(out.get(series(SERVER_S + '_bucket', { ...db, le: '0.04' })), 1);
 
     const mq = { client: 'mythical-requester', server: 'mythical-recorder', connection_type: 'messaging_system' };
@@ -69,11 +81,18 @@ describe('spec 8 service-graph vectors', () => {
 
     // The four unanswered client spans have no peer attribute: they expire without metrics.
     assert.deepEqual(labelSets(out), [series('', db), series('', http), series('', mq)].sort());
-    assert.equal([...out.keys()].filter((k) => k.startsWith(MESSAGING_S)).length, 4, 'messaging histogram only for the messaging edge');
+    assert.equal(
+      [...out.keys()].filter((k) => k.startsWith(MESSAGING_S)).length,
+      4,
+      'messaging histogram only for the messaging edge',
+    );
   });
 
   test('TV5 with enable_client_server_prefix: each side keeps its own dimension values', () => {
-    const out = run(withServiceGraphs('histogram_buckets: [0.04]\ndimensions: [beast, god]\nenable_client_server_prefix: true'), queueDatabaseTrace());
+    const out = run(
+      withServiceGraphs('histogram_buckets: [0.04]\ndimensions: [beast, god]\nenable_client_server_prefix: true'),
+      queueDatabaseTrace(),
+    );
     const labels = {
       client: 'mythical-requester',
       server: 'mythical-server',
@@ -88,7 +107,11 @@ describe('spec 8 service-graph vectors', () => {
   test('TV6 virtual nodes when edges expire at the end of input', () => {
     const out = run(withServiceGraphs('histogram_buckets: [0.04]'), virtualNodesTrace());
     const user = { client: 'user', server: 'mythical-server', connection_type: 'virtual_node' };
-    const peer = { client: 'mythical-requester', server: 'external-payments-platform', connection_type: 'virtual_node' };
+    const peer = {
+      client: 'mythical-requester',
+      server: 'external-payments-platform',
+      connection_type: 'virtual_node',
+    };
     const producer = { client: 'external-producer', server: 'internal-consumer', connection_type: 'virtual_node' };
     for (const labels of [user, peer, producer]) {
       assert.equal(out.get(series(REQUEST, labels)), 1, JSON.stringify(labels));
@@ -105,10 +128,30 @@ describe('spec 8 service-graph vectors', () => {
 
   test('TV6 with enable_virtual_node_label marks which side is virtual', () => {
     const out = run(withServiceGraphs('enable_virtual_node_label: true'), virtualNodesTrace());
-    assert.equal(out.get(series(REQUEST, { client: 'user', server: 'mythical-server', connection_type: 'virtual_node', virtual_node: 'client' })), 1);
-    const peer = { client: 'mythical-requester', server: 'external-payments-platform', connection_type: 'virtual_node', virtual_node: 'server' };
+    assert.equal(
+      out.get(
+        series(REQUEST, {
+          client: 'user',
+          server: 'mythical-server',
+          connection_type: 'virtual_node',
+          virtual_node: 'client',
+        }),
+      ),
+      1,
+    );
+    const peer = {
+      client: 'mythical-requester',
+      server: 'external-payments-platform',
+      connection_type: 'virtual_node',
+      virtual_node: 'server',
+    };
     assert.equal(out.get(series(REQUEST, peer)), 1);
-    const producer = { client: 'external-producer', server: 'internal-consumer', connection_type: 'virtual_node', virtual_node: 'client' };
+    const producer = {
+      client: 'external-producer',
+      server: 'internal-consumer',
+      connection_type: 'virtual_node',
+      virtual_node: 'client',
+    };
     assert.equal(out.get(series(REQUEST, producer)), 1);
   });
 });
@@ -119,9 +162,17 @@ describe('service graphs and host info through replay', () => {
     assert.deepEqual(
       [...out.keys()].sort(),
       [
-        series('traces_service_graph_connection_info', { client: 'mythical-requester', server: 'mythical-recorder', connection_type: 'messaging_system' }),
+        series('traces_service_graph_connection_info', {
+          client: 'mythical-requester',
+          server: 'mythical-recorder',
+          connection_type: 'messaging_system',
+        }),
         series('traces_service_graph_connection_info', { client: 'mythical-requester', server: 'mythical-server' }),
-        series('traces_service_graph_connection_info', { client: 'mythical-server', server: 'postgres', connection_type: 'database' }),
+        series('traces_service_graph_connection_info', {
+          client: 'mythical-server',
+          server: 'postgres',
+          connection_type: 'database',
+        }),
       ].sort(),
     );
     assert.ok([...out.values()].every((v) => v === 1));
@@ -130,7 +181,9 @@ describe('service graphs and host info through replay', () => {
   test('service-graphs-request alone: counters only, failed_total on failure', () => {
     const input = tracesData(
       resourceSpans({ 'service.name': 'a' }, [span({ kind: 3, spanId: '0000000000000001', status: { code: 2 } })]),
-      resourceSpans({ 'service.name': 'b' }, [span({ kind: 2, spanId: '0000000000000002', parentSpanId: '0000000000000001' })]),
+      resourceSpans({ 'service.name': 'b' }, [
+        span({ kind: 2, spanId: '0000000000000002', parentSpanId: '0000000000000001' }),
+      ]),
     );
     const out = run(withServiceGraphs('', '[service-graphs-request]'), input);
     assert.deepEqual(Object.fromEntries(out), {
@@ -140,11 +193,17 @@ describe('service graphs and host info through replay', () => {
   });
 
   test('native histograms: count and sum only, the same observations', () => {
-    const out = run(withServiceGraphs('histogram_buckets: [0.04]', '[service-graphs]', 'generate_native_histograms: native'), queueDatabaseTrace());
+    const out = run(
+      withServiceGraphs('histogram_buckets: [0.04]', '[service-graphs]', 'generate_native_histograms: native'),
+      queueDatabaseTrace(),
+    );
     const db = { client: 'mythical-server', server: 'postgres', connection_type: 'database' };
     assert.equal(out.get(series(SERVER_S + '_count', db)), 1);
     assert.equal(out.get(series(SERVER_S + '_sum', db)), TV5.database);
-    assert.equal([...out.keys()].some((k) => k.includes('_bucket')), false);
+    assert.equal(
+      [...out.keys()].some((k) => k.includes('_bucket')),
+      false,
+    );
   });
 
   test('service graphs run beside span metrics and host info', () => {
@@ -178,6 +237,8 @@ overrides:
       processors: [host-info]
 `;
     const input = tracesData(resourceSpans({ 'service.name': 'a', 'host.name': 'box', 'host.id': 'h-1' }, []));
-    assert.deepEqual(Object.fromEntries(run(cfg, input)), { [series('my_hosts', { grafana_host_id: 'box', host_source: 'host.name' })]: 1 });
+    assert.deepEqual(Object.fromEntries(run(cfg, input)), {
+      [series('my_hosts', { grafana_host_id: 'box', host_source: 'host.name' })]: 1,
+    });
   });
 });

@@ -51,17 +51,31 @@ describe('spec 8 span-metrics vectors', () => {
       'intrinsic_dimensions: {span_kind: false, status_message: true}\ndimension_mappings: [{name: foo.bar, source_labels: [foo, bar], join: "/"}]',
     );
     const out = run(cfg, makeBatch(10, { attributes: { foo: 'foo-value', bar: 'bar-value' } }));
-    const labels = 'foo_bar="foo-value/bar-value",service="test-service",span_name="test",status_code="STATUS_CODE_OK",status_message="OK"';
+    const labels =
+      'foo_bar="foo-value/bar-value",service="test-service",span_name="test",status_code="STATUS_CODE_OK",status_message="OK"';
     assert.equal(out.get(`traces_spanmetrics_calls_total{${labels}}`), 10);
     assert.equal(out.get(`traces_spanmetrics_latency_count{${labels}}`), 10);
     assert.equal(out.get(`traces_spanmetrics_latency_sum{${labels}}`), 10);
   });
 
   test('TV4 target_info with job and instance', () => {
-    const resource = { 'service.name': 'test-service', 'service.instance.id': 'abc-instance-id-test-def', cluster: 'eu-west-0', ip: '1.1.1.1' };
+    const resource = {
+      'service.name': 'test-service',
+      'service.instance.id': 'abc-instance-id-test-def',
+      cluster: 'eu-west-0',
+      ip: '1.1.1.1',
+    };
     const out = run(withSpanMetrics('enable_target_info: true'), makeBatch(10, {}, resource));
-    assert.equal(out.get('traces_target_info{cluster="eu-west-0",instance="abc-instance-id-test-def",ip="1.1.1.1",job="test-service"}'), 1);
-    assert.equal(out.get(`traces_spanmetrics_calls_total{instance="abc-instance-id-test-def",job="test-service",${TV1_LABELS}}`), 10);
+    assert.equal(
+      out.get(
+        'traces_target_info{cluster="eu-west-0",instance="abc-instance-id-test-def",ip="1.1.1.1",job="test-service"}',
+      ),
+      1,
+    );
+    assert.equal(
+      out.get(`traces_spanmetrics_calls_total{instance="abc-instance-id-test-def",job="test-service",${TV1_LABELS}}`),
+      10,
+    );
   });
 });
 
@@ -74,7 +88,14 @@ describe('span-metrics options through replay', () => {
     const cfg = withSpanMetrics('dimensions: [env, http.status_code, missing, flags, obj]');
     const input = tracesData(
       resourceSpans({ 'service.name': 'svc', env: 'prod' }, [
-        span({ attributes: { env: 'dev', 'http.status_code': { int: 200 }, flags: [true, 1.5, 'x'], obj: { kv: { a: { int: 1 }, b: 'c' } } } }),
+        span({
+          attributes: {
+            env: 'dev',
+            'http.status_code': { int: 200 },
+            flags: [true, 1.5, 'x'],
+            obj: { kv: { a: { int: 1 }, b: 'c' } },
+          },
+        }),
       ]),
     );
     const out = run(cfg, input);
@@ -94,7 +115,10 @@ describe('span-metrics options through replay', () => {
 
   test('span_multiplier_key weights calls and latency but not size', () => {
     const plain = run(withSpanMetrics('histogram_buckets: [1]'), makeBatch(2));
-    const out = run(withSpanMetrics('histogram_buckets: [1]\nspan_multiplier_key: sampling.ratio'), makeBatch(2, { attributes: { 'sampling.ratio': 0.25 } }));
+    const out = run(
+      withSpanMetrics('histogram_buckets: [1]\nspan_multiplier_key: sampling.ratio'),
+      makeBatch(2, { attributes: { 'sampling.ratio': 0.25 } }),
+    );
     const keyOf = (m: Map<string, number>, prefix: string) => [...m.keys()].find((k) => k.startsWith(prefix))!;
     assert.equal(out.get(keyOf(out, 'traces_spanmetrics_calls_total')), 8);
     assert.equal(out.get(keyOf(out, 'traces_spanmetrics_latency_count')), 8);
@@ -110,7 +134,10 @@ describe('span-metrics options through replay', () => {
   });
 
   test('enable_tracestate_span_multiplier reads the ot threshold', () => {
-    const out = run(withSpanMetrics('enable_tracestate_span_multiplier: true'), makeBatch(3, { traceState: 'ot=th:c' }));
+    const out = run(
+      withSpanMetrics('enable_tracestate_span_multiplier: true'),
+      makeBatch(3, { traceState: 'ot=th:c' }),
+    );
     assert.equal([...out].find(([k]) => k.startsWith('traces_spanmetrics_calls_total'))![1], 12);
   });
 
@@ -132,7 +159,10 @@ describe('span-metrics options through replay', () => {
       ]),
     );
     const calls = [...run(cfg, input)].filter(([k]) => k.startsWith('traces_spanmetrics_calls_total'));
-    assert.deepEqual(calls.map(([k]) => /span_name="(\w)"/.exec(k)![1]), ['a']);
+    assert.deepEqual(
+      calls.map(([k]) => /span_name="(\w)"/.exec(k)![1]),
+      ['a'],
+    );
   });
 
   test('negative durations observe 0', () => {
@@ -142,10 +172,14 @@ describe('span-metrics options through replay', () => {
   });
 
   test('status_message, span kinds and unknown enums', () => {
-    const input = tracesData(resourceSpans({ 'service.name': 'svc' }, [span({ kind: 9, status: { code: 2, message: 'boom' } })]));
+    const input = tracesData(
+      resourceSpans({ 'service.name': 'svc' }, [span({ kind: 9, status: { code: 2, message: 'boom' } })]),
+    );
     const out = run(withSpanMetrics('intrinsic_dimensions: {status_message: true}'), input);
     assert.ok(
-      out.has('traces_spanmetrics_calls_total{service="svc",span_kind="9",span_name="test",status_code="STATUS_CODE_ERROR",status_message="boom"}'),
+      out.has(
+        'traces_spanmetrics_calls_total{service="svc",span_kind="9",span_name="test",status_code="STATUS_CODE_ERROR",status_message="boom"}',
+      ),
       [...out.keys()].join('\n'),
     );
   });
@@ -173,7 +207,12 @@ overrides:
       processors: [span-metrics-count]
       max_active_series: 2
 `;
-    const input = tracesData(resourceSpans({ 'service.name': 'svc' }, ['a', 'b', 'c', 'd', 'c'].map((name) => span({ name }))));
+    const input = tracesData(
+      resourceSpans(
+        { 'service.name': 'svc' },
+        ['a', 'b', 'c', 'd', 'c'].map((name) => span({ name })),
+      ),
+    );
     const out = run(cfg, input);
     assert.equal(out.get('traces_spanmetrics_calls_total{metric_overflow="true"}'), 3);
     assert.equal([...out.keys()].length, 3);
@@ -189,7 +228,10 @@ overrides:
       processors: [span-metrics-count]
 `;
     const out = run(cfg, makeBatch(1, { name: 'abcdefghij' }));
-    assert.ok([...out.keys()].some((k) => k.includes('span_name="abcde"')), [...out.keys()].join('\n'));
+    assert.ok(
+      [...out.keys()].some((k) => k.includes('span_name="abcde"')),
+      [...out.keys()].join('\n'),
+    );
   });
 
   test('per-tenant override replaces defaults as a whole', () => {
@@ -209,7 +251,14 @@ overrides:
 
   test('target_info: excluded dimensions, digit-first and service.* keys skipped, needs a non-identifying label', () => {
     const cfg = withSpanMetrics('enable_target_info: true\ntarget_info_excluded_dimensions: [secret]');
-    const resource = { 'service.name': 'svc', 'service.namespace': 'ns', secret: 's', '9lives': 'x', 'k8s.pod.name': 'pod-1', job: 'j' };
+    const resource = {
+      'service.name': 'svc',
+      'service.namespace': 'ns',
+      secret: 's',
+      '9lives': 'x',
+      'k8s.pod.name': 'pod-1',
+      job: 'j',
+    };
     const out = run(cfg, makeBatch(1, {}, resource));
     const info = [...out.keys()].filter((k) => k.startsWith('traces_target_info'));
     assert.deepEqual(info, ['traces_target_info{__job="j",job="ns/svc",k8s_pod_name="pod-1"}']);
@@ -227,11 +276,16 @@ overrides:
 
   test('generate_native_histograms: native prints count and sum only; both adds classic buckets', () => {
     const native = run(withSpanMetrics('histogram_buckets: [1]', 'generate_native_histograms: native'), makeBatch(3));
-    const names = (m: Map<string, number>) => [...new Set([...m.keys()].filter((k) => k.includes('latency')).map((k) => k.slice(0, k.indexOf('{'))))].sort();
+    const names = (m: Map<string, number>) =>
+      [...new Set([...m.keys()].filter((k) => k.includes('latency')).map((k) => k.slice(0, k.indexOf('{'))))].sort();
     assert.deepEqual(names(native), ['traces_spanmetrics_latency_count', 'traces_spanmetrics_latency_sum']);
     assert.equal(native.get(`traces_spanmetrics_latency_count{${TV1_LABELS}}`), 3);
     const both = run(withSpanMetrics('histogram_buckets: [1]', 'generate_native_histograms: both'), makeBatch(3));
-    assert.deepEqual(names(both), ['traces_spanmetrics_latency_bucket', 'traces_spanmetrics_latency_count', 'traces_spanmetrics_latency_sum']);
+    assert.deepEqual(names(both), [
+      'traces_spanmetrics_latency_bucket',
+      'traces_spanmetrics_latency_count',
+      'traces_spanmetrics_latency_sum',
+    ]);
     assert.equal(both.get(`traces_spanmetrics_latency_bucket{le="1",${TV1_LABELS}}`), 3);
   });
 
@@ -255,12 +309,19 @@ overrides:
       processors: [span-metrics-count]
 `;
     const out = run(cfg, makeBatch(1, { attributes: { region: 'eu' } }));
-    assert.ok([...out.keys()].some((k) => k.includes('regi="eu"')), [...out.keys()].join('\n'));
+    assert.ok(
+      [...out.keys()].some((k) => k.includes('regi="eu"')),
+      [...out.keys()].join('\n'),
+    );
   });
 
   test('a resource without service.name still counts, with no service label', () => {
     const out = run(withSpanMetrics(''), makeBatch(2, {}, { 'host.name': 'h' }));
-    assert.equal(out.get('traces_spanmetrics_calls_total{span_kind="SPAN_KIND_CLIENT",span_name="test",status_code="STATUS_CODE_OK"}'), 2);
+    assert.equal(
+      out.get(
+        'traces_spanmetrics_calls_total{span_kind="SPAN_KIND_CLIENT",span_name="test",status_code="STATUS_CODE_OK"}',
+      ),
+      2,
+    );
   });
 });
-

@@ -59,7 +59,14 @@ describe('self-monitoring', async () => {
   }
 
   function flusher(ddb: Ddb, t: { deltas: string; series: string }, sink: SelfSink, clock: { now: number }): Flusher {
-    const selfMonitor = new SelfMonitor({ ddb, seriesTable: t.series, sender: sink, tenant: 'ops', externalLabels: { cluster: 'test' }, log: silentLogger });
+    const selfMonitor = new SelfMonitor({
+      ddb,
+      seriesTable: t.series,
+      sender: sink,
+      tenant: 'ops',
+      externalLabels: { cluster: 'test' },
+      log: silentLogger,
+    });
     return new Flusher({
       ddb,
       deltasTable: t.deltas,
@@ -103,7 +110,9 @@ describe('self-monitoring', async () => {
     await flusher(store.ddb, t, b, clock).run(clock.now + 20_000);
     assert.equal(b.sum(N.SPANS_RECEIVED), first + second);
     // per tenant, as Tempo labels them (the records alternate between two tenants)
-    assert.ok(b.sum(N.SPANS_RECEIVED, { tenant: 'team-a' }) > 0 && b.sum(N.SPANS_RECEIVED, { tenant: 'team-native' }) > 0);
+    assert.ok(
+      b.sum(N.SPANS_RECEIVED, { tenant: 'team-a' }) > 0 && b.sum(N.SPANS_RECEIVED, { tenant: 'team-native' }) > 0,
+    );
     assert.equal(b.sum(N.SPANS_RECEIVED, { tenant: '(multiple)' }), 0);
     assert.ok(b.sum(N.BYTES_RECEIVED, { tenant: 'team-a' }) > 0);
     assert.ok(b.sum(N.COLLECTIONS) > 0, 'collections are counted');
@@ -136,7 +145,14 @@ describe('self-monitoring', async () => {
   });
 
   test('remote-write outcomes land in Prometheus client names and failed collections', async () => {
-    const m = new SelfMonitor({ ddb: store.ddb, seriesTable: 'unused', sender: new SelfSink(), tenant: 'ops', externalLabels: {}, log: silentLogger });
+    const m = new SelfMonitor({
+      ddb: store.ddb,
+      seriesTable: 'unused',
+      sender: new SelfSink(),
+      tenant: 'ops',
+      externalLabels: {},
+      log: silentLogger,
+    });
     const base = { series: 2, samples: 10, histograms: 1, exemplars: 0, bytes: 300 };
     const result: SendResult = {
       endpoint: 'mimir',
@@ -160,11 +176,19 @@ describe('self-monitoring', async () => {
   });
 
   test('config: self_monitoring defaults on with the first endpoint; a bad endpoint name fails naming the key', () => {
-    const on = parseConfig('metrics_generator:\n  storage:\n    remote_write:\n      - url: http://127.0.0.1:9/api/v1/write\n');
+    const on = parseConfig(
+      'metrics_generator:\n  storage:\n    remote_write:\n      - url: http://127.0.0.1:9/api/v1/write\n',
+    );
     assert.deepEqual(on.selfMonitoring, { enabled: true, remoteWriteEndpoint: '', tenant: '', externalLabels: {} });
     assert.throws(
-      () => parseConfig('metrics_generator:\n  self_monitoring:\n    remote_write_endpoint: nope\n  storage:\n    remote_write:\n      - url: http://127.0.0.1:9/api/v1/write\n        name: mimir\n'),
-      (e: unknown) => e instanceof ConfigError && e.path === 'metrics_generator.self_monitoring.remote_write_endpoint' && /mimir/.test(e.message),
+      () =>
+        parseConfig(
+          'metrics_generator:\n  self_monitoring:\n    remote_write_endpoint: nope\n  storage:\n    remote_write:\n      - url: http://127.0.0.1:9/api/v1/write\n        name: mimir\n',
+        ),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        e.path === 'metrics_generator.self_monitoring.remote_write_endpoint' &&
+        /mimir/.test(e.message),
     );
     assert.throws(
       () => parseConfig('metrics_generator:\n  self_monitoring:\n    tenant: "bad/tenant"\n'),

@@ -9,7 +9,11 @@ import { counter, config } from './registry-fixtures.ts';
 
 const T0 = 1_700_000_000_000;
 const MIN = 60_000;
-const names = (r: Registry) => r.peek().map((s) => s.labels.find((l) => l.name === 'span_name' || l.name === 'metric_overflow')?.value).sort();
+const names = (r: Registry) =>
+  r
+    .peek()
+    .map((s) => s.labels.find((l) => l.name === 'span_name' || l.name === 'metric_overflow')?.value)
+    .sort();
 const calls = (spanName: string, value = 1) => counter('calls', { service: 'svc', span_name: spanName }, value);
 
 describe('per-label limit over time (Tempo: registry/per_label_limiter.go)', () => {
@@ -18,7 +22,9 @@ describe('per-label limit over time (Tempo: registry/per_label_limiter.go)', () 
     r.apply([calls('a'), calls('b')], T0);
     r.apply([calls('c')], T0 + 1000);
     r.apply([calls('a', 5)], T0 + 2000);
-    const values = new Map(r.peek().map((s) => [s.labels.find((l) => l.name === 'span_name')?.value, s.samples[0].value]));
+    const values = new Map(
+      r.peek().map((s) => [s.labels.find((l) => l.name === 'span_name')?.value, s.samples[0].value]),
+    );
     assert.deepEqual(Object.fromEntries(values), { a: 1, b: 1, __cardinality_overflow__: 6 });
   });
 
@@ -76,7 +82,17 @@ describe('entity limiter over time (Tempo: localentitylimiter/local_entity_limit
 describe('self-metrics (EMF names of Tempo registry metrics)', () => {
   test('entity limiter: limited, added, active, max, demand estimates', () => {
     const r = new Registry(config({ limiterType: 'entity', maxActiveEntities: 2 }));
-    r.apply([calls('a'), counter('size', { service: 'svc', span_name: 'a' }, 1), calls('b'), calls('c'), calls('d'), calls('c')], T0);
+    r.apply(
+      [
+        calls('a'),
+        counter('size', { service: 'svc', span_name: 'a' }, 1),
+        calls('b'),
+        calls('c'),
+        calls('d'),
+        calls('c'),
+      ],
+      T0,
+    );
     const m = new MetricsRecorder();
     publishRegistryMetrics('t1', r, m);
     const d = { tenant: 't1' };

@@ -23,11 +23,21 @@ describe('formatValue (client_golang text format)', () => {
 describe('formatExposition', () => {
   test('TV1-style output: sorted lines, le among sorted labels, no timestamps or initial zeros', () => {
     const r = new Registry(config());
-    const labels = { service: 'test-service', span_name: 'test', span_kind: 'SPAN_KIND_CLIENT', status_code: 'STATUS_CODE_OK' };
+    const labels = {
+      service: 'test-service',
+      span_name: 'test',
+      span_kind: 'SPAN_KIND_CLIENT',
+      status_code: 'STATUS_CODE_OK',
+    };
     r.apply(
       [
         counter('traces_spanmetrics_calls_total', labels, 10),
-        histogram('traces_spanmetrics_latency', labels, { bounds: [0.5, 1] }, Array.from({ length: 10 }, () => ({ value: 1 }))),
+        histogram(
+          'traces_spanmetrics_latency',
+          labels,
+          { bounds: [0.5, 1] },
+          Array.from({ length: 10 }, () => ({ value: 1 })),
+        ),
       ],
       T,
     );
@@ -67,7 +77,10 @@ describe('formatExposition', () => {
   test('mode both prints the classic series once (no duplicate _count/_sum from the native part)', () => {
     const r = new Registry(config());
     r.apply([histogram('lat', {}, { bounds: [1], nativeSchema: 3 }, [{ value: 2 }])], T);
-    assert.equal(formatExposition(r), ['lat_bucket{le="+Inf"} 1', 'lat_bucket{le="1"} 0', 'lat_count 1', 'lat_sum 2', ''].join('\n'));
+    assert.equal(
+      formatExposition(r),
+      ['lat_bucket{le="+Inf"} 1', 'lat_bucket{le="1"} 0', 'lat_count 1', 'lat_sum 2', ''].join('\n'),
+    );
   });
 
   test('from collected series: the value after the initial zero is printed', () => {

@@ -38,10 +38,13 @@ describe('schemaForFactor (client_golang pickSchema)', () => {
 describe('bound tables', () => {
   test('equal client_golang bit for bit (not the correctly rounded values)', () => {
     assert.deepEqual(NATIVE_BOUNDS[1], [0.5, 0.7071067811865475]);
-    assert.deepEqual(NATIVE_BOUNDS[3], [
-      0.5, 0.5452538663326288, 0.5946035575013605, 0.6484197773255048, 0.7071067811865475, 0.7711054127039704,
-      0.8408964152537144, 0.9170040432046711,
-    ]);
+    assert.deepEqual(
+      NATIVE_BOUNDS[3],
+      [
+        0.5, 0.5452538663326288, 0.5946035575013605, 0.6484197773255048, 0.7071067811865475, 0.7711054127039704,
+        0.8408964152537144, 0.9170040432046711,
+      ],
+    );
     assert.equal(NATIVE_BOUNDS[8].length, 256);
     assert.equal(NATIVE_BOUNDS[8][1], 0.5013556375251013);
     assert.equal(NATIVE_BOUNDS[8][101], 0.6572577939746774);

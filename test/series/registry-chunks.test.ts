@@ -14,7 +14,9 @@ function filled(): Registry {
     r.apply(
       [
         counter('calls', { svc: `s${i}` }, i + 1),
-        histogram('latency', { svc: `s${i}` }, { bounds }, [{ value: 1.5 + (i % 4), traceId: (i + 1).toString(16).padStart(32, '0') }]),
+        histogram('latency', { svc: `s${i}` }, { bounds }, [
+          { value: 1.5 + (i % 4), traceId: (i + 1).toString(16).padStart(32, '0') },
+        ]),
       ],
       T,
     );
@@ -36,8 +38,14 @@ describe('collectChunks', () => {
     const r = filled();
     const first = [...r.collectChunks(T + 15_000, 10)].flat();
     const second = r.collect(T + 15_000); // clock did not advance
-    assert.ok(first.some((s) => s.samples.length === 2), 'initial zeros in the first collection');
-    assert.ok(first.some((s) => s.exemplars.length > 0), 'exemplars in the first collection');
+    assert.ok(
+      first.some((s) => s.samples.length === 2),
+      'initial zeros in the first collection',
+    );
+    assert.ok(
+      first.some((s) => s.exemplars.length > 0),
+      'exemplars in the first collection',
+    );
     const firstAt = first[0].samples.at(-1)!.timestampMs;
     for (const s of second) {
       assert.equal(s.samples.length, 1);
@@ -54,7 +62,11 @@ describe('collectChunks', () => {
     const next = r.collect(T + 30_000);
     const zeros = next.filter((s) => s.samples.length === 2).length;
     const firstZeros = taken.filter((s) => s.samples.length === 2).length;
-    assert.equal(zeros + firstZeros, 50 * 6, 'every counter and bucket/count series gets its initial zero exactly once');
+    assert.equal(
+      zeros + firstZeros,
+      50 * 6,
+      'every counter and bucket/count series gets its initial zero exactly once',
+    );
     for (const s of next) assert.ok(s.samples.at(-1)!.timestampMs > taken[0].samples.at(-1)!.timestampMs);
   });
 });

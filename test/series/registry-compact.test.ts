@@ -29,13 +29,25 @@ describe('pending exemplars', () => {
       'ab',
     ];
     const r = new Registry(config());
-    r.apply([histogram('h', { a: '1' }, { bounds }, ids.map((traceId, i) => ({ value: i + 0.5, traceId })))], T);
+    r.apply(
+      [
+        histogram(
+          'h',
+          { a: '1' },
+          { bounds },
+          ids.map((traceId, i) => ({ value: i + 0.5, traceId })),
+        ),
+      ],
+      T,
+    );
     const want: Record<string, [string, number]> = {};
-    ids.forEach((traceId, i) => (want[`h_bucket{a="1",le="${i < bounds.length ? bounds[i] : '+Inf'}"}`] = [traceId, i + 0.5]));
+    ids.forEach(
+      (traceId, i) => (want[`h_bucket{a="1",le="${i < bounds.length ? bounds[i] : '+Inf'}"}`] = [traceId, i + 0.5]),
+    );
     assert.deepEqual(exemplarsById(r.collect(T)), want);
   });
 
-  test('a later exemplar replaces its bucket\'s pending one whatever the spellings; a collection clears them all', () => {
+  test("a later exemplar replaces its bucket's pending one whatever the spellings; a collection clears them all", () => {
     const r = new Registry(config());
     const fold = (traceId: string, value: number) => r.apply([histogram('h', {}, { bounds }, [{ value, traceId }])], T);
     fold('text-id-1', 0.5);
@@ -50,7 +62,9 @@ describe('pending exemplars', () => {
     });
     assert.deepEqual(exemplarsById(r.collect(T + 15_000)), {});
     fold('3333333333333333333333333333333c', 4.5);
-    assert.deepEqual(exemplarsById(r.collect(T + 30_000)), { 'h_bucket{le="5"}': ['3333333333333333333333333333333c', 4.5] });
+    assert.deepEqual(exemplarsById(r.collect(T + 30_000)), {
+      'h_bucket{le="5"}': ['3333333333333333333333333333333c', 4.5],
+    });
   });
 
   test('bucket counts reconfigured: pending exemplars of the old buckets are dropped, not moved', () => {
@@ -69,11 +83,17 @@ describe('series grouped by label set', () => {
     r.removeStale(T + 6 * MIN); // calls is stale, latency is not
     assert.equal(r.cardinality.limits.activeEntities, 1);
     r.apply([counter('calls', { svc: 'b' }, 1)], T + 6 * MIN);
-    assert.ok(r.peek().some((s) => id(s) === 'calls{metric_overflow="true"}'), 'a second label set is refused while the first lives');
+    assert.ok(
+      r.peek().some((s) => id(s) === 'calls{metric_overflow="true"}'),
+      'a second label set is refused while the first lives',
+    );
     r.removeStale(T + 10 * MIN); // latency of a and the overflow series are stale now
     assert.equal(r.cardinality.limits.activeEntities, 0);
     r.apply([counter('calls', { svc: 'b' }, 1)], T + 10 * MIN);
-    assert.ok(r.peek().some((s) => id(s) === 'calls{svc="b"}'), 'admitted once the first label set is gone');
+    assert.ok(
+      r.peek().some((s) => id(s) === 'calls{svc="b"}'),
+      'admitted once the first label set is gone',
+    );
     assert.equal(r.cardinality.limits.activeEntities, 1);
   });
 
@@ -82,7 +102,10 @@ describe('series grouped by label set', () => {
     r.apply([counter('calls', { svc: 'a' }, 1), counter('size', { svc: 'a' }, 10)], T);
     r.apply([counter('size', { svc: 'a' }, 10)], T + 4 * MIN);
     const removed = r.removeStale(T + 6 * MIN);
-    assert.deepEqual(removed.map((s) => s.key), ['calls{svc="a"}']);
+    assert.deepEqual(
+      removed.map((s) => s.key),
+      ['calls{svc="a"}'],
+    );
     assert.deepEqual(removed[0].labels, [{ name: 'svc', value: 'a' }]);
     r.apply([counter('calls', { svc: 'a' }, 2), counter('calls', { svc: 'a' }, 3)], T + 6 * MIN);
     assert.equal(r.size, 2);

@@ -39,7 +39,12 @@ export function counter(name: string, labels: Record<string, string>, value: num
   return { type: 'counter', name, labels: lbls(labels), value };
 }
 
-export function gauge(name: string, labels: Record<string, string>, value: number, mode: 'set' | 'setIfAbsent' = 'set'): GaugeSet {
+export function gauge(
+  name: string,
+  labels: Record<string, string>,
+  value: number,
+  mode: 'set' | 'setIfAbsent' = 'set',
+): GaugeSet {
   return { type: 'gauge', name, labels: lbls(labels), value, mode };
 }
 

@@ -24,7 +24,10 @@ describe('registry fold through the label-set index', () => {
     const copy = lbls({ service: 'a', span_name: 'op' });
     const batch: SeriesIncrement[] = [
       { type: 'counter', name: 'calls_total', labels: shared, value: 1 },
-      { ...histogram('latency', { service: 'a', span_name: 'op' }, { bounds: BOUNDS }, [{ value: 0.05 }]), labels: shared },
+      {
+        ...histogram('latency', { service: 'a', span_name: 'op' }, { bounds: BOUNDS }, [{ value: 0.05 }]),
+        labels: shared,
+      },
       { type: 'counter', name: 'calls_total', labels: shared, value: 2 }, // created earlier in this batch
       { type: 'counter', name: 'calls_total', labels: copy, value: 4 },
       { type: 'counter', name: 'size_total', labels: copy, value: 10 },
@@ -44,7 +47,10 @@ describe('registry fold through the label-set index', () => {
     r.apply([{ type: 'counter', name: 'calls_total', labels, value: 5 }], T);
     r.apply([{ type: 'counter', name: 'size_total', labels: lbls({ service: 'a' }), value: 7 }], T + 50_000);
     const removed = r.removeStale(T + 90_000);
-    assert.deepEqual(removed.map((s) => s.key), ['calls_total{service="a"}']);
+    assert.deepEqual(
+      removed.map((s) => s.key),
+      ['calls_total{service="a"}'],
+    );
     r.apply([{ type: 'counter', name: 'calls_total', labels: lbls({ service: 'a' }), value: 1 }], T + 95_000);
     assert.equal(r.size, 2);
     assert.deepEqual(values(r), { 'calls_total{service="a"}': 1, 'size_total{service="a"}': 7 });

@@ -25,7 +25,10 @@ describe('counters (TV7)', () => {
 
     const T2 = T + 15_000;
     const T20 = Date.UTC(2024, 0, 1, 12, 29, 59, 0); // T2 = 12:30:30.250: same minute
-    r.apply([counter('my_counter', { label: 'value-2' }, 2), counter('my_counter', { label: 'value-3' }, 3)], T2 - 1000);
+    r.apply(
+      [counter('my_counter', { label: 'value-2' }, 2), counter('my_counter', { label: 'value-3' }, 3)],
+      T2 - 1000,
+    );
     assert.deepEqual(samplesById(r.collect(T2)), {
       'my_counter{label="value-1"}': [[T2, 1]],
       'my_counter{label="value-2"}': [[T2, 4]],
@@ -41,7 +44,10 @@ describe('counters (TV7)', () => {
     r.apply([counter('my_counter', { label: 'value-1' }, 1), counter('my_counter', { label: 'value-2' }, 2)], T - 5000);
     r.collect(T);
     const T2 = T + 15_000;
-    r.apply([counter('my_counter', { label: 'value-2' }, 2), counter('my_counter', { label: 'value-3' }, 3)], T2 - 1000);
+    r.apply(
+      [counter('my_counter', { label: 'value-2' }, 2), counter('my_counter', { label: 'value-3' }, 3)],
+      T2 - 1000,
+    );
     assert.deepEqual(samplesById(r.collect(T2)), {
       'my_counter{label="value-1"}': [[T2, 1]],
       'my_counter{label="value-2"}': [[T2, 4]],
@@ -92,7 +98,13 @@ describe('classic histograms', () => {
       status_code: 'STATUS_CODE_OK',
     };
     const obs = Array.from({ length: 10 }, () => ({ value: 1 }));
-    r.apply([counter('traces_spanmetrics_calls_total', labels, 10), histogram('traces_spanmetrics_latency', labels, { bounds }, obs)], T);
+    r.apply(
+      [
+        counter('traces_spanmetrics_calls_total', labels, 10),
+        histogram('traces_spanmetrics_latency', labels, { bounds }, obs),
+      ],
+      T,
+    );
     const got = samplesById(r.collect(T));
     const l = 'service="test-service",span_kind="SPAN_KIND_CLIENT",span_name="test",status_code="STATUS_CODE_OK"';
     assert.deepEqual(got, {
@@ -122,7 +134,10 @@ describe('classic histograms', () => {
 
   test('buckets are cumulative and le uses the shortest decimal without exponent', () => {
     const r = new Registry(config());
-    r.apply([histogram('h', {}, { bounds: [0.002, 1.024, 16.384] }, [{ value: 0.001 }, { value: 2 }, { value: 100 }])], T);
+    r.apply(
+      [histogram('h', {}, { bounds: [0.002, 1.024, 16.384] }, [{ value: 0.001 }, { value: 2 }, { value: 100 }])],
+      T,
+    );
     const got = samplesById(r.collect(T));
     assert.deepEqual(got['h_bucket{le="0.002"}'].at(-1), [T, 1]);
     assert.deepEqual(got['h_bucket{le="1.024"}'].at(-1), [T, 1]);
@@ -133,7 +148,16 @@ describe('classic histograms', () => {
 
   test('exemplars: most recent per bucket, on its _bucket series, sent once', () => {
     const r = new Registry(config({}, {}, 't'));
-    r.apply([histogram('h', {}, { bounds }, [{ value: 0.2, traceId: 'aa' }, { value: 0.3, traceId: 'bb' }, { value: 5, traceId: '' }])], T);
+    r.apply(
+      [
+        histogram('h', {}, { bounds }, [
+          { value: 0.2, traceId: 'aa' },
+          { value: 0.3, traceId: 'bb' },
+          { value: 5, traceId: '' },
+        ]),
+      ],
+      T,
+    );
     r.apply([histogram('h', {}, { bounds }, [{ value: 0.7, traceId: 'cc' }])], T);
     const collected = r.collect(T);
     const ex = Object.fromEntries(collected.filter((s) => s.exemplars.length > 0).map((s) => [id(s), s.exemplars]));
@@ -207,7 +231,13 @@ describe('native histograms', () => {
     r.apply([histogram('lat', {}, { bounds: [1], nativeSchema: 3 }, [{ value: 0.5, traceId: 'ab' }])], T);
     assert.equal(r.activeSeries, 2 + 2 + 1);
     const got = r.collect(T);
-    assert.deepEqual(got.map(id).sort(), ['lat', 'lat_bucket{le="+Inf"}', 'lat_bucket{le="1"}', 'lat_count', 'lat_sum']);
+    assert.deepEqual(got.map(id).sort(), [
+      'lat',
+      'lat_bucket{le="+Inf"}',
+      'lat_bucket{le="1"}',
+      'lat_count',
+      'lat_sum',
+    ]);
     const withEx = got.filter((s) => s.exemplars.length > 0).map(id);
     assert.deepEqual(withEx, ['lat_bucket{le="1"}']);
   });
@@ -360,7 +390,11 @@ describe('staleness', () => {
 describe('labels at collection', () => {
   test('external labels override same-named series labels; inject_tenant_id_as adds the tenant', () => {
     const r = new Registry(
-      config({ externalLabels: { cluster: 'ext', region: 'eu', dropme: '' }, injectTenantIdAs: '__tenant' }, {}, 'team-a'),
+      config(
+        { externalLabels: { cluster: 'ext', region: 'eu', dropme: '' }, injectTenantIdAs: '__tenant' },
+        {},
+        'team-a',
+      ),
     );
     r.apply([counter('c', { cluster: 'series', dropme: 'x', service: 's' }, 1)], T);
     const [s] = r.collect(T);
@@ -432,14 +466,24 @@ describe('snapshot / restore', () => {
   test('saved state holds no exemplars, and a snapshot saved with them still restores them', () => {
     const cfg = config();
     const r = new Registry(cfg);
-    r.apply([histogram('h', {}, { bounds: [1], nativeSchema: 3 }, [{ value: 0.5, traceId: 'aa' }, { value: 2, traceId: 'bb' }])], T);
+    r.apply(
+      [
+        histogram('h', {}, { bounds: [1], nativeSchema: 3 }, [
+          { value: 0.5, traceId: 'aa' },
+          { value: 2, traceId: 'bb' },
+        ]),
+      ],
+      T,
+    );
     const snap = r.snapshot();
     assert.doesNotMatch(JSON.stringify(snap), /exemplar|"aa"|"bb"/);
     // an older snapshot (written with per-bucket exemplars) keeps its pending exemplars
     const old = JSON.parse(JSON.stringify(snap));
     old.series[0].classic.exemplars = [{ traceId: 'aa', value: 0.5 }, null];
     old.series[0].native.exemplar = { traceId: 'bb', value: 2 };
-    const exemplars = new Registry(cfg, old).collect(T + 1000).flatMap((s) => s.exemplars.map((e) => e.labels[0]?.value));
+    const exemplars = new Registry(cfg, old)
+      .collect(T + 1000)
+      .flatMap((s) => s.exemplars.map((e) => e.labels[0]?.value));
     assert.deepEqual(exemplars, ['aa']); // mode both: exemplars go on _bucket only
   });
 

@@ -36,15 +36,26 @@ describe('delta chain slices', async () => {
         },
       };
       if (crashes) {
-        await assert.rejects(ingestEvent({ ...testContext(crashing), table, maxPartBytes: 400 }, eventOf(makeRecords('traces', 0, from, count + 1))));
+        await assert.rejects(
+          ingestEvent(
+            { ...testContext(crashing), table, maxPartBytes: 400 },
+            eventOf(makeRecords('traces', 0, from, count + 1)),
+          ),
+        );
         assert.equal(calls, 1);
       }
-      await ingestEvent({ ...testContext(store.ddb), table, maxPartBytes: 400 }, eventOf(makeRecords('traces', 0, from, count)));
+      await ingestEvent(
+        { ...testContext(store.ddb), table, maxPartBytes: 400 },
+        eventOf(makeRecords('traces', 0, from, count)),
+      );
     }
     return table;
   }
 
-  async function readAll(table: string, maxDeltas: number): Promise<{ deltas: CommittedDelta[]; gaps: DeltaGap[]; slices: number; position: Cursor }> {
+  async function readAll(
+    table: string,
+    maxDeltas: number,
+  ): Promise<{ deltas: CommittedDelta[]; gaps: DeltaGap[]; slices: number; position: Cursor }> {
     const cursor = await readCursor(store.ddb, table, 'traces', 0);
     const deltas: CommittedDelta[] = [];
     const gaps: DeltaGap[] = [];
@@ -61,46 +72,105 @@ describe('delta chain slices', async () => {
   }
 
   async function remove(table: string, firstOffset: number): Promise<void> {
-    const page = await store.client.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: deltaPk('traces', 0) } } }));
+    const page = await store.client.send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: deltaPk('traces', 0) } },
+      }),
+    );
     for (const item of page.Items ?? []) {
-      if (item.sk.S!.startsWith(String(firstOffset).padStart(20, '0') + '#')) await store.client.send(new DeleteItemCommand({ TableName: table, Key: { pk: item.pk, sk: item.sk } }));
+      if (item.sk.S!.startsWith(String(firstOffset).padStart(20, '0') + '#'))
+        await store.client.send(new DeleteItemCommand({ TableName: table, Key: { pk: item.pk, sk: item.sk } }));
     }
   }
 
   test('slices of any size read exactly the committed deltas, never a failed attempt', async () => {
-    const table = await chain([[0, 3], [3, 2], [5, 4], [9, 1], [10, 3]]);
+    const table = await chain([
+      [0, 3],
+      [3, 2],
+      [5, 4],
+      [9, 1],
+      [10, 3],
+    ]);
     const ranges = (ds: CommittedDelta[]) => ds.map((d) => [d.firstOffset, d.lastOffset]);
     const whole = await readAll(table, 1000);
-    assert.deepEqual(ranges(whole.deltas), [[0, 2], [3, 4], [5, 8], [9, 9], [10, 12]]);
+    assert.deepEqual(ranges(whole.deltas), [
+      [0, 2],
+      [3, 4],
+      [5, 8],
+      [9, 9],
+      [10, 12],
+    ]);
     assert.deepEqual(whole.gaps, []);
     for (const max of [1, 2, 3]) {
       const sliced = await readAll(table, max);
       assert.deepEqual(ranges(sliced.deltas), ranges(whole.deltas), `slices of ${max}`);
-      assert.deepEqual(sliced.deltas.map((d) => d.attempt), whole.deltas.map((d) => d.attempt));
+      assert.deepEqual(
+        sliced.deltas.map((d) => d.attempt),
+        whole.deltas.map((d) => d.attempt),
+      );
       assert.ok(sliced.slices >= Math.ceil(5 / max), `${sliced.slices} slices of ${max}`);
       assert.equal(sliced.position.offset, 12);
     }
   });
 
   test('gone deltas are gaps with their offsets: at the start, in the middle, and the cursor itself', async () => {
-    const table = await chain([[0, 3], [3, 2], [5, 4], [9, 1], [10, 3]], false);
+    const table = await chain(
+      [
+        [0, 3],
+        [3, 2],
+        [5, 4],
+        [9, 1],
+        [10, 3],
+      ],
+      false,
+    );
     await remove(table, 0);
     await remove(table, 5);
     await remove(table, 10);
     for (const max of [1, 1000]) {
       const got = await readAll(table, max);
-      assert.deepEqual(got.deltas.map((d) => [d.firstOffset, d.lastOffset]), [[3, 4], [9, 9]], `slices of ${max}`);
-      assert.deepEqual(got.gaps.map((g) => [g.afterOffset + 1, g.lastOffset, g.reason]), [[0, 2, 'missing_delta'], [5, 8, 'missing_delta'], [10, 12, 'missing_delta']]);
+      assert.deepEqual(
+        got.deltas.map((d) => [d.firstOffset, d.lastOffset]),
+        [
+          [3, 4],
+          [9, 9],
+        ],
+        `slices of ${max}`,
+      );
+      assert.deepEqual(
+        got.gaps.map((g) => [g.afterOffset + 1, g.lastOffset, g.reason]),
+        [
+          [0, 2, 'missing_delta'],
+          [5, 8, 'missing_delta'],
+          [10, 12, 'missing_delta'],
+        ],
+      );
       assert.equal(got.position.offset, 12);
     }
   });
 
   test('when a gap leaves a committed delta and a failed attempt indistinguishable, neither is folded', async () => {
-    const table = await chain([[0, 3], [3, 2], [5, 4], [9, 1]]);
+    const table = await chain([
+      [0, 3],
+      [3, 2],
+      [5, 4],
+      [9, 1],
+    ]);
     // what proved 3..4 committed (the attempts that started from it) is gone
     await remove(table, 5);
     const got = await readAll(table, 1000);
-    assert.deepEqual(got.deltas.map((d) => [d.firstOffset, d.lastOffset]), [[0, 2], [9, 9]]);
-    assert.deepEqual(got.gaps.map((g) => [g.afterOffset + 1, g.lastOffset]), [[3, 8]]);
+    assert.deepEqual(
+      got.deltas.map((d) => [d.firstOffset, d.lastOffset]),
+      [
+        [0, 2],
+        [9, 9],
+      ],
+    );
+    assert.deepEqual(
+      got.gaps.map((g) => [g.afterOffset + 1, g.lastOffset]),
+      [[3, 8]],
+    );
   });
 });

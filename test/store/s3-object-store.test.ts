@@ -44,7 +44,13 @@ describe('S3 object store', () => {
     const missingBucket = new S3ObjectStore(s3.client, 'no-such-bucket');
     await assert.rejects(missingBucket.get('deltas/x'), (e: Error) => e.name === 'NoSuchBucket');
     await assert.rejects(missingBucket.put('deltas/x', Uint8Array.of(1)));
-    const down = new S3Client({ endpoint: 'http://127.0.0.1:1', forcePathStyle: true, region: 'us-east-1', maxAttempts: 1, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    const down = new S3Client({
+      endpoint: 'http://127.0.0.1:1',
+      forcePathStyle: true,
+      region: 'us-east-1',
+      maxAttempts: 1,
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
     const unreachable = new S3ObjectStore(down, 'mmg-data');
     await assert.rejects(unreachable.get('deltas/x'));
     await assert.rejects(unreachable.put('deltas/x', Uint8Array.of(1)));

@@ -6,7 +6,14 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import { sdkDdb } from '../../lib/store/ddb.ts';
 import { createTable, startLocalDynamo } from '../../lib/store/local-dynamo.ts';
@@ -26,7 +33,12 @@ before(async () => {
   const s3rver = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: dir });
   const { port } = (await s3rver.run()) as { port: number };
   server = s3rver as unknown as { close(): Promise<void> };
-  client = new S3Client({ endpoint: `http://127.0.0.1:${port}`, forcePathStyle: true, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  client = new S3Client({
+    endpoint: `http://127.0.0.1:${port}`,
+    forcePathStyle: true,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  });
   await client.send(new CreateBucketCommand({ Bucket: BUCKET }));
   local = await startLocalDynamo();
 });
@@ -63,9 +75,23 @@ async function keys(): Promise<string[]> {
 function stateOf(epoch: number): FlusherState {
   const series: SeriesSnapshot[] = [];
   for (let i = 0; i < 3000; i++) {
-    series.push({ type: 'counter', name: 'calls_total', labels: [{ name: 'op', value: `op-${(i * 7919) % 100_003}-${epoch}` }], lastUpdatedMs: 1, overflow: false, value: i + epoch, zeroSent: true });
+    series.push({
+      type: 'counter',
+      name: 'calls_total',
+      labels: [{ name: 'op', value: `op-${(i * 7919) % 100_003}-${epoch}` }],
+      lastUpdatedMs: 1,
+      overflow: false,
+      value: i + epoch,
+      zeroSent: true,
+    });
   }
-  return { epoch, clockMs: epoch, folded: [], tenants: { t: { version: 1, lastSentMs: 0, seriesLimitedTotal: 0, tombstones: [], series } }, edges: {} };
+  return {
+    epoch,
+    clockMs: epoch,
+    folded: [],
+    tenants: { t: { version: 1, lastSentMs: 0, seriesLimitedTotal: 0, tombstones: [], series } },
+    edges: {},
+  };
 }
 
 test('saved state as S3 objects: saved, loaded back, the epoch two back deleted, a lost object named', async () => {
@@ -77,9 +103,18 @@ test('saved state as S3 objects: saved, loaded back, the epoch two back deleted,
   }
   const stored = await keys();
   assert.ok(stored.length >= 4, `${stored.length} objects`);
-  assert.deepEqual([...new Set(stored.map((k) => k.split('/')[1]))].sort(), ['2', '3'], 'the current epoch and the one before it');
+  assert.deepEqual(
+    [...new Set(stored.map((k) => k.split('/')[1]))].sort(),
+    ['2', '3'],
+    'the current epoch and the one before it',
+  );
   assert.deepEqual(await new SnapshotStore(sdkDdb(local.client), 'snap-s3', { objects }).load(), stateOf(3));
   const lost = stored.filter((k) => k.startsWith('state/3/'))[1];
   await objects.delete(lost);
-  await assert.rejects(new SnapshotStore(sdkDdb(local.client), 'snap-s3', { objects }).load(), (e: Error) => e.name === 'SnapshotMissingError' && e.message.includes(`state epoch 3 (attempt ${lost.split('/')[2]}): snapshot part 1 of`));
+  await assert.rejects(
+    new SnapshotStore(sdkDdb(local.client), 'snap-s3', { objects }).load(),
+    (e: Error) =>
+      e.name === 'SnapshotMissingError' &&
+      e.message.includes(`state epoch 3 (attempt ${lost.split('/')[2]}): snapshot part 1 of`),
+  );
 });

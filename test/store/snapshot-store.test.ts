@@ -34,9 +34,20 @@ const stateOf = (epoch: number, marker: number): FlusherState => ({
 function bigState(epoch: number, kb: number): FlusherState {
   const series: SeriesSnapshot[] = [];
   for (let i = 0; i < kb * 16; i++) {
-    series.push({ type: 'counter', name: 'calls_total', labels: [{ name: 'id', value: randomBytes(48).toString('base64') }], lastUpdatedMs: 1, overflow: false, value: i, zeroSent: true });
+    series.push({
+      type: 'counter',
+      name: 'calls_total',
+      labels: [{ name: 'id', value: randomBytes(48).toString('base64') }],
+      lastUpdatedMs: 1,
+      overflow: false,
+      value: i,
+      zeroSent: true,
+    });
   }
-  return { ...stateOf(epoch, epoch), tenants: { t: { version: 1, lastSentMs: 0, seriesLimitedTotal: 0, tombstones: [], series } } };
+  return {
+    ...stateOf(epoch, epoch),
+    tenants: { t: { version: 1, lastSentMs: 0, seriesLimitedTotal: 0, tombstones: [], series } },
+  };
 }
 
 async function allItems(client: DynamoDBClient, table: string) {
@@ -59,8 +70,24 @@ test('two writers racing for the same epoch: the loser neither commits nor damag
 test('non-finite numbers inside the state (a histogram sum can be NaN or Infinity) survive a save and load', async () => {
   const store = new SnapshotStore(sdkDdb(local.client), await freshTable());
   const state = stateOf(1, 1);
-  const series: SeriesSnapshot = { type: 'histogram', name: 'h', labels: [], lastUpdatedMs: 1, overflow: false, classic: { bounds: [1], counts: [1, 0], sum: -Infinity, count: 1, zeroSent: true }, native: null };
-  await store.save({ ...state, folded: [{ ...state.folded[0], cursor: { offset: 1, attempt: 'a', committedAtMs: Number.NaN } }], tenants: { t: { version: 1, lastSentMs: 0, seriesLimitedTotal: 0, tombstones: [], series: [series] } } }, 0, Date.now());
+  const series: SeriesSnapshot = {
+    type: 'histogram',
+    name: 'h',
+    labels: [],
+    lastUpdatedMs: 1,
+    overflow: false,
+    classic: { bounds: [1], counts: [1, 0], sum: -Infinity, count: 1, zeroSent: true },
+    native: null,
+  };
+  await store.save(
+    {
+      ...state,
+      folded: [{ ...state.folded[0], cursor: { offset: 1, attempt: 'a', committedAtMs: Number.NaN } }],
+      tenants: { t: { version: 1, lastSentMs: 0, seriesLimitedTotal: 0, tombstones: [], series: [series] } },
+    },
+    0,
+    Date.now(),
+  );
   const loaded = await store.load();
   assert.ok(Number.isNaN(loaded.folded[0].cursor.committedAtMs));
   assert.deepEqual(loaded.tenants.t.series, [series]);
@@ -84,7 +111,8 @@ test('the current epoch never expires; superseded epochs do', async () => {
   assert.deepEqual(byEpoch.get(2), [true], 'older epochs expire');
   // a long pause without any save (TTL elapsed): what carries a TTL is gone, the state loads
   for (const item of await allItems(local.client, table)) {
-    if (item.ttl !== undefined) await local.client.send(new DeleteItemCommand({ TableName: table, Key: { pk: item.pk, sk: item.sk } }));
+    if (item.ttl !== undefined)
+      await local.client.send(new DeleteItemCommand({ TableName: table, Key: { pk: item.pk, sk: item.sk } }));
   }
   assert.equal((await store.load()).epoch, 4);
 });
@@ -100,11 +128,23 @@ test('a missing or damaged snapshot item is detected and named (epoch and part)'
   const damaged = Buffer.from(second.d.B!);
   damaged[100] ^= 1;
   await local.client.send(new PutItemCommand({ TableName: table, Item: { ...second, d: { B: damaged } } }));
-  await assert.rejects(new SnapshotStore(sdkDdb(local.client), table).load(), (e: Error) => e.name === 'SnapshotMissingError' && /epoch 1\b/.test(e.message) && /part 1 of 2 corrupt/.test(e.message));
+  await assert.rejects(
+    new SnapshotStore(sdkDdb(local.client), table).load(),
+    (e: Error) =>
+      e.name === 'SnapshotMissingError' && /epoch 1\b/.test(e.message) && /part 1 of 2 corrupt/.test(e.message),
+  );
   await local.client.send(new DeleteItemCommand({ TableName: table, Key: { pk: first.pk, sk: first.sk } }));
-  await assert.rejects(store.load(), (e: Error) => e.name === 'SnapshotMissingError' && /epoch 1\b/.test(e.message) && /part 0 of 2 missing/.test(e.message));
-  for (const p of parts) await local.client.send(new DeleteItemCommand({ TableName: table, Key: { pk: p.pk, sk: p.sk } }));
-  await assert.rejects(store.load(), (e: Error) => e.name === 'SnapshotMissingError' && /epoch 1\b/.test(e.message) && /part 0, 1/.test(e.message));
+  await assert.rejects(
+    store.load(),
+    (e: Error) =>
+      e.name === 'SnapshotMissingError' && /epoch 1\b/.test(e.message) && /part 0 of 2 missing/.test(e.message),
+  );
+  for (const p of parts)
+    await local.client.send(new DeleteItemCommand({ TableName: table, Key: { pk: p.pk, sk: p.sk } }));
+  await assert.rejects(
+    store.load(),
+    (e: Error) => e.name === 'SnapshotMissingError' && /epoch 1\b/.test(e.message) && /part 0, 1/.test(e.message),
+  );
 });
 
 test('large state goes to the object store as state/<epoch>/<attempt>/<part>; the current epoch and the one before are kept, older ones deleted', async () => {
@@ -119,7 +159,11 @@ test('large state goes to the object store as state/<epoch>/<attempt>/<part>; th
   }
   const epochs = new Set(objects.keys().map((k) => Number(/^state\/(\d+)\/[0-9a-f]{16}\/\d+$/.exec(k)![1])));
   assert.deepEqual([...epochs].sort(), [3, 4]);
-  assert.equal((await allItems(local.client, table)).filter((i) => i.pk.S!.startsWith('snap#')).length, 0, 'no state items in DynamoDB');
+  assert.equal(
+    (await allItems(local.client, table)).filter((i) => i.pk.S!.startsWith('snap#')).length,
+    0,
+    'no state items in DynamoDB',
+  );
   const loaded = await new SnapshotStore(sdkDdb(local.client), table, { objects }).load();
   assert.deepEqual(loaded, { ...states[3], edges: {} });
 });
@@ -135,9 +179,21 @@ test('a missing or corrupt object of the current epoch fails the load, naming ep
   body[10] ^= 1;
   await objects.delete(keys[1]);
   await objects.put(keys[1], body);
-  await assert.rejects(store.load(), (e: Error) => e.name === 'SnapshotMissingError' && e.message.includes(`epoch 1 (attempt ${attempt}): snapshot part 1 of`) && /corrupt/.test(e.message));
+  await assert.rejects(
+    store.load(),
+    (e: Error) =>
+      e.name === 'SnapshotMissingError' &&
+      e.message.includes(`epoch 1 (attempt ${attempt}): snapshot part 1 of`) &&
+      /corrupt/.test(e.message),
+  );
   await objects.delete(keys[0]);
-  await assert.rejects(store.load(), (e: Error) => e.name === 'SnapshotMissingError' && e.message.includes(`epoch 1 (attempt ${attempt}): snapshot part 0 of`) && /missing/.test(e.message));
+  await assert.rejects(
+    store.load(),
+    (e: Error) =>
+      e.name === 'SnapshotMissingError' &&
+      e.message.includes(`epoch 1 (attempt ${attempt}): snapshot part 0 of`) &&
+      /missing/.test(e.message),
+  );
 });
 
 test('a small state stays one DynamoDB item even with an object store (cheaper than a PUT)', async () => {
@@ -153,8 +209,28 @@ test('a small state stays one DynamoDB item even with an object store (cheaper t
 test('a state saved by the JSON format (version 1) loads, and the next save writes the binary format', async () => {
   const table = await freshTable();
   // the items as the version 1 store wrote them: a header without a version, one part
-  await local.client.send(new PutItemCommand({ TableName: table, Item: { pk: { S: 'snap#7#old' }, sk: { S: '0000' }, d: { B: LEGACY_STATE_BYTES } } }));
-  await local.client.send(new PutItemCommand({ TableName: table, Item: { pk: { S: 'state' }, sk: { S: 'head' }, e: { N: '7' }, att: { S: 'old' }, parts: { N: '1' }, clock: { N: '1' }, pe: { N: '6' }, patt: { S: 'older' }, pparts: { N: '1' } } }));
+  await local.client.send(
+    new PutItemCommand({
+      TableName: table,
+      Item: { pk: { S: 'snap#7#old' }, sk: { S: '0000' }, d: { B: LEGACY_STATE_BYTES } },
+    }),
+  );
+  await local.client.send(
+    new PutItemCommand({
+      TableName: table,
+      Item: {
+        pk: { S: 'state' },
+        sk: { S: 'head' },
+        e: { N: '7' },
+        att: { S: 'old' },
+        parts: { N: '1' },
+        clock: { N: '1' },
+        pe: { N: '6' },
+        patt: { S: 'older' },
+        pparts: { N: '1' },
+      },
+    }),
+  );
   const store = new SnapshotStore(sdkDdb(local.client), table, { objects: new MemoryObjectStore() });
   const loaded = await store.load();
   assert.deepEqual(loaded, legacyExampleState());

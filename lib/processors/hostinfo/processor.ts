@@ -85,7 +85,8 @@ export class HostInfoProcessor implements Processor {
   }
 
   drain(out: SeriesIncrement[]): void {
-    for (const labels of this.batch) out.push({ type: 'gauge', name: this.cfg.metricName, labels, value: 1, mode: 'set' });
+    for (const labels of this.batch)
+      out.push({ type: 'gauge', name: this.cfg.metricName, labels, value: 1, mode: 'set' });
     this.batch = new Set();
     this.strings.resetIfOver(MAX_INTERNED);
   }

@@ -38,7 +38,8 @@ export function dimensionPlan(cfg: ServiceGraphsConfig): DimensionPlan {
   const labels: { name: string; slot: number }[] = [];
   for (const d of dims) {
     if (!prefix) labels.push({ name: sanitizeLabelName(d), slot: slot(d) });
-    else if (cfg.enableVirtualNodeLabel && d === VIRTUAL_NODE) labels.push({ name: VIRTUAL_NODE, slot: virtualNodeSlot });
+    else if (cfg.enableVirtualNodeLabel && d === VIRTUAL_NODE)
+      labels.push({ name: VIRTUAL_NODE, slot: virtualNodeSlot });
     else {
       labels.push({ name: sanitizeLabelName('client_' + d), slot: slot('client_' + d) });
       labels.push({ name: sanitizeLabelName('server_' + d), slot: slot('server_' + d) });

@@ -105,12 +105,15 @@ export class EdgeMetrics {
       if (!s.valid) continue;
       if (this.cfg.subprocessors.request) {
         out.push({ type: 'counter', name: METRIC_REQUEST_TOTAL, labels: s.labels, value: s.requests });
-        if (s.anyFailed) out.push({ type: 'counter', name: METRIC_REQUEST_FAILED_TOTAL, labels: s.labels, value: s.failed });
+        if (s.anyFailed)
+          out.push({ type: 'counter', name: METRIC_REQUEST_FAILED_TOTAL, labels: s.labels, value: s.failed });
       }
       if (s.server !== undefined) out.push(s.server.toIncrement(METRIC_REQUEST_SERVER_SECONDS, s.labels));
       if (s.client !== undefined) out.push(s.client.toIncrement(METRIC_REQUEST_CLIENT_SECONDS, s.labels));
-      if (s.messaging !== undefined) out.push(s.messaging.toIncrement(METRIC_REQUEST_MESSAGING_SYSTEM_SECONDS, s.labels));
-      if (s.connectionInfo) out.push({ type: 'gauge', name: METRIC_CONNECTION_INFO, labels: s.labels, value: 1, mode: 'set' });
+      if (s.messaging !== undefined)
+        out.push(s.messaging.toIncrement(METRIC_REQUEST_MESSAGING_SYSTEM_SECONDS, s.labels));
+      if (s.connectionInfo)
+        out.push({ type: 'gauge', name: METRIC_CONNECTION_INFO, labels: s.labels, value: 1, mode: 'set' });
     }
     this.series.clear();
     this.order = [];

@@ -33,7 +33,14 @@ export class EdgeStore {
     return this.dropped[0].size + this.dropped[1].size;
   }
 
-  find(hash: number, buf: Uint8Array, traceStart: number, traceEnd: number, idStart: number, idEnd: number): Edge | undefined {
+  find(
+    hash: number,
+    buf: Uint8Array,
+    traceStart: number,
+    traceEnd: number,
+    idStart: number,
+    idEnd: number,
+  ): Edge | undefined {
     return this.pending.get(hash, buf, traceStart, traceEnd, idStart, idEnd);
   }
 
@@ -141,7 +148,15 @@ export class EdgeStore {
     }
   }
 
-  hasDroppedSide(side: Side, hash: number, buf: Uint8Array, traceStart: number, traceEnd: number, idStart: number, idEnd: number): boolean {
+  hasDroppedSide(
+    side: Side,
+    hash: number,
+    buf: Uint8Array,
+    traceStart: number,
+    traceEnd: number,
+    idStart: number,
+    idEnd: number,
+  ): boolean {
     return this.dropped[side].get(hash, buf, traceStart, traceEnd, idStart, idEnd) !== undefined;
   }
 

@@ -22,7 +22,8 @@ export class EdgeKey {
     const traceLen = traceEnd - traceStart;
     const keyLen = traceLen + idEnd - idStart;
     if (keyLen > this.keyBuf.length) this.keyBuf = new Uint8Array(keyLen);
-    else if (this.keyBuf.length > INLINE_KEY_BYTES && keyLen <= INLINE_KEY_BYTES) this.keyBuf = new Uint8Array(INLINE_KEY_BYTES);
+    else if (this.keyBuf.length > INLINE_KEY_BYTES && keyLen <= INLINE_KEY_BYTES)
+      this.keyBuf = new Uint8Array(INLINE_KEY_BYTES);
     const k = this.keyBuf;
     for (let i = 0; i < traceLen; i++) k[i] = buf[traceStart + i];
     for (let i = traceLen; i < keyLen; i++) k[i] = buf[idStart + i - traceLen];

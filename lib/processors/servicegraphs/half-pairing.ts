@@ -111,7 +111,8 @@ export class HalfPairing {
     this.metrics.drain(out);
     for (const e of this.retired) this.store.release(e);
     this.retired = [];
-    if (this.strings.resetIfOver(MAX_INTERNED) || this.metrics.cachedLabelSets > MAX_INTERNED) this.metrics.clearLabelCache();
+    if (this.strings.resetIfOver(MAX_INTERNED) || this.metrics.cachedLabelSets > MAX_INTERNED)
+      this.metrics.clearLabelCache();
   }
 
   snapshot(): PendingEdgesSnapshot {
@@ -122,10 +123,19 @@ export class HalfPairing {
     }
     const droppedSides: SavedDroppedSide[] = [];
     for (const [side, d] of this.store.droppedSideEntries()) {
-      droppedSides.push({ key: Buffer.from(d.keyBuf.subarray(0, d.keyLen)).toString('base64'), traceIdLength: d.traceLen, side, arrivalMs: d.arrivalMs });
+      droppedSides.push({
+        key: Buffer.from(d.keyBuf.subarray(0, d.keyLen)).toString('base64'),
+        traceIdLength: d.traceLen,
+        side,
+        arrivalMs: d.arrivalMs,
+      });
     }
     const c = this.counters;
-    const counters = { expiredEdges: Object.fromEntries(c.expiredEdges), droppedSpans: c.droppedSpans, droppedEdges: c.droppedEdges };
+    const counters = {
+      expiredEdges: Object.fromEntries(c.expiredEdges),
+      droppedSpans: c.droppedSpans,
+      droppedEdges: c.droppedEdges,
+    };
     return { halves, droppedSides, counters };
   }
 

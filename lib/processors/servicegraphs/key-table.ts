@@ -15,7 +15,14 @@ export class KeyTable<T extends KeyedEntry> {
     return this.count;
   }
 
-  get(hash: number, buf: Uint8Array, traceStart: number, traceEnd: number, idStart: number, idEnd: number): T | undefined {
+  get(
+    hash: number,
+    buf: Uint8Array,
+    traceStart: number,
+    traceEnd: number,
+    idStart: number,
+    idEnd: number,
+  ): T | undefined {
     const slots = this.slots;
     const mask = slots.length - 1;
     for (let i = hash & mask; ; i = (i + 1) & mask) {

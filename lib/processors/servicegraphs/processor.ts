@@ -297,7 +297,18 @@ export class ServiceGraphsProcessor implements Processor {
     if (!client && ie === is) return;
     const buf = span.buf;
     const hash = hashKey(buf, span.traceIdStart, span.traceIdEnd, is, ie);
-    if (this.store.addDroppedSide(client ? SIDE_CLIENT : SIDE_SERVER, hash, buf, span.traceIdStart, span.traceIdEnd, is, ie, this.now())) {
+    if (
+      this.store.addDroppedSide(
+        client ? SIDE_CLIENT : SIDE_SERVER,
+        hash,
+        buf,
+        span.traceIdStart,
+        span.traceIdEnd,
+        is,
+        ie,
+        this.now(),
+      )
+    ) {
       this.counters.droppedEdges++;
       this.discards.discard('service_graphs_filtered_counterpart', SERVICE_GRAPHS, 1);
     }
@@ -314,7 +325,8 @@ export class ServiceGraphsProcessor implements Processor {
    * appends the batch's increments, expired edges' included, as drain() does.
    */
   expire(nowMs: number, out: SeriesIncrement[], all = false): void {
-    for (let e = this.store.takeExpired(nowMs, all); e !== undefined; e = this.store.takeExpired(nowMs, all)) this.onExpire(e);
+    for (let e = this.store.takeExpired(nowMs, all); e !== undefined; e = this.store.takeExpired(nowMs, all))
+      this.onExpire(e);
     this.store.expireDroppedSides(nowMs, all);
     this.drain(out);
   }
@@ -353,7 +365,8 @@ export class ServiceGraphsProcessor implements Processor {
     this.metrics.drain(out);
     for (const e of this.retired) this.store.release(e);
     this.retired = [];
-    if (this.strings.resetIfOver(MAX_INTERNED) || this.metrics.cachedLabelSets > MAX_INTERNED) this.metrics.clearLabelCache();
+    if (this.strings.resetIfOver(MAX_INTERNED) || this.metrics.cachedLabelSets > MAX_INTERNED)
+      this.metrics.clearLabelCache();
     if (this.counters.droppedSpans > this.droppedSpansLogged) {
       this.log.warn('service graphs: skipped spans, too many pending edges', {
         tenant: this.tenant.tenant,

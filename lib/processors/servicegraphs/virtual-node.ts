@@ -30,7 +30,12 @@ export function resolveVirtualNode(e: Edge, virtualNodeSlot: number): boolean {
  * the metrics are drained, its key backs the exemplar) or counts it as expired by the kind of its
  * last span (false: the caller may reuse it).
  */
-export function settleExpired(e: Edge, virtualNodeSlot: number, metrics: EdgeMetrics, counters: ServiceGraphsCounters): boolean {
+export function settleExpired(
+  e: Edge,
+  virtualNodeSlot: number,
+  metrics: EdgeMetrics,
+  counters: ServiceGraphsCounters,
+): boolean {
   if (resolveVirtualNode(e, virtualNodeSlot)) {
     metrics.record(e, e.keyBuf, 0, e.traceLen);
     return true;

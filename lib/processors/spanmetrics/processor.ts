@@ -84,7 +84,8 @@ export class SpanMetricsProcessor implements Processor {
     this.labelNames = spanMetricsLabelNames(cfg);
     this.slotTypes = [];
     for (const n of INTRINSIC_NAMES) {
-      if (cfg.intrinsicDimensions[n]) this.slotTypes.push(n === 'span_kind' ? SLOT_KIND : n === 'status_code' ? SLOT_STATUS : SLOT_STRING);
+      if (cfg.intrinsicDimensions[n])
+        this.slotTypes.push(n === 'span_kind' ? SLOT_KIND : n === 'status_code' ? SLOT_STATUS : SLOT_STRING);
     }
     while (this.slotTypes.length < this.labelNames.length) this.slotTypes.push(SLOT_STRING);
     if (cfg.enableTargetInfo) {
@@ -184,7 +185,8 @@ export class SpanMetricsProcessor implements Processor {
     const m = this.multiplier.constant ? 1 : this.multiplier.of(span, res, strings);
     entry.calls += m;
     entry.size += span.size;
-    if (entry.latency !== undefined) entry.latency.observe(span.durationSeconds(), m, span.buf, span.traceIdStart, span.traceIdEnd);
+    if (entry.latency !== undefined)
+      entry.latency.observe(span.durationSeconds(), m, span.buf, span.traceIdStart, span.traceIdEnd);
     return true;
   }
 
@@ -209,7 +211,10 @@ export class SpanMetricsProcessor implements Processor {
       for (let i = 0; i < this.labelNames.length; i++) {
         const v = this.tuple[i];
         const t = this.slotTypes[i];
-        pairs.push([this.labelNames[i], t === SLOT_KIND ? spanKindName(v) : t === SLOT_STATUS ? statusCodeName(v) : this.strings.string(v)]);
+        pairs.push([
+          this.labelNames[i],
+          t === SLOT_KIND ? spanKindName(v) : t === SLOT_STATUS ? statusCodeName(v) : this.strings.string(v),
+        ]);
       }
       built = buildLabels(pairs, this.tenant.registry);
       this.labelCache.add(this.tuple, built);

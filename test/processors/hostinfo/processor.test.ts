@@ -6,7 +6,13 @@ import { IngestStats } from '../../../lib/pipeline/ingest-stats.ts';
 import { HostInfoProcessor } from '../../../lib/processors/hostinfo/processor.ts';
 import { seriesKey } from '../../../lib/series/labels.ts';
 import type { SeriesIncrement } from '../../../lib/series/types.ts';
-import { buildResourceSpans, encodeTracesData, int, type Attributes, type ResourceSpansSpec } from '../../fixtures/build.ts';
+import {
+  buildResourceSpans,
+  encodeTracesData,
+  int,
+  type Attributes,
+  type ResourceSpansSpec,
+} from '../../fixtures/build.ts';
 
 function processor(hostInfo = '') {
   const tenant = parseConfig(`
@@ -25,7 +31,10 @@ function push(p: HostInfoProcessor, ...resources: ResourceSpansSpec[]): void {
 }
 
 /** A resource with one span (or none) and these attributes. */
-const res = (resource: Attributes, spans = 1): ResourceSpansSpec => ({ resource, spans: Array.from({ length: spans }, () => ({})) });
+const res = (resource: Attributes, spans = 1): ResourceSpansSpec => ({
+  resource,
+  spans: Array.from({ length: spans }, () => ({})),
+});
 
 function drained(p: HostInfoProcessor): string[] {
   const out: SeriesIncrement[] = [];
@@ -82,7 +91,11 @@ test('metric_name and host_identifiers from config', () => {
 
 test('invalid UTF-8 in the host id discards it, per resource', () => {
   const { p, stats } = processor();
-  const bytes = encodeTracesData(...[res({ 'host.id': 'bad\u0001' }), res({ 'host.id': 'bad\u0001' }), res({ 'host.id': 'ok' })].map(buildResourceSpans));
+  const bytes = encodeTracesData(
+    ...[res({ 'host.id': 'bad\u0001' }), res({ 'host.id': 'bad\u0001' }), res({ 'host.id': 'ok' })].map(
+      buildResourceSpans,
+    ),
+  );
   let i = -1;
   while ((i = Buffer.from(bytes).indexOf(Buffer.from('bad\u0001'), i + 1)) >= 0) bytes[i + 3] = 0xff;
   p.pushTrace(new TraceDecoder().decode(bytes));

@@ -40,7 +40,16 @@ test('one-pass index agrees with AttributeList.indexOf for every layout', () => 
   attrs.clear(Uint8Array.from(bytes));
   for (const [s, e] of bounds) attrs.push(s, e);
 
-  const wanted = ['db.name', 'peer.service', 'db.system', 'decoy', long, 'server.address', 'absent', 'db.namespace'].map((k) => enc.encode(k));
+  const wanted = [
+    'db.name',
+    'peer.service',
+    'db.system',
+    'decoy',
+    long,
+    'server.address',
+    'absent',
+    'db.namespace',
+  ].map((k) => enc.encode(k));
   const index = new AttributeKeyIndex(wanted);
   index.index(attrs);
   assert.deepEqual(

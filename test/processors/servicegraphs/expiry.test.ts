@@ -24,7 +24,9 @@ describe('wait', () => {
     // due at second floor(T0 + 10 s): 9.5 s after it was stored
     assert.equal(requests(h, 9_499).length, 0);
     assert.equal(h.processor.pendingEdges, 1);
-    assert.deepEqual(requests(h, 1), [[key(REQUEST, { client: 'user', server: 'b', connection_type: 'virtual_node' }), 1]]);
+    assert.deepEqual(requests(h, 1), [
+      [key(REQUEST, { client: 'user', server: 'b', connection_type: 'virtual_node' }), 1],
+    ]);
     assert.equal(h.processor.pendingEdges, 0);
   });
 
@@ -32,7 +34,9 @@ describe('wait', () => {
     const h = new Harness('wait: 2s');
     const [client, server] = pair('a', 'b', { attributes: { 'peer.service': 'b-peer' } });
     h.push(client);
-    assert.deepEqual(requests(h, 3_000), [[key(REQUEST, { client: 'a', server: 'b-peer', connection_type: 'virtual_node' }), 1]]);
+    assert.deepEqual(requests(h, 3_000), [
+      [key(REQUEST, { client: 'a', server: 'b-peer', connection_type: 'virtual_node' }), 1],
+    ]);
     h.push(server);
     assert.equal(h.processor.pendingEdges, 1);
     assert.equal(requests(h, 3_000).length, 0, 'a non-root server-only edge never makes metrics');
@@ -66,7 +70,12 @@ describe('wait', () => {
 describe('virtual nodes and expired edges', () => {
   test('root server only: client is the peer attribute, else "user"', () => {
     const h = new Harness();
-    h.push(svc('b', [{ kind: SpanKind.SPAN_KIND_SERVER }, { kind: SpanKind.SPAN_KIND_SERVER, traceId: '33'.repeat(16), attributes: { 'peer.service': 'edge-proxy' } }]));
+    h.push(
+      svc('b', [
+        { kind: SpanKind.SPAN_KIND_SERVER },
+        { kind: SpanKind.SPAN_KIND_SERVER, traceId: '33'.repeat(16), attributes: { 'peer.service': 'edge-proxy' } },
+      ]),
+    );
     assert.deepEqual(
       requests(h, 0, true).map(([k]) => k),
       [
@@ -79,10 +88,15 @@ describe('virtual nodes and expired edges', () => {
   test('peer_attributes are read from span attributes only, first present key wins', () => {
     const h = new Harness('peer_attributes: [rpc.service, peer.service]');
     h.push(
-      svc('a', [{ kind: SpanKind.SPAN_KIND_CLIENT, attributes: { 'peer.service': 'p', 'rpc.service': 'r' } }], { 'rpc.service': 'resource' }),
+      svc('a', [{ kind: SpanKind.SPAN_KIND_CLIENT, attributes: { 'peer.service': 'p', 'rpc.service': 'r' } }], {
+        'rpc.service': 'resource',
+      }),
       svc('a', [{ kind: SpanKind.SPAN_KIND_CLIENT, attributes: {} }], { 'peer.service': 'resource' }),
     );
-    assert.deepEqual(requests(h, 0, true).map(([k]) => k), [key(REQUEST, { client: 'a', server: 'r', connection_type: 'virtual_node' })]);
+    assert.deepEqual(
+      requests(h, 0, true).map(([k]) => k),
+      [key(REQUEST, { client: 'a', server: 'r', connection_type: 'virtual_node' })],
+    );
     assert.equal(h.processor.counters.expired('SPAN_KIND_CLIENT'), 1);
   });
 
@@ -92,7 +106,10 @@ describe('virtual nodes and expired edges', () => {
     h.push(svc('a', [{ kind: SpanKind.SPAN_KIND_CLIENT, spanId: id }]));
     h.push(svc('a', [{ kind: SpanKind.SPAN_KIND_CLIENT, spanId: id, attributes: { 'peer.service': 'late' } }]));
     h.push(svc('a', [{ kind: SpanKind.SPAN_KIND_CLIENT, spanId: id }]));
-    assert.deepEqual(requests(h, 0, true).map(([k]) => k), [key(REQUEST, { client: 'a', server: 'late', connection_type: 'virtual_node' })]);
+    assert.deepEqual(
+      requests(h, 0, true).map(([k]) => k),
+      [key(REQUEST, { client: 'a', server: 'late', connection_type: 'virtual_node' })],
+    );
   });
 
   test('unmatched edges without a virtual node are counted by the kind of their last span', () => {
@@ -107,7 +124,12 @@ describe('virtual nodes and expired edges', () => {
     );
     assert.equal(requests(h, 0, true).length, 0);
     const c = h.processor.counters;
-    assert.deepEqual(Object.fromEntries(c.expiredEdges), { SPAN_KIND_CLIENT: 1, SPAN_KIND_PRODUCER: 1, SPAN_KIND_SERVER: 1, SPAN_KIND_CONSUMER: 1 });
+    assert.deepEqual(Object.fromEntries(c.expiredEdges), {
+      SPAN_KIND_CLIENT: 1,
+      SPAN_KIND_PRODUCER: 1,
+      SPAN_KIND_SERVER: 1,
+      SPAN_KIND_CONSUMER: 1,
+    });
     assert.equal(c.edges, 4);
   });
 });
@@ -124,7 +146,10 @@ describe('max_items', () => {
     h.push(svc('app', [{ kind: SpanKind.SPAN_KIND_CLIENT, attributes: { 'db.name': 'd' } }]));
     h.push(server);
     const keys = [...summary(h.drain()).keys()].filter((k) => k.startsWith(REQUEST));
-    assert.deepEqual(keys, [key(REQUEST, { client: 'app', server: 'd', connection_type: 'database' }), key(REQUEST, { client: 'a', server: 'b' })]);
+    assert.deepEqual(keys, [
+      key(REQUEST, { client: 'app', server: 'd', connection_type: 'database' }),
+      key(REQUEST, { client: 'a', server: 'b' }),
+    ]);
     assert.equal(h.processor.counters.edges, 2, 'dropped spans are not edges');
   });
 });

@@ -14,7 +14,10 @@ test('spans failing the filter are discarded and counted; their pairs make no ed
   const h = new Harness(EXCLUDE_A);
   h.push(...pair('a', 'b'), ...pair('c', 'b'));
   const out = summary(h.drain());
-  assert.deepEqual([...out.keys()].filter((k) => k.startsWith(REQUEST)), [key(REQUEST, { client: 'c', server: 'b' })]);
+  assert.deepEqual(
+    [...out.keys()].filter((k) => k.startsWith(REQUEST)),
+    [key(REQUEST, { client: 'c', server: 'b' })],
+  );
   assert.equal(h.stats.discarded('service_graphs_filtered', 'service-graphs'), 1);
   assert.equal(h.processor.counters.droppedEdges, 1);
   assert.equal(h.stats.discarded('service_graphs_filtered_counterpart', 'service-graphs'), 1);
@@ -71,7 +74,12 @@ test('dropped sides are forgotten once wait has passed (at the next expiry)', ()
 
 test('the dropped-side cache holds at most max_items entries', () => {
   const h = new Harness(`max_items: 2\n${EXCLUDE_A}`);
-  h.push(svc('a', [1, 2, 3].map(() => ({ kind: SpanKind.SPAN_KIND_CLIENT, spanId: spanId() }))));
+  h.push(
+    svc(
+      'a',
+      [1, 2, 3].map(() => ({ kind: SpanKind.SPAN_KIND_CLIENT, spanId: spanId() })),
+    ),
+  );
   assert.equal(h.processor.droppedSpanSides, 2);
   assert.equal(h.processor.droppedSpanSideCacheOverflows, 1);
 });
@@ -84,9 +92,15 @@ test('include policy on span kind: only the matching side is kept', () => {
         - {key: kind, value: "SPAN_KIND_(CLIENT|SERVER)"}`;
   const h = new Harness(include);
   const id = spanId();
-  h.push(svc('p', [{ kind: SpanKind.SPAN_KIND_PRODUCER, spanId: id }]), svc('c', [{ kind: SpanKind.SPAN_KIND_CONSUMER, parentSpanId: id }]));
+  h.push(
+    svc('p', [{ kind: SpanKind.SPAN_KIND_PRODUCER, spanId: id }]),
+    svc('c', [{ kind: SpanKind.SPAN_KIND_CONSUMER, parentSpanId: id }]),
+  );
   h.push(...pair('a', 'b'));
-  assert.deepEqual([...summary(h.drain()).keys()].filter((k) => k.startsWith(REQUEST)), [key(REQUEST, { client: 'a', server: 'b' })]);
+  assert.deepEqual(
+    [...summary(h.drain()).keys()].filter((k) => k.startsWith(REQUEST)),
+    [key(REQUEST, { client: 'a', server: 'b' })],
+  );
   assert.equal(h.stats.discarded('service_graphs_filtered', 'service-graphs'), 2);
 });
 

@@ -40,7 +40,10 @@ const RECORDER = { 'service.name': 'mythical-recorder', ip: '1.2.3.5' };
 export function queueDatabaseTrace(): string {
   return tracesData(
     resourceSpans(REQUESTER, [
-      s('requester', CLIENT, T5, 'd606579e57787587', undefined, 1658320854877522688n, 45834496n, OK, { beast: 'manticore', god: 'ares' }),
+      s('requester', CLIENT, T5, 'd606579e57787587', undefined, 1658320854877522688n, 45834496n, OK, {
+        beast: 'manticore',
+        god: 'ares',
+      }),
       s('tcp.connect', INTERNAL, T5, '53f3329b863da95d', 'd606579e57787587', 1658320854877839616n, 705792n, UNSET, {
         'net.peer.name': 'mythical-server',
       }),
@@ -51,7 +54,16 @@ export function queueDatabaseTrace(): string {
         beast: 'manticore',
         'http.status_code': '200',
       }),
-      s('middleware - query', INTERNAL, T5, '037f041a37a7cb46', '9992968897f3c846', 1658320854879122688n, 20992n, UNSET),
+      s(
+        'middleware - query',
+        INTERNAL,
+        T5,
+        '037f041a37a7cb46',
+        '9992968897f3c846',
+        1658320854879122688n,
+        20992n,
+        UNSET,
+      ),
       s('pg.query:SELECT', CLIENT, T5, '253e212fe234216c', '9992968897f3c846', 1658320854879610624n, 23781376n, UNSET, {
         'db.name': 'postgres',
         'db.system': 'postgresql',
@@ -62,23 +74,54 @@ export function queueDatabaseTrace(): string {
         'net.peer.name': 'loki',
         'http.status_code': '204',
       }),
-      s('dns.lookup', CLIENT, T5, '1b594e54f50b2870', '22af07cb208631c0', 1658320854909490688n, 802304n, UNSET, { 'peer.ipv4': '172.22.0.6' }),
+      s('dns.lookup', CLIENT, T5, '1b594e54f50b2870', '22af07cb208631c0', 1658320854909490688n, 802304n, UNSET, {
+        'peer.ipv4': '172.22.0.6',
+      }),
     ]),
     resourceSpans(REQUESTER, [
       s('publish_to_queue', INTERNAL, T5, 'a0c838ea9a83f726', 'd606579e57787587', 1658320854915519232n, 1161984n, OK),
-      s('<default> -> messages send', PRODUCER, T5, '09bc8187c967f4b4', 'a0c838ea9a83f726', 1658320854915559936n, 68864n, UNSET, {
-        'messaging.system': 'rabbitmq',
-        'net.peer.name': 'mythical-queue',
-      }),
+      s(
+        '<default> -> messages send',
+        PRODUCER,
+        T5,
+        '09bc8187c967f4b4',
+        'a0c838ea9a83f726',
+        1658320854915559936n,
+        68864n,
+        UNSET,
+        {
+          'messaging.system': 'rabbitmq',
+          'net.peer.name': 'mythical-queue',
+        },
+      ),
       s('log_to_loki', CLIENT, T5, '1d9e37ba0b9bdbbe', 'd606579e57787587', 1658320854916730624n, 13806080n, OK),
       s('log_to_loki', CLIENT, T5, '0720494d7c5ed9a2', 'd606579e57787587', 1658320854923263232n, 6227968n, OK),
     ]),
     resourceSpans(RECORDER, [
-      s('messages process', CONSUMER, T5, 'a8c3fb56334620af', '09bc8187c967f4b4', 1658320854925510400n, 699392n, UNSET, {
-        'messaging.system': 'rabbitmq',
-        'messaging.operation': 'process',
-      }),
-      s('process_message', INTERNAL, T5, '8fd5a2281e4f18ac', 'a8c3fb56334620af', 1658320854925532928n, 37759232n, UNSET),
+      s(
+        'messages process',
+        CONSUMER,
+        T5,
+        'a8c3fb56334620af',
+        '09bc8187c967f4b4',
+        1658320854925510400n,
+        699392n,
+        UNSET,
+        {
+          'messaging.system': 'rabbitmq',
+          'messaging.operation': 'process',
+        },
+      ),
+      s(
+        'process_message',
+        INTERNAL,
+        T5,
+        '8fd5a2281e4f18ac',
+        'a8c3fb56334620af',
+        1658320854925532928n,
+        37759232n,
+        UNSET,
+      ),
     ]),
   );
 }
@@ -101,7 +144,9 @@ export const TV5 = {
 export function virtualNodesTrace(): string {
   return tracesData(
     resourceSpans({ 'service.name': 'mythical-server' }, [
-      s('requester', SERVER, T5, 'd606579e57787587', undefined, 1658320854877522688n, 45834496n, OK, { beast: 'manticore' }),
+      s('requester', SERVER, T5, 'd606579e57787587', undefined, 1658320854877522688n, 45834496n, OK, {
+        beast: 'manticore',
+      }),
     ]),
     resourceSpans({ 'service.name': 'mythical-requester' }, [
       s('HTTP GET /ready', CLIENT, T5, '53f3329b863da95d', 'd606579e57787587', 1658320854877839616n, 705792n, UNSET, {
@@ -109,9 +154,19 @@ export function virtualNodesTrace(): string {
       }),
     ]),
     resourceSpans({ 'service.name': 'internal-consumer' }, [
-      s('Consumed', CONSUMER, 'ab4a390ad2fe3b8534404c9f7223a390', '4d9b38bfb7504f8d', undefined, 1658320854877839616n, 705792n, UNSET, {
-        'peer.service': 'external-producer',
-      }),
+      s(
+        'Consumed',
+        CONSUMER,
+        'ab4a390ad2fe3b8534404c9f7223a390',
+        '4d9b38bfb7504f8d',
+        undefined,
+        1658320854877839616n,
+        705792n,
+        UNSET,
+        {
+          'peer.service': 'external-producer',
+        },
+      ),
     ]),
   );
 }

@@ -48,7 +48,12 @@ function randomWorkload(rng: Rng, requests: number): TimedSpan[] {
   const services = ['web', 'api', 'db-svc', 'queue-worker'];
   const id = () => Array.from({ length: 8 }, () => randomInt(rng, 256).toString(16).padStart(2, '0')).join('');
   const trace = () => Array.from({ length: 16 }, () => randomInt(rng, 256).toString(16).padStart(2, '0')).join('');
-  const timed = (service: string, span: SpanSpec): TimedSpan => ({ service, region: ['eu', 'us', ''][randomInt(rng, 3)], span, atMs: 0 });
+  const timed = (service: string, span: SpanSpec): TimedSpan => ({
+    service,
+    region: ['eu', 'us', ''][randomInt(rng, 3)],
+    span,
+    atMs: 0,
+  });
   for (let i = 0; i < requests; i++) {
     const traceId = trace();
     const start = BASE_NS + BigInt(randomInt(rng, 4096)) * TICK_NS;
@@ -60,24 +65,84 @@ function randomWorkload(rng: Rng, requests: number): TimedSpan[] {
     switch (randomInt(rng, 7)) {
       case 0: // client and server
       case 1:
-        spans.push(timed(client, { traceId, spanId: cid, kind: SpanKind.SPAN_KIND_CLIENT, startNs: start, endNs: end, status }));
-        spans.push(timed(server, { traceId, spanId: id(), parentSpanId: cid, kind: SpanKind.SPAN_KIND_SERVER, startNs: start + TICK_NS, endNs: end, status: { code: StatusCode.STATUS_CODE_OK } }));
+        spans.push(
+          timed(client, { traceId, spanId: cid, kind: SpanKind.SPAN_KIND_CLIENT, startNs: start, endNs: end, status }),
+        );
+        spans.push(
+          timed(server, {
+            traceId,
+            spanId: id(),
+            parentSpanId: cid,
+            kind: SpanKind.SPAN_KIND_SERVER,
+            startNs: start + TICK_NS,
+            endNs: end,
+            status: { code: StatusCode.STATUS_CODE_OK },
+          }),
+        );
         break;
       case 2: // producer and consumer
-        spans.push(timed(client, { traceId, spanId: cid, kind: SpanKind.SPAN_KIND_PRODUCER, startNs: start, endNs: end }));
-        spans.push(timed(server, { traceId, spanId: id(), parentSpanId: cid, kind: SpanKind.SPAN_KIND_CONSUMER, startNs: end + 3n * TICK_NS, endNs: end + 9n * TICK_NS, status }));
+        spans.push(
+          timed(client, { traceId, spanId: cid, kind: SpanKind.SPAN_KIND_PRODUCER, startNs: start, endNs: end }),
+        );
+        spans.push(
+          timed(server, {
+            traceId,
+            spanId: id(),
+            parentSpanId: cid,
+            kind: SpanKind.SPAN_KIND_CONSUMER,
+            startNs: end + 3n * TICK_NS,
+            endNs: end + 9n * TICK_NS,
+            status,
+          }),
+        );
         break;
       case 3: // root server: a virtual "user" client
-        spans.push(timed(server, { traceId, spanId: id(), kind: SpanKind.SPAN_KIND_SERVER, startNs: start, endNs: end, attributes: randomInt(rng, 2) === 0 ? { 'peer.service': 'browser' } : {} }));
+        spans.push(
+          timed(server, {
+            traceId,
+            spanId: id(),
+            kind: SpanKind.SPAN_KIND_SERVER,
+            startNs: start,
+            endNs: end,
+            attributes: randomInt(rng, 2) === 0 ? { 'peer.service': 'browser' } : {},
+          }),
+        );
         break;
       case 4: // client to something uninstrumented that peer.service names
-        spans.push(timed(client, { traceId, spanId: cid, kind: SpanKind.SPAN_KIND_CLIENT, startNs: start, endNs: end, attributes: { 'peer.service': 'payments-gw' } }));
+        spans.push(
+          timed(client, {
+            traceId,
+            spanId: cid,
+            kind: SpanKind.SPAN_KIND_CLIENT,
+            startNs: start,
+            endNs: end,
+            attributes: { 'peer.service': 'payments-gw' },
+          }),
+        );
         break;
       case 5: // database call: an edge on its own
-        spans.push(timed(client, { traceId, spanId: cid, kind: SpanKind.SPAN_KIND_CLIENT, startNs: start, endNs: end, attributes: { 'db.name': 'orders', 'db.system': 'postgresql' } }));
+        spans.push(
+          timed(client, {
+            traceId,
+            spanId: cid,
+            kind: SpanKind.SPAN_KIND_CLIENT,
+            startNs: start,
+            endNs: end,
+            attributes: { 'db.name': 'orders', 'db.system': 'postgresql' },
+          }),
+        );
         break;
       default: // a server whose client never reports: expires without metrics
-        spans.push(timed(server, { traceId, spanId: id(), parentSpanId: id(), kind: SpanKind.SPAN_KIND_SERVER, startNs: start, endNs: end }));
+        spans.push(
+          timed(server, {
+            traceId,
+            spanId: id(),
+            parentSpanId: id(),
+            kind: SpanKind.SPAN_KIND_SERVER,
+            startNs: start,
+            endNs: end,
+          }),
+        );
     }
   }
   // shuffle (halves of one request may come in either order), then stamp arrival times
@@ -188,8 +253,10 @@ function half(over: Partial<EdgeHalf>): EdgeHalf {
   };
 }
 
-const client = (over: Partial<EdgeHalf> = {}) => half({ side: 0, clientService: 'web', spanKind: SpanKind.SPAN_KIND_CLIENT, ...over });
-const server = (over: Partial<EdgeHalf> = {}) => half({ side: 1, serverService: 'api', spanKind: SpanKind.SPAN_KIND_SERVER, serverLatencySec: 0.25, ...over });
+const client = (over: Partial<EdgeHalf> = {}) =>
+  half({ side: 0, clientService: 'web', spanKind: SpanKind.SPAN_KIND_CLIENT, ...over });
+const server = (over: Partial<EdgeHalf> = {}) =>
+  half({ side: 1, serverService: 'api', spanKind: SpanKind.SPAN_KIND_SERVER, serverLatencySec: 0.25, ...over });
 
 function drained(p: HalfPairing): Map<string, number> {
   const out: SeriesIncrement[] = [];
@@ -203,7 +270,12 @@ describe('halves that never meet', () => {
     p.addHalf(client({ peerNode: 'api-peer' }));
     p.addHalf(server({ arrivalMs: T0_MS + 10_000 })); // wait is 10 s: Tempo would have expired the client
     const m = drained(p);
-    assert.equal(m.get(key(REQUEST, { client: 'web', server: 'api-peer', connection_type: 'virtual_node', virtual_node: 'server' })), 1);
+    assert.equal(
+      m.get(
+        key(REQUEST, { client: 'web', server: 'api-peer', connection_type: 'virtual_node', virtual_node: 'server' }),
+      ),
+      1,
+    );
     assert.equal(m.get(key(REQUEST, { client: 'web', server: 'api' })), undefined);
     assert.equal(p.pending, 1, 'the late server half waits for its own wait');
     p.expire(T0_MS + 19_499);
@@ -255,8 +327,15 @@ describe('halves that never meet', () => {
     assert.equal(b.counters.expired('SPAN_KIND_SERVER'), 1);
     b.addHalf(server({ dimensions: ['us', ''] }));
     const m = drained(b);
-    assert.equal(m.get(key(REQUEST, { client: 'web', server: 'api', client_region: 'eu', server_region: 'us' })), undefined, 'no prefix configured');
+    assert.equal(
+      m.get(key(REQUEST, { client: 'web', server: 'api', client_region: 'eu', server_region: 'us' })),
+      undefined,
+      'no prefix configured',
+    );
     assert.equal(m.get(key(REQUEST, { client: 'web', server: 'api', region: 'us' })), 1);
-    assert.equal(m.get(key('traces_service_graph_request_failed_total', { client: 'web', server: 'api', region: 'us' })), 1);
+    assert.equal(
+      m.get(key('traces_service_graph_request_failed_total', { client: 'web', server: 'api', region: 'us' })),
+      1,
+    );
   });
 });

@@ -7,7 +7,13 @@ import { ServiceGraphsProcessor } from '../../../lib/processors/servicegraphs/pr
 import { seriesKey } from '../../../lib/series/labels.ts';
 import type { HistogramIncrement, SeriesIncrement } from '../../../lib/series/types.ts';
 import { SpanKind, StatusCode } from '../../../lib/proto/index.ts';
-import { buildResourceSpans, encodeTracesData, type Attributes, type ResourceSpansSpec, type SpanSpec } from '../../fixtures/build.ts';
+import {
+  buildResourceSpans,
+  encodeTracesData,
+  type Attributes,
+  type ResourceSpansSpec,
+  type SpanSpec,
+} from '../../fixtures/build.ts';
 
 export { SpanKind, StatusCode };
 

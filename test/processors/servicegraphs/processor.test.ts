@@ -43,13 +43,17 @@ describe('pairing', () => {
     const out = h.drain();
     assert.deepEqual(
       out.map((i) => `${i.name}:${i.labels.map((l) => l.value).join('>')}`),
-      [REQUEST, SERVER_SECONDS, CLIENT_SECONDS, REQUEST, SERVER_SECONDS, CLIENT_SECONDS].map((n, i) => `${n}:${i < 3 ? 'a>b' : 'c>d'}`),
+      [REQUEST, SERVER_SECONDS, CLIENT_SECONDS, REQUEST, SERVER_SECONDS, CLIENT_SECONDS].map(
+        (n, i) => `${n}:${i < 3 ? 'a>b' : 'c>d'}`,
+      ),
     );
   });
 
   test('latencies: each side its own span duration; negative durations observe 0', () => {
     const h = new Harness('histogram_buckets: [0.1]');
-    h.push(...pair('a', 'b', { endNs: BASE_NS + 300n * MS }, { startNs: BASE_NS + 10n * MS, endNs: BASE_NS + 60n * MS }));
+    h.push(
+      ...pair('a', 'b', { endNs: BASE_NS + 300n * MS }, { startNs: BASE_NS + 10n * MS, endNs: BASE_NS + 60n * MS }),
+    );
     h.push(...pair('a', 'b', { endNs: BASE_NS - MS }, { endNs: BASE_NS }));
     const out = summary(h.drain());
     const labels = { client: 'a', server: 'b' };
@@ -94,12 +98,18 @@ describe('pairing', () => {
 
   test('invalid UTF-8 in a label drops the edge and counts it once', () => {
     const h = new Harness();
-    const bytes = encodeTracesData(...pair('a', 'bad\u0001').map(buildResourceSpans), ...pair('a', 'ok').map(buildResourceSpans));
+    const bytes = encodeTracesData(
+      ...pair('a', 'bad\u0001').map(buildResourceSpans),
+      ...pair('a', 'ok').map(buildResourceSpans),
+    );
     const i = Buffer.from(bytes).indexOf(Buffer.from('bad\u0001'));
     bytes[i + 3] = 0xff;
     h.pushBytes(bytes);
     const out = summary(h.drain());
-    assert.deepEqual([...out.keys()].filter((k) => k.startsWith(REQUEST)), [key(REQUEST, { client: 'a', server: 'ok' })]);
+    assert.deepEqual(
+      [...out.keys()].filter((k) => k.startsWith(REQUEST)),
+      [key(REQUEST, { client: 'a', server: 'ok' })],
+    );
     assert.equal(h.stats.discarded('invalid_utf8', 'service-graphs'), 1);
   });
 });
@@ -107,7 +117,13 @@ describe('pairing', () => {
 describe('databases', () => {
   const dbEdge = (attrs: Record<string, unknown>, resource: Record<string, unknown> = {}) => {
     const h = new Harness();
-    h.push(svc('app', [{ kind: SpanKind.SPAN_KIND_CLIENT, endNs: BASE_NS + 20n * MS, attributes: attrs as never }], resource as never));
+    h.push(
+      svc(
+        'app',
+        [{ kind: SpanKind.SPAN_KIND_CLIENT, endNs: BASE_NS + 20n * MS, attributes: attrs as never }],
+        resource as never,
+      ),
+    );
     assert.equal(h.processor.pendingEdges, 0, 'a database call completes alone');
     return summary(h.drain());
   };
@@ -124,7 +140,11 @@ describe('databases', () => {
     const base = { 'db.system': 'postgresql' };
     assert.ok(dbEdge({ ...base, 'server.address': 'srv', 'peer.service': 'peer' }).has(key(REQUEST, db('peer'))));
     assert.ok(dbEdge({ ...base, 'network.peer.address': 'np', 'server.address': 'srv' }).has(key(REQUEST, db('srv'))));
-    assert.ok(dbEdge({ ...base, 'network.peer.address': '10.0.0.1', 'network.peer.port': int(5432) }).has(key(REQUEST, db('10.0.0.1:5432'))));
+    assert.ok(
+      dbEdge({ ...base, 'network.peer.address': '10.0.0.1', 'network.peer.port': int(5432) }).has(
+        key(REQUEST, db('10.0.0.1:5432')),
+      ),
+    );
     assert.ok(dbEdge({ ...base, 'network.peer.address': '10.0.0.1' }).has(key(REQUEST, db('10.0.0.1'))));
   });
 
@@ -146,18 +166,29 @@ describe('databases', () => {
 
   test('custom database_name_attributes', () => {
     const h = new Harness('database_name_attributes: [cache.name]');
-    h.push(svc('app', [{ kind: SpanKind.SPAN_KIND_CLIENT, attributes: { 'cache.name': 'redis-1' } }, { kind: SpanKind.SPAN_KIND_CLIENT, attributes: { 'db.name': 'x' } }]));
+    h.push(
+      svc('app', [
+        { kind: SpanKind.SPAN_KIND_CLIENT, attributes: { 'cache.name': 'redis-1' } },
+        { kind: SpanKind.SPAN_KIND_CLIENT, attributes: { 'db.name': 'x' } },
+      ]),
+    );
     assert.equal(h.processor.pendingEdges, 1);
     assert.ok(summary(h.drain()).has(key(REQUEST, db('redis-1'))));
   });
 });
 
 describe('messaging', () => {
-  const producerConsumer = (gapNs: bigint, consumerKind = SpanKind.SPAN_KIND_CONSUMER, producerKind = SpanKind.SPAN_KIND_PRODUCER) => {
+  const producerConsumer = (
+    gapNs: bigint,
+    consumerKind = SpanKind.SPAN_KIND_CONSUMER,
+    producerKind = SpanKind.SPAN_KIND_PRODUCER,
+  ) => {
     const id = spanId();
     return [
       svc('producer', [{ kind: producerKind, spanId: id, startNs: BASE_NS, endNs: BASE_NS + MS }]),
-      svc('consumer', [{ kind: consumerKind, parentSpanId: id, startNs: BASE_NS + MS + gapNs, endNs: BASE_NS + 10n * MS + gapNs }]),
+      svc('consumer', [
+        { kind: consumerKind, parentSpanId: id, startNs: BASE_NS + MS + gapNs, endNs: BASE_NS + 10n * MS + gapNs },
+      ]),
     ];
   };
   const mq = { client: 'producer', server: 'consumer', connection_type: 'messaging_system' };
@@ -176,13 +207,19 @@ describe('messaging', () => {
     h.push(...producerConsumer(0n), ...producerConsumer(-MS / 2n));
     const out = summary(h.drain());
     assert.equal(out.get(key(REQUEST, mq)), 2);
-    assert.equal([...out.keys()].some((k) => k.startsWith(MESSAGING_SECONDS)), false);
+    assert.equal(
+      [...out.keys()].some((k) => k.startsWith(MESSAGING_SECONDS)),
+      false,
+    );
   });
 
   test('the messaging histogram is off by default', () => {
     const h = new Harness();
     h.push(...producerConsumer(5n * MS));
-    assert.equal([...summary(h.drain()).keys()].some((k) => k.startsWith(MESSAGING_SECONDS)), false);
+    assert.equal(
+      [...summary(h.drain()).keys()].some((k) => k.startsWith(MESSAGING_SECONDS)),
+      false,
+    );
   });
 
   test('the span processed last sets connection_type: CLIENT+CONSUMER is messaging, PRODUCER+SERVER is not', () => {
@@ -210,13 +247,22 @@ describe('failures, multiplier, subprocessors', () => {
 
   test('HTTP status codes do not make a failure', () => {
     const h = new Harness();
-    h.push(...pair('a', 'b', { attributes: { 'http.status_code': int(500) }, status: { code: StatusCode.STATUS_CODE_OK } }));
+    h.push(
+      ...pair('a', 'b', { attributes: { 'http.status_code': int(500) }, status: { code: StatusCode.STATUS_CODE_OK } }),
+    );
     assert.equal(summary(h.drain()).has(key(FAILED, { client: 'a', server: 'b' })), false);
   });
 
   test('span_multiplier_key: the span processed last sets the edge multiplier', () => {
     const h = new Harness('span_multiplier_key: ratio\nhistogram_buckets: [1]');
-    h.push(...pair('a', 'b', { attributes: { ratio: 0.5 } }, { attributes: { ratio: 0.25 }, status: { code: StatusCode.STATUS_CODE_ERROR } }));
+    h.push(
+      ...pair(
+        'a',
+        'b',
+        { attributes: { ratio: 0.5 } },
+        { attributes: { ratio: 0.25 }, status: { code: StatusCode.STATUS_CODE_ERROR } },
+      ),
+    );
     h.push(...pair('a', 'b', { attributes: { ratio: 0.5 } }));
     const out = summary(h.drain());
     const ab = { client: 'a', server: 'b' };
@@ -237,11 +283,17 @@ describe('failures, multiplier, subprocessors', () => {
     const out = h.drain();
     const gauges = out.filter((i) => i.name === CONNECTION_INFO);
     assert.equal(gauges.length, 1);
-    assert.deepEqual({ ...gauges[0], labels: undefined }, { type: 'gauge', name: CONNECTION_INFO, labels: undefined, value: 1, mode: 'set' });
+    assert.deepEqual(
+      { ...gauges[0], labels: undefined },
+      { type: 'gauge', name: CONNECTION_INFO, labels: undefined, value: 1, mode: 'set' },
+    );
     assert.ok(out.some((i) => i.name === REQUEST));
     const plain = new Harness();
     plain.push(...pair('a', 'b'));
-    assert.equal(plain.drain().some((i) => i.name === CONNECTION_INFO), false);
+    assert.equal(
+      plain.drain().some((i) => i.name === CONNECTION_INFO),
+      false,
+    );
   });
 
   test('service-graphs-latency alone: histograms only', () => {
@@ -258,11 +310,30 @@ describe('dimensions', () => {
   test('without prefix: resource before span, the span processed last wins, absent keeps, "" drops', () => {
     const h = new Harness('dimensions: [env, http.method, team]');
     h.push(
-      svc('a', [{ kind: SpanKind.SPAN_KIND_CLIENT, spanId: '00000000000000c1', attributes: { env: 'span', 'http.method': 'GET', team: 'x' } }], { env: 'res' }),
-      svc('b', [{ kind: SpanKind.SPAN_KIND_SERVER, parentSpanId: '00000000000000c1', attributes: { 'http.method': 'POST', team: '' } }]),
+      svc(
+        'a',
+        [
+          {
+            kind: SpanKind.SPAN_KIND_CLIENT,
+            spanId: '00000000000000c1',
+            attributes: { env: 'span', 'http.method': 'GET', team: 'x' },
+          },
+        ],
+        { env: 'res' },
+      ),
+      svc('b', [
+        {
+          kind: SpanKind.SPAN_KIND_SERVER,
+          parentSpanId: '00000000000000c1',
+          attributes: { 'http.method': 'POST', team: '' },
+        },
+      ]),
     );
     const out = summary(h.drain());
-    assert.deepEqual([...out.keys()].filter((k) => k.startsWith(REQUEST)), [key(REQUEST, { client: 'a', server: 'b', env: 'res', http_method: 'POST' })]);
+    assert.deepEqual(
+      [...out.keys()].filter((k) => k.startsWith(REQUEST)),
+      [key(REQUEST, { client: 'a', server: 'b', env: 'res', http_method: 'POST' })],
+    );
   });
 
   test('with enable_client_server_prefix: client_ and server_ labels from each side', () => {
@@ -283,7 +354,13 @@ describe('dimensions', () => {
     const out = [...summary(h.expire(0, true)).keys()].filter((k) => k.startsWith(REQUEST));
     assert.deepEqual(out, [
       key(REQUEST, { client: 'a', server: 'b', client_env: 'x' }),
-      key(REQUEST, { client: 'user', server: 'b', connection_type: 'virtual_node', server_env: 'y', virtual_node: 'client' }),
+      key(REQUEST, {
+        client: 'user',
+        server: 'b',
+        connection_type: 'virtual_node',
+        server_env: 'y',
+        virtual_node: 'client',
+      }),
     ]);
   });
 });
@@ -307,7 +384,9 @@ describe('histograms and exemplars', () => {
     native.push(...pair('a', 'b', { traceId: TRACE }, { traceId: TRACE }));
     const n = native.drain().filter((i) => i.type === 'histogram') as HistogramIncrement[];
     assert.equal(n.length, 2);
-    assert.ok(n.every((i) => i.classic === undefined && i.native!.count === 1 && i.native!.exemplar?.traceId === TRACE));
+    assert.ok(
+      n.every((i) => i.classic === undefined && i.native!.count === 1 && i.native!.exemplar?.traceId === TRACE),
+    );
     const both = new Harness('histogram_buckets: [1]', '[service-graphs]', 'generate_native_histograms: both');
     both.push(...pair('a', 'b'));
     const b = both.drain().filter((i) => i.type === 'histogram') as HistogramIncrement[];

@@ -34,7 +34,11 @@ test('drain expires what is due at nowMs; expireAll expires everything pending',
   const [other] = pair('c', 'd', { attributes: { 'peer.service': 'd' } });
   const batch = batchWith(client);
   assert.deepEqual(requests(batch, { nowMs: Date.now() }), [], 'not due yet: still pending');
-  assert.deepEqual(requests(batch, { nowMs: Date.now() + 11_000 }), [[key(REQUEST, { client: 'a', server: 'b', connection_type: 'virtual_node' }), 1]]);
+  assert.deepEqual(requests(batch, { nowMs: Date.now() + 11_000 }), [
+    [key(REQUEST, { client: 'a', server: 'b', connection_type: 'virtual_node' }), 1],
+  ]);
   batch.addTracesData('t', encodeTracesData(buildResourceSpans(other)));
-  assert.deepEqual(requests(batch, { expireAll: true }), [[key(REQUEST, { client: 'c', server: 'd', connection_type: 'virtual_node' }), 1]]);
+  assert.deepEqual(requests(batch, { expireAll: true }), [
+    [key(REQUEST, { client: 'c', server: 'd', connection_type: 'virtual_node' }), 1],
+  ]);
 });

@@ -27,7 +27,8 @@ overrides: {defaults: {metrics_generator: {processors: [span-metrics]${generator
   return { out, stats };
 }
 
-const names = (out: SeriesIncrement[]) => out.map((i) => `${i.name}:${i.labels.find((l) => l.name === 'span_name')?.value ?? ''}`);
+const names = (out: SeriesIncrement[]) =>
+  out.map((i) => `${i.name}:${i.labels.find((l) => l.name === 'span_name')?.value ?? ''}`);
 
 test('exemplars: only the most recent trace ID of the series goes into the delta, as lowercase hex', () => {
   const { out } = run('histogram_buckets: [0.5]', {
@@ -40,7 +41,10 @@ test('exemplars: only the most recent trace ID of the series goes into the delta
   const h = out.find((i) => i.type === 'histogram') as HistogramIncrement;
   assert.deepEqual(h.classic!.counts, [2, 1]);
   // a collection sends one exemplar per series anyway: the delta carries only the latest
-  assert.deepEqual(h.classic!.exemplars.map((e) => e?.traceId), [undefined, '000000000000000000000000000000ff']);
+  assert.deepEqual(
+    h.classic!.exemplars.map((e) => e?.traceId),
+    [undefined, '000000000000000000000000000000ff'],
+  );
   assert.equal(h.classic!.exemplars[1]!.value, 2);
 });
 
@@ -85,17 +89,21 @@ test('filter policies: resource attributes, include_any, typed strict values; fi
   - exclude:
       match_type: strict
       attributes: [{key: span.ratio, value: 0.5}]`;
-  const { out, stats } = run(policies, {
-    resource: { 'service.name': 's', tier: 'silver' },
-    spans: [
-      { name: 'int200', attributes: { code: int(200) } },
-      { name: 'double200', attributes: { code: 200 } },
-      { name: 'excluded', attributes: { code: int(200), ratio: 0.5 } },
-    ],
-  }, {
-    resource: { 'service.name': 's', tier: 'gold' },
-    spans: [{ name: 'gold' }],
-  });
+  const { out, stats } = run(
+    policies,
+    {
+      resource: { 'service.name': 's', tier: 'silver' },
+      spans: [
+        { name: 'int200', attributes: { code: int(200) } },
+        { name: 'double200', attributes: { code: 200 } },
+        { name: 'excluded', attributes: { code: int(200), ratio: 0.5 } },
+      ],
+    },
+    {
+      resource: { 'service.name': 's', tier: 'gold' },
+      spans: [{ name: 'gold' }],
+    },
+  );
   const kept = new Set(names(out).map((n) => n.split(':')[1]));
   assert.deepEqual([...kept].sort(), ['gold', 'int200']);
   assert.equal(stats.discarded('span_metrics_filtered', 'span-metrics'), 2);
@@ -104,7 +112,13 @@ test('filter policies: resource attributes, include_any, typed strict values; fi
 test('regex filters are unanchored and read only string values', () => {
   const { out } = run(
     `filter_policies: [{include: {match_type: regex, attributes: [{key: name, value: "api"}, {key: span.v, value: "^$"}]}}]`,
-    { spans: [{ name: 'GET /api/x', attributes: { v: int(5) } }, { name: 'GET /api', attributes: { v: 'x' } }, { name: 'other' }] },
+    {
+      spans: [
+        { name: 'GET /api/x', attributes: { v: int(5) } },
+        { name: 'GET /api', attributes: { v: 'x' } },
+        { name: 'other' },
+      ],
+    },
   );
   assert.deepEqual([...new Set(names(out).map((n) => n.split(':')[1]))], ['GET /api/x']);
 });
