@@ -80,7 +80,7 @@ async function naiveBatchUnits(
         };
         if (inc.type === 'counter') add('v', inc.value);
         else if (inc.type === 'histogram' && inc.classic) {
-          inc.classic.counts.forEach((c, i) => add(`b${i}`, c));
+          for (const [i, c] of inc.classic.counts.entries()) add(`b${i}`, c);
           add('sum', inc.classic.sum);
           add('count', inc.classic.count);
         }

@@ -5,7 +5,7 @@
 
 import { createHash } from 'node:crypto';
 import { dirname, relative, resolve, sep } from 'node:path';
-import { Annotations, RemovalPolicy } from 'aws-cdk-lib';
+import { Annotations, type RemovalPolicy } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ConfigError, configBlocksOnly, parseConfig } from '../lib/config/index.ts';
 import { readConfigText } from '../lib/config/read-file.ts';

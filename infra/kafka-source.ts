@@ -7,7 +7,7 @@ import { Fn, Stack, Token, Validations, type RemovalPolicy } from 'aws-cdk-lib';
 import { SecurityGroup, Subnet, Vpc } from 'aws-cdk-lib/aws-ec2';
 import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import {
-  CfnEventSourceMapping,
+  type CfnEventSourceMapping,
   EventSourceMapping,
   SourceAccessConfigurationType,
   StartingPosition,

@@ -11,23 +11,27 @@ const NS_PER_UNIT: Readonly<Record<string, number>> = {
   h: 3600e9,
 };
 
-/** Largest Go time.Duration (int64 nanoseconds). */
-const MAX_NS = 9223372036854775807;
+/** 2^63: one past the largest Go time.Duration (int64 nanoseconds); exact only as a bigint. */
+const INT64_LIMIT = 1n << 63n;
+/** Fraction digits past this would overflow Go's uint64 accumulator; Go drops them. */
+const FRACTION_DIGITS_LIMIT = (INT64_LIMIT - 1n) / 10n;
 
 /**
  * Go's time.ParseDuration (`300ms`, `1.5h`, `2h45m`, `-1m`, `0`), in milliseconds.
- * undefined when the text is not a duration.
+ * undefined when the text is not a duration or is outside int64 nanoseconds. The total is kept
+ * in exact integer nanoseconds and fractions are truncated to whole nanoseconds, as Go does
+ * (Go: src/time/format.go, ParseDuration).
  */
 export function parseGoDuration(text: string): number | undefined {
   let s = text;
-  let sign = 1;
+  let negative = false;
   if (s.startsWith('-') || s.startsWith('+')) {
-    if (s[0] === '-') sign = -1;
+    negative = s[0] === '-';
     s = s.slice(1);
   }
   if (s === '0') return 0;
   if (s === '') return undefined;
-  let totalNs = 0;
+  let totalNs = 0n;
   const component = /^(\d*)(?:\.(\d*))?([^\d.]+)/;
   while (s !== '') {
     const m = component.exec(s);
@@ -36,11 +40,34 @@ export function parseGoDuration(text: string): number | undefined {
     if (intPart === '' && (fracPart === undefined || fracPart === '')) return undefined;
     const perUnit = NS_PER_UNIT[unit];
     if (perUnit === undefined) return undefined;
-    totalNs += Number(`${intPart || '0'}.${fracPart ?? ''}0`) * perUnit;
+    const unitNs = BigInt(perUnit);
+    let ns = BigInt(intPart || '0');
+    if (ns > INT64_LIMIT / unitNs) return undefined;
+    ns *= unitNs;
+    if (fracPart) ns += fractionNs(fracPart, perUnit);
+    if (ns > INT64_LIMIT) return undefined;
+    totalNs += ns;
+    if (totalNs > INT64_LIMIT) return undefined;
     s = s.slice(whole.length);
   }
-  if (totalNs > MAX_NS) return undefined;
-  return (sign * totalNs) / 1e6;
+  if (negative) return -Number(totalNs) / 1e6;
+  if (totalNs > INT64_LIMIT - 1n) return undefined;
+  return Number(totalNs) / 1e6;
+}
+
+/** A fraction's nanoseconds as Go computes them: digits to an integer, then one float product, truncated. */
+function fractionNs(digits: string, unitNs: number): bigint {
+  let f = 0n;
+  let scale = 1;
+  for (const d of digits) {
+    if (f > FRACTION_DIGITS_LIMIT) break;
+    const next = f * 10n + BigInt(d.charCodeAt(0) - 48);
+    if (next > INT64_LIMIT) break;
+    f = next;
+    scale *= 10;
+  }
+  if (f === 0n) return 0n;
+  return BigInt(Math.trunc(Number(f) * (unitNs / scale)));
 }
 
 const PROMETHEUS_DURATION = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;

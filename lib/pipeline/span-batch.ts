@@ -6,7 +6,7 @@ import type { GeneratorConfig } from '../config/types.ts';
 import type { KafkaRecord } from '../decode/kafka-record.ts';
 import { recordPosition } from '../decode/kafka-record.ts';
 import { BadRecordError, decodeRecordValue, recordTenant } from '../decode/record.ts';
-import { DecodedTrace, TraceDecoder } from '../decode/trace-decoder.ts';
+import { type DecodedTrace, TraceDecoder } from '../decode/trace-decoder.ts';
 import type { Logger } from '../log/logger.ts';
 import { consoleLogger } from '../log/logger.ts';
 import { createProcessors, type Processor } from '../processors/index.ts';

@@ -215,7 +215,7 @@ function hashOf(value: string): bigint {
  */
 function caseMapped(value: string, to: 'lower' | 'upper'): string {
   const whole = to === 'lower' ? value.toLowerCase() : value.toUpperCase();
-  if (/^[\x00-\x7f]*$/.test(value)) return whole;
+  if (/^\p{ASCII}*$/u.test(value)) return whole;
   let out = '';
   for (const ch of value) {
     const mapped = to === 'lower' ? ch.toLowerCase() : ch.toUpperCase();

@@ -15,6 +15,7 @@ export const DEFAULT_ZERO_THRESHOLD = 2 ** -128;
 // written out as Go computes them (verified against all 510 table entries).
 const GO_EXP2_FACTORS: readonly number[] = [
   2, // schema 0 (unused: schemas <= 0 need no table)
+  // biome-ignore lint/suspicious/noApproximativeNumericConstant: Go's Exp2(0.5) is one ulp below Math.SQRT2
   1.414213562373095, // 2^(1/2)
   1.189207115002721, // 2^(1/4)
   1.0905077326652577, // 2^(1/8)

@@ -4,7 +4,7 @@
 
 import type { ClassicSnapshot, ExemplarSnapshot, NativeSnapshot, SeriesSnapshot } from '../series/registry-state.ts';
 import type { Label } from '../series/types.ts';
-import { ByteReader, ByteWriter, StateFormatError } from './state-bytes.ts';
+import { type ByteReader, type ByteWriter, StateFormatError } from './state-bytes.ts';
 
 export const REC_COUNTER = 0x10;
 export const REC_GAUGE = 0x11;

@@ -4,7 +4,7 @@
 // (undefined object members are left out, undefined array items become null), but with no
 // limit on total size and no text parsing.
 
-import { ByteReader, ByteWriter, StateFormatError } from './state-bytes.ts';
+import { type ByteReader, type ByteWriter, StateFormatError } from './state-bytes.ts';
 
 const NULL = 0;
 const FALSE = 1;

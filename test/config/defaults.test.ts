@@ -12,8 +12,8 @@ describe('defaults', () => {
     );
     assert.equal(DEFAULT_SERVICE_GRAPHS_BUCKETS.map(String).join(','), '0.1,0.2,0.4,0.8,1.6,3.2,6.4,12.8');
     // Same doubles as ExponentialBuckets computes (doubling is exact in binary).
-    DEFAULT_SPAN_METRICS_BUCKETS.forEach((b, i) => assert.equal(b, 0.002 * 2 ** i));
-    DEFAULT_SERVICE_GRAPHS_BUCKETS.forEach((b, i) => assert.equal(b, 0.1 * 2 ** i));
+    for (const [i, b] of DEFAULT_SPAN_METRICS_BUCKETS.entries()) assert.equal(b, 0.002 * 2 ** i);
+    for (const [i, b] of DEFAULT_SERVICE_GRAPHS_BUCKETS.entries()) assert.equal(b, 0.1 * 2 ** i);
   });
 
   for (const text of ['', '{}', 'metrics_generator:\noverrides:\n', '# nothing\n']) {

@@ -30,6 +30,23 @@ describe('parseGoDuration', () => {
       assert.equal(parseGoDuration(text), undefined, text);
     }
   });
+
+  test('the int64 nanosecond limit is exact, as in Go: one nanosecond more overflows', () => {
+    // time.Duration(1<<63 - 1) is 2562047h47m16.854775807s; Go accepts -1<<63 but not +1<<63.
+    assert.equal(parseGoDuration('2562047h47m16.854775807s'), Number(9223372036854775807n) / 1e6);
+    assert.equal(parseGoDuration('9223372036854775807ns'), Number(9223372036854775807n) / 1e6);
+    assert.equal(parseGoDuration('2562047h47m16.854775808s'), undefined);
+    assert.equal(parseGoDuration('9223372036854775808ns'), undefined);
+    assert.equal(parseGoDuration('-9223372036854775808ns'), -Number(9223372036854775808n) / 1e6);
+    assert.equal(parseGoDuration('-9223372036854775809ns'), undefined);
+    assert.equal(parseGoDuration('99999999999999999999h'), undefined);
+  });
+
+  test('fractions are truncated to whole nanoseconds, as in Go', () => {
+    assert.equal(parseGoDuration('1.0000000009s'), 1000);
+    assert.equal(parseGoDuration('0.5ns'), 0);
+    assert.equal(parseGoDuration('1.5us'), 0.0015);
+  });
 });
 
 describe('parsePrometheusDuration', () => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError } from '../../lib/config/index.ts';
-import { parseYaml, Scalar } from '../../lib/config/yaml.ts';
+import { parseYaml, type Scalar } from '../../lib/config/yaml.ts';
 import type { NodeMap } from '../../lib/config/yaml.ts';
 
 const scalar = (m: NodeMap, k: string) => m.get(k) as Scalar;

@@ -137,7 +137,7 @@ describe('flusher state reliability', async () => {
     };
     const sender = new RecordingSender();
     let invocations = 0;
-    let folded: number[] = [];
+    const folded: number[] = [];
     for (; invocations < 10; invocations++) {
       const deadline = clock.now + 1_000;
       const metrics = new MetricsRecorder();
