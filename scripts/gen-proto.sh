@@ -38,5 +38,8 @@ otlp=$!
 gen remote -- prometheus/remote.proto &
 remote=$!
 
-wait "$otlp"
-wait "$remote"
+# Wait for both, so a failure of one never leaves the other running.
+status=0
+wait "$otlp" || status=$?
+wait "$remote" || status=$?
+exit "$status"
