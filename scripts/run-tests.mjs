@@ -25,7 +25,7 @@ if (files.length === 0) {
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
   cwd: root,
   stdio: 'inherit',
-  // the AWS SDK version is pinned for Node 20 (PLATFORM-NOTES); its end-of-support notice is known
+  // the AWS SDK version is pinned for Node 20 (package.json); its end-of-support notice is known
   env: { ...process.env, NO_COLOR: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
 });
 process.exit(result.status ?? 1);

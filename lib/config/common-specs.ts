@@ -53,7 +53,7 @@ export function labelName(): Spec<string> {
 
 const mappingShape = object({ name: string(), source_labels: listOf(string(), MAX_DIMENSIONS), join: string() });
 
-/** `dimension_mappings:` entries `{name, source_labels, join}` (spec 2.3). */
+/** `dimension_mappings:` entries `{name, source_labels, join}` (Tempo: pkg/sharedconfig). */
 export function dimensionMappings(): Spec<DimensionMapping[]> {
   const list = listOf(mappingShape, MAX_DIMENSIONS);
   return {

@@ -33,5 +33,8 @@ export const DEFAULT_NATIVE_HISTOGRAM_BUCKET_FACTOR = 1.1;
 export const DEFAULT_NATIVE_HISTOGRAM_MAX_BUCKET_NUMBER = 100;
 export const DEFAULT_NATIVE_HISTOGRAM_MIN_RESET_DURATION_MS = 15 * 60_000;
 
-/** The intrinsic dimensions of span metrics (spec 2.3); dimension labels equal to one get a `__` prefix. */
+/**
+ * The intrinsic dimensions of span metrics (Tempo: modules/generator/validation/fields.go); dimension labels
+ * equal to one get a `__` prefix.
+ */
 export const INTRINSIC_DIMENSIONS = ['service', 'span_name', 'span_kind', 'status_code', 'status_message'] as const;

@@ -1,4 +1,5 @@
-// filter_policies (spec 2.4): validated here so a bad policy stops the start, and normalized so
+// filter_policies (Tempo: pkg/spanfilter/config/config.go): validated here so a bad policy stops
+// the start, and normalized so
 // the span filter only sees keys `kind`, `name`, `status`, `span.<attr>` and `resource.<attr>`.
 
 import { fail, indexPath, joinPath } from './errors.ts';

@@ -1,4 +1,5 @@
-// metrics_generator.processor.host_info (spec 4) and its per-tenant overrides.
+// metrics_generator.processor.host_info and its per-tenant overrides
+// (Tempo: modules/generator/processor/hostinfo/config.go).
 
 import { labelName, labelNameProblem } from './common-specs.ts';
 import { DEFAULT_HOST_IDENTIFIERS, DEFAULT_HOST_INFO_METRIC_NAME } from './defaults.ts';

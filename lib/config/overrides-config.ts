@@ -36,7 +36,7 @@ const legacyHint = (key: string): string | undefined =>
     ? 'a legacy flat key inside a scoped block; flat keys go directly in the entry'
     : undefined;
 
-/** `overrides.<tenant>.metrics_generator` (spec 6.3). Absent keys mean "not set". */
+/** `overrides.<tenant>.metrics_generator` (Tempo: modules/overrides/config.go). Absent keys mean "not set". */
 export const generatorOverrideSpec = object(
   {
     processors: listOf(string()),

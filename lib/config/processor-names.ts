@@ -1,4 +1,5 @@
-// The per-tenant `processors` list -> which processors and subprocessors run (spec 2.1, 3.1).
+// The per-tenant `processors` list -> which processors and subprocessors run
+// (Tempo: modules/generator/instance.go updateSubprocessors, processor/*/subprocessors.go).
 
 export const SPAN_METRICS = 'span-metrics';
 export const SPAN_METRICS_COUNT = 'span-metrics-count';

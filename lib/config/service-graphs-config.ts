@@ -1,4 +1,5 @@
-// metrics_generator.processor.service_graphs (spec 3.8) and its per-tenant overrides (spec 6.3).
+// metrics_generator.processor.service_graphs and its per-tenant overrides
+// (Tempo: modules/generator/processor/servicegraphs/config.go, modules/overrides/config.go).
 
 import { dimensionList, histogramBuckets } from './common-specs.ts';
 import {

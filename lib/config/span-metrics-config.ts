@@ -1,4 +1,5 @@
-// metrics_generator.processor.span_metrics (spec 2.8) and its per-tenant overrides (spec 6.3).
+// metrics_generator.processor.span_metrics and its per-tenant overrides
+// (Tempo: modules/generator/processor/spanmetrics/config.go, modules/overrides/config.go).
 
 import { fail, indexPath, joinPath } from './errors.ts';
 import { dimensionList, dimensionMappings, histogramBuckets } from './common-specs.ts';

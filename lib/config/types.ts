@@ -7,7 +7,7 @@ import type { RelabelConfig } from '../remote-write/relabel-config.ts';
 
 export type Codec = 'push-bytes' | 'otlp';
 
-/** A filter_policies match block (spec 2.4). Values keep their YAML type for strict matching. */
+/** A filter_policies match block (Tempo: pkg/spanfilter/config). Values keep their YAML type for strict matching. */
 export interface PolicyAttribute {
   /** TraceQL-style key: `kind`, `name`, `status`, `span.<attr>` or `resource.<attr>`. */
   readonly key: string;
@@ -40,7 +40,7 @@ export interface DimensionMapping {
 }
 
 export interface SpanMetricsConfig {
-  /** Which of the three span-metrics subprocessors run (spec 2.1). */
+  /** Which of the three span-metrics subprocessors run (Tempo: processor/spanmetrics/subprocessors.go). */
   readonly subprocessors: { readonly count: boolean; readonly latency: boolean; readonly size: boolean };
   readonly histogramBuckets: readonly number[];
   readonly intrinsicDimensions: IntrinsicDimensions;

@@ -1,4 +1,4 @@
-// Record level of the two Kafka formats (spec 1, DESIGN "Record formats"):
+// Record level of the two Kafka formats (Tempo: pkg/ingest/encoding.go; docs/architecture.md):
 //  - push-bytes: key = tenant, value = tempopb.PushBytesRequest { traces = 2 (each a marshalled
 //    tempopb.Trace), ids = 3, skipMetricsGeneration = 5 }.
 //  - otlp: value = one TracesData / ExportTraceServiceRequest; tenant from a header or a default.

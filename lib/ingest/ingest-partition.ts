@@ -1,4 +1,4 @@
-// The ingest algorithm for one partition's records (DESIGN "State and exactly-once", ingest):
+// The ingest algorithm for one partition's records (docs/architecture.md, "The commit rule"):
 //  1. read the partition's commit cursor (consistent read);
 //  2. keep only records after it, so a retried or overlapping batch skips what is committed;
 //  3. decode, run the processors, pre-aggregate everything into one delta;

@@ -1,4 +1,5 @@
-// Span multiplier (spec 2.6): how many spans one sampled span stands for. From the OpenTelemetry
+// Span multiplier (Tempo: modules/generator/processor/util/util.go, GetSpanMultiplier): how many
+// spans one sampled span stands for. From the OpenTelemetry
 // probability-sampling fields of the W3C tracestate (`ot=th:...;rv:...`) when enabled, else from a
 // ratio attribute (1 / its double value), else 1.
 

@@ -1,4 +1,5 @@
-// The headers one tenant's requests to one endpoint carry (spec 6.2): the endpoint's headers, the
+// The headers one tenant's requests to one endpoint carry (Tempo: modules/generator/storage/
+// config_util.go): the endpoint's headers, the
 // tenant's remote_write_headers over them, X-Scope-OrgID unless one is configured, and the
 // protocol headers, which nothing configured may replace.
 

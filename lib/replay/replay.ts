@@ -1,4 +1,4 @@
-// The conformance path (DESIGN "CLI"): OTLP-JSON traces through the same decoder and processors
+// The conformance path (README, "The replay CLI"): OTLP-JSON traces through the same decoder and processors
 // as the Lambda path, folded into one registry, printed as Prometheus text. No ingestion slack
 // (the traces are historical).
 
@@ -39,7 +39,7 @@ export function replay(config: GeneratorConfig, tenant: string, input: string, l
   }
   const registry = new Registry(tenantConfig);
   const now = Date.now();
-  // End of input: pending service-graph edges expire as if `wait` had passed (DESIGN "CLI").
+  // End of input: pending service-graph edges expire as if `wait` had passed (README, "The replay CLI").
   registry.apply(batch.drain({ expireAll: true, nowMs: now }).get(tenant) ?? [], now);
   return formatExposition(registry);
 }

@@ -1,4 +1,5 @@
-// Classic (fixed-bucket) histogram observation on the shared increment shape (spec 5.4):
+// Classic (fixed-bucket) histogram observation on the shared increment shape
+// (Tempo: modules/generator/registry/histogram.go):
 // `le` is inclusive -- a value equal to a bound counts in that bound's bucket, as Go's
 // sort.SearchFloat64s picks it -- and Tempo's classic path weights an observation by the span
 // multiplier (count += m, sum += v*m) rather than repeating it.

@@ -1,4 +1,5 @@
-// Label sets as Tempo's registry builds them (spec 2.3 / 5.7), and the identity of a series.
+// Label sets as Tempo's registry builds them (Tempo: modules/generator/registry/builder.go), and the
+// identity of a series.
 //
 // Builder rules, in Tempo's order: each name is cut to maxLabelNameLength bytes and each value to
 // maxLabelValueLength bytes (0 = no limit); an empty value deletes every earlier label of that

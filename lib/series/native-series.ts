@@ -1,5 +1,6 @@
 // The cumulative native histogram of one series and client_golang's bucket-limit strategy
-// (spec 5.5), driven by batch increments and the caller's clock instead of timers:
+// (Tempo: modules/generator/registry/native_histogram.go), driven by batch increments and the
+// caller's clock instead of timers:
 // - more than maxBucketNumber buckets and minResetDuration passed since the last reset (and no
 //   reset pending): the histogram is reset and keeps only the newest data -- client_golang keeps
 //   the one observation that overflowed it, here the whole batch that did;

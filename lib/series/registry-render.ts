@@ -1,4 +1,5 @@
-// Turns registry series into remote-write shaped series (spec 5.3-5.6): which time series one
+// Turns registry series into remote-write shaped series (Tempo: modules/generator/registry/
+// counter.go, histogram.go, native_histogram.go, gauge.go): which time series one
 // registry series becomes (_count/_sum/_bucket{le}, the bare native name), their labels
 // (series labels overlaid by external labels, then __name__ and le), initial zeros, exemplars,
 // and staleness markers. Pure: the registry decides what to mark as sent.
@@ -96,7 +97,7 @@ function renderClassic(
   });
   out({
     labels: withLabelObject(base, nameLabel(name, '_sum')),
-    samples: [{ value: c.sum, timestampMs: t.atMs }], // no initial zero for _sum (spec 5.4)
+    samples: [{ value: c.sum, timestampMs: t.atMs }], // no initial zero for _sum (as Tempo's histogram.go)
     exemplars: NO_EXEMPLARS,
   });
   const bucketBase = withLabelObject(base, nameLabel(name, '_bucket'));

@@ -55,7 +55,7 @@ describe('defaults', () => {
     assert.deepEqual(t.remoteWriteHeaders, {});
   });
 
-  test('processor defaults (spec 2.8, 3.8, 4)', () => {
+  test('processor defaults (span metrics, service graphs, host info)', () => {
     const t = withOverride({}).tenant('t');
     assert.deepEqual(t.spanMetrics, {
       subprocessors: { count: true, latency: true, size: true },

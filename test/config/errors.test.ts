@@ -263,7 +263,7 @@ describe('bad values name their path', () => {
   });
 });
 
-describe('dimension mappings (spec 2.3)', () => {
+describe('dimension mappings', () => {
   const sm = (body: string) => `metrics_generator: {processor: {span_metrics: {${body}}}}`;
   test('empty name', () =>
     assertConfigError(

@@ -1,4 +1,4 @@
-// filter_policies validation and normalization (spec 2.4).
+// filter_policies validation and normalization (Tempo: pkg/spanfilter).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FilterPolicy } from '../../lib/config/index.ts';

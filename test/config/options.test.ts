@@ -246,7 +246,7 @@ describe('per-tenant override keys', () => {
   );
 });
 
-describe('override semantics per key (spec 6.3)', () => {
+describe('override semantics per key', () => {
   const global = {
     processor: {
       span_metrics: {

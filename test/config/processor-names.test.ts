@@ -1,4 +1,4 @@
-// Processor-name rules of spec 2.1 and 3.1, through the resolved tenant config.
+// Processor-name rules (Tempo: modules/generator/instance.go updateSubprocessors), through the resolved tenant config.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { load } from './helpers.ts';

@@ -1,6 +1,6 @@
 // Acceptance for cross-batch service graphs: a client half in one partition and its server half in
 // another, ingested by different invocations in either order, make one edge counted once; halves
-// more than `wait` apart do not pair but expire as the spec says; host info goes stale when the
+// more than `wait` apart do not pair but expire as Tempo's onExpire does; host info goes stale when the
 // host stops sending. With a crash injected at every DynamoDB call of every ingest and of every
 // flusher save, followed by re-delivery or a cold restart, the outcome is the same, and no series
 // sent to the remote ever goes backwards.

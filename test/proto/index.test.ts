@@ -39,7 +39,7 @@ describe('toLong / fromLong', () => {
   });
 });
 
-describe('wire layout matches the field numbers of spec 1.2', () => {
+describe('wire layout matches the field numbers of Tempo and OTLP', () => {
   test('PushBytesRequest: traces = 2, ids = 3 (bytes), skipMetricsGeneration = 5 (varint)', () => {
     const bytes = PushBytesRequest.encode({
       traces: [new Uint8Array([0xaa])],

@@ -1,4 +1,4 @@
-// Against a real Prometheus (PLATFORM-NOTES "Real Prometheus"), when its binary is installed:
+// Against a real Prometheus (Debian's prometheus package; README, "Development"), when its binary is installed:
 // what the client sends is accepted (counters, staleness markers, exemplars, integer native
 // histograms) and reads back, and a malformed histogram really is the 500 validation prevents.
 

@@ -1,4 +1,5 @@
-// The service-graph test vectors of spec section 8 (TV5, TV6, from Tempo's own tests) and
+// The service-graph test vectors of Tempo's own tests (modules/generator/processor/servicegraphs/servicegraphs_test.go:
+// TestServiceGraphs, TestServiceGraphs_virtualNodes) and
 // host-info, through `replay`.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -42,7 +43,7 @@ function labelSets(out: Map<string, number>): string[] {
   return [...sets].sort();
 }
 
-describe('spec 8 service-graph vectors', () => {
+describe('Tempo service-graph vectors', () => {
   test('TV5 pairing: HTTP edge with dimensions, database edge, messaging edge and its latency', () => {
     const cfg = withServiceGraphs(
       'histogram_buckets: [0.04]\ndimensions: [beast, god]\nenable_messaging_system_latency_histogram: true',

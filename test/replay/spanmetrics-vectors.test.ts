@@ -1,4 +1,5 @@
-// The span-metrics test vectors of spec section 8 (from Tempo's own tests), through `replay`.
+// The span-metrics test vectors of Tempo's own tests
+// (modules/generator/processor/spanmetrics/spanmetrics_test.go), through `replay`.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseConfig } from '../../lib/config/index.ts';
@@ -23,7 +24,7 @@ ${overrides.replace(/^/gm, '      ')}
 
 const TV1_LABELS = 'service="test-service",span_kind="SPAN_KIND_CLIENT",span_name="test",status_code="STATUS_CODE_OK"';
 
-describe('spec 8 span-metrics vectors', () => {
+describe('Tempo span-metrics vectors', () => {
   test('TV1 defaults: calls, inclusive le buckets, count and sum', () => {
     const out = run(withSpanMetrics('histogram_buckets: [0.5, 1]'), makeBatch(10));
     assert.equal(out.get(`traces_spanmetrics_calls_total{${TV1_LABELS}}`), 10);

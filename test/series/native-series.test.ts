@@ -12,7 +12,7 @@ function batch(...values: number[]) {
   return h;
 }
 
-describe('native series bucket limit (spec 5.5)', () => {
+describe('native series bucket limit', () => {
   test('within the limit: plain merge', () => {
     const s = newNativeState(0, 2 ** -128, 0, nativeConfigKey(cfg));
     assert.equal(addNative(s, batch(1, 2), cfg, 10), 'merged');

@@ -1,4 +1,5 @@
-// filter_policies (spec 2.4): include / include_any / exclude blocks over span intrinsics and
+// filter_policies (Tempo: pkg/spanfilter/spanfilter.go): include / include_any / exclude blocks
+// over span intrinsics and
 // span or resource attributes, evaluated per span before any label is built.
 
 import { compileGoRegex } from '../../config/go-regex.ts';

@@ -1,4 +1,5 @@
-// The host-info processor (spec 4): one info gauge per host that sent spans, named by the first
+// The host-info processor (Tempo: modules/generator/processor/hostinfo/processor.go): one info gauge
+// per host that sent spans, named by the first
 // configured host identifier a resource carries. Runs per ResourceSpans, spans or not, and ignores
 // filter policies and multipliers.
 

@@ -1,5 +1,6 @@
-// Where service-graph dimensions are stored in an edge and which labels they become (spec 3.3,
-// 3.5, 3.6). Tempo keeps an edge's dimensions in a map keyed by attribute name, or by
+// Where service-graph dimensions are stored in an edge and which labels they become (Tempo:
+// modules/generator/processor/servicegraphs/servicegraphs.go: upsertDimensions, onComplete, onExpire).
+// Tempo keeps an edge's dimensions in a map keyed by attribute name, or by
 // `client_<name>` / `server_<name>` with enable_client_server_prefix; enable_virtual_node_label
 // appends a `virtual_node` dimension that expiry writes. Here each distinct map key is a slot.
 

@@ -1,5 +1,5 @@
-// A service-graph edge seen from one side only, as the ingest hands it to the flusher (DESIGN
-// "Shape": unpaired halves go into the delta, the flusher pairs them across batches and
+// A service-graph edge seen from one side only, as the ingest hands it to the flusher (see
+// docs/architecture.md: unpaired halves go into the delta, the flusher pairs them across batches and
 // partitions). A half carries what its span(s) told the edge, so pairing two halves gives the same
 // edge, and the same metrics, as pairing the two spans in one batch would.
 

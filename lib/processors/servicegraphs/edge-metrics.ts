@@ -1,4 +1,5 @@
-// The metrics of completed service-graph edges (spec 3.2, 3.3, 3.7: Tempo's onComplete),
+// The metrics of completed service-graph edges (Tempo's onComplete in
+// modules/generator/processor/servicegraphs/servicegraphs.go),
 // pre-aggregated per batch. Series identity inside the batch is the tuple of label-value ids, so
 // each distinct label set is built once.
 

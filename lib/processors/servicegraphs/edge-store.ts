@@ -1,6 +1,7 @@
-// Pending service-graph edges (spec 3.4-3.5): edges seen from one side only, waiting for the other
+// Pending service-graph edges (Tempo: modules/generator/processor/servicegraphs/store/store.go):
+// edges seen from one side only, waiting for the other
 // side until `wait` has passed, at most max_items of them, oldest first. Plus the "dropped side"
-// cache of spans the filter policies removed, so their counterparts are dropped too (spec 3.4.2).
+// cache of spans the filter policies removed, so their counterparts are dropped too (Tempo's droppedSpanSide).
 // Times are passed in (Unix ms): the store has no clock of its own.
 
 import { DroppedSide, Edge, unixSeconds, type Side } from './edge.ts';

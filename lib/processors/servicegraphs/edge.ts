@@ -1,4 +1,5 @@
-// One service-graph edge (spec 3.4): what the client-side and server-side spans of a request told
+// One service-graph edge (Tempo: modules/generator/processor/servicegraphs/store/edge.go): what the
+// client-side and server-side spans of a request told
 // us so far. Edges are pooled by the store, so everything here is reset in place.
 
 /** connection_type label values, by the small number kept in an edge and in series tuples. */

@@ -1,6 +1,6 @@
-// The flusher's tier of service-graph pairing (DESIGN "Shape"): the halves every ingest batch left
+// The flusher's tier of service-graph pairing (docs/architecture.md): the halves every ingest batch left
 // unpaired meet here, across batches, invocations and partitions. A half waits at most max_items
-// deep; expire() settles those older than `wait` as virtual-node edges or expired edges (spec 3.5).
+// deep; expire() settles those older than `wait` as virtual-node edges or expired edges (Tempo's onExpire).
 // Decisions depend on the halves' arrival times (Kafka record timestamps) and the clock passed
 // to expire(), never on the order partitions are folded in.
 

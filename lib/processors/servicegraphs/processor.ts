@@ -1,9 +1,10 @@
-// The service-graphs processor (spec 3): pairs the client side (CLIENT/PRODUCER span) and the
+// The service-graphs processor (Tempo: modules/generator/processor/servicegraphs/servicegraphs.go):
+// pairs the client side (CLIENT/PRODUCER span) and the
 // server side (SERVER/CONSUMER span) of each request into an edge between two services, and
 // emits request counts and latencies per edge as soon as both sides are known. Database client
 // spans make an edge alone. Edges still missing a side wait in memory (EdgeStore) until `wait`
 // has passed; expire() then turns root-server and client-with-peer edges into virtual-node edges
-// and drops the rest (spec 3.5).
+// and drops the rest (Tempo's onExpire).
 //
 // Two tiers. This processor pairs the spans that reach it: the replay CLI feeds it the whole input
 // and expires what is left at the end. The ingest Lambda builds one per partition batch and, at
@@ -59,7 +60,7 @@ export interface ServiceGraphsOptions {
   log?: Logger;
 }
 
-/** Tempo's self-monitoring counters of this processor (spec 3.2), per tenant. */
+/** Tempo's self-monitoring counters of this processor (the metric* vars of servicegraphs.go), per tenant. */
 export class ServiceGraphsCounters {
   /** `..._service_graphs_edges`: edges created (completed at once or stored). */
   edges = 0;
@@ -230,7 +231,7 @@ export class ServiceGraphsProcessor implements Processor {
       e.clientEndHi = span.endHi;
       e.clientEndLo = span.endLo;
     } else {
-      // overwrites what the client side set, as Tempo does (spec 3.4.5)
+      // overwrites what the client side set, as Tempo's consume does
       e.connectionType = kind === SPAN_KIND_CONSUMER ? CONNECTION_MESSAGING : CONNECTION_UNKNOWN;
       e.serverService = res.serviceName;
       e.serverLatencySec = span.durationSeconds();
@@ -266,7 +267,7 @@ export class ServiceGraphsProcessor implements Processor {
   /**
    * A client span with a database name attribute is a database call: it completes the edge alone,
    * with the server named by peer.service, server.address, network.peer.address(:port) or the
-   * database name, and its own duration as the server latency (spec 3.5).
+   * database name, and its own duration as the server latency (Tempo's upsertDatabaseRequest).
    */
   private updateDatabase(e: Edge, span: SpanView): void {
     const lookup = this.lookup;

@@ -1,4 +1,5 @@
-// What an edge that waited `wait` in vain becomes (spec 3.5, Tempo's onExpire): a root server span
+// What an edge that waited `wait` in vain becomes (Tempo's onExpire in
+// modules/generator/processor/servicegraphs/servicegraphs.go): a root server span
 // was called from outside, so a virtual client (its peer attribute, or "user") stands in; a client
 // whose peer attribute names the uninstrumented callee gets that as a virtual server. Anything
 // else expires without metrics. Shared by the in-batch processor and the flusher's pairing.

@@ -1,4 +1,5 @@
-// Label names of the span-metrics series (spec 2.3), fixed per processor instance.
+// Label names of the span-metrics series (Tempo: modules/generator/processor/spanmetrics/spanmetrics.go),
+// fixed per processor instance.
 
 import type { SpanMetricsConfig } from '../../config/types.ts';
 import { dimensionLabelName, sanitizeLabelName } from '../../config/index.ts';

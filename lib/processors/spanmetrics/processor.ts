@@ -1,4 +1,5 @@
-// The span-metrics processor (spec 2): calls, latency histogram, size and target_info per span,
+// The span-metrics processor (Tempo: modules/generator/processor/spanmetrics/spanmetrics.go): calls,
+// latency histogram, size and target_info per span,
 // pre-aggregated per batch. Per span it reads only the fields its labels need; series identity
 // inside the batch is the tuple of label values, so label sets are built once per distinct tuple.
 
@@ -232,7 +233,7 @@ export class SpanMetricsProcessor implements Processor {
     };
   }
 
-  /** target_info for a resource (spec 2.5); false when its labels are not valid UTF-8. */
+  /** target_info for a resource (Tempo's buildAndSetTargetInfoLabels); false when its labels are not valid UTF-8. */
   private addTargetInfo(res: ResourceView): boolean {
     const excluded = this.cfg.targetInfoExcludedDimensions;
     const attrs = res.attributes;

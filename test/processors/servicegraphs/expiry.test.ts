@@ -1,4 +1,5 @@
-// Pending edges under a fake clock (spec 3.4.6, 3.5): wait, whole-second expiration, FIFO
+// Pending edges under a fake clock (Tempo: modules/generator/processor/servicegraphs/store/store.go):
+// wait, whole-second expiration, FIFO
 // expiry, virtual nodes, expired edges by unmatched span kind, max_items.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// filter_policies in service graphs (spec 3.4.2): filtered spans are counted, and the other side
+// filter_policies in service graphs (Tempo's droppedSpanSide): filtered spans are counted, and the other side
 // of a filtered span must not make an edge either.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

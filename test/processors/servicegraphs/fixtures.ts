@@ -1,5 +1,7 @@
 // Service-graph test traces as OTLP-JSON, rebuilt by hand after the structure of Tempo's
-// testdata (spec 8, TV5 and TV6): same ids, kinds, times, statuses and the attributes that
+// testdata in modules/generator/processor/servicegraphs/testdata (trace-with-queue-database.json of
+// TestServiceGraphs, called TV5 here, and trace-with-virtual-nodes.json of
+// TestServiceGraphs_virtualNodes): same ids, kinds, times, statuses and the attributes that
 // matter to service graphs; span names and unrelated attributes trimmed.
 
 import { resourceSpans, span, tracesData, type AttrValue, type JsonSpan } from '../../helpers/otlp-json.ts';

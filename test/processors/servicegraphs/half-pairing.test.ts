@@ -1,7 +1,7 @@
 // The flusher's tier of service-graph pairing: halves handed over by ingest batches must pair into
 // exactly the edges (and metrics) that one processor seeing every span would produce, whatever the
-// batching and the order halves are folded in; halves too far apart or never matched expire as the
-// spec says; the pending state survives a snapshot.
+// batching and the order halves are folded in; halves too far apart or never matched expire as
+// Tempo's onExpire does; the pending state survives a snapshot.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseConfig } from '../../../lib/config/index.ts';
