@@ -1,9 +1,9 @@
 // The Logger of the Lambda functions, on Powertools for AWS Lambda's logger: one JSON line per
 // event with the keys AWS users search by (level, timestamp, service, function_name,
-// function_request_id, cold_start, xray_trace_id, correlation_id = the Lambda request id), the log
-// level from POWERTOOLS_LOG_LEVEL or Lambda's log-level control, and debug sampling from
-// POWERTOOLS_LOGGER_SAMPLE_RATE. lib/ keeps talking to the small Logger interface; local mode and
-// the CLI keep the console logger (no invocation there to describe).
+// function_request_id, cold_start, xray_trace_id, correlation_id = the Lambda request id) and the
+// lowest level printed from POWERTOOLS_LOG_LEVEL or Lambda's log-level control. lib/ keeps talking
+// to the small Logger interface; local mode and the CLI keep the console logger (no invocation
+// there to describe).
 
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import type { LogFields, Logger } from './logger.ts';
@@ -29,7 +29,7 @@ export function lambdaLogger(): LambdaLogger {
     warn: (message, fields) => logger.warn(message, safeKeys(fields)),
     error: (message, fields) => logger.error(message, safeKeys(fields)),
     startInvocation(context) {
-      // a new sampling decision per invocation, as Powertools' own handler wrappers make it
+      // a new POWERTOOLS_LOGGER_SAMPLE_RATE draw per invocation, as Powertools' handler wrappers do
       logger.refreshSampleRateCalculation();
       if (context === undefined) return;
       logger.addContext(context);
