@@ -2,13 +2,19 @@
 // the work is in lib/flush. Its run time is AWS/Lambda's Duration metric (free), not an EMF one.
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { invocationDeadline, lambdaFlushContext } from '../lib/flush/flush-handler.ts';
-import { publishMetrics } from '../lib/metrics/publish.ts';
+import { lambdaLogger } from '../lib/log/lambda-logger.ts';
+import { LambdaMetrics } from '../lib/metrics/lambda-metrics.ts';
+
+const log = lambdaLogger();
+const metrics = new LambdaMetrics(log);
 
 export async function handler(_event: ScheduledEvent, context?: Context): Promise<void> {
-  const ctx = await lambdaFlushContext();
+  log.startInvocation(context);
+  metrics.startInvocation(context);
+  const ctx = await lambdaFlushContext(process.env, log);
   try {
     await ctx.flusher.run(invocationDeadline(Date.now(), context?.getRemainingTimeInMillis()));
   } finally {
-    publishMetrics(ctx.metrics, Date.now());
+    metrics.publish(ctx.metrics, Date.now());
   }
 }

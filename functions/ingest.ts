@@ -1,12 +1,18 @@
 // Lambda handler for the Kafka event source (Amazon MSK or self-managed Kafka). Thin: the work is
 // in lib/ingest. Throwing makes the event source retry the batch, which the commit cursor makes
 // safe; bad records never throw.
-import type { MSKEvent } from 'aws-lambda';
+import type { Context, MSKEvent } from 'aws-lambda';
 import { ingestEvent, lambdaIngestContext } from '../lib/ingest/ingest-handler.ts';
-import { publishMetrics } from '../lib/metrics/publish.ts';
+import { lambdaLogger } from '../lib/log/lambda-logger.ts';
+import { LambdaMetrics } from '../lib/metrics/lambda-metrics.ts';
 
-export async function handler(event: MSKEvent): Promise<void> {
-  const ctx = await lambdaIngestContext();
+const log = lambdaLogger();
+const metrics = new LambdaMetrics(log);
+
+export async function handler(event: MSKEvent, context?: Context): Promise<void> {
+  log.startInvocation(context);
+  metrics.startInvocation(context);
+  const ctx = await lambdaIngestContext(process.env, log);
   try {
     const results = await ingestEvent(ctx, event);
     for (const r of results) {
@@ -19,6 +25,6 @@ export async function handler(event: MSKEvent): Promise<void> {
         });
     }
   } finally {
-    publishMetrics(ctx.metrics, Date.now());
+    metrics.publish(ctx.metrics, Date.now());
   }
 }

@@ -4,7 +4,7 @@
 
 import { configSourceFromEnv, type ConfigClients } from '../config/from-env.ts';
 import { applyTenantConfig, reportRefusedConfig, type ConfigSource } from '../config/config-source.ts';
-import { consoleLogger } from '../log/logger.ts';
+import { consoleLogger, type Logger } from '../log/logger.ts';
 import { MetricsRecorder } from '../metrics/recorder.ts';
 import { ddbMetricsObserver } from '../metrics/ddb-metrics.ts';
 import { createDynamoClient, meteredDdb, sdkDdb, trackServerClock, type Ddb, type ServerClock } from '../store/ddb.ts';
@@ -28,8 +28,11 @@ export interface FlushContext {
 
 let cached: (() => Promise<FlushContext>) | undefined;
 
-export function lambdaFlushContext(env: NodeJS.ProcessEnv = process.env): Promise<FlushContext> {
-  cached ??= lambdaFlushContainer(env);
+export function lambdaFlushContext(
+  env: NodeJS.ProcessEnv = process.env,
+  log: Logger = consoleLogger,
+): Promise<FlushContext> {
+  cached ??= lambdaFlushContainer(env, {}, log);
   return cached();
 }
 
@@ -42,6 +45,7 @@ export function lambdaFlushContext(env: NodeJS.ProcessEnv = process.env): Promis
 export function lambdaFlushContainer(
   env: NodeJS.ProcessEnv,
   clients: ConfigClients & { readonly ddb?: Ddb; readonly objects?: ObjectStore } = {},
+  log: Logger = consoleLogger,
 ): () => Promise<FlushContext> {
   let built: Promise<FlushContext & { source: ConfigSource }> | undefined;
   const build = async () => {
@@ -49,7 +53,6 @@ export function lambdaFlushContainer(
     const seriesTable = required(env, 'SERIES_TABLE');
     const persistIntervalMs = persistIntervalFromEnv(env);
     const metrics = new MetricsRecorder();
-    const log = consoleLogger;
     const source = await configSourceFromEnv(env, clients, {
       onRefused: reportRefusedConfig(log, (m) => metrics.add(m, 1)),
     });

@@ -79,8 +79,11 @@ export async function ingestPartitions(
 /** Per-container state of the Lambda: config and clients are built on the first invocation. */
 let cached: (() => Promise<IngestContext>) | undefined;
 
-export function lambdaIngestContext(env: NodeJS.ProcessEnv = process.env): Promise<IngestContext> {
-  cached ??= lambdaIngestContainer(env);
+export function lambdaIngestContext(
+  env: NodeJS.ProcessEnv = process.env,
+  log: Logger = consoleLogger,
+): Promise<IngestContext> {
+  cached ??= lambdaIngestContainer(env, {}, log);
   return cached();
 }
 
@@ -92,6 +95,7 @@ export function lambdaIngestContext(env: NodeJS.ProcessEnv = process.env): Promi
 export function lambdaIngestContainer(
   env: NodeJS.ProcessEnv,
   clients: ConfigClients & { readonly ddb?: Ddb; readonly objects?: ObjectStore } = {},
+  log: Logger = consoleLogger,
 ): () => Promise<IngestContext> {
   let built: Promise<{ ctx: IngestContext; source: ConfigSource }> | undefined;
   const build = async () => {
@@ -99,7 +103,7 @@ export function lambdaIngestContainer(
     if (table === undefined || table === '') throw new Error('DELTAS_TABLE is not set');
     const metrics = new MetricsRecorder();
     const source = await configSourceFromEnv(env, clients, {
-      onRefused: reportRefusedConfig(consoleLogger, (m) => metrics.add(m, 1)),
+      onRefused: reportRefusedConfig(log, (m) => metrics.add(m, 1)),
     });
     const ttlDays = env.DELTA_TTL_DAYS === undefined ? DEFAULT_DELTA_TTL_DAYS : Number(env.DELTA_TTL_DAYS);
     if (!(ttlDays > 0)) throw new Error(`DELTA_TTL_DAYS must be a positive number, got "${env.DELTA_TTL_DAYS}"`);
@@ -107,7 +111,15 @@ export function lambdaIngestContainer(
     // DATA_BUCKET: large deltas go to S3 (claim check); unset, everything stays inline as before
     const objects = clients.objects ?? objectStoreFromEnv(env);
     return {
-      ctx: ingestContext({ config: source.config, ddb, table, metrics, deltaTtlSeconds: ttlDays * 86400, objects }),
+      ctx: ingestContext({
+        config: source.config,
+        ddb,
+        table,
+        log,
+        metrics,
+        deltaTtlSeconds: ttlDays * 86400,
+        objects,
+      }),
       source,
     };
   };

@@ -1,8 +1,5 @@
-// Operational metrics: counters and values per metric name and dimension set, readable by tests
-// and printed in Lambda as CloudWatch Embedded Metric Format (one JSON log line per dimension set,
-// which CloudWatch turns into metrics without any API call).
-
-import { emfDocuments } from './emf.ts';
+// Operational metrics: counters and values per metric name and dimension set, readable by tests,
+// the bench and local mode, and printed in Lambda as CloudWatch Embedded Metric Format (publish.ts).
 
 export type Unit = 'Count' | 'Bytes' | 'Milliseconds' | 'Seconds' | 'None';
 export type Dimensions = Readonly<Record<string, string>>;
@@ -40,11 +37,6 @@ export class MetricsRecorder {
     let sum = 0;
     for (const e of this.entries.values()) if (e.name === name) sum += e.value;
     return sum;
-  }
-
-  /** EMF documents of everything recorded, one per dimension set; the recorder is emptied. */
-  drainEmf(namespace: string, timestampMs: number): string[] {
-    return emfDocuments(namespace, timestampMs, this.drain());
   }
 
   /** Everything recorded since the last drain; the recorder is emptied. */

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { emfDocuments } from '../../lib/metrics/emf.ts';
 import { MetricsRecorder } from '../../lib/metrics/recorder.ts';
 
 test('counters add per dimension set and drain as CloudWatch EMF', () => {
@@ -10,7 +11,7 @@ test('counters add per dimension set and drain as CloudWatch EMF', () => {
   m.add('DeltaBytes', 100, 'Bytes', { topic: 't' });
   assert.equal(m.get('Records', { topic: 't' }), 5);
   assert.equal(m.total('Records'), 6);
-  const docs = m.drainEmf('NS', 1234).map((d) => JSON.parse(d));
+  const docs = emfDocuments('NS', 1234, m.drain()).map((d) => JSON.parse(d));
   assert.equal(docs.length, 2);
   const t = docs.find((d) => d.topic === 't');
   assert.deepEqual(t._aws.CloudWatchMetrics[0], {
