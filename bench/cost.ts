@@ -23,8 +23,8 @@ import { putDelta } from '../lib/store/delta-log.ts';
 import { NO_CURSOR } from '../lib/store/cursor.ts';
 import { createTable, startLocalDynamo, type LocalDynamo } from '../lib/store/local-dynamo.ts';
 import { DELTAS_TABLE, SERIES_TABLE } from '../lib/store/tables.ts';
-import { buildResourceSpans, encodePushBytesRequest, encodeTempoTrace, BASE_NS } from '../test/fixtures/build.ts';
-import { randomInt, seededRng } from '../test/fixtures/random-trace.ts';
+import { buildResourceSpans, encodePushBytesRequest, encodeTempoTrace, BASE_NS } from '../testing/build.ts';
+import { randomInt, seededRng } from '../testing/random-trace.ts';
 import { measureFlusherMinute, printFlusherMinute, publishedMetricIds, type FlusherMinute } from './flush-minute.ts';
 import { printTable } from './harness.ts';
 

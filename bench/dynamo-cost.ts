@@ -16,8 +16,8 @@ import type { SeriesIncrement } from '../lib/series/types.ts';
 import { meteredDdb, sdkDdb } from '../lib/store/ddb.ts';
 import { createTable, startLocalDynamo, type LocalDynamo } from '../lib/store/local-dynamo.ts';
 import { DELTAS_TABLE, SERIES_TABLE } from '../lib/store/tables.ts';
-import { buildResourceSpans, encodePushBytesRequest, encodeTempoTrace, BASE_NS } from '../test/fixtures/build.ts';
-import { randomInt, seededRng } from '../test/fixtures/random-trace.ts';
+import { buildResourceSpans, encodePushBytesRequest, encodeTempoTrace, BASE_NS } from '../testing/build.ts';
+import { randomInt, seededRng } from '../testing/random-trace.ts';
 import { printTable } from './harness.ts';
 
 const RATE = 10_000;

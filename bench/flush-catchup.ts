@@ -18,8 +18,8 @@ import { readCommittedDeltas } from '../lib/store/delta-log.ts';
 import { Registry } from '../lib/series/registry.ts';
 import { createTable, startLocalDynamo } from '../lib/store/local-dynamo.ts';
 import { DELTAS_TABLE, SERIES_TABLE } from '../lib/store/tables.ts';
-import { buildResourceSpans, encodePushBytesRequest, encodeTempoTrace, BASE_NS } from '../test/fixtures/build.ts';
-import { randomInt, seededRng, type Rng } from '../test/fixtures/random-trace.ts';
+import { buildResourceSpans, encodePushBytesRequest, encodeTempoTrace, BASE_NS } from '../testing/build.ts';
+import { randomInt, seededRng, type Rng } from '../testing/random-trace.ts';
 import { printTable } from './harness.ts';
 
 const SPANS_PER_SECOND = 20_000;

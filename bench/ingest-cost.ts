@@ -11,8 +11,8 @@ import { sdkDdb } from '../lib/store/ddb.ts';
 import { MemoryObjectStore } from '../lib/store/object-store.ts';
 import { createTable, startLocalDynamo } from '../lib/store/local-dynamo.ts';
 import { DELTAS_TABLE } from '../lib/store/tables.ts';
-import { buildResourceSpans, encodePushBytesRequest, encodeTempoTrace, BASE_NS } from '../test/fixtures/build.ts';
-import { randomInt, seededRng } from '../test/fixtures/random-trace.ts';
+import { buildResourceSpans, encodePushBytesRequest, encodeTempoTrace, BASE_NS } from '../testing/build.ts';
+import { randomInt, seededRng } from '../testing/random-trace.ts';
 import { printTable } from './harness.ts';
 
 const SPANS_PER_RECORD = 100;

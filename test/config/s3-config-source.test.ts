@@ -14,7 +14,7 @@ import { formatExposition } from '../../lib/series/exposition.ts';
 import { sdkDdb } from '../../lib/store/ddb.ts';
 import { createTable, startLocalDynamo, type LocalDynamo } from '../../lib/store/local-dynamo.ts';
 import { DELTAS_TABLE, SERIES_TABLE } from '../../lib/store/tables.ts';
-import { buildResourceSpans, encodePushBytesRequest, encodeTempoTrace } from '../fixtures/build.ts';
+import { buildResourceSpans, encodePushBytesRequest, encodeTempoTrace } from '../../testing/build.ts';
 import { startLocalS3, type LocalS3 } from '../helpers/s3rver.ts';
 
 const BUCKET = 'mmg-config';

@@ -11,7 +11,7 @@ import { silentLogger } from '../../lib/log/logger.ts';
 import { MetricsRecorder } from '../../lib/metrics/recorder.ts';
 import { createTable } from '../../lib/store/local-dynamo.ts';
 import { DELTAS_TABLE, SERIES_TABLE } from '../../lib/store/tables.ts';
-import { buildResourceSpans, encodePushBytesRequest, encodeTempoTrace, type SpanSpec } from '../fixtures/build.ts';
+import { buildResourceSpans, encodePushBytesRequest, encodeTempoTrace, type SpanSpec } from '../../testing/build.ts';
 import { eventOf, startStore, testContext } from '../helpers/ingest-harness.ts';
 import { prometheusSkipReason, startPrometheus, type PrometheusInstance } from '../helpers/prometheus.ts';
 

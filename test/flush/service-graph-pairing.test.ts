@@ -23,7 +23,7 @@ import {
   encodeTempoTrace,
   type Attributes,
   type SpanSpec,
-} from '../fixtures/build.ts';
+} from '../../testing/build.ts';
 import { RECORD_TIME_MS, eventOf, startStore, testContext } from '../helpers/ingest-harness.ts';
 
 const CONFIG = parseConfig(`

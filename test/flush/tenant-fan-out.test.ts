@@ -17,7 +17,7 @@ import { formatExposition } from '../../lib/series/exposition.ts';
 import type { Ddb } from '../../lib/store/ddb.ts';
 import { createTable } from '../../lib/store/local-dynamo.ts';
 import { DELTAS_TABLE, SERIES_TABLE } from '../../lib/store/tables.ts';
-import { BASE_NS, buildResourceSpans, encodePushBytesRequest, encodeTempoTrace } from '../fixtures/build.ts';
+import { BASE_NS, buildResourceSpans, encodePushBytesRequest, encodeTempoTrace } from '../../testing/build.ts';
 import { CONFIG, RECORD_TIME_MS, eventOf, startStore, testContext } from '../helpers/ingest-harness.ts';
 import { endpointFor } from '../remote-write/receiver.ts';
 

@@ -27,7 +27,7 @@ import {
   testContext,
 } from '../helpers/ingest-harness.ts';
 import { startLocalS3 } from '../helpers/s3rver.ts';
-import { BASE_NS, buildResourceSpans, encodePushBytesRequest, encodeTempoTrace } from '../fixtures/build.ts';
+import { BASE_NS, buildResourceSpans, encodePushBytesRequest, encodeTempoTrace } from '../../testing/build.ts';
 
 describe('ingest claim check for large deltas', async () => {
   const store = await startStore();

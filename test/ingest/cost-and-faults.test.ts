@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Ddb } from '../../lib/store/ddb.ts';
 import { ingestEvent } from '../../lib/ingest/ingest-handler.ts';
 import { MetricsRecorder } from '../../lib/metrics/recorder.ts';
-import { buildResourceSpans, encodePushBytesRequest, encodeTempoTrace, BASE_NS } from '../fixtures/build.ts';
+import { buildResourceSpans, encodePushBytesRequest, encodeTempoTrace, BASE_NS } from '../../testing/build.ts';
 import {
   committedDeltas,
   committedState,

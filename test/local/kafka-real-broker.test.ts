@@ -13,7 +13,7 @@ import {
   startMockKafka,
   testSettings,
   type MockKafka,
-} from '../helpers/kafka-mock-broker.ts';
+} from '../../testing/kafka-mock-broker.ts';
 
 const ROOT =
   'traces_spanmetrics_calls_total{service="frontend",span_kind="SPAN_KIND_SERVER",span_name="GET /cart",status_code="STATUS_CODE_UNSET"}';
