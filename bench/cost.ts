@@ -6,7 +6,6 @@
 // real ingest code with a request-counting object store, write units from ReturnConsumedCapacity,
 // and the flusher's GETs while it folds them.
 
-import { parseConfig } from '../lib/config/index.ts';
 import { estimateMonthlyCost, totalOf, type Workload } from '../lib/cost/model.ts';
 import { US_EAST_1 } from '../lib/cost/prices.ts';
 import { MEASURED_UNITS, type UnitFigures } from '../lib/cost/units.ts';
@@ -23,14 +22,18 @@ import { putDelta } from '../lib/store/delta-log.ts';
 import { NO_CURSOR } from '../lib/store/cursor.ts';
 import { createTable, startLocalDynamo, type LocalDynamo } from '../lib/store/local-dynamo.ts';
 import { DELTAS_TABLE, SERIES_TABLE } from '../lib/store/tables.ts';
-import { buildResourceSpans, encodePushBytesRequest, encodeTempoTrace, BASE_NS } from '../testing/build.ts';
+import { BASE_NS } from '../testing/build.ts';
 import { randomInt, seededRng } from '../testing/random-trace.ts';
+import {
+  SPAN_METRICS_CONFIG as CONFIG,
+  WORKLOAD_NOW_MS as NOW_MS,
+  workloadRecords,
+  zipf,
+} from '../testing/workload.ts';
 import { measureFlusherMinute, printFlusherMinute, publishedMetricIds, type FlusherMinute } from './flush-minute.ts';
 import { printTable } from './harness.ts';
 
 const SPANS_PER_RECORD = 50;
-export const NOW_MS = Number(BASE_NS / 1_000_000n) + 1000;
-export const CONFIG = parseConfig('overrides: {defaults: {metrics_generator: {processors: [span-metrics]}}}');
 const REFERENCE: Workload = {
   spansPerSecond: 20_000,
   labelSets: 4_000,
@@ -43,61 +46,38 @@ const REFERENCE: Workload = {
 };
 const MEASURED_PARTITIONS = 3;
 
-/** A Zipf (s = 1) sampler over n label sets: inverse CDF by binary search. */
-export function zipf(n: number): (rng: () => number) => number {
-  const cdf = new Float64Array(n);
-  let acc = 0;
-  for (let i = 0; i < n; i++) cdf[i] = acc += 1 / (i + 1);
-  return (rng) => {
-    const u = rng() * acc;
-    let lo = 0;
-    let hi = n - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cdf[mid] < u) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
-}
-
+/** One partition's batch: `spans` spans over the Zipf-popular label sets of `pick`, every span with a trace id. */
 export function batchRecords(
   pick: (rng: () => number) => number,
   spans: number,
   partition: number,
   batch: number,
 ): KafkaEventRecord[] {
-  const rng = seededRng(partition * 7919 + batch);
-  const key = Buffer.from('team-a').toString('base64');
-  const out: KafkaEventRecord[] = [];
-  for (let done = 0, r = 0; done < spans; done += SPANS_PER_RECORD, r++) {
-    const list = Array.from({ length: Math.min(SPANS_PER_RECORD, spans - done) }, () => {
+  return workloadRecords({
+    topic: 'bench',
+    partition,
+    firstOffset: batch * 100_000,
+    spans,
+    spansPerRecord: SPANS_PER_RECORD,
+    rng: seededRng(partition * 7919 + batch),
+    draw: (rng) => {
       const s = pick(rng);
       const traceId = randomInt(rng, 1 << 30)
         .toString(16)
         .padStart(32, '0');
       return {
-        traceId,
-        name: `op-${s >> 1}`,
-        kind: 2,
-        status: { code: s & 1 },
-        endNs: BASE_NS + BigInt(randomInt(rng, 900_000_000)),
-        attributes: { 'http.method': 'GET' },
+        service: 'svc',
+        span: {
+          traceId,
+          name: `op-${s >> 1}`,
+          kind: 2,
+          status: { code: s & 1 },
+          endNs: BASE_NS + BigInt(randomInt(rng, 900_000_000)),
+          attributes: { 'http.method': 'GET' },
+        },
       };
-    });
-    const value = encodePushBytesRequest([
-      encodeTempoTrace(buildResourceSpans({ resource: { 'service.name': 'svc' }, spans: list })),
-    ]);
-    out.push({
-      topic: 'bench',
-      partition,
-      offset: batch * 100_000 + r,
-      timestamp: NOW_MS,
-      key,
-      value: Buffer.from(value).toString('base64'),
-    });
-  }
-  return out;
+    },
+  });
 }
 
 interface Measured {

@@ -10,7 +10,7 @@ import type { EdgeHalf } from '../../lib/processors/servicegraphs/edge-half.ts';
 import { SpanKind } from '../../lib/proto/index.ts';
 import { formatExposition } from '../../lib/series/exposition.ts';
 import { RECORD_TIME_MS, startStore } from '../helpers/ingest-harness.ts';
-import { Clock, RecordingSender, commitDelta, flusherOn, freshTables } from './flusher-harness.ts';
+import { Clock, CheckingSender, commitDelta, flusherOn, freshTables } from './flusher-harness.ts';
 
 const configWith = (dimensions: string) => `
 overrides:
@@ -54,7 +54,7 @@ describe('service-graph settings reloaded at run time', async () => {
     let text = configWith('[]');
     const clock = new Clock(RECORD_TIME_MS + 1000);
     const source = await ConfigSource.start(async () => parseConfig(text, { source: 'test' }), { clock: clock.read });
-    const flusher = flusherOn(store.ddb, tables, new RecordingSender(), clock, {}, source.config);
+    const flusher = flusherOn(store.ddb, tables, new CheckingSender(), clock, {}, source.config);
     const delta = (offset: number, halves: EdgeHalf[]) => ({
       topic: 'traces',
       partition: 0,

@@ -13,7 +13,7 @@ import type { SeriesIncrement } from '../../lib/series/types.ts';
 import { RECORD_TIME_MS, eventOf, makeRecords, startStore, testContext } from '../helpers/ingest-harness.ts';
 import {
   Clock,
-  RecordingSender,
+  CheckingSender,
   commitDelta,
   flusherOn,
   freshTables,
@@ -84,13 +84,13 @@ describe('flusher state reliability', async () => {
       [1, 0, 4],
       [0, 15, 3],
     ]);
-    const refFlusher = flusherOn(store.ddb, ref, new RecordingSender(), new Clock(RECORD_TIME_MS + 60_000));
+    const refFlusher = flusherOn(store.ddb, ref, new CheckingSender(), new Clock(RECORD_TIME_MS + 60_000));
     await refFlusher.run(RECORD_TIME_MS + 61_000);
 
     const errors: Record<string, unknown>[] = [];
     const metrics = new MetricsRecorder();
     const clock = new Clock(RECORD_TIME_MS + 60_000);
-    const f = flusherOn(store.ddb, tables, new RecordingSender(), clock, {
+    const f = flusherOn(store.ddb, tables, new CheckingSender(), clock, {
       metrics,
       log: { ...silentLogger, error: (_m, fields) => errors.push(fields ?? {}) },
     });
@@ -108,7 +108,7 @@ describe('flusher state reliability', async () => {
     );
     // the saved positions are past the gaps: the next invocation does not report them again
     const again = new MetricsRecorder();
-    await flusherOn(store.ddb, tables, new RecordingSender(), clock, { metrics: again }).run(clock.now + 1000);
+    await flusherOn(store.ddb, tables, new CheckingSender(), clock, { metrics: again }).run(clock.now + 1000);
     assert.equal(again.total('DeltasLost'), 0);
   });
 
@@ -119,7 +119,7 @@ describe('flusher state reliability', async () => {
     await ingest(tables, batches);
     const ref = await freshTables(store.client, 'backlog-ref');
     await ingest(ref, batches);
-    const refFlusher = flusherOn(store.ddb, ref, new RecordingSender(), new Clock(RECORD_TIME_MS + 60_000));
+    const refFlusher = flusherOn(store.ddb, ref, new CheckingSender(), new Clock(RECORD_TIME_MS + 60_000));
     await refFlusher.run(RECORD_TIME_MS + 61_000);
 
     // reading deltas takes time: 100 ms per item read
@@ -135,9 +135,9 @@ describe('flusher state reliability', async () => {
         return out;
       },
     };
-    const sender = new RecordingSender();
+    const sender = new CheckingSender();
     let invocations = 0;
-    let folded: number[] = [];
+    const folded: number[] = [];
     for (; invocations < 10; invocations++) {
       const deadline = clock.now + 1_000;
       const metrics = new MetricsRecorder();
@@ -168,7 +168,7 @@ describe('flusher state reliability', async () => {
   test('a warm container whose memory is older than the saved header reloads before folding', async () => {
     const tables = await freshTables(store.client, 'warm');
     const ref = await freshTables(store.client, 'warm-ref');
-    const sender = new RecordingSender();
+    const sender = new CheckingSender();
     const clock = new Clock(RECORD_TIME_MS + 60_000);
     const a = flusherOn(store.ddb, tables, sender, clock);
     const b = flusherOn(store.ddb, tables, sender, clock);
@@ -191,7 +191,7 @@ describe('flusher state reliability', async () => {
       await f.run(clock.now + 20_000);
       clock.now += 10_000;
     }
-    const refFlusher = flusherOn(store.ddb, ref, new RecordingSender(), clock);
+    const refFlusher = flusherOn(store.ddb, ref, new CheckingSender(), clock);
     await refFlusher.run(clock.now + 1000);
     assert.equal(stateText(a), stateText(refFlusher));
     assert.equal((await new SnapshotStore(store.ddb, tables.series).load()).epoch, steps.length);
@@ -213,7 +213,7 @@ describe('flusher state reliability', async () => {
       },
     };
     const metrics = new MetricsRecorder();
-    const f = flusherOn(counting, tables, new RecordingSender(), clock, { metrics });
+    const f = flusherOn(counting, tables, new CheckingSender(), clock, { metrics });
     await f.run(clock.now + 20_000);
     const afterFirst = snapshotQueries;
     await ingest(tables, [[0, 4, 4]]);
@@ -244,7 +244,7 @@ describe('flusher state reliability', async () => {
       T,
     );
     const clock = new Clock(T + 60_000);
-    await flusherOn(store.ddb, tables, new RecordingSender(), clock).run(clock.now + 1000);
+    await flusherOn(store.ddb, tables, new CheckingSender(), clock).run(clock.now + 1000);
     const saved = await new SnapshotStore(store.ddb, tables.series).load();
     assert.equal(saved.dataClockMs, T + 30_000);
   });
@@ -273,7 +273,7 @@ describe('flusher state reliability', async () => {
       RECORD_TIME_MS,
     );
     const clock = new Clock(RECORD_TIME_MS + 60_000);
-    const f = flusherOn(store.ddb, tables, new RecordingSender(), clock);
+    const f = flusherOn(store.ddb, tables, new CheckingSender(), clock);
     await f.run(clock.now + 1000, { persist: false });
     assert.equal(f.tenants().size, 150_000);
   });

@@ -1,0 +1,18 @@
+// A DynamoDB client whose every call passes through one function: the seam tests use to inject
+// faults and throttling, and benchmarks use to count requests.
+import type { Ddb } from '../lib/store/ddb.ts';
+
+/** What one call goes through: `run` sends the call; the wrapper may throw instead, or around it. */
+export type Around = <T>(op: string, run: () => Promise<T>, input: unknown) => Promise<T>;
+
+/** `inner` with every DynamoDB call passed through `around`. */
+export function wrapDdb(inner: Ddb, around: Around): Ddb {
+  const call = (op: keyof Ddb) => (input: unknown) =>
+    around(op, () => (inner[op] as (i: unknown) => Promise<unknown>)(input), input);
+  return {
+    getItem: call('getItem'),
+    putItem: call('putItem'),
+    updateItem: call('updateItem'),
+    query: call('query'),
+  } as Ddb;
+}
