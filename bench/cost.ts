@@ -26,6 +26,7 @@ import { BASE_NS } from '../testing/build.ts';
 import { randomInt, seededRng } from '../testing/random-trace.ts';
 import {
   SPAN_METRICS_CONFIG as CONFIG,
+  REFERENCE_WORKLOAD,
   WORKLOAD_NOW_MS as NOW_MS,
   workloadRecords,
   zipf,
@@ -34,16 +35,7 @@ import { measureFlusherMinute, printFlusherMinute, publishedMetricIds, type Flus
 import { printTable } from './harness.ts';
 
 const SPANS_PER_RECORD = 50;
-const REFERENCE: Workload = {
-  spansPerSecond: 20_000,
-  labelSets: 4_000,
-  partitions: 12,
-  batchingWindowS: 5,
-  tenants: 1,
-  distribution: 'zipf',
-  ingestMemoryMb: 1024,
-  flushMemoryMb: 512,
-};
+const REFERENCE = REFERENCE_WORKLOAD;
 const MEASURED_PARTITIONS = 3;
 
 /** One partition's batch: `spans` spans over the Zipf-popular label sets of `pick`, every span with a trace id. */

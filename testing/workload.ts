@@ -4,6 +4,7 @@
 // traffic does.
 
 import { parseConfig } from '../lib/config/index.ts';
+import type { Workload } from '../lib/cost/model.ts';
 import type { KafkaEventRecord } from '../lib/ingest/msk-event.ts';
 import { BASE_NS, buildResourceSpans, encodePushBytesRequest, encodeTempoTrace, type SpanSpec } from './build.ts';
 import type { Rng } from './random-trace.ts';
@@ -80,3 +81,18 @@ export function workloadRecords(batch: WorkloadBatch): KafkaEventRecord[] {
   }
   return out;
 }
+
+/**
+ * The reference deployment the cost figures are quoted for: 20,000 spans/s over 4,000 label sets
+ * with Zipf popularity, 12 partitions, a 5 s batching window, one tenant, the default memory sizes.
+ */
+export const REFERENCE_WORKLOAD: Workload = {
+  spansPerSecond: 20_000,
+  labelSets: 4000,
+  partitions: 12,
+  batchingWindowS: 5,
+  tenants: 1,
+  distribution: 'zipf',
+  ingestMemoryMb: 1024,
+  flushMemoryMb: 512,
+};

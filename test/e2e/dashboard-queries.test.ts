@@ -8,9 +8,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoTraces } from '../../lib/local/demo-traffic.ts';
-import { startLocalMode, type LocalMode } from '../../lib/local/local-mode.ts';
-import { silentLogger } from '../../lib/log/logger.ts';
+import type { LocalMode } from '../../lib/local/local-mode.ts';
 import { prometheusSkipReason, startPrometheus, type PrometheusInstance } from '../helpers/prometheus.ts';
+import { startTestLocalMode } from '../helpers/local-mode.ts';
 
 const skip = prometheusSkipReason();
 const DASHBOARD = new URL('../../dashboards/msk-metrics-generator.json', import.meta.url);
@@ -68,15 +68,12 @@ describe('Grafana dashboard queries against local mode data in Prometheus', { sk
         '',
       ].join('\n'),
     );
-    local = await startLocalMode({
-      port: 0,
+    local = await startTestLocalMode({
       configFile,
       demo: true,
       partitions: 2,
       batchWindowMs: 200,
       topic: 'local-traces',
-      log: silentLogger,
-      progress: () => {},
       env: { REMOTE_WRITE_URL: prom.writeUrl },
     });
     // Traces an hour old: outside the ingestion slack, so they are discarded (and counted).

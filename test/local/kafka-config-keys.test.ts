@@ -7,7 +7,12 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pushBytesMessages, skipWithoutBroker, startMockKafka, type MockKafka } from '../../testing/kafka-mock-broker.ts';
+import {
+  pushBytesMessages,
+  skipWithoutBroker,
+  startMockKafka,
+  type MockKafka,
+} from '../../testing/kafka-mock-broker.ts';
 
 const BIN = new URL('../../bin/msk-metrics-generator.js', import.meta.url).pathname;
 

@@ -11,7 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WriteRequest } from '../../lib/proto/index.ts';
 import { decompress } from '../../lib/remote-write/compress.ts';
-import { pushBytesMessages, skipWithoutBroker, startMockKafka, type MockKafka } from '../../testing/kafka-mock-broker.ts';
+import {
+  pushBytesMessages,
+  skipWithoutBroker,
+  startMockKafka,
+  type MockKafka,
+} from '../../testing/kafka-mock-broker.ts';
 
 const BIN = new URL('../../bin/msk-metrics-generator.js', import.meta.url).pathname;
 const ROOT =

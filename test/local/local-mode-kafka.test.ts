@@ -6,11 +6,11 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { demoTraces } from '../../lib/local/demo-traffic.ts';
-import { startLocalMode, type LocalMode, type LocalModeOptions } from '../../lib/local/local-mode.ts';
-import { silentLogger } from '../../lib/log/logger.ts';
+import type { LocalMode, LocalModeOptions } from '../../lib/local/local-mode.ts';
 import { PushBytesRequest, WriteRequest } from '../../lib/proto/index.ts';
 import { decompress } from '../../lib/remote-write/compress.ts';
 import { FakeKafkaConsumer, type ProducedMessage } from '../helpers/fake-kafka-consumer.ts';
+import { startTestLocalMode } from '../helpers/local-mode.ts';
 
 const TOPIC = 'tempo-ingest';
 const ROOT_CALLS =
@@ -63,15 +63,8 @@ async function until(cond: () => boolean | Promise<boolean>, what: string): Prom
 
 /** Local mode without demo traffic or progress lines, consuming the fake topic. */
 function startQuiet(consumer: FakeKafkaConsumer, options: Partial<LocalModeOptions>): Promise<LocalMode> {
-  return startLocalMode({
-    port: 0,
-    demo: false,
-    partitions: 1,
+  return startTestLocalMode({
     batchWindowMs: 50,
-    topic: 'local',
-    log: silentLogger,
-    progress: () => {},
-    env: {},
     kafka: { consumer, topic: TOPIC, leaveGroupOnShutdown: true },
     ...options,
   });
@@ -96,14 +89,13 @@ describe('local mode consuming a Kafka topic', () => {
 
   test('a topic named like the receiver topic is refused, naming KAFKA_TOPIC', async () => {
     await assert.rejects(
-      startLocalMode({
-        port: 0,
-        demo: false,
-        partitions: 1,
+      startTestLocalMode({
         batchWindowMs: 50,
         topic: 'same',
-        log: silentLogger,
         kafka: { consumer: new FakeKafkaConsumer('same'), topic: 'same', leaveGroupOnShutdown: false },
+
+        env: process.env,
+        progress: undefined,
       }),
       /KAFKA_TOPIC "same" is the name of local mode's own receiver topic/,
     );

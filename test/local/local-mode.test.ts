@@ -1,23 +1,21 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
-import { silentLogger } from '../../lib/log/logger.ts';
-import { startLocalMode, type LocalMode } from '../../lib/local/local-mode.ts';
+import type { LocalMode } from '../../lib/local/local-mode.ts';
 import { MAX_BODY_BYTES } from '../../lib/local/otlp-receiver.ts';
 import { makeBatch } from '../helpers/otlp-json.ts';
+import { startTestLocalMode } from '../helpers/local-mode.ts';
 
 describe('local mode', () => {
   let local: LocalMode;
   let base: string;
   before(async () => {
-    local = await startLocalMode({
-      port: 0,
+    local = await startTestLocalMode({
       demo: true,
       partitions: 3,
       batchWindowMs: 200,
-      topic: 'local',
-      log: silentLogger,
-      progress: () => {},
+
+      env: undefined,
     });
     base = `http://127.0.0.1:${local.port}`;
   });
