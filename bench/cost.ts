@@ -22,7 +22,6 @@ import { putDelta } from '../lib/store/delta-log.ts';
 import { NO_CURSOR } from '../lib/store/cursor.ts';
 import { createTable, startLocalDynamo, type LocalDynamo } from '../lib/store/local-dynamo.ts';
 import { DELTAS_TABLE, SERIES_TABLE } from '../lib/store/tables.ts';
-import { BASE_NS } from '../testing/build.ts';
 import { randomInt, seededRng } from '../testing/random-trace.ts';
 import {
   SPAN_METRICS_CONFIG as CONFIG,
@@ -30,6 +29,8 @@ import {
   WORKLOAD_NOW_MS as NOW_MS,
   workloadRecords,
   zipf,
+  GET,
+  labelSetSpan,
 } from '../testing/workload.ts';
 import { measureFlusherMinute, printFlusherMinute, publishedMetricIds, type FlusherMinute } from './flush-minute.ts';
 import { printTable } from './harness.ts';
@@ -57,17 +58,7 @@ export function batchRecords(
       const traceId = randomInt(rng, 1 << 30)
         .toString(16)
         .padStart(32, '0');
-      return {
-        service: 'svc',
-        span: {
-          traceId,
-          name: `op-${s >> 1}`,
-          kind: 2,
-          status: { code: s & 1 },
-          endNs: BASE_NS + BigInt(randomInt(rng, 900_000_000)),
-          attributes: { 'http.method': 'GET' },
-        },
-      };
+      return { service: 'svc', span: { traceId, ...labelSetSpan(s, randomInt(rng, 900_000_000), GET) } };
     },
   });
 }
@@ -142,22 +133,31 @@ async function measureUnits(local: LocalDynamo): Promise<Measured> {
   await createTable(local.client, DELTAS_TABLE, 'cost-d');
   await createTable(local.client, SERIES_TABLE, 'cost-s');
   await createTable(local.client, SERIES_TABLE, 'cost-idle');
+  /** The real ingest into `table` of the emulator, at the workload's clock. */
+  const ingestInto = (table: string, metrics: MetricsRecorder, objects?: MemoryObjectStore) =>
+    ingestContext({
+      config: CONFIG,
+      ddb: sdkDdb(local.client),
+      table,
+      log: silentLogger,
+      metrics,
+      nowMs: () => NOW_MS,
+      objects,
+    });
   const metrics = new MetricsRecorder();
-  const ctx = ingestContext({
-    config: CONFIG,
-    ddb: sdkDdb(local.client),
-    table: 'cost-d',
-    log: silentLogger,
-    metrics,
-    nowMs: () => NOW_MS,
-  });
+  const ctx = ingestInto('cost-d', metrics);
   const spansPerBatch = Math.round((w.spansPerSecond * w.batchingWindowS) / w.partitions);
   const pick = zipf(w.labelSets);
+  /** Batch `b` of every measured partition, keyed as the MSK event keys them. */
+  const eventOfBatch = (b: number) => {
+    const event: Record<string, KafkaEventRecord[]> = {};
+    for (let p = 0; p < MEASURED_PARTITIONS; p++) event[`bench-${p}`] = batchRecords(pick, spansPerBatch, p, b);
+    return event;
+  };
   let bytes = 0;
   let batches = 0;
   for (let b = 0; b < 2; b++) {
-    const event: Record<string, KafkaEventRecord[]> = {};
-    for (let p = 0; p < MEASURED_PARTITIONS; p++) event[`bench-${p}`] = batchRecords(pick, spansPerBatch, p, b);
+    const event = eventOfBatch(b);
     for (const r of await ingestEvent(ctx, { records: event })) {
       bytes += r.committed!.bytes;
       batches++;
@@ -170,19 +170,10 @@ async function measureUnits(local: LocalDynamo): Promise<Measured> {
   await createTable(local.client, DELTAS_TABLE, 'cost-cc');
   const objects = new MemoryObjectStore();
   const ccMetrics = new MetricsRecorder();
-  const ccCtx = ingestContext({
-    config: CONFIG,
-    ddb: sdkDdb(local.client),
-    table: 'cost-cc',
-    log: silentLogger,
-    metrics: ccMetrics,
-    nowMs: () => NOW_MS,
-    objects,
-  });
+  const ccCtx = ingestInto('cost-cc', ccMetrics, objects);
   let objectBatches = 0;
   for (let b = 0; b < 2; b++) {
-    const event: Record<string, KafkaEventRecord[]> = {};
-    for (let p = 0; p < MEASURED_PARTITIONS; p++) event[`bench-${p}`] = batchRecords(pick, spansPerBatch, p, b);
+    const event = eventOfBatch(b);
     for (const r of await ingestEvent(ccCtx, { records: event }))
       if (r.committed?.objectKey !== undefined) objectBatches++;
   }
@@ -190,14 +181,7 @@ async function measureUnits(local: LocalDynamo): Promise<Measured> {
   const putsPerBatch = objects.requests.put / batches;
   // a one-span delta: what a delta costs besides its label sets
   const tiny = new MetricsRecorder();
-  const tinyCtx = ingestContext({
-    config: CONFIG,
-    ddb: sdkDdb(local.client),
-    table: 'cost-d',
-    log: silentLogger,
-    metrics: tiny,
-    nowMs: () => NOW_MS,
-  });
+  const tinyCtx = ingestInto('cost-d', tiny);
   const [t] = await ingestEvent(tinyCtx, { records: { 'bench-9': batchRecords(pick, 1, 9, 0) } });
   const fixed = t.committed!.bytes - 60; // about one label set's worth
   const perLabelSet = (bytes / batches - fixed) / touched;

@@ -15,9 +15,14 @@ import type { SeriesIncrement } from '../lib/series/types.ts';
 import { meteredDdb, sdkDdb } from '../lib/store/ddb.ts';
 import { createTable, startLocalDynamo, type LocalDynamo } from '../lib/store/local-dynamo.ts';
 import { DELTAS_TABLE, SERIES_TABLE } from '../lib/store/tables.ts';
-import { BASE_NS } from '../testing/build.ts';
 import { randomInt, seededRng } from '../testing/random-trace.ts';
-import { SPAN_METRICS_CONFIG as CONFIG, WORKLOAD_NOW_MS as NOW_MS, workloadRecords } from '../testing/workload.ts';
+import {
+  SPAN_METRICS_CONFIG as CONFIG,
+  WORKLOAD_NOW_MS as NOW_MS,
+  workloadRecords,
+  GET,
+  labelSetSpan,
+} from '../testing/workload.ts';
 import { printTable } from './harness.ts';
 
 const RATE = 10_000;
@@ -35,16 +40,7 @@ function batchRecords(labelSets: number, spans: number, partition: number, secon
     rng: seededRng(partition * 7919 + second),
     draw: (rng) => {
       const s = randomInt(rng, labelSets);
-      return {
-        service: 'svc',
-        span: {
-          name: `op-${s >> 1}`,
-          kind: 2,
-          status: { code: s & 1 },
-          endNs: BASE_NS + BigInt(randomInt(rng, 900_000_000)),
-          attributes: { 'http.method': 'GET' },
-        },
-      };
+      return { service: 'svc', span: labelSetSpan(s, randomInt(rng, 900_000_000), GET) };
     },
   });
 }

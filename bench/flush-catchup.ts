@@ -12,7 +12,7 @@ import type { KafkaEventRecord } from '../lib/ingest/msk-event.ts';
 import { silentLogger } from '../lib/log/logger.ts';
 import { MetricsRecorder } from '../lib/metrics/recorder.ts';
 import { NO_CURSOR, readAllCursors } from '../lib/store/cursor.ts';
-import { sdkDdb } from '../lib/store/ddb.ts';
+import { type Ddb, sdkDdb } from '../lib/store/ddb.ts';
 import { readCommittedDeltas } from '../lib/store/delta-log.ts';
 import { Registry } from '../lib/series/registry.ts';
 import { createTable, startLocalDynamo } from '../lib/store/local-dynamo.ts';
@@ -61,6 +61,21 @@ function windowRecords(partition: number, window: number): KafkaEventRecord[] {
         },
       };
     },
+  });
+}
+
+/** A flusher over the backlog table that sends nowhere: only folding is measured. */
+function catchUpFlusher(ddb: Ddb, seriesTable: string): Flusher {
+  return new Flusher({
+    ddb,
+    deltasTable: 'catchup-d',
+    seriesTable,
+    config: CONFIG,
+    sender: { send: async () => {} },
+    log: silentLogger,
+    metrics: new MetricsRecorder(),
+    clock: Date.now,
+    sleep: async () => {},
   });
 }
 
@@ -138,17 +153,7 @@ export async function benchFlushCatchUp(): Promise<void> {
         requests++;
         return run();
       });
-      const flusher = new Flusher({
-        ddb: counted,
-        deltasTable: 'catchup-d',
-        seriesTable: table,
-        config: CONFIG,
-        sender: { send: async () => {} },
-        log: silentLogger,
-        metrics: new MetricsRecorder(),
-        clock: Date.now,
-        sleep: async () => {},
-      });
+      const flusher = catchUpFlusher(counted, table);
       await flusher.load();
       requests = 0;
       const wall = performance.now();
@@ -162,17 +167,7 @@ export async function benchFlushCatchUp(): Promise<void> {
     // recovery after a crash between saves: load the last save, then refold what came after it
     await lastFlusher!.save();
     const loadStarted = performance.now();
-    const fresh = new Flusher({
-      ddb,
-      deltasTable: 'catchup-d',
-      seriesTable: lastTable,
-      config: CONFIG,
-      sender: { send: async () => {} },
-      log: silentLogger,
-      metrics: new MetricsRecorder(),
-      clock: Date.now,
-      sleep: async () => {},
-    });
+    const fresh = catchUpFlusher(ddb, lastTable);
     await fresh.load();
     recoveryLoadMs = performance.now() - loadStarted;
     foldRate = deltas / (best.wall / 1000);

@@ -10,9 +10,8 @@ import { sdkDdb } from '../lib/store/ddb.ts';
 import { MemoryObjectStore } from '../lib/store/object-store.ts';
 import { createTable, startLocalDynamo } from '../lib/store/local-dynamo.ts';
 import { DELTAS_TABLE } from '../lib/store/tables.ts';
-import { BASE_NS } from '../testing/build.ts';
 import { randomInt, seededRng } from '../testing/random-trace.ts';
-import { SPAN_METRICS_CONFIG, workloadRecords } from '../testing/workload.ts';
+import { SPAN_METRICS_CONFIG, workloadRecords, labelSetSpan, WORKLOAD_NOW_MS } from '../testing/workload.ts';
 import { printTable } from './harness.ts';
 
 const SPANS_PER_RECORD = 100;
@@ -30,13 +29,7 @@ function batch(series: number, records: number, seed: number): KafkaEventRecord[
       const s = randomInt(rng, series);
       return {
         service: 'svc',
-        span: {
-          name: `op-${s >> 1}`,
-          kind: 2,
-          status: { code: s & 1 },
-          endNs: BASE_NS + BigInt(randomInt(rng, 2_000_000_000)),
-          attributes: { 'http.method': 'GET', region: 'eu-west-1' },
-        },
+        span: labelSetSpan(s, randomInt(rng, 2_000_000_000), { 'http.method': 'GET', region: 'eu-west-1' }),
       };
     },
   });
@@ -63,7 +56,7 @@ export async function benchIngestCost(): Promise<void> {
         table,
         log: silentLogger,
         metrics,
-        nowMs: () => Number(BASE_NS / 1_000_000n) + 1000,
+        nowMs: () => WORKLOAD_NOW_MS,
       });
       const batches = 3;
       let bytes = 0;
@@ -84,7 +77,7 @@ export async function benchIngestCost(): Promise<void> {
         log: silentLogger,
         metrics: ccMetrics,
         objects,
-        nowMs: () => Number(BASE_NS / 1_000_000n) + 1000,
+        nowMs: () => WORKLOAD_NOW_MS,
       });
       for (let b = 0; b < batches; b++)
         await ingestEvent(cc, { records: { 'bench-0': batch(series, records, b + 1) } });

@@ -6,7 +6,14 @@
 import { parseConfig } from '../lib/config/index.ts';
 import type { Workload } from '../lib/cost/model.ts';
 import type { KafkaEventRecord } from '../lib/ingest/msk-event.ts';
-import { BASE_NS, buildResourceSpans, encodePushBytesRequest, encodeTempoTrace, type SpanSpec } from './build.ts';
+import {
+  type Attributes,
+  BASE_NS,
+  buildResourceSpans,
+  encodePushBytesRequest,
+  encodeTempoTrace,
+  type SpanSpec,
+} from './build.ts';
 import type { Rng } from './random-trace.ts';
 
 /** The record timestamp of the workloads: just after the spans' start. */
@@ -80,6 +87,17 @@ export function workloadRecords(batch: WorkloadBatch): KafkaEventRecord[] {
     });
   }
   return out;
+}
+
+/** The span attributes of the one-service workloads. */
+export const GET: Attributes = { 'http.method': 'GET' };
+
+/**
+ * The span of label set `s` in the one-service workloads: operation `op-<s/2>`, status by the
+ * parity of `s`, a server span lasting `durationNs`.
+ */
+export function labelSetSpan(s: number, durationNs: number, attributes: Attributes): SpanSpec {
+  return { name: `op-${s >> 1}`, kind: 2, status: { code: s & 1 }, endNs: BASE_NS + BigInt(durationNs), attributes };
 }
 
 /**

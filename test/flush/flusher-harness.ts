@@ -15,7 +15,7 @@ import { createTable } from '../../lib/store/local-dynamo.ts';
 import { DELTAS_TABLE, SERIES_TABLE } from '../../lib/store/tables.ts';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Clock } from '../helpers/clock.ts';
-import { CONFIG } from '../helpers/ingest-harness.ts';
+import { CONFIG, RECORD_TIME_MS } from '../helpers/ingest-harness.ts';
 
 export { Clock } from '../helpers/clock.ts';
 export { CheckingSender } from '../helpers/checking-sender.ts';
@@ -68,6 +68,24 @@ export const stateText = (f: Flusher) =>
     .map(([t, r]) => `# ${t}\n${formatExposition(r)}`)
     .sort()
     .join('\n');
+
+/** A delta of one record at offset 0 of traces/0, stamped RECORD_TIME_MS, with no series: `fields` change it. */
+export function handMadeDelta(fields: Partial<DeltaContent>): DeltaContent {
+  return {
+    topic: 'traces',
+    partition: 0,
+    firstOffset: 0,
+    lastOffset: 0,
+    minTimestampMs: RECORD_TIME_MS,
+    maxTimestampMs: RECORD_TIME_MS,
+    records: 1,
+    spans: 0,
+    badRecords: {},
+    spansDiscarded: {},
+    tenants: [],
+    ...fields,
+  };
+}
 
 /** Commits a hand-made delta after the partition's cursor, as the ingest would. */
 export async function commitDelta(ddb: Ddb, table: string, content: DeltaContent, writtenAtMs: number): Promise<void> {

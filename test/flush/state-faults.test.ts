@@ -7,16 +7,15 @@
 // fault-free run.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DeleteItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import type { Flusher } from '../../lib/flush/flusher.ts';
 import { ingestEvent } from '../../lib/ingest/ingest-handler.ts';
 import { silentLogger } from '../../lib/log/logger.ts';
 import { MetricsRecorder } from '../../lib/metrics/recorder.ts';
-import { deltaPk } from '../../lib/store/keys.ts';
 import { MemoryObjectStore, type ObjectStore } from '../../lib/store/object-store.ts';
 import { InjectedCrash } from '../helpers/crash.ts';
 import { wrapDdb } from '../../testing/ddb-wrapper.ts';
 import { CallFaults, type Fault } from '../helpers/fault-store.ts';
+import { deleteDeltaItems } from '../helpers/delta-items.ts';
 import { RECORD_TIME_MS, eventOf, makeRecords, startStore, testContext } from '../helpers/ingest-harness.ts';
 import { Clock, CheckingSender, flusherOn, freshSeriesTable, freshTables, stateText } from './flusher-harness.ts';
 
@@ -54,17 +53,7 @@ describe('flusher reliability paths under faults', async () => {
   // partition 2 loses the object of its first delta (offsets 0..1)
   await objects.delete(objectKeys[0]);
   // partition 0 loses its second delta (offsets 2..3)
-  const page = await store.client.send(
-    new QueryCommand({
-      TableName: deltas,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': { S: deltaPk('traces', 0) } },
-    }),
-  );
-  for (const item of page.Items ?? []) {
-    if (item.sk.S!.startsWith('00000000000000000002#'))
-      await store.client.send(new DeleteItemCommand({ TableName: deltas, Key: { pk: item.pk, sk: item.sk } }));
-  }
+  await deleteDeltaItems(store.client, deltas, { partition: 0, firstOffset: 2 });
 
   /** The schedule with at most one fault; returns the final saved state and the flusher's call count. */
   async function scenario(

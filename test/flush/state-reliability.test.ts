@@ -2,14 +2,14 @@
 // invocation, two containers taking turns, a poisoned record clock, very many tenants.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DeleteItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { ingestEvent } from '../../lib/ingest/ingest-handler.ts';
 import { silentLogger } from '../../lib/log/logger.ts';
 import { MetricsRecorder } from '../../lib/metrics/recorder.ts';
 import type { Ddb } from '../../lib/store/ddb.ts';
-import { deltaPk } from '../../lib/store/keys.ts';
 import { SnapshotStore } from '../../lib/store/snapshot-store.ts';
 import type { SeriesIncrement } from '../../lib/series/types.ts';
+import { wrapDdb } from '../../testing/ddb-wrapper.ts';
+import { deleteDeltaItems } from '../helpers/delta-items.ts';
 import { RECORD_TIME_MS, eventOf, makeRecords, startStore, testContext } from '../helpers/ingest-harness.ts';
 import {
   Clock,
@@ -17,6 +17,7 @@ import {
   commitDelta,
   flusherOn,
   freshTables,
+  handMadeDelta,
   stateText,
   type Tables,
 } from './flusher-harness.ts';
@@ -37,28 +38,8 @@ describe('flusher state reliability', async () => {
     }
   }
 
-  async function deleteDeltaItems(
-    tables: Tables,
-    partition: number,
-    firstOffset: number,
-    onlyPart?: string,
-  ): Promise<number> {
-    const page = await store.client.send(
-      new QueryCommand({
-        TableName: tables.deltas,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': { S: deltaPk('traces', partition) } },
-      }),
-    );
-    const prefix = String(firstOffset).padStart(20, '0') + '#';
-    let n = 0;
-    for (const item of page.Items ?? []) {
-      if (!item.sk.S!.startsWith(prefix) || (onlyPart !== undefined && !item.sk.S!.endsWith(`#${onlyPart}`))) continue;
-      await store.client.send(new DeleteItemCommand({ TableName: tables.deltas, Key: { pk: item.pk, sk: item.sk } }));
-      n++;
-    }
-    return n;
-  }
+  const deleteDelta = (tables: Tables, partition: number, firstOffset: number, onlyPart?: string) =>
+    deleteDeltaItems(store.client, tables.deltas, { partition, firstOffset, onlyPart });
 
   test('a delta gone from one partition is skipped there, counted and logged; everything else folds', async () => {
     const tables = await freshTables(store.client, 'gap');
@@ -74,8 +55,8 @@ describe('flusher state reliability', async () => {
       ],
       600,
     );
-    assert.ok((await deleteDeltaItems(tables, 0, 3)) >= 1, 'the delta at offsets 3..5 is gone');
-    assert.equal(await deleteDeltaItems(tables, 0, 9, '0001'), 1, 'one part of the delta at 9..14 is gone');
+    assert.ok((await deleteDelta(tables, 0, 3)) >= 1, 'the delta at offsets 3..5 is gone');
+    assert.equal(await deleteDelta(tables, 0, 9, '0001'), 1, 'one part of the delta at 9..14 is gone');
     // the reference: the same records without the lost ones
     const ref = await freshTables(store.client, 'gap-ref');
     await ingest(ref, [
@@ -202,16 +183,10 @@ describe('flusher state reliability', async () => {
     await ingest(tables, [[0, 0, 4]]);
     const clock = new Clock(RECORD_TIME_MS + 60_000);
     let snapshotQueries = 0;
-    const counting: Ddb = {
-      ...store.ddb,
-      getItem: (i) => store.ddb.getItem(i),
-      putItem: (i) => store.ddb.putItem(i),
-      updateItem: (i) => store.ddb.updateItem(i),
-      query: (i) => {
-        if (i.TableName === tables.series) snapshotQueries++;
-        return store.ddb.query(i);
-      },
-    };
+    const counting = wrapDdb(store.ddb, (op, run, input) => {
+      if (op === 'query' && (input as { TableName?: string }).TableName === tables.series) snapshotQueries++;
+      return run();
+    });
     const metrics = new MetricsRecorder();
     const f = flusherOn(counting, tables, new CheckingSender(), clock, { metrics });
     await f.run(clock.now + 20_000);
@@ -228,19 +203,11 @@ describe('flusher state reliability', async () => {
     await commitDelta(
       store.ddb,
       tables.deltas,
-      {
-        topic: 'traces',
-        partition: 0,
-        firstOffset: 0,
-        lastOffset: 0,
+      handMadeDelta({
         minTimestampMs: T,
         maxTimestampMs: T + 10 * 365 * 86400_000,
-        records: 1,
-        spans: 0,
-        badRecords: {},
-        spansDiscarded: {},
         tenants: [{ tenant: 'team-a', increments: [] }],
-      },
+      }),
       T,
     );
     const clock = new Clock(T + 60_000);
@@ -254,24 +221,7 @@ describe('flusher state reliability', async () => {
     // one counter each: a tenant gets a registry (and a collection schedule) only with series
     const one = (): SeriesIncrement[] => [{ type: 'counter', name: 'c_total', labels: [], value: 1 }];
     const tenants = Array.from({ length: 150_000 }, (_, i) => ({ tenant: `t${i}`, increments: one() }));
-    await commitDelta(
-      store.ddb,
-      tables.deltas,
-      {
-        topic: 'traces',
-        partition: 0,
-        firstOffset: 0,
-        lastOffset: 0,
-        minTimestampMs: RECORD_TIME_MS,
-        maxTimestampMs: RECORD_TIME_MS,
-        records: 1,
-        spans: 0,
-        badRecords: {},
-        spansDiscarded: {},
-        tenants,
-      },
-      RECORD_TIME_MS,
-    );
+    await commitDelta(store.ddb, tables.deltas, handMadeDelta({ tenants }), RECORD_TIME_MS);
     const clock = new Clock(RECORD_TIME_MS + 60_000);
     const f = flusherOn(store.ddb, tables, new CheckingSender(), clock);
     await f.run(clock.now + 1000, { persist: false });

@@ -86,6 +86,9 @@ describe('tenant fan-out against a local receiver', async () => {
   const store = await startStore();
   after(() => store.close());
 
+  const senderTo = (url: string, remoteTimeoutMs: number) =>
+    new RemoteWriteSender(CONFIG, [endpointFor(url, { remoteTimeoutMs })], new MetricsRecorder(), silentLogger);
+
   async function flusherWith(tenants: readonly string[], sender: SeriesSender): Promise<Flusher> {
     const tables = await freshTables(store.client, 'fan');
     await ingestEvent(
@@ -105,13 +108,7 @@ describe('tenant fan-out against a local receiver', async () => {
     const rx = await slowReceiver(50);
     try {
       const tenants = Array.from({ length: 1000 }, (_, i) => `tenant-${String(i).padStart(4, '0')}`);
-      const sender = new RemoteWriteSender(
-        CONFIG,
-        [endpointFor(rx.url, { remoteTimeoutMs: 15_000 })],
-        new MetricsRecorder(),
-        silentLogger,
-      );
-      const f = await flusherWith(tenants, sender);
+      const f = await flusherWith(tenants, senderTo(rx.url, 15_000));
       const now = Date.now();
       await f.collectDue(now, now + 15_000);
       assert.equal(rx.perTenant.size, 1000, `tenants sent in the interval: ${rx.perTenant.size}`);
@@ -125,13 +122,7 @@ describe('tenant fan-out against a local receiver', async () => {
     const rx = await slowReceiver(50, 'a-hanging');
     try {
       const tenants = ['a-hanging', ...Array.from({ length: 40 }, (_, i) => `b-${i}`)];
-      const sender = new RemoteWriteSender(
-        CONFIG,
-        [endpointFor(rx.url, { remoteTimeoutMs: 1_000 })],
-        new MetricsRecorder(),
-        silentLogger,
-      );
-      const f = await flusherWith(tenants, sender);
+      const f = await flusherWith(tenants, senderTo(rx.url, 1_000));
       const now = Date.now();
       await f.collectDue(now, now + 1_200);
       const gaveUp = rx.events.indexOf('gave up a-hanging');

@@ -47,14 +47,7 @@ const oneByteRecords = (...values: number[]) => values.map((v) => ({ key: Buffer
 
 describe('kafka source', () => {
   test('subscribes from the earliest offset with auto-commit and auto-resolve off', async () => {
-    const consumer = new FakeKafkaConsumer(TOPIC);
-    const source = await startKafkaSource({
-      consumer,
-      topic: TOPIC,
-      deliver: async () => {},
-      log: captureLog(),
-      leaveGroupOnShutdown: true,
-    });
+    const { consumer, source } = await controlledSource();
     await source.close();
     assert.deepEqual(consumer.events, [
       'connect',
@@ -278,14 +271,7 @@ describe('kafka source', () => {
   });
 
   test('close after a crash that left no consumer to pause still completes', async () => {
-    const consumer = new FakeKafkaConsumer(TOPIC);
-    const source = await startKafkaSource({
-      consumer,
-      topic: TOPIC,
-      deliver: async () => {},
-      log: captureLog(),
-      leaveGroupOnShutdown: true,
-    });
+    const { consumer, source } = await controlledSource();
     consumer.crash(new Error('Snappy compression not implemented'));
     await source.close();
     assert.equal(consumer.events.at(-1), 'disconnect');
