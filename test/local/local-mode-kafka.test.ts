@@ -62,9 +62,7 @@ describe('local mode consuming a Kafka topic', () => {
         batchWindowMs: 50,
         topic: 'same',
         kafka: { consumer: new FakeKafkaConsumer('same'), topic: 'same', leaveGroupOnShutdown: false },
-
         env: process.env,
-        progress: undefined,
       }),
       /KAFKA_TOPIC "same" is the name of local mode's own receiver topic/,
     );

@@ -14,12 +14,21 @@ describe('local mode', () => {
       demo: true,
       partitions: 3,
       batchWindowMs: 200,
-
-      env: undefined,
+      env: process.env, // as local mode reads it by default
     });
     base = `http://127.0.0.1:${local.port}`;
   });
   after(() => local.stop());
+
+  /** /metrics once it mentions `fragment` (polled for up to 10 s), or the last text read. */
+  async function metricsOnceTheyShow(fragment: string): Promise<string> {
+    let text = '';
+    for (let i = 0; i < 50 && !text.includes(fragment); i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      text = await (await fetch(`${base}/metrics`)).text();
+    }
+    return text;
+  }
 
   test('demo traffic shows span metrics, service-graph edges and host info on /metrics', async () => {
     const wanted = [
@@ -50,11 +59,7 @@ describe('local mode', () => {
       ),
     });
     assert.equal(res.status, 200);
-    let text = '';
-    for (let i = 0; i < 50 && !text.includes('json-span'); i++) {
-      await new Promise((r) => setTimeout(r, 200));
-      text = await (await fetch(`${base}/metrics`)).text();
-    }
+    const text = await metricsOnceTheyShow('json-span');
     assert.match(
       text,
       /traces_spanmetrics_calls_total\{service="json-svc",span_kind="SPAN_KIND_CLIENT",span_name="json-span",status_code="STATUS_CODE_OK"\} 3/,
@@ -72,11 +77,7 @@ describe('local mode', () => {
       body: gzipSync(json),
     });
     assert.equal(res.status, 200);
-    let text = '';
-    for (let i = 0; i < 50 && !text.includes('gzip-span'); i++) {
-      await new Promise((r) => setTimeout(r, 200));
-      text = await (await fetch(`${base}/metrics`)).text();
-    }
+    const text = await metricsOnceTheyShow('gzip-span');
     assert.match(
       text,
       /traces_spanmetrics_calls_total\{service="gzip-svc",span_kind="SPAN_KIND_CLIENT",span_name="gzip-span",status_code="STATUS_CODE_OK"\} 2/,

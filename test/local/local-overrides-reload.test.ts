@@ -43,8 +43,7 @@ describe('local mode: runtime overrides reload', () => {
     local = await startTestLocalMode({
       log,
       configFile: join(dir, 'main.yaml'),
-
-      env: undefined,
+      env: process.env, // as local mode reads it by default
     });
     base = `http://127.0.0.1:${local.port}`;
   });
