@@ -16,3 +16,17 @@ export function wrapDdb(inner: Ddb, around: Around): Ddb {
     query: call('query'),
   } as Ddb;
 }
+
+/**
+ * `inner` whose queries of `table` move `clock` on by `msPerItem` for every item they return:
+ * reading a backlog takes time, so a deadline cuts it into slices.
+ */
+export function slowQueries(inner: Ddb, table: string, clock: { now: number }, msPerItem: number): Ddb {
+  return wrapDdb(inner, async (op, run, input) => {
+    const out = await run();
+    if (op === 'query' && (input as { TableName?: string }).TableName === table) {
+      clock.now += msPerItem * ((out as { Items?: unknown[] }).Items?.length ?? 0);
+    }
+    return out;
+  });
+}

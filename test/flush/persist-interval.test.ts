@@ -10,6 +10,7 @@ import { DEFAULT_PERSIST_INTERVAL_SECONDS, persistIntervalFromEnv } from '../../
 import type { CollectedSeries } from '../../lib/series/collected.ts';
 import { RECORD_TIME_MS, eventOf, makeRecords, startStore, testContext } from '../helpers/ingest-harness.ts';
 import { Clock, CheckingSender, flusherOn, freshTables, stateText, type Tables } from './flusher-harness.ts';
+import { slowQueries } from '../../testing/ddb-wrapper.ts';
 
 const MINUTE = 60_000;
 
@@ -113,14 +114,7 @@ describe('flusher persist interval', async () => {
     const calls = () => [...sent].filter(([id]) => id.includes('calls_total')).reduce((n, [, v]) => n + v, 0);
     const sentByA = calls();
     // the next container reads deltas slowly: each run folds one delta per partition at most
-    const slow = {
-      ...store.ddb,
-      query: async (i: Parameters<typeof store.ddb.query>[0]) => {
-        const out = await store.ddb.query(i);
-        if (i.TableName === tables.deltas) clock.now += 2_000 * (out.Items?.length ?? 0);
-        return out;
-      },
-    };
+    const slow = slowQueries(store.ddb, tables.deltas, clock, 2_000);
     const metrics = new MetricsRecorder();
     const b = flusherOn(slow, tables, sender, clock, { persistIntervalMs: 5 * MINUTE, sliceDeltas: 1, metrics });
     for (let minute = 8; minute <= 20; minute++) {

@@ -13,7 +13,7 @@ import { silentLogger } from '../../lib/log/logger.ts';
 import { MetricsRecorder } from '../../lib/metrics/recorder.ts';
 import { MemoryObjectStore, type ObjectStore } from '../../lib/store/object-store.ts';
 import { InjectedCrash } from '../helpers/crash.ts';
-import { wrapDdb } from '../../testing/ddb-wrapper.ts';
+import { slowQueries } from '../../testing/ddb-wrapper.ts';
 import { CallFaults, type Fault } from '../helpers/fault-store.ts';
 import { deleteDeltaItems } from '../helpers/delta-items.ts';
 import { RECORD_TIME_MS, eventOf, makeRecords, startStore, testContext } from '../helpers/ingest-harness.ts';
@@ -75,14 +75,7 @@ describe('flusher reliability paths under faults', async () => {
     const clock = new Clock(RECORD_TIME_MS + 60_000);
     const faults = new CallFaults(fault);
     // reading deltas takes time, so the deadline cuts the backlog into slices
-    const slowDeltaReads = wrapDdb(store.ddb, async (op, run, input) => {
-      const out = await run();
-      const items = (out as { Items?: unknown[] }).Items;
-      if (op === 'query' && (input as { TableName?: string }).TableName === deltas)
-        clock.now += 400 * (items?.length ?? 0);
-      return out;
-    });
-    const ddb = faults.ddb(slowDeltaReads);
+    const ddb = faults.ddb(slowQueries(store.ddb, deltas, clock, 400));
     // The deltas' objects are shared by every scenario (read-only); the saved state's objects are
     // the scenario's own. Every request goes through the same fault, before and after it.
     const stateObjects = new MemoryObjectStore();

@@ -5,10 +5,9 @@ import assert from 'node:assert/strict';
 import { ingestEvent } from '../../lib/ingest/ingest-handler.ts';
 import { silentLogger } from '../../lib/log/logger.ts';
 import { MetricsRecorder } from '../../lib/metrics/recorder.ts';
-import type { Ddb } from '../../lib/store/ddb.ts';
 import { SnapshotStore } from '../../lib/store/snapshot-store.ts';
 import type { SeriesIncrement } from '../../lib/series/types.ts';
-import { wrapDdb } from '../../testing/ddb-wrapper.ts';
+import { slowQueries, wrapDdb } from '../../testing/ddb-wrapper.ts';
 import { deleteDeltaItems } from '../helpers/delta-items.ts';
 import { RECORD_TIME_MS, eventOf, makeRecords, startStore, testContext } from '../helpers/ingest-harness.ts';
 import {
@@ -105,17 +104,7 @@ describe('flusher state reliability', async () => {
 
     // reading deltas takes time: 100 ms per item read
     const clock = new Clock(RECORD_TIME_MS + 60_000);
-    const slow: Ddb = {
-      ...store.ddb,
-      getItem: (i) => store.ddb.getItem(i),
-      putItem: (i) => store.ddb.putItem(i),
-      updateItem: (i) => store.ddb.updateItem(i),
-      query: async (i) => {
-        const out = await store.ddb.query(i);
-        if (i.TableName === tables.deltas) clock.now += 100 * (out.Items?.length ?? 0);
-        return out;
-      },
-    };
+    const slow = slowQueries(store.ddb, tables.deltas, clock, 100);
     const sender = new CheckingSender();
     let invocations = 0;
     const folded: number[] = [];
