@@ -16,6 +16,7 @@ import { createTable, startLocalDynamo, type LocalDynamo } from '../../lib/store
 import { DELTAS_TABLE, SERIES_TABLE } from '../../lib/store/tables.ts';
 import { buildResourceSpans, encodePushBytesRequest, encodeTempoTrace } from '../../testing/build.ts';
 import { startLocalS3, type LocalS3 } from '../helpers/s3rver.ts';
+import { Clock } from '../helpers/clock.ts';
 
 const BUCKET = 'mmg-config';
 const MAIN = `
@@ -119,19 +120,19 @@ describe('S3 config source', () => {
         }
       }) as never,
     };
-    let now = 0;
+    const clock = new Clock(0);
     const source = await ConfigSource.start(s3ConfigFetcher(counting, { bucket: BUCKET, key: 'unit/config.yaml' }), {
-      clock: () => now,
+      clock: clock.read,
     });
     assert.deepEqual(answers, [200, 200]);
     assert.equal(source.config.tenant('tenant-2').registry.maxActiveSeries, 1002);
     assert.equal(await source.refresh(), 'unchanged', 'not due before the period');
     assert.deepEqual(answers, [200, 200]);
-    now += 100;
+    clock.now += 100;
     assert.equal(await source.refresh(), 'unchanged');
     assert.deepEqual(answers, [200, 200, 304, 304]);
     await s3.put(BUCKET, 'unit/o.yaml', overridesFile('[region]', 3));
-    now += 100;
+    clock.now += 100;
     assert.equal(await source.refresh(), 'reloaded');
     assert.deepEqual(answers, [200, 200, 304, 304, 304, 200]);
     assert.deepEqual(source.config.tenant('team-a').spanMetrics?.dimensions, ['region']);
