@@ -6,7 +6,6 @@
 // real ingest code with a request-counting object store, write units from ReturnConsumedCapacity,
 // and the flusher's GETs while it folds them.
 
-import { parseConfig } from '../lib/config/index.ts';
 import { estimateMonthlyCost, totalOf, type Workload } from '../lib/cost/model.ts';
 import { US_EAST_1 } from '../lib/cost/prices.ts';
 import { MEASURED_UNITS, type UnitFigures } from '../lib/cost/units.ts';
@@ -23,81 +22,45 @@ import { putDelta } from '../lib/store/delta-log.ts';
 import { NO_CURSOR } from '../lib/store/cursor.ts';
 import { createTable, startLocalDynamo, type LocalDynamo } from '../lib/store/local-dynamo.ts';
 import { DELTAS_TABLE, SERIES_TABLE } from '../lib/store/tables.ts';
-import { buildResourceSpans, encodePushBytesRequest, encodeTempoTrace, BASE_NS } from '../test/fixtures/build.ts';
-import { randomInt, seededRng } from '../test/fixtures/random-trace.ts';
+import { randomInt, seededRng } from '../testing/random-trace.ts';
+import {
+  SPAN_METRICS_CONFIG as CONFIG,
+  REFERENCE_WORKLOAD,
+  WORKLOAD_NOW_MS as NOW_MS,
+  workloadRecords,
+  zipf,
+  GET,
+  labelSetSpan,
+} from '../testing/workload.ts';
 import { measureFlusherMinute, printFlusherMinute, publishedMetricIds, type FlusherMinute } from './flush-minute.ts';
 import { printTable } from './harness.ts';
 
 const SPANS_PER_RECORD = 50;
-export const NOW_MS = Number(BASE_NS / 1_000_000n) + 1000;
-export const CONFIG = parseConfig('overrides: {defaults: {metrics_generator: {processors: [span-metrics]}}}');
-const REFERENCE: Workload = {
-  spansPerSecond: 20_000,
-  labelSets: 4_000,
-  partitions: 12,
-  batchingWindowS: 5,
-  tenants: 1,
-  distribution: 'zipf',
-  ingestMemoryMb: 1024,
-  flushMemoryMb: 512,
-};
+const REFERENCE = REFERENCE_WORKLOAD;
 const MEASURED_PARTITIONS = 3;
 
-/** A Zipf (s = 1) sampler over n label sets: inverse CDF by binary search. */
-export function zipf(n: number): (rng: () => number) => number {
-  const cdf = new Float64Array(n);
-  let acc = 0;
-  for (let i = 0; i < n; i++) cdf[i] = acc += 1 / (i + 1);
-  return (rng) => {
-    const u = rng() * acc;
-    let lo = 0;
-    let hi = n - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cdf[mid] < u) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
-}
-
+/** One partition's batch: `spans` spans over the Zipf-popular label sets of `pick`, every span with a trace id. */
 export function batchRecords(
   pick: (rng: () => number) => number,
   spans: number,
   partition: number,
   batch: number,
 ): KafkaEventRecord[] {
-  const rng = seededRng(partition * 7919 + batch);
-  const key = Buffer.from('team-a').toString('base64');
-  const out: KafkaEventRecord[] = [];
-  for (let done = 0, r = 0; done < spans; done += SPANS_PER_RECORD, r++) {
-    const list = Array.from({ length: Math.min(SPANS_PER_RECORD, spans - done) }, () => {
+  return workloadRecords({
+    topic: 'bench',
+    partition,
+    firstOffset: batch * 100_000,
+    spans,
+    spansPerRecord: SPANS_PER_RECORD,
+    rng: seededRng(partition * 7919 + batch),
+    draw: (rng) => {
       const s = pick(rng);
       const traceId = randomInt(rng, 1 << 30)
         .toString(16)
         .padStart(32, '0');
-      return {
-        traceId,
-        name: `op-${s >> 1}`,
-        kind: 2,
-        status: { code: s & 1 },
-        endNs: BASE_NS + BigInt(randomInt(rng, 900_000_000)),
-        attributes: { 'http.method': 'GET' },
-      };
-    });
-    const value = encodePushBytesRequest([
-      encodeTempoTrace(buildResourceSpans({ resource: { 'service.name': 'svc' }, spans: list })),
-    ]);
-    out.push({
-      topic: 'bench',
-      partition,
-      offset: batch * 100_000 + r,
-      timestamp: NOW_MS,
-      key,
-      value: Buffer.from(value).toString('base64'),
-    });
-  }
-  return out;
+      return { service: 'svc', span: { traceId, ...labelSetSpan(s, randomInt(rng, 900_000_000), GET) } };
+    },
+  });
 }
 
 interface Measured {
@@ -170,22 +133,31 @@ async function measureUnits(local: LocalDynamo): Promise<Measured> {
   await createTable(local.client, DELTAS_TABLE, 'cost-d');
   await createTable(local.client, SERIES_TABLE, 'cost-s');
   await createTable(local.client, SERIES_TABLE, 'cost-idle');
+  /** The real ingest into `table` of the emulator, at the workload's clock. */
+  const ingestInto = (table: string, metrics: MetricsRecorder, objects?: MemoryObjectStore) =>
+    ingestContext({
+      config: CONFIG,
+      ddb: sdkDdb(local.client),
+      table,
+      log: silentLogger,
+      metrics,
+      nowMs: () => NOW_MS,
+      objects,
+    });
   const metrics = new MetricsRecorder();
-  const ctx = ingestContext({
-    config: CONFIG,
-    ddb: sdkDdb(local.client),
-    table: 'cost-d',
-    log: silentLogger,
-    metrics,
-    nowMs: () => NOW_MS,
-  });
+  const ctx = ingestInto('cost-d', metrics);
   const spansPerBatch = Math.round((w.spansPerSecond * w.batchingWindowS) / w.partitions);
   const pick = zipf(w.labelSets);
+  /** Batch `b` of every measured partition, keyed as the MSK event keys them. */
+  const eventOfBatch = (b: number) => {
+    const event: Record<string, KafkaEventRecord[]> = {};
+    for (let p = 0; p < MEASURED_PARTITIONS; p++) event[`bench-${p}`] = batchRecords(pick, spansPerBatch, p, b);
+    return event;
+  };
   let bytes = 0;
   let batches = 0;
   for (let b = 0; b < 2; b++) {
-    const event: Record<string, KafkaEventRecord[]> = {};
-    for (let p = 0; p < MEASURED_PARTITIONS; p++) event[`bench-${p}`] = batchRecords(pick, spansPerBatch, p, b);
+    const event = eventOfBatch(b);
     for (const r of await ingestEvent(ctx, { records: event })) {
       bytes += r.committed!.bytes;
       batches++;
@@ -198,19 +170,10 @@ async function measureUnits(local: LocalDynamo): Promise<Measured> {
   await createTable(local.client, DELTAS_TABLE, 'cost-cc');
   const objects = new MemoryObjectStore();
   const ccMetrics = new MetricsRecorder();
-  const ccCtx = ingestContext({
-    config: CONFIG,
-    ddb: sdkDdb(local.client),
-    table: 'cost-cc',
-    log: silentLogger,
-    metrics: ccMetrics,
-    nowMs: () => NOW_MS,
-    objects,
-  });
+  const ccCtx = ingestInto('cost-cc', ccMetrics, objects);
   let objectBatches = 0;
   for (let b = 0; b < 2; b++) {
-    const event: Record<string, KafkaEventRecord[]> = {};
-    for (let p = 0; p < MEASURED_PARTITIONS; p++) event[`bench-${p}`] = batchRecords(pick, spansPerBatch, p, b);
+    const event = eventOfBatch(b);
     for (const r of await ingestEvent(ccCtx, { records: event }))
       if (r.committed?.objectKey !== undefined) objectBatches++;
   }
@@ -218,14 +181,7 @@ async function measureUnits(local: LocalDynamo): Promise<Measured> {
   const putsPerBatch = objects.requests.put / batches;
   // a one-span delta: what a delta costs besides its label sets
   const tiny = new MetricsRecorder();
-  const tinyCtx = ingestContext({
-    config: CONFIG,
-    ddb: sdkDdb(local.client),
-    table: 'cost-d',
-    log: silentLogger,
-    metrics: tiny,
-    nowMs: () => NOW_MS,
-  });
+  const tinyCtx = ingestInto('cost-d', tiny);
   const [t] = await ingestEvent(tinyCtx, { records: { 'bench-9': batchRecords(pick, 1, 9, 0) } });
   const fixed = t.committed!.bytes - 60; // about one label set's worth
   const perLabelSet = (bytes / batches - fixed) / touched;

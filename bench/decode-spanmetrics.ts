@@ -4,8 +4,8 @@ import { parseConfig } from '../lib/config/index.ts';
 import type { KafkaRecord } from '../lib/decode/kafka-record.ts';
 import { silentLogger } from '../lib/log/logger.ts';
 import { SpanBatch } from '../lib/pipeline/span-batch.ts';
-import { encodePushBytesRequest, encodeTempoTrace } from '../test/fixtures/build.ts';
-import { randomTrace, seededRng } from '../test/fixtures/random-trace.ts';
+import { encodePushBytesRequest, encodeTempoTrace } from '../testing/build.ts';
+import { randomTrace, seededRng } from '../testing/random-trace.ts';
 import { ProtobufjsSpanMetrics, rawWalk } from './baselines.ts';
 import { formatRate, measure, printTable } from './harness.ts';
 

@@ -4,7 +4,6 @@
 // Split into ingest deltas, commit cursors, and the flusher's save (one per minute), beside the
 // naive design that updates one item per (series, partition) in every batch.
 
-import { parseConfig } from '../lib/config/index.ts';
 import { Flusher } from '../lib/flush/flusher.ts';
 import { ingestContext, ingestEvent } from '../lib/ingest/ingest-handler.ts';
 import type { KafkaEventRecord } from '../lib/ingest/msk-event.ts';
@@ -16,45 +15,34 @@ import type { SeriesIncrement } from '../lib/series/types.ts';
 import { meteredDdb, sdkDdb } from '../lib/store/ddb.ts';
 import { createTable, startLocalDynamo, type LocalDynamo } from '../lib/store/local-dynamo.ts';
 import { DELTAS_TABLE, SERIES_TABLE } from '../lib/store/tables.ts';
-import { buildResourceSpans, encodePushBytesRequest, encodeTempoTrace, BASE_NS } from '../test/fixtures/build.ts';
-import { randomInt, seededRng } from '../test/fixtures/random-trace.ts';
+import { randomInt, seededRng } from '../testing/random-trace.ts';
+import {
+  SPAN_METRICS_CONFIG as CONFIG,
+  WORKLOAD_NOW_MS as NOW_MS,
+  workloadRecords,
+  GET,
+  labelSetSpan,
+} from '../testing/workload.ts';
 import { printTable } from './harness.ts';
 
 const RATE = 10_000;
 const SECONDS = 3;
 const SPANS_PER_RECORD = 50;
-const NOW_MS = Number(BASE_NS / 1_000_000n) + 1000;
-const CONFIG = parseConfig('overrides: {defaults: {metrics_generator: {processors: [span-metrics]}}}');
 
 /** `spans` spans spread uniformly over `labelSets` label sets (service × operation × status). */
 function batchRecords(labelSets: number, spans: number, partition: number, second: number): KafkaEventRecord[] {
-  const rng = seededRng(partition * 7919 + second);
-  const key = Buffer.from('team-a').toString('base64');
-  const out: KafkaEventRecord[] = [];
-  for (let done = 0, r = 0; done < spans; done += SPANS_PER_RECORD, r++) {
-    const list = Array.from({ length: Math.min(SPANS_PER_RECORD, spans - done) }, () => {
+  return workloadRecords({
+    topic: 'bench',
+    partition,
+    firstOffset: second * 100_000,
+    spans,
+    spansPerRecord: SPANS_PER_RECORD,
+    rng: seededRng(partition * 7919 + second),
+    draw: (rng) => {
       const s = randomInt(rng, labelSets);
-      return {
-        name: `op-${s >> 1}`,
-        kind: 2,
-        status: { code: s & 1 },
-        endNs: BASE_NS + BigInt(randomInt(rng, 900_000_000)),
-        attributes: { 'http.method': 'GET' },
-      };
-    });
-    const value = encodePushBytesRequest([
-      encodeTempoTrace(buildResourceSpans({ resource: { 'service.name': 'svc' }, spans: list })),
-    ]);
-    out.push({
-      topic: 'bench',
-      partition,
-      offset: second * 100_000 + r,
-      timestamp: NOW_MS,
-      key,
-      value: Buffer.from(value).toString('base64'),
-    });
-  }
-  return out;
+      return { service: 'svc', span: labelSetSpan(s, randomInt(rng, 900_000_000), GET) };
+    },
+  });
 }
 
 /** Write units of the naive design for one batch: ADD each increment into an item per (series, partition). */

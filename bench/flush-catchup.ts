@@ -5,7 +5,6 @@
 // how long an hour of backlog (8,640 deltas) takes to fold. Goal: at most 6 minutes of invocations.
 
 import { loadavg } from 'node:os';
-import { parseConfig } from '../lib/config/index.ts';
 import { decodeDelta, joinParts } from '../lib/delta/index.ts';
 import { Flusher } from '../lib/flush/flusher.ts';
 import { ingestContext, ingestEvent } from '../lib/ingest/ingest-handler.ts';
@@ -13,13 +12,20 @@ import type { KafkaEventRecord } from '../lib/ingest/msk-event.ts';
 import { silentLogger } from '../lib/log/logger.ts';
 import { MetricsRecorder } from '../lib/metrics/recorder.ts';
 import { NO_CURSOR, readAllCursors } from '../lib/store/cursor.ts';
-import { sdkDdb } from '../lib/store/ddb.ts';
+import { type Ddb, sdkDdb } from '../lib/store/ddb.ts';
 import { readCommittedDeltas } from '../lib/store/delta-log.ts';
 import { Registry } from '../lib/series/registry.ts';
 import { createTable, startLocalDynamo } from '../lib/store/local-dynamo.ts';
 import { DELTAS_TABLE, SERIES_TABLE } from '../lib/store/tables.ts';
-import { buildResourceSpans, encodePushBytesRequest, encodeTempoTrace, BASE_NS } from '../test/fixtures/build.ts';
-import { randomInt, seededRng, type Rng } from '../test/fixtures/random-trace.ts';
+import { BASE_NS } from '../testing/build.ts';
+import { wrapDdb } from '../testing/ddb-wrapper.ts';
+import { randomInt, seededRng } from '../testing/random-trace.ts';
+import {
+  SPAN_METRICS_CONFIG as CONFIG,
+  WORKLOAD_NOW_MS as NOW_MS,
+  workloadRecords,
+  zipf,
+} from '../testing/workload.ts';
 import { printTable } from './harness.ts';
 
 const SPANS_PER_SECOND = 20_000;
@@ -30,66 +36,47 @@ const SPANS_PER_DELTA = Math.round((SPANS_PER_SECOND * WINDOW_SECONDS) / PARTITI
 const DELTAS_PER_HOUR = (3600 / WINDOW_SECONDS) * PARTITIONS;
 const SPANS_PER_RECORD = 50;
 const SERVICES = 40;
-const NOW_MS = Number(BASE_NS / 1_000_000n) + 1000;
-const CONFIG = parseConfig('overrides: {defaults: {metrics_generator: {processors: [span-metrics]}}}');
 
-/** Zipf (s = 1) over the label sets: label set i is picked with probability proportional to 1/(i+1). */
-function zipfPicker(n: number): (rng: Rng) => number {
-  const cdf = new Float64Array(n);
-  let total = 0;
-  for (let i = 0; i < n; i++) cdf[i] = total += 1 / (i + 1);
-  return (rng) => {
-    const x = rng() * total;
-    let lo = 0;
-    let hi = n - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cdf[mid] < x) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
-}
-
-const pick = zipfPicker(LABEL_SETS);
+const pick = zipf(LABEL_SETS);
 
 /** One partition's batch of one window: SPANS_PER_DELTA spans in records of SPANS_PER_RECORD. */
 function windowRecords(partition: number, window: number): KafkaEventRecord[] {
-  const rng = seededRng(partition * 104_729 + window);
-  const key = Buffer.from('team-a').toString('base64');
-  const out: KafkaEventRecord[] = [];
-  for (let done = 0, r = 0; done < SPANS_PER_DELTA; done += SPANS_PER_RECORD, r++) {
-    const bySvc = new Map<
-      number,
-      { name: string; kind: number; status: { code: number }; endNs: bigint; attributes: Record<string, string> }[]
-    >();
-    for (let i = 0; i < Math.min(SPANS_PER_RECORD, SPANS_PER_DELTA - done); i++) {
+  return workloadRecords({
+    topic: 'ref',
+    partition,
+    firstOffset: window * 1_000,
+    spans: SPANS_PER_DELTA,
+    spansPerRecord: SPANS_PER_RECORD,
+    rng: seededRng(partition * 104_729 + window),
+    draw: (rng) => {
       const s = pick(rng);
-      const svc = s % SERVICES;
-      const list = bySvc.get(svc) ?? [];
-      list.push({
-        name: `op-${s}`,
-        kind: 1 + (s % 5),
-        status: { code: s % 3 === 0 ? 2 : 0 },
-        endNs: BASE_NS + BigInt(randomInt(rng, 900_000_000)),
-        attributes: { 'http.method': 'GET' },
-      });
-      bySvc.set(svc, list);
-    }
-    const resources = [...bySvc].map(([svc, spans]) =>
-      buildResourceSpans({ resource: { 'service.name': `svc-${svc}` }, spans }),
-    );
-    const value = encodePushBytesRequest([encodeTempoTrace(...resources)]);
-    out.push({
-      topic: 'ref',
-      partition,
-      offset: window * 1_000 + r,
-      timestamp: NOW_MS,
-      key,
-      value: Buffer.from(value).toString('base64'),
-    });
-  }
-  return out;
+      return {
+        service: `svc-${s % SERVICES}`,
+        span: {
+          name: `op-${s}`,
+          kind: 1 + (s % 5),
+          status: { code: s % 3 === 0 ? 2 : 0 },
+          endNs: BASE_NS + BigInt(randomInt(rng, 900_000_000)),
+          attributes: { 'http.method': 'GET' },
+        },
+      };
+    },
+  });
+}
+
+/** A flusher over the backlog table that sends nowhere: only folding is measured. */
+function catchUpFlusher(ddb: Ddb, seriesTable: string): Flusher {
+  return new Flusher({
+    ddb,
+    deltasTable: 'catchup-d',
+    seriesTable,
+    config: CONFIG,
+    sender: { send: async () => {} },
+    log: silentLogger,
+    metrics: new MetricsRecorder(),
+    clock: Date.now,
+    sleep: async () => {},
+  });
 }
 
 /**
@@ -162,23 +149,11 @@ export async function benchFlushCatchUp(): Promise<void> {
     for (let round = 0; round < 3; round++) {
       const table = `catchup-s-${round}`;
       await createTable(local.client, SERIES_TABLE, table);
-      const counted: typeof ddb = {
-        getItem: (i) => (requests++, ddb.getItem(i)),
-        putItem: (i) => (requests++, ddb.putItem(i)),
-        updateItem: (i) => (requests++, ddb.updateItem(i)),
-        query: (i) => (requests++, ddb.query(i)),
-      };
-      const flusher = new Flusher({
-        ddb: counted,
-        deltasTable: 'catchup-d',
-        seriesTable: table,
-        config: CONFIG,
-        sender: { send: async () => {} },
-        log: silentLogger,
-        metrics: new MetricsRecorder(),
-        clock: Date.now,
-        sleep: async () => {},
+      const counted = wrapDdb(ddb, (_op, run) => {
+        requests++;
+        return run();
       });
+      const flusher = catchUpFlusher(counted, table);
       await flusher.load();
       requests = 0;
       const wall = performance.now();
@@ -192,17 +167,7 @@ export async function benchFlushCatchUp(): Promise<void> {
     // recovery after a crash between saves: load the last save, then refold what came after it
     await lastFlusher!.save();
     const loadStarted = performance.now();
-    const fresh = new Flusher({
-      ddb,
-      deltasTable: 'catchup-d',
-      seriesTable: lastTable,
-      config: CONFIG,
-      sender: { send: async () => {} },
-      log: silentLogger,
-      metrics: new MetricsRecorder(),
-      clock: Date.now,
-      sleep: async () => {},
-    });
+    const fresh = catchUpFlusher(ddb, lastTable);
     await fresh.load();
     recoveryLoadMs = performance.now() - loadStarted;
     foldRate = deltas / (best.wall / 1000);

@@ -2,7 +2,6 @@
 // emulator (billed like DynamoDB: per started KB per item), for a workload of N distinct series;
 // and the same batches with the claim check (deltas above 8 KiB in a request-counting object store).
 
-import { parseConfig } from '../lib/config/index.ts';
 import { ingestContext, ingestEvent } from '../lib/ingest/ingest-handler.ts';
 import type { KafkaEventRecord } from '../lib/ingest/msk-event.ts';
 import { silentLogger } from '../lib/log/logger.ts';
@@ -11,47 +10,35 @@ import { sdkDdb } from '../lib/store/ddb.ts';
 import { MemoryObjectStore } from '../lib/store/object-store.ts';
 import { createTable, startLocalDynamo } from '../lib/store/local-dynamo.ts';
 import { DELTAS_TABLE } from '../lib/store/tables.ts';
-import { buildResourceSpans, encodePushBytesRequest, encodeTempoTrace, BASE_NS } from '../test/fixtures/build.ts';
-import { randomInt, seededRng } from '../test/fixtures/random-trace.ts';
+import { randomInt, seededRng } from '../testing/random-trace.ts';
+import { SPAN_METRICS_CONFIG, workloadRecords, labelSetSpan, WORKLOAD_NOW_MS } from '../testing/workload.ts';
 import { printTable } from './harness.ts';
 
 const SPANS_PER_RECORD = 100;
 
 /** One partition batch: `records` records of spans spread over `series` label sets (service × name × status). */
 function batch(series: number, records: number, seed: number): KafkaEventRecord[] {
-  const rng = seededRng(seed);
-  const out: KafkaEventRecord[] = [];
-  const key = Buffer.from('team-a').toString('base64');
-  for (let r = 0; r < records; r++) {
-    const spans = Array.from({ length: SPANS_PER_RECORD }, () => {
+  return workloadRecords({
+    topic: 'bench',
+    partition: 0,
+    firstOffset: seed * 1_000_000,
+    spans: records * SPANS_PER_RECORD,
+    spansPerRecord: SPANS_PER_RECORD,
+    rng: seededRng(seed),
+    draw: (rng) => {
       const s = randomInt(rng, series);
       return {
-        name: `op-${s >> 1}`,
-        kind: 2,
-        status: { code: s & 1 },
-        endNs: BASE_NS + BigInt(randomInt(rng, 2_000_000_000)),
-        attributes: { 'http.method': 'GET', region: 'eu-west-1' },
+        service: 'svc',
+        span: labelSetSpan(s, randomInt(rng, 2_000_000_000), { 'http.method': 'GET', region: 'eu-west-1' }),
       };
-    });
-    const value = encodePushBytesRequest([
-      encodeTempoTrace(buildResourceSpans({ resource: { 'service.name': 'svc' }, spans })),
-    ]);
-    out.push({
-      topic: 'bench',
-      partition: 0,
-      offset: seed * 1_000_000 + r,
-      timestamp: Number(BASE_NS / 1_000_000n) + 1000,
-      key,
-      value: Buffer.from(value).toString('base64'),
-    });
-  }
-  return out;
+    },
+  });
 }
 
 export async function benchIngestCost(): Promise<void> {
   console.log('\n## ingest: DynamoDB units per batch and per million spans (one partition, 100 spans per record)\n');
   const local = await startLocalDynamo();
-  const config = parseConfig('overrides: {defaults: {metrics_generator: {processors: [span-metrics]}}}');
+  const config = SPAN_METRICS_CONFIG;
   const rows: string[][] = [];
   try {
     for (const [series, records] of [
@@ -69,7 +56,7 @@ export async function benchIngestCost(): Promise<void> {
         table,
         log: silentLogger,
         metrics,
-        nowMs: () => Number(BASE_NS / 1_000_000n) + 1000,
+        nowMs: () => WORKLOAD_NOW_MS,
       });
       const batches = 3;
       let bytes = 0;
@@ -90,7 +77,7 @@ export async function benchIngestCost(): Promise<void> {
         log: silentLogger,
         metrics: ccMetrics,
         objects,
-        nowMs: () => Number(BASE_NS / 1_000_000n) + 1000,
+        nowMs: () => WORKLOAD_NOW_MS,
       });
       for (let b = 0; b < batches; b++)
         await ingestEvent(cc, { records: { 'bench-0': batch(series, records, b + 1) } });

@@ -7,15 +7,15 @@ import { createKafkaJsConsumer } from '../lib/local/kafkajs-consumer.ts';
 import type { KafkaConsumerSlice } from '../lib/local/kafka-source.ts';
 import { startLocalMode } from '../lib/local/local-mode.ts';
 import { silentLogger } from '../lib/log/logger.ts';
-import { buildResourceSpans, encodePushBytesRequest, encodeTempoTrace } from '../test/fixtures/build.ts';
-import { randomInt, seededRng } from '../test/fixtures/random-trace.ts';
+import { buildResourceSpans, encodePushBytesRequest, encodeTempoTrace } from '../testing/build.ts';
+import { randomInt, seededRng } from '../testing/random-trace.ts';
 import {
   mockKafkaAvailable,
   startMockKafka,
   testSettings,
   type MockKafka,
   type MockMessage,
-} from '../test/helpers/kafka-mock-broker.ts';
+} from '../testing/kafka-mock-broker.ts';
 import { printTable } from './harness.ts';
 import { threadCpu, threadCpuSince, type ThreadCpu } from './thread-cpu.ts';
 

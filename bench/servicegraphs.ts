@@ -16,8 +16,8 @@ import { SpanBatch } from '../lib/pipeline/span-batch.ts';
 import type { EdgeHalf } from '../lib/processors/servicegraphs/edge-half.ts';
 import { HalfPairing } from '../lib/processors/servicegraphs/half-pairing.ts';
 import type { SeriesIncrement } from '../lib/series/types.ts';
-import { encodePushBytesRequest, encodeTempoTrace } from '../test/fixtures/build.ts';
-import { randomTrace, seededRng } from '../test/fixtures/random-trace.ts';
+import { encodePushBytesRequest, encodeTempoTrace } from '../testing/build.ts';
+import { randomTrace, seededRng } from '../testing/random-trace.ts';
 import { formatRate, measure, printTable } from './harness.ts';
 
 const SPANS_PER_RECORD = 200;

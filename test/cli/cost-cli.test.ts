@@ -4,6 +4,7 @@ import { runCost } from '../../lib/cli/cost-command.ts';
 import { estimateMonthlyCost, expectedDistinct, totalOf } from '../../lib/cost/model.ts';
 import { US_EAST_1 } from '../../lib/cost/prices.ts';
 import { MEASURED_UNITS } from '../../lib/cost/units.ts';
+import { REFERENCE_WORKLOAD } from '../../testing/workload.ts';
 
 function cost(...args: string[]): { code: number; text: string } {
   let text = '';
@@ -64,20 +65,7 @@ test('expected distinct label sets: all of them for many uniform draws, fewer un
   assert.ok(expectedDistinct(100, 100_000, 'uniform') > 99.9);
   assert.ok(expectedDistinct(4000, 8333, 'zipf') < expectedDistinct(4000, 8333, 'uniform'));
   assert.equal(expectedDistinct(10, 0, 'zipf'), 0);
-  const idle = estimateMonthlyCost(
-    {
-      spansPerSecond: 0,
-      labelSets: 4000,
-      partitions: 12,
-      batchingWindowS: 5,
-      tenants: 1,
-      distribution: 'zipf',
-      ingestMemoryMb: 1024,
-      flushMemoryMb: 512,
-    },
-    MEASURED_UNITS,
-    US_EAST_1,
-  );
+  const idle = estimateMonthlyCost({ ...REFERENCE_WORKLOAD, spansPerSecond: 0 }, MEASURED_UNITS, US_EAST_1);
   assert.equal(idle.find((i) => i.item === 'ingest Lambda requests')!.dollarsPerMonth, 0);
   assert.ok(totalOf(idle) > 0);
 });
@@ -103,16 +91,6 @@ test('claim check: deltas at or below the threshold stay inline, with no S3 requ
   assert.match(small, /S3 requests: delta objects \(claim check\)\s+none \(deltas <= 8 KB stay inline\)/);
   assert.equal(dollars(small, 'S3 requests'), 0);
   const units = { ...MEASURED_UNITS };
-  const w = {
-    spansPerSecond: 20_000,
-    labelSets: 4000,
-    partitions: 12,
-    batchingWindowS: 5,
-    tenants: 1,
-    distribution: 'zipf' as const,
-    ingestMemoryMb: 1024,
-    flushMemoryMb: 512,
-  };
-  const above = estimateMonthlyCost({ ...w }, { ...units, deltaObjectThresholdBytes: 1e9 }, US_EAST_1);
+  const above = estimateMonthlyCost({ ...REFERENCE_WORKLOAD }, { ...units, deltaObjectThresholdBytes: 1e9 }, US_EAST_1);
   assert.equal(above.find((i) => i.item.startsWith('S3 requests'))!.dollarsPerMonth, 0);
 });

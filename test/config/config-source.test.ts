@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { ConfigSource } from '../../lib/config/config-source.ts';
 import { fileConfigFetcher } from '../../lib/config/file-config-fetcher.ts';
 import { parseConfig } from '../../lib/config/index.ts';
+import { Clock } from '../helpers/clock.ts';
 
 test('per_tenant_override_period: Tempo default 10s, a set value, 0 refused with its path, no "ignored" warning', () => {
   assert.equal(parseConfig('').perTenantOverridePeriodMs, 10_000);
@@ -31,25 +32,25 @@ test('file source: re-read after the period; a bad change is refused and reporte
   const tenants = join(dir, 'tenants.yaml');
   writeFileSync(main, 'overrides:\n  per_tenant_override_config: tenants.yaml\n  per_tenant_override_period: 5s\n');
   writeFileSync(tenants, 'overrides:\n  a:\n    metrics_generator:\n      max_active_series: 7\n');
-  let now = 1_000;
+  const clock = new Clock(1_000);
   const refused: string[] = [];
   const source = await ConfigSource.start(fileConfigFetcher(main), {
-    clock: () => now,
+    clock: clock.read,
     onRefused: (e) => refused.push(e.message),
   });
   const { tenant } = source.config;
   assert.equal(tenant('a').registry.maxActiveSeries, 7);
 
   writeFileSync(tenants, 'overrides:\n  a:\n    metrics_generator:\n      max_active_series: 8\n');
-  now += 4_999;
+  clock.now += 4_999;
   assert.equal(await source.refresh(), 'unchanged', 'before the period');
-  now += 1;
+  clock.now += 1;
   assert.equal(await source.refresh(), 'reloaded');
   assert.equal(tenant('a').registry.maxActiveSeries, 8, 'a destructured tenant() follows the reload');
 
   writeFileSync(tenants, 'overrides:\n  a:\n    metrics_generator:\n      max_active_series: many\n');
   for (let i = 0; i < 2; i++) {
-    now += 5_000;
+    clock.now += 5_000;
     assert.equal(await source.refresh(), 'failed');
   }
   assert.equal(refused.length, 2, 'counted at every check while the file is bad');
@@ -61,7 +62,7 @@ test('file source: re-read after the period; a bad change is refused and reporte
     'metrics_generator:\n  codec: otlp\noverrides:\n  per_tenant_override_config: tenants.yaml\n  per_tenant_override_period: 5s\n',
   );
   writeFileSync(tenants, 'overrides:\n  a:\n    metrics_generator:\n      max_active_series: 9\n');
-  now += 5_000;
+  clock.now += 5_000;
   assert.equal(await source.refresh(), 'restart');
   assert.equal(source.config.codec, 'push-bytes', 'process-level values stay as started');
   assert.equal(source.latest.codec, 'otlp');

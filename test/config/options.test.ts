@@ -29,6 +29,25 @@ const parsedPolicy = [
   { include: { matchType: 'strict', attributes: [{ key: 'span.foo', value: 'bar', isInt: false }] } },
 ];
 
+type Row = readonly [key: string, value: unknown, read: Read, expected: unknown];
+/** processor.service_graphs keys set the same way globally and per tenant. */
+const SERVICE_GRAPH_ROWS: readonly Row[] = [
+  ['histogram_buckets', [0.04], (c) => sg(c).histogramBuckets, [0.04]],
+  ['dimensions', ['beast'], (c) => sg(c).dimensions, ['beast']],
+  ['enable_client_server_prefix', true, (c) => sg(c).enableClientServerPrefix, true],
+  ['enable_messaging_system_latency_histogram', true, (c) => sg(c).enableMessagingSystemLatencyHistogram, true],
+  ['enable_virtual_node_label', true, (c) => sg(c).enableVirtualNodeLabel, true],
+  ['peer_attributes', ['x.peer'], (c) => sg(c).peerAttributes, ['x.peer']],
+  ['span_multiplier_key', 'ratio', (c) => sg(c).spanMultiplierKey, 'ratio'],
+  ['enable_tracestate_span_multiplier', true, (c) => sg(c).enableTracestateSpanMultiplier, true],
+  ['filter_policies', [policy], (c) => sg(c).filterPolicies, parsedPolicy],
+];
+/** processor.host_info keys, likewise. */
+const HOST_INFO_ROWS: readonly Row[] = [
+  ['host_identifiers', ['host.name'], (c) => hi(c).hostIdentifiers, ['host.name']],
+  ['metric_name', 'my_host_info', (c) => hi(c).metricName, 'my_host_info'],
+];
+
 describe('global metrics_generator keys', () => {
   const g = (mg: object, read: Read, expected: unknown, name = Object.keys(mg)[0]) =>
     check(
@@ -81,29 +100,11 @@ describe('global metrics_generator keys', () => {
     g({ processor: { service_graphs: { [key]: value } } }, read, expected, `processor.service_graphs.${key}`);
   v('wait', '3s', (c) => sg(c).waitMs, 3000);
   v('max_items', 5, (c) => sg(c).maxItems, 5);
-  v('histogram_buckets', [0.04], (c) => sg(c).histogramBuckets, [0.04]);
-  v('dimensions', ['beast'], (c) => sg(c).dimensions, ['beast']);
-  v('enable_client_server_prefix', true, (c) => sg(c).enableClientServerPrefix, true);
-  v('enable_messaging_system_latency_histogram', true, (c) => sg(c).enableMessagingSystemLatencyHistogram, true);
-  v('enable_virtual_node_label', true, (c) => sg(c).enableVirtualNodeLabel, true);
-  v('peer_attributes', ['x.peer'], (c) => sg(c).peerAttributes, ['x.peer']);
   v('database_name_attributes', ['db.x'], (c) => sg(c).databaseNameAttributes, ['db.x']);
-  v('span_multiplier_key', 'ratio', (c) => sg(c).spanMultiplierKey, 'ratio');
-  v('enable_tracestate_span_multiplier', true, (c) => sg(c).enableTracestateSpanMultiplier, true);
-  v('filter_policies', [policy], (c) => sg(c).filterPolicies, parsedPolicy);
+  for (const row of SERVICE_GRAPH_ROWS) v(...row);
 
-  g(
-    { processor: { host_info: { host_identifiers: ['host.name'] } } },
-    (c) => hi(c).hostIdentifiers,
-    ['host.name'],
-    'processor.host_info.host_identifiers',
-  );
-  g(
-    { processor: { host_info: { metric_name: 'my_host_info' } } },
-    (c) => hi(c).metricName,
-    'my_host_info',
-    'processor.host_info.metric_name',
-  );
+  for (const [key, value, read, expected] of HOST_INFO_ROWS)
+    g({ processor: { host_info: { [key]: value } } }, read, expected, `processor.host_info.${key}`);
 
   g(
     { storage: { remote_write_add_org_id_header: false } },
@@ -222,28 +223,10 @@ describe('per-tenant override keys', () => {
 
   const v = (key: string, value: unknown, read: Read, expected: unknown) =>
     o({ processor: { service_graphs: { [key]: value } } }, read, expected, `processor.service_graphs.${key}`);
-  v('histogram_buckets', [0.04], (c) => sg(c).histogramBuckets, [0.04]);
-  v('dimensions', ['beast'], (c) => sg(c).dimensions, ['beast']);
-  v('peer_attributes', ['x.peer'], (c) => sg(c).peerAttributes, ['x.peer']);
-  v('filter_policies', [policy], (c) => sg(c).filterPolicies, parsedPolicy);
-  v('enable_client_server_prefix', true, (c) => sg(c).enableClientServerPrefix, true);
-  v('enable_messaging_system_latency_histogram', true, (c) => sg(c).enableMessagingSystemLatencyHistogram, true);
-  v('enable_virtual_node_label', true, (c) => sg(c).enableVirtualNodeLabel, true);
-  v('span_multiplier_key', 'ratio', (c) => sg(c).spanMultiplierKey, 'ratio');
-  v('enable_tracestate_span_multiplier', true, (c) => sg(c).enableTracestateSpanMultiplier, true);
+  for (const row of SERVICE_GRAPH_ROWS) v(...row);
 
-  o(
-    { processor: { host_info: { host_identifiers: ['host.name'] } } },
-    (c) => hi(c).hostIdentifiers,
-    ['host.name'],
-    'processor.host_info.host_identifiers',
-  );
-  o(
-    { processor: { host_info: { metric_name: 'my_host_info' } } },
-    (c) => hi(c).metricName,
-    'my_host_info',
-    'processor.host_info.metric_name',
-  );
+  for (const [key, value, read, expected] of HOST_INFO_ROWS)
+    o({ processor: { host_info: { [key]: value } } }, read, expected, `processor.host_info.${key}`);
 });
 
 describe('override semantics per key', () => {

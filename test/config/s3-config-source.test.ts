@@ -14,8 +14,9 @@ import { formatExposition } from '../../lib/series/exposition.ts';
 import { sdkDdb } from '../../lib/store/ddb.ts';
 import { createTable, startLocalDynamo, type LocalDynamo } from '../../lib/store/local-dynamo.ts';
 import { DELTAS_TABLE, SERIES_TABLE } from '../../lib/store/tables.ts';
-import { buildResourceSpans, encodePushBytesRequest, encodeTempoTrace } from '../fixtures/build.ts';
+import { buildResourceSpans, encodePushBytesRequest, encodeTempoTrace } from '../../testing/build.ts';
 import { startLocalS3, type LocalS3 } from '../helpers/s3rver.ts';
+import { Clock } from '../helpers/clock.ts';
 
 const BUCKET = 'mmg-config';
 const MAIN = `
@@ -88,6 +89,21 @@ describe('S3 config source', () => {
     await dynamo.close();
   });
 
+  /** The Lambda ingest and flush containers of a deployment whose config is s3://BUCKET/<key>. */
+  function lambdaContainers(key: string) {
+    const env = { DELTAS_TABLE: 'deltas', SERIES_TABLE: 'series', CONFIG_BUCKET: BUCKET, CONFIG_KEY: key };
+    const clients = { s3: s3.client, ddb: sdkDdb(dynamo.client) };
+    const ingest = lambdaIngestContainer(env, clients);
+    const flush = lambdaFlushContainer(env, clients);
+    /** Folds what is committed; the tenant's series as exposition text, and the flusher's metrics. */
+    const folded = async (tenant: string) => {
+      const f = await flush();
+      await f.flusher.fold(Date.now());
+      return { text: formatExposition(f.flusher.tenants().get(tenant)!), metrics: f.metrics };
+    };
+    return { ingest, flush, folded };
+  }
+
   test('an unchanged config costs one conditional GET per object and no parse; a change is picked up', async () => {
     await s3.put(BUCKET, 'unit/config.yaml', MAIN.replace('tenants/overrides.yaml', 'o.yaml'));
     await s3.put(BUCKET, 'unit/o.yaml', overridesFile('[]', 3));
@@ -104,19 +120,19 @@ describe('S3 config source', () => {
         }
       }) as never,
     };
-    let now = 0;
+    const clock = new Clock(0);
     const source = await ConfigSource.start(s3ConfigFetcher(counting, { bucket: BUCKET, key: 'unit/config.yaml' }), {
-      clock: () => now,
+      clock: clock.read,
     });
     assert.deepEqual(answers, [200, 200]);
     assert.equal(source.config.tenant('tenant-2').registry.maxActiveSeries, 1002);
     assert.equal(await source.refresh(), 'unchanged', 'not due before the period');
     assert.deepEqual(answers, [200, 200]);
-    now += 100;
+    clock.now += 100;
     assert.equal(await source.refresh(), 'unchanged');
     assert.deepEqual(answers, [200, 200, 304, 304]);
     await s3.put(BUCKET, 'unit/o.yaml', overridesFile('[region]', 3));
-    now += 100;
+    clock.now += 100;
     assert.equal(await source.refresh(), 'reloaded');
     assert.deepEqual(answers, [200, 200, 304, 304, 304, 200]);
     assert.deepEqual(source.config.tenant('team-a').spanMetrics?.dimensions, ['region']);
@@ -133,20 +149,8 @@ describe('S3 config source', () => {
   test('ingest and flush handlers: a changed tenant changes its series within the period, a broken file changes nothing', async () => {
     await s3.put(BUCKET, 'deploy/config.yaml', MAIN);
     await s3.put(BUCKET, 'deploy/tenants/overrides.yaml', overridesFile('[]'));
-    const env = {
-      DELTAS_TABLE: 'deltas',
-      SERIES_TABLE: 'series',
-      CONFIG_BUCKET: BUCKET,
-      CONFIG_KEY: 'deploy/config.yaml',
-    };
-    const clients = { s3: s3.client, ddb: sdkDdb(dynamo.client) };
-    const ingest = lambdaIngestContainer(env, clients);
-    const flush = lambdaFlushContainer(env, clients);
-    const teamA = async () => {
-      const f = await flush();
-      await f.flusher.fold(Date.now());
-      return { text: formatExposition(f.flusher.tenants().get('team-a')!), metrics: f.metrics };
-    };
+    const { ingest, folded } = lambdaContainers('deploy/config.yaml');
+    const teamA = () => folded('team-a');
 
     await ingestEvent(await ingest(), { records: { 'traces-0': [record(0, 'team-a', 'eu')] } });
     let { text } = await teamA();
@@ -190,20 +194,8 @@ describe('S3 config source', () => {
       `overrides:\n  team-h:\n    metrics_generator:\n      processors: [span-metrics]\n      max_active_series: ${limit}\n      processor:\n        span_metrics:\n          dimensions: ${dimensions}\n          histogram_buckets: ${b}\n`;
     await s3.put(BUCKET, 'buckets/config.yaml', main);
     await s3.put(BUCKET, 'buckets/o.yaml', withBuckets('[0.1, 1, 10]'));
-    const env = {
-      DELTAS_TABLE: 'deltas',
-      SERIES_TABLE: 'series',
-      CONFIG_BUCKET: BUCKET,
-      CONFIG_KEY: 'buckets/config.yaml',
-    };
-    const clients = { s3: s3.client, ddb: sdkDdb(dynamo.client) };
-    const ingest = lambdaIngestContainer(env, clients);
-    const flush = lambdaFlushContainer(env, clients);
-    const exposition = async () => {
-      const f = await flush();
-      await f.flusher.fold(Date.now());
-      return formatExposition(f.flusher.tenants().get('team-h')!);
-    };
+    const { ingest, flush, folded } = lambdaContainers('buckets/config.yaml');
+    const exposition = async () => (await folded('team-h')).text;
     const ingestAt = async (offset: number) =>
       ingestEvent(await ingest(), {
         records: { 'traces-h-0': [record(offset, 'team-h', 'eu', 'traces-h', 500_000_000n)] },

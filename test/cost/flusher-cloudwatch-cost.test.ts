@@ -5,17 +5,9 @@ import assert from 'node:assert/strict';
 import { estimateMonthlyCost, totalOf, type Workload } from '../../lib/cost/model.ts';
 import { US_EAST_1 } from '../../lib/cost/prices.ts';
 import { MEASURED_UNITS } from '../../lib/cost/units.ts';
+import { REFERENCE_WORKLOAD } from '../../testing/workload.ts';
 
-const REFERENCE: Workload = {
-  spansPerSecond: 20_000,
-  labelSets: 4000,
-  partitions: 12,
-  batchingWindowS: 5,
-  tenants: 1,
-  distribution: 'zipf',
-  ingestMemoryMb: 1024,
-  flushMemoryMb: 512,
-};
+const REFERENCE = REFERENCE_WORKLOAD;
 const item = (w: Workload, prefix: string) =>
   estimateMonthlyCost(w, MEASURED_UNITS, US_EAST_1).find((i) => i.item.startsWith(prefix))!;
 

@@ -4,8 +4,8 @@ import { BadRecordError, decodeRecordValue, recordTenant } from '../../lib/decod
 import { TraceDecoder, type DecodedTrace } from '../../lib/decode/trace-decoder.ts';
 import { StringInterner } from '../../lib/decode/utf8.ts';
 import { spanKindName } from '../../lib/decode/span-view.ts';
-import { buildResourceSpans, encodePushBytesRequest, encodeTempoTrace, encodeTracesData } from '../fixtures/build.ts';
-import { randomTrace, seededRng } from '../fixtures/random-trace.ts';
+import { buildResourceSpans, encodePushBytesRequest, encodeTempoTrace, encodeTracesData } from '../../testing/build.ts';
+import { randomTrace, seededRng } from '../../testing/random-trace.ts';
 
 const strings = new StringInterner();
 

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { TraceDecoder } from '../../lib/decode/trace-decoder.ts';
 import { StringInterner } from '../../lib/decode/utf8.ts';
 import { Span, TracesData } from '../../lib/proto/index.ts';
-import { buildResourceSpans, encodeTracesData, int, BASE_NS } from '../fixtures/build.ts';
-import { randomTrace, seededRng } from '../fixtures/random-trace.ts';
+import { buildResourceSpans, encodeTracesData, int, BASE_NS } from '../../testing/build.ts';
+import { randomTrace, seededRng } from '../../testing/random-trace.ts';
 
 const strings = new StringInterner();
 

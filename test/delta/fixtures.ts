@@ -6,7 +6,7 @@ import { newClassicIncrement, observeClassic } from '../../lib/series/classic-hi
 import { newNativeIncrement, observeNative, schemaForFactor } from '../../lib/series/native-histogram.ts';
 import type { HistogramIncrement, HistogramMode, Label, SeriesIncrement } from '../../lib/series/types.ts';
 import type { DeltaContent, TenantDelta } from '../../lib/delta/types.ts';
-import { randomInt, seededRng, type Rng } from '../fixtures/random-trace.ts';
+import { randomInt, seededRng, type Rng } from '../../testing/random-trace.ts';
 
 /** Tempo's default span-metrics buckets: ExponentialBuckets(0.002, 2, 14). */
 export const TEMPO_DEFAULT_BUCKETS: readonly number[] = Array.from({ length: 14 }, (_, i) => 0.002 * 2 ** i);

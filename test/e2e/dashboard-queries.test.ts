@@ -8,9 +8,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoTraces } from '../../lib/local/demo-traffic.ts';
-import { startLocalMode, type LocalMode } from '../../lib/local/local-mode.ts';
-import { silentLogger } from '../../lib/log/logger.ts';
+import type { LocalMode } from '../../lib/local/local-mode.ts';
 import { prometheusSkipReason, startPrometheus, type PrometheusInstance } from '../helpers/prometheus.ts';
+import { startTestLocalMode } from '../helpers/local-mode.ts';
+
+/** A reference to a Grafana dashboard variable, as panels write it: a dollar sign and the name in braces. */
+const grafanaVariable = (name: string) => '$' + `{${name}}`;
 
 const skip = prometheusSkipReason();
 const DASHBOARD = new URL('../../dashboards/msk-metrics-generator.json', import.meta.url);
@@ -46,7 +49,8 @@ describe('Grafana dashboard queries against local mode data in Prometheus', { sk
       panels: Panel[];
     };
     assert.ok(d.templating.list.some((v) => v.name === 'datasource' && v.type === 'datasource'));
-    for (const p of d.panels.filter((x) => x.type !== 'row')) assert.equal(p.datasource?.uid, '${datasource}', p.title);
+    for (const p of d.panels.filter((x) => x.type !== 'row'))
+      assert.equal(p.datasource?.uid, grafanaVariable('datasource'), p.title);
   });
 
   test('every panel query returns data', async () => {
@@ -68,15 +72,12 @@ describe('Grafana dashboard queries against local mode data in Prometheus', { sk
         '',
       ].join('\n'),
     );
-    local = await startLocalMode({
-      port: 0,
+    local = await startTestLocalMode({
       configFile,
       demo: true,
       partitions: 2,
       batchWindowMs: 200,
       topic: 'local-traces',
-      log: silentLogger,
-      progress: () => {},
       env: { REMOTE_WRITE_URL: prom.writeUrl },
     });
     // Traces an hour old: outside the ingestion slack, so they are discarded (and counted).

@@ -8,9 +8,9 @@ import { context, propagation, SpanKind, SpanStatusCode, trace, type Tracer } fr
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { startLocalMode, type LocalMode } from '../../lib/local/local-mode.ts';
-import { silentLogger } from '../../lib/log/logger.ts';
+import type { LocalMode } from '../../lib/local/local-mode.ts';
 import { prometheusSkipReason, startPrometheus, type PrometheusInstance } from '../helpers/prometheus.ts';
+import { startTestLocalMode } from '../helpers/local-mode.ts';
 
 const skip = prometheusSkipReason();
 
@@ -75,16 +75,11 @@ describe('OpenTelemetry SDK -> local mode -> Prometheus', { skip }, () => {
   });
 
   test('exact call counts and service-graph edges read back with PromQL', async () => {
-    local = await startLocalMode({
-      port: 0,
-      demo: false,
+    local = await startTestLocalMode({
       partitions: 4,
       // Short batches: each provider's export lands in its own ingest batch, so client and server
       // spans pair in the flusher, across batches.
-      batchWindowMs: 100,
       topic: 'local-traces',
-      log: silentLogger,
-      progress: () => {},
       env: { REMOTE_WRITE_URL: prom.writeUrl },
     });
     const url = `http://127.0.0.1:${local.port}/v1/traces`;

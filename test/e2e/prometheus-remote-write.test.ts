@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseConfig } from '../../lib/config/index.ts';
-import { Flusher } from '../../lib/flush/flusher.ts';
+import type { Flusher } from '../../lib/flush/flusher.ts';
 import { RemoteWriteSender } from '../../lib/flush/remote-sender.ts';
 import { ingestEvent } from '../../lib/ingest/ingest-handler.ts';
 import type { KafkaEventRecord } from '../../lib/ingest/msk-event.ts';
@@ -11,9 +11,13 @@ import { silentLogger } from '../../lib/log/logger.ts';
 import { MetricsRecorder } from '../../lib/metrics/recorder.ts';
 import { createTable } from '../../lib/store/local-dynamo.ts';
 import { DELTAS_TABLE, SERIES_TABLE } from '../../lib/store/tables.ts';
-import { buildResourceSpans, encodePushBytesRequest, encodeTempoTrace, type SpanSpec } from '../fixtures/build.ts';
+import { buildResourceSpans, encodePushBytesRequest, encodeTempoTrace, type SpanSpec } from '../../testing/build.ts';
+import { Clock } from '../helpers/clock.ts';
+import { InjectedCrash } from '../helpers/crash.ts';
+import { CallFaults } from '../helpers/fault-store.ts';
 import { eventOf, startStore, testContext } from '../helpers/ingest-harness.ts';
 import { prometheusSkipReason, startPrometheus, type PrometheusInstance } from '../helpers/prometheus.ts';
+import { flusherOn } from '../flush/flusher-harness.ts';
 
 const skip = prometheusSkipReason();
 
@@ -53,7 +57,7 @@ describe('remote write to a real Prometheus', { skip }, async () => {
 
   // Prometheus keeps recent data only: run the simulated clock over the last few minutes.
   const start = Math.floor(Date.now() / 1000) * 1000 - 10 * 60_000;
-  const clock = { now: start };
+  const clock = new Clock(start);
   const startNs = BigInt(start) * 1_000_000n;
 
   function record(tenant: string, offset: number, spans: SpanSpec[]): KafkaEventRecord {
@@ -87,23 +91,9 @@ describe('remote write to a real Prometheus', { skip }, async () => {
       [{ url: prom.writeUrl, headers: {}, remoteTimeoutMs: 10_000, maxSamplesPerSend: 50 }],
       metrics,
       silentLogger,
-      {
-        now: () => clock.now,
-      },
+      { now: clock.read },
     );
-    return new Flusher({
-      ddb,
-      deltasTable: tables.deltas,
-      seriesTable: tables.series,
-      config: CONFIG,
-      sender,
-      log: silentLogger,
-      metrics,
-      clock: () => clock.now,
-      sleep: async (ms) => {
-        clock.now += ms;
-      },
-    });
+    return flusherOn(ddb, tables, sender, clock, { metrics }, CONFIG);
   }
 
   /** [le or span_name, value] of each result series. */
@@ -165,13 +155,6 @@ describe('remote write to a real Prometheus', { skip }, async () => {
 
   test('flusher killed at every DynamoDB call of a save and restarted: Prometheus ends with the fault-free values, nothing rejected', async () => {
     const t0 = clock.now + 60_000;
-    const calls = (ddb: typeof store.ddb, counter: { n: number; crashAt: number }) =>
-      new Proxy(ddb, {
-        get: (target, op: keyof typeof ddb) => async (input: never) => {
-          if (++counter.n === counter.crashAt) throw new Error(`crash at save call ${counter.crashAt}`);
-          return (target[op] as (i: never) => Promise<unknown>)(input);
-        },
-      });
     /** One run of the scenario under tenant `tenant`: ingest, run, crash in save at call k (0 = none), restart, ingest, run. */
     const scenario = async (tenant: string, k: number): Promise<{ saveCalls: number; failures: number }> => {
       const tables = { deltas: `d-${tenant}`, series: `s-${tenant}` };
@@ -187,16 +170,16 @@ describe('remote write to a real Prometheus', { skip }, async () => {
         );
       await ingestEvent(ctx, eventOf([rec(0, 5), rec(1, 4)]));
       const metrics = new MetricsRecorder();
-      const counter = { n: 0, crashAt: 0 };
-      const first = flusher(metrics, tables, calls(store.ddb, counter));
+      const faults = new CallFaults(k > 0 ? { k, when: 'before' } : undefined);
+      faults.armed = false;
+      const first = flusher(metrics, tables, faults.ddb(store.ddb));
       await first.run(clock.now + 20_000, { persist: false });
-      counter.crashAt = k;
-      counter.n = 0;
+      faults.armed = true;
       let saveCalls = 0;
-      if (k > 0) await assert.rejects(first.save());
+      if (k > 0) await assert.rejects(first.save(), InjectedCrash);
       else {
         await first.save();
-        saveCalls = counter.n;
+        saveCalls = faults.calls;
       }
       clock.now += 5_000;
       await ingestEvent(ctx, eventOf([rec(2, 6)]));

@@ -3,14 +3,13 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseConfig } from '../../lib/config/index.ts';
-import { Flusher, type SeriesSender } from '../../lib/flush/flusher.ts';
+import type { SeriesSender } from '../../lib/flush/flusher.ts';
 import { ingestEvent } from '../../lib/ingest/ingest-handler.ts';
-import { silentLogger } from '../../lib/log/logger.ts';
 import { MetricsRecorder } from '../../lib/metrics/recorder.ts';
 import type { CollectedSeries } from '../../lib/series/collected.ts';
-import { createTable } from '../../lib/store/local-dynamo.ts';
-import { DELTAS_TABLE, SERIES_TABLE } from '../../lib/store/tables.ts';
-import { RECORD_TIME_MS, TABLE, eventOf, makeRecords, startStore, testContext } from '../helpers/ingest-harness.ts';
+import { Clock } from '../helpers/clock.ts';
+import { RECORD_TIME_MS, eventOf, makeRecords, startStore, testContext } from '../helpers/ingest-harness.ts';
+import { flusherOn, freshTables } from './flusher-harness.ts';
 
 const CONFIG = parseConfig(`
 overrides:
@@ -41,31 +40,16 @@ describe('cardinality controls in the flusher', async () => {
   after(() => store.close());
 
   test('a label over its limit stays over it in the next (cold) invocation: the estimate is saved', async () => {
-    const tables = { deltas: `${TABLE}-card`, series: 'series-card' };
-    await createTable(store.client, DELTAS_TABLE, tables.deltas);
-    await createTable(store.client, { ...SERIES_TABLE }, tables.series);
+    const tables = await freshTables(store.client, 'card');
     const sender = new CallsByName();
     const metrics = new MetricsRecorder();
-    let now = RECORD_TIME_MS + 60_000;
-    const flusher = () =>
-      new Flusher({
-        ddb: store.ddb,
-        deltasTable: tables.deltas,
-        seriesTable: tables.series,
-        config: CONFIG,
-        sender,
-        log: silentLogger,
-        metrics,
-        clock: () => now,
-        sleep: async (ms) => {
-          now += ms;
-        },
-      });
+    const clock = new Clock(RECORD_TIME_MS + 60_000);
+    const flusher = () => flusherOn(store.ddb, tables, sender, clock, { metrics }, CONFIG);
     const ctx = { ...testContext(store.ddb), table: tables.deltas };
 
     // The harness spans use 5 span names; with a limit of 3 some go to __cardinality_overflow__.
     await ingestEvent(ctx, eventOf(makeRecords('traces', 0, 0, 40)));
-    await flusher().run(now + 50_000);
+    await flusher().run(clock.now + 50_000);
     const first = new Map(sender.latest);
     assert.ok((first.get('__cardinality_overflow__') ?? 0) > 0, `first: ${JSON.stringify([...first])}`);
     assert.ok(metrics.get('RegistryLabelValuesLimited', { tenant: 'team-a', label_name: 'span_name' }) > 0);
@@ -74,9 +58,9 @@ describe('cardinality controls in the flusher', async () => {
       5,
     );
 
-    now += 20_000;
+    clock.now += 20_000;
     await ingestEvent(ctx, eventOf(makeRecords('traces', 0, 40, 40)));
-    await flusher().run(now + 50_000);
+    await flusher().run(clock.now + 50_000);
     // Still over the limit from the first folded span on: no real name grows, the overflow does.
     for (const [name, v] of sender.latest) {
       if (name === '__cardinality_overflow__') assert.ok(v > (first.get(name) ?? 0), 'overflow grows');

@@ -12,7 +12,7 @@ import { MemoryObjectStore, type ObjectStore } from '../../lib/store/object-stor
 import { S3ObjectStore } from '../../lib/store/s3-object-store.ts';
 import { RECORD_TIME_MS, eventOf, makeRecords, startStore, testContext } from '../helpers/ingest-harness.ts';
 import { startLocalS3 } from '../helpers/s3rver.ts';
-import { Clock, RecordingSender, flusherOn, freshTables, stateText, type Tables } from './flusher-harness.ts';
+import { Clock, CheckingSender, flusherOn, freshTables, stateText, type Tables } from './flusher-harness.ts';
 
 const THRESHOLD = 900;
 
@@ -38,7 +38,7 @@ describe('flusher folding claim-checked deltas', async () => {
   async function reference(batches: [number, number, number][]): Promise<string> {
     const ref = await freshTables(store.client, 'cc-ref');
     await ingest(ref, batches);
-    const f = flusherOn(store.ddb, ref, new RecordingSender(), new Clock(RECORD_TIME_MS + 60_000));
+    const f = flusherOn(store.ddb, ref, new CheckingSender(), new Clock(RECORD_TIME_MS + 60_000));
     await f.run(RECORD_TIME_MS + 61_000);
     return stateText(f);
   }
@@ -60,7 +60,7 @@ describe('flusher folding claim-checked deltas', async () => {
       keys.map((k) => k !== undefined),
       [true, false, true, true, true, true],
     );
-    const f = flusherOn(store.ddb, tables, new RecordingSender(), new Clock(RECORD_TIME_MS + 60_000), { objects });
+    const f = flusherOn(store.ddb, tables, new CheckingSender(), new Clock(RECORD_TIME_MS + 60_000), { objects });
     await f.run(RECORD_TIME_MS + 61_000);
     assert.equal(stateText(f), await reference(BATCHES));
     assert.equal(objects.requests.get, 5, 'one GET per object delta');
@@ -79,7 +79,7 @@ describe('flusher folding claim-checked deltas', async () => {
     const errors: Record<string, unknown>[] = [];
     const metrics = new MetricsRecorder();
     const clock = new Clock(RECORD_TIME_MS + 60_000);
-    const f = flusherOn(store.ddb, tables, new RecordingSender(), clock, {
+    const f = flusherOn(store.ddb, tables, new CheckingSender(), clock, {
       objects,
       metrics,
       log: { ...silentLogger, error: (_m, fields) => errors.push(fields ?? {}) },
@@ -98,7 +98,7 @@ describe('flusher folding claim-checked deltas', async () => {
     assert.ok(partition1Key.startsWith('deltas/traces/1/'));
     // the saved positions are past the gaps: the next invocation does not report them again
     const again = new MetricsRecorder();
-    await flusherOn(store.ddb, tables, new RecordingSender(), clock, { objects, metrics: again }).run(clock.now + 1000);
+    await flusherOn(store.ddb, tables, new CheckingSender(), clock, { objects, metrics: again }).run(clock.now + 1000);
     assert.equal(again.total('DeltasLost'), 0);
   });
 
@@ -108,7 +108,7 @@ describe('flusher folding claim-checked deltas', async () => {
     const keys = await ingest(tables, [[0, 0, 12]], objects);
     await objects.put(keys[0]!, (await objects.get(keys[0]!))!.subarray(1));
     const metrics = new MetricsRecorder();
-    await flusherOn(store.ddb, tables, new RecordingSender(), new Clock(RECORD_TIME_MS + 60_000), {
+    await flusherOn(store.ddb, tables, new CheckingSender(), new Clock(RECORD_TIME_MS + 60_000), {
       objects,
       metrics,
     }).run(RECORD_TIME_MS + 61_000);
@@ -135,7 +135,7 @@ describe('flusher folding claim-checked deltas', async () => {
     };
     const metrics = new MetricsRecorder();
     const clock = new Clock(RECORD_TIME_MS + 60_000);
-    const sender = new RecordingSender();
+    const sender = new CheckingSender();
     await assert.rejects(
       flusherOn(store.ddb, tables, sender, clock, { objects: flaky, metrics }).run(clock.now + 1000),
       /InternalError/,
@@ -155,7 +155,7 @@ describe('flusher folding claim-checked deltas', async () => {
     await ingest(tables, [[0, 0, 12]], objects);
     const metrics = new MetricsRecorder();
     await assert.rejects(
-      flusherOn(store.ddb, tables, new RecordingSender(), new Clock(RECORD_TIME_MS + 60_000), { metrics }).run(
+      flusherOn(store.ddb, tables, new CheckingSender(), new Clock(RECORD_TIME_MS + 60_000), { metrics }).run(
         RECORD_TIME_MS + 61_000,
       ),
       /DATA_BUCKET/,
@@ -171,7 +171,7 @@ describe('flusher folding claim-checked deltas', async () => {
       const keys = await ingest(tables, BATCHES, objects);
       await objects.delete(keys[5]!);
       const metrics = new MetricsRecorder();
-      const f = flusherOn(store.ddb, tables, new RecordingSender(), new Clock(RECORD_TIME_MS + 60_000), {
+      const f = flusherOn(store.ddb, tables, new CheckingSender(), new Clock(RECORD_TIME_MS + 60_000), {
         objects,
         metrics,
       });

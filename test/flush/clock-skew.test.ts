@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { ingestEvent } from '../../lib/ingest/ingest-handler.ts';
 import { trackServerClock } from '../../lib/store/ddb.ts';
 import { eventOf, makeRecords, startStore, testContext } from '../helpers/ingest-harness.ts';
-import { RecordingSender, flusherOn, freshTables } from './flusher-harness.ts';
+import { CheckingSender, flusherOn, freshTables } from './flusher-harness.ts';
 
 const HOUR_MS = 3600_000;
 const SLACK_MS = 30_000;
@@ -20,7 +20,7 @@ test('a host clock 1 h ahead: samples stamped at most the slack ahead of the Dyn
   await ingest(0);
 
   const ahead = { now: () => Date.now() + HOUR_MS };
-  const sender = new RecordingSender();
+  const sender = new CheckingSender();
   const skewed = flusherOn(
     store.ddb,
     tables,
@@ -37,7 +37,7 @@ test('a host clock 1 h ahead: samples stamped at most the slack ahead of the Dyn
   // the next run on a correct host (cold, from the saved state) stamps near the real time
   await ingest(6);
   const correct = { now: () => Date.now() };
-  const later = new RecordingSender();
+  const later = new CheckingSender();
   await flusherOn(store.ddb, tables, later, { now: 0, read: correct.now, sleep: async () => undefined } as never, {
     referenceClock: serverClock.nowMs,
   }).run(Date.now() + 1000);

@@ -1,12 +1,12 @@
-// Shared pieces of the flusher tests: a sender that checks what a remote would reject, a fake
-// clock, fresh tables on one dynalite, and a way to commit hand-made deltas.
+// Shared pieces of the flusher tests: a flusher on fresh tables of one dynalite, its state as text,
+// and a way to commit hand-made deltas. The fake clock and the checking sender it is used with
+// live in test/helpers and are re-exported here.
 import assert from 'node:assert/strict';
 import type { GeneratorConfig } from '../../lib/config/types.ts';
 import { encodeDelta, splitIntoParts, type DeltaContent } from '../../lib/delta/index.ts';
 import { Flusher, type FlusherDeps, type SeriesSender } from '../../lib/flush/flusher.ts';
 import { silentLogger } from '../../lib/log/logger.ts';
 import { MetricsRecorder } from '../../lib/metrics/recorder.ts';
-import type { CollectedSeries } from '../../lib/series/collected.ts';
 import { formatExposition } from '../../lib/series/exposition.ts';
 import { commitCursor, readCursor } from '../../lib/store/cursor.ts';
 import type { Ddb } from '../../lib/store/ddb.ts';
@@ -14,48 +14,11 @@ import { putDelta } from '../../lib/store/delta-log.ts';
 import { createTable } from '../../lib/store/local-dynamo.ts';
 import { DELTAS_TABLE, SERIES_TABLE } from '../../lib/store/tables.ts';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { CONFIG } from '../helpers/ingest-harness.ts';
+import type { Clock } from '../helpers/clock.ts';
+import { CONFIG, RECORD_TIME_MS } from '../helpers/ingest-harness.ts';
 
-/** Remembers every sample sent; fails on an out-of-order timestamp or a counter going down. */
-export class RecordingSender implements SeriesSender {
-  readonly last = new Map<string, { t: number; v: number }>();
-  readonly timestamps: number[] = [];
-  requests = 0;
-  async send(tenant: string, series: readonly CollectedSeries[]): Promise<void> {
-    this.requests++;
-    for (const s of series) {
-      const id = tenant + JSON.stringify(s.labels);
-      for (const p of [
-        ...s.samples,
-        ...(s.histograms ?? []).map((h) => ({ timestampMs: h.timestampMs, value: h.count })),
-      ]) {
-        const prev = this.last.get(id);
-        assert.ok(
-          prev === undefined || p.timestampMs > prev.t,
-          `out of order: ${id} ${p.timestampMs} after ${prev?.t}`,
-        );
-        if (prev !== undefined && id.includes('_total') && !Number.isNaN(p.value) && !Number.isNaN(prev.v)) {
-          assert.ok(p.value >= prev.v, `counter went backwards: ${id} ${prev.v} -> ${p.value}`);
-        }
-        this.last.set(id, { t: p.timestampMs, v: p.value });
-        this.timestamps.push(p.timestampMs);
-      }
-    }
-  }
-  value(...fragments: string[]): number {
-    let sum = 0;
-    for (const [id, p] of this.last) if (fragments.every((f) => id.includes(f))) sum += p.v;
-    return sum;
-  }
-}
-
-export class Clock {
-  constructor(public now: number) {}
-  readonly read = () => this.now;
-  readonly sleep = async (ms: number) => {
-    this.now += ms;
-  };
-}
+export { Clock } from '../helpers/clock.ts';
+export { CheckingSender } from '../helpers/checking-sender.ts';
 
 export interface Tables {
   readonly deltas: string;
@@ -105,6 +68,24 @@ export const stateText = (f: Flusher) =>
     .map(([t, r]) => `# ${t}\n${formatExposition(r)}`)
     .sort()
     .join('\n');
+
+/** A delta of one record at offset 0 of traces/0, stamped RECORD_TIME_MS, with no series: `fields` change it. */
+export function handMadeDelta(fields: Partial<DeltaContent>): DeltaContent {
+  return {
+    topic: 'traces',
+    partition: 0,
+    firstOffset: 0,
+    lastOffset: 0,
+    minTimestampMs: RECORD_TIME_MS,
+    maxTimestampMs: RECORD_TIME_MS,
+    records: 1,
+    spans: 0,
+    badRecords: {},
+    spansDiscarded: {},
+    tenants: [],
+    ...fields,
+  };
+}
 
 /** Commits a hand-made delta after the partition's cursor, as the ingest would. */
 export async function commitDelta(ddb: Ddb, table: string, content: DeltaContent, writtenAtMs: number): Promise<void> {

@@ -1,76 +1,31 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Flusher, type SeriesSender } from '../../lib/flush/flusher.ts';
 import { ingestEvent } from '../../lib/ingest/ingest-handler.ts';
 import { silentLogger } from '../../lib/log/logger.ts';
 import { MetricsRecorder } from '../../lib/metrics/recorder.ts';
-import { formatExposition } from '../../lib/series/exposition.ts';
-import type { Ddb } from '../../lib/store/ddb.ts';
-import { createTable } from '../../lib/store/local-dynamo.ts';
-import { SERIES_TABLE } from '../../lib/store/tables.ts';
-import {
-  CONFIG,
-  TABLE,
-  eventOf,
-  makeRecords,
-  startStore,
-  testContext,
-  RECORD_TIME_MS,
-} from '../helpers/ingest-harness.ts';
-import { Clock, RecordingSender } from './flusher-harness.ts';
-
-class InjectedCrash extends Error {
-  override name = 'InjectedCrash';
-}
+import { InjectedCrash } from '../helpers/crash.ts';
+import { CallFaults } from '../helpers/fault-store.ts';
+import { eventOf, makeRecords, startStore, testContext, RECORD_TIME_MS } from '../helpers/ingest-harness.ts';
+import { Clock, CheckingSender, flusherOn, freshTables as harnessTables, stateText } from './flusher-harness.ts';
 
 describe('flusher', async () => {
   const store = await startStore();
   after(() => store.close());
-  let seq = 0;
-
-  async function freshTables(): Promise<{ deltas: string; series: string }> {
-    const n = seq++;
-    const deltas = `${TABLE}-${n}`;
-    const series = `series-${n}`;
-    await createTable(store.client, { ...SERIES_TABLE }, series);
-    const { DELTAS_TABLE } = await import('../../lib/store/tables.ts');
-    await createTable(store.client, DELTAS_TABLE, deltas);
-    return { deltas, series };
-  }
-
-  function flusher(ddb: Ddb, tables: { deltas: string; series: string }, sender: SeriesSender, clock: Clock): Flusher {
-    return new Flusher({
-      ddb,
-      deltasTable: tables.deltas,
-      seriesTable: tables.series,
-      config: CONFIG,
-      sender,
-      log: silentLogger,
-      metrics: new MetricsRecorder(),
-      clock: clock.read,
-      sleep: clock.sleep,
-    });
-  }
+  const freshTables = () => harnessTables(store.client, 'fl');
 
   async function ingest(tables: { deltas: string }, from: number, count: number): Promise<void> {
     const ctx = { ...testContext(store.ddb), table: tables.deltas };
     await ingestEvent(ctx, eventOf(makeRecords('traces', 0, from, count), makeRecords('traces', 1, from, count)));
   }
 
-  const state = (f: Flusher) =>
-    [...f.tenants()]
-      .map(([t, r]) => `# ${t}\n${formatExposition(r)}`)
-      .sort()
-      .join('\n');
-
   test('counters never reset across invocations: state comes back from DynamoDB', async () => {
     const tables = await freshTables();
-    const sender = new RecordingSender();
+    const sender = new CheckingSender();
     const clock = new Clock(RECORD_TIME_MS + 60_000);
     const totals: number[] = [];
     for (let invocation = 0; invocation < 3; invocation++) {
       await ingest(tables, invocation * 10, 10);
-      const f = flusher(store.ddb, tables, sender, clock); // a cold container every time
+      const f = flusherOn(store.ddb, tables, sender, clock); // a cold container every time
       await f.run(clock.now + 50_000);
       totals.push(sender.value('traces_spanmetrics_calls_total', 'team-a'));
       clock.now += 10_000;
@@ -80,8 +35,8 @@ describe('flusher', async () => {
     // the reference: everything ingested, folded by one flusher in one go
     const ref = await freshTables();
     for (let i = 0; i < 3; i++) await ingest(ref, i * 10, 10);
-    const refSender = new RecordingSender();
-    await flusher(store.ddb, ref, refSender, new Clock(clock.now)).run(clock.now + 20_000);
+    const refSender = new CheckingSender();
+    await flusherOn(store.ddb, ref, refSender, new Clock(clock.now)).run(clock.now + 20_000);
     assert.equal(totals[2], refSender.value('traces_spanmetrics_calls_total', 'team-a'));
   });
 
@@ -90,51 +45,38 @@ describe('flusher', async () => {
     const refTables = await freshTables();
     await ingest(refTables, 0, 12);
     const refClock = new Clock(RECORD_TIME_MS + 60_000);
-    const refSender = new RecordingSender();
-    await flusher(store.ddb, refTables, refSender, refClock).run(refClock.now + 40_000);
+    const refSender = new CheckingSender();
+    await flusherOn(store.ddb, refTables, refSender, refClock).run(refClock.now + 40_000);
     await ingest(refTables, 12, 6);
-    const refFinal = flusher(store.ddb, refTables, refSender, refClock);
+    const refFinal = flusherOn(store.ddb, refTables, refSender, refClock);
     await refFinal.run(refClock.now + 40_000);
-    const expected = state(refFinal);
+    const expected = stateText(refFinal);
 
     let saveCalls = 0;
     for (let k = 1; k === 1 || k <= saveCalls; k++) {
       const tables = await freshTables();
       await ingest(tables, 0, 12);
       const clock = new Clock(RECORD_TIME_MS + 60_000);
-      const sender = new RecordingSender();
-      let armed = false;
-      let calls = 0;
-      const faulty = new Proxy(store.ddb, {
-        get: (target, op: keyof Ddb) => async (input: never) => {
-          if (armed && ++calls === k) throw new InjectedCrash(`crash at save call ${k}`);
-          return (target[op] as (i: never) => Promise<unknown>)(input);
-        },
-      });
-      const first = flusher(faulty, tables, sender, clock);
+      const sender = new CheckingSender();
+      const faults = new CallFaults({ k, when: 'before' });
+      faults.armed = false;
+      const first = flusherOn(faults.ddb(store.ddb), tables, sender, clock);
       await first.run(clock.now + 40_000, { persist: false });
-      armed = true;
+      faults.armed = true;
       await assert.rejects(first.save(), InjectedCrash);
-      if (k === 1) saveCalls = calls; // fault-free calls of a save, measured once below
-      armed = false;
+      faults.armed = false;
       await ingest(tables, 12, 6);
-      const restarted = flusher(store.ddb, tables, sender, clock);
+      const restarted = flusherOn(store.ddb, tables, sender, clock);
       await restarted.run(clock.now + 40_000);
-      assert.equal(state(restarted), expected, `crash at save call ${k}`);
+      assert.equal(stateText(restarted), expected, `crash at save call ${k}`);
       if (k === 1) {
         // count the calls of one complete save for the loop bound
-        let n = 0;
-        const counting = new Proxy(store.ddb, {
-          get: (target, op: keyof Ddb) => async (input: never) => {
-            n++;
-            return (target[op] as (i: never) => Promise<unknown>)(input);
-          },
-        });
-        const probe = flusher(counting, tables, new RecordingSender(), clock);
+        const counting = new CallFaults();
+        const probe = flusherOn(counting.ddb(store.ddb), tables, new CheckingSender(), clock);
         await probe.load();
-        n = 0;
+        counting.calls = 0;
         await probe.save();
-        saveCalls = n;
+        saveCalls = counting.calls;
       }
     }
     assert.ok(saveCalls >= 2, `a save makes ${saveCalls} calls`);
@@ -146,11 +88,9 @@ describe('flusher with a corrupt committed delta', async () => {
   after(() => store.close());
 
   test('is skipped, logged and counted; the deltas around it still fold', async () => {
-    const { DELTAS_TABLE } = await import('../../lib/store/tables.ts');
     const { deltaPk } = await import('../../lib/store/keys.ts');
-    await createTable(store.client, DELTAS_TABLE, 'corrupt-d');
-    await createTable(store.client, SERIES_TABLE, 'corrupt-s');
-    const ctx = { ...testContext(store.ddb), table: 'corrupt-d' };
+    const tables = await harnessTables(store.client, 'corrupt');
+    const ctx = { ...testContext(store.ddb), table: tables.deltas };
     for (const [from, n] of [
       [0, 3],
       [3, 3],
@@ -159,27 +99,20 @@ describe('flusher with a corrupt committed delta', async () => {
       await ingestEvent(ctx, eventOf(makeRecords('traces', 0, from, n)));
     // damage the middle delta's only part
     const page = await store.ddb.query({
-      TableName: 'corrupt-d',
+      TableName: tables.deltas,
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': { S: deltaPk('traces', 0) } },
     });
     const middle = page.Items!.find((i) => i.sk.S!.startsWith('00000000000000000003'))!;
     const bytes = Uint8Array.from(middle.d.B!);
     bytes[bytes.length - 1] ^= 0xff;
-    await store.ddb.putItem({ TableName: 'corrupt-d', Item: { ...middle, d: { B: bytes } } });
+    await store.ddb.putItem({ TableName: tables.deltas, Item: { ...middle, d: { B: bytes } } });
     const errors: string[] = [];
     const metrics = new MetricsRecorder();
     const clock = new Clock(RECORD_TIME_MS + 60_000);
-    const f = new Flusher({
-      ddb: store.ddb,
-      deltasTable: 'corrupt-d',
-      seriesTable: 'corrupt-s',
-      config: CONFIG,
-      sender: new RecordingSender(),
+    const f = flusherOn(store.ddb, tables, new CheckingSender(), clock, {
       log: { ...silentLogger, error: (m, fields) => errors.push(`${m} ${JSON.stringify(fields)}`) },
       metrics,
-      clock: clock.read,
-      sleep: clock.sleep,
     });
     await f.run(clock.now + 1000);
     assert.equal(metrics.total('CorruptDeltas'), 1);

@@ -9,7 +9,8 @@ import { meteredDdb } from '../../lib/store/ddb.ts';
 import { DEFAULT_PERSIST_INTERVAL_SECONDS, persistIntervalFromEnv } from '../../lib/flush/persist-policy.ts';
 import type { CollectedSeries } from '../../lib/series/collected.ts';
 import { RECORD_TIME_MS, eventOf, makeRecords, startStore, testContext } from '../helpers/ingest-harness.ts';
-import { Clock, RecordingSender, flusherOn, freshTables, stateText, type Tables } from './flusher-harness.ts';
+import { Clock, CheckingSender, flusherOn, freshTables, stateText, type Tables } from './flusher-harness.ts';
+import { slowQueries } from '../../testing/ddb-wrapper.ts';
 
 const MINUTE = 60_000;
 
@@ -30,7 +31,7 @@ describe('flusher persist interval', async () => {
     const tables = await freshTables(store.client, 'pi');
     const start = RECORD_TIME_MS + MINUTE;
     const clock = new Clock(start);
-    const sender = new RecordingSender();
+    const sender = new CheckingSender();
     const f = flusherOn(store.ddb, tables, sender, clock, { persistIntervalMs: 5 * MINUTE });
     const epochs: number[] = [];
     for (let minute = 0; minute <= 10; minute++) {
@@ -49,7 +50,7 @@ describe('flusher persist interval', async () => {
     // fault-free: one container, saving every run
     const refTables = await freshTables(store.client, 'pi-ref');
     const refClock = new Clock(start);
-    const ref = flusherOn(store.ddb, refTables, new RecordingSender(), refClock);
+    const ref = flusherOn(store.ddb, refTables, new CheckingSender(), refClock);
     for (let minute = 0; minute <= 10; minute++) {
       refClock.now = start + minute * MINUTE;
       await ingestMinute(refTables, minute);
@@ -58,7 +59,7 @@ describe('flusher persist interval', async () => {
 
     const tables = await freshTables(store.client, 'pi-crash');
     const clock = new Clock(start);
-    const sender = new RecordingSender(); // one remote: fails on a counter going down or a timestamp going back
+    const sender = new CheckingSender(); // one remote: fails on a counter going down or a timestamp going back
     const metrics = new MetricsRecorder();
     let flusher = flusherOn(store.ddb, tables, sender, clock, { persistIntervalMs: 5 * MINUTE, metrics });
     const sentAfter: number[] = [];
@@ -79,7 +80,7 @@ describe('flusher persist interval', async () => {
     for (let i = 1; i < sentAfter.length; i++)
       assert.ok(sentAfter[i] > sentAfter[i - 1], `minute ${i}: ${sentAfter[i - 1]} -> ${sentAfter[i]}`);
     assert.equal(stateText(flusher), stateText(ref));
-    const reloaded = flusherOn(store.ddb, tables, new RecordingSender(), clock);
+    const reloaded = flusherOn(store.ddb, tables, new CheckingSender(), clock);
     await reloaded.load();
     assert.equal(stateText(reloaded), stateText(ref), 'the saved state equals the fault-free run');
   });
@@ -113,14 +114,7 @@ describe('flusher persist interval', async () => {
     const calls = () => [...sent].filter(([id]) => id.includes('calls_total')).reduce((n, [, v]) => n + v, 0);
     const sentByA = calls();
     // the next container reads deltas slowly: each run folds one delta per partition at most
-    const slow = {
-      ...store.ddb,
-      query: async (i: Parameters<typeof store.ddb.query>[0]) => {
-        const out = await store.ddb.query(i);
-        if (i.TableName === tables.deltas) clock.now += 2_000 * (out.Items?.length ?? 0);
-        return out;
-      },
-    };
+    const slow = slowQueries(store.ddb, tables.deltas, clock, 2_000);
     const metrics = new MetricsRecorder();
     const b = flusherOn(slow, tables, sender, clock, { persistIntervalMs: 5 * MINUTE, sliceDeltas: 1, metrics });
     for (let minute = 8; minute <= 20; minute++) {
@@ -142,7 +136,7 @@ describe('flusher persist interval', async () => {
       consumed: (c, op) =>
         op === 'putItem' || op === 'updateItem' ? writes.add(c.TableName ?? '', c.CapacityUnits ?? 0) : undefined,
     });
-    const f = flusherOn(ddb, tables, new RecordingSender(), clock, { persistIntervalMs: 5 * MINUTE });
+    const f = flusherOn(ddb, tables, new CheckingSender(), clock, { persistIntervalMs: 5 * MINUTE });
     await ingestMinute(tables, 0);
     await f.run(clock.now + 1_000);
     assert.equal(f.currentEpoch, 1);

@@ -4,10 +4,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { secretAwareReadFile } from '../../lib/flush/secret-reader.ts';
+import { Clock } from '../helpers/clock.ts';
 
 test('secretsmanager:<key> reads a key of the JSON secret, fetched once per refresh period; other paths are files', async () => {
   let fetches = 0;
-  let now = 0;
+  const clock = new Clock(0);
   const read = secretAwareReadFile(
     'arn:aws:secretsmanager:eu-west-1:1:secret:rw',
     async (arn) => {
@@ -15,11 +16,11 @@ test('secretsmanager:<key> reads a key of the JSON secret, fetched once per refr
       assert.equal(arn, 'arn:aws:secretsmanager:eu-west-1:1:secret:rw');
       return JSON.stringify({ mimir: `pw-${fetches}`, n: 1 });
     },
-    () => now,
+    clock.read,
   );
   assert.equal(await read('secretsmanager:mimir'), 'pw-1');
   assert.equal(await read('secretsmanager:mimir'), 'pw-1');
-  now += 6 * 60_000; // rotated secrets are picked up
+  clock.now += 6 * 60_000; // rotated secrets are picked up
   assert.equal(await read('secretsmanager:mimir'), 'pw-2');
   assert.equal(fetches, 2);
   await assert.rejects(read('secretsmanager:absent'), /no string key "absent"/);

@@ -7,24 +7,23 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseConfig } from '../../lib/config/index.ts';
-import { Flusher, type SeriesSender } from '../../lib/flush/flusher.ts';
 import { ingestEvent } from '../../lib/ingest/ingest-handler.ts';
 import type { KafkaEventRecord } from '../../lib/ingest/msk-event.ts';
-import { silentLogger } from '../../lib/log/logger.ts';
-import { MetricsRecorder } from '../../lib/metrics/recorder.ts';
-import type { CollectedSeries } from '../../lib/series/collected.ts';
 import { formatExposition } from '../../lib/series/exposition.ts';
 import type { Ddb } from '../../lib/store/ddb.ts';
-import { createTable } from '../../lib/store/local-dynamo.ts';
-import { DELTAS_TABLE, SERIES_TABLE } from '../../lib/store/tables.ts';
 import {
   buildResourceSpans,
   encodePushBytesRequest,
   encodeTempoTrace,
   type Attributes,
   type SpanSpec,
-} from '../fixtures/build.ts';
+} from '../../testing/build.ts';
+import { CheckingSender } from '../helpers/checking-sender.ts';
+import { Clock } from '../helpers/clock.ts';
+import { InjectedCrash } from '../helpers/crash.ts';
+import { CallFaults, type Fault } from '../helpers/fault-store.ts';
 import { RECORD_TIME_MS, eventOf, startStore, testContext } from '../helpers/ingest-harness.ts';
+import { flusherOn, freshTables } from './flusher-harness.ts';
 
 const CONFIG = parseConfig(`
 overrides:
@@ -37,28 +36,6 @@ const T = RECORD_TIME_MS;
 const TENANT = 'team-a';
 const CLIENT = 3;
 const SERVER = 2;
-
-class InjectedCrash extends Error {
-  override name = 'InjectedCrash';
-}
-
-/** Checks what the remote would see: per series, timestamps only increase and counters never fall. */
-class CheckingSender implements SeriesSender {
-  readonly last = new Map<string, { t: number; v: number }>();
-  async send(tenant: string, series: readonly CollectedSeries[]): Promise<void> {
-    for (const s of series) {
-      const id = tenant + ' ' + s.labels.map((l) => `${l.name}=${l.value}`).join(',');
-      for (const p of s.samples) {
-        const prev = this.last.get(id);
-        assert.ok(prev === undefined || p.timestampMs > prev.t, `out of order: ${id}`);
-        if (prev !== undefined && id.includes('_total') && !Number.isNaN(p.value) && !Number.isNaN(prev.v)) {
-          assert.ok(p.value >= prev.v, `counter went backwards: ${id} ${prev.v} -> ${p.value}`);
-        }
-        this.last.set(id, { t: p.timestampMs, v: p.value });
-      }
-    }
-  }
-}
 
 function spanRecord(
   partition: number,
@@ -149,72 +126,36 @@ function ingestSteps(): KafkaEventRecord[][] {
  */
 const FLUSH_CLOCKS = [T + 5_000, T + 8_000, T + 16_000, T + 200_000, T + 30 * 60_000];
 
-type Fault = { readonly step: string; readonly k: number; readonly when: 'before' | 'after' };
-
-/** Counts the calls of `step` while armed, and crashes at the fault's call. */
-function faulty(
-  inner: Ddb,
-  fault: Fault | undefined,
-  step: string,
-  calls: Map<string, number>,
-  gate = { armed: true },
-): Ddb {
-  const wrapped = {} as Record<string, unknown>;
-  for (const op of ['getItem', 'putItem', 'updateItem', 'query'] as const) {
-    wrapped[op] = async (input: unknown) => {
-      if (!gate.armed) return (inner[op] as (i: unknown) => Promise<unknown>)(input);
-      const n = (calls.get(step) ?? 0) + 1;
-      calls.set(step, n);
-      const hit = fault !== undefined && fault.step === step && fault.k === n;
-      if (hit && fault.when === 'before') throw new InjectedCrash(`before call ${n} of ${step}`);
-      const out = await (inner[op] as (i: unknown) => Promise<unknown>)(input);
-      if (hit && fault.when === 'after') throw new InjectedCrash(`after call ${n} of ${step}`);
-      return out;
-    };
-  }
-  return wrapped as unknown as Ddb;
-}
+/** A fault at the k-th DynamoDB call of one step (an ingest or a save). */
+type StepFault = Fault & { readonly step: string };
 
 describe('service graphs across partitions and invocations', async () => {
   const store = await startStore();
   after(() => store.close());
-  let seq = 0;
-
   /** Runs the whole scenario with at most one injected crash; returns the final state and calls per step. */
   async function scenario(
-    fault?: Fault,
+    fault?: StepFault,
   ): Promise<{ states: string[]; calls: Map<string, number>; sender: CheckingSender; crashed: boolean }> {
-    const n = seq++;
-    const deltas = `sg-deltas-${n}`;
-    const series = `sg-series-${n}`;
-    await createTable(store.client, DELTAS_TABLE, deltas);
-    await createTable(store.client, SERIES_TABLE, series);
-    const calls = new Map<string, number>();
+    const tables = await freshTables(store.client, 'sg');
+    const faultsOfStep = new Map<string, CallFaults>();
+    /** Counts the calls of `step` and crashes at the fault's call when it is this step's. */
+    const faultsOf = (step: string) => {
+      const faults = new CallFaults(fault?.step === step ? fault : undefined);
+      faultsOfStep.set(step, faults);
+      return faults;
+    };
     const sender = new CheckingSender();
     let crashed = false;
-    const flusherOn = (ddb: Ddb, clock: { now: number }) =>
-      new Flusher({
-        ddb,
-        deltasTable: deltas,
-        seriesTable: series,
-        config: CONFIG,
-        sender,
-        log: silentLogger,
-        metrics: new MetricsRecorder(),
-        clock: () => clock.now,
-        sleep: async (ms) => {
-          clock.now += ms;
-        },
-      });
+    const flusher = (ddb: Ddb, clock: Clock) => flusherOn(ddb, tables, sender, clock, {}, CONFIG);
     const ingests = ingestSteps();
     const states: string[] = [];
     for (let i = 0; i < FLUSH_CLOCKS.length; i++) {
       if (i < ingests.length) {
         const step = `ingest ${i}`;
-        const ctx = { ...testContext(store.ddb, { config: CONFIG }), table: deltas, maxPartBytes: 300 };
+        const ctx = { ...testContext(store.ddb, { config: CONFIG }), table: tables.deltas, maxPartBytes: 300 };
         const deliver = (ddb: Ddb) => ingestEvent({ ...ctx, ddb }, eventOf(ingests[i]));
         try {
-          await deliver(faulty(store.ddb, fault, step, calls));
+          await deliver(faultsOf(step).ddb(store.ddb));
         } catch (e) {
           if (!(e instanceof InjectedCrash)) throw e;
           crashed = true;
@@ -222,11 +163,12 @@ describe('service graphs across partitions and invocations', async () => {
         }
       }
       const step = `save ${i}`;
-      const clock = { now: FLUSH_CLOCKS[i] };
-      const gate = { armed: false };
-      const f = flusherOn(faulty(store.ddb, fault, step, calls, gate), clock); // a cold container every time
+      const clock = new Clock(FLUSH_CLOCKS[i]);
+      const faults = faultsOf(step);
+      faults.armed = false;
+      const f = flusher(faults.ddb(store.ddb), clock); // a cold container every time
       await f.run(clock.now + 2_000, { persist: false });
-      gate.armed = true;
+      faults.armed = true;
       let saved = f;
       try {
         await f.save();
@@ -234,11 +176,11 @@ describe('service graphs across partitions and invocations', async () => {
         if (!(e instanceof InjectedCrash)) throw e;
         crashed = true;
         clock.now += 1_000; // the next invocation starts a little later
-        saved = flusherOn(store.ddb, clock);
+        saved = flusher(store.ddb, clock);
         await saved.run(clock.now + 2_000);
       }
       // what the saved epoch holds (a cold load, as the next invocation would see it)
-      const check = flusherOn(store.ddb, { now: clock.now });
+      const check = flusher(store.ddb, new Clock(clock.now));
       await check.load();
       const pairing = check.serviceGraphPairings().get(TENANT);
       states.push(
@@ -249,6 +191,8 @@ describe('service graphs across partitions and invocations', async () => {
         ].join('\n'),
       );
     }
+    // the steps that made calls, in the order they ran
+    const calls = new Map([...faultsOfStep].filter(([, f]) => f.calls > 0).map(([step, f]) => [step, f.calls]));
     return { states, calls, sender, crashed };
   }
 

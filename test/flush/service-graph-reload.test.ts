@@ -10,7 +10,7 @@ import type { EdgeHalf } from '../../lib/processors/servicegraphs/edge-half.ts';
 import { SpanKind } from '../../lib/proto/index.ts';
 import { formatExposition } from '../../lib/series/exposition.ts';
 import { RECORD_TIME_MS, startStore } from '../helpers/ingest-harness.ts';
-import { Clock, RecordingSender, commitDelta, flusherOn, freshTables } from './flusher-harness.ts';
+import { Clock, CheckingSender, commitDelta, flusherOn, freshTables, handMadeDelta } from './flusher-harness.ts';
 
 const configWith = (dimensions: string) => `
 overrides:
@@ -54,20 +54,14 @@ describe('service-graph settings reloaded at run time', async () => {
     let text = configWith('[]');
     const clock = new Clock(RECORD_TIME_MS + 1000);
     const source = await ConfigSource.start(async () => parseConfig(text, { source: 'test' }), { clock: clock.read });
-    const flusher = flusherOn(store.ddb, tables, new RecordingSender(), clock, {}, source.config);
-    const delta = (offset: number, halves: EdgeHalf[]) => ({
-      topic: 'traces',
-      partition: 0,
-      firstOffset: offset,
-      lastOffset: offset,
-      minTimestampMs: RECORD_TIME_MS,
-      maxTimestampMs: RECORD_TIME_MS,
-      records: 1,
-      spans: halves.length,
-      badRecords: {},
-      spansDiscarded: {},
-      tenants: [{ tenant: 'team-a', increments: [], edgeHalves: halves }],
-    });
+    const flusher = flusherOn(store.ddb, tables, new CheckingSender(), clock, {}, source.config);
+    const delta = (offset: number, halves: EdgeHalf[]) =>
+      handMadeDelta({
+        firstOffset: offset,
+        lastOffset: offset,
+        spans: halves.length,
+        tenants: [{ tenant: 'team-a', increments: [], edgeHalves: halves }],
+      });
 
     await commitDelta(store.ddb, tables.deltas, delta(0, [half(1, 0, [])]), RECORD_TIME_MS);
     await flusher.fold(clock.now);

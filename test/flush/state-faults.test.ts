@@ -7,22 +7,17 @@
 // fault-free run.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DeleteItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import type { Flusher } from '../../lib/flush/flusher.ts';
 import { ingestEvent } from '../../lib/ingest/ingest-handler.ts';
 import { silentLogger } from '../../lib/log/logger.ts';
 import { MetricsRecorder } from '../../lib/metrics/recorder.ts';
-import type { Ddb } from '../../lib/store/ddb.ts';
-import { deltaPk } from '../../lib/store/keys.ts';
 import { MemoryObjectStore, type ObjectStore } from '../../lib/store/object-store.ts';
+import { InjectedCrash } from '../helpers/crash.ts';
+import { slowQueries } from '../../testing/ddb-wrapper.ts';
+import { CallFaults, type Fault } from '../helpers/fault-store.ts';
+import { deleteDeltaItems } from '../helpers/delta-items.ts';
 import { RECORD_TIME_MS, eventOf, makeRecords, startStore, testContext } from '../helpers/ingest-harness.ts';
-import { Clock, RecordingSender, flusherOn, freshSeriesTable, freshTables, stateText } from './flusher-harness.ts';
-
-class InjectedCrash extends Error {
-  override name = 'InjectedCrash';
-}
-
-type Fault = { readonly k: number; readonly when: 'before' | 'after' };
+import { Clock, CheckingSender, flusherOn, freshSeriesTable, freshTables, stateText } from './flusher-harness.ts';
 
 /**
  * The scheduled invocations: two warm containers taking turns, each with its deadline. The first
@@ -58,17 +53,7 @@ describe('flusher reliability paths under faults', async () => {
   // partition 2 loses the object of its first delta (offsets 0..1)
   await objects.delete(objectKeys[0]);
   // partition 0 loses its second delta (offsets 2..3)
-  const page = await store.client.send(
-    new QueryCommand({
-      TableName: deltas,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': { S: deltaPk('traces', 0) } },
-    }),
-  );
-  for (const item of page.Items ?? []) {
-    if (item.sk.S!.startsWith('00000000000000000002#'))
-      await store.client.send(new DeleteItemCommand({ TableName: deltas, Key: { pk: item.pk, sk: item.sk } }));
-  }
+  await deleteDeltaItems(store.client, deltas, { partition: 0, firstOffset: 2 });
 
   /** The schedule with at most one fault; returns the final saved state and the flusher's call count. */
   async function scenario(
@@ -88,22 +73,9 @@ describe('flusher reliability paths under faults', async () => {
   }> {
     const tables = { deltas, series: await freshSeriesTable(store.client, 'sf') };
     const clock = new Clock(RECORD_TIME_MS + 60_000);
-    let calls = 0;
-    const ops: string[] = [];
-    const wrapped = {} as Record<string, unknown>;
-    for (const op of ['getItem', 'putItem', 'updateItem', 'query'] as const) {
-      wrapped[op] = async (input: { TableName?: string }) => {
-        const n = ++calls;
-        ops.push(op);
-        if (fault?.k === n && fault.when === 'before') throw new InjectedCrash(`before call ${n} (${op})`);
-        const out = (await (store.ddb[op] as (i: unknown) => Promise<unknown>)(input)) as { Items?: unknown[] };
-        // reading deltas takes time, so the deadline cuts the backlog into slices
-        if (op === 'query' && input.TableName === deltas) clock.now += 400 * (out.Items?.length ?? 0);
-        if (fault?.k === n && fault.when === 'after') throw new InjectedCrash(`after call ${n} (${op})`);
-        return out;
-      };
-    }
-    const ddb = wrapped as unknown as Ddb;
+    const faults = new CallFaults(fault);
+    // reading deltas takes time, so the deadline cuts the backlog into slices
+    const ddb = faults.ddb(slowQueries(store.ddb, deltas, clock, 400));
     // The deltas' objects are shared by every scenario (read-only); the saved state's objects are
     // the scenario's own. Every request goes through the same fault, before and after it.
     const stateObjects = new MemoryObjectStore();
@@ -113,42 +85,21 @@ describe('flusher reliability paths under faults', async () => {
       put: (key, body) => storeOf(key).put(key, body),
       delete: (key) => storeOf(key).delete(key),
     };
-    let objectGets = 0;
-    const guard = async <T>(op: string, run: () => Promise<T>): Promise<T> => {
-      const n = ++calls;
-      ops.push(op);
-      if (fault?.k === n && fault.when === 'before') throw new InjectedCrash(`before call ${n} (${op})`);
-      const out = await run();
-      if (fault?.k === n && fault.when === 'after') throw new InjectedCrash(`after call ${n} (${op})`);
-      return out;
-    };
-    const faultyObjects: ObjectStore = {
-      get: (key) => (objectGets++, guard('s3.get', () => routed.get(key))),
-      put: (key, body) => guard('s3.put', () => routed.put(key, body)),
-      delete: (key) => guard('s3.delete', () => routed.delete(key)),
-    };
+    const faultyObjects = faults.objects(routed);
     // withObjects: the state in several small object parts (by default a state this small is one item)
     const stateParts = withObjects ? { stateParts: { inlineMaxBytes: 0, objectPartBytes: 512 } } : {};
-    const sender = new RecordingSender();
+    const sender = new CheckingSender();
     const metrics = new MetricsRecorder();
-    const containers: Record<string, Flusher> = {
-      a: flusherOn(ddb, tables, sender, clock, {
+    const container = () =>
+      flusherOn(ddb, tables, sender, clock, {
         sliceDeltas: 1,
         log: silentLogger,
         metrics,
         objects: faultyObjects,
         persistIntervalMs,
         ...stateParts,
-      }),
-      b: flusherOn(ddb, tables, sender, clock, {
-        sliceDeltas: 1,
-        log: silentLogger,
-        metrics,
-        objects: faultyObjects,
-        persistIntervalMs,
-        ...stateParts,
-      }),
-    };
+      });
+    const containers: Record<string, Flusher> = { a: container(), b: container() };
     const foldedPerTurn: number[] = [];
     let crashed = false;
     for (const [turn, runMs] of persistIntervalMs === undefined ? TURNS : TURNS_WITH_INTERVAL) {
@@ -161,18 +112,18 @@ describe('flusher reliability paths under faults', async () => {
       foldedPerTurn.push(metrics.total('DeltasFolded') - foldedPerTurn.reduce((a, b) => a + b, 0));
       clock.now += 20_000;
     }
-    const check = flusherOn(store.ddb, tables, new RecordingSender(), clock, { objects: routed });
+    const check = flusherOn(store.ddb, tables, new CheckingSender(), clock, { objects: routed });
     await check.load();
     return {
       state: stateText(check),
-      calls,
-      objectGets,
+      calls: faults.calls,
+      objectGets: faults.count('s3.get'),
       crashed,
       foldedPerTurn,
       lost: metrics.total('DeltasLost'),
       reloads: metrics.total('StateReloads'),
       epoch: check.currentEpoch,
-      ops,
+      ops: faults.ops,
     };
   }
 

@@ -2,21 +2,21 @@
 // invocation, two containers taking turns, a poisoned record clock, very many tenants.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DeleteItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { ingestEvent } from '../../lib/ingest/ingest-handler.ts';
 import { silentLogger } from '../../lib/log/logger.ts';
 import { MetricsRecorder } from '../../lib/metrics/recorder.ts';
-import type { Ddb } from '../../lib/store/ddb.ts';
-import { deltaPk } from '../../lib/store/keys.ts';
 import { SnapshotStore } from '../../lib/store/snapshot-store.ts';
 import type { SeriesIncrement } from '../../lib/series/types.ts';
+import { slowQueries, wrapDdb } from '../../testing/ddb-wrapper.ts';
+import { deleteDeltaItems } from '../helpers/delta-items.ts';
 import { RECORD_TIME_MS, eventOf, makeRecords, startStore, testContext } from '../helpers/ingest-harness.ts';
 import {
   Clock,
-  RecordingSender,
+  CheckingSender,
   commitDelta,
   flusherOn,
   freshTables,
+  handMadeDelta,
   stateText,
   type Tables,
 } from './flusher-harness.ts';
@@ -37,28 +37,8 @@ describe('flusher state reliability', async () => {
     }
   }
 
-  async function deleteDeltaItems(
-    tables: Tables,
-    partition: number,
-    firstOffset: number,
-    onlyPart?: string,
-  ): Promise<number> {
-    const page = await store.client.send(
-      new QueryCommand({
-        TableName: tables.deltas,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': { S: deltaPk('traces', partition) } },
-      }),
-    );
-    const prefix = String(firstOffset).padStart(20, '0') + '#';
-    let n = 0;
-    for (const item of page.Items ?? []) {
-      if (!item.sk.S!.startsWith(prefix) || (onlyPart !== undefined && !item.sk.S!.endsWith(`#${onlyPart}`))) continue;
-      await store.client.send(new DeleteItemCommand({ TableName: tables.deltas, Key: { pk: item.pk, sk: item.sk } }));
-      n++;
-    }
-    return n;
-  }
+  const deleteDelta = (tables: Tables, partition: number, firstOffset: number, onlyPart?: string) =>
+    deleteDeltaItems(store.client, tables.deltas, { partition, firstOffset, onlyPart });
 
   test('a delta gone from one partition is skipped there, counted and logged; everything else folds', async () => {
     const tables = await freshTables(store.client, 'gap');
@@ -74,8 +54,8 @@ describe('flusher state reliability', async () => {
       ],
       600,
     );
-    assert.ok((await deleteDeltaItems(tables, 0, 3)) >= 1, 'the delta at offsets 3..5 is gone');
-    assert.equal(await deleteDeltaItems(tables, 0, 9, '0001'), 1, 'one part of the delta at 9..14 is gone');
+    assert.ok((await deleteDelta(tables, 0, 3)) >= 1, 'the delta at offsets 3..5 is gone');
+    assert.equal(await deleteDelta(tables, 0, 9, '0001'), 1, 'one part of the delta at 9..14 is gone');
     // the reference: the same records without the lost ones
     const ref = await freshTables(store.client, 'gap-ref');
     await ingest(ref, [
@@ -84,13 +64,13 @@ describe('flusher state reliability', async () => {
       [1, 0, 4],
       [0, 15, 3],
     ]);
-    const refFlusher = flusherOn(store.ddb, ref, new RecordingSender(), new Clock(RECORD_TIME_MS + 60_000));
+    const refFlusher = flusherOn(store.ddb, ref, new CheckingSender(), new Clock(RECORD_TIME_MS + 60_000));
     await refFlusher.run(RECORD_TIME_MS + 61_000);
 
     const errors: Record<string, unknown>[] = [];
     const metrics = new MetricsRecorder();
     const clock = new Clock(RECORD_TIME_MS + 60_000);
-    const f = flusherOn(store.ddb, tables, new RecordingSender(), clock, {
+    const f = flusherOn(store.ddb, tables, new CheckingSender(), clock, {
       metrics,
       log: { ...silentLogger, error: (_m, fields) => errors.push(fields ?? {}) },
     });
@@ -108,7 +88,7 @@ describe('flusher state reliability', async () => {
     );
     // the saved positions are past the gaps: the next invocation does not report them again
     const again = new MetricsRecorder();
-    await flusherOn(store.ddb, tables, new RecordingSender(), clock, { metrics: again }).run(clock.now + 1000);
+    await flusherOn(store.ddb, tables, new CheckingSender(), clock, { metrics: again }).run(clock.now + 1000);
     assert.equal(again.total('DeltasLost'), 0);
   });
 
@@ -119,23 +99,13 @@ describe('flusher state reliability', async () => {
     await ingest(tables, batches);
     const ref = await freshTables(store.client, 'backlog-ref');
     await ingest(ref, batches);
-    const refFlusher = flusherOn(store.ddb, ref, new RecordingSender(), new Clock(RECORD_TIME_MS + 60_000));
+    const refFlusher = flusherOn(store.ddb, ref, new CheckingSender(), new Clock(RECORD_TIME_MS + 60_000));
     await refFlusher.run(RECORD_TIME_MS + 61_000);
 
     // reading deltas takes time: 100 ms per item read
     const clock = new Clock(RECORD_TIME_MS + 60_000);
-    const slow: Ddb = {
-      ...store.ddb,
-      getItem: (i) => store.ddb.getItem(i),
-      putItem: (i) => store.ddb.putItem(i),
-      updateItem: (i) => store.ddb.updateItem(i),
-      query: async (i) => {
-        const out = await store.ddb.query(i);
-        if (i.TableName === tables.deltas) clock.now += 100 * (out.Items?.length ?? 0);
-        return out;
-      },
-    };
-    const sender = new RecordingSender();
+    const slow = slowQueries(store.ddb, tables.deltas, clock, 100);
+    const sender = new CheckingSender();
     let invocations = 0;
     const folded: number[] = [];
     for (; invocations < 10; invocations++) {
@@ -168,7 +138,7 @@ describe('flusher state reliability', async () => {
   test('a warm container whose memory is older than the saved header reloads before folding', async () => {
     const tables = await freshTables(store.client, 'warm');
     const ref = await freshTables(store.client, 'warm-ref');
-    const sender = new RecordingSender();
+    const sender = new CheckingSender();
     const clock = new Clock(RECORD_TIME_MS + 60_000);
     const a = flusherOn(store.ddb, tables, sender, clock);
     const b = flusherOn(store.ddb, tables, sender, clock);
@@ -191,7 +161,7 @@ describe('flusher state reliability', async () => {
       await f.run(clock.now + 20_000);
       clock.now += 10_000;
     }
-    const refFlusher = flusherOn(store.ddb, ref, new RecordingSender(), clock);
+    const refFlusher = flusherOn(store.ddb, ref, new CheckingSender(), clock);
     await refFlusher.run(clock.now + 1000);
     assert.equal(stateText(a), stateText(refFlusher));
     assert.equal((await new SnapshotStore(store.ddb, tables.series).load()).epoch, steps.length);
@@ -202,18 +172,12 @@ describe('flusher state reliability', async () => {
     await ingest(tables, [[0, 0, 4]]);
     const clock = new Clock(RECORD_TIME_MS + 60_000);
     let snapshotQueries = 0;
-    const counting: Ddb = {
-      ...store.ddb,
-      getItem: (i) => store.ddb.getItem(i),
-      putItem: (i) => store.ddb.putItem(i),
-      updateItem: (i) => store.ddb.updateItem(i),
-      query: (i) => {
-        if (i.TableName === tables.series) snapshotQueries++;
-        return store.ddb.query(i);
-      },
-    };
+    const counting = wrapDdb(store.ddb, (op, run, input) => {
+      if (op === 'query' && (input as { TableName?: string }).TableName === tables.series) snapshotQueries++;
+      return run();
+    });
     const metrics = new MetricsRecorder();
-    const f = flusherOn(counting, tables, new RecordingSender(), clock, { metrics });
+    const f = flusherOn(counting, tables, new CheckingSender(), clock, { metrics });
     await f.run(clock.now + 20_000);
     const afterFirst = snapshotQueries;
     await ingest(tables, [[0, 4, 4]]);
@@ -228,23 +192,15 @@ describe('flusher state reliability', async () => {
     await commitDelta(
       store.ddb,
       tables.deltas,
-      {
-        topic: 'traces',
-        partition: 0,
-        firstOffset: 0,
-        lastOffset: 0,
+      handMadeDelta({
         minTimestampMs: T,
         maxTimestampMs: T + 10 * 365 * 86400_000,
-        records: 1,
-        spans: 0,
-        badRecords: {},
-        spansDiscarded: {},
         tenants: [{ tenant: 'team-a', increments: [] }],
-      },
+      }),
       T,
     );
     const clock = new Clock(T + 60_000);
-    await flusherOn(store.ddb, tables, new RecordingSender(), clock).run(clock.now + 1000);
+    await flusherOn(store.ddb, tables, new CheckingSender(), clock).run(clock.now + 1000);
     const saved = await new SnapshotStore(store.ddb, tables.series).load();
     assert.equal(saved.dataClockMs, T + 30_000);
   });
@@ -254,26 +210,9 @@ describe('flusher state reliability', async () => {
     // one counter each: a tenant gets a registry (and a collection schedule) only with series
     const one = (): SeriesIncrement[] => [{ type: 'counter', name: 'c_total', labels: [], value: 1 }];
     const tenants = Array.from({ length: 150_000 }, (_, i) => ({ tenant: `t${i}`, increments: one() }));
-    await commitDelta(
-      store.ddb,
-      tables.deltas,
-      {
-        topic: 'traces',
-        partition: 0,
-        firstOffset: 0,
-        lastOffset: 0,
-        minTimestampMs: RECORD_TIME_MS,
-        maxTimestampMs: RECORD_TIME_MS,
-        records: 1,
-        spans: 0,
-        badRecords: {},
-        spansDiscarded: {},
-        tenants,
-      },
-      RECORD_TIME_MS,
-    );
+    await commitDelta(store.ddb, tables.deltas, handMadeDelta({ tenants }), RECORD_TIME_MS);
     const clock = new Clock(RECORD_TIME_MS + 60_000);
-    const f = flusherOn(store.ddb, tables, new RecordingSender(), clock);
+    const f = flusherOn(store.ddb, tables, new CheckingSender(), clock);
     await f.run(clock.now + 1000, { persist: false });
     assert.equal(f.tenants().size, 150_000);
   });

@@ -6,20 +6,21 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Flusher, type SeriesSender } from '../../lib/flush/flusher.ts';
+import type { Flusher, SeriesSender } from '../../lib/flush/flusher.ts';
 import { RemoteWriteSender } from '../../lib/flush/remote-sender.ts';
 import { ingestEvent } from '../../lib/ingest/ingest-handler.ts';
 import type { KafkaEventRecord } from '../../lib/ingest/msk-event.ts';
 import { silentLogger } from '../../lib/log/logger.ts';
 import { MetricsRecorder } from '../../lib/metrics/recorder.ts';
 import type { CollectedSeries } from '../../lib/series/collected.ts';
-import { formatExposition } from '../../lib/series/exposition.ts';
-import type { Ddb } from '../../lib/store/ddb.ts';
-import { createTable } from '../../lib/store/local-dynamo.ts';
-import { DELTAS_TABLE, SERIES_TABLE } from '../../lib/store/tables.ts';
-import { BASE_NS, buildResourceSpans, encodePushBytesRequest, encodeTempoTrace } from '../fixtures/build.ts';
+import { BASE_NS, buildResourceSpans, encodePushBytesRequest, encodeTempoTrace } from '../../testing/build.ts';
+import { CheckingSender } from '../helpers/checking-sender.ts';
+import { Clock } from '../helpers/clock.ts';
+import { InjectedCrash } from '../helpers/crash.ts';
+import { wrapDdb } from '../../testing/ddb-wrapper.ts';
 import { CONFIG, RECORD_TIME_MS, eventOf, startStore, testContext } from '../helpers/ingest-harness.ts';
 import { endpointFor } from '../remote-write/receiver.ts';
+import { flusherOn, freshTables, stateText } from './flusher-harness.ts';
 
 const SPAN_NAMES = ['GET /a', 'GET /b', 'POST /c'];
 
@@ -84,23 +85,18 @@ async function slowReceiver(delayMs: number, hang?: string) {
 describe('tenant fan-out against a local receiver', async () => {
   const store = await startStore();
   after(() => store.close());
-  let seq = 0;
+
+  const senderTo = (url: string, remoteTimeoutMs: number) =>
+    new RemoteWriteSender(CONFIG, [endpointFor(url, { remoteTimeoutMs })], new MetricsRecorder(), silentLogger);
 
   async function flusherWith(tenants: readonly string[], sender: SeriesSender): Promise<Flusher> {
-    const n = seq++;
-    const deltas = `fan-d-${n}`;
-    const series = `fan-s-${n}`;
-    await createTable(store.client, DELTAS_TABLE, deltas);
-    await createTable(store.client, SERIES_TABLE, series);
-    await ingestEvent({ ...testContext(store.ddb), table: deltas }, eventOf(records(tenants, 0, 0, tenants.length)));
-    const f = new Flusher({
-      ddb: store.ddb,
-      deltasTable: deltas,
-      seriesTable: series,
-      config: CONFIG,
-      sender,
-      log: silentLogger,
-      metrics: new MetricsRecorder(),
+    const tables = await freshTables(store.client, 'fan');
+    await ingestEvent(
+      { ...testContext(store.ddb), table: tables.deltas },
+      eventOf(records(tenants, 0, 0, tenants.length)),
+    );
+    // real time: the receiver answers after real delays
+    const f = flusherOn(store.ddb, tables, sender, new Clock(0), {
       clock: Date.now,
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     });
@@ -112,13 +108,7 @@ describe('tenant fan-out against a local receiver', async () => {
     const rx = await slowReceiver(50);
     try {
       const tenants = Array.from({ length: 1000 }, (_, i) => `tenant-${String(i).padStart(4, '0')}`);
-      const sender = new RemoteWriteSender(
-        CONFIG,
-        [endpointFor(rx.url, { remoteTimeoutMs: 15_000 })],
-        new MetricsRecorder(),
-        silentLogger,
-      );
-      const f = await flusherWith(tenants, sender);
+      const f = await flusherWith(tenants, senderTo(rx.url, 15_000));
       const now = Date.now();
       await f.collectDue(now, now + 15_000);
       assert.equal(rx.perTenant.size, 1000, `tenants sent in the interval: ${rx.perTenant.size}`);
@@ -132,13 +122,7 @@ describe('tenant fan-out against a local receiver', async () => {
     const rx = await slowReceiver(50, 'a-hanging');
     try {
       const tenants = ['a-hanging', ...Array.from({ length: 40 }, (_, i) => `b-${i}`)];
-      const sender = new RemoteWriteSender(
-        CONFIG,
-        [endpointFor(rx.url, { remoteTimeoutMs: 1_000 })],
-        new MetricsRecorder(),
-        silentLogger,
-      );
-      const f = await flusherWith(tenants, sender);
+      const f = await flusherWith(tenants, senderTo(rx.url, 1_000));
       const now = Date.now();
       await f.collectDue(now, now + 1_200);
       const gaveUp = rx.events.indexOf('gave up a-hanging');
@@ -151,25 +135,13 @@ describe('tenant fan-out against a local receiver', async () => {
   });
 });
 
-class InjectedCrash extends Error {
-  override name = 'InjectedCrash';
-}
-
-class Clock {
-  constructor(public now: number) {}
-  readonly read = () => this.now;
-  readonly sleep = async (ms: number) => {
-    this.now += ms;
-  };
-}
-
 /**
- * What the remote keeps: per series, timestamps only increase and counters never fall. A send
- * takes a few event-loop turns (so sends of a round overlap), and after `crashAt` sends the
- * process is dead: that send and every later one, and every DynamoDB call, throw.
+ * What the remote keeps, checked as CheckingSender does. A send takes a few event-loop turns (so
+ * sends of a round overlap), and after `crashAt` sends the process is dead: that send and every
+ * later one, and every DynamoDB call, throw.
  */
 class CrashingRemote implements SeriesSender {
-  readonly last = new Map<string, { t: number; v: number }>();
+  private readonly remote = new CheckingSender();
   sends = 0;
   dead = false;
   crashAt = Infinity;
@@ -178,20 +150,7 @@ class CrashingRemote implements SeriesSender {
     for (let i = 0; i < 1 + (n % 3); i++) await new Promise((r) => setImmediate(r));
     if (n === this.crashAt) this.dead = true;
     if (this.dead) throw new InjectedCrash(`process gone at send ${n}`);
-    for (const s of series) {
-      const id = tenant + ' ' + s.labels.map((l) => `${l.name}=${l.value}`).join(',');
-      for (const p of [
-        ...s.samples,
-        ...(s.histograms ?? []).map((h) => ({ timestampMs: h.timestampMs, value: h.count })),
-      ]) {
-        const prev = this.last.get(id);
-        assert.ok(prev === undefined || p.timestampMs > prev.t, `out of order: ${id}`);
-        if (prev !== undefined && !Number.isNaN(p.value) && !Number.isNaN(prev.v) && /_total|_count|_bucket/.test(id)) {
-          assert.ok(p.value >= prev.v, `counter went backwards: ${id} ${prev.v} -> ${p.value}`);
-        }
-        this.last.set(id, { t: p.timestampMs, v: p.value });
-      }
-    }
+    await this.remote.send(tenant, series);
   }
 }
 
@@ -199,15 +158,7 @@ describe('tenant fan-out under faults', async () => {
   const store = await startStore();
   after(() => store.close());
   const TENANTS = ['t-0', 't-1', 't-2', 't-3'];
-  let seq = 0;
-
-  async function freshTables() {
-    const n = seq++;
-    const tables = { deltas: `fanf-d-${n}`, series: `fanf-s-${n}` };
-    await createTable(store.client, DELTAS_TABLE, tables.deltas);
-    await createTable(store.client, SERIES_TABLE, tables.series);
-    return tables;
-  }
+  const tablesOfScenario = () => freshTables(store.client, 'fanf');
 
   const ingest = (tables: { deltas: string }, from: number, count: number) =>
     ingestEvent(
@@ -215,28 +166,8 @@ describe('tenant fan-out under faults', async () => {
       eventOf(records(TENANTS, 0, from, count), records(TENANTS, 1, from, count)),
     );
 
-  function flusher(ddb: Ddb, tables: { deltas: string; series: string }, sender: SeriesSender, clock: Clock): Flusher {
-    return new Flusher({
-      ddb,
-      deltasTable: tables.deltas,
-      seriesTable: tables.series,
-      config: CONFIG,
-      sender,
-      log: silentLogger,
-      metrics: new MetricsRecorder(),
-      clock: clock.read,
-      sleep: clock.sleep,
-    });
-  }
-
-  const state = (f: Flusher) =>
-    [...f.tenants()]
-      .map(([t, r]) => `# ${t}\n${formatExposition(r)}`)
-      .sort()
-      .join('\n');
-
   test('staleness markers go out through the same concurrent fan-out', async () => {
-    const tables = await freshTables();
+    const tables = await tablesOfScenario();
     await ingest(tables, 0, 8);
     const clock = new Clock(RECORD_TIME_MS + 60_000);
     let inFlight = 0;
@@ -251,7 +182,7 @@ describe('tenant fan-out under faults', async () => {
         if (stale > 0) markers.set(tenant, (markers.get(tenant) ?? 0) + stale);
       },
     };
-    const f = flusher(store.ddb, tables, sender, clock);
+    const f = flusherOn(store.ddb, tables, sender, clock);
     await f.fold(clock.now);
     await f.collectDue(clock.now, clock.now + 15_000);
     assert.equal(markers.size, 0);
@@ -265,37 +196,35 @@ describe('tenant fan-out under faults', async () => {
 
   test('killed at every send of a concurrent fan-out and restarted: same state, no counter backwards', async () => {
     // fault-free reference: three invocations, each folding new records
-    const refTables = await freshTables();
+    const refTables = await tablesOfScenario();
     const refClock = new Clock(RECORD_TIME_MS + 60_000);
     const refRemote = new CrashingRemote();
     await ingest(refTables, 0, 8);
-    await flusher(store.ddb, refTables, refRemote, refClock).run(refClock.now + 20_000);
+    await flusherOn(store.ddb, refTables, refRemote, refClock).run(refClock.now + 20_000);
     const sendsBefore = refRemote.sends;
     await ingest(refTables, 8, 8);
-    await flusher(store.ddb, refTables, refRemote, refClock).run(refClock.now + 20_000);
+    await flusherOn(store.ddb, refTables, refRemote, refClock).run(refClock.now + 20_000);
     const sendsOfSecond = refRemote.sends - sendsBefore;
     await ingest(refTables, 16, 8);
-    const refFinal = flusher(store.ddb, refTables, refRemote, refClock);
+    const refFinal = flusherOn(store.ddb, refTables, refRemote, refClock);
     await refFinal.run(refClock.now + 20_000);
-    const expected = state(refFinal);
+    const expected = stateText(refFinal);
     assert.ok(sendsOfSecond >= 2 * TENANTS.length, `the second invocation sends ${sendsOfSecond} times`);
 
     for (let k = 1; k <= sendsOfSecond; k++) {
-      const tables = await freshTables();
+      const tables = await tablesOfScenario();
       const clock = new Clock(RECORD_TIME_MS + 60_000);
       const remote = new CrashingRemote();
-      const dying = new Proxy(store.ddb, {
-        get: (target, op: keyof Ddb) => async (input: never) => {
-          if (remote.dead) throw new InjectedCrash('process gone');
-          return (target[op] as (i: never) => Promise<unknown>)(input);
-        },
+      const dying = wrapDdb(store.ddb, (_op, run) => {
+        if (remote.dead) throw new InjectedCrash('process gone');
+        return run();
       });
       await ingest(tables, 0, 8);
-      await flusher(dying, tables, remote, clock).run(clock.now + 20_000);
+      await flusherOn(dying, tables, remote, clock).run(clock.now + 20_000);
       await ingest(tables, 8, 8);
       remote.crashAt = remote.sends + k;
       await assert.rejects(
-        flusher(dying, tables, remote, clock).run(clock.now + 20_000),
+        flusherOn(dying, tables, remote, clock).run(clock.now + 20_000),
         InjectedCrash,
         `crash at send ${k}`,
       );
@@ -304,9 +233,9 @@ describe('tenant fan-out under faults', async () => {
       remote.dead = false;
       remote.crashAt = Infinity;
       await ingest(tables, 16, 8);
-      const restarted = flusher(store.ddb, tables, remote, clock);
+      const restarted = flusherOn(store.ddb, tables, remote, clock);
       await restarted.run(clock.now + 20_000);
-      assert.equal(state(restarted), expected, `crash at send ${k} of the second invocation`);
+      assert.equal(stateText(restarted), expected, `crash at send ${k} of the second invocation`);
     }
   });
 });

@@ -11,7 +11,6 @@ import { ingestEvent, lambdaIngestContainer } from '../../lib/ingest/ingest-hand
 import { createTable } from '../../lib/store/local-dynamo.ts';
 import { DELTAS_TABLE, SERIES_TABLE } from '../../lib/store/tables.ts';
 import { MetricsRecorder } from '../../lib/metrics/recorder.ts';
-import type { Ddb } from '../../lib/store/ddb.ts';
 import { DEFAULT_DELTA_OBJECT_THRESHOLD_BYTES } from '../../lib/store/delta-objects.ts';
 import { deltaPk } from '../../lib/store/keys.ts';
 import { MemoryObjectStore } from '../../lib/store/object-store.ts';
@@ -27,7 +26,8 @@ import {
   testContext,
 } from '../helpers/ingest-harness.ts';
 import { startLocalS3 } from '../helpers/s3rver.ts';
-import { BASE_NS, buildResourceSpans, encodePushBytesRequest, encodeTempoTrace } from '../fixtures/build.ts';
+import { BASE_NS, buildResourceSpans, encodePushBytesRequest, encodeTempoTrace } from '../../testing/build.ts';
+import { wrapDdb } from '../../testing/ddb-wrapper.ts';
 
 describe('ingest claim check for large deltas', async () => {
   const store = await startStore();
@@ -126,16 +126,11 @@ describe('ingest claim check for large deltas', async () => {
     // the zombie writes its object and item, then loses the race for the cursor
     let zombieCommit: (() => void) | undefined;
     const gate = new Promise<void>((resolve) => (zombieCommit = resolve));
-    const slowCommit: Ddb = {
-      ...store.ddb,
-      getItem: (i) => store.ddb.getItem(i),
-      putItem: (i) => store.ddb.putItem(i),
-      query: (i) => store.ddb.query(i),
-      updateItem: async (i) => {
-        await gate;
-        return store.ddb.updateItem(i);
-      },
-    };
+    // the zombie's cursor commit waits for the gate
+    const slowCommit = wrapDdb(store.ddb, async (op, run) => {
+      if (op === 'updateItem') await gate;
+      return run();
+    });
     const records = makeRecords('zombie', 0, 0, 12);
     const zombie = ingestEvent(
       testContext(slowCommit, { objects, objectThresholdBytes: 500, newAttemptId: () => 'zombie' }),

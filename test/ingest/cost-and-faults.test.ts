@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Ddb } from '../../lib/store/ddb.ts';
 import { ingestEvent } from '../../lib/ingest/ingest-handler.ts';
 import { MetricsRecorder } from '../../lib/metrics/recorder.ts';
-import { buildResourceSpans, encodePushBytesRequest, encodeTempoTrace, BASE_NS } from '../fixtures/build.ts';
+import { buildResourceSpans, encodePushBytesRequest, encodeTempoTrace, BASE_NS } from '../../testing/build.ts';
 import {
   committedDeltas,
   committedState,
@@ -14,6 +14,7 @@ import {
   RECORD_TIME_MS,
 } from '../helpers/ingest-harness.ts';
 import type { KafkaEventRecord } from '../../lib/ingest/msk-event.ts';
+import { wrapDdb } from '../../testing/ddb-wrapper.ts';
 
 describe('ingest cost, bad records and throttling', async () => {
   const store = await startStore();
@@ -99,21 +100,20 @@ describe('ingest cost, bad records and throttling', async () => {
 
   test('DynamoDB throttling is retried with backoff and the batch commits exactly once', async () => {
     let throttled = 0;
-    const throttling: Ddb = {} as Ddb;
-    for (const op of ['getItem', 'putItem', 'updateItem', 'query'] as const) {
-      let n = 0;
-      (throttling as unknown as Record<string, unknown>)[op] = async (input: unknown) => {
-        // the first two calls of every operation are throttled, as DynamoDB does under a burst
-        if (n++ < 2) {
-          throttled++;
-          throw Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), {
-            name: 'ThrottlingException',
-            $metadata: { httpStatusCode: 400 },
-          });
-        }
-        return (store.ddb[op] as (i: unknown) => Promise<unknown>)(input);
-      };
-    }
+    const callsOf = new Map<string, number>();
+    const throttling = wrapDdb(store.ddb, async (op, run) => {
+      // the first two calls of every operation are throttled, as DynamoDB does under a burst
+      const n = callsOf.get(op) ?? 0;
+      callsOf.set(op, n + 1);
+      if (n < 2) {
+        throttled++;
+        throw Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), {
+          name: 'ThrottlingException',
+          $metadata: { httpStatusCode: 400 },
+        });
+      }
+      return run();
+    });
     const metrics = new MetricsRecorder();
     const topic = 'throttled';
     const results = await ingestEvent(testContext(throttling, { metrics }), eventOf(makeRecords(topic, 0, 0, 6)));

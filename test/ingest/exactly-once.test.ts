@@ -17,10 +17,8 @@ import {
   startStore,
   testContext,
 } from '../helpers/ingest-harness.ts';
-
-class InjectedCrash extends Error {
-  override name = 'InjectedCrash';
-}
+import { InjectedCrash } from '../helpers/crash.ts';
+import { CallFaults } from '../helpers/fault-store.ts';
 
 /** Objects of every scenario (topics differ, so keys do). */
 const OBJECTS = new MemoryObjectStore();
@@ -40,25 +38,13 @@ interface Faulty {
 
 /** Fails the k-th call (1-based) of either store: before sending it, or after it took effect. */
 function faultAt(inner: Ddb, k: number, when: 'before' | 'after'): Faulty {
-  let calls = 0;
-  let objectCalls = 0;
-  const guard = async <T>(op: string, run: () => Promise<T>): Promise<T> => {
-    const n = ++calls;
-    if (n === k && when === 'before') throw new InjectedCrash(`crash before call ${k} (${op})`);
-    const out = await run();
-    if (n === k && when === 'after') throw new InjectedCrash(`crash after call ${k} (${op})`);
-    return out;
+  const faults = new CallFaults({ k, when });
+  return {
+    ddb: faults.ddb(inner),
+    objects: faults.objects(OBJECTS),
+    calls: () => faults.calls,
+    objectCalls: () => faults.count('s3.'),
   };
-  const ddb = {} as Record<string, unknown>;
-  for (const op of ['getItem', 'putItem', 'updateItem', 'query'] as const) {
-    ddb[op] = (input: unknown) => guard(op, () => (inner[op] as (i: unknown) => Promise<unknown>)(input));
-  }
-  const objects: ObjectStore = {
-    put: (key, body) => (objectCalls++, guard('object put', () => OBJECTS.put(key, body))),
-    get: (key) => (objectCalls++, guard('object get', () => OBJECTS.get(key))),
-    delete: (key) => (objectCalls++, guard('object delete', () => OBJECTS.delete(key))),
-  };
-  return { ddb: ddb as unknown as Ddb, objects, calls: () => calls, objectCalls: () => objectCalls };
 }
 
 type Shape = 'same' | 'longer' | 'shorter-then-rest';

@@ -1,19 +1,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { KafkaRecord } from '../../lib/decode/kafka-record.ts';
 import type { PartitionRecords } from '../../lib/ingest/ingest-partition.ts';
 import { IngestBatcher } from '../../lib/local/ingest-batcher.ts';
+import { emptyRecord } from '../helpers/kafka-record.ts';
 
 type Call = PartitionRecords[];
-const rec = (topic: string, partition: number, offset: number): KafkaRecord => ({
-  topic,
-  partition,
-  offset,
-  timestampMs: 0,
-  key: null,
-  value: null,
-  headers: [],
-});
+const rec = emptyRecord;
 const offsets = (call: Call) =>
   Object.fromEntries(call.map((p) => [`${p.topic}-${p.partition}`, p.records.map((r) => r.offset)]));
 

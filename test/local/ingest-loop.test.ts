@@ -1,20 +1,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { KafkaRecord } from '../../lib/decode/kafka-record.ts';
 import type { PartitionRecords } from '../../lib/ingest/ingest-partition.ts';
 import { silentLogger } from '../../lib/log/logger.ts';
 import { IngestBatcher } from '../../lib/local/ingest-batcher.ts';
 import { IngestLoop } from '../../lib/local/ingest-loop.ts';
+import { emptyRecord } from '../helpers/kafka-record.ts';
 
-const rec = (partition: number, offset: number): KafkaRecord => ({
-  topic: 'local',
-  partition,
-  offset,
-  timestampMs: 0,
-  key: null,
-  value: null,
-  headers: [],
-});
+const rec = (partition: number, offset: number) => emptyRecord('local', partition, offset);
 const until = async (done: () => boolean) => {
   for (let i = 0; i < 200 && !done(); i++) await new Promise((r) => setTimeout(r, 5));
 };

@@ -9,7 +9,7 @@ import { IngestThread } from '../../lib/local/ingest-thread.ts';
 import { silentLogger } from '../../lib/log/logger.ts';
 import { MetricsRecorder } from '../../lib/metrics/recorder.ts';
 import { CONFIG, TABLE, committedState, startStore, testContext } from '../helpers/ingest-harness.ts';
-import { pushBytesMessages } from '../helpers/kafka-mock-broker.ts';
+import { pushBytesMessages } from '../../testing/kafka-mock-broker.ts';
 
 const CONFIG_TEXT = 'overrides:\n  defaults:\n    metrics_generator:\n      processors: [span-metrics]\n';
 

@@ -1,29 +1,21 @@
 // Tempo's Kafka-consumer keys of the config file in local mode, as a user runs it (the real CLI on
 // a real Kafka-protocol broker): `skip_stale_backlog_on_startup` takes effect, and
 // `leave_consumer_group_on_shutdown: false`, which kafkajs cannot honour, is warned about at start.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pushBytesMessages, skipWithoutBroker, startMockKafka, type MockKafka } from '../helpers/kafka-mock-broker.ts';
+import { pushBytesMessages, skipWithoutBroker } from '../../testing/kafka-mock-broker.ts';
+import { brokerAndDir } from '../helpers/broker-and-dir.ts';
 
 const BIN = new URL('../../bin/msk-metrics-generator.js', import.meta.url).pathname;
 
 describe("local CLI: Tempo's Kafka keys in the config file", skipWithoutBroker(), () => {
-  let kafka: MockKafka;
-  let dir: string;
-  before(async () => {
-    kafka = await startMockKafka(1);
-    dir = mkdtempSync(join(tmpdir(), 'kafka-keys-'));
-  });
-  after(async () => {
-    await kafka?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const setup = brokerAndDir(1, 'kafka-keys-');
 
   test('skip_stale_backlog_on_startup: true is honoured; leave_consumer_group_on_shutdown: false is warned about at start, naming the key', async () => {
+    const { kafka, dir } = setup;
     await kafka.createTopic('keys', 1);
     await kafka.produce('keys', 0, pushBytesMessages('team-a', 3));
     const config = join(dir, 'tempo.yaml');

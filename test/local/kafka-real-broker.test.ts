@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createKafkaJsConsumer } from '../../lib/local/kafkajs-consumer.ts';
-import { startLocalMode, type LocalMode } from '../../lib/local/local-mode.ts';
+import type { LocalMode } from '../../lib/local/local-mode.ts';
 import { consoleLogger, silentLogger } from '../../lib/log/logger.ts';
 import {
   KAFKA_CODECS,
@@ -13,7 +13,8 @@ import {
   startMockKafka,
   testSettings,
   type MockKafka,
-} from '../helpers/kafka-mock-broker.ts';
+} from '../../testing/kafka-mock-broker.ts';
+import { startTestLocalMode } from '../helpers/local-mode.ts';
 
 const ROOT =
   'traces_spanmetrics_calls_total{service="frontend",span_kind="SPAN_KIND_SERVER",span_name="GET /cart",status_code="STATUS_CODE_UNSET"}';
@@ -65,15 +66,8 @@ describe('local mode on a real Kafka-protocol broker', skipWithoutBroker(), () =
         }),
       );
       const tStart = Date.now();
-      const local = await startLocalMode({
-        port: 0,
-        demo: false,
-        partitions: 1,
-        batchWindowMs: 100,
-        topic: 'local',
+      const local = await startTestLocalMode({
         log: process.env.DEBUG_KAFKA_TEST ? consoleLogger : silentLogger,
-        progress: () => {},
-        env: {},
         inlineConfig: `metrics_generator: {codec: ${codec}}\noverrides: {defaults: {metrics_generator: {processors: [span-metrics]}}}`,
         kafka: {
           consumer: createKafkaJsConsumer(testSettings(kafka, topic, `g-${codec}`), silentLogger),
@@ -116,15 +110,7 @@ describe('local mode on a real Kafka-protocol broker', skipWithoutBroker(), () =
       [{ key: 'bad tenant!', value: pushBytesMessages('x', 1)[0].value }, ...pushBytesMessages('team-a', 7)],
       'lz4',
     );
-    const local = await startLocalMode({
-      port: 0,
-      demo: false,
-      partitions: 1,
-      batchWindowMs: 100,
-      topic: 'local',
-      log: silentLogger,
-      progress: () => {},
-      env: {},
+    const local = await startTestLocalMode({
       inlineConfig: 'overrides: {defaults: {metrics_generator: {processors: [span-metrics]}}}',
       kafka: {
         consumer: () => createKafkaJsConsumer(testSettings(kafka, topic, 'g-faults'), silentLogger),

@@ -4,6 +4,7 @@ import { groupByPartition } from '../../lib/ingest/msk-event.ts';
 import { toKafkaRecords } from '../../lib/local/kafka-records.ts';
 import { packPartitions, unpackPartitions } from '../../lib/local/packed-records.ts';
 import type { PartitionRecords } from '../../lib/ingest/ingest-partition.ts';
+import { emptyRecord } from '../helpers/kafka-record.ts';
 
 const plain = (partitions: PartitionRecords[]) =>
   partitions.map((p) => ({
@@ -62,15 +63,7 @@ describe('kafka records as the ingest code reads them', () => {
   });
 
   test('records are grouped per topic-partition in offset order, a repeated offset once', () => {
-    const r = (topic: string, partition: number, offset: number) => ({
-      topic,
-      partition,
-      offset,
-      timestampMs: 0,
-      key: null,
-      value: null,
-      headers: [],
-    });
+    const r = emptyRecord;
     const groups = groupByPartition([r('a', 0, 6), r('a', 1, 0), r('a', 0, 5), r('b', 0, 1), r('a', 0, 6)]);
     assert.deepEqual(
       groups.map((g) => [g.topic, g.partition, g.records.map((x) => x.offset)]),

@@ -1,49 +1,18 @@
 // The `local` CLI consuming a real Kafka-protocol broker with --data-dir, killed (SIGKILL) and
 // stopped (SIGTERM) between batches: the remote ends with exactly the spans produced, no loss
 // and no double count, and a restart goes on counting from where the last one stopped.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { WriteRequest } from '../../lib/proto/index.ts';
-import { decompress } from '../../lib/remote-write/compress.ts';
-import { pushBytesMessages, skipWithoutBroker, startMockKafka, type MockKafka } from '../helpers/kafka-mock-broker.ts';
+import { pushBytesMessages, skipWithoutBroker } from '../../testing/kafka-mock-broker.ts';
+import { brokerAndDir } from '../helpers/broker-and-dir.ts';
+import { startWriteRecorder } from '../helpers/write-recorder.ts';
 
 const BIN = new URL('../../bin/msk-metrics-generator.js', import.meta.url).pathname;
 const ROOT =
   'traces_spanmetrics_calls_total{service="frontend",span_kind="SPAN_KIND_SERVER",span_name="GET /cart",status_code="STATUS_CODE_UNSET"}';
-
-/** Latest value per tenant of the root span's counter, as remote-written. */
-async function startRecorder() {
-  const latest = new Map<string, number>();
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const tenant = String(req.headers['x-scope-orgid']);
-      for (const ts of WriteRequest.decode(decompress(Buffer.concat(chunks))).timeseries) {
-        const l = Object.fromEntries((ts.labels ?? []).map((x) => [x.name, x.value]));
-        if (
-          `${l.__name__}{service="${l.service}",span_kind="${l.span_kind}",span_name="${l.span_name}",status_code="${l.status_code}"}` !==
-          ROOT
-        )
-          continue;
-        for (const s of ts.samples ?? []) latest.set(tenant, Number(s.value));
-      }
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/write`,
-    latest,
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
-}
 
 async function until(cond: () => boolean, what: string, ms = 40_000): Promise<void> {
   for (const end = Date.now() + ms; Date.now() < end; ) {
@@ -54,21 +23,13 @@ async function until(cond: () => boolean, what: string, ms = 40_000): Promise<vo
 }
 
 describe('local CLI on a real broker with --data-dir: restarts', skipWithoutBroker(), () => {
-  let kafka: MockKafka;
-  let dir: string;
-  before(async () => {
-    kafka = await startMockKafka(3);
-    dir = mkdtempSync(join(tmpdir(), 'local-restart-'));
-  });
-  after(async () => {
-    await kafka?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const setup = brokerAndDir(3, 'local-restart-');
 
   test('after SIGKILL and after SIGTERM the remote holds exactly the spans produced', async () => {
+    const { kafka, dir } = setup;
     const topic = 'restarts';
     await kafka.createTopic(topic, 4);
-    const recorder = await startRecorder();
+    const recorder = await startWriteRecorder();
     const config = join(dir, 'config.yaml');
     writeFileSync(
       config,
@@ -101,7 +62,7 @@ describe('local CLI on a real broker with --data-dir: restarts', skipWithoutBrok
         }),
       );
     };
-    const allCounted = () => [...produced].every(([t, n]) => recorder.latest.get(t) === n);
+    const allCounted = () => [...produced].every(([t, n]) => recorder.latest(ROOT, t) === n);
     try {
       await produce(0);
       let child = start();
@@ -113,14 +74,14 @@ describe('local CLI on a real broker with --data-dir: restarts', skipWithoutBrok
       child = start();
       await until(
         allCounted,
-        `round 1 remote-written after SIGKILL (${JSON.stringify([...recorder.latest])} vs ${JSON.stringify([...produced])})`,
+        `round 1 remote-written after SIGKILL (${JSON.stringify([...recorder.latestByTenant(ROOT)])} vs ${JSON.stringify([...produced])})`,
       );
       await produce(2);
       await until(allCounted, 'round 2 remote-written');
       child.kill('SIGTERM');
       assert.equal(await exited(child), 0, 'SIGTERM exits 0');
       assert.deepEqual(
-        Object.fromEntries(recorder.latest),
+        Object.fromEntries(recorder.latestByTenant(ROOT)),
         Object.fromEntries(produced),
         'nothing counted twice by the final remote write',
       );
@@ -130,7 +91,7 @@ describe('local CLI on a real broker with --data-dir: restarts', skipWithoutBrok
       await until(allCounted, 'round 3 remote-written after SIGTERM');
       child.kill('SIGTERM');
       assert.equal(await exited(child), 0);
-      assert.deepEqual(Object.fromEntries(recorder.latest), Object.fromEntries(produced));
+      assert.deepEqual(Object.fromEntries(recorder.latestByTenant(ROOT)), Object.fromEntries(produced));
     } finally {
       await recorder.close();
     }

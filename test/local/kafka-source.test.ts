@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KafkaRecord } from '../../lib/decode/kafka-record.ts';
-import { startKafkaSource } from '../../lib/local/kafka-source.ts';
+import { type KafkaSourceOptions, startKafkaSource } from '../../lib/local/kafka-source.ts';
 import type { Logger } from '../../lib/log/logger.ts';
 import { FakeKafkaConsumer } from '../helpers/fake-kafka-consumer.ts';
 
@@ -26,16 +26,28 @@ function controlledDeliver() {
   return { calls, deliver };
 }
 
+/** A source on a fake consumer (`recordsPerBatch` records a fetch) whose deliveries the test answers. */
+async function controlledSource(recordsPerBatch?: number, options: Partial<KafkaSourceOptions> = {}) {
+  const consumer = new FakeKafkaConsumer(TOPIC, recordsPerBatch);
+  const { calls, deliver } = controlledDeliver();
+  const log = captureLog();
+  const source = await startKafkaSource({
+    consumer,
+    topic: TOPIC,
+    deliver,
+    log,
+    leaveGroupOnShutdown: true,
+    ...options,
+  });
+  return { consumer, calls, log, source };
+}
+
+/** Records of one byte each, all of tenant `t`. */
+const oneByteRecords = (...values: number[]) => values.map((v) => ({ key: Buffer.from('t'), value: Buffer.from([v]) }));
+
 describe('kafka source', () => {
   test('subscribes from the earliest offset with auto-commit and auto-resolve off', async () => {
-    const consumer = new FakeKafkaConsumer(TOPIC);
-    const source = await startKafkaSource({
-      consumer,
-      topic: TOPIC,
-      deliver: async () => {},
-      log: captureLog(),
-      leaveGroupOnShutdown: true,
-    });
+    const { consumer, source } = await controlledSource();
     await source.close();
     assert.deepEqual(consumer.events, [
       'connect',
@@ -65,15 +77,7 @@ describe('kafka source', () => {
   });
 
   test('hands each partition batch over as ingest records (its bytes as fetched) and commits it only after delivery succeeded', async () => {
-    const consumer = new FakeKafkaConsumer(TOPIC);
-    const { calls, deliver } = controlledDeliver();
-    const source = await startKafkaSource({
-      consumer,
-      topic: TOPIC,
-      deliver,
-      log: captureLog(),
-      leaveGroupOnShutdown: true,
-    });
+    const { consumer, calls, source } = await controlledSource();
     consumer.produce(0, [
       {
         key: Buffer.from('tenant-a'),
@@ -134,21 +138,8 @@ describe('kafka source', () => {
   });
 
   test('a failed ingest commits nothing and the same batch is delivered again', async () => {
-    const consumer = new FakeKafkaConsumer(TOPIC);
-    const { calls, deliver } = controlledDeliver();
-    const log = captureLog();
-    const source = await startKafkaSource({
-      consumer,
-      topic: TOPIC,
-      deliver,
-      log,
-      leaveGroupOnShutdown: true,
-      retryDelayMs: () => 1,
-    });
-    consumer.produce(0, [
-      { key: Buffer.from('t'), value: Buffer.from([1]) },
-      { key: Buffer.from('t'), value: Buffer.from([2]) },
-    ]);
+    const { consumer, calls, log, source } = await controlledSource(undefined, { retryDelayMs: () => 1 });
+    consumer.produce(0, oneByteRecords(1, 2));
     await until(() => calls.length === 1, 'first delivery');
     calls[0].reject(new Error('dynamo down'));
     await until(() => calls.length === 2, 'retry');
@@ -163,20 +154,8 @@ describe('kafka source', () => {
   });
 
   test('a partition is fetched again while its batch is ingested; later batches wait their turn and each commit follows its ingest', async () => {
-    const consumer = new FakeKafkaConsumer(TOPIC, 1); // one record per batch
-    const { calls, deliver } = controlledDeliver();
-    const source = await startKafkaSource({
-      consumer,
-      topic: TOPIC,
-      deliver,
-      log: captureLog(),
-      leaveGroupOnShutdown: true,
-      retryDelayMs: () => 1,
-    });
-    consumer.produce(
-      0,
-      [1, 2, 3].map((v) => ({ key: Buffer.from('t'), value: Buffer.from([v]) })),
-    );
+    const { consumer, calls, source } = await controlledSource(1, { retryDelayMs: () => 1 });
+    consumer.produce(0, oneByteRecords(1, 2, 3));
     await until(() => consumer.handedOut.length === 3, 'all three batches fetched while the first ingest runs');
     assert.equal(calls.length, 1, 'the later batches are not ingested before the first one succeeded');
     assert.deepEqual(consumer.commits, []);
@@ -203,20 +182,8 @@ describe('kafka source', () => {
   });
 
   test('a partition holds at most batchesInFlightPerPartition uncommitted batches', async () => {
-    const consumer = new FakeKafkaConsumer(TOPIC, 1);
-    const { calls, deliver } = controlledDeliver();
-    const source = await startKafkaSource({
-      consumer,
-      topic: TOPIC,
-      deliver,
-      log: captureLog(),
-      leaveGroupOnShutdown: true,
-      batchesInFlightPerPartition: 2,
-    });
-    consumer.produce(
-      0,
-      [1, 2, 3, 4, 5].map((v) => ({ key: Buffer.from('t'), value: Buffer.from([v]) })),
-    );
+    const { consumer, calls, source } = await controlledSource(1, { batchesInFlightPerPartition: 2 });
+    consumer.produce(0, oneByteRecords(1, 2, 3, 4, 5));
     await until(() => consumer.handedOut.length === 3, 'fetching up to the window');
     await new Promise((r) => setTimeout(r, 50));
     assert.equal(consumer.handedOut.length, 3, 'the third batch waits for room: nothing more is fetched');
@@ -234,20 +201,8 @@ describe('kafka source', () => {
   });
 
   test('close while a batch waits for room: the waiting batch is not taken, the one in flight is committed', async () => {
-    const consumer = new FakeKafkaConsumer(TOPIC, 1);
-    const { calls, deliver } = controlledDeliver();
-    const source = await startKafkaSource({
-      consumer,
-      topic: TOPIC,
-      deliver,
-      log: captureLog(),
-      leaveGroupOnShutdown: true,
-      batchesInFlightPerPartition: 1,
-    });
-    consumer.produce(
-      0,
-      [1, 2].map((v) => ({ key: Buffer.from('t'), value: Buffer.from([v]) })),
-    );
+    const { consumer, calls, source } = await controlledSource(1, { batchesInFlightPerPartition: 1 });
+    consumer.produce(0, oneByteRecords(1, 2));
     await until(() => consumer.handedOut.length === 2 && calls.length === 1, 'second batch waiting for room');
     const closed = source.close();
     calls[0].resolve();
@@ -258,14 +213,11 @@ describe('kafka source', () => {
   });
 
   test('close: no new batches after pause, the batch in flight is committed, then the consumer disconnects', async () => {
-    const consumer = new FakeKafkaConsumer(TOPIC);
-    const { calls, deliver } = controlledDeliver();
-    const log = captureLog();
-    const source = await startKafkaSource({ consumer, topic: TOPIC, deliver, log, leaveGroupOnShutdown: false });
-    consumer.produce(0, [{ key: Buffer.from('t'), value: Buffer.from([1]) }]);
+    const { consumer, calls, log, source } = await controlledSource(undefined, { leaveGroupOnShutdown: false });
+    consumer.produce(0, oneByteRecords(1));
     await until(() => calls.length === 1, 'delivery');
     source.pause();
-    consumer.produce(1, [{ key: Buffer.from('t'), value: Buffer.from([2]) }]);
+    consumer.produce(1, oneByteRecords(2));
     const closed = source.close();
     await new Promise((r) => setTimeout(r, 30));
     assert.ok(!consumer.events.includes('disconnect'), 'does not disconnect under a batch in flight');
@@ -280,17 +232,8 @@ describe('kafka source', () => {
   });
 
   test('a batch whose ingest keeps failing is left uncommitted when stopping', async () => {
-    const consumer = new FakeKafkaConsumer(TOPIC);
-    const { calls, deliver } = controlledDeliver();
-    const source = await startKafkaSource({
-      consumer,
-      topic: TOPIC,
-      deliver,
-      log: captureLog(),
-      leaveGroupOnShutdown: true,
-      retryDelayMs: () => 60_000,
-    });
-    consumer.produce(0, [{ key: Buffer.from('t'), value: Buffer.from([1]) }]);
+    const { consumer, calls, source } = await controlledSource(undefined, { retryDelayMs: () => 60_000 });
+    consumer.produce(0, oneByteRecords(1));
     await until(() => calls.length === 1, 'delivery');
     calls[0].reject(new Error('dynamo down'));
     await new Promise((r) => setTimeout(r, 20)); // now sleeping before the retry
@@ -316,7 +259,7 @@ describe('kafka source', () => {
       restartDelayMs: () => 1,
     });
     crashed.crash(new Error('Snappy compression not implemented'));
-    fresh.produce(0, [{ key: Buffer.from('t'), value: Buffer.from([1]) }]);
+    fresh.produce(0, oneByteRecords(1));
     await until(() => calls.length === 1, 'delivery by the fresh consumer');
     calls[0].resolve();
     await until(() => fresh.commits.length === 1, 'commit by the fresh consumer');
@@ -328,25 +271,15 @@ describe('kafka source', () => {
   });
 
   test('close after a crash that left no consumer to pause still completes', async () => {
-    const consumer = new FakeKafkaConsumer(TOPIC);
-    const source = await startKafkaSource({
-      consumer,
-      topic: TOPIC,
-      deliver: async () => {},
-      log: captureLog(),
-      leaveGroupOnShutdown: true,
-    });
+    const { consumer, source } = await controlledSource();
     consumer.crash(new Error('Snappy compression not implemented'));
     await source.close();
     assert.equal(consumer.events.at(-1), 'disconnect');
   });
 
   test('close gives up after its timeout when a batch never finishes', async () => {
-    const consumer = new FakeKafkaConsumer(TOPIC);
-    const { calls, deliver } = controlledDeliver();
-    const log = captureLog();
-    const source = await startKafkaSource({ consumer, topic: TOPIC, deliver, log, leaveGroupOnShutdown: true });
-    consumer.produce(0, [{ key: Buffer.from('t'), value: Buffer.from([1]) }]);
+    const { consumer, calls, log, source } = await controlledSource();
+    consumer.produce(0, oneByteRecords(1));
     await until(() => calls.length === 1, 'delivery');
     await source.close(50); // the delivery is never answered: a stalled ingest or fetch
     assert.deepEqual(consumer.commits, []);

@@ -4,8 +4,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startLocalMode } from '../../lib/local/local-mode.ts';
-import { silentLogger } from '../../lib/log/logger.ts';
+import { startTestLocalMode } from '../helpers/local-mode.ts';
 
 function traces(name: string, n: number): string {
   const now = BigInt(Date.now()) * 1_000_000n;
@@ -30,14 +29,7 @@ describe('local mode with a hanging remote-write endpoint', () => {
     const endpoint = createServer((_req: IncomingMessage, res: ServerResponse) => void hanging.push(res));
     await new Promise<void>((r) => endpoint.listen(0, '127.0.0.1', () => r()));
     const url = `http://127.0.0.1:${(endpoint.address() as AddressInfo).port}/api/v1/write`;
-    const local = await startLocalMode({
-      port: 0,
-      demo: false,
-      partitions: 1,
-      batchWindowMs: 100,
-      topic: 'local',
-      log: silentLogger,
-      progress: () => {},
+    const local = await startTestLocalMode({
       env: { REMOTE_WRITE_URL: url },
       shutdownTimeoutMs: 200,
     });

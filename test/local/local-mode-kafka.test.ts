@@ -3,14 +3,12 @@
 // delivered before it disconnects.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { demoTraces } from '../../lib/local/demo-traffic.ts';
-import { startLocalMode, type LocalMode, type LocalModeOptions } from '../../lib/local/local-mode.ts';
-import { silentLogger } from '../../lib/log/logger.ts';
-import { PushBytesRequest, WriteRequest } from '../../lib/proto/index.ts';
-import { decompress } from '../../lib/remote-write/compress.ts';
+import type { LocalMode, LocalModeOptions } from '../../lib/local/local-mode.ts';
+import { PushBytesRequest } from '../../lib/proto/index.ts';
 import { FakeKafkaConsumer, type ProducedMessage } from '../helpers/fake-kafka-consumer.ts';
+import { startTestLocalMode } from '../helpers/local-mode.ts';
+import { startWriteRecorder } from '../helpers/write-recorder.ts';
 
 const TOPIC = 'tempo-ingest';
 const ROOT_CALLS =
@@ -24,35 +22,6 @@ function pushBytes(tenant: string, n: number): ProducedMessage[] {
   }));
 }
 
-/** A remote-write endpoint that notes each request in `timeline` and keeps the last value per series. */
-async function startRemoteWriteRecorder(timeline: string[]) {
-  const latest = new Map<string, number>();
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const wr = WriteRequest.decode(decompress(Buffer.concat(chunks)));
-      for (const ts of wr.timeseries) {
-        const labels = Object.fromEntries((ts.labels ?? []).map((l) => [l.name, l.value]));
-        const { __name__: name, ...rest } = labels;
-        const key = `${name}{${Object.keys(rest)
-          .sort()
-          .map((k) => `${k}="${rest[k]}"`)
-          .join(',')}}`;
-        for (const s of ts.samples ?? []) latest.set(key, Number(s.value));
-      }
-      timeline.push('remote-write');
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/write`,
-    latest,
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
-}
-
 async function until(cond: () => boolean | Promise<boolean>, what: string): Promise<void> {
   for (let i = 0; i < 200; i++) {
     if (await cond()) return;
@@ -63,15 +32,8 @@ async function until(cond: () => boolean | Promise<boolean>, what: string): Prom
 
 /** Local mode without demo traffic or progress lines, consuming the fake topic. */
 function startQuiet(consumer: FakeKafkaConsumer, options: Partial<LocalModeOptions>): Promise<LocalMode> {
-  return startLocalMode({
-    port: 0,
-    demo: false,
-    partitions: 1,
+  return startTestLocalMode({
     batchWindowMs: 50,
-    topic: 'local',
-    log: silentLogger,
-    progress: () => {},
-    env: {},
     kafka: { consumer, topic: TOPIC, leaveGroupOnShutdown: true },
     ...options,
   });
@@ -96,14 +58,11 @@ describe('local mode consuming a Kafka topic', () => {
 
   test('a topic named like the receiver topic is refused, naming KAFKA_TOPIC', async () => {
     await assert.rejects(
-      startLocalMode({
-        port: 0,
-        demo: false,
-        partitions: 1,
+      startTestLocalMode({
         batchWindowMs: 50,
         topic: 'same',
-        log: silentLogger,
         kafka: { consumer: new FakeKafkaConsumer('same'), topic: 'same', leaveGroupOnShutdown: false },
+        env: process.env,
       }),
       /KAFKA_TOPIC "same" is the name of local mode's own receiver topic/,
     );
@@ -112,7 +71,7 @@ describe('local mode consuming a Kafka topic', () => {
   test('stop: the batch handed over last is ingested and committed, the consumer disconnects, and the final remote write carries it', async () => {
     const consumer = new FakeKafkaConsumer(TOPIC);
     const timeline = consumer.events; // the consumer's calls and the remote writes, in order
-    const recorder = await startRemoteWriteRecorder(timeline);
+    const recorder = await startWriteRecorder(() => timeline.push('remote-write'));
     // no batch window passes during the test: the only collection is the shutdown's
     const local = await startQuiet(consumer, {
       partitions: 2,
@@ -142,30 +101,30 @@ describe('local mode consuming a Kafka topic', () => {
       tail.lastIndexOf('remote-write') > tail.indexOf(`commit ${TOPIC}-0@4`),
       `final remote write after the commit: ${tail.join(' | ')}`,
     );
-    assert.equal(recorder.latest.get(ROOT_CALLS), 4, 'the final remote write carries the last batch');
+    assert.equal(recorder.latest(ROOT_CALLS), 4, 'the final remote write carries the last batch');
   });
 
   test('stop remote-writes series whose collection interval is not due yet', async () => {
     const consumer = new FakeKafkaConsumer(TOPIC);
-    const recorder = await startRemoteWriteRecorder([]);
+    const recorder = await startWriteRecorder();
     const local = await startQuiet(consumer, { env: { REMOTE_WRITE_URL: recorder.url } });
     try {
       consumer.produce(0, pushBytes('team-kafka', 2));
       // a new tenant is collected at once; the next collection is 15 s (Tempo's default) away
-      await until(() => recorder.latest.get(ROOT_CALLS) === 2, 'first collection');
+      await until(() => recorder.latest(ROOT_CALLS) === 2, 'first collection');
       consumer.produce(0, pushBytes('team-kafka', 3));
       await until(() => consumer.commits.some((c) => c.offset === '5'), 'second batch ingested');
-      assert.equal(recorder.latest.get(ROOT_CALLS), 2);
+      assert.equal(recorder.latest(ROOT_CALLS), 2);
     } finally {
       await local.stop();
       await recorder.close();
     }
-    assert.equal(recorder.latest.get(ROOT_CALLS), 5);
+    assert.equal(recorder.latest(ROOT_CALLS), 5);
   });
 
   test('stop after the consumer crashed still ingests, remote-writes and exits (receiver data included)', async () => {
     const consumer = new FakeKafkaConsumer(TOPIC);
-    const recorder = await startRemoteWriteRecorder([]);
+    const recorder = await startWriteRecorder();
     const local = await startQuiet(consumer, { batchWindowMs: 600_000, env: { REMOTE_WRITE_URL: recorder.url } });
     try {
       consumer.crash(new Error('Snappy compression not implemented'));
@@ -201,7 +160,7 @@ describe('local mode consuming a Kafka topic', () => {
       await recorder.close();
     }
     assert.equal(
-      recorder.latest.get(
+      recorder.latest(
         'traces_spanmetrics_calls_total{service="receiver-svc",span_kind="SPAN_KIND_SERVER",span_name="recv",status_code="STATUS_CODE_UNSET"}',
       ),
       1,

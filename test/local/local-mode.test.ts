@@ -1,27 +1,34 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
-import { silentLogger } from '../../lib/log/logger.ts';
-import { startLocalMode, type LocalMode } from '../../lib/local/local-mode.ts';
+import type { LocalMode } from '../../lib/local/local-mode.ts';
 import { MAX_BODY_BYTES } from '../../lib/local/otlp-receiver.ts';
 import { makeBatch } from '../helpers/otlp-json.ts';
+import { startTestLocalMode } from '../helpers/local-mode.ts';
 
 describe('local mode', () => {
   let local: LocalMode;
   let base: string;
   before(async () => {
-    local = await startLocalMode({
-      port: 0,
+    local = await startTestLocalMode({
       demo: true,
       partitions: 3,
       batchWindowMs: 200,
-      topic: 'local',
-      log: silentLogger,
-      progress: () => {},
+      env: process.env, // as local mode reads it by default
     });
     base = `http://127.0.0.1:${local.port}`;
   });
   after(() => local.stop());
+
+  /** /metrics once it mentions `fragment` (polled for up to 10 s), or the last text read. */
+  async function metricsOnceTheyShow(fragment: string): Promise<string> {
+    let text = '';
+    for (let i = 0; i < 50 && !text.includes(fragment); i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      text = await (await fetch(`${base}/metrics`)).text();
+    }
+    return text;
+  }
 
   test('demo traffic shows span metrics, service-graph edges and host info on /metrics', async () => {
     const wanted = [
@@ -52,11 +59,7 @@ describe('local mode', () => {
       ),
     });
     assert.equal(res.status, 200);
-    let text = '';
-    for (let i = 0; i < 50 && !text.includes('json-span'); i++) {
-      await new Promise((r) => setTimeout(r, 200));
-      text = await (await fetch(`${base}/metrics`)).text();
-    }
+    const text = await metricsOnceTheyShow('json-span');
     assert.match(
       text,
       /traces_spanmetrics_calls_total\{service="json-svc",span_kind="SPAN_KIND_CLIENT",span_name="json-span",status_code="STATUS_CODE_OK"\} 3/,
@@ -74,11 +77,7 @@ describe('local mode', () => {
       body: gzipSync(json),
     });
     assert.equal(res.status, 200);
-    let text = '';
-    for (let i = 0; i < 50 && !text.includes('gzip-span'); i++) {
-      await new Promise((r) => setTimeout(r, 200));
-      text = await (await fetch(`${base}/metrics`)).text();
-    }
+    const text = await metricsOnceTheyShow('gzip-span');
     assert.match(
       text,
       /traces_spanmetrics_calls_total\{service="gzip-svc",span_kind="SPAN_KIND_CLIENT",span_name="gzip-span",status_code="STATUS_CODE_OK"\} 2/,

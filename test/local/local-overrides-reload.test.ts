@@ -7,8 +7,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '../../lib/log/logger.ts';
-import { startLocalMode, type LocalMode } from '../../lib/local/local-mode.ts';
+import type { LocalMode } from '../../lib/local/local-mode.ts';
 import { makeBatch } from '../helpers/otlp-json.ts';
+import { startTestLocalMode } from '../helpers/local-mode.ts';
 
 const MAIN = `
 overrides:
@@ -39,15 +40,10 @@ describe('local mode: runtime overrides reload', () => {
     dir = mkdtempSync(join(tmpdir(), 'mmg-reload-'));
     writeFileSync(join(dir, 'main.yaml'), MAIN);
     writeFileSync(join(dir, 'overrides.yaml'), overridesWith('[]'));
-    local = await startLocalMode({
-      port: 0,
-      demo: false,
-      partitions: 1,
-      batchWindowMs: 100,
-      topic: 'local',
+    local = await startTestLocalMode({
       log,
-      progress: () => {},
       configFile: join(dir, 'main.yaml'),
+      env: process.env, // as local mode reads it by default
     });
     base = `http://127.0.0.1:${local.port}`;
   });

@@ -144,37 +144,17 @@ describe('OTLP receiver', () => {
     try {
       const file = join(dir, 'big.bin');
       writeFileSync(file, Buffer.alloc(MAX_BODY_BYTES + 1));
-      const { stdout } = await promisify(execFile)('curl', [
-        '-sS',
-        '-o',
-        '/dev/null',
-        '-w',
-        '%{http_code}',
-        '-H',
-        'content-type: application/x-protobuf',
-        '--data-binary',
-        `@${file}`,
-        `http://127.0.0.1:${port}/v1/traces`,
-      ]);
-      assert.equal(stdout, '413');
+      /** The HTTP status curl got for posting the file, with extra curl arguments. */
+      const curlStatus = async (...extra: string[]) => {
+        const args = ['-sS', '-o', '/dev/null', '-w', '%{http_code}', ...extra];
+        const headers = ['-H', 'content-type: application/x-protobuf', '--data-binary', `@${file}`];
+        return (await promisify(execFile)('curl', [...args, ...headers, `http://127.0.0.1:${port}/v1/traces`])).stdout;
+      };
+      assert.equal(await curlStatus(), '413');
       // and an acceptable large body still goes through the "100 Continue" path
       received.length = 0;
       writeFileSync(file, manyTraces(40_000));
-      const ok = await promisify(execFile)('curl', [
-        '-sS',
-        '-o',
-        '/dev/null',
-        '-w',
-        '%{http_code}',
-        '-H',
-        'Expect: 100-continue',
-        '-H',
-        'content-type: application/x-protobuf',
-        '--data-binary',
-        `@${file}`,
-        `http://127.0.0.1:${port}/v1/traces`,
-      ]);
-      assert.equal(ok.stdout, '200');
+      assert.equal(await curlStatus('-H', 'Expect: 100-continue'), '200');
       assert.deepEqual(received, [{ tenant: 'single-tenant', traces: 40_000 }]);
     } finally {
       rmSync(dir, { recursive: true, force: true });

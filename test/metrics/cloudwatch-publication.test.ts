@@ -11,7 +11,7 @@ import { publishMetrics } from '../../lib/metrics/publish.ts';
 import { MetricsRecorder } from '../../lib/metrics/recorder.ts';
 import { meteredDdb } from '../../lib/store/ddb.ts';
 import { eventOf, makeRecords, startStore, testContext, RECORD_TIME_MS } from '../helpers/ingest-harness.ts';
-import { Clock, flusherOn, freshTables, RecordingSender } from '../flush/flusher-harness.ts';
+import { Clock, flusherOn, freshTables, CheckingSender } from '../flush/flusher-harness.ts';
 
 const RUN_MS = 55_000;
 
@@ -49,7 +49,7 @@ describe('CloudWatch metrics the functions publish', async () => {
     // as the Lambda builds it: every DynamoDB call metered into the same recorder, and a clock
     // that moves while the flusher works (so durations such as the save's are not 0)
     const ticking = () => (clock.now += 1);
-    const f = flusherOn(meteredDdb(store.ddb, ddbMetricsObserver(metrics)), tables, new RecordingSender(), clock, {
+    const f = flusherOn(meteredDdb(store.ddb, ddbMetricsObserver(metrics)), tables, new CheckingSender(), clock, {
       metrics,
       clock: ticking,
     });

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { parseConfig } from '../../lib/config/index.ts';
 import { silentLogger } from '../../lib/log/logger.ts';
 import { SpanBatch } from '../../lib/pipeline/span-batch.ts';
-import { encodePushBytesRequest, encodeTempoTrace, encodeTracesData } from '../fixtures/build.ts';
-import { randomInt, randomTrace, seededRng, type Rng } from '../fixtures/random-trace.ts';
+import { encodePushBytesRequest, encodeTempoTrace, encodeTracesData } from '../../testing/build.ts';
+import { randomInt, randomTrace, seededRng, type Rng } from '../../testing/random-trace.ts';
 
 const MUTATIONS = 12_000;
 

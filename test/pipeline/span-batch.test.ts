@@ -12,7 +12,7 @@ import {
   encodeTracesData,
   int,
   BASE_NS,
-} from '../fixtures/build.ts';
+} from '../../testing/build.ts';
 
 const CONFIG = parseConfig(`
 overrides:

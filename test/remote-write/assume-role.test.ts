@@ -8,6 +8,7 @@ import { RemoteWriteClient } from '../../lib/remote-write/index.ts';
 import { assumedRoleCredentials, REFRESH_BEFORE_MS } from '../../lib/remote-write/assume-role.ts';
 import { endpointFor, startReceiver, type Receiver } from './receiver.ts';
 import { floatSeries } from './fixtures.ts';
+import { Clock } from '../helpers/clock.ts';
 
 const ROLE = 'arn:aws:iam::123456789012:role/amp-writer';
 const calls: { form: Record<string, string>; authorization: string }[] = [];
@@ -82,19 +83,19 @@ test('sigv4.role_arn: the base credentials assume the role; requests are signed 
 
 test('assumed credentials are renewed before they expire', async () => {
   calls.length = 0;
-  let now = Date.now();
-  expiresAt = () => new Date(now + 3_600_000);
+  const clock = new Clock(Date.now());
+  expiresAt = () => new Date(clock.now + 3_600_000);
   const provider = assumedRoleCredentials({
     roleArn: ROLE,
     region: 'eu-west-1',
     base: { accessKeyId: 'AKIDBASE', secretAccessKey: 'x' },
     endpoint: stsUrl,
-    now: () => now,
+    now: clock.read,
   });
   assert.equal((await provider()).accessKeyId, 'ASIAASSUMED1');
-  now += 3_600_000 - REFRESH_BEFORE_MS - 1_000;
+  clock.now += 3_600_000 - REFRESH_BEFORE_MS - 1_000;
   assert.equal((await provider()).accessKeyId, 'ASIAASSUMED1');
-  now += 2_000; // inside the renewal window
+  clock.now += 2_000; // inside the renewal window
   assert.equal((await provider()).accessKeyId, 'ASIAASSUMED2');
   const both = await Promise.all([provider(), provider()]);
   assert.equal(both[0].accessKeyId, 'ASIAASSUMED2');

@@ -11,6 +11,7 @@ import { STALE_NAN_BITS, staleNaN } from '../../lib/series/stale.ts';
 import { endpointFor, seriesOf, startReceiver, type Receiver } from './receiver.ts';
 import { floatSeries, histogramSeries, nativeSample, T0 } from './fixtures.ts';
 import { referenceSignature, sha256Hex } from './sigv4-reference.ts';
+import { Clock } from '../helpers/clock.ts';
 
 interface LogLine {
   level: string;
@@ -20,7 +21,7 @@ interface LogLine {
 
 /** A fake clock that only moves when the client sleeps, plus the sleeps it was asked for. */
 function harness(extra: Partial<RemoteWriteClientOptions> = {}) {
-  const clock = { now: 1_000_000 };
+  const clock = new Clock(1_000_000);
   const sleeps: number[] = [];
   const logs: LogLine[] = [];
   const logger: Logger = {
@@ -30,10 +31,10 @@ function harness(extra: Partial<RemoteWriteClientOptions> = {}) {
   };
   const options: RemoteWriteClientOptions = {
     addOrgIdHeader: true,
-    now: () => clock.now,
-    sleep: async (ms) => {
+    now: clock.read,
+    sleep: (ms) => {
       sleeps.push(ms);
-      clock.now += ms;
+      return clock.sleep(ms);
     },
     random: () => 0.5,
     backoff: { minMs: 100, maxMs: 1000 },

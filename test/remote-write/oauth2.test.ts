@@ -10,6 +10,7 @@ import type { OAuth2Settings } from '../../lib/config/types.ts';
 import { endpointFor, startReceiver, type Receiver } from './receiver.ts';
 import { floatSeries } from './fixtures.ts';
 import { startHttpsServer, testPki, type HttpsServer } from './tls-fixtures.ts';
+import { Clock } from '../helpers/clock.ts';
 
 interface TokenRequest {
   readonly headers: IncomingHttpHeaders;
@@ -98,23 +99,23 @@ test('the client-credentials token goes to the receiver as Bearer; the token req
 
 test('a token is kept until 10 s before expires_in and then fetched again; a changed secret file fetches a new one', async () => {
   tokenRequests.length = 0;
-  let now = 1_000_000;
+  const clock = new Clock(1_000_000);
   let secret = 'first';
   const source = new OAuth2TokenSource(
     settings({ clientSecret: undefined, clientSecretFile: '/run/secret' }),
     async () => `${secret}\n`,
-    () => now,
+    clock.read,
   );
   assert.equal(await source.authorization(), 'Bearer tok-1');
-  now += 49_000;
+  clock.now += 49_000;
   assert.equal(await source.authorization(), 'Bearer tok-1');
-  now += 2_000; // 51 s: within 10 s of the 60 s expiry
+  clock.now += 2_000; // 51 s: within 10 s of the 60 s expiry
   assert.equal(await source.authorization(), 'Bearer tok-2');
   secret = 'rotated';
   assert.equal(await source.authorization(), 'Bearer tok-3');
   assert.equal(tokenRequests[2].headers.authorization, `Basic ${Buffer.from('generator:rotated').toString('base64')}`);
   // concurrent callers share one request
-  now += 60_000;
+  clock.now += 60_000;
   const both = await Promise.all([source.authorization(), source.authorization()]);
   assert.deepEqual(both, ['Bearer tok-4', 'Bearer tok-4']);
   assert.equal(tokenRequests.length, 4);
@@ -126,16 +127,12 @@ test('an endpoint refusing Basic client auth gets client_id/client_secret in the
   answer = (n, r) =>
     r.headers.authorization !== undefined ? { status: 401, body: '{"error":"invalid_client"}' } : saved(n, r);
   try {
-    let now = 0;
-    const source = new OAuth2TokenSource(
-      settings(),
-      async () => '',
-      () => now,
-    );
+    const clock = new Clock(0);
+    const source = new OAuth2TokenSource(settings(), async () => '', clock.read);
     assert.equal(await source.authorization(), 'Bearer tok-2');
     assert.equal(tokenRequests[1].form.client_id, 'generator');
     assert.equal(tokenRequests[1].form.client_secret, 's3cret');
-    now += 120_000;
+    clock.now += 120_000;
     assert.equal(await source.authorization(), 'Bearer tok-3');
     assert.equal(tokenRequests.length, 3, 'no second try with Basic');
   } finally {

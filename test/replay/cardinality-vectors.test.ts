@@ -4,21 +4,17 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseConfig } from '../../lib/config/index.ts';
 import { replay } from '../../lib/replay/replay.ts';
+import { configYaml } from '../helpers/config-yaml.ts';
 import { parseExposition, resourceSpans, span, tracesData } from '../helpers/otlp-json.ts';
 import { queueDatabaseTrace } from '../processors/servicegraphs/fixtures.ts';
 
-const config = (overrides: string, global = '') => `
-metrics_generator:
-${global.replace(/^/gm, '  ')}
-  processor:
-    span_metrics:
-      histogram_buckets: [1]
-overrides:
-  defaults:
-    metrics_generator:
-      processors: [span-metrics]
-${overrides.replace(/^/gm, '      ')}
-`;
+const config = (overrides: string, global = '') =>
+  configYaml({
+    processors: '[span-metrics]',
+    processor: { span_metrics: 'histogram_buckets: [1]' },
+    overrides,
+    global,
+  });
 
 /** One span per name, in this order, all of service svc (CLIENT, status OK). */
 function spans(...names: string[]): string {

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { OtlpJsonError, parseOtlpJsonTraces } from '../../lib/replay/otlp-json.ts';
 import { SpanKind, StatusCode, TracesData, fromLong } from '../../lib/proto/index.ts';
-import { buildResourceSpans, encodeTracesData, int } from '../fixtures/build.ts';
+import { buildResourceSpans, encodeTracesData, int } from '../../testing/build.ts';
 
 const TRACE_HEX = '0102030405060708090a0b0c0d0e0f10';
 const TRACE_B64 = 'AQIDBAUGBwgJCgsMDQ4PEA==';

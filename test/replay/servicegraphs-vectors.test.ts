@@ -5,6 +5,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseConfig } from '../../lib/config/index.ts';
 import { replay } from '../../lib/replay/replay.ts';
+import { configYaml } from '../helpers/config-yaml.ts';
 import { parseExposition, resourceSpans, span, tracesData } from '../helpers/otlp-json.ts';
 import { queueDatabaseTrace, series, TV5, virtualNodesTrace } from '../processors/servicegraphs/fixtures.ts';
 
@@ -12,17 +13,8 @@ function run(yaml: string, input: string): Map<string, number> {
   return parseExposition(replay(parseConfig(yaml), 'single-tenant', input));
 }
 
-const withServiceGraphs = (serviceGraphs: string, processors = '[service-graphs]', overrides = '') => `
-metrics_generator:
-  processor:
-    service_graphs:
-${serviceGraphs.replace(/^/gm, '      ')}
-overrides:
-  defaults:
-    metrics_generator:
-      processors: ${processors}
-${overrides.replace(/^/gm, '      ')}
-`;
+const withServiceGraphs = (serviceGraphs: string, processors = '[service-graphs]', overrides = '') =>
+  configYaml({ processors, processor: { service_graphs: serviceGraphs }, overrides });
 
 const REQUEST = 'traces_service_graph_request_total';
 const FAILED = 'traces_service_graph_request_failed_total';

@@ -4,23 +4,15 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseConfig } from '../../lib/config/index.ts';
 import { replay } from '../../lib/replay/replay.ts';
+import { configYaml } from '../helpers/config-yaml.ts';
 import { makeBatch, parseExposition, resourceSpans, span, tracesData } from '../helpers/otlp-json.ts';
 
 function run(yaml: string, input: string, tenant = 'single-tenant'): Map<string, number> {
   return parseExposition(replay(parseConfig(yaml), tenant, input));
 }
 
-const withSpanMetrics = (spanMetrics: string, overrides = '') => `
-metrics_generator:
-  processor:
-    span_metrics:
-${spanMetrics.replace(/^/gm, '      ')}
-overrides:
-  defaults:
-    metrics_generator:
-      processors: [span-metrics]
-${overrides.replace(/^/gm, '      ')}
-`;
+const withSpanMetrics = (spanMetrics: string, overrides = '') =>
+  configYaml({ processors: '[span-metrics]', processor: { span_metrics: spanMetrics }, overrides });
 
 const TV1_LABELS = 'service="test-service",span_kind="SPAN_KIND_CLIENT",span_name="test",status_code="STATUS_CODE_OK"';
 

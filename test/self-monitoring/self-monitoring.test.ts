@@ -2,18 +2,17 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseConfig } from '../../lib/config/index.ts';
 import { ConfigError } from '../../lib/config/errors.ts';
-import { Flusher, type SeriesSender } from '../../lib/flush/flusher.ts';
+import type { Flusher, SeriesSender } from '../../lib/flush/flusher.ts';
 import { ingestEvent } from '../../lib/ingest/ingest-handler.ts';
 import { silentLogger } from '../../lib/log/logger.ts';
-import { MetricsRecorder } from '../../lib/metrics/recorder.ts';
 import type { SendResult } from '../../lib/remote-write/result.ts';
 import type { CollectedSeries } from '../../lib/series/collected.ts';
 import { SelfMonitor } from '../../lib/self-monitoring/monitor.ts';
 import * as N from '../../lib/self-monitoring/names.ts';
 import type { Ddb } from '../../lib/store/ddb.ts';
-import { createTable } from '../../lib/store/local-dynamo.ts';
-import { DELTAS_TABLE, SERIES_TABLE } from '../../lib/store/tables.ts';
-import { CONFIG, eventOf, makeRecords, startStore, testContext, RECORD_TIME_MS } from '../helpers/ingest-harness.ts';
+import { Clock } from '../helpers/clock.ts';
+import { eventOf, makeRecords, startStore, testContext, RECORD_TIME_MS } from '../helpers/ingest-harness.ts';
+import { flusherOn, freshTables, type Tables } from '../flush/flusher-harness.ts';
 
 /** Keeps the latest sample of every self-metric and checks timestamps only ever increase. */
 class SelfSink {
@@ -48,17 +47,9 @@ const nullSender: SeriesSender = { send: async () => {} };
 describe('self-monitoring', async () => {
   const store = await startStore();
   after(() => store.close());
-  let seq = 0;
+  const tables = () => freshTables(store.client, 'sm');
 
-  async function tables(): Promise<{ deltas: string; series: string }> {
-    const n = seq++;
-    const t = { deltas: `sm-deltas-${n}`, series: `sm-series-${n}` };
-    await createTable(store.client, DELTAS_TABLE, t.deltas);
-    await createTable(store.client, { ...SERIES_TABLE }, t.series);
-    return t;
-  }
-
-  function flusher(ddb: Ddb, t: { deltas: string; series: string }, sink: SelfSink, clock: { now: number }): Flusher {
+  function flusher(ddb: Ddb, t: Tables, sink: SelfSink, clock: Clock): Flusher {
     const selfMonitor = new SelfMonitor({
       ddb,
       seriesTable: t.series,
@@ -67,20 +58,7 @@ describe('self-monitoring', async () => {
       externalLabels: { cluster: 'test' },
       log: silentLogger,
     });
-    return new Flusher({
-      ddb,
-      deltasTable: t.deltas,
-      seriesTable: t.series,
-      config: CONFIG,
-      sender: nullSender,
-      log: silentLogger,
-      metrics: new MetricsRecorder(),
-      clock: () => clock.now,
-      sleep: async (ms) => {
-        clock.now += ms;
-      },
-      selfMonitor,
-    });
+    return flusherOn(ddb, t, nullSender, clock, { selfMonitor });
   }
 
   /** Ingests `count` records on two partitions; returns the spans the ingest counted. */
@@ -92,7 +70,7 @@ describe('self-monitoring', async () => {
 
   test('spans_received_total counts every folded span once across invocations and a crash before the save', async () => {
     const t = await tables();
-    const clock = { now: RECORD_TIME_MS + 60_000 };
+    const clock = new Clock(RECORD_TIME_MS + 60_000);
     const first = await ingest(t, 0, 20);
     const a = new SelfSink();
     await flusher(store.ddb, t, a, clock).run(clock.now + 20_000);
@@ -129,7 +107,7 @@ describe('self-monitoring', async () => {
 
   test('partition lag reports the offsets committed but not yet folded', async () => {
     const t = await tables();
-    const clock = { now: RECORD_TIME_MS + 60_000 };
+    const clock = new Clock(RECORD_TIME_MS + 60_000);
     await ingest(t, 0, 5);
     const sink = new SelfSink();
     const f = flusher(store.ddb, t, sink, clock);

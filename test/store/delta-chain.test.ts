@@ -3,14 +3,13 @@
 // gone is reported as a gap with its offsets.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DeleteItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { ingestEvent } from '../../lib/ingest/ingest-handler.ts';
 import { NO_CURSOR, readCursor, type Cursor } from '../../lib/store/cursor.ts';
-import type { Ddb } from '../../lib/store/ddb.ts';
 import { readDeltaSlice, type CommittedDelta, type DeltaGap } from '../../lib/store/delta-chain.ts';
-import { deltaPk } from '../../lib/store/keys.ts';
 import { createTable } from '../../lib/store/local-dynamo.ts';
 import { DELTAS_TABLE } from '../../lib/store/tables.ts';
+import { wrapDdb } from '../../testing/ddb-wrapper.ts';
+import { deleteDeltaItems } from '../helpers/delta-items.ts';
 import { eventOf, makeRecords, startStore, testContext } from '../helpers/ingest-harness.ts';
 
 describe('delta chain slices', async () => {
@@ -25,16 +24,11 @@ describe('delta chain slices', async () => {
     for (const [from, count] of batches) {
       let calls = 0;
       // the crashed attempt writes its parts (a longer batch), then dies at the cursor commit
-      const crashing: Ddb = {
-        ...store.ddb,
-        getItem: (i) => store.ddb.getItem(i),
-        putItem: (i) => store.ddb.putItem(i),
-        query: (i) => store.ddb.query(i),
-        updateItem: async () => {
-          calls++;
-          throw new Error('crash before commit');
-        },
-      };
+      const crashing = wrapDdb(store.ddb, async (op, run) => {
+        if (op !== 'updateItem') return run();
+        calls++;
+        throw new Error('crash before commit');
+      });
       if (crashes) {
         await assert.rejects(
           ingestEvent(
@@ -71,19 +65,8 @@ describe('delta chain slices', async () => {
     }
   }
 
-  async function remove(table: string, firstOffset: number): Promise<void> {
-    const page = await store.client.send(
-      new QueryCommand({
-        TableName: table,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': { S: deltaPk('traces', 0) } },
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      if (item.sk.S!.startsWith(String(firstOffset).padStart(20, '0') + '#'))
-        await store.client.send(new DeleteItemCommand({ TableName: table, Key: { pk: item.pk, sk: item.sk } }));
-    }
-  }
+  const remove = (table: string, firstOffset: number) =>
+    deleteDeltaItems(store.client, table, { partition: 0, firstOffset });
 
   test('slices of any size read exactly the committed deltas, never a failed attempt', async () => {
     const table = await chain([

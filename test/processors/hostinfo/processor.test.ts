@@ -12,7 +12,7 @@ import {
   int,
   type Attributes,
   type ResourceSpansSpec,
-} from '../../fixtures/build.ts';
+} from '../../../testing/build.ts';
 
 function processor(hostInfo = '') {
   const tenant = parseConfig(`

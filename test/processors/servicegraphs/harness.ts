@@ -1,4 +1,4 @@
-// A service-graphs processor under a fake clock, fed protobuf traces built with test/fixtures.
+// A service-graphs processor under a fake clock, fed protobuf traces built with testing/build.ts.
 
 import { parseConfig } from '../../../lib/config/index.ts';
 import { TraceDecoder } from '../../../lib/decode/trace-decoder.ts';
@@ -13,7 +13,7 @@ import {
   type Attributes,
   type ResourceSpansSpec,
   type SpanSpec,
-} from '../../fixtures/build.ts';
+} from '../../../testing/build.ts';
 
 export { SpanKind, StatusCode };
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EdgeKey, hashKey } from '../../../lib/processors/servicegraphs/edge.ts';
 import { KeyTable } from '../../../lib/processors/servicegraphs/key-table.ts';
-import { seededRng, randomInt } from '../../fixtures/random-trace.ts';
+import { seededRng, randomInt } from '../../../testing/random-trace.ts';
 
 /** Keys "trace id = [i], span id = []" with a chosen hash, to force collisions and wrap-around. */
 function entry(i: number, hash: number): EdgeKey {

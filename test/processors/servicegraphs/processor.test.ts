@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { HistogramIncrement } from '../../../lib/series/types.ts';
-import { BASE_NS, encodeTracesData, buildResourceSpans, int } from '../../fixtures/build.ts';
+import { BASE_NS, encodeTracesData, buildResourceSpans, int } from '../../../testing/build.ts';
 import {
   CLIENT_SECONDS,
   CONNECTION_INFO,

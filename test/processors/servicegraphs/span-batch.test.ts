@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { parseConfig } from '../../../lib/config/index.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
 import { SpanBatch } from '../../../lib/pipeline/span-batch.ts';
-import { buildResourceSpans, encodeTracesData } from '../../fixtures/build.ts';
+import { buildResourceSpans, encodeTracesData } from '../../../testing/build.ts';
 import { REQUEST, key, pair, summary } from './harness.ts';
 
 const CONFIG = parseConfig(`

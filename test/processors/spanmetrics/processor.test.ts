@@ -5,7 +5,7 @@ import { TraceDecoder } from '../../../lib/decode/trace-decoder.ts';
 import { IngestStats } from '../../../lib/pipeline/ingest-stats.ts';
 import { SpanMetricsProcessor } from '../../../lib/processors/spanmetrics/processor.ts';
 import type { HistogramIncrement, SeriesIncrement } from '../../../lib/series/types.ts';
-import { buildResourceSpans, encodeTracesData, int, BASE_NS, type ResourceSpansSpec } from '../../fixtures/build.ts';
+import { buildResourceSpans, encodeTracesData, int, BASE_NS, type ResourceSpansSpec } from '../../../testing/build.ts';
 
 function run(spanMetrics: string, ...resources: ResourceSpansSpec[]) {
   return runWith(spanMetrics, '', ...resources);

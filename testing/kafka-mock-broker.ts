@@ -1,5 +1,5 @@
 // A real Kafka wire-protocol broker for tests: librdkafka's mock cluster (Debian's librdkafka1,
-// pulled in by kcat), started through test/helpers/kafka-mock-cluster.py, with kcat as the
+// pulled in by kcat), started through testing/kafka-mock-cluster.py, with kcat as the
 // producer so every codec (none, gzip, snappy, lz4, zstd) is written by a real Kafka client.
 //
 // Missing kcat or python3: `startMockKafka` returns undefined and the test skips, except under
@@ -10,9 +10,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { demoTraces } from '../../lib/local/demo-traffic.ts';
-import type { KafkaSettings } from '../../lib/local/kafka-settings.ts';
-import { PushBytesRequest } from '../../lib/proto/index.ts';
+import { demoTraces } from '../lib/local/demo-traffic.ts';
+import type { KafkaSettings } from '../lib/local/kafka-settings.ts';
+import { PushBytesRequest } from '../lib/proto/index.ts';
 
 export type KafkaCodecName = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
 export const KAFKA_CODECS: readonly KafkaCodecName[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
