@@ -7,8 +7,8 @@
 
 import type { Codec } from '../config/types.ts';
 import type { KafkaRecord } from './kafka-record.ts';
-import { tenantIdProblem } from './tenant.ts';
-import { DecodedTrace, TraceDecoder } from './trace-decoder.ts';
+import { tenantIdProblem } from '../tenant/tenant-id.ts';
+import type { DecodedTrace, TraceDecoder } from './trace-decoder.ts';
 import { Cursor, WireError, WIRE_LEN, WIRE_VARINT, expectWireType } from './wire.ts';
 import { decodeUtf8 } from './utf8.ts';
 
@@ -60,9 +60,7 @@ export function recordTenant(record: KafkaRecord, source: TenantSource): string 
   return tenant;
 }
 
-export interface TraceVisit {
-  (trace: DecodedTrace, skipMetricsGeneration: boolean): void;
-}
+export type TraceVisit = (trace: DecodedTrace, skipMetricsGeneration: boolean) => void;
 
 /** Outcome of one record: how many traces were read and skipped as malformed (with the first error). */
 export interface RecordOutcome {

@@ -10,7 +10,7 @@ import { ddbMetricsObserver } from '../metrics/ddb-metrics.ts';
 import { createDynamoClient, meteredDdb, sdkDdb, trackServerClock, type Ddb, type ServerClock } from '../store/ddb.ts';
 import type { ObjectStore } from '../store/object-store.ts';
 import { objectStoreFromEnv } from '../store/s3-object-store.ts';
-import { createSelfMonitor } from '../self-monitoring/create.ts';
+import { createSelfMonitor } from './self-monitor-setup.ts';
 import { Flusher } from './flusher.ts';
 import { persistIntervalFromEnv } from './persist-policy.ts';
 import { endpointsOf, RemoteWriteSender } from './remote-sender.ts';

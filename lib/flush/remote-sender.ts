@@ -3,7 +3,8 @@
 
 import { ConfigError } from '../config/errors.ts';
 import { remoteWriteUrlProblem } from '../config/remote-write.ts';
-import type { GeneratorConfig, RemoteWriteEndpoint } from '../config/types.ts';
+import type { GeneratorConfig } from '../config/types.ts';
+import type { RemoteWriteEndpoint } from '../remote-write/endpoint.ts';
 import type { Logger } from '../log/logger.ts';
 import type { MetricsRecorder } from '../metrics/recorder.ts';
 import { RemoteWriteClient, type RemoteWriteClientOptions, type SendResult } from '../remote-write/index.ts';
@@ -79,7 +80,7 @@ export class RemoteWriteSender implements SeriesSender {
       await Promise.all(sessions.map((session, i) => session.add(this.relabeled(i, chunk, relabeling[i]))));
     }
     const results = await Promise.all(sessions.map((session) => session.finish()));
-    relabeling.forEach((r, i) => this.recordRelabel(i, tenant, r));
+    for (const [i, r] of relabeling.entries()) this.recordRelabel(i, tenant, r);
     for (const r of results) {
       this.record(r);
       this.onResult?.(r);
