@@ -117,7 +117,7 @@ export async function benchFlushPersist(sizes: readonly number[] = [1_000, 10_00
         folded: [],
         tenants: { bench: registry.snapshot() },
       });
-      const units = new MetricsRecorder();
+      const units = new MetricsRecorder<string>();
       const metered = meteredDdb(sdkDdb(local.client), {
         consumed: (c) => units.add(c.TableName ?? '', c.CapacityUnits ?? 0),
       });

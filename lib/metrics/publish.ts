@@ -3,9 +3,8 @@
 
 import { forCloudWatch } from './cloudwatch-rules.ts';
 import { emfDocuments } from './emf.ts';
+import { METRICS_NAMESPACE } from './names.ts';
 import type { MetricsRecorder } from './recorder.ts';
-
-export const METRICS_NAMESPACE = 'MskMetricsGenerator';
 
 export function publishMetrics(
   metrics: MetricsRecorder,

@@ -3,6 +3,7 @@
 // which CloudWatch turns into metrics without any API call).
 
 import { emfDocuments } from './emf.ts';
+import type { MetricName } from './names.ts';
 
 export type Unit = 'Count' | 'Bytes' | 'Milliseconds' | 'Seconds' | 'None';
 export type Dimensions = Readonly<Record<string, string>>;
@@ -16,17 +17,18 @@ export interface RecordedMetric {
 
 type Entry = RecordedMetric;
 
-export class MetricsRecorder {
+/** Records the operational metrics (METRIC_NAMES); a bench or test may count other names with MetricsRecorder<string>. */
+export class MetricsRecorder<Name extends string = MetricName> {
   private entries = new Map<string, Entry>();
 
   /** Adds to a counter. */
-  add(name: string, value: number, unit: Unit = 'Count', dims: Dimensions = {}): void {
+  add(name: Name, value: number, unit: Unit = 'Count', dims: Dimensions = {}): void {
     const e = this.entry(name, unit, dims);
     e.value += value;
   }
 
   /** Sets a gauge-like value (last write wins). */
-  set(name: string, value: number, unit: Unit = 'None', dims: Dimensions = {}): void {
+  set(name: Name, value: number, unit: Unit = 'None', dims: Dimensions = {}): void {
     this.entry(name, unit, dims).value = value;
   }
 

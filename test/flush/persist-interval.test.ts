@@ -137,7 +137,7 @@ describe('flusher persist interval', async () => {
     const tables = await freshTables(store.client, 'pi-idle');
     const start = RECORD_TIME_MS + MINUTE;
     const clock = new Clock(start);
-    const writes = new MetricsRecorder();
+    const writes = new MetricsRecorder<string>();
     const ddb = meteredDdb(store.ddb, {
       consumed: (c, op) =>
         op === 'putItem' || op === 'updateItem' ? writes.add(c.TableName ?? '', c.CapacityUnits ?? 0) : undefined,
