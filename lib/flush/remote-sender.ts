@@ -2,6 +2,7 @@
 // local set-ups), every send goes to all of them, and the outcome lands in the metrics.
 
 import { ConfigError } from '../config/errors.ts';
+import { readEnv } from '../env/contract.ts';
 import { remoteWriteUrlProblem } from '../config/remote-write.ts';
 import type { GeneratorConfig } from '../config/types.ts';
 import type { RemoteWriteEndpoint } from '../remote-write/endpoint.ts';
@@ -18,8 +19,8 @@ import type { SeriesSender } from './flusher.ts';
  */
 export function endpointsOf(config: GeneratorConfig, env: NodeJS.ProcessEnv = process.env): RemoteWriteEndpoint[] {
   const endpoints = [...config.remoteWrite];
-  const url = env.REMOTE_WRITE_URL;
-  if (url !== undefined && url !== '') {
+  const url = readEnv(env, 'REMOTE_WRITE_URL');
+  if (url !== undefined) {
     const problem = remoteWriteUrlProblem(
       url,
       'for an endpoint that needs credentials, configure it under metrics_generator.storage.remote_write with basic_auth',
