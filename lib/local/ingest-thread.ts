@@ -10,7 +10,8 @@
 import { Worker } from 'node:worker_threads';
 import type { PartitionRecords, PartitionResult } from '../ingest/ingest-partition.ts';
 import type { LogFields, Logger } from '../log/logger.ts';
-import type { Dimensions, MetricsRecorder, Unit } from '../metrics/recorder.ts';
+import type { Dimensions, Unit } from '../metrics/recorded-metric.ts';
+import type { MetricsRecorder } from '../metrics/recorder.ts';
 import type { MetricName } from '../metrics/names.ts';
 import { packPartitions, type PackedPartition } from './packed-records.ts';
 

@@ -1,7 +1,7 @@
 // CloudWatch Embedded Metric Format: one JSON log line per dimension set, which CloudWatch turns
 // into metrics without any API call.
 
-import type { RecordedMetric } from './recorder.ts';
+import type { RecordedMetric } from './recorded-metric.ts';
 
 export function emfDocuments(namespace: string, timestampMs: number, metrics: readonly RecordedMetric[]): string[] {
   const byDims = new Map<string, RecordedMetric[]>();

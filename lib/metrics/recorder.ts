@@ -4,16 +4,7 @@
 
 import { emfDocuments } from './emf.ts';
 import type { MetricName } from './names.ts';
-
-export type Unit = 'Count' | 'Bytes' | 'Milliseconds' | 'Seconds' | 'None';
-export type Dimensions = Readonly<Record<string, string>>;
-
-export interface RecordedMetric {
-  readonly name: string;
-  readonly unit: Unit;
-  readonly dims: Dimensions;
-  value: number;
-}
+import type { Dimensions, RecordedMetric, Unit } from './recorded-metric.ts';
 
 type Entry = RecordedMetric;
 
