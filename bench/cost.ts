@@ -191,7 +191,7 @@ async function measureUnits(local: LocalDynamo): Promise<Measured> {
   let sleptMs = 0;
   let now = NOW_MS;
   // the series table's write units (ReturnConsumedCapacity) and the object requests of the state
-  const seriesUnits = new MetricsRecorder();
+  const seriesUnits = new MetricsRecorder<string>();
   const stateObjects = new MemoryObjectStore();
   const flusherOn = (series: string, m: MetricsRecorder) =>
     new Flusher({

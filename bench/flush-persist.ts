@@ -9,7 +9,7 @@ import { deflateRawSync } from 'node:zlib';
 import { parseConfig } from '../lib/config/index.ts';
 import { MetricsRecorder } from '../lib/metrics/recorder.ts';
 import { US_EAST_1, SECONDS_PER_MONTH } from '../lib/cost/prices.ts';
-import { DEFAULT_PERSIST_INTERVAL_SECONDS } from '../lib/flush/persist-policy.ts';
+import { DEFAULT_PERSIST_INTERVAL_SECONDS } from '../lib/env/contract.ts';
 import { Registry } from '../lib/series/registry.ts';
 import type { SeriesIncrement } from '../lib/series/types.ts';
 import { meteredDdb, sdkDdb, type Ddb } from '../lib/store/ddb.ts';
@@ -117,7 +117,7 @@ export async function benchFlushPersist(sizes: readonly number[] = [1_000, 10_00
         folded: [],
         tenants: { bench: registry.snapshot() },
       });
-      const units = new MetricsRecorder();
+      const units = new MetricsRecorder<string>();
       const metered = meteredDdb(sdkDdb(local.client), {
         consumed: (c) => units.add(c.TableName ?? '', c.CapacityUnits ?? 0),
       });

@@ -8,6 +8,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { KafkaAuth, KafkaSourceProps, StartingPositionName } from './kafka-props.ts';
 import type { MetricsGeneratorStackProps } from './metrics-generator-stack.ts';
 import { PERSIST_INTERVAL_RULE, validPersistInterval } from './metrics-generator.ts';
+import { booleanFromText, integerFromText } from '../lib/env/text-values.ts';
 import type { OnFailure } from './on-failure.ts';
 
 type Kind = 'string' | 'list' | 'int' | 'bool';
@@ -272,16 +273,14 @@ function convert<K extends Key>(key: K, raw: unknown, where: string): Value<K> {
         bad('a list of non-empty strings');
       return items as Value<K>;
     }
-    case 'int': {
-      const n =
-        typeof raw === 'number' ? raw : typeof raw === 'string' && /^-?\d+$/.test(raw.trim()) ? Number(raw) : NaN;
-      if (!Number.isSafeInteger(n)) bad('an integer');
-      return n as Value<K>;
-    }
+    case 'int':
+      if (typeof raw === 'string') return integerFromText(where, raw) as Value<K>;
+      if (typeof raw !== 'number' || !Number.isSafeInteger(raw)) bad('an integer');
+      return raw as Value<K>;
     case 'bool':
-      if (raw === true || raw === 'true') return true as Value<K>;
-      if (raw === false || raw === 'false') return false as Value<K>;
-      return bad('true or false');
+      if (typeof raw === 'string') return booleanFromText(where, raw) as Value<K>;
+      if (typeof raw !== 'boolean') bad('true or false');
+      return raw as Value<K>;
   }
 }
 

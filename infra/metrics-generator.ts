@@ -3,7 +3,6 @@
 // the config in a versioned S3 bucket (re-read at run time), large deltas and saved state in a data
 // bucket, least-privilege roles, alarms and a dashboard.
 
-import { DEFAULT_PERSIST_INTERVAL_SECONDS, MAX_PERSIST_INTERVAL_SECONDS } from '../lib/flush/persist-policy.ts';
 import { ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
@@ -11,6 +10,12 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import {
+  DEFAULT_DELTA_TTL_DAYS,
+  DEFAULT_PERSIST_INTERVAL_SECONDS,
+  deployedEnvironment,
+  MAX_PERSIST_INTERVAL_SECONDS,
+} from '../lib/env/contract.ts';
 import { DeployedConfig } from './config-parameter.ts';
 import { DataBucket } from './data-bucket.ts';
 import { GeneratorFunction } from './functions.ts';
@@ -62,7 +67,8 @@ export const FLUSH_PERIOD = Duration.minutes(1);
 export const FLUSH_TIMEOUT = Duration.seconds(58);
 /** A full 6 MB batch decodes and writes in seconds; the rest is room for DynamoDB throttling back-off. */
 export const INGEST_TIMEOUT = Duration.seconds(60);
-export const DEFAULT_DELTA_TTL_DAYS = 7;
+/** Stack traces of the minified bundle point at the TypeScript sources. */
+const SOURCE_MAPS = '--enable-source-maps';
 /** Deltas must outlive the interval many times over (at least a day: deltaTtlDays >= 1). */
 export const PERSIST_INTERVAL_RULE = `a whole number of seconds from 0 to ${MAX_PERSIST_INTERVAL_SECONDS}`;
 export function validPersistInterval(seconds: number): boolean {
@@ -111,13 +117,18 @@ export class MetricsGenerator extends Construct {
       // and 1024 MB decodes a batch about twice as fast as 512 MB for about the same cost.
       memorySize: props.ingestMemoryMb ?? 1024,
       timeout: INGEST_TIMEOUT,
-      environment: {
-        DELTAS_TABLE: this.deltasTable.tableName,
-        CONFIG_BUCKET: this.config.store.bucket.bucketName,
-        CONFIG_KEY: this.config.store.configKey,
-        DELTA_TTL_DAYS: String(ttlDays),
-        DATA_BUCKET: this.data.bucket.bucketName,
-      },
+      environment: deployedEnvironment(
+        'ingest',
+        {
+          DELTAS_TABLE: this.deltasTable.tableName,
+          CONFIG_BUCKET: this.config.store.bucket.bucketName,
+          CONFIG_KEY: this.config.store.configKey,
+          DELTA_TTL_DAYS: ttlDays,
+          DATA_BUCKET: this.data.bucket.bucketName,
+          NODE_OPTIONS: SOURCE_MAPS,
+        },
+        Token.isUnresolved,
+      ),
       logRetention,
       logRemovalPolicy: removalPolicy,
     });
@@ -135,15 +146,20 @@ export class MetricsGenerator extends Construct {
       // The next minute's trigger does the same work, so a failed or queued trigger is not kept.
       retryAttempts: 0,
       maxEventAge: Duration.seconds(60),
-      environment: {
-        DELTAS_TABLE: this.deltasTable.tableName,
-        SERIES_TABLE: this.seriesTable.tableName,
-        PERSIST_INTERVAL_SECONDS: String(persistInterval),
-        CONFIG_BUCKET: this.config.store.bucket.bucketName,
-        CONFIG_KEY: this.config.store.configKey,
-        DATA_BUCKET: this.data.bucket.bucketName,
-        ...(props.remoteWrite?.secretArn !== undefined && { REMOTE_WRITE_SECRET_ARN: props.remoteWrite.secretArn }),
-      },
+      environment: deployedEnvironment(
+        'flush',
+        {
+          DELTAS_TABLE: this.deltasTable.tableName,
+          SERIES_TABLE: this.seriesTable.tableName,
+          PERSIST_INTERVAL_SECONDS: persistInterval,
+          CONFIG_BUCKET: this.config.store.bucket.bucketName,
+          CONFIG_KEY: this.config.store.configKey,
+          DATA_BUCKET: this.data.bucket.bucketName,
+          ...(props.remoteWrite?.secretArn !== undefined && { REMOTE_WRITE_SECRET_ARN: props.remoteWrite.secretArn }),
+          NODE_OPTIONS: SOURCE_MAPS,
+        },
+        Token.isUnresolved,
+      ),
       logRetention,
       logRemovalPolicy: removalPolicy,
     });

@@ -24,7 +24,7 @@ import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE } from '../lib/metrics/publish.ts';
+import { type MetricName, METRICS_NAMESPACE } from '../lib/metrics/names.ts';
 
 export interface MonitoringThresholds {
   /** OffsetLag (records behind, over the topic) that counts as falling behind. Default 100000. */
@@ -363,7 +363,7 @@ export class Monitoring extends Construct {
 }
 
 /** A metric the functions emit without dimensions. */
-function own(metricName: string, statistic: string): Metric {
+function own(metricName: MetricName, statistic: string): Metric {
   return new Metric({ namespace: METRICS_NAMESPACE, metricName, statistic, period: FIVE_MINUTES });
 }
 
@@ -378,7 +378,7 @@ function insights(aggregate: string, dimensions: readonly string[], label: strin
 }
 
 /** Every series of a metric with that dimension set, for graphs. */
-function search(metricName: string, dimensions: readonly string[], statistic: string): MathExpression {
+function search(metricName: MetricName, dimensions: readonly string[], statistic: string): MathExpression {
   return new MathExpression({
     expression: `SEARCH('{${METRICS_NAMESPACE},${dimensions.join(',')}} MetricName="${metricName}"', '${statistic}', 300)`,
     usingMetrics: {},

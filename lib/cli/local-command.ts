@@ -9,6 +9,7 @@ import { createKafkaJsConsumer, skipStaleBacklog } from '../local/kafkajs-consum
 import { kafkaKeysOfConfigText, type KafkaConfigKeys } from '../local/kafka-config-keys.ts';
 import { kafkaSettingsFromEnv, KafkaSettingsError, type KafkaSettings } from '../local/kafka-settings.ts';
 import { startLocalMode } from '../local/local-mode.ts';
+import { readEnv } from '../env/contract.ts';
 import { redactUrl } from '../remote-write/redact.ts';
 
 export async function runLocal(argv: string[]): Promise<number> {
@@ -83,10 +84,11 @@ export async function runLocal(argv: string[]): Promise<number> {
     throw e;
   }
   const base = `http://127.0.0.1:${local.port}`;
+  const remoteWriteUrl = readEnv(process.env, 'REMOTE_WRITE_URL');
   console.log(`msk-metrics-generator local mode
   send traces (OTLP/HTTP, protobuf or JSON): ${base}/v1/traces
   current series (Prometheus text):          ${base}/metrics
-  demo traffic: ${demo ? 'on (--no-demo to turn it off)' : 'off (--demo to turn it on)'}; remote write: ${process.env.REMOTE_WRITE_URL ? redactUrl(process.env.REMOTE_WRITE_URL) : 'off (set REMOTE_WRITE_URL)'}
+  demo traffic: ${demo ? 'on (--no-demo to turn it off)' : 'off (--demo to turn it on)'}; remote write: ${remoteWriteUrl === undefined ? 'off (set REMOTE_WRITE_URL)' : redactUrl(remoteWriteUrl)}
   kafka: ${kafka === undefined ? 'off (set KAFKA_BROKERS, KAFKA_TOPIC, KAFKA_GROUP_ID to consume a topic)' : `consuming ${kafka.topic} from ${kafka.brokers.join(',')} as group ${kafka.groupId}`}
   state: ${values['data-dir'] === undefined ? 'in memory (lost at exit; --data-dir DIR keeps it)' : `kept in ${values['data-dir']}`}
   Ctrl-C stops after a final flush.`);

@@ -4,8 +4,8 @@
 // a config that fails to parse or to fetch is refused and the last good one stays in force.
 
 import { DEFAULT_OVERRIDE_PERIOD_MS } from './overrides-config.ts';
-import type { Codec, GeneratorConfig, RemoteWriteEndpoint, TenantConfig } from './types.ts';
-import type { SelfMonitoringConfig } from './self-monitoring-config.ts';
+import type { Codec, GeneratorConfig, SelfMonitoringConfig, TenantConfig } from './types.ts';
+import type { RemoteWriteEndpoint } from '../remote-write/endpoint.ts';
 
 /** Gives the parsed config when the stored one changed since the last successful fetch, else undefined. Throws when it cannot be read or is invalid. */
 export type ConfigFetcher = () => Promise<GeneratorConfig | undefined>;

@@ -10,10 +10,11 @@
 // Other envsubst operators (${#VAR}, ${VAR^^}, ${VAR/a/b}, ...) are refused with the position of
 // the reference rather than passed on unexpanded. The scan is one pass over the text.
 
+import { readEnv, type VariableName } from '../env/contract.ts';
 import { ConfigError } from './errors.ts';
 
 /** Turned on by CONFIG_EXPAND_ENV=true or the CLI's --config.expand-env flag. */
-export const EXPAND_ENV_VARIABLE = 'CONFIG_EXPAND_ENV';
+export const EXPAND_ENV_VARIABLE = 'CONFIG_EXPAND_ENV' satisfies VariableName;
 /** Nested defaults deeper than this are refused (a hostile text must not exhaust the stack). */
 const MAX_NESTING = 16;
 const NAME = /[\p{L}\p{N}_]/u;
@@ -22,8 +23,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 /** Whether expansion is on: CONFIG_EXPAND_ENV is `true` or `1`. */
 export function expandEnvEnabled(env: Env = process.env): boolean {
-  const v = env[EXPAND_ENV_VARIABLE]?.trim().toLowerCase();
-  return v === 'true' || v === '1';
+  return readEnv(env, EXPAND_ENV_VARIABLE);
 }
 
 /** `text` expanded when expansion is enabled in `env`, otherwise unchanged. */

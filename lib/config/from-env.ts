@@ -6,6 +6,7 @@
 
 import { S3Client } from '@aws-sdk/client-s3';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { readEnv } from '../env/contract.ts';
 import { ConfigSource, type ConfigSourceOptions } from './config-source.ts';
 import { fileConfigFetcher } from './file-config-fetcher.ts';
 import type { GeneratorConfig } from './types.ts';
@@ -30,15 +31,16 @@ export async function configSourceFromEnv(
   clients: ConfigClients = {},
   opts: ConfigSourceOptions = {},
 ): Promise<ConfigSource> {
-  const bucket = set(env.CONFIG_BUCKET);
-  if (bucket !== undefined || set(env.CONFIG_KEY) !== undefined) {
-    const key = set(env.CONFIG_KEY);
+  const bucket = readEnv(env, 'CONFIG_BUCKET');
+  const key = readEnv(env, 'CONFIG_KEY');
+  if (bucket !== undefined || key !== undefined) {
     if (bucket === undefined || key === undefined) throw new Error('CONFIG_BUCKET and CONFIG_KEY must be set together');
     const s3 = clients.s3 ?? new S3Client({});
     return ConfigSource.start(s3ConfigFetcher(s3, { bucket, key }), opts);
   }
-  if (set(env.CONFIG) !== undefined) return ConfigSource.fixed(parseConfig(env.CONFIG!, { source: 'CONFIG' }));
-  const parameter = set(env.CONFIG_PARAMETER);
+  const inline = readEnv(env, 'CONFIG');
+  if (inline !== undefined) return ConfigSource.fixed(parseConfig(inline, { source: 'CONFIG' }));
+  const parameter = readEnv(env, 'CONFIG_PARAMETER');
   if (parameter !== undefined) {
     const client = clients.ssm ?? new SSMClient({});
     const out = await client.send(new GetParameterCommand({ Name: parameter, WithDecryption: true }));
@@ -46,11 +48,7 @@ export async function configSourceFromEnv(
     if (text === undefined) throw new Error(`CONFIG_PARAMETER ${parameter}: parameter has no value`);
     return ConfigSource.fixed(parseConfig(text, { source: `SSM parameter ${parameter}` }));
   }
-  const file = set(env.CONFIG_FILE);
+  const file = readEnv(env, 'CONFIG_FILE');
   if (file !== undefined) return ConfigSource.start(fileConfigFetcher(file), opts);
   return ConfigSource.fixed(parseConfig('', { source: 'defaults' }));
-}
-
-function set(value: string | undefined): string | undefined {
-  return value === undefined || value === '' ? undefined : value;
 }

@@ -1,7 +1,7 @@
 // Config text or file -> GeneratorConfig. Everything is validated here, including every
 // overrides entry, so a bad value stops the start instead of surfacing on some tenant's first span.
 
-import { selfMonitoringSettings, type SelfMonitoringConfig } from './self-monitoring-config.ts';
+import { selfMonitoringSettings } from './self-monitoring-config.ts';
 import { dirname, resolve } from 'node:path';
 import { ConfigError, fail } from './errors.ts';
 import { expandConfigText } from './expand-env.ts';
@@ -17,7 +17,8 @@ import { serviceGraphsSettings } from './service-graphs-config.ts';
 import { spanMetricsSettings } from './span-metrics-config.ts';
 import { resolveTenantSettings } from './tenant-settings.ts';
 import type { GlobalTenantDefaults, TenantSettings } from './tenant-settings.ts';
-import type { Codec, GeneratorConfig, RemoteWriteEndpoint, TenantConfig } from './types.ts';
+import type { Codec, GeneratorConfig, SelfMonitoringConfig, TenantConfig } from './types.ts';
+import type { RemoteWriteEndpoint } from '../remote-write/endpoint.ts';
 import { isNodeMap, parseYaml, Scalar } from './yaml.ts';
 import type { NodeMap } from './yaml.ts';
 import { warnIgnoredKeys } from './ignored-keys.ts';

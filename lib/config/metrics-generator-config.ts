@@ -1,7 +1,7 @@
 // The global `metrics_generator:` block: Tempo's keys with Tempo's defaults, plus this project's
 // `tenant_header` and `default_tenant` for the otlp codec.
 
-import { tenantIdProblem } from '../decode/tenant.ts';
+import { tenantIdProblem } from '../tenant/tenant-id.ts';
 import { labelNameProblem } from './common-specs.ts';
 import { DEFAULT_TENANT_HEADER } from './defaults.ts';
 import { hostInfoGlobalSpec } from './host-info-config.ts';
@@ -23,7 +23,7 @@ import type { ObjectOf } from './schema.ts';
 import { selfMonitoringSpec } from './self-monitoring-config.ts';
 import { serviceGraphsGlobalSpec } from './service-graphs-config.ts';
 import { spanMetricsGlobalSpec } from './span-metrics-config.ts';
-import type { RemoteWriteEndpoint } from './types.ts';
+import type { RemoteWriteEndpoint } from '../remote-write/endpoint.ts';
 
 export const MAX_INGESTION_SLACK_MS = 12 * 3600_000;
 

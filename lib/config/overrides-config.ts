@@ -1,7 +1,7 @@
 // The `overrides:` block in Tempo's scoped layout, and the per-tenant overrides file
 // (`overrides.per_tenant_override_config`, Tempo's runtime-overrides format).
 
-import { tenantIdProblem } from '../decode/tenant.ts';
+import { tenantIdProblem } from '../tenant/tenant-id.ts';
 import { fail, joinPath } from './errors.ts';
 import { labelNameProblem } from './common-specs.ts';
 import { hostInfoOverrideSpec } from './host-info-config.ts';

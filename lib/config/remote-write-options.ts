@@ -5,7 +5,13 @@
 import { fail, joinPath } from './errors.ts';
 import { bool, listOf, mapOf, object, oneOf, string, withDefault } from './schema.ts';
 import type { ObjectOf } from './schema.ts';
-import type { HttpHeaderValues, OAuth2Settings, ProxySettings, TlsSettings, TlsVersion } from './types.ts';
+import type {
+  HttpHeaderValues,
+  OAuth2Settings,
+  ProxySettings,
+  TlsSettings,
+  TlsVersion,
+} from '../remote-write/endpoint.ts';
 import { redactUrlsIn } from '../remote-write/redact.ts';
 
 const TLS_VERSIONS: Record<string, TlsVersion> = {

@@ -20,7 +20,7 @@ import {
   withDefault,
 } from './schema.ts';
 import type { ObjectOf, Spec } from './schema.ts';
-import type { RemoteWriteEndpoint } from './types.ts';
+import type { RemoteWriteEndpoint } from '../remote-write/endpoint.ts';
 import { redactUrlsIn } from '../remote-write/redact.ts';
 import { relabelConfigOf, type RelabelConfig, type RelabelConfigInput } from '../remote-write/relabel-config.ts';
 import {

@@ -1,21 +1,13 @@
 // `metrics_generator.self_monitoring:` (this project's own block): where the generator's own
 // metrics (Tempo's tempo_metrics_generator_* names) are remote-written. See docs/configuration.md.
 
-import { tenantIdProblem } from '../decode/tenant.ts';
+import { tenantIdProblem } from '../tenant/tenant-id.ts';
 import { labelNameProblem } from './common-specs.ts';
 import { fail } from './errors.ts';
 import { bool, mapOf, refine, section, string, withDefault } from './schema.ts';
 import type { ObjectOf } from './schema.ts';
-import type { RemoteWriteEndpoint } from './types.ts';
-
-export interface SelfMonitoringConfig {
-  readonly enabled: boolean;
-  /** Name of the remote_write endpoint to send to; '' = the first one. */
-  readonly remoteWriteEndpoint: string;
-  /** Tenant the self-metrics are sent as; '' = none added (the endpoint's own headers decide). */
-  readonly tenant: string;
-  readonly externalLabels: Readonly<Record<string, string>>;
-}
+import type { RemoteWriteEndpoint } from '../remote-write/endpoint.ts';
+import type { SelfMonitoringConfig } from './types.ts';
 
 export const selfMonitoringSpec = section({
   enabled: withDefault(bool(), true),

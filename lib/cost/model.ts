@@ -5,7 +5,7 @@
 import { SECONDS_PER_MONTH, type Prices } from './prices.ts';
 import { flusherTime } from './flusher-time.ts';
 import type { UnitFigures } from './units.ts';
-import { DEFAULT_PERSIST_INTERVAL_SECONDS } from '../flush/persist-policy.ts';
+import { DEFAULT_PERSIST_INTERVAL_SECONDS } from '../env/contract.ts';
 import { DEFAULT_OBJECT_PART_BYTES, INLINE_MAX_BYTES, MAX_ITEM_PART_BYTES } from '../store/state-parts.ts';
 
 export interface Workload {

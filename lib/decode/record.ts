@@ -7,7 +7,7 @@
 
 import type { Codec } from '../config/types.ts';
 import type { KafkaRecord } from './kafka-record.ts';
-import { tenantIdProblem } from './tenant.ts';
+import { tenantIdProblem } from '../tenant/tenant-id.ts';
 import type { DecodedTrace, TraceDecoder } from './trace-decoder.ts';
 import { Cursor, WireError, WIRE_LEN, WIRE_VARINT, expectWireType } from './wire.ts';
 import { decodeUtf8 } from './utf8.ts';

@@ -3,6 +3,7 @@
 // before the next trigger, publish the metrics.
 
 import { configSourceFromEnv, type ConfigClients } from '../config/from-env.ts';
+import { readEnv } from '../env/contract.ts';
 import { applyTenantConfig, reportRefusedConfig, type ConfigSource } from '../config/config-source.ts';
 import { consoleLogger, type Logger } from '../log/logger.ts';
 import { MetricsRecorder } from '../metrics/recorder.ts';
@@ -10,7 +11,7 @@ import { ddbMetricsObserver } from '../metrics/ddb-metrics.ts';
 import { createDynamoClient, meteredDdb, sdkDdb, trackServerClock, type Ddb, type ServerClock } from '../store/ddb.ts';
 import type { ObjectStore } from '../store/object-store.ts';
 import { objectStoreFromEnv } from '../store/s3-object-store.ts';
-import { createSelfMonitor } from '../self-monitoring/create.ts';
+import { createSelfMonitor } from './self-monitor-setup.ts';
 import { Flusher } from './flusher.ts';
 import { persistIntervalFromEnv } from './persist-policy.ts';
 import { endpointsOf, RemoteWriteSender } from './remote-sender.ts';
@@ -49,8 +50,8 @@ export function lambdaFlushContainer(
 ): () => Promise<FlushContext> {
   let built: Promise<FlushContext & { source: ConfigSource }> | undefined;
   const build = async () => {
-    const deltasTable = required(env, 'DELTAS_TABLE');
-    const seriesTable = required(env, 'SERIES_TABLE');
+    const deltasTable = readEnv(env, 'DELTAS_TABLE');
+    const seriesTable = readEnv(env, 'SERIES_TABLE');
     const persistIntervalMs = persistIntervalFromEnv(env);
     const metrics = new MetricsRecorder();
     const source = await configSourceFromEnv(env, clients, {
@@ -69,14 +70,14 @@ export function lambdaFlushContainer(
     const endpoints = endpointsOf(config, env);
     if (endpoints.length === 0) log.warn('no remote_write endpoint configured: series are kept but not sent');
     const sender = new RemoteWriteSender(config, endpoints, metrics, log, {
-      readFile: secretAwareReadFile(env.REMOTE_WRITE_SECRET_ARN),
+      readFile: secretAwareReadFile(readEnv(env, 'REMOTE_WRITE_SECRET_ARN')),
     });
     const selfMonitor = createSelfMonitor(config, endpoints, sender, {
       ddb,
       seriesTable,
       log,
       metrics,
-      clientOptions: { readFile: secretAwareReadFile(env.REMOTE_WRITE_SECRET_ARN) },
+      clientOptions: { readFile: secretAwareReadFile(readEnv(env, 'REMOTE_WRITE_SECRET_ARN')) },
     });
     const flusher = new Flusher({
       selfMonitor,
@@ -111,10 +112,4 @@ export function lambdaFlushContainer(
 /** When this invocation should stop folding and save. */
 export function invocationDeadline(nowMs: number, remainingMs: number | undefined): number {
   return nowMs + Math.min(MAX_RUN_MS, (remainingMs ?? MAX_RUN_MS + SAVE_RESERVE_MS) - SAVE_RESERVE_MS);
-}
-
-function required(env: NodeJS.ProcessEnv, name: string): string {
-  const v = env[name];
-  if (v === undefined || v === '') throw new Error(`${name} is not set`);
-  return v;
 }

@@ -3,10 +3,7 @@
 // rebuild the same state, and a save every persist interval instead of every minute divides the
 // state tier's write cost by the interval in minutes (BENCHMARKS.md, "state saves").
 
-/** Default least time between saves in AWS (PERSIST_INTERVAL_SECONDS): see docs/deploy.md for the trade-off. */
-export const DEFAULT_PERSIST_INTERVAL_SECONDS = 300;
-/** Upper bound: a container taking over refolds up to one interval of deltas before it first sends. */
-export const MAX_PERSIST_INTERVAL_SECONDS = 1800;
+import { type Env, readEnv } from '../env/contract.ts';
 
 export interface PersistView {
   /** Deltas folded or series removed since the last load or save. */
@@ -34,15 +31,7 @@ export function saveDue(v: PersistView): boolean {
   return v.nowMs - v.savedAtMs >= v.intervalMs;
 }
 
-/** PERSIST_INTERVAL_SECONDS, validated (a bad value fails the start, naming the variable). */
-export function persistIntervalFromEnv(env: NodeJS.ProcessEnv): number {
-  const raw = env.PERSIST_INTERVAL_SECONDS;
-  if (raw === undefined || raw === '') return DEFAULT_PERSIST_INTERVAL_SECONDS * 1000;
-  const n = /^\d+$/.test(raw.trim()) ? Number(raw) : Number.NaN;
-  if (!(Number.isSafeInteger(n) && n <= MAX_PERSIST_INTERVAL_SECONDS)) {
-    throw new Error(
-      `PERSIST_INTERVAL_SECONDS: must be a whole number of seconds from 0 to ${MAX_PERSIST_INTERVAL_SECONDS}, got "${raw}"`,
-    );
-  }
-  return n * 1000;
+/** PERSIST_INTERVAL_SECONDS in ms, validated (a bad value fails the start, naming the variable). */
+export function persistIntervalFromEnv(env: Env): number {
+  return readEnv(env, 'PERSIST_INTERVAL_SECONDS') * 1000;
 }

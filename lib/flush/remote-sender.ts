@@ -2,8 +2,10 @@
 // local set-ups), every send goes to all of them, and the outcome lands in the metrics.
 
 import { ConfigError } from '../config/errors.ts';
+import { readEnv } from '../env/contract.ts';
 import { remoteWriteUrlProblem } from '../config/remote-write.ts';
-import type { GeneratorConfig, RemoteWriteEndpoint } from '../config/types.ts';
+import type { GeneratorConfig } from '../config/types.ts';
+import type { RemoteWriteEndpoint } from '../remote-write/endpoint.ts';
 import type { Logger } from '../log/logger.ts';
 import type { MetricsRecorder } from '../metrics/recorder.ts';
 import { RemoteWriteClient, type RemoteWriteClientOptions, type SendResult } from '../remote-write/index.ts';
@@ -17,8 +19,8 @@ import type { SeriesSender } from './flusher.ts';
  */
 export function endpointsOf(config: GeneratorConfig, env: NodeJS.ProcessEnv = process.env): RemoteWriteEndpoint[] {
   const endpoints = [...config.remoteWrite];
-  const url = env.REMOTE_WRITE_URL;
-  if (url !== undefined && url !== '') {
+  const url = readEnv(env, 'REMOTE_WRITE_URL');
+  if (url !== undefined) {
     const problem = remoteWriteUrlProblem(
       url,
       'for an endpoint that needs credentials, configure it under metrics_generator.storage.remote_write with basic_auth',
@@ -79,7 +81,7 @@ export class RemoteWriteSender implements SeriesSender {
       await Promise.all(sessions.map((session, i) => session.add(this.relabeled(i, chunk, relabeling[i]))));
     }
     const results = await Promise.all(sessions.map((session) => session.finish()));
-    relabeling.forEach((r, i) => this.recordRelabel(i, tenant, r));
+    for (const [i, r] of relabeling.entries()) this.recordRelabel(i, tenant, r);
     for (const r of results) {
       this.record(r);
       this.onResult?.(r);

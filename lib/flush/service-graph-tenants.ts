@@ -6,6 +6,7 @@
 import type { GeneratorConfig } from '../config/types.ts';
 import type { TenantDelta } from '../delta/index.ts';
 import type { MetricsRecorder } from '../metrics/recorder.ts';
+import type { MetricName } from '../metrics/names.ts';
 import { HalfPairing, type PendingEdgesSnapshot } from '../processors/servicegraphs/half-pairing.ts';
 import type { Registry } from '../series/registry.ts';
 import type { SeriesIncrement } from '../series/types.ts';
@@ -79,10 +80,10 @@ export class ServiceGraphTenants {
   publishCounters(emit = true): void {
     for (const [tenant, p] of this.pairings) {
       const c = p.counters;
-      const values: [string, number, Record<string, string>][] = [
+      const values: [MetricName, number, Record<string, string>][] = [
         ['ServiceGraphDroppedSpans', c.droppedSpans, { tenant }],
         ['ServiceGraphDroppedEdges', c.droppedEdges, { tenant }],
-        ...[...c.expiredEdges].map(([kind, n]): [string, number, Record<string, string>] => [
+        ...[...c.expiredEdges].map(([kind, n]): [MetricName, number, Record<string, string>] => [
           'ServiceGraphExpiredEdges',
           n,
           { tenant, unmatched_span_kind: kind },

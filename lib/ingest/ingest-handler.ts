@@ -6,6 +6,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { configSourceFromEnv, type ConfigClients } from '../config/from-env.ts';
+import { DEFAULT_DELTA_TTL_DAYS, readEnv } from '../env/contract.ts';
 import { reportRefusedConfig, type ConfigSource } from '../config/config-source.ts';
 import type { GeneratorConfig } from '../config/types.ts';
 import { consoleLogger, type Logger } from '../log/logger.ts';
@@ -21,8 +22,6 @@ import {
   type PartitionResult,
 } from './ingest-partition.ts';
 import { partitionsOf, type KafkaEvent } from './msk-event.ts';
-
-const DEFAULT_DELTA_TTL_DAYS = 7;
 
 export interface IngestDependencies {
   readonly config: GeneratorConfig;
@@ -99,14 +98,12 @@ export function lambdaIngestContainer(
 ): () => Promise<IngestContext> {
   let built: Promise<{ ctx: IngestContext; source: ConfigSource }> | undefined;
   const build = async () => {
-    const table = env.DELTAS_TABLE;
-    if (table === undefined || table === '') throw new Error('DELTAS_TABLE is not set');
+    const table = readEnv(env, 'DELTAS_TABLE');
     const metrics = new MetricsRecorder();
     const source = await configSourceFromEnv(env, clients, {
       onRefused: reportRefusedConfig(log, (m) => metrics.add(m, 1)),
     });
-    const ttlDays = env.DELTA_TTL_DAYS === undefined ? DEFAULT_DELTA_TTL_DAYS : Number(env.DELTA_TTL_DAYS);
-    if (!(ttlDays > 0)) throw new Error(`DELTA_TTL_DAYS must be a positive number, got "${env.DELTA_TTL_DAYS}"`);
+    const ttlDays = readEnv(env, 'DELTA_TTL_DAYS');
     const ddb = clients.ddb ?? sdkDdb(createDynamoClient(env));
     // DATA_BUCKET: large deltas go to S3 (claim check); unset, everything stays inline as before
     const objects = clients.objects ?? objectStoreFromEnv(env);

@@ -10,7 +10,9 @@
 import { Worker } from 'node:worker_threads';
 import type { PartitionRecords, PartitionResult } from '../ingest/ingest-partition.ts';
 import type { LogFields, Logger } from '../log/logger.ts';
-import type { Dimensions, MetricsRecorder, Unit } from '../metrics/recorder.ts';
+import type { Dimensions, Unit } from '../metrics/recorded-metric.ts';
+import type { MetricsRecorder } from '../metrics/recorder.ts';
+import type { MetricName } from '../metrics/names.ts';
 import { packPartitions, type PackedPartition } from './packed-records.ts';
 
 export interface IngestWorkerInit {
@@ -20,7 +22,7 @@ export interface IngestWorkerInit {
   readonly table: string;
 }
 
-export type MetricOp = readonly ['add' | 'set', string, number, Unit, Dimensions];
+export type MetricOp = readonly ['add' | 'set', MetricName, number, Unit, Dimensions];
 
 export interface ToIngestWorker {
   readonly id: number;

@@ -12,7 +12,9 @@ import { ConfigSource } from '../config/config-source.ts';
 import { fileConfigFetcher } from '../config/file-config-fetcher.ts';
 import { ingestContext, ingestPartitions } from '../ingest/ingest-handler.ts';
 import type { LogFields, Logger } from '../log/logger.ts';
-import { MetricsRecorder, type Dimensions, type Unit } from '../metrics/recorder.ts';
+import type { Dimensions, Unit } from '../metrics/recorded-metric.ts';
+import { MetricsRecorder } from '../metrics/recorder.ts';
+import type { MetricName } from '../metrics/names.ts';
 import { createDynamoClient, sdkDdb } from '../store/ddb.ts';
 import { unpackPartitions } from './packed-records.ts';
 import type { FromIngestWorker, IngestWorkerInit, ToIngestWorker, MetricOp } from './ingest-thread.ts';
@@ -21,12 +23,12 @@ import type { FromIngestWorker, IngestWorkerInit, ToIngestWorker, MetricOp } fro
 class ForwardingRecorder extends MetricsRecorder {
   pending: MetricOp[] = [];
 
-  override add(name: string, value: number, unit: Unit = 'Count', dims: Dimensions = {}): void {
+  override add(name: MetricName, value: number, unit: Unit = 'Count', dims: Dimensions = {}): void {
     super.add(name, value, unit, dims);
     this.pending.push(['add', name, value, unit, dims]);
   }
 
-  override set(name: string, value: number, unit: Unit = 'None', dims: Dimensions = {}): void {
+  override set(name: MetricName, value: number, unit: Unit = 'None', dims: Dimensions = {}): void {
     super.set(name, value, unit, dims);
     this.pending.push(['set', name, value, unit, dims]);
   }

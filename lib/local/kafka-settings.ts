@@ -3,6 +3,7 @@
 // Tempo's Kafka client settings live in its `ingest:` block, which this project does not read, and
 // the deployed stack takes them from the event source mapping instead.
 
+import { booleanFromText, integerFromText, SettingError } from '../env/text-values.ts';
 import type { KafkaConfigKeys } from './kafka-config-keys.ts';
 
 export type SaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512';
@@ -63,6 +64,16 @@ export function kafkaSettingsFromEnv(
   env: NodeJS.ProcessEnv,
   fromConfig: KafkaConfigKeys = {},
 ): KafkaSettings | undefined {
+  try {
+    return readKafkaSettings(env, fromConfig);
+  } catch (e) {
+    // the shared converters name the variable; local mode's CLI reports these as usage errors
+    if (e instanceof SettingError) throw new KafkaSettingsError(e.message);
+    throw e;
+  }
+}
+
+function readKafkaSettings(env: NodeJS.ProcessEnv, fromConfig: KafkaConfigKeys): KafkaSettings | undefined {
   const get = (name: string): string | undefined => {
     const v = env[name]?.trim();
     return v === undefined || v === '' ? undefined : v;
@@ -153,18 +164,12 @@ export function kafkaSettingsFromEnv(
 }
 
 function boolVar(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
-  const v = env[name]?.trim().toLowerCase();
-  if (v === undefined || v === '') return fallback;
-  if (v === 'true') return true;
-  if (v === 'false') return false;
-  throw new KafkaSettingsError(`${name}: "${env[name]}" is not true or false`);
+  const v = env[name];
+  return v === undefined || v.trim() === '' ? fallback : booleanFromText(name, v);
 }
 
 function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const v = env[name]?.trim();
-  if (v === undefined || v === '') return fallback;
-  const n = Number(v);
-  if (!/^\d+$/.test(v) || n < min || n > max)
-    throw new KafkaSettingsError(`${name}: "${env[name]}" is not a whole number of milliseconds from ${min} to ${max}`);
-  return n;
+  const v = env[name];
+  if (v === undefined || v.trim() === '') return fallback;
+  return integerFromText(name, v, { min, max, what: 'a whole number of milliseconds' });
 }

@@ -13,7 +13,7 @@ import { applyTenantConfig, ConfigSource, reportRefusedConfig } from '../config/
 import { fileConfigFetcher } from '../config/file-config-fetcher.ts';
 import type { GeneratorConfig } from '../config/types.ts';
 import { Flusher } from '../flush/flusher.ts';
-import { createSelfMonitor } from '../self-monitoring/create.ts';
+import { createSelfMonitor } from '../flush/self-monitor-setup.ts';
 import { endpointsOf, RemoteWriteSender } from '../flush/remote-sender.ts';
 import type { Logger } from '../log/logger.ts';
 import { MetricsRecorder } from '../metrics/recorder.ts';

@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
-import { tenantIdProblem } from '../decode/tenant.ts';
+import { tenantIdProblem } from '../tenant/tenant-id.ts';
 import { TracesData, Trace, type ResourceSpansProperties } from '../proto/index.ts';
 import { parseOtlpJsonTraces } from '../replay/otlp-json.ts';
 

@@ -5,7 +5,7 @@
 // per-tenant detail that the remote-written self-metrics (lib/self-monitoring) already carry is
 // combined. The recorder keeps everything as recorded: tests, the bench and local mode read it.
 
-import type { RecordedMetric } from './recorder.ts';
+import type { RecordedMetric } from './recorded-metric.ts';
 
 interface Rule {
   /** Not published at all: the same number is free elsewhere, or it is for tests and the bench. */

@@ -5,7 +5,7 @@
 
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { type Logger, silentLogger } from '../log/logger.ts';
-import type { RecordedMetric } from './recorder.ts';
+import type { RecordedMetric } from './recorded-metric.ts';
 
 /** EMF allows at most 100 metrics in one document. */
 const MAX_METRICS_PER_DOCUMENT = 100;

@@ -5,7 +5,8 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { SERVICE_NAME } from '../log/lambda-logger.ts';
 import type { Logger } from '../log/logger.ts';
-import { METRICS_NAMESPACE, publishMetrics, stdoutLine } from './publish.ts';
+import { METRICS_NAMESPACE } from './names.ts';
+import { publishMetrics, stdoutLine } from './publish.ts';
 import type { MetricsRecorder } from './recorder.ts';
 
 export class LambdaMetrics {

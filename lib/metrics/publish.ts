@@ -4,9 +4,8 @@
 import type { Logger } from '../log/logger.ts';
 import { forCloudWatch } from './cloudwatch-rules.ts';
 import { emfDocuments } from './emf.ts';
+import { METRICS_NAMESPACE } from './names.ts';
 import type { MetricsRecorder } from './recorder.ts';
-
-export const METRICS_NAMESPACE = 'MskMetricsGenerator';
 
 /**
  * Straight to stdout, as Powertools prints EMF: Lambda's console.log would wrap the line in its

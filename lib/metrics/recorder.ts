@@ -1,29 +1,23 @@
 // Operational metrics: counters and values per metric name and dimension set, readable by tests,
 // the bench and local mode, and printed in Lambda as CloudWatch Embedded Metric Format (publish.ts).
 
-export type Unit = 'Count' | 'Bytes' | 'Milliseconds' | 'Seconds' | 'None';
-export type Dimensions = Readonly<Record<string, string>>;
-
-export interface RecordedMetric {
-  readonly name: string;
-  readonly unit: Unit;
-  readonly dims: Dimensions;
-  value: number;
-}
+import type { MetricName } from './names.ts';
+import type { Dimensions, RecordedMetric, Unit } from './recorded-metric.ts';
 
 type Entry = RecordedMetric;
 
-export class MetricsRecorder {
+/** Records the operational metrics (METRIC_NAMES); a bench or test may count other names with MetricsRecorder<string>. */
+export class MetricsRecorder<Name extends string = MetricName> {
   private entries = new Map<string, Entry>();
 
   /** Adds to a counter. */
-  add(name: string, value: number, unit: Unit = 'Count', dims: Dimensions = {}): void {
+  add(name: Name, value: number, unit: Unit = 'Count', dims: Dimensions = {}): void {
     const e = this.entry(name, unit, dims);
     e.value += value;
   }
 
   /** Sets a gauge-like value (last write wins). */
-  set(name: string, value: number, unit: Unit = 'None', dims: Dimensions = {}): void {
+  set(name: Name, value: number, unit: Unit = 'None', dims: Dimensions = {}): void {
     this.entry(name, unit, dims).value = value;
   }
 

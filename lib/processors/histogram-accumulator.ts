@@ -8,7 +8,8 @@
 // per-bucket exemplars in every delta were mostly bytes that DynamoDB bills and nobody sends. In
 // mode `both` only the classic part carries it: collections send exemplars on _bucket only.
 
-import type { HistogramMode, HistogramIncrement, Labels, NativeHistogramIncrement, Exemplar } from '../series/types.ts';
+import type { HistogramMode } from '../config/types.ts';
+import type { HistogramIncrement, Labels, NativeHistogramIncrement, Exemplar } from '../series/types.ts';
 import type { NativeHistogramConfig } from '../config/types.ts';
 import { nativeRepetitions, newNativeIncrement, observeNative, schemaForFactor } from '../series/native-histogram.ts';
 import { toHex } from '../decode/span-view.ts';

@@ -6,7 +6,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
-import type { RemoteWriteEndpoint } from '../config/types.ts';
+import type { RemoteWriteEndpoint } from './endpoint.ts';
 import { redactUrl } from './redact.ts';
 import { assumedRoleCredentials } from './assume-role.ts';
 import { OAuth2TokenSource } from './oauth2.ts';

@@ -3,7 +3,7 @@
 // long series arrive oldest first), each retried on 5xx, 429 and network errors until the caller's
 // deadline. Failures come back in the SendResult; only misuse throws.
 
-import type { RemoteWriteEndpoint } from '../config/types.ts';
+import type { RemoteWriteEndpoint } from './endpoint.ts';
 import { consoleLogger, type Logger } from '../log/logger.ts';
 import type { CollectedSeries } from '../series/collected.ts';
 import { EndpointAuth, type AuthDeps, type RequestAuthenticator } from './auth.ts';
@@ -12,7 +12,7 @@ import { mergeInto, tenantHeaders } from './headers.ts';
 import { resolveHttpHeaders } from './http-headers.ts';
 import { EndpointTransport, TransportSetupError } from './transport.ts';
 import type { Counts, DroppedSeries, FailureClass, RequestResult, SendResult } from './result.ts';
-import { NOT_TRIED, SendSession } from './send-session.ts';
+import { NOT_TRIED, SendSession, type SendOptions } from './send-session.ts';
 import { DEFAULT_BACKOFF, isRetryableStatus, parseRetryAfter, retryDelay, type Backoff } from './retry.ts';
 import { redactUrl, redactUrlsIn } from './redact.ts';
 
@@ -33,13 +33,6 @@ export interface RemoteWriteClientOptions extends AuthDeps {
   readonly random?: () => number;
   readonly backoff?: Backoff;
   readonly logger?: Logger;
-}
-
-export interface SendOptions {
-  /** Epoch ms after which nothing more is tried. */
-  readonly deadlineMs: number;
-  /** The tenant's metrics_generator.remote_write_headers. */
-  readonly tenantHeaders?: Readonly<Record<string, string>>;
 }
 
 interface Attempt {

@@ -4,7 +4,7 @@
 // `secretsmanager:` reference, read through the endpoint's secret reader. All values of one
 // header are sent, joined with ", " as HTTP allows for a repeated header.
 
-import type { HttpHeaderValues } from '../config/types.ts';
+import type { HttpHeaderValues } from './endpoint.ts';
 
 export async function resolveHttpHeaders(
   headers: Readonly<Record<string, HttpHeaderValues>> | undefined,

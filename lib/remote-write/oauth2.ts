@@ -5,8 +5,8 @@
 // with HTTP Basic first and, when the endpoint refuses that (400/401), with client_id and
 // client_secret in the form, and keeps to what worked (Go's auto-detected auth style).
 
-import type { OAuth2Settings } from '../config/types.ts';
-import { httpPost, type PostFn } from './http-post.ts';
+import type { OAuth2Settings } from './endpoint.ts';
+import { httpPost, type PostFn, type PostResponse } from './http-post.ts';
 import { redactUrlsIn } from './redact.ts';
 import { EndpointTransport } from './transport.ts';
 
@@ -89,7 +89,7 @@ export class OAuth2TokenSource {
       form.set('client_id', s.clientId);
       if (secret !== '') form.set('client_secret', secret);
     }
-    let res;
+    let res: PostResponse;
     try {
       res = await this.post(
         new URL(s.tokenUrl),

@@ -10,7 +10,7 @@
 //     a value without a scheme is taken as http://.
 
 import { BlockList, isIP } from 'node:net';
-import type { ProxySettings } from '../config/types.ts';
+import type { ProxySettings } from './endpoint.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 

@@ -8,7 +8,7 @@
 
 import type { CollectedSeries } from '../series/collected.ts';
 import type { RequestAuthenticator } from './auth.ts';
-import type { RemoteWriteClient, SendOptions } from './client.ts';
+import type { RemoteWriteEndpoint } from './endpoint.ts';
 import { compress } from './compress.ts';
 import { encodeWriteRequest } from './encode.ts';
 import {
@@ -27,6 +27,31 @@ import { validateSeries } from './validate.ts';
 const RETRIED_UNTIL_DEADLINE: ReadonlySet<FailureClass> = new Set(['5xx', 'throttled', 'network', 'deadline']);
 export const NOT_TRIED = 'not tried: the deadline passed before this request';
 
+export interface SendOptions {
+  /** Epoch ms after which nothing more is tried. */
+  readonly deadlineMs: number;
+  /** The tenant's metrics_generator.remote_write_headers. */
+  readonly tenantHeaders?: Readonly<Record<string, string>>;
+}
+
+/** What a session needs of its endpoint's client (RemoteWriteClient), so the two modules do not import each other. */
+export interface SessionClient {
+  readonly name: string;
+  readonly endpoint: Pick<RemoteWriteEndpoint, 'maxSamplesPerSend'>;
+  prepare(
+    tenant: string,
+    opts: SendOptions,
+  ): Promise<{ headers: Record<string, string>; authenticate?: RequestAuthenticator; authError?: string }>;
+  logDropped(tenant: string, dropped: readonly DroppedSeries[]): void;
+  deliver(
+    tenant: string,
+    body: Uint8Array,
+    headers: Record<string, string>,
+    authenticate: RequestAuthenticator,
+    deadlineMs: number,
+  ): Promise<Omit<RequestResult, keyof Counts | 'bytes'>>;
+}
+
 export class SendSession {
   /** Validated series of the request still being filled. */
   private carry: CollectedSeries[] = [];
@@ -43,7 +68,7 @@ export class SendSession {
   private outOfTime = false;
 
   constructor(
-    private readonly client: RemoteWriteClient,
+    private readonly client: SessionClient,
     private readonly tenant: string,
     private readonly opts: SendOptions,
   ) {}

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent, type AgentOptions } from 'node:https';
-import type { ProxySettings, TlsSettings } from '../config/types.ts';
+import type { ProxySettings, TlsSettings } from './endpoint.ts';
 import { proxyFor } from './proxy.ts';
 import { proxyAuthorization, TunnelAgent } from './tunnel.ts';
 

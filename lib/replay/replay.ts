@@ -3,7 +3,7 @@
 // (the traces are historical).
 
 import type { GeneratorConfig } from '../config/types.ts';
-import { tenantIdProblem } from '../decode/tenant.ts';
+import { tenantIdProblem } from '../tenant/tenant-id.ts';
 import { WireError } from '../decode/wire.ts';
 import { silentLogger, type Logger } from '../log/logger.ts';
 import { SpanBatch } from '../pipeline/span-batch.ts';

@@ -5,12 +5,13 @@
 // sanitization and per-label metrics only while those controls are on.
 
 import type { MetricsRecorder } from '../metrics/recorder.ts';
+import type { MetricName } from '../metrics/names.ts';
 import type { Registry } from './registry.ts';
 
 export function publishRegistryMetrics(tenant: string, registry: Registry, metrics: MetricsRecorder): void {
   const { limits, pipeline } = registry.cardinality;
   const dims = { tenant };
-  const add = (name: string, value: number, d: Record<string, string> = dims): void => {
+  const add = (name: MetricName, value: number, d: Record<string, string> = dims): void => {
     if (value > 0) metrics.add(name, value, 'Count', d);
   };
   const c = limits.takeCounts();

@@ -42,8 +42,6 @@ export interface ClassicHistogramIncrement {
   exemplars: (Exemplar | undefined)[];
 }
 
-export type HistogramMode = 'classic' | 'native' | 'both';
-
 export interface CounterIncrement {
   readonly type: 'counter';
   readonly name: string;

@@ -18,6 +18,7 @@ import {
   type UpdateItemCommandInput,
   type UpdateItemCommandOutput,
 } from '@aws-sdk/client-dynamodb';
+import { readEnv } from '../env/contract.ts';
 
 export interface Ddb {
   getItem(input: GetItemCommandInput): Promise<GetItemCommandOutput>;
@@ -40,8 +41,8 @@ export function sdkDdb(client: DynamoDBClient): Ddb {
  * with dummy credentials). SDK retries are off: retryingDdb retries, so it can count them.
  */
 export function createDynamoClient(env: NodeJS.ProcessEnv = process.env): DynamoDBClient {
-  const endpoint = env.DYNAMODB_ENDPOINT;
-  if (endpoint !== undefined && endpoint !== '') {
+  const endpoint = readEnv(env, 'DYNAMODB_ENDPOINT');
+  if (endpoint !== undefined) {
     return new DynamoDBClient({
       endpoint,
       region: env.AWS_REGION ?? 'us-east-1',

@@ -6,6 +6,7 @@
 // own retries (standard mode, 3 attempts) absorb brief throttling and 5xx before that.
 
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { readEnv } from '../env/contract.ts';
 import type { ObjectStore } from './object-store.ts';
 
 export class S3ObjectStore implements ObjectStore {
@@ -63,11 +64,11 @@ export function objectStoreFromEnv(
   env: NodeJS.ProcessEnv = process.env,
   client?: Pick<S3Client, 'send'>,
 ): S3ObjectStore | undefined {
-  const bucket = env.DATA_BUCKET;
-  if (bucket === undefined || bucket === '') return undefined;
+  const bucket = readEnv(env, 'DATA_BUCKET');
+  if (bucket === undefined) return undefined;
   if (client !== undefined) return new S3ObjectStore(client, bucket);
-  const endpoint = env.S3_ENDPOINT;
-  if (endpoint !== undefined && endpoint !== '') {
+  const endpoint = readEnv(env, 'S3_ENDPOINT');
+  if (endpoint !== undefined) {
     // the local server's credentials from this environment, else the usual chain
     const id = env.AWS_ACCESS_KEY_ID;
     const secret = env.AWS_SECRET_ACCESS_KEY;

@@ -4,7 +4,8 @@
 
 import { newClassicIncrement, observeClassic } from '../../lib/series/classic-histogram.ts';
 import { newNativeIncrement, observeNative, schemaForFactor } from '../../lib/series/native-histogram.ts';
-import type { HistogramIncrement, HistogramMode, Label, SeriesIncrement } from '../../lib/series/types.ts';
+import type { HistogramMode } from '../../lib/config/types.ts';
+import type { HistogramIncrement, Label, SeriesIncrement } from '../../lib/series/types.ts';
 import type { DeltaContent, TenantDelta } from '../../lib/delta/types.ts';
 import { randomInt, seededRng, type Rng } from '../../testing/random-trace.ts';
 

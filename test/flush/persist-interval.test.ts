@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { ingestEvent } from '../../lib/ingest/ingest-handler.ts';
 import { MetricsRecorder } from '../../lib/metrics/recorder.ts';
 import { meteredDdb } from '../../lib/store/ddb.ts';
-import { DEFAULT_PERSIST_INTERVAL_SECONDS, persistIntervalFromEnv } from '../../lib/flush/persist-policy.ts';
+import { DEFAULT_PERSIST_INTERVAL_SECONDS } from '../../lib/env/contract.ts';
+import { persistIntervalFromEnv } from '../../lib/flush/persist-policy.ts';
 import type { CollectedSeries } from '../../lib/series/collected.ts';
 import { RECORD_TIME_MS, eventOf, makeRecords, startStore, testContext } from '../helpers/ingest-harness.ts';
 import { Clock, CheckingSender, flusherOn, freshTables, stateText, type Tables } from './flusher-harness.ts';
@@ -131,7 +132,7 @@ describe('flusher persist interval', async () => {
     const tables = await freshTables(store.client, 'pi-idle');
     const start = RECORD_TIME_MS + MINUTE;
     const clock = new Clock(start);
-    const writes = new MetricsRecorder();
+    const writes = new MetricsRecorder<string>();
     const ddb = meteredDdb(store.ddb, {
       consumed: (c, op) =>
         op === 'putItem' || op === 'updateItem' ? writes.add(c.TableName ?? '', c.CapacityUnits ?? 0) : undefined,

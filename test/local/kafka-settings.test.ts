@@ -65,7 +65,7 @@ describe('KAFKA_* settings', () => {
     assert.equal(s.sessionTimeoutMs, 180_000);
     assert.throws(
       () => kafkaSettingsFromEnv({ ...BASE, KAFKA_SESSION_TIMEOUT_MS: '10s' }),
-      /KAFKA_SESSION_TIMEOUT_MS: "10s" is not a whole number of milliseconds/,
+      /KAFKA_SESSION_TIMEOUT_MS: must be a whole number of milliseconds from 6000 to 3600000, got "10s"/,
     );
   });
 
@@ -93,7 +93,7 @@ describe('KAFKA_* settings', () => {
     assert.equal(kafkaSettingsFromEnv(BASE)!.leaveGroupOnShutdownFrom, undefined, "the default is nobody's choice");
     // ${VAR} expansion as in the config loader; anything but a boolean is left to the config loader to refuse
     assert.deepEqual(
-      kafkaKeysOfConfigText('metrics_generator:\n  skip_stale_backlog_on_startup: ${SKIP}\n', {
+      kafkaKeysOfConfigText(`metrics_generator:\n  skip_stale_backlog_on_startup: \${SKIP}\n`, {
         CONFIG_EXPAND_ENV: 'true',
         SKIP: 'true',
       }),
@@ -134,7 +134,7 @@ describe('KAFKA_* settings', () => {
     ['group missing', { ...BASE, KAFKA_GROUP_ID: undefined }, /^KAFKA_GROUP_ID is required with KAFKA_BROKERS/],
     ['broker without port', { ...BASE, KAFKA_BROKERS: 'a:9092,b' }, /^KAFKA_BROKERS: "b" is not host:port/],
     ['empty broker in list', { ...BASE, KAFKA_BROKERS: 'a:9092,,b:9092' }, /^KAFKA_BROKERS: "" is not host:port/],
-    ['bad boolean', { ...BASE, KAFKA_SSL: 'yes' }, /^KAFKA_SSL: "yes" is not true or false/],
+    ['bad boolean', { ...BASE, KAFKA_SSL: 'yes' }, /^KAFKA_SSL: must be true or false, got "yes"/],
     [
       'unknown mechanism',
       { ...BASE, KAFKA_SASL_MECHANISM: 'aws' },

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { LogFields, Logger } from '../../lib/log/logger.ts';
 import { emfDocuments } from '../../lib/metrics/emf.ts';
-import type { RecordedMetric } from '../../lib/metrics/recorder.ts';
+import type { RecordedMetric } from '../../lib/metrics/recorded-metric.ts';
 
 const NOW = Date.now();
 

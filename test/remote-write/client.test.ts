@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import protobuf from 'protobufjs/minimal.js';
 import { RemoteWriteClient, type RemoteWriteClientOptions } from '../../lib/remote-write/client.ts';
-import type { RemoteWriteEndpoint } from '../../lib/config/types.ts';
+import type { RemoteWriteEndpoint } from '../../lib/remote-write/endpoint.ts';
 import { silentLogger, type Logger, type LogFields } from '../../lib/log/logger.ts';
 import type { CollectedSeries } from '../../lib/series/collected.ts';
 import { STALE_NAN_BITS, staleNaN } from '../../lib/series/stale.ts';

@@ -6,7 +6,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { RemoteWriteClient } from '../../lib/remote-write/index.ts';
 import { OAuth2TokenSource } from '../../lib/remote-write/oauth2.ts';
-import type { OAuth2Settings } from '../../lib/config/types.ts';
+import type { OAuth2Settings } from '../../lib/remote-write/endpoint.ts';
 import { endpointFor, startReceiver, type Receiver } from './receiver.ts';
 import { floatSeries } from './fixtures.ts';
 import { startHttpsServer, testPki, type HttpsServer } from './tls-fixtures.ts';

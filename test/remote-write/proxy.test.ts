@@ -6,7 +6,7 @@ import { createServer, request, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { RemoteWriteClient } from '../../lib/remote-write/index.ts';
 import { proxyFor, useProxy } from '../../lib/remote-write/proxy.ts';
-import type { ProxySettings } from '../../lib/config/types.ts';
+import type { ProxySettings } from '../../lib/remote-write/endpoint.ts';
 import { endpointFor, startReceiver, type Receiver } from './receiver.ts';
 import { floatSeries } from './fixtures.ts';
 import { startHttpsServer, testPki, type HttpsServer } from './tls-fixtures.ts';

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { WriteRequest, fromLong, type Long } from '../../lib/proto/index.ts';
 import type { prometheus } from '../../lib/proto/generated/remote.js';
 import { decompress } from '../../lib/remote-write/compress.ts';
-import type { RemoteWriteEndpoint } from '../../lib/config/types.ts';
+import type { RemoteWriteEndpoint } from '../../lib/remote-write/endpoint.ts';
 
 export interface Received {
   readonly path: string;

@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { RemoteWriteClient } from '../../lib/remote-write/index.ts';
-import type { TlsSettings } from '../../lib/config/types.ts';
+import type { TlsSettings } from '../../lib/remote-write/endpoint.ts';
 import { endpointFor } from './receiver.ts';
 import { floatSeries } from './fixtures.ts';
 import { startHttpsServer, testPki, type HttpsServer } from './tls-fixtures.ts';

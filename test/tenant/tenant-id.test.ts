@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { tenantIdProblem } from '../../lib/decode/tenant.ts';
+import { tenantIdProblem } from '../../lib/tenant/tenant-id.ts';
 
 test('accepts the characters Tempo accepts', () => {
   for (const id of ['single-tenant', 'team_a', "a.b!c*d'e(f)", 'x'.repeat(150)])

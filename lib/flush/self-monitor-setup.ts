@@ -2,14 +2,15 @@
 // observer for the tenants' sender so remote-write outcomes are counted.
 
 import { selfMonitoringEndpoint } from '../config/self-monitoring-config.ts';
-import type { GeneratorConfig, RemoteWriteEndpoint } from '../config/types.ts';
-import { RemoteWriteSender } from '../flush/remote-sender.ts';
+import type { GeneratorConfig } from '../config/types.ts';
+import type { RemoteWriteEndpoint } from '../remote-write/endpoint.ts';
+import { RemoteWriteSender } from './remote-sender.ts';
 import type { Logger } from '../log/logger.ts';
 import type { MetricsRecorder } from '../metrics/recorder.ts';
 import type { RemoteWriteClientOptions } from '../remote-write/index.ts';
 import { SINGLE_TENANT } from '../remote-write/headers.ts';
 import type { Ddb } from '../store/ddb.ts';
-import { SelfMonitor } from './monitor.ts';
+import { SelfMonitor } from '../self-monitoring/monitor.ts';
 
 export interface SelfMonitorSetup {
   readonly ddb: Ddb;
