@@ -3,7 +3,7 @@
 // and every increment must be one the registry accepts; otherwise DeltaFormatError. Label arrays,
 // Label objects and bounds arrays are shared between the increments that reference them.
 
-import type { DroppedSideHalf, EdgeHalf } from '../processors/servicegraphs/edge-half.ts';
+import type { DroppedSideHalf, EdgeHalf } from '../servicegraph-model/half.ts';
 import { DEFAULT_ZERO_THRESHOLD } from '../series/native-buckets.ts';
 import type {
   ClassicHistogramIncrement,

@@ -11,7 +11,7 @@ import type {
   NativeHistogramIncrement,
   SeriesIncrement,
 } from '../series/types.ts';
-import type { EdgeHalf } from '../processors/servicegraphs/edge-half.ts';
+import type { EdgeHalf } from '../servicegraph-model/half.ts';
 import type { DeltaContent } from './types.ts';
 import {
   HALF_FAILED,

@@ -6,7 +6,7 @@ import { newClassicIncrement, observeClassic } from '../../lib/series/classic-hi
 import { newNativeIncrement, observeNative, schemaForFactor } from '../../lib/series/native-histogram.ts';
 import type { HistogramIncrement, HistogramMode, Label, SeriesIncrement } from '../../lib/series/types.ts';
 import type { DeltaContent, TenantDelta } from '../../lib/delta/types.ts';
-import type { EdgeHalf } from '../../lib/processors/servicegraphs/edge-half.ts';
+import type { EdgeHalf } from '../../lib/servicegraph-model/half.ts';
 import { randomInt, seededRng, type Rng } from '../fixtures/random-trace.ts';
 
 /** Tempo's default span-metrics buckets: ExponentialBuckets(0.002, 2, 14). */

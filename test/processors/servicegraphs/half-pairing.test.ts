@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseConfig } from '../../../lib/config/index.ts';
 import type { TenantConfig } from '../../../lib/config/types.ts';
-import type { EdgeHalf } from '../../../lib/processors/servicegraphs/edge-half.ts';
+import type { EdgeHalf } from '../../../lib/servicegraph-model/half.ts';
 import { HalfPairing } from '../../../lib/processors/servicegraphs/half-pairing.ts';
 import type { SeriesIncrement } from '../../../lib/series/types.ts';
 import { BASE_NS, buildResourceSpans, encodeTracesData, type SpanSpec } from '../../fixtures/build.ts';
