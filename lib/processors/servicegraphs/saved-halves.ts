@@ -1,18 +1,21 @@
 // Pending halves and counters to and from the plain data the flusher saves with its state
-// (servicegraph-model/saved.ts).
+// (servicegraph-model/saved.ts). A half is saved as its delta-codec record, the same bytes an
+// ingest batch writes it with, so one table says what a half holds.
 
+import { decodeStandaloneHalf, encodeStandaloneHalf } from '../../delta/records/edge-half.ts';
 import type { ServiceGraphsCounters } from '../../servicegraph-model/counters.ts';
 import type { DroppedSideHalf, EdgeHalf } from '../../servicegraph-model/half.ts';
 import type { SavedCounters, SavedDroppedSide, SavedHalf } from '../../servicegraph-model/saved.ts';
 
 export function savedHalf(h: EdgeHalf): SavedHalf {
-  return { ...h, key: Buffer.from(h.key).toString('base64') };
+  return Buffer.from(encodeStandaloneHalf(h)).toString('base64');
 }
 
+/** The halves of a snapshot, in either saved form (DeltaFormatError for a damaged record). */
 export function* savedHalves(saved: readonly SavedHalf[]): Generator<EdgeHalf> {
   for (const h of saved) {
-    if (typeof h === 'string') throw new TypeError('a saved half in an unknown form');
-    yield { ...h, key: Buffer.from(h.key, 'base64') };
+    if (typeof h === 'string') yield decodeStandaloneHalf(Buffer.from(h, 'base64'));
+    else yield { ...h, key: Buffer.from(h.key, 'base64') };
   }
 }
 
