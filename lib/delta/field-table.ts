@@ -34,96 +34,92 @@ export interface RecordTable<T = Record<string, unknown>> {
   readonly minBytes: number;
 }
 
-type Fields = Record<string, unknown>;
+/** A table's record writer and reader, compiled from the table once. */
+export interface RecordCodec<T> {
+  readonly table: RecordTable<T>;
+  encode(e: FieldEncoder, value: T): void;
+  decode(d: FieldDecoder): T;
+  /** A count of records of this table, no more than the bytes left can hold. */
+  decodeCount(d: FieldDecoder): number;
+}
 
-export function encodeRecord<T extends object>(e: FieldEncoder, table: RecordTable<T>, value: T): void {
-  const w = e.w;
-  const v = value as Fields;
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+/** Names the generated code uses itself. */
+const RESERVED = new Set(['d', 'e', 'i', 'l', 'r', 'v', 'w']);
+
+/**
+ * Compiles a table into straight-line code, so a record is written and read as fast as by hand
+ * (walking the table per record with computed property names was measured 1.5-2x slower on
+ * edge halves). The generated source is made only from the table's own names (checked to be
+ * identifiers) and numbers, never from data.
+ */
+export function compileRecord<T>(table: RecordTable<T>): RecordCodec<T> {
+  const what = (f: string): string => JSON.stringify(`${table.record} ${f}`);
+  const enc: string[] = ['const w = e.w;'];
+  const dec: string[] = ['const r = d.r;'];
+  const out: string[] = [];
+  let flagsSeen = 0;
   for (const f of table.fields) {
+    for (const name of f.wire === 'flags'
+      ? f.bits.map((b) => b.name)
+      : [f.name, ...(f.wire === 'prefix length' ? [f.of] : [])])
+      if (!IDENTIFIER.test(name) || RESERVED.has(name) || name.startsWith('flags'))
+        throw new Error(`${table.record}: field name ${JSON.stringify(name)}`);
     switch (f.wire) {
       case 'number':
-        w.number(v[f.name] as number);
-        break;
       case 'varint':
+        enc.push(`w.${f.wire}(v.${f.name});`);
+        dec.push(`const ${f.name} = r.${f.wire}();`);
+        out.push(f.name);
+        break;
       case 'prefix length':
-        w.varint(v[f.name] as number);
+        enc.push(`w.varint(v.${f.name});`);
+        dec.push(`const ${f.name} = r.varint();`);
+        dec.push(
+          `if (${f.name} > ${f.of}.length) r.fail(${what(f.name)} + " " + ${f.name} + " beyond a " + ${f.of}.length + ${JSON.stringify(`-byte ${f.of}`)});`,
+        );
+        out.push(f.name);
         break;
       case 'string':
-        e.str(v[f.name] as string);
+        enc.push(`e.str(v.${f.name});`);
+        dec.push(`const ${f.name} = d.str();`);
+        out.push(f.name);
         break;
       case 'bytes':
-        w.lengthPrefixed(v[f.name] as Uint8Array);
+        enc.push(`w.lengthPrefixed(v.${f.name});`);
+        dec.push(`const ${f.name} = r.lengthPrefixed();`);
+        out.push(f.name);
         break;
-      case 'strings': {
-        const list = v[f.name] as readonly string[];
-        w.varint(list.length);
-        for (let i = 0; i < list.length; i++) e.str(list[i]);
+      case 'strings':
+        enc.push(`{ const l = v.${f.name}; w.varint(l.length); for (let i = 0; i < l.length; i++) e.str(l[i]); }`);
+        dec.push(`const ${f.name} = new Array(r.count(1, ${what(f.name)}));`);
+        dec.push(`for (let i = 0; i < ${f.name}.length; i++) ${f.name}[i] = d.str();`);
+        out.push(f.name);
         break;
-      }
       case 'counts':
-        e.record(v[f.name] as Readonly<Record<string, number>>);
+        enc.push(`e.record(v.${f.name});`);
+        dec.push(`const ${f.name} = d.record(${what(f.name)});`);
+        out.push(f.name);
         break;
       case 'flags': {
-        let flags = 0;
-        for (const b of f.bits) if (v[b.name]) flags |= b.bit;
-        w.byte(flags);
-        break;
-      }
-    }
-  }
-}
-
-/** A count of records of this table, no more than the bytes left can hold. */
-export function decodeCount<T>(d: FieldDecoder, table: RecordTable<T>): number {
-  return d.r.count(table.minBytes, table.record);
-}
-
-export function decodeRecord<T>(d: FieldDecoder, table: RecordTable<T>): T {
-  const r = d.r;
-  const v: Fields = {};
-  for (const f of table.fields) {
-    switch (f.wire) {
-      case 'number':
-        v[f.name] = r.number();
-        break;
-      case 'varint':
-        v[f.name] = r.varint();
-        break;
-      case 'prefix length': {
-        const n = r.varint();
-        const of = (v[f.of] as Uint8Array).length;
-        if (n > of) r.fail(`${table.record} ${f.name} ${n} beyond a ${of}-byte ${f.of}`);
-        v[f.name] = n;
-        break;
-      }
-      case 'string':
-        v[f.name] = d.str();
-        break;
-      case 'bytes':
-        v[f.name] = r.lengthPrefixed();
-        break;
-      case 'strings': {
-        const n = r.count(1, `${table.record} ${f.name}`);
-        const list: string[] = new Array(n);
-        for (let i = 0; i < n; i++) list[i] = d.str();
-        v[f.name] = list;
-        break;
-      }
-      case 'counts':
-        v[f.name] = d.record(`${table.record} ${f.name}`);
-        break;
-      case 'flags': {
-        const flags = r.byte();
+        const flags = `flags${flagsSeen++}`;
         let known = 0;
+        const bits: string[] = [];
         for (const b of f.bits) {
           known |= b.bit;
-          const set = (flags & b.bit) !== 0;
-          v[b.name] = b.as === 'boolean' ? set : set ? 1 : 0;
+          bits.push(`(v.${b.name} ? ${b.bit} : 0)`);
+          const set = `(${flags} & ${b.bit}) !== 0`;
+          out.push(`${b.name}: ${b.as === 'boolean' ? set : `${set} ? 1 : 0`}`);
         }
-        if ((flags & ~known) !== 0) r.fail(`${table.record} flags ${flags}`);
+        enc.push(`w.byte(${bits.join(' | ')});`);
+        dec.push(`const ${flags} = r.byte();`);
+        dec.push(`if ((${flags} & ${~known}) !== 0) r.fail(${JSON.stringify(`${table.record} flags `)} + ${flags});`);
         break;
       }
     }
   }
-  return v as T;
+  dec.push(`return { ${out.join(', ')} };`);
+  const encode = new Function('e', 'v', enc.join('\n')) as (e: FieldEncoder, value: T) => void;
+  const decode = new Function('d', dec.join('\n')) as (d: FieldDecoder) => T;
+  return { table, encode, decode, decodeCount: (d) => d.r.count(table.minBytes, table.record) };
 }

@@ -18,7 +18,6 @@ import { ByteReader } from './reader.ts';
 import { sharedBoundsFor } from './shared-bounds.ts';
 import { DeltaFormatError } from './errors.ts';
 import { FieldDecoder } from './field-coder.ts';
-import { decodeCount } from './field-table.ts';
 import {
   CLASSIC_EXEMPLARS,
   HAS_CLASSIC,
@@ -79,10 +78,10 @@ class PayloadDecoder extends FieldDecoder {
         tenants.push({ tenant, increments });
         continue;
       }
-      const halfCount = decodeCount(this, EDGE_HALF);
+      const halfCount = EDGE_HALF.decodeCount(this);
       const edgeHalves: EdgeHalf[] = new Array(halfCount);
       for (let i = 0; i < halfCount; i++) edgeHalves[i] = decodeHalf(this);
-      const droppedCount = decodeCount(this, DROPPED_SIDE);
+      const droppedCount = DROPPED_SIDE.decodeCount(this);
       const droppedSides: DroppedSideHalf[] = new Array(droppedCount);
       for (let i = 0; i < droppedCount; i++) droppedSides[i] = decodeDroppedSide(this);
       const received = this.version >= 3 ? decodeReceived(this) : undefined;

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DeltaFormatError } from '../../lib/delta/errors.ts';
 import { FieldDecoder, FieldEncoder } from '../../lib/delta/field-coder.ts';
-import type { RecordTable } from '../../lib/delta/field-table.ts';
+import type { RecordCodec } from '../../lib/delta/field-table.ts';
 import { ByteReader } from '../../lib/delta/reader.ts';
 import { DROPPED_SIDE, decodeDroppedSide, encodeDroppedSide } from '../../lib/delta/records/dropped-side.ts';
 import {
@@ -32,8 +32,8 @@ function roundTrip<T>(values: T[], encode: (e: FieldEncoder, v: T) => void, deco
   return back;
 }
 
-function tableNames<T>(table: RecordTable<T>): string[] {
-  return table.fields.flatMap((f) => (f.wire === 'flags' ? f.bits.map((b) => b.name) : [f.name])).sort();
+function tableNames<T>(codec: RecordCodec<T>): string[] {
+  return codec.table.fields.flatMap((f) => (f.wire === 'flags' ? f.bits.map((b) => b.name) : [f.name])).sort();
 }
 
 const tenant = serviceGraphHalvesDelta(6, 9).tenants[0];

@@ -3,10 +3,10 @@
 
 import type { DroppedSideHalf } from '../../servicegraph-model/half.ts';
 import type { FieldDecoder, FieldEncoder } from '../field-coder.ts';
-import { decodeRecord, encodeRecord, type RecordTable } from '../field-table.ts';
+import { compileRecord, type RecordCodec } from '../field-table.ts';
 import { HALF_SERVER } from '../payload-format.ts';
 
-export const DROPPED_SIDE: RecordTable<DroppedSideHalf> = {
+export const DROPPED_SIDE: RecordCodec<DroppedSideHalf> = compileRecord<DroppedSideHalf>({
   record: 'dropped side',
   minBytes: 4,
   fields: [
@@ -15,12 +15,12 @@ export const DROPPED_SIDE: RecordTable<DroppedSideHalf> = {
     { wire: 'flags', bits: [{ name: 'side', bit: HALF_SERVER, as: 'bit' }] },
     { name: 'arrivalMs', wire: 'number' },
   ],
-};
+});
 
 export function encodeDroppedSide(e: FieldEncoder, d: DroppedSideHalf): void {
-  encodeRecord(e, DROPPED_SIDE, d);
+  DROPPED_SIDE.encode(e, d);
 }
 
 export function decodeDroppedSide(d: FieldDecoder): DroppedSideHalf {
-  return decodeRecord(d, DROPPED_SIDE);
+  return DROPPED_SIDE.decode(d);
 }

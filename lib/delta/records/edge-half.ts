@@ -3,12 +3,12 @@
 
 import type { EdgeHalf } from '../../servicegraph-model/half.ts';
 import { FieldDecoder, FieldEncoder } from '../field-coder.ts';
-import { decodeRecord, encodeRecord, type RecordTable } from '../field-table.ts';
+import { compileRecord, type RecordCodec } from '../field-table.ts';
 import { HALF_FAILED, HALF_SERVER } from '../payload-format.ts';
 import { ByteReader } from '../reader.ts';
 import { ByteWriter } from '../writer.ts';
 
-export const EDGE_HALF: RecordTable<EdgeHalf> = {
+export const EDGE_HALF: RecordCodec<EdgeHalf> = compileRecord<EdgeHalf>({
   record: 'edge half',
   minBytes: 20,
   fields: [
@@ -36,17 +36,17 @@ export const EDGE_HALF: RecordTable<EdgeHalf> = {
     { name: 'multiplier', wire: 'number' },
     { name: 'dimensions', wire: 'strings' },
   ],
-};
+});
 
 /** Throws RangeError for a half no decoder would accept back as it was. */
 export function encodeHalf(e: FieldEncoder, h: EdgeHalf): void {
   if (!(h.multiplier >= 0) || !Number.isFinite(h.arrivalMs))
     throw new RangeError(`delta encode: edge half with multiplier ${h.multiplier}, arrival ${h.arrivalMs}`);
-  encodeRecord(e, EDGE_HALF, h);
+  EDGE_HALF.encode(e, h);
 }
 
 export function decodeHalf(d: FieldDecoder): EdgeHalf {
-  return decodeRecord(d, EDGE_HALF);
+  return EDGE_HALF.decode(d);
 }
 
 /** Layout version of a half encoded on its own (its first byte). */

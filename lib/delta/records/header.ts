@@ -2,12 +2,12 @@
 // (everything of DeltaContent but its tenants). The table below is the layout (payload-format.ts).
 
 import type { FieldDecoder, FieldEncoder } from '../field-coder.ts';
-import { decodeRecord, encodeRecord, type RecordTable } from '../field-table.ts';
+import { compileRecord, type RecordCodec } from '../field-table.ts';
 import type { DeltaContent } from '../types.ts';
 
 export type DeltaHeader = Omit<DeltaContent, 'tenants'>;
 
-export const DELTA_HEADER: RecordTable<DeltaHeader> = {
+export const DELTA_HEADER: RecordCodec<DeltaHeader> = compileRecord<DeltaHeader>({
   record: 'delta header',
   minBytes: 11,
   fields: [
@@ -22,12 +22,12 @@ export const DELTA_HEADER: RecordTable<DeltaHeader> = {
     { name: 'badRecords', wire: 'counts' },
     { name: 'spansDiscarded', wire: 'counts' },
   ],
-};
+});
 
 export function encodeHeader(e: FieldEncoder, h: DeltaHeader): void {
-  encodeRecord(e, DELTA_HEADER, h);
+  DELTA_HEADER.encode(e, h);
 }
 
 export function decodeHeader(d: FieldDecoder): DeltaHeader {
-  return decodeRecord(d, DELTA_HEADER);
+  return DELTA_HEADER.decode(d);
 }

@@ -3,10 +3,10 @@
 // table below is the layout (payload-format.ts).
 
 import type { FieldDecoder, FieldEncoder } from '../field-coder.ts';
-import { decodeRecord, encodeRecord, type RecordTable } from '../field-table.ts';
+import { compileRecord, type RecordCodec } from '../field-table.ts';
 import type { TenantReceived } from '../types.ts';
 
-export const TENANT_RECEIVED: RecordTable<TenantReceived> = {
+export const TENANT_RECEIVED: RecordCodec<TenantReceived> = compileRecord<TenantReceived>({
   record: 'tenant received',
   minBytes: 3,
   fields: [
@@ -14,16 +14,16 @@ export const TENANT_RECEIVED: RecordTable<TenantReceived> = {
     { name: 'bytes', wire: 'number' },
     { name: 'spansDiscarded', wire: 'counts' },
   ],
-};
+});
 
 const NO_RECEIVED: TenantReceived = { spans: 0, bytes: 0, spansDiscarded: {} };
 
 export function encodeReceived(e: FieldEncoder, received: TenantReceived | undefined): void {
-  encodeRecord(e, TENANT_RECEIVED, received ?? NO_RECEIVED);
+  TENANT_RECEIVED.encode(e, received ?? NO_RECEIVED);
 }
 
 export function decodeReceived(d: FieldDecoder): TenantReceived | undefined {
-  const r = decodeRecord(d, TENANT_RECEIVED);
+  const r = TENANT_RECEIVED.decode(d);
   if (r.spans === 0 && r.bytes === 0 && Object.keys(r.spansDiscarded).length === 0) return undefined;
   return r;
 }
