@@ -52,12 +52,19 @@ export function decodeHalf(d: FieldDecoder): EdgeHalf {
 /** Layout version of a half encoded on its own (its first byte). */
 const STANDALONE_HALF_VERSION = 1;
 
-/** One half on its own: a version byte, then the record with a string dictionary of its own. */
+/** Scratch for encodeStandaloneHalf, kept between calls (a state save encodes every pending half). */
+const scratch = new ByteWriter(256);
+
+/**
+ * One half on its own: a version byte, then the record with a string dictionary of its own. The
+ * result is a view of a scratch buffer, valid until the next call: copy or convert it at once.
+ */
 export function encodeStandaloneHalf(h: EdgeHalf): Uint8Array {
-  const w = new ByteWriter(64 + h.key.length);
+  const w = scratch;
+  w.reset();
   w.byte(STANDALONE_HALF_VERSION);
   encodeHalf(new FieldEncoder(w), h);
-  return w.buf.slice(0, w.pos);
+  return w.bytes();
 }
 
 /** The half of encodeStandaloneHalf; DeltaFormatError unless the bytes are exactly one. */

@@ -8,7 +8,8 @@ import type { DroppedSideHalf, EdgeHalf } from '../../servicegraph-model/half.ts
 import type { SavedCounters, SavedDroppedSide, SavedHalf } from '../../servicegraph-model/saved.ts';
 
 export function savedHalf(h: EdgeHalf): SavedHalf {
-  return Buffer.from(encodeStandaloneHalf(h)).toString('base64');
+  const bytes = encodeStandaloneHalf(h);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 }
 
 /** The halves of a snapshot, in either saved form (DeltaFormatError for a damaged record). */
