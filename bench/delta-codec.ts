@@ -3,7 +3,7 @@
 
 import { DEFAULT_ENCODE_OPTIONS, encodeDelta, decodeDelta, type EncodeOptions } from '../lib/delta/index.ts';
 import type { DeltaContent } from '../lib/delta/types.ts';
-import { jsonSize, spanMetricsDelta } from '../test/delta/fixtures.ts';
+import { jsonSize, serviceGraphHalvesDelta, spanMetricsDelta } from '../test/delta/fixtures.ts';
 import { measure, printTable } from './harness.ts';
 
 const CODECS: { name: string; options: EncodeOptions }[] = [
@@ -39,8 +39,20 @@ export function benchDeltaCodec(): void {
     const encoded = encodeDelta(speedDelta, codec.options);
     const [enc, dec] = measure(
       [
-        { name: 'encode', run: () => (encodeDelta(speedDelta, codec.options), payloadBytes) },
-        { name: 'decode', run: () => (decodeDelta(encoded), payloadBytes) },
+        {
+          name: 'encode',
+          run: () => {
+            encodeDelta(speedDelta, codec.options);
+            return payloadBytes;
+          },
+        },
+        {
+          name: 'decode',
+          run: () => {
+            decodeDelta(encoded);
+            return payloadBytes;
+          },
+        },
       ],
       { rounds: 3, roundMs: 300 },
     );
@@ -57,11 +69,48 @@ export function benchDeltaCodec(): void {
   printTable(
     [
       'codec',
-      ...SIZES.map((s, i) => `B/series @${counts[i]}`),
+      ...SIZES.map((_s, i) => `B/series @${counts[i]}`),
       `encode MB/s @${SPEED_SIZE * 3}`,
       `decode MB/s @${SPEED_SIZE * 3}`,
     ],
     rows,
   );
   console.log(`\nMB/s count the uncompressed payload (${payloadBytes} bytes at ${SPEED_SIZE * 3} series).`);
+  benchHalvesCodec();
 }
+
+/** Halves per delta whose speed is measured. */
+const HALVES = 2000;
+
+/** Service-graph halves and dropped sides (what a service-graph batch leaves unpaired), uncompressed. */
+function benchHalvesCodec(): void {
+  const delta = serviceGraphHalvesDelta(HALVES);
+  const options: EncodeOptions = { compression: 'none' };
+  const encoded = encodeDelta(delta, options);
+  const [enc, dec] = measure(
+    [
+      {
+        name: 'encode',
+        run: () => {
+          encodeDelta(delta, options);
+          return encoded.length;
+        },
+      },
+      {
+        name: 'decode',
+        run: () => {
+          decodeDelta(encoded);
+          return encoded.length;
+        },
+      },
+    ],
+    { rounds: 3, roundMs: 300 },
+  );
+  console.log('');
+  printTable(
+    ['halves', 'B/half', 'encode MB/s', 'decode MB/s'],
+    [[`${HALVES}`, (encoded.length / HALVES).toFixed(1), (enc.rate / 1e6).toFixed(0), (dec.rate / 1e6).toFixed(0)]],
+  );
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) benchDeltaCodec();

@@ -13,7 +13,7 @@ import { parseConfig } from '../lib/config/index.ts';
 import type { KafkaRecord } from '../lib/decode/kafka-record.ts';
 import { silentLogger } from '../lib/log/logger.ts';
 import { SpanBatch } from '../lib/pipeline/span-batch.ts';
-import type { EdgeHalf } from '../lib/processors/servicegraphs/edge-half.ts';
+import type { EdgeHalf } from '../lib/servicegraph-model/half.ts';
 import { HalfPairing } from '../lib/processors/servicegraphs/half-pairing.ts';
 import type { SeriesIncrement } from '../lib/series/types.ts';
 import { encodePushBytesRequest, encodeTempoTrace } from '../testing/build.ts';
@@ -168,8 +168,20 @@ overrides: {defaults: {metrics_generator: {processors: [service-graphs]}}}`);
   };
   const handedOver = ingest(split);
   const [wholeRate, splitRate] = measure([
-    { name: 'whole traces, one batch', run: () => (ingest([whole]), spans) },
-    { name: 'split over two batches', run: () => (ingest(split), spans) },
+    {
+      name: 'whole traces, one batch',
+      run: () => {
+        ingest([whole]);
+        return spans;
+      },
+    },
+    {
+      name: 'split over two batches',
+      run: () => {
+        ingest(split);
+        return spans;
+      },
+    },
   ]);
   const [pairing] = measure([
     {

@@ -3,7 +3,7 @@
 // and every increment must be one the registry accepts; otherwise DeltaFormatError. Label arrays,
 // Label objects and bounds arrays are shared between the increments that reference them.
 
-import type { DroppedSideHalf, EdgeHalf } from '../processors/servicegraphs/edge-half.ts';
+import type { DroppedSideHalf, EdgeHalf } from '../servicegraph-model/half.ts';
 import { DEFAULT_ZERO_THRESHOLD } from '../series/native-buckets.ts';
 import type {
   ClassicHistogramIncrement,
@@ -17,9 +17,8 @@ import type {
 import { ByteReader } from './reader.ts';
 import { sharedBoundsFor } from './shared-bounds.ts';
 import { DeltaFormatError } from './errors.ts';
+import { FieldDecoder } from './field-coder.ts';
 import {
-  HALF_FAILED,
-  HALF_SERVER,
   CLASSIC_EXEMPLARS,
   HAS_CLASSIC,
   HAS_NATIVE,
@@ -32,9 +31,12 @@ import {
   TYPE_MASK,
   boundsKey,
 } from './payload-format.ts';
+import { DROPPED_SIDE, decodeDroppedSide } from './records/dropped-side.ts';
+import { decodeHalf, EDGE_HALF } from './records/edge-half.ts';
+import { decodeHeader } from './records/header.ts';
+import { decodeReceived } from './records/received.ts';
 import { MAX_DICTIONARY_SIZE, SequenceTable, pairKey } from './sequence-table.ts';
 import type { DeltaContent, TenantDelta } from './types.ts';
-import { readReceived } from './payload-received.ts';
 import { MAX_NATIVE_INDEX, boundsProblem, incrementProblem } from './validate.ts';
 
 /** Decodes the payload in bytes[start, end); it must use every byte. */
@@ -42,9 +44,7 @@ export function decodePayload(bytes: Uint8Array, start = 0, end = bytes.length, 
   return new PayloadDecoder(new ByteReader(bytes, start, end), version).content();
 }
 
-class PayloadDecoder {
-  private readonly strings: string[] = [];
-  private readonly stringSet = new Set<string>();
+class PayloadDecoder extends FieldDecoder {
   private readonly nameLists: number[][] = [];
   private readonly nameListTable = new SequenceTable();
   private readonly boundsLists: (readonly number[])[] = [];
@@ -56,22 +56,15 @@ class PayloadDecoder {
   private readonly pairKeys: number[] = [];
 
   constructor(
-    private readonly r: ByteReader,
+    r: ByteReader,
     private readonly version: number,
-  ) {}
+  ) {
+    super(r);
+  }
 
   content(): DeltaContent {
     const r = this.r;
-    const topic = this.str();
-    const partition = r.number();
-    const firstOffset = r.number();
-    const lastOffset = r.number();
-    const minTimestampMs = r.number();
-    const maxTimestampMs = r.number();
-    const records = r.number();
-    const spans = r.number();
-    const badRecords = this.record('bad record');
-    const spansDiscarded = this.record('spans discarded');
+    const header = decodeHeader(this);
     const tenantCount = r.count(2, 'tenant');
     const tenants: TenantDelta[] = [];
     for (let t = 0; t < tenantCount; t++) {
@@ -85,124 +78,19 @@ class PayloadDecoder {
         tenants.push({ tenant, increments });
         continue;
       }
-      const halfCount = r.count(20, 'edge half');
+      const halfCount = EDGE_HALF.decodeCount(this);
       const edgeHalves: EdgeHalf[] = new Array(halfCount);
-      for (let i = 0; i < halfCount; i++) edgeHalves[i] = this.half();
-      const droppedCount = r.count(4, 'dropped side');
+      for (let i = 0; i < halfCount; i++) edgeHalves[i] = decodeHalf(this);
+      const droppedCount = DROPPED_SIDE.decodeCount(this);
       const droppedSides: DroppedSideHalf[] = new Array(droppedCount);
-      for (let i = 0; i < droppedCount; i++) {
-        const key = r.lengthPrefixed();
-        const traceIdLength = this.traceIdLength(key);
-        const side = r.byte();
-        if (side > 1) r.fail(`dropped side ${side}`);
-        droppedSides[i] = { key, traceIdLength, side: side as 0 | 1, arrivalMs: r.number() };
-      }
-      const received = this.version >= 3 ? readReceived(this.r, (what) => this.record(what)) : undefined;
+      for (let i = 0; i < droppedCount; i++) droppedSides[i] = decodeDroppedSide(this);
+      const received = this.version >= 3 ? decodeReceived(this) : undefined;
       const td: TenantDelta =
         halfCount + droppedCount > 0 ? { tenant, increments, edgeHalves, droppedSides } : { tenant, increments };
       tenants.push(received === undefined ? td : { ...td, received });
     }
-    if (r.pos !== r.end) r.fail(`${r.end - r.pos} trailing bytes`);
-    return {
-      topic,
-      partition,
-      firstOffset,
-      lastOffset,
-      minTimestampMs,
-      maxTimestampMs,
-      records,
-      spans,
-      badRecords,
-      spansDiscarded,
-      tenants,
-    };
-  }
-
-  private traceIdLength(key: Uint8Array): number {
-    const n = this.r.varint();
-    if (n > key.length) this.r.fail(`trace id length ${n} beyond a ${key.length}-byte key`);
-    return n;
-  }
-
-  private half(): EdgeHalf {
-    const r = this.r;
-    const key = r.lengthPrefixed();
-    const traceIdLength = this.traceIdLength(key);
-    const flags = r.byte();
-    if ((flags & ~(HALF_SERVER | HALF_FAILED)) !== 0) r.fail(`edge half flags ${flags}`);
-    const connectionType = r.varint();
-    const spanKind = r.varint();
-    const arrivalMs = r.number();
-    const clientService = this.str();
-    const serverService = this.str();
-    const peerNode = this.str();
-    const clientLatencySec = r.number();
-    const serverLatencySec = r.number();
-    const clientEndHi = r.varint();
-    const clientEndLo = r.varint();
-    const serverStartHi = r.varint();
-    const serverStartLo = r.varint();
-    const multiplier = r.number();
-    const dims = r.count(1, 'dimension');
-    const dimensions: string[] = new Array(dims);
-    for (let i = 0; i < dims; i++) dimensions[i] = this.str();
-    return {
-      key,
-      traceIdLength,
-      side: (flags & HALF_SERVER) !== 0 ? 1 : 0,
-      arrivalMs,
-      connectionType,
-      spanKind,
-      failed: (flags & HALF_FAILED) !== 0,
-      clientService,
-      serverService,
-      clientLatencySec,
-      serverLatencySec,
-      clientEndHi,
-      clientEndLo,
-      serverStartHi,
-      serverStartLo,
-      dimensions,
-      peerNode,
-      multiplier,
-    };
-  }
-
-  private record(what: string): Record<string, number> {
-    const n = this.r.count(2, what);
-    const out: Record<string, number> = {};
-    let previous = '';
-    for (let i = 0; i < n; i++) {
-      const key = this.str();
-      if (i > 0 && !(key > previous)) this.r.fail(`${what} keys not strictly increasing at ${JSON.stringify(key)}`);
-      previous = key;
-      const value = this.r.number();
-      // defineProperty: a "__proto__" key must stay a plain own property
-      if (key === '__proto__')
-        Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
-      else out[key] = value;
-    }
-    return out;
-  }
-
-  /** A string reference; returns the dictionary index. */
-  private strRef(): number {
-    const r = this.r.varint();
-    const strings = this.strings;
-    if (r === 0) {
-      const s = this.r.string();
-      if (this.stringSet.has(s)) this.r.fail(`string ${JSON.stringify(s)} introduced twice`);
-      if (strings.length >= MAX_DICTIONARY_SIZE) this.r.fail('too many strings');
-      this.stringSet.add(s);
-      strings.push(s);
-      return strings.length - 1;
-    }
-    if (r > strings.length) this.r.fail(`string reference ${r} beyond ${strings.length} strings`);
-    return r - 1;
-  }
-
-  private str(): string {
-    return this.strings[this.strRef()];
+    this.finish();
+    return { ...header, tenants };
   }
 
   private nameList(): number[] {

@@ -1,7 +1,6 @@
 // DeltaContent -> uncompressed payload (layout in payload-format.ts). One pass; dictionaries are
 // Maps and hashed sequence tables keyed by reference numbers, so a repeated label set costs one lookup.
 
-import { writeReceived } from './payload-received.ts';
 import { seriesKey } from '../series/labels.ts';
 import { DEFAULT_ZERO_THRESHOLD } from '../series/native-buckets.ts';
 import type {
@@ -11,11 +10,9 @@ import type {
   NativeHistogramIncrement,
   SeriesIncrement,
 } from '../series/types.ts';
-import type { EdgeHalf } from '../processors/servicegraphs/edge-half.ts';
 import type { DeltaContent } from './types.ts';
+import { FieldEncoder } from './field-coder.ts';
 import {
-  HALF_FAILED,
-  HALF_SERVER,
   CLASSIC_EXEMPLARS,
   HAS_CLASSIC,
   HAS_NATIVE,
@@ -27,7 +24,11 @@ import {
   TYPE_HISTOGRAM,
   boundsKey,
 } from './payload-format.ts';
-import { MAX_DICTIONARY_SIZE, SequenceTable, pairKey } from './sequence-table.ts';
+import { encodeDroppedSide } from './records/dropped-side.ts';
+import { encodeHalf } from './records/edge-half.ts';
+import { encodeHeader } from './records/header.ts';
+import { encodeReceived } from './records/received.ts';
+import { SequenceTable, pairKey } from './sequence-table.ts';
 import { boundsProblem, incrementProblem } from './validate.ts';
 import type { ByteWriter } from './writer.ts';
 
@@ -40,8 +41,7 @@ function compareNumbers(a: number, b: number): number {
   return a - b;
 }
 
-class PayloadEncoder {
-  private readonly strings = new Map<string, number>();
+class PayloadEncoder extends FieldEncoder {
   private readonly nameLists = new SequenceTable();
   private readonly boundsById = new Map<readonly number[], number>();
   private readonly boundsByKey = new Map<string, number>();
@@ -56,20 +56,9 @@ class PayloadEncoder {
   private readonly valueKeys: number[] = [];
   private readonly bucketKeys: number[] = [];
 
-  constructor(private readonly w: ByteWriter) {}
-
   content(c: DeltaContent): void {
     const w = this.w;
-    this.str(c.topic);
-    w.number(c.partition);
-    w.number(c.firstOffset);
-    w.number(c.lastOffset);
-    w.number(c.minTimestampMs);
-    w.number(c.maxTimestampMs);
-    w.number(c.records);
-    w.number(c.spans);
-    this.record(c.badRecords);
-    this.record(c.spansDiscarded);
+    encodeHeader(this, c);
     w.varint(c.tenants.length);
     for (const t of c.tenants) {
       this.str(t.tenant);
@@ -80,72 +69,12 @@ class PayloadEncoder {
       for (const inc of t.increments) this.series(inc);
       const halves = t.edgeHalves ?? [];
       w.varint(halves.length);
-      for (const h of halves) this.half(h);
+      for (const h of halves) encodeHalf(this, h);
       const dropped = t.droppedSides ?? [];
       w.varint(dropped.length);
-      for (const d of dropped) {
-        w.lengthPrefixed(d.key);
-        w.varint(d.traceIdLength);
-        w.byte(d.side);
-        w.number(d.arrivalMs);
-      }
-      writeReceived(w, t.received, (r) => this.record(r));
+      for (const d of dropped) encodeDroppedSide(this, d);
+      encodeReceived(this, t.received);
     }
-  }
-
-  private half(h: EdgeHalf): void {
-    const w = this.w;
-    if (!(h.multiplier >= 0) || !Number.isFinite(h.arrivalMs))
-      throw new RangeError(`delta encode: edge half with multiplier ${h.multiplier}, arrival ${h.arrivalMs}`);
-    w.lengthPrefixed(h.key);
-    w.varint(h.traceIdLength);
-    w.byte((h.side === 1 ? HALF_SERVER : 0) | (h.failed ? HALF_FAILED : 0));
-    w.varint(h.connectionType);
-    w.varint(h.spanKind);
-    w.number(h.arrivalMs);
-    this.str(h.clientService);
-    this.str(h.serverService);
-    this.str(h.peerNode);
-    w.number(h.clientLatencySec);
-    w.number(h.serverLatencySec);
-    w.varint(h.clientEndHi);
-    w.varint(h.clientEndLo);
-    w.varint(h.serverStartHi);
-    w.varint(h.serverStartLo);
-    w.number(h.multiplier);
-    w.varint(h.dimensions.length);
-    for (const d of h.dimensions) this.str(d);
-  }
-
-  /** Keys sorted so the bytes do not depend on object key order. */
-  private record(r: Readonly<Record<string, number>>): void {
-    const keys = Object.keys(r).sort();
-    this.w.varint(keys.length);
-    for (const k of keys) {
-      this.str(k);
-      this.w.number(r[k]);
-    }
-  }
-
-  /** Writes a string reference (introducing the string if new); returns its dictionary index. */
-  private str(s: string): number {
-    const i = this.strings.get(s);
-    if (i !== undefined) {
-      this.w.varint(i + 1);
-      return i;
-    }
-    const index = this.strings.size;
-    if (index >= MAX_DICTIONARY_SIZE) throw new RangeError('delta encode: more than 2^26 distinct strings');
-    this.strings.set(s, index);
-    this.w.varint(0);
-    this.w.string(s);
-    return index;
-  }
-
-  /** Writes a reference to a string already in the dictionary. */
-  private knownStr(index: number): number {
-    this.w.varint(index + 1);
-    return index;
   }
 
   private series(inc: SeriesIncrement): void {

@@ -1,17 +1,21 @@
-// Layout of the uncompressed payload (format versions 1 to 3). Shared constants of payload-encode.ts and
-// payload-decode.ts; primitives (varint, number, string) are in wire-format.ts.
+// Layout of the uncompressed payload (format versions 1 to 3). Shared constants of the payload coders
+// (payload-encode.ts, payload-decode.ts) and the record tables (records/); primitives (varint,
+// number, string) are in wire-format.ts.
 //
-//   topic: str; partition, firstOffset, lastOffset, minTimestampMs, maxTimestampMs, records, spans: num
-//   badRecords, spansDiscarded: count, then (key: str, value: num) with keys strictly increasing
+//   header (records/header.ts): topic: str; partition, firstOffset, lastOffset, minTimestampMs,
+//     maxTimestampMs, records, spans: num; badRecords, spansDiscarded: counts
 //   tenants: count, then per tenant: tenant: str, series count, then per series:
 //     flags (byte, below), metric name: str, label set: lset, then by type
-//   [version 2, per tenant after its series: edge halves: count, then per half: key: bytes,
-//     trace id length: varint, flags (byte: HALF_SERVER, HALF_FAILED), connection type, span kind:
-//     varint, arrival ms: num, client, server, peer node: str, client and server latency: num,
-//     client end hi/lo, server start hi/lo: varint, multiplier: num, dimensions: count then str;
-//   dropped sides: count, then key: bytes, trace id length: varint, side: byte, arrival ms: num]
-//   [version 3, per tenant after its dropped sides: spans received, bytes received: num; spans
-//     discarded: count, then (key: str, value: num) as above; all zero = no counts]
+//   [version 2, per tenant after its series: edge halves: count, then per half its record
+//     (records/edge-half.ts: key: bytes, trace id length: varint, flags (byte: HALF_SERVER,
+//     HALF_FAILED), connection type, span kind: varint, arrival ms: num, client, server, peer
+//     node: str, client and server latency: num, client end hi/lo, server start hi/lo: varint,
+//     multiplier: num, dimensions: count then str); dropped sides: count, then per side its record
+//     (records/dropped-side.ts: key: bytes, trace id length: varint, side: byte, arrival ms: num)]
+//   [version 3, per tenant after its dropped sides (records/received.ts): spans received, bytes
+//     received: num; spans discarded: counts; all zero = no counts]
+//   counts: count, then (key: str, value: num) with keys strictly increasing.
+//   The records/ tables are the authority for their records: the lines above describe them.
 //   bytes: varint length, then the bytes.
 //       counter / gauge: value: num
 //       histogram: [classic] [native]

@@ -2,8 +2,8 @@
 // pre-aggregated. The ingest Lambda stores it (lib/store) and the flusher folds it into the
 // registry. Contract between lib/delta (codec), lib/store and the flusher.
 
-import type { DroppedSideHalf, EdgeHalf } from '../processors/servicegraphs/edge-half.ts';
 import type { SeriesIncrement } from '../series/types.ts';
+import type { DroppedSideHalf, EdgeHalf } from '../servicegraph-model/half.ts';
 
 export interface TenantDelta {
   readonly tenant: string;

@@ -7,9 +7,10 @@ import type { GeneratorConfig } from '../config/types.ts';
 import type { TenantDelta } from '../delta/index.ts';
 import type { MetricsRecorder } from '../metrics/recorder.ts';
 import type { MetricName } from '../metrics/names.ts';
-import { HalfPairing, type PendingEdgesSnapshot } from '../processors/servicegraphs/half-pairing.ts';
+import { HalfPairing } from '../processors/servicegraphs/half-pairing.ts';
 import type { Registry } from '../series/registry.ts';
 import type { SeriesIncrement } from '../series/types.ts';
+import type { PendingEdgesSnapshot } from '../servicegraph-model/saved.ts';
 
 export class ServiceGraphTenants {
   private pairings = new Map<string, HalfPairing>();

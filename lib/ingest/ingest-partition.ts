@@ -17,7 +17,7 @@ import { encodeDelta } from '../delta/index.ts';
 import type { Logger } from '../log/logger.ts';
 import type { MetricsRecorder } from '../metrics/recorder.ts';
 import { SpanBatch } from '../pipeline/span-batch.ts';
-import type { ServiceGraphsCounters } from '../processors/servicegraphs/processor.ts';
+import type { ServiceGraphsCounters } from '../servicegraph-model/counters.ts';
 import type { Ddb } from '../store/ddb.ts';
 import { commitCursor, readCursor, type Cursor } from '../store/cursor.ts';
 import { putDelta } from '../store/delta-log.ts';

@@ -10,9 +10,10 @@ import { type DecodedTrace, TraceDecoder } from '../decode/trace-decoder.ts';
 import type { Logger } from '../log/logger.ts';
 import { consoleLogger } from '../log/logger.ts';
 import { createProcessors, type Processor } from '../processors/index.ts';
-import type { PendingHalves } from '../processors/servicegraphs/edge-half.ts';
-import { ServiceGraphsCounters, ServiceGraphsProcessor } from '../processors/servicegraphs/processor.ts';
+import { isExpiring, isPendingHalvesSource } from '../processors/capabilities.ts';
 import type { SeriesIncrement } from '../series/types.ts';
+import { ServiceGraphsCounters } from '../servicegraph-model/counters.ts';
+import type { PendingHalves } from '../servicegraph-model/half.ts';
 import { IngestStats, type TenantIngestStats } from './ingest-stats.ts';
 
 /** Records larger than this are bad records (Kafka's own default limit is 1 MiB). */
@@ -121,7 +122,7 @@ export class SpanBatch {
     for (const [tenant, p] of this.tenants) {
       const increments: SeriesIncrement[] = [];
       for (const proc of p.processors) {
-        proc.expire?.(nowMs, increments, opts.expireAll === true);
+        if (isExpiring(proc)) proc.expire(nowMs, increments, opts.expireAll === true);
         proc.drain(increments);
       }
       if (increments.length > 0) out.set(tenant, increments);
@@ -137,9 +138,9 @@ export class SpanBatch {
     const out = new Map<string, PendingHalves>();
     for (const [tenant, p] of this.tenants) {
       for (const proc of p.processors) {
-        const pending = proc.takePending?.();
-        if (pending !== undefined && (pending.halves.length > 0 || pending.droppedSides.length > 0))
-          out.set(tenant, pending);
+        if (!isPendingHalvesSource(proc)) continue;
+        const pending = proc.takePending();
+        if (pending.halves.length > 0 || pending.droppedSides.length > 0) out.set(tenant, pending);
       }
     }
     return out;
@@ -150,7 +151,7 @@ export class SpanBatch {
     const sum = new ServiceGraphsCounters();
     for (const p of this.tenants.values()) {
       for (const proc of p.processors) {
-        if (proc instanceof ServiceGraphsProcessor) sum.add(proc.counters);
+        if (isPendingHalvesSource(proc)) sum.add(proc.counters);
       }
     }
     return sum;

@@ -1,10 +1,12 @@
-// The contract between the decode stage and the metric processors. A processor sees decoded
-// traces (already filtered by the ingestion time-range slack), aggregates them in memory, and on
-// drain() emits one increment per series touched since the last drain.
+// The contract between the decode stage and the metric processors, as small as Tempo's
+// (modules/generator/processor/interface.go: a name, push spans, and handing on what was made,
+// where Tempo's processors write into the registry directly). A processor sees decoded traces
+// (already filtered by the ingestion time-range slack), aggregates them in memory, and on drain()
+// emits one increment per series touched since the last drain. Abilities only some processors have
+// are separate capabilities (capabilities.ts) the pipeline asks for.
 
 import type { DecodedTrace } from '../decode/trace-decoder.ts';
 import type { SeriesIncrement } from '../series/types.ts';
-import type { PendingHalves } from './servicegraphs/edge-half.ts';
 
 export interface Processor {
   /** Tempo's processor name, e.g. `span-metrics`. */
@@ -12,19 +14,6 @@ export interface Processor {
   pushTrace(trace: DecodedTrace): void;
   /** Appends the pre-aggregated increments of everything pushed since the last drain, then resets. */
   drain(out: SeriesIncrement[]): void;
-  /**
-   * Time-driven work, for processors that hold state across pushes (service-graph edges waiting
-   * for their other half): handles what is due at nowMs (Unix ms), or everything pending when
-   * `all` is set, as if every wait had passed. Called right before drain(). It appends what it
-   * produces to out and may append the whole pending batch there (drain() then adds nothing), so
-   * that series keep their first-seen order.
-   */
-  expire?(nowMs: number, out: SeriesIncrement[], all?: boolean): void;
-  /**
-   * Hands over what waits for a counterpart (service-graph halves) so a later stage can pair it
-   * with other batches; may produce increments, which the next drain() appends.
-   */
-  takePending?(): PendingHalves;
 }
 
 /** Counters a processor reports into: `spans_discarded_total{reason, processor}` in Tempo. */

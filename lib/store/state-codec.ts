@@ -8,7 +8,7 @@
 // (state-legacy.ts); the store tells them apart by the version its header records.
 
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import type { PendingEdgesSnapshot } from '../processors/servicegraphs/half-pairing.ts';
+import type { PendingEdgesSnapshot } from '../servicegraph-model/saved.ts';
 import type { RegistrySnapshot } from '../series/registry-state.ts';
 import { ByteReader, ByteWriter, StateFormatError } from './state-bytes.ts';
 import { REC_COUNTER, REC_GAUGE, REC_HISTOGRAM, readSeries, writeSeries } from './state-series-record.ts';

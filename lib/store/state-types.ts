@@ -1,7 +1,7 @@
 // What the flusher saves: its folded positions and clock, every tenant's registry, and the
 // service-graph halves still waiting for their counterpart.
 
-import type { PendingEdgesSnapshot } from '../processors/servicegraphs/half-pairing.ts';
+import type { PendingEdgesSnapshot } from '../servicegraph-model/saved.ts';
 import type { RegistrySnapshot, SeriesSnapshot } from '../series/registry-state.ts';
 import type { Cursor } from './cursor.ts';
 

@@ -11,7 +11,7 @@ import {
   type DeltaContent,
 } from '../../lib/delta/index.ts';
 import type { HistogramIncrement, SeriesIncrement } from '../../lib/series/types.ts';
-import type { EdgeHalf } from '../../lib/processors/servicegraphs/edge-half.ts';
+import type { EdgeHalf } from '../../lib/servicegraph-model/half.ts';
 import { crc32 } from '../../lib/delta/crc32.ts';
 import { encodePayload } from '../../lib/delta/payload-encode.ts';
 import { ByteWriter } from '../../lib/delta/writer.ts';

@@ -7,6 +7,7 @@ import { newNativeIncrement, observeNative, schemaForFactor } from '../../lib/se
 import type { HistogramMode } from '../../lib/config/types.ts';
 import type { HistogramIncrement, Label, SeriesIncrement } from '../../lib/series/types.ts';
 import type { DeltaContent, TenantDelta } from '../../lib/delta/types.ts';
+import type { EdgeHalf } from '../../lib/servicegraph-model/half.ts';
 import { randomInt, seededRng, type Rng } from '../../testing/random-trace.ts';
 
 /** Tempo's default span-metrics buckets: ExponentialBuckets(0.002, 2, 14). */
@@ -188,4 +189,47 @@ export function nativePart(
     sum: 0,
   };
   return Object.assign(h, extra);
+}
+
+/**
+ * A delta of service-graph halves and dropped sides as an ingest batch hands them over: `halves`
+ * halves of random trace and span ids over a few services, with dimensions, and a tenth as many
+ * dropped sides.
+ */
+export function serviceGraphHalvesDelta(halves: number, seed = 7): DeltaContent {
+  const rng = seededRng(seed);
+  const services = ['checkout', 'payments', 'cart', 'search', 'users', 'orders', 'shipping', 'frontend'];
+  const key = (): Uint8Array => Uint8Array.from({ length: 24 }, () => randomInt(rng, 256));
+  const edgeHalves: EdgeHalf[] = [];
+  for (let i = 0; i < halves; i++) {
+    const client = randomInt(rng, 2) === 0;
+    const service = services[randomInt(rng, services.length)];
+    edgeHalves.push({
+      key: key(),
+      traceIdLength: 16,
+      side: client ? 0 : 1,
+      arrivalMs: 1_760_000_000_000 + randomInt(rng, 60_000),
+      connectionType: randomInt(rng, 3),
+      spanKind: client ? 3 : 2,
+      failed: randomInt(rng, 10) === 0,
+      clientService: client ? service : '',
+      serverService: client ? '' : service,
+      clientLatencySec: client ? randomInt(rng, 1_000_000) / 1e6 : 0,
+      serverLatencySec: client ? 0 : randomInt(rng, 1_000_000) / 1e6,
+      clientEndHi: client ? 409_000_000 + randomInt(rng, 1000) : 0,
+      clientEndLo: client ? randomInt(rng, 2 ** 32) : 0,
+      serverStartHi: client ? 0 : 409_000_000 + randomInt(rng, 1000),
+      serverStartLo: client ? 0 : randomInt(rng, 2 ** 32),
+      dimensions: [`eu-west-${randomInt(rng, 3)}`, client ? '' : 'prod'],
+      peerNode: client && randomInt(rng, 4) === 0 ? `${service}-db:5432` : '',
+      multiplier: 1,
+    });
+  }
+  const droppedSides = Array.from({ length: Math.ceil(halves / 10) }, () => ({
+    key: key(),
+    traceIdLength: 16,
+    side: randomInt(rng, 2) as 0 | 1,
+    arrivalMs: 1_760_000_000_000 + randomInt(rng, 60_000),
+  }));
+  return { ...deltaOf({}), tenants: [{ tenant: 'single-tenant', increments: [], edgeHalves, droppedSides }] };
 }

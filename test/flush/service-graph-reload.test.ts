@@ -6,7 +6,7 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyTenantConfig, ConfigSource } from '../../lib/config/config-source.ts';
 import { parseConfig } from '../../lib/config/index.ts';
-import type { EdgeHalf } from '../../lib/processors/servicegraphs/edge-half.ts';
+import type { EdgeHalf } from '../../lib/servicegraph-model/half.ts';
 import { SpanKind } from '../../lib/proto/index.ts';
 import { formatExposition } from '../../lib/series/exposition.ts';
 import { RECORD_TIME_MS, startStore } from '../helpers/ingest-harness.ts';

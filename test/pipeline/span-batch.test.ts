@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseConfig } from '../../lib/config/index.ts';
+import { type GeneratorConfig, parseConfig } from '../../lib/config/index.ts';
 import type { KafkaRecord } from '../../lib/decode/kafka-record.ts';
 import { silentLogger, type Logger } from '../../lib/log/logger.ts';
 import { SpanBatch } from '../../lib/pipeline/span-batch.ts';
@@ -14,12 +14,19 @@ import {
   BASE_NS,
 } from '../../testing/build.ts';
 
-const CONFIG = parseConfig(`
-overrides:
-  defaults:
-    metrics_generator:
-      processors: [span-metrics-count]
-`);
+/** A config with these processors on for every tenant. */
+function withProcessors(...processors: string[]): GeneratorConfig {
+  return withGlobal({}, ...processors);
+}
+
+/** A config whose global `metrics_generator:` block is `mg`, with these processors on for every tenant. */
+function withGlobal(mg: object, ...processors: string[]): GeneratorConfig {
+  return parseConfig(
+    JSON.stringify({ metrics_generator: mg, overrides: { defaults: { metrics_generator: { processors } } } }),
+  );
+}
+
+const CONFIG = withProcessors('span-metrics-count');
 const enc = new TextEncoder();
 const NOW_MS = Number(BASE_NS / 1_000_000n) + 1000; // spans end at BASE_NS + 1 s
 
@@ -98,12 +105,7 @@ overrides:
   });
 
   test('skipMetricsGeneration counts one skipped push per processor and produces nothing', () => {
-    const cfg = parseConfig(`
-overrides:
-  defaults:
-    metrics_generator:
-      processors: [span-metrics]
-`);
+    const cfg = withProcessors('span-metrics');
     const batch = new SpanBatch(cfg, { applySlack: true, log: silentLogger });
     const trace = encodeTempoTrace(buildResourceSpans({ spans: [{}] }));
     batch.addRecord(record(encodePushBytesRequest([trace, trace], { skipMetricsGeneration: true })));
@@ -113,14 +115,7 @@ overrides:
   });
 
   test('codec otlp reads TracesData with the tenant from the header', () => {
-    const cfg = parseConfig(`
-metrics_generator:
-  codec: otlp
-overrides:
-  defaults:
-    metrics_generator:
-      processors: [span-metrics-count]
-`);
+    const cfg = withGlobal({ codec: 'otlp' }, 'span-metrics-count');
     const batch = new SpanBatch(cfg, { applySlack: true, log: silentLogger });
     const value = encodeTracesData(buildResourceSpans({ spans: [{ name: 'x' }] }));
     batch.addRecord({ ...record(value, null), headers: [{ key: 'X-Scope-OrgID', value: enc.encode('team-c') }] });
@@ -156,16 +151,7 @@ overrides:
   });
 
   test('huge attribute values are truncated to the label limit, not a crash', () => {
-    const cfg = parseConfig(`
-metrics_generator:
-  processor:
-    span_metrics:
-      dimensions: [big]
-overrides:
-  defaults:
-    metrics_generator:
-      processors: [span-metrics-count]
-`);
+    const cfg = withGlobal({ processor: { span_metrics: { dimensions: ['big'] } } }, 'span-metrics-count');
     const batch = new SpanBatch(cfg, { applySlack: true, log: silentLogger });
     const big = 'x'.repeat(1_000_000);
     batch.addRecord(
@@ -190,12 +176,7 @@ overrides:
 });
 
 test('at the end of an ingest batch, unpaired service-graph halves are handed over with their record time; root servers expire at once', () => {
-  const cfg = parseConfig(`
-overrides:
-  defaults:
-    metrics_generator:
-      processors: [service-graphs]
-`);
+  const cfg = withProcessors('service-graphs');
   const batch = new SpanBatch(cfg, { applySlack: true, log: silentLogger });
   // a client span whose server half is not in this batch, and a root server span (no parent)
   batch.addRecord(

@@ -1,49 +1,14 @@
-// A service-graph edge seen from one side only, as the ingest hands it to the flusher (see
-// docs/architecture.md: unpaired halves go into the delta, the flusher pairs them across batches and
-// partitions). A half carries what its span(s) told the edge, so pairing two halves gives the same
-// edge, and the same metrics, as pairing the two spans in one batch would.
+// Edges to halves and back: what an edge still waiting for its other side hands to the flusher,
+// and how the flusher's pairing turns halves into the edge the two spans would have made.
 
-import { CONNECTION_DATABASE, SIDE_CLIENT, SIDE_SERVER, type Edge, type Side } from './edge.ts';
-
-export interface EdgeHalf {
-  /** Trace id bytes, then the span id bytes (the client's span id, or the server's parent id). */
-  readonly key: Uint8Array;
-  readonly traceIdLength: number;
-  /** Side of the span that created it. */
-  readonly side: Side;
-  /** Unix ms the half arrived: its Kafka record's timestamp, the same on every retry. */
-  readonly arrivalMs: number;
-  readonly connectionType: number;
-  readonly spanKind: number;
-  readonly failed: boolean;
-  readonly clientService: string;
-  readonly serverService: string;
-  readonly clientLatencySec: number;
-  readonly serverLatencySec: number;
-  /** Producer end and consumer start in ns, as unsigned 32-bit halves. */
-  readonly clientEndHi: number;
-  readonly clientEndLo: number;
-  readonly serverStartHi: number;
-  readonly serverStartLo: number;
-  /** Dimension values by slot of the tenant's DimensionPlan ('' = absent). */
-  readonly dimensions: readonly string[];
-  readonly peerNode: string;
-  readonly multiplier: number;
-}
-
-/** A side whose span the filter policies removed: its counterpart must not make an edge. */
-export interface DroppedSideHalf {
-  readonly key: Uint8Array;
-  readonly traceIdLength: number;
-  readonly side: Side;
-  readonly arrivalMs: number;
-}
-
-/** Unpaired halves and dropped sides of one tenant at the end of an ingest batch. */
-export interface PendingHalves {
-  readonly halves: EdgeHalf[];
-  readonly droppedSides: DroppedSideHalf[];
-}
+import {
+  type DroppedSideHalf,
+  type EdgeHalf,
+  SIDE_CLIENT,
+  SIDE_SERVER,
+  type Side,
+} from '../../servicegraph-model/half.ts';
+import { CONNECTION_DATABASE, type DroppedSide, type Edge } from './edge.ts';
 
 /** A copy of a pending edge as a half (the edge may be reused afterwards). */
 export function halfOf(e: Edge): EdgeHalf {
@@ -69,6 +34,11 @@ export function halfOf(e: Edge): EdgeHalf {
   };
 }
 
+/** A copy of a dropped side's key and time as a half. */
+export function droppedSideHalfOf(side: Side, d: DroppedSide): DroppedSideHalf {
+  return { key: d.keyBuf.slice(0, d.keyLen), traceIdLength: d.traceLen, side, arrivalMs: d.arrivalMs };
+}
+
 /** Fills a cleared edge (key and list links excepted) from a half. */
 export function loadHalf(e: Edge, h: EdgeHalf): void {
   e.firstSide = h.side;
@@ -76,14 +46,8 @@ export function loadHalf(e: Edge, h: EdgeHalf): void {
   e.connectionType = h.connectionType;
   e.spanKind = h.spanKind;
   e.failed = h.failed;
-  e.clientService = h.clientService;
-  e.serverService = h.serverService;
-  e.clientLatencySec = h.clientLatencySec;
-  e.serverLatencySec = h.serverLatencySec;
-  e.clientEndHi = h.clientEndHi;
-  e.clientEndLo = h.clientEndLo;
-  e.serverStartHi = h.serverStartHi;
-  e.serverStartLo = h.serverStartLo;
+  copyClientSide(e, h);
+  copyServerSide(e, h);
   const n = Math.min(e.dimensions.length, h.dimensions.length);
   for (let i = 0; i < n; i++) e.dimensions[i] = h.dimensions[i];
   e.peerNode = h.peerNode;
@@ -102,23 +66,31 @@ export function mergeHalf(e: Edge, h: EdgeHalf): void {
   e.multiplier = h.multiplier;
   if (h.failed) e.failed = true;
   if (h.side === SIDE_CLIENT) {
-    e.clientService = h.clientService;
-    e.clientLatencySec = h.clientLatencySec;
-    e.clientEndHi = h.clientEndHi;
-    e.clientEndLo = h.clientEndLo;
+    copyClientSide(e, h);
     if (h.connectionType === CONNECTION_DATABASE) {
       e.serverLatencySec = h.serverLatencySec;
       if (h.serverService !== '') e.serverService = h.serverService;
     }
-  } else {
-    e.serverService = h.serverService;
-    e.serverLatencySec = h.serverLatencySec;
-    e.serverStartHi = h.serverStartHi;
-    e.serverStartLo = h.serverStartLo;
-  }
+  } else copyServerSide(e, h);
   const n = Math.min(e.dimensions.length, h.dimensions.length);
   for (let i = 0; i < n; i++) if (h.dimensions[i] !== '') e.dimensions[i] = h.dimensions[i];
   if (h.peerNode !== '') e.peerNode = h.peerNode;
+}
+
+/** What the client span told: its service, latency and end time. */
+function copyClientSide(e: Edge, h: EdgeHalf): void {
+  e.clientService = h.clientService;
+  e.clientLatencySec = h.clientLatencySec;
+  e.clientEndHi = h.clientEndHi;
+  e.clientEndLo = h.clientEndLo;
+}
+
+/** What the server span told: its service, latency and start time. */
+function copyServerSide(e: Edge, h: EdgeHalf): void {
+  e.serverService = h.serverService;
+  e.serverLatencySec = h.serverLatencySec;
+  e.serverStartHi = h.serverStartHi;
+  e.serverStartLo = h.serverStartLo;
 }
 
 /**

@@ -4,7 +4,8 @@
 // cache of spans the filter policies removed, so their counterparts are dropped too (Tempo's droppedSpanSide).
 // Times are passed in (Unix ms): the store has no clock of its own.
 
-import { DroppedSide, Edge, unixSeconds, type Side } from './edge.ts';
+import type { Side } from '../../servicegraph-model/half.ts';
+import { DroppedSide, Edge, type KeyProbe, unixSeconds } from './edge.ts';
 import { KeyTable } from './key-table.ts';
 
 export class EdgeStore {
@@ -34,15 +35,8 @@ export class EdgeStore {
     return this.dropped[0].size + this.dropped[1].size;
   }
 
-  find(
-    hash: number,
-    buf: Uint8Array,
-    traceStart: number,
-    traceEnd: number,
-    idStart: number,
-    idEnd: number,
-  ): Edge | undefined {
-    return this.pending.get(hash, buf, traceStart, traceEnd, idStart, idEnd);
+  find(key: KeyProbe): Edge | undefined {
+    return this.pending.get(key);
   }
 
   /** A cleared edge, without a key until it is stored (most complete at once and never need one). */
@@ -61,18 +55,9 @@ export class EdgeStore {
    * Stores a new incomplete edge under this key, expiring at (nowMs + wait) truncated to whole
    * seconds as Tempo does; false when max_items edges are already pending (the caller drops it).
    */
-  add(
-    e: Edge,
-    nowMs: number,
-    hash: number,
-    buf: Uint8Array,
-    traceStart: number,
-    traceEnd: number,
-    idStart: number,
-    idEnd: number,
-  ): boolean {
+  add(e: Edge, nowMs: number, key: KeyProbe): boolean {
     if (this.pending.size >= this.maxItems) return false;
-    e.setKey(buf, traceStart, traceEnd, idStart, idEnd, hash);
+    e.setKey(key);
     e.arrivalMs = nowMs;
     e.expirationSec = unixSeconds(nowMs + this.waitMs);
     e.prev = this.tail;
@@ -141,49 +126,27 @@ export class EdgeStore {
 
   /** Forgets every dropped side. */
   clearDroppedSides(): void {
-    for (const table of this.dropped) {
-      table.forEach((d) => {
-        table.remove(d);
-        if (this.droppedPool.length < this.maxItems) this.droppedPool.push(d);
-      });
-    }
+    this.expireDroppedSides(0, true);
   }
 
-  hasDroppedSide(
-    side: Side,
-    hash: number,
-    buf: Uint8Array,
-    traceStart: number,
-    traceEnd: number,
-    idStart: number,
-    idEnd: number,
-  ): boolean {
-    return this.dropped[side].get(hash, buf, traceStart, traceEnd, idStart, idEnd) !== undefined;
+  hasDroppedSide(side: Side, key: KeyProbe): boolean {
+    return this.dropped[side].get(key) !== undefined;
   }
 
   /**
    * Records a filtered span's side for `wait` (refreshing an existing entry). A pending edge with
    * this key from the other side is deleted at once; true when that happened.
    */
-  addDroppedSide(
-    side: Side,
-    hash: number,
-    buf: Uint8Array,
-    traceStart: number,
-    traceEnd: number,
-    idStart: number,
-    idEnd: number,
-    nowMs: number,
-  ): boolean {
+  addDroppedSide(side: Side, key: KeyProbe, nowMs: number): boolean {
     let droppedCounterpart = false;
-    const pending = this.pending.get(hash, buf, traceStart, traceEnd, idStart, idEnd);
+    const pending = this.pending.get(key);
     if (pending !== undefined && pending.side !== side) {
       this.delete(pending);
       this.release(pending);
       droppedCounterpart = true;
     }
     const table = this.dropped[side];
-    const existing = table.get(hash, buf, traceStart, traceEnd, idStart, idEnd);
+    const existing = table.get(key);
     if (existing !== undefined) {
       existing.arrivalMs = nowMs;
       existing.expiresAtMs = nowMs + this.waitMs;
@@ -194,7 +157,7 @@ export class EdgeStore {
       return droppedCounterpart;
     }
     const d = this.droppedPool.pop() ?? new DroppedSide();
-    d.setKey(buf, traceStart, traceEnd, idStart, idEnd, hash);
+    d.setKey(key);
     d.arrivalMs = nowMs;
     d.expiresAtMs = nowMs + this.waitMs;
     table.add(d);

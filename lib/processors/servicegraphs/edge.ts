@@ -2,6 +2,8 @@
 // client-side and server-side spans of a request told
 // us so far. Edges are pooled by the store, so everything here is reset in place.
 
+import { SIDE_CLIENT, SIDE_SERVER, type Side } from '../../servicegraph-model/half.ts';
+
 /** connection_type label values, by the small number kept in an edge and in series tuples. */
 export const CONNECTION_UNKNOWN = 0;
 export const CONNECTION_MESSAGING = 1;
@@ -12,6 +14,34 @@ export const CONNECTION_TYPE_NAMES = ['', 'messaging_system', 'database', 'virtu
 /** Trace ids are 16 bytes and span ids 8 in valid OTLP; longer ones get a bigger key buffer. */
 export const INLINE_KEY_BYTES = 24;
 
+/**
+ * A (trace id, span id) key in place: two byte ranges of a buffer (a span's, or a half's key) and
+ * their hash. One probe is refilled per lookup, so looking up a span allocates nothing.
+ */
+export class KeyProbe {
+  buf: Uint8Array = new Uint8Array(0);
+  traceStart = 0;
+  traceEnd = 0;
+  idStart = 0;
+  idEnd = 0;
+  hash = 0;
+
+  set(buf: Uint8Array, traceStart: number, traceEnd: number, idStart: number, idEnd: number): this {
+    this.buf = buf;
+    this.traceStart = traceStart;
+    this.traceEnd = traceEnd;
+    this.idStart = idStart;
+    this.idEnd = idEnd;
+    this.hash = hashKey(buf, traceStart, traceEnd, idStart, idEnd);
+    return this;
+  }
+
+  /** A saved key: the trace id's traceIdLength bytes, then the span id. */
+  setSaved(key: Uint8Array, traceIdLength: number): this {
+    return this.set(key, 0, traceIdLength, traceIdLength, key.length);
+  }
+}
+
 /** A (trace id, span id) key held as a copy of its bytes: the trace id, then the span id. */
 export class EdgeKey {
   keyBuf = new Uint8Array(INLINE_KEY_BYTES);
@@ -19,9 +49,13 @@ export class EdgeKey {
   traceLen = 0;
   hash = 0;
 
-  setKey(buf: Uint8Array, traceStart: number, traceEnd: number, idStart: number, idEnd: number, hash: number): void {
-    const traceLen = traceEnd - traceStart;
-    const keyLen = traceLen + idEnd - idStart;
+  /** Takes a copy of the probe's key bytes and its hash. */
+  setKey(p: KeyProbe): void {
+    const buf = p.buf;
+    const traceStart = p.traceStart;
+    const idStart = p.idStart;
+    const traceLen = p.traceEnd - traceStart;
+    const keyLen = traceLen + p.idEnd - idStart;
     if (keyLen > this.keyBuf.length) this.keyBuf = new Uint8Array(keyLen);
     else if (this.keyBuf.length > INLINE_KEY_BYTES && keyLen <= INLINE_KEY_BYTES)
       this.keyBuf = new Uint8Array(INLINE_KEY_BYTES);
@@ -30,12 +64,15 @@ export class EdgeKey {
     for (let i = traceLen; i < keyLen; i++) k[i] = buf[idStart + i - traceLen];
     this.keyLen = keyLen;
     this.traceLen = traceLen;
-    this.hash = hash;
+    this.hash = p.hash;
   }
 
-  keyEquals(buf: Uint8Array, traceStart: number, traceEnd: number, idStart: number, idEnd: number): boolean {
-    const traceLen = traceEnd - traceStart;
-    if (this.traceLen !== traceLen || this.keyLen !== traceLen + idEnd - idStart) return false;
+  keyEquals(p: KeyProbe): boolean {
+    const buf = p.buf;
+    const traceStart = p.traceStart;
+    const idStart = p.idStart;
+    const traceLen = p.traceEnd - traceStart;
+    if (this.traceLen !== traceLen || this.keyLen !== traceLen + p.idEnd - idStart) return false;
     const k = this.keyBuf;
     for (let i = 0; i < traceLen; i++) if (k[i] !== buf[traceStart + i]) return false;
     for (let i = traceLen; i < this.keyLen; i++) if (k[i] !== buf[idStart + i - traceLen]) return false;
@@ -115,10 +152,6 @@ export class DroppedSide extends EdgeKey {
   expiresAtMs = 0;
 }
 
-export type Side = 0 | 1;
-export const SIDE_CLIENT: Side = 0;
-export const SIDE_SERVER: Side = 1;
-
 /**
  * Hash of a key, 32 bits at a time (murmur-style mixing): the span id and the trace id, with the
  * trace length mixed in so (trace, id) splits stay distinct. Keys are compared in full on lookup.
@@ -154,7 +187,7 @@ export function unixSeconds(ms: number): number {
  * in its arguments, so the decision does not depend on which half is seen first.
  */
 export function tooFarApart(aMs: number, bMs: number, waitMs: number): boolean {
-  const first = aMs <= bMs ? aMs : bMs;
-  const last = aMs <= bMs ? bMs : aMs;
+  const first = Math.min(aMs, bMs);
+  const last = Math.max(aMs, bMs);
   return unixSeconds(last) >= unixSeconds(first + waitMs);
 }

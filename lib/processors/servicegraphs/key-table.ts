@@ -2,9 +2,11 @@
 // span's lookup hashes and compares bytes in place instead of building a string key.
 // Open addressing with linear probing; deletion shifts later entries back, so no tombstones.
 
+import type { KeyProbe } from './edge.ts';
+
 export interface KeyedEntry {
   readonly hash: number;
-  keyEquals(buf: Uint8Array, traceStart: number, traceEnd: number, idStart: number, idEnd: number): boolean;
+  keyEquals(probe: KeyProbe): boolean;
 }
 
 export class KeyTable<T extends KeyedEntry> {
@@ -15,20 +17,14 @@ export class KeyTable<T extends KeyedEntry> {
     return this.count;
   }
 
-  get(
-    hash: number,
-    buf: Uint8Array,
-    traceStart: number,
-    traceEnd: number,
-    idStart: number,
-    idEnd: number,
-  ): T | undefined {
+  get(probe: KeyProbe): T | undefined {
+    const hash = probe.hash;
     const slots = this.slots;
     const mask = slots.length - 1;
     for (let i = hash & mask; ; i = (i + 1) & mask) {
       const e = slots[i];
       if (e === undefined) return undefined;
-      if (e.hash === hash && e.keyEquals(buf, traceStart, traceEnd, idStart, idEnd)) return e;
+      if (e.hash === hash && e.keyEquals(probe)) return e;
     }
   }
 

@@ -2,12 +2,9 @@
 // modules/generator/processor/servicegraphs/servicegraphs.go): a root server span
 // was called from outside, so a virtual client (its peer attribute, or "user") stands in; a client
 // whose peer attribute names the uninstrumented callee gets that as a virtual server. Anything
-// else expires without metrics. Shared by the in-batch processor and the flusher's pairing.
+// else expires without metrics. Used by the edge settler of both pairing tiers.
 
-import { spanKindName } from '../../decode/span-view.ts';
 import { CONNECTION_VIRTUAL_NODE, type Edge } from './edge.ts';
-import type { EdgeMetrics } from './edge-metrics.ts';
-import type { ServiceGraphsCounters } from './processor.ts';
 
 /** Turns an expired edge into a virtual-node edge in place; false when it yields no metrics. */
 export function resolveVirtualNode(e: Edge, virtualNodeSlot: number): boolean {
@@ -23,25 +20,5 @@ export function resolveVirtualNode(e: Edge, virtualNodeSlot: number): boolean {
     if (virtualNodeSlot >= 0) e.dimensions[virtualNodeSlot] = 'server';
     return true;
   }
-  return false;
-}
-
-/**
- * Settles an expired edge: records its virtual-node metrics (true: the caller keeps the edge until
- * the metrics are drained, its key backs the exemplar) or counts it as expired by the kind of its
- * last span (false: the caller may reuse it).
- */
-export function settleExpired(
-  e: Edge,
-  virtualNodeSlot: number,
-  metrics: EdgeMetrics,
-  counters: ServiceGraphsCounters,
-): boolean {
-  if (resolveVirtualNode(e, virtualNodeSlot)) {
-    metrics.record(e, e.keyBuf, 0, e.traceLen);
-    return true;
-  }
-  const kind = spanKindName(e.spanKind);
-  counters.expiredEdges.set(kind, counters.expired(kind) + 1);
   return false;
 }

@@ -14,6 +14,7 @@ import type { Labels, SeriesIncrement } from '../../series/types.ts';
 import { buildLabels, type BuiltLabels } from '../../series/labels.ts';
 import { SpanFilter } from '../filter/span-filter.ts';
 import { SpanMultiplier } from '../multiplier.ts';
+import { internerFull } from '../interning.ts';
 import type { DiscardCounter, Processor } from '../processor.ts';
 import { HistogramAccumulator } from '../histogram-accumulator.ts';
 import { INTRINSIC_NAMES, spanMetricsLabelNames, targetInfoLabelName } from './labels.ts';
@@ -44,8 +45,6 @@ interface Entry {
 const SLOT_STRING = 0;
 const SLOT_KIND = 1;
 const SLOT_STATUS = 2;
-/** Interned strings kept across batches before the interner starts over. */
-const MAX_INTERNED = 1 << 16;
 
 export class SpanMetricsProcessor implements Processor {
   readonly name = NAME;
@@ -282,7 +281,7 @@ export class SpanMetricsProcessor implements Processor {
     this.entries.clear();
     this.targetInfo = new Map();
     this.order = [];
-    if (this.strings.resetIfOver(MAX_INTERNED) || this.labelCache.size > MAX_INTERNED) this.labelCache.clear();
+    if (internerFull(this.strings, this.labelCache.size)) this.labelCache.clear();
   }
 }
 

@@ -6,10 +6,10 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseConfig } from '../../../lib/config/index.ts';
 import type { TenantConfig } from '../../../lib/config/types.ts';
-import type { EdgeHalf } from '../../../lib/processors/servicegraphs/edge-half.ts';
+import type { EdgeHalf } from '../../../lib/servicegraph-model/half.ts';
 import { HalfPairing } from '../../../lib/processors/servicegraphs/half-pairing.ts';
 import type { SeriesIncrement } from '../../../lib/series/types.ts';
-import { BASE_NS, buildResourceSpans, encodeTracesData, type SpanSpec } from '../../../testing/build.ts';
+import { type Attributes, BASE_NS, buildResourceSpans, encodeTracesData, type SpanSpec } from '../../../testing/build.ts';
 import { randomInt, seededRng, type Rng } from '../../../testing/random-trace.ts';
 import { TraceDecoder } from '../../../lib/decode/trace-decoder.ts';
 import { IngestStats } from '../../../lib/pipeline/ingest-stats.ts';
@@ -62,7 +62,8 @@ function randomWorkload(rng: Rng, requests: number): TimedSpan[] {
     const client = services[randomInt(rng, services.length)];
     const server = services[randomInt(rng, services.length)];
     const cid = id();
-    switch (randomInt(rng, 7)) {
+    const choice = randomInt(rng, 7);
+    switch (choice) {
       case 0: // client and server
       case 1:
         spans.push(
@@ -109,6 +110,10 @@ function randomWorkload(rng: Rng, requests: number): TimedSpan[] {
         );
         break;
       case 4: // client to something uninstrumented that peer.service names
+      case 5: {
+        // or a database call: an edge on its own
+        const attributes: Attributes =
+          choice === 4 ? { 'peer.service': 'payments-gw' } : { 'db.name': 'orders', 'db.system': 'postgresql' };
         spans.push(
           timed(client, {
             traceId,
@@ -116,22 +121,11 @@ function randomWorkload(rng: Rng, requests: number): TimedSpan[] {
             kind: SpanKind.SPAN_KIND_CLIENT,
             startNs: start,
             endNs: end,
-            attributes: { 'peer.service': 'payments-gw' },
+            attributes,
           }),
         );
         break;
-      case 5: // database call: an edge on its own
-        spans.push(
-          timed(client, {
-            traceId,
-            spanId: cid,
-            kind: SpanKind.SPAN_KIND_CLIENT,
-            startNs: start,
-            endNs: end,
-            attributes: { 'db.name': 'orders', 'db.system': 'postgresql' },
-          }),
-        );
-        break;
+      }
       default: // a server whose client never reports: expires without metrics
         spans.push(
           timed(server, {

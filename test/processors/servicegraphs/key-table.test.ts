@@ -1,16 +1,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EdgeKey, hashKey } from '../../../lib/processors/servicegraphs/edge.ts';
+import { EdgeKey, hashKey, KeyProbe } from '../../../lib/processors/servicegraphs/edge.ts';
 import { KeyTable } from '../../../lib/processors/servicegraphs/key-table.ts';
 import { seededRng, randomInt } from '../../../testing/random-trace.ts';
 
 /** Keys "trace id = [i], span id = []" with a chosen hash, to force collisions and wrap-around. */
 function entry(i: number, hash: number): EdgeKey {
   const k = new EdgeKey();
-  k.setKey(Uint8Array.of(i), 0, 1, 0, 0, hash);
+  const p = new KeyProbe().set(Uint8Array.of(i), 0, 1, 0, 0);
+  p.hash = hash;
+  k.setKey(p);
   return k;
 }
-const find = (t: KeyTable<EdgeKey>, e: EdgeKey) => t.get(e.hash, e.keyBuf, 0, e.traceLen, e.traceLen, e.keyLen);
+function find(t: KeyTable<EdgeKey>, e: EdgeKey): EdgeKey | undefined {
+  const p = new KeyProbe().set(e.keyBuf, 0, e.traceLen, e.traceLen, e.keyLen);
+  p.hash = e.hash;
+  return t.get(p);
+}
 
 test('removal keeps colliding and wrapped-around probe chains reachable (random model check)', () => {
   const rng = seededRng(7);
@@ -42,12 +48,13 @@ test('removal keeps colliding and wrapped-around probe chains reachable (random 
 test('keys differ by how the bytes split between trace id and span id', () => {
   const buf = Uint8Array.of(1, 2, 3);
   const a = new EdgeKey();
-  a.setKey(buf, 0, 2, 2, 3, hashKey(buf, 0, 2, 2, 3));
-  assert.equal(a.keyEquals(buf, 0, 2, 2, 3), true);
-  assert.equal(a.keyEquals(buf, 0, 1, 1, 3), false);
+  a.setKey(new KeyProbe().set(buf, 0, 2, 2, 3));
+  assert.equal(a.hash, hashKey(buf, 0, 2, 2, 3));
+  assert.equal(a.keyEquals(new KeyProbe().set(buf, 0, 2, 2, 3)), true);
+  assert.equal(a.keyEquals(new KeyProbe().set(buf, 0, 1, 1, 3)), false);
   assert.notEqual(hashKey(buf, 0, 2, 2, 3), hashKey(buf, 0, 1, 1, 3));
   const root = new EdgeKey();
-  root.setKey(buf, 0, 3, 0, 0, 0);
+  root.setKey(new KeyProbe().set(buf, 0, 3, 0, 0));
   assert.equal(root.isRoot, true);
   assert.equal(a.isRoot, false);
 });
