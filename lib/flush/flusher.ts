@@ -17,16 +17,16 @@ import type { HalfPairing } from '../processors/servicegraphs/half-pairing.ts';
 import { formatExposition } from '../series/exposition.ts';
 import type { Registry } from '../series/registry.ts';
 import type { CommittedDelta } from '../store/delta-chain.ts';
-import { SnapshotStore, type FlusherStateToSave, type StateHead } from '../store/snapshot-store.ts';
-import { foldBacklog, positionKey, type FoldPosition } from './fold-backlog.ts';
+import { SnapshotStore, type StateHead } from '../store/snapshot-store.ts';
+import { foldBacklog, type FoldPosition } from './fold-backlog.ts';
 import { ReachGuard } from './fold-reach.ts';
 import type { FlusherDeps } from './flusher-deps.ts';
+import { loadMemory, saveMemory } from './flusher-state.ts';
 import { halvesExpiryClock } from './halves-expiry.ts';
 import { nothingToSend } from './idle.ts';
 import { saveDue } from './persist-policy.ts';
 import { StampClock } from './stamp-clock.ts';
 import { TenantFanOut } from './tenant-fan-out.ts';
-import type { TenantInstanceDeps } from './tenant-instance.ts';
 import { TenantInstances } from './tenant-instances.ts';
 
 export type { FlusherDeps, SeriesSender } from './flusher-deps.ts';
@@ -80,7 +80,8 @@ export class Flusher {
     this.store = new SnapshotStore(deps.ddb, deps.seriesTable, { ...deps.stateParts, objects: deps.objects });
     this.fanOut = new TenantFanOut({ sender: deps.sender, log: deps.log, metrics: deps.metrics, clock: deps.clock });
     this.stamps = new StampClock(deps.referenceClock, deps.log, deps.metrics);
-    this.instances = new TenantInstances(this.instanceDeps(0));
+    const { config, metrics, selfMonitor } = deps;
+    this.instances = new TenantInstances({ config, metrics, selfMonitor, zeroFloorMs: 0 });
   }
 
   /** Current registries (tests, the self-monitor, config reloads). */
@@ -205,19 +206,9 @@ export class Flusher {
 
   /** Loads the last saved epoch (`read.head` when the header was just read). */
   async load(read?: { readonly head: StateHead | undefined }): Promise<void> {
-    const state = await this.store.load(read);
-    await this.deps.selfMonitor?.load(state.epoch);
-    this.epoch = state.epoch;
-    this.folded = new Map(state.folded.map((f) => [positionKey(f.topic, f.partition), { ...f }]));
+    const m = await loadMemory(this.store, this.deps, this.stamps, this.instances, read);
+    ({ epoch: this.epoch, folded: this.folded, dataClockMs: this.dataClockMs, instances: this.instances } = m);
     this.behind = new Map();
-    this.dataClockMs = state.dataClockMs ?? 0;
-    // Samples a crashed run sent after this state was saved are unknown but all precede now
-    // (as far as stamps may go: a host clock far ahead must not lift every later timestamp).
-    let slackMs = 0;
-    for (const tenant of Object.keys(state.tenants))
-      slackMs = Math.max(slackMs, this.deps.config.tenant(tenant).ingestionSlackMs);
-    const zeroFloorMs = this.stamps.bound(this.deps.clock(), slackMs);
-    this.instances = TenantInstances.restored(this.instanceDeps(zeroFloorMs), state, this.instances);
     this.loaded = true;
     this.changedSinceSave = false;
     this.deps.metrics.set('StateEpoch', this.epoch);
@@ -291,28 +282,14 @@ export class Flusher {
       const expiryNowMs = opts.expireAllHalves === true ? Number.MAX_SAFE_INTEGER : started;
       const expiryClock = halvesExpiryClock(this.dataClockMs, this.behind, expiryNowMs);
       this.instances.expireHalves(expiryClock, expiryNowMs);
-      const state: FlusherStateToSave = {
-        epoch: this.epoch + 1,
-        clockMs: started,
-        folded: [...this.folded.values()],
-        // one tenant's snapshot at a time, taken as the encoder reaches it
-        tenants: this.instances.registrySnapshots(),
-        edges: this.instances.pendingHalves(),
+      const memory = {
+        epoch: this.epoch,
+        folded: this.folded,
         dataClockMs: this.dataClockMs,
+        instances: this.instances,
       };
-      await this.deps.selfMonitor?.save(state.epoch);
-      const saved = await this.store.save(state, this.epoch, started);
-      this.epoch = state.epoch;
+      this.epoch = await saveMemory(this.store, this.deps, memory, started);
       this.changedSinceSave = false;
-      this.deps.metrics.add('StateBytes', saved.bytes, 'Bytes');
-      this.deps.metrics.add('StateParts', saved.parts, 'Count', { medium: saved.medium });
-      if (saved.retireFailures > 0) {
-        this.deps.log.warn('superseded state parts could not be deleted; retried at the next save', {
-          epoch: state.epoch,
-          failures: saved.retireFailures,
-        });
-        this.deps.metrics.add('StateDeleteFailures', saved.retireFailures);
-      }
     } catch (e) {
       // Memory is ahead of the saved state now (expiry ran): start again from the saved state.
       this.loaded = false;
@@ -326,10 +303,5 @@ export class Flusher {
   /** After a config reload: service-graph pairings follow their tenant's new settings. */
   reloadServiceGraphs(): void {
     this.instances.reloadPairings();
-  }
-
-  private instanceDeps(zeroFloorMs: number): TenantInstanceDeps {
-    const { config, metrics, selfMonitor } = this.deps;
-    return { config, metrics, selfMonitor, zeroFloorMs };
   }
 }
