@@ -4,6 +4,7 @@
 
 import { type ConfigClients, configSourceFromEnv } from '../config/from-env.ts';
 import { reportRefusedConfig } from '../config/config-source.ts';
+import { containerContext } from '../config/container-context.ts';
 import { consoleLogger } from '../log/logger.ts';
 import { ddbMetricsObserver } from '../metrics/ddb-metrics.ts';
 import { MetricsRecorder } from '../metrics/recorder.ts';
@@ -42,8 +43,7 @@ export function lambdaFlushContainer(
   env: NodeJS.ProcessEnv,
   clients: ConfigClients & { readonly ddb?: Ddb; readonly objects?: ObjectStore } = {},
 ): () => Promise<FlushContext> {
-  let built: Promise<FlushContext & { wired: WiredFlusher }> | undefined;
-  const build = async () => {
+  const build = async (): Promise<FlushContext & { readonly wired: WiredFlusher }> => {
     const deltasTable = required(env, 'DELTAS_TABLE');
     const seriesTable = required(env, 'SERIES_TABLE');
     const persistIntervalMs = persistIntervalFromEnv(env);
@@ -77,14 +77,7 @@ export function lambdaFlushContainer(
     if (wired.endpoints.length === 0) log.warn('no remote_write endpoint configured: series are kept but not sent');
     return { flusher: wired.flusher, metrics, wired };
   };
-  return async () => {
-    built ??= build();
-    built.catch(() => (built = undefined));
-    const ctx = await built;
-    if ((await ctx.wired.refreshConfig()) !== 'restart') return ctx;
-    built = undefined;
-    return (built = build());
-  };
+  return containerContext(build, (ctx) => ctx.wired.refreshConfig());
 }
 
 /** When this invocation should stop folding and save. */

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { configSourceFromEnv, type ConfigClients } from '../config/from-env.ts';
 import { reportRefusedConfig, type ConfigSource } from '../config/config-source.ts';
+import { containerContext } from '../config/container-context.ts';
 import type { GeneratorConfig } from '../config/types.ts';
 import { consoleLogger, type Logger } from '../log/logger.ts';
 import { MetricsRecorder } from '../metrics/recorder.ts';
@@ -93,8 +94,7 @@ export function lambdaIngestContainer(
   env: NodeJS.ProcessEnv,
   clients: ConfigClients & { readonly ddb?: Ddb; readonly objects?: ObjectStore } = {},
 ): () => Promise<IngestContext> {
-  let built: Promise<{ ctx: IngestContext; source: ConfigSource }> | undefined;
-  const build = async () => {
+  const build = async (): Promise<{ ctx: IngestContext; source: ConfigSource }> => {
     const table = env.DELTAS_TABLE;
     if (table === undefined || table === '') throw new Error('DELTAS_TABLE is not set');
     const metrics = new MetricsRecorder();
@@ -111,12 +111,6 @@ export function lambdaIngestContainer(
       source,
     };
   };
-  return async () => {
-    built ??= build();
-    built.catch(() => (built = undefined)); // a failed start is retried by the next invocation
-    const { ctx, source } = await built;
-    if ((await source.refresh()) !== 'restart') return ctx;
-    built = undefined;
-    return (built = build()).then((b) => b.ctx);
-  };
+  const context = containerContext(build, (b) => b.source.refresh());
+  return async () => (await context()).ctx;
 }
