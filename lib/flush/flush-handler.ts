@@ -2,19 +2,19 @@
 // per container (a warm container keeps its registries), run one invocation until shortly
 // before the next trigger, publish the metrics.
 
-import { configSourceFromEnv, type ConfigClients } from '../config/from-env.ts';
+import { type ConfigClients, configSourceFromEnv } from '../config/from-env.ts';
+import { reportRefusedConfig } from '../config/config-source.ts';
+import { containerContext } from '../config/container-context.ts';
 import { readEnv } from '../env/contract.ts';
-import { applyTenantConfig, reportRefusedConfig, type ConfigSource } from '../config/config-source.ts';
 import { consoleLogger, type Logger } from '../log/logger.ts';
-import { MetricsRecorder } from '../metrics/recorder.ts';
 import { ddbMetricsObserver } from '../metrics/ddb-metrics.ts';
-import { createDynamoClient, meteredDdb, sdkDdb, trackServerClock, type Ddb, type ServerClock } from '../store/ddb.ts';
+import { MetricsRecorder } from '../metrics/recorder.ts';
+import { createDynamoClient, type Ddb, meteredDdb, type ServerClock, sdkDdb, trackServerClock } from '../store/ddb.ts';
 import type { ObjectStore } from '../store/object-store.ts';
 import { objectStoreFromEnv } from '../store/s3-object-store.ts';
-import { createSelfMonitor } from './self-monitor-setup.ts';
-import { Flusher } from './flusher.ts';
+import type { Flusher } from './flusher.ts';
+import { createFlusher, type WiredFlusher } from './flusher-factory.ts';
 import { persistIntervalFromEnv } from './persist-policy.ts';
-import { endpointsOf, RemoteWriteSender } from './remote-sender.ts';
 import { secretAwareReadFile } from './secret-reader.ts';
 
 /** Time kept free at the end of an invocation for the save and the metrics. */
@@ -48,8 +48,7 @@ export function lambdaFlushContainer(
   clients: ConfigClients & { readonly ddb?: Ddb; readonly objects?: ObjectStore } = {},
   log: Logger = consoleLogger,
 ): () => Promise<FlushContext> {
-  let built: Promise<FlushContext & { source: ConfigSource }> | undefined;
-  const build = async () => {
+  const build = async (): Promise<FlushContext & { readonly wired: WiredFlusher }> => {
     const deltasTable = readEnv(env, 'DELTAS_TABLE');
     const seriesTable = readEnv(env, 'SERIES_TABLE');
     const persistIntervalMs = persistIntervalFromEnv(env);
@@ -57,7 +56,6 @@ export function lambdaFlushContainer(
     const source = await configSourceFromEnv(env, clients, {
       onRefused: reportRefusedConfig(log, (m) => metrics.add(m, 1)),
     });
-    const config = source.config;
     // DynamoDB's clock, to notice a host clock far ahead before it stamps samples with it
     let serverClock: ServerClock | undefined;
     let base = clients.ddb;
@@ -66,47 +64,24 @@ export function lambdaFlushContainer(
       serverClock = trackServerClock(client);
       base = sdkDdb(client);
     }
-    const ddb = meteredDdb(base, ddbMetricsObserver(metrics));
-    const endpoints = endpointsOf(config, env);
-    if (endpoints.length === 0) log.warn('no remote_write endpoint configured: series are kept but not sent');
-    const sender = new RemoteWriteSender(config, endpoints, metrics, log, {
-      readFile: secretAwareReadFile(readEnv(env, 'REMOTE_WRITE_SECRET_ARN')),
-    });
-    const selfMonitor = createSelfMonitor(config, endpoints, sender, {
-      ddb,
-      seriesTable,
-      log,
-      metrics,
-      clientOptions: { readFile: secretAwareReadFile(readEnv(env, 'REMOTE_WRITE_SECRET_ARN')) },
-    });
-    const flusher = new Flusher({
-      selfMonitor,
-      ddb,
+    const wired = createFlusher({
+      ddb: meteredDdb(base, ddbMetricsObserver(metrics)),
       deltasTable,
       seriesTable,
-      config,
-      sender,
+      source,
+      env,
       log,
       metrics,
-      clock: Date.now,
-      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+      readFile: secretAwareReadFile(readEnv(env, 'REMOTE_WRITE_SECRET_ARN')),
       referenceClock: serverClock?.nowMs,
       persistIntervalMs,
       // DATA_BUCKET: where the ingest put large deltas (claim check)
       objects: clients.objects ?? objectStoreFromEnv(env),
     });
-    return { flusher, metrics, source };
+    if (wired.endpoints.length === 0) log.warn('no remote_write endpoint configured: series are kept but not sent');
+    return { flusher: wired.flusher, metrics, wired };
   };
-  return async () => {
-    built ??= build();
-    built.catch(() => (built = undefined));
-    const ctx = await built;
-    const outcome = await ctx.source.refresh();
-    if (outcome === 'reloaded') applyTenantConfig(ctx.flusher, ctx.source.config);
-    if (outcome !== 'restart') return ctx;
-    built = undefined;
-    return (built = build());
-  };
+  return containerContext(build, (ctx) => ctx.wired.refreshConfig());
 }
 
 /** When this invocation should stop folding and save. */

@@ -12,84 +12,52 @@
 // Slices, chain gaps: fold-backlog.ts; capped sample timestamps: stamp-clock.ts.
 
 import { randomBytes } from 'node:crypto';
-import type { GeneratorConfig } from '../config/types.ts';
-import type { DeltaContent, TenantDelta } from '../delta/index.ts';
-import type { Logger } from '../log/logger.ts';
-import type { MetricsRecorder } from '../metrics/recorder.ts';
+import type { DeltaContent } from '../delta/index.ts';
 import type { HalfPairing } from '../processors/servicegraphs/half-pairing.ts';
-import type { CollectedSeries } from '../series/collected.ts';
-import { Registry } from '../series/registry.ts';
-import { publishRegistryMetrics } from '../series/registry-self-metrics.ts';
-import type { Ddb } from '../store/ddb.ts';
+import { formatExposition } from '../series/exposition.ts';
+import type { Registry } from '../series/registry.ts';
 import type { CommittedDelta } from '../store/delta-chain.ts';
-import type { ObjectStore } from '../store/object-store.ts';
-import {
-  SnapshotStore,
-  type FlusherStateToSave,
-  type RegistrySnapshotStream,
-  type SnapshotStoreOptions,
-  type StateHead,
-} from '../store/snapshot-store.ts';
-import { foldBacklog, positionKey, type FoldPosition } from './fold-backlog.ts';
+import { SnapshotStore, type StateHead } from '../store/snapshot-store.ts';
+import { foldBacklog, type FoldPosition } from './fold-backlog.ts';
+import { ReachGuard } from './fold-reach.ts';
+import type { FlusherDeps } from './flusher-deps.ts';
+import { loadMemory, saveMemory } from './flusher-state.ts';
+import { halvesExpiryClock } from './halves-expiry.ts';
 import { nothingToSend } from './idle.ts';
 import { saveDue } from './persist-policy.ts';
-import { ReachGuard } from './fold-reach.ts';
-import { ServiceGraphTenants } from './service-graph-tenants.ts';
 import { StampClock } from './stamp-clock.ts';
-import type { SelfMonitor } from '../self-monitoring/monitor.ts';
-import { TenantFanOut, type TenantSend } from './tenant-fan-out.ts';
+import { TenantFanOut } from './tenant-fan-out.ts';
+import { TenantInstances } from './tenant-instances.ts';
 
-/** Sends one tenant's series to every configured endpoint; never throws for HTTP/network failures. */
-export interface SeriesSender {
-  send(tenant: string, series: readonly CollectedSeries[], deadlineMs: number): Promise<void>;
-  /**
-   * The same send pulled piece by piece, each piece sent before the next is rendered, so a large
-   * tenant's collection is never held whole (optional: senders without it get it in one piece).
-   */
-  sendChunks?(tenant: string, chunks: Iterable<readonly CollectedSeries[]>, deadlineMs: number): Promise<void>;
-}
+export type { FlusherDeps, SeriesSender } from './flusher-deps.ts';
+export { IDLE_EXPIRY_LAG_MS } from './halves-expiry.ts';
+export { COLLECT_CHUNK_SERIES } from './tenant-instance.ts';
 
-export interface FlusherDeps {
-  readonly ddb: Ddb;
-  readonly deltasTable: string;
-  readonly seriesTable: string;
-  readonly config: GeneratorConfig;
-  readonly sender: SeriesSender;
-  readonly log: Logger;
-  readonly metrics: MetricsRecorder;
-  readonly clock: () => number;
-  readonly sleep: (ms: number) => Promise<void>;
-  /** Committed deltas read per partition per turn (default: fold-backlog's). */
-  readonly sliceDeltas?: number;
-  /** An independent clock to check `clock` against (the store's, see stamp-clock.ts); none: trust `clock`. */
-  readonly referenceClock?: () => number | undefined;
-  /** Tempo-named self-metrics, remote-written every collection (lib/self-monitoring). */
-  readonly selfMonitor?: SelfMonitor;
-  /** Least time between two saves (ms; default 0: every run that changed the state): persist-policy.ts. */
-  readonly persistIntervalMs?: number;
-  /** Where large saved state goes (S3 in AWS); none: DynamoDB items only. */
-  readonly objects?: ObjectStore;
-  /** Part sizes of the saved state (tests; defaults: lib/store/state-parts.ts). */
-  readonly stateParts?: Pick<SnapshotStoreOptions, 'objectPartBytes' | 'inlineMaxBytes'>;
-}
-
-/**
- * Time series rendered per piece of a streamed collection: a few requests of 2,000 samples, and a
- * few MB held per tenant in flight instead of the whole collection (bench/registry-memory.ts).
- */
-export const COLLECT_CHUNK_SERIES = 10_000;
 /** How often stale series are swept (Tempo: every 5 minutes). */
 const STALE_SWEEP_MS = 5 * 60_000;
-/**
- * Pending service-graph halves expire by the latest record time folded, so a backlog folded late
- * still pairs; when no newer records come, by the wall clock minus this much.
- */
-export const IDLE_EXPIRY_LAG_MS = 60_000;
+
+/** Fallback wake-up of the loop when no collection is scheduled yet. */
+const IDLE_WAKE_MS = 15_000;
+
+export interface TickOptions {
+  /**
+   * Record in the state header how far this process folded before it sends (default true), so a
+   * container that takes over refolds that far first (fold-reach.ts). Local mode is one process.
+   */
+  readonly recordReach?: boolean;
+}
+
+export interface TickOutcome {
+  /** Deltas folded in this turn. */
+  readonly folded: number;
+  /** Nothing to send until new deltas come (idle.ts). */
+  readonly idle: boolean;
+}
 
 export class Flusher {
   private readonly store: SnapshotStore;
-  private registries = new Map<string, Registry>();
-  private readonly graphs: ServiceGraphTenants;
+  /** Every tenant's registry, service-graph pairing and collection schedule. */
+  private instances: TenantInstances;
   /** Latest Kafka record timestamp of the folded deltas (ms). */
   private dataClockMs = 0;
   private folded = new Map<string, FoldPosition>();
@@ -104,29 +72,36 @@ export class Flusher {
   private changedSinceSave = false;
   /** How far any run sent from (fold-reach.ts): after a takeover, collections wait for the refold. */
   private readonly reach = new ReachGuard();
-  private nextCollect = new Map<string, number>();
   private lastSweep = 0;
-  /** Nothing is stamped at or before this time (see load()). */
-  private zeroFloor = 0;
   private readonly fanOut: TenantFanOut;
-
   private readonly stamps: StampClock;
 
   constructor(private readonly deps: FlusherDeps) {
     this.store = new SnapshotStore(deps.ddb, deps.seriesTable, { ...deps.stateParts, objects: deps.objects });
     this.fanOut = new TenantFanOut({ sender: deps.sender, log: deps.log, metrics: deps.metrics, clock: deps.clock });
     this.stamps = new StampClock(deps.referenceClock, deps.log, deps.metrics);
-    this.graphs = new ServiceGraphTenants(deps.config, deps.metrics, (tenant) => this.registry(tenant));
+    const { config, metrics, selfMonitor } = deps;
+    this.instances = new TenantInstances({ config, metrics, selfMonitor, zeroFloorMs: 0 });
   }
 
-  /** Current registries (tests, /metrics in local mode). */
+  /** Current registries (tests, the self-monitor, config reloads). */
   tenants(): ReadonlyMap<string, Registry> {
-    return this.registries;
+    return this.instances.registries;
   }
 
-  /** Service-graph halves waiting in the flusher, per tenant (tests, diagnostics). */
+  /** Service-graph halves waiting in the flusher, per tenant (tests, the self-monitor). */
   serviceGraphPairings(): ReadonlyMap<string, HalfPairing> {
-    return this.graphs.all;
+    return this.instances.pairings;
+  }
+
+  /** Every tenant's current series in Prometheus text format (local mode's /metrics). */
+  metricsText(): string {
+    return [...this.instances.registries.values()].map((r) => formatExposition(r)).join('');
+  }
+
+  /** Series held per tenant (local mode's progress line). */
+  seriesPerTenant(): [tenant: string, series: number][] {
+    return [...this.instances.registries].map(([tenant, r]) => [tenant, r.size]);
   }
 
   get currentEpoch(): number {
@@ -134,36 +109,64 @@ export class Flusher {
   }
 
   /**
-   * One scheduled invocation: fold and flush every collection interval until `deadlineMs` (or
-   * until there is nothing to send: idle.ts), then save the state if a save is due (persist-policy.ts).
-   * `persist: false` skips the save (local mode saves on its own schedule).
+   * One scheduled invocation: a turn of the loop (tick) every collection interval until
+   * `deadlineMs` (or until there is nothing to send: idle.ts), then a save if one is due
+   * (persist-policy.ts). `persist: false` neither saves nor records the reach (a crash before the save).
    */
   async run(deadlineMs: number, opts: { persist?: boolean } = {}): Promise<void> {
     const { clock, sleep } = this.deps;
+    const persist = opts.persist !== false;
     try {
       await this.ensureCurrent();
       for (;;) {
         const now = clock();
-        const folded = await this.fold(now, deadlineMs);
-        this.stamps.limit(this.registries, now, (tenant) => this.deps.config.tenant(tenant).ingestionSlackMs);
-        if (this.reach.mayCollect(this.folded, this.registries.values())) {
-          // local mode (persist: false) is one process: no other container ever takes over from it
-          const record = opts.persist === false ? undefined : this.reach.toRecord(this.folded);
-          if (record !== undefined) await this.store.recordReach(record).then(() => this.reach.recorded(this.folded));
-          await this.collectDue(now, deadlineMs);
-        } else this.deps.metrics.add('CollectionsHeld', 1);
-        if (folded === 0 && nothingToSend(this.registries, this.graphs.all, this.behind)) break;
-        // A loop, not Math.min(...spread): the spread overflows the stack at ~130,000 tenants.
-        let next = now + 15_000;
-        for (const due of this.nextCollect.values()) if (due < next) next = due;
+        if ((await this.tick(now, deadlineMs, { recordReach: persist })).idle) break;
+        const next = this.instances.nextCollectionMs(now + IDLE_WAKE_MS);
         if (next >= deadlineMs) break;
         await sleep(Math.max(0, next - clock()));
       }
-      if (opts.persist !== false && this.saveDue()) await this.save();
+      if (persist && this.saveDue()) await this.save();
     } catch (e) {
       // Whatever failed, memory may be ahead of (or beside) the saved state: start from it again.
       this.loaded = false;
       throw e;
+    }
+  }
+
+  /**
+   * One turn of the flush loop, as the Lambda's run and local mode drive it: fold what is
+   * committed (until `deadlineMs`), cap sample timestamps, then collect and send every tenant
+   * whose collection interval is due, each until `deadlineMs` at the latest; collections are held
+   * while a container that took over still refolds what another one sent (fold-reach.ts).
+   */
+  async tick(nowMs: number, deadlineMs: number, opts: TickOptions = {}): Promise<TickOutcome> {
+    const folded = await this.fold(nowMs, deadlineMs);
+    this.stamps.limit(this.instances, nowMs);
+    if (this.reach.mayCollect(this.folded, this.instances.registries.values())) {
+      const record = opts.recordReach === false ? undefined : this.reach.toRecord(this.folded);
+      if (record !== undefined) await this.store.recordReach(record).then(() => this.reach.recorded(this.folded));
+      await this.collectDue(nowMs, deadlineMs);
+    } else this.deps.metrics.add('CollectionsHeld', 1);
+    return { folded, idle: folded === 0 && nothingToSend(this.instances, this.behind) };
+  }
+
+  /**
+   * The last turn of a process that will not come back with this memory (local mode's stop):
+   * folds everything committed, sends every tenant once more, due or not, each for up to
+   * `sendWithinMs`, and saves. With `settleHalves` (the state dies with the process) every waiting
+   * service-graph half is settled first, as if `wait` had passed, so what it gives goes out too.
+   */
+  async finish(sendWithinMs: number, opts: { readonly settleHalves: boolean }): Promise<void> {
+    const { clock } = this.deps;
+    const now = clock();
+    await this.fold(now);
+    if (opts.settleHalves) {
+      await this.save({ expireAllHalves: true });
+      const at = clock();
+      await this.collectDue(at, at + sendWithinMs, { all: true });
+    } else {
+      await this.collectDue(now, now + sendWithinMs, { all: true });
+      await this.save();
     }
   }
 
@@ -193,7 +196,7 @@ export class Flusher {
   private saveDue(): boolean {
     return saveDue({
       changed: this.changedSinceSave,
-      pendingHalves: this.graphs.hasPending,
+      pendingHalves: this.instances.hasPendingHalves,
       savedAtMs: this.store.head?.savedAtMs,
       behind: this.behind.size > 0,
       nowMs: this.deps.clock(),
@@ -203,25 +206,9 @@ export class Flusher {
 
   /** Loads the last saved epoch (`read.head` when the header was just read). */
   async load(read?: { readonly head: StateHead | undefined }): Promise<void> {
-    const state = await this.store.load(read);
-    await this.deps.selfMonitor?.load(state.epoch);
-    this.epoch = state.epoch;
-    this.folded = new Map(state.folded.map((f) => [positionKey(f.topic, f.partition), { ...f }]));
+    const m = await loadMemory(this.store, this.deps, this.stamps, this.instances, read);
+    ({ epoch: this.epoch, folded: this.folded, dataClockMs: this.dataClockMs, instances: this.instances } = m);
     this.behind = new Map();
-    this.registries = new Map();
-    this.dataClockMs = state.dataClockMs ?? 0;
-    this.graphs.restore(state.edges ?? {});
-    // Samples a crashed run sent after this state was saved are unknown but all precede now
-    // (as far as stamps may go: a host clock far ahead must not lift every later timestamp).
-    let slackMs = 0;
-    for (const tenant of Object.keys(state.tenants))
-      slackMs = Math.max(slackMs, this.deps.config.tenant(tenant).ingestionSlackMs);
-    this.zeroFloor = this.stamps.bound(this.deps.clock(), slackMs);
-    for (const [tenant, snap] of Object.entries(state.tenants)) {
-      const r = new Registry(this.deps.config.tenant(tenant), snap);
-      r.resumeAfter(this.zeroFloor);
-      this.registries.set(tenant, r);
-    }
     this.loaded = true;
     this.changedSinceSave = false;
     this.deps.metrics.set('StateEpoch', this.epoch);
@@ -256,9 +243,7 @@ export class Flusher {
     this.changedSinceSave = true;
     this.deps.selfMonitor?.deltaFolded(delta);
     for (const t of delta.tenants) {
-      // a tenant present only with received counts gets no registry from that
-      if (t.increments.length > 0 || this.registries.has(t.tenant)) this.registry(t.tenant).apply(t.increments, nowMs);
-      if (t.edgeHalves !== undefined || t.droppedSides !== undefined) this.graphs.add(t, nowMs);
+      this.instances.fold(t, nowMs);
       slackMs = Math.max(slackMs, this.deps.config.tenant(t.tenant).ingestionSlackMs);
     }
     // The data clock is shared by every tenant's pending halves: a delta can move it at most to
@@ -269,37 +254,16 @@ export class Flusher {
   }
 
   /**
-   * Collects every tenant whose collection interval is due, sweeps stale series, and sends each
-   * tenant's series (staleness markers first) through the fair, bounded fan-out: tenants go out
-   * concurrently, each with its own deadline, so a slow receiver delays no other tenant.
+   * Collects every tenant whose collection interval is due (`all`: every tenant), sweeps stale
+   * series, and sends each tenant's series (staleness markers first) through the fair, bounded
+   * fan-out: tenants go out concurrently, each with its own deadline, so a slow receiver delays
+   * no other tenant.
    */
-  async collectDue(nowMs: number, deadlineMs: number): Promise<void> {
+  async collectDue(nowMs: number, deadlineMs: number, opts: { readonly all?: boolean } = {}): Promise<void> {
     const sweep = nowMs - this.lastSweep >= STALE_SWEEP_MS;
     if (sweep) this.lastSweep = nowMs;
-    const sends: TenantSend[] = [];
-    for (const [tenant, registry] of this.registries) {
-      const markers: CollectedSeries[] = [];
-      if (sweep) {
-        const removed = registry.removeStale(nowMs);
-        for (const r of removed) for (const m of r.markers) markers.push(m);
-        if (removed.length > 0) this.changedSinceSave = true;
-        this.deps.metrics.add('SeriesRemoved', removed.length, 'Count', { tenant });
-      }
-      const interval = this.deps.config.tenant(tenant).registry.collectionIntervalMs;
-      const due = nowMs >= (this.nextCollect.get(tenant) ?? 0);
-      if (due) {
-        this.nextCollect.set(tenant, nowMs + interval);
-        this.deps.metrics.set('ActiveSeries', registry.size, 'Count', { tenant });
-        publishRegistryMetrics(tenant, registry, this.deps.metrics);
-        this.deps.selfMonitor?.collection(tenant);
-      } else if (markers.length === 0) continue;
-      // collected when the tenant's send starts and as it is sent, markers first
-      const chunks = function* (): Generator<readonly CollectedSeries[]> {
-        yield markers;
-        if (due) yield* registry.collectChunks(nowMs, COLLECT_CHUNK_SERIES);
-      };
-      sends.push({ tenant, chunks, deadlineMs: Math.min(deadlineMs, nowMs + interval) });
-    }
+    const { sends, removed } = this.instances.collect({ nowMs, deadlineMs, sweep, all: opts.all === true });
+    if (removed) this.changedSinceSave = true;
     await this.fanOut.sendAll(sends);
     await this.deps.selfMonitor?.collect(nowMs, deadlineMs, this);
   }
@@ -315,76 +279,29 @@ export class Flusher {
     const started = this.deps.clock();
     try {
       if (!this.loaded) await this.load();
-      this.expireHalves(opts.expireAllHalves === true ? Number.MAX_SAFE_INTEGER : started);
-      const state: FlusherStateToSave = {
-        epoch: this.epoch + 1,
-        clockMs: started,
-        folded: [...this.folded.values()],
-        // one tenant's snapshot at a time, taken as the encoder reaches it
-        tenants: snapshotsOf(this.registries),
-        edges: this.graphs.snapshot(),
+      const expiryNowMs = opts.expireAllHalves === true ? Number.MAX_SAFE_INTEGER : started;
+      const expiryClock = halvesExpiryClock(this.dataClockMs, this.behind, expiryNowMs);
+      this.instances.expireHalves(expiryClock, expiryNowMs);
+      const memory = {
+        epoch: this.epoch,
+        folded: this.folded,
         dataClockMs: this.dataClockMs,
+        instances: this.instances,
       };
-      await this.deps.selfMonitor?.save(state.epoch);
-      const saved = await this.store.save(state, this.epoch, started);
-      this.epoch = state.epoch;
+      this.epoch = await saveMemory(this.store, this.deps, memory, started);
       this.changedSinceSave = false;
-      this.deps.metrics.add('StateBytes', saved.bytes, 'Bytes');
-      this.deps.metrics.add('StateParts', saved.parts, 'Count', { medium: saved.medium });
-      if (saved.retireFailures > 0) {
-        this.deps.log.warn('superseded state parts could not be deleted; retried at the next save', {
-          epoch: state.epoch,
-          failures: saved.retireFailures,
-        });
-        this.deps.metrics.add('StateDeleteFailures', saved.retireFailures);
-      }
     } catch (e) {
       // Memory is ahead of the saved state now (expiry ran): start again from the saved state.
       this.loaded = false;
       throw e;
     }
-    this.graphs.publishCounters();
+    this.instances.publishCounters();
     this.deps.metrics.add('PersistMilliseconds', this.deps.clock() - started, 'Milliseconds');
     this.deps.metrics.set('StateEpoch', this.epoch);
   }
 
-  /**
-   * Settles the halves that waited `wait` in vain. The clock is the latest record time folded
-   * (so halves whose counterpart is in a backlog not yet folded keep waiting), or the wall clock
-   * minus IDLE_EXPIRY_LAG_MS when records stopped coming.
-   */
-  private expireHalves(nowMs: number): void {
-    const clock =
-      this.behind.size > 0 ? this.backlogExpiryClock() : Math.max(this.dataClockMs, nowMs - IDLE_EXPIRY_LAG_MS);
-    this.graphs.expire(clock, nowMs);
-  }
-
-  /**
-   * While partitions are still behind (a backlog cut by the deadline), halves wait for the
-   * partition furthest behind in record time: their counterparts may be in its unfolded deltas.
-   */
-  private backlogExpiryClock(): number {
-    let clock = this.dataClockMs;
-    for (const reached of this.behind.values()) if (reached < clock) clock = reached;
-    return clock;
-  }
-
   /** After a config reload: service-graph pairings follow their tenant's new settings. */
   reloadServiceGraphs(): void {
-    this.graphs.reload();
+    this.instances.reloadPairings();
   }
-
-  private registry(tenant: string): Registry {
-    let r = this.registries.get(tenant);
-    if (r === undefined) {
-      r = new Registry(this.deps.config.tenant(tenant));
-      r.resumeAfter(this.zeroFloor);
-      this.registries.set(tenant, r);
-    }
-    return r;
-  }
-}
-
-function* snapshotsOf(registries: ReadonlyMap<string, Registry>): Generator<readonly [string, RegistrySnapshotStream]> {
-  for (const [tenant, r] of registries) yield [tenant, r.snapshot()];
 }

@@ -1,20 +1,15 @@
 // When the flusher may end its invocation early: an idle stack then pays for a short invocation a
 // minute instead of a full one, and the next scheduled invocation folds whatever arrived.
 
-import type { HalfPairing } from '../processors/servicegraphs/half-pairing.ts';
-import type { Registry } from '../series/registry.ts';
-
 /**
- * Nothing to send until new deltas come: no series in any registry (all stale and removed, or
- * none yet), no service-graph half waiting to pair or expire, no partition left behind.
+ * Nothing to send until new deltas come: no tenant holds series (all stale and removed, or none
+ * yet) or a service-graph half waiting to pair or expire, and no partition is left behind.
  */
 export function nothingToSend(
-  registries: ReadonlyMap<string, Registry>,
-  pairings: ReadonlyMap<string, HalfPairing>,
+  tenants: Iterable<{ readonly holdsNothing: boolean }>,
   behind: ReadonlyMap<string, number>,
 ): boolean {
   if (behind.size > 0) return false;
-  for (const r of registries.values()) if (r.size > 0) return false;
-  for (const p of pairings.values()) if (p.pending > 0) return false;
+  for (const t of tenants) if (!t.holdsNothing) return false;
   return true;
 }

@@ -6,7 +6,12 @@
 
 import type { Logger } from '../log/logger.ts';
 import type { MetricsRecorder } from '../metrics/recorder.ts';
-import type { Registry } from '../series/registry.ts';
+
+/** A tenant whose samples are stamped (tenant-instance.ts). */
+export interface StampCapped {
+  /** Caps its stamps at `referenceMs` plus its ingestion slack; returns the slack, undefined when it stamps nothing. */
+  capStamps(referenceMs: number): number | undefined;
+}
 
 export class StampClock {
   private warned = false;
@@ -23,17 +28,16 @@ export class StampClock {
     return ref === undefined ? wallMs : Math.min(wallMs, ref + leadMs);
   }
 
-  /** Sets every registry's stamp ceiling for the coming collection; reports how far ahead this host's clock is. */
-  limit(registries: ReadonlyMap<string, Registry>, wallMs: number, slackOf: (tenant: string) => number): void {
+  /** Sets every tenant's stamp ceiling for the coming collection; reports how far ahead this host's clock is. */
+  limit(tenants: Iterable<StampCapped>, wallMs: number): void {
     const ref = this.reference?.();
     if (ref === undefined) return;
     const aheadMs = wallMs - ref;
     this.metrics.set('ClockAheadSeconds', Math.max(0, aheadMs) / 1000, 'Seconds');
     let capped = false;
-    for (const [tenant, registry] of registries) {
-      const slack = slackOf(tenant);
-      registry.limitStampsTo(ref + slack);
-      if (aheadMs > slack) capped = true;
+    for (const tenant of tenants) {
+      const slack = tenant.capStamps(ref);
+      if (slack !== undefined && aheadMs > slack) capped = true;
     }
     if (capped && !this.warned) {
       this.warned = true;

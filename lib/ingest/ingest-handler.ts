@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { configSourceFromEnv, type ConfigClients } from '../config/from-env.ts';
 import { DEFAULT_DELTA_TTL_DAYS, readEnv } from '../env/contract.ts';
 import { reportRefusedConfig, type ConfigSource } from '../config/config-source.ts';
+import { containerContext } from '../config/container-context.ts';
 import type { GeneratorConfig } from '../config/types.ts';
 import { consoleLogger, type Logger } from '../log/logger.ts';
 import { MetricsRecorder } from '../metrics/recorder.ts';
@@ -96,8 +97,7 @@ export function lambdaIngestContainer(
   clients: ConfigClients & { readonly ddb?: Ddb; readonly objects?: ObjectStore } = {},
   log: Logger = consoleLogger,
 ): () => Promise<IngestContext> {
-  let built: Promise<{ ctx: IngestContext; source: ConfigSource }> | undefined;
-  const build = async () => {
+  const build = async (): Promise<{ ctx: IngestContext; source: ConfigSource }> => {
     const table = readEnv(env, 'DELTAS_TABLE');
     const metrics = new MetricsRecorder();
     const source = await configSourceFromEnv(env, clients, {
@@ -120,12 +120,6 @@ export function lambdaIngestContainer(
       source,
     };
   };
-  return async () => {
-    built ??= build();
-    built.catch(() => (built = undefined)); // a failed start is retried by the next invocation
-    const { ctx, source } = await built;
-    if ((await source.refresh()) !== 'restart') return ctx;
-    built = undefined;
-    return (built = build()).then((b) => b.ctx);
-  };
+  const context = containerContext(build, (b) => b.source.refresh());
+  return async () => (await context()).ctx;
 }

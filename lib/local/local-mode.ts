@@ -9,15 +9,11 @@
 // delays neither the deltas table nor /metrics.
 
 import { parseConfig } from '../config/index.ts';
-import { applyTenantConfig, ConfigSource, reportRefusedConfig } from '../config/config-source.ts';
+import { ConfigSource, reportRefusedConfig } from '../config/config-source.ts';
 import { fileConfigFetcher } from '../config/file-config-fetcher.ts';
-import type { GeneratorConfig } from '../config/types.ts';
-import { Flusher } from '../flush/flusher.ts';
-import { createSelfMonitor } from '../flush/self-monitor-setup.ts';
-import { endpointsOf, RemoteWriteSender } from '../flush/remote-sender.ts';
+import { createFlusher } from '../flush/flusher-factory.ts';
 import type { Logger } from '../log/logger.ts';
 import { MetricsRecorder } from '../metrics/recorder.ts';
-import { formatExposition } from '../series/exposition.ts';
 import { readAllCursors } from '../store/cursor.ts';
 import { sdkDdb } from '../store/ddb.ts';
 import { createTable, startLocalDynamo, type LocalDynamo } from '../store/local-dynamo.ts';
@@ -90,6 +86,8 @@ export interface LocalMode {
 }
 
 const SAVE_EVERY_MS = 10_000;
+/** How long a collection may take to be sent (the per-tenant queues hand it to remote write with this deadline). */
+const SEND_DEADLINE_MS = 10_000;
 const DEMO_REQUESTS_PER_SECOND = 20;
 const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 
@@ -106,7 +104,6 @@ export async function startLocalMode(opts: LocalModeOptions): Promise<LocalMode>
             source: opts.inlineConfig === undefined ? 'local defaults' : 'inline config',
           }),
         );
-  const config: GeneratorConfig = configSource.config;
   // Both feed the same deltas table, whose cursors are per topic-partition.
   if (opts.kafka !== undefined && opts.kafka.topic === opts.topic)
     throw new Error(`KAFKA_TOPIC "${opts.kafka.topic}" is the name of local mode's own receiver topic; pick another`);
@@ -164,26 +161,16 @@ async function startOn(
   cleanups.push(() => ingestStarting.then((i) => i.close()));
   await createTable(dynamo.client, DELTAS_TABLE, 'deltas');
   await createTable(dynamo.client, SERIES_TABLE, 'series');
-  const endpoints = endpointsOf(config, opts.env ?? process.env);
-  const tenantsSender = new RemoteWriteSender(config, endpoints, flushMetrics, opts.log);
-  const selfMonitor = createSelfMonitor(config, endpoints, tenantsSender, {
-    ddb,
-    seriesTable: 'series',
-    log: opts.log,
-    metrics: flushMetrics,
-  });
-  const sender = new QueuedSender(tenantsSender, opts.log);
-  const flusher = new Flusher({
-    selfMonitor,
+  let sendQueue!: QueuedSender;
+  const { flusher, endpoints, refreshConfig } = createFlusher({
     ddb,
     deltasTable: 'deltas',
     seriesTable: 'series',
-    config,
-    sender,
+    source: configSource,
+    env: opts.env ?? process.env,
     log: opts.log,
     metrics: flushMetrics,
-    clock: Date.now,
-    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    tenantSender: (remoteWrite) => (sendQueue = new QueuedSender(remoteWrite, opts.log)),
   });
   await flusher.load();
 
@@ -206,7 +193,7 @@ async function startOn(
     ingestLoop.soon();
   };
 
-  const metricsText = () => [...flusher.tenants()].map(([, r]) => formatExposition(r)).join('');
+  const metricsText = () => flusher.metricsText();
   const receiver = await startReceiver(
     opts.port,
     { onTraces: enqueue, metrics: metricsText },
@@ -222,16 +209,13 @@ async function startOn(
   let spansAtProgress = 0;
   let kafka: KafkaSource | undefined;
   const tick = async () => {
-    const reload = await configSource.refresh();
-    if (reload === 'reloaded' || reload === 'restart') applyTenantConfig(flusher, config);
-    if (reload === 'restart')
+    if ((await refreshConfig()) === 'restart')
       opts.log.warn(
         'config: codec, tenant header or remote_write changed; they apply after a restart (tenant overrides were reloaded)',
       );
     const now = Date.now();
-    await flusher.fold(now);
-    // hands the collections to the per-tenant send queues and returns
-    await flusher.collectDue(now, now + 10_000);
+    // the flusher's own loop turn; it hands the collections to the per-tenant send queues and returns
+    await flusher.tick(now, now + SEND_DEADLINE_MS, { recordReach: false });
     if (now - lastSave >= SAVE_EVERY_MS) {
       await flusher.save();
       lastSave = now;
@@ -239,7 +223,10 @@ async function startOn(
     if (now - lastProgress >= (opts.progressEveryMs ?? 10_000)) {
       const spans = ingestMetrics.total('Spans');
       const rate = ((spans - spansAtProgress) / (now - lastProgress)) * 1000;
-      const series = [...flusher.tenants()].map(([t, r]) => `${t}=${r.size}`).join(' ');
+      const series = flusher
+        .seriesPerTenant()
+        .map(([t, n]) => `${t}=${n}`)
+        .join(' ');
       const failures = flushMetrics.total('RemoteWriteFailures');
       const kafkaPart =
         kafka === undefined
@@ -290,14 +277,6 @@ async function startOn(
     });
   }
 
-  // Shutdown sends every tenant now rather than when its collection interval is next due: the
-  // process may not come back (and without a data directory nothing of its state would).
-  const collectAll = async (now: number) => {
-    for (const [tenant, registry] of flusher.tenants()) {
-      const series = registry.collect(now);
-      if (series.length > 0) await sender.send(tenant, series, now + shutdownTimeoutMs);
-    }
-  };
   const final = async () => {
     // Ingest what is queued; the Kafka batches it holds resolve and commit. A batch kafkajs was
     // already handing over when the source paused arrives a moment later: keep ingesting until
@@ -320,19 +299,12 @@ async function startOn(
     }
     await closing;
     await busy;
-    const now = Date.now();
-    await flusher.fold(now);
-    if (durable) {
-      // Pending service-graph halves stay pending: the next start pairs them with what comes.
-      await collectAll(now);
-      await flusher.save();
-    } else {
-      // The state dies with the process: settle every waiting half (as replay does at the end
-      // of input), then send everything once more.
-      await flusher.save({ expireAllHalves: true });
-      await collectAll(Date.now());
-    }
-    const waiting = await sender.drain(shutdownTimeoutMs);
+    // Every tenant is sent now rather than when its collection interval is next due: the process
+    // may not come back. With a data directory pending service-graph halves stay pending (the
+    // next start pairs them with what comes); without one the state dies with the process, so
+    // every waiting half is settled first (as replay does at the end of input).
+    await flusher.finish(shutdownTimeoutMs, { settleHalves: !durable });
+    const waiting = await sendQueue.drain(shutdownTimeoutMs);
     if (waiting > 0)
       opts.log.warn('remote write did not finish before the shutdown timeout; the last collections were not sent', {
         waiting,
