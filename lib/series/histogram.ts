@@ -76,7 +76,6 @@ function fold(s: HistogramState, inc: HistogramIncrement, settings: TypeSettings
 }
 
 export const histogramType: MetricType<HistogramState, HistogramIncrement, HistogramSnapshot> = {
-  type: 'histogram',
   check(inc, entityKey) {
     if (inc.classic === undefined && inc.native === undefined) {
       throw new Error(`histogram ${inc.name + entityKey}: increment has neither a classic nor a native part`);

@@ -9,7 +9,7 @@ import type { NativeHistogramConfig } from '../config/types.ts';
 import type { CommonSnapshot, SeriesSnapshot } from './registry-state.ts';
 import type { RestoreSharing } from './restore-sharing.ts';
 import type { RenderContext, RenderTimes, SeriesSink } from './series-render.ts';
-import type { Entity, SeriesState, SeriesType } from './series-state.ts';
+import type { Entity, SeriesState } from './series-state.ts';
 import type { SeriesIncrement } from './types.ts';
 
 /** The tenant settings a type folds with (changed overrides apply from the next fold). */
@@ -24,7 +24,6 @@ export interface MetricType<
   I extends SeriesIncrement = SeriesIncrement,
   P extends SeriesSnapshot = SeriesSnapshot,
 > {
-  readonly type: SeriesType;
   /** Throws on an increment only a processor bug makes; the error names the series (name + entityKey). */
   check(inc: I, entityKey: string): void;
   /** The time series a new series made by `inc` has: its cost against the limit. */

@@ -73,11 +73,6 @@ export function toExemplar(e: Exemplar, ctx: RenderContext, atMs: number): Colle
   return { labels: [{ name: ctx.traceIdLabelName, value: e.traceId }], value: e.value, timestampMs: atMs };
 }
 
-/** The one time series of a counter or gauge: its bare metric name, no exemplars. */
-export function renderPlain(s: SeriesState, ctx: RenderContext, samples: Sample[], out: SeriesSink): void {
-  out({ labels: named(baseLabels(s, ctx), s.name, ''), samples, exemplars: NO_EXEMPLARS });
-}
-
 /** The staleness marker of one time series. */
 export function staleMarker(labels: Labels, atMs: number): CollectedSeries {
   return { labels, samples: [{ value: staleNaN(), timestampMs: atMs, stale: true }], exemplars: NO_EXEMPLARS };
