@@ -1,11 +1,15 @@
 // The counter metric type (Tempo: modules/generator/registry/counter.go): a cumulative value
 // that only grows, sent with an initial zero the first time (so rate() sees the first increment).
 
-import { PlainState, plainType } from './plain-series.ts';
+import { type PlainState, plainType } from './plain-series.ts';
+import { SeriesState } from './series-state.ts';
 import type { CounterSnapshot } from './registry-state.ts';
 import type { CounterIncrement } from './types.ts';
 
-export class CounterState extends PlainState {
+export class CounterState extends SeriesState implements PlainState {
+  value = 0;
+  sent = false;
+
   override get type(): 'counter' {
     return 'counter';
   }

@@ -2,11 +2,16 @@
 // as is (no initial zero). `setIfAbsent` is Tempo's SetForTargetInfo: an existing series keeps
 // its value and its lastUpdated, so it goes stale stale_duration after creation.
 
-import { PlainState, plainType } from './plain-series.ts';
+import { type PlainState, plainType } from './plain-series.ts';
+import { SeriesState } from './series-state.ts';
 import type { GaugeSnapshot } from './registry-state.ts';
 import type { GaugeSet } from './types.ts';
 
-export class GaugeState extends PlainState {
+export class GaugeState extends SeriesState implements PlainState {
+  value = 0;
+  /** Collected at least once (so it needs a staleness marker when removed). */
+  sent = false;
+
   override get type(): 'gauge' {
     return 'gauge';
   }
