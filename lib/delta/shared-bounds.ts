@@ -1,7 +1,7 @@
 // Bounds lists seen by earlier decodes, by content: every delta of a tenant carries the same few
 // lists, and handing out one array for them lets the registry compare bounds by identity (no
 // element-wise check per histogram increment) and keep one array per metric. Bounds arrays are
-// never mutated (see lib/series/registry-series.ts). Bounded: forgotten when full.
+// never mutated (see lib/series/classic-series.ts). Bounded: forgotten when full.
 const SHARED_BOUNDS_MAX = 256;
 const sharedBounds = new Map<string, readonly number[]>();
 

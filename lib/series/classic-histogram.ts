@@ -4,6 +4,7 @@
 // sort.SearchFloat64s picks it -- and Tempo's classic path weights an observation by the span
 // multiplier (count += m, sum += v*m) rather than repeating it.
 
+import { firstAtLeast } from './sorted-search.ts';
 import type { ClassicHistogramIncrement } from './types.ts';
 
 export function newClassicIncrement(bounds: readonly number[]): ClassicHistogramIncrement {
@@ -18,14 +19,7 @@ export function newClassicIncrement(bounds: readonly number[]): ClassicHistogram
 
 /** Index of the (non-cumulative) bucket holding value: the first bound >= value, else +Inf. */
 export function classicBucketIndex(bounds: readonly number[], value: number): number {
-  let lo = 0;
-  let hi = bounds.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (bounds[mid] < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return firstAtLeast(bounds, value);
 }
 
 /** Observes value with weight (span multiplier); a non-empty traceId becomes that bucket's exemplar. */

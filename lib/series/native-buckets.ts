@@ -2,6 +2,8 @@
 // at schema s the base is 2^(2^-s), and bucket index i covers (base^(i-1), base^i]; so 1 is the
 // upper bound of bucket 0 and every power of two is a boundary at schemas <= 0.
 
+import { firstAtLeast } from './sorted-search.ts';
+
 export const MIN_SCHEMA = -4;
 export const MAX_SCHEMA = 8;
 /** client_golang's DefNativeHistogramZeroThreshold: 2^-128, a bucket boundary at every schema. */
@@ -15,8 +17,7 @@ export const DEFAULT_ZERO_THRESHOLD = 2 ** -128;
 // written out as Go computes them (verified against all 510 table entries).
 const GO_EXP2_FACTORS: readonly number[] = [
   2, // schema 0 (unused: schemas <= 0 need no table)
-  // biome-ignore lint/suspicious/noApproximativeNumericConstant: Go's Exp2(0.5) is one ulp below Math.SQRT2
-  1.414213562373095, // 2^(1/2)
+  Math.SQRT2 - Number.EPSILON, // 2^(1/2): Go's Exp2(0.5) is one ulp below the correctly rounded Math.SQRT2
   1.189207115002721, // 2^(1/4)
   1.0905077326652577, // 2^(1/8)
   1.0442737824274138, // 2^(1/16)
@@ -66,7 +67,7 @@ export function bucketIndex(magnitude: number, schema: number): number {
   const [frac, exp] = frexp(magnitude);
   if (schema > 0) {
     const bounds = NATIVE_BOUNDS[schema];
-    return searchFirstAtLeast(bounds, frac) + (exp - 1) * bounds.length;
+    return firstAtLeast(bounds, frac) + (exp - 1) * bounds.length;
   }
   // schema <= 0: boundaries are whole powers of two (of 2^(2^-schema)); an exact power of two
   // (frac 0.5) is the upper bound of the bucket below.
@@ -95,17 +96,6 @@ export function bucketUpperBound(index: number, schema: number): number {
 export function coarserIndex(index: number, steps: number): number {
   const coarse = Math.ceil(index / 2 ** steps);
   return coarse === 0 ? 0 : coarse; // ceil(-0.5) is -0
-}
-
-function searchFirstAtLeast(sorted: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 const scratch = new DataView(new ArrayBuffer(8));

@@ -7,10 +7,20 @@
 // - otherwise the resolution is halved until the buckets fit, and a reset is scheduled for
 //   lastReset + minResetDuration, which then empties the histogram (client_golang's afterFunc).
 // In client_golang the classic buckets of a `both` histogram live in the same object and reset
-// with it; the registry mirrors that through the returned flags.
+// with it; histogram.ts mirrors that through the returned flags. Also here: the part's time
+// series (Tempo: modules/generator/registry/native_histogram.go) and its snapshot.
 
 import type { NativeHistogramConfig } from '../config/types.ts';
-import type { NativeHistogramIncrement } from './types.ts';
+import type { NativeSnapshot } from './registry-state.ts';
+import {
+  NO_EXEMPLARS,
+  named,
+  type RenderContext,
+  type RenderTimes,
+  type SeriesSink,
+  toExemplar,
+} from './series-render.ts';
+import type { NativeHistogramIncrement, Labels } from './types.ts';
 import {
   DEFAULT_ZERO_THRESHOLD,
   cloneNative,
@@ -19,6 +29,7 @@ import {
   newNativeIncrement,
   populatedBuckets,
   schemaForFactor,
+  toNativeSample,
 } from './native-histogram.ts';
 
 export interface NativeState {
@@ -86,4 +97,85 @@ export function addNative(
   if (minReset > 0) state.resetScheduled = true;
   limitBuckets(state.hist, max);
   return 'merged';
+}
+
+export function markNativeSent(state: NativeState): void {
+  state.zeroSent = true;
+  delete state.hist.exemplar;
+}
+
+/**
+ * The part's one time series under the bare metric name. `withExemplar`: attach the pending
+ * exemplar (with a classic part, in mode both, Tempo sends the exemplars on _bucket only).
+ */
+export function renderNative(
+  name: string,
+  base: Labels,
+  n: NativeState,
+  withExemplar: boolean,
+  ctx: RenderContext,
+  t: RenderTimes,
+  out: SeriesSink,
+): void {
+  const histograms = [toNativeSample(n.hist, t.atMs)];
+  if (!n.zeroSent && t.zeroMs !== undefined) {
+    // Tempo's initial native sample: the schema only, no zero threshold, no buckets.
+    histograms.unshift({
+      count: 0,
+      sum: 0,
+      schema: n.hist.schema,
+      zeroThreshold: 0,
+      zeroCount: 0,
+      negativeSpans: [],
+      negativeDeltas: [],
+      positiveSpans: [],
+      positiveDeltas: [],
+      timestampMs: t.zeroMs,
+    });
+  }
+  const exemplar = t.exemplars && withExemplar ? n.hist.exemplar : undefined;
+  out({
+    labels: named(base, name, ''),
+    samples: [],
+    exemplars: exemplar === undefined ? NO_EXEMPLARS : [toExemplar(exemplar, ctx, t.atMs)],
+    histograms,
+  });
+}
+
+export function snapshotNative(n: NativeState): NativeSnapshot {
+  const h = n.hist;
+  return {
+    schema: h.schema,
+    zeroThreshold: h.zeroThreshold,
+    zeroCount: h.zeroCount,
+    positive: [...h.positive].sort((a, b) => a[0] - b[0]),
+    negative: [...h.negative].sort((a, b) => a[0] - b[0]),
+    count: h.count,
+    sum: h.sum,
+    lastResetMs: n.lastResetMs,
+    resetScheduled: n.resetScheduled,
+    zeroSent: n.zeroSent,
+    configKey: n.configKey,
+  };
+}
+
+export function restoreNative(n: NativeSnapshot): NativeState {
+  const state: NativeState = {
+    hist: {
+      schema: n.schema,
+      zeroThreshold: n.zeroThreshold,
+      zeroCount: n.zeroCount,
+      positive: new Map(n.positive),
+      negative: new Map(n.negative),
+      count: n.count,
+      sum: n.sum,
+    },
+    lastResetMs: n.lastResetMs,
+    resetScheduled: n.resetScheduled,
+    zeroSent: n.zeroSent,
+    configKey: n.configKey,
+  };
+  if (n.exemplar !== undefined && n.exemplar !== null)
+    state.hist.exemplar = { traceId: n.exemplar.traceId, value: n.exemplar.value };
+  return state;
 }

@@ -61,3 +61,8 @@ export function forEachPrepared<T>(
     each(t.labels === inc.labels ? inc : ({ ...inc, labels: t.labels } as SeriesIncrement), t);
   }
 }
+
+/** The label set of the overflow series (an increment may carry it itself). */
+export function isOverflowLabels(labels: Labels): boolean {
+  return labels.length === 1 && labels[0].name === 'metric_overflow' && labels[0].value === 'true';
+}

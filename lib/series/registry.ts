@@ -2,9 +2,10 @@
 // per-label limit: label-pipeline.ts), enforces the series or entity limit with the overflow
 // series (active-limits.ts), stamps each collection (one timestamp, initial zeros, exemplars),
 // removes stale series with staleness markers (a deliberate difference from Tempo), and snapshots
-// to plain data. Folding and cost per metric type live in series-fold.ts, rendering in
-// registry-render.ts, the compact in-memory series in series-state.ts. No I/O and no clock:
-// every time comes from the caller.
+// to plain data. Everything that depends on a series' metric type -- creating, folding, cost,
+// rendering, snapshot -- is its type module's (metric-type.ts, reached through metric-types.ts);
+// the compact in-memory series base is series-state.ts. No I/O and no clock: every time comes
+// from the caller.
 //
 // Timestamp safety (one out-of-order sample rejects a whole remote-write request):
 // - each collection and marker batch gets a timestamp strictly after the previous one;
@@ -20,14 +21,16 @@ import { labelsFromRecord, seriesKey } from './labels.ts';
 import { ActiveLimits } from './active-limits.ts';
 import { SeriesIndex } from './series-index.ts';
 import { LabelPipeline } from './label-pipeline.ts';
-import { forEachPrepared, TARGET_INFO_METRIC } from './registry-labels.ts';
-import { checkIncrement, expectType, isOverflowLabels, markSent, needsZero } from './registry-series.ts';
+import { forEachPrepared, isOverflowLabels, TARGET_INFO_METRIC } from './registry-labels.ts';
+import type { TypeSettings } from './metric-type.ts';
+import { metricType } from './metric-types.ts';
 import { nativeConfigKey } from './native-series.ts';
-import { addCounter, addHistogram, costOf, incrementCost, runHistogramReset, setGauge } from './series-fold.ts';
-import { newSeries, type Entity, type SeriesState } from './series-state.ts';
-import { renderSeries, renderStaleMarkers, wasSent, type RenderContext } from './registry-render.ts';
-import { restoreSeries, snapshotSeries, type RegistrySnapshot } from './registry-state.ts';
+import type { Entity, SeriesState } from './series-state.ts';
+import type { RenderContext } from './series-render.ts';
+import type { RegistrySnapshot } from './registry-state.ts';
+import { restoreSeries, snapshotSeries } from './series-snapshot.ts';
 import { RestoreSharing } from './restore-sharing.ts';
+import { Tombstones } from './tombstones.ts';
 
 export type RegistryTenantConfig = Pick<
   TenantConfig,
@@ -37,9 +40,6 @@ export type RegistryTenantConfig = Pick<
 /** Labels of the series that absorbs new series over the limit (plus __name__ and external labels). */
 export const OVERFLOW_LABELS: Labels = [{ name: 'metric_overflow', value: 'true' }];
 const OVERFLOW_ENTITY_KEY = seriesKey('', OVERFLOW_LABELS);
-
-/** Tombstones only matter while an initial zero (at most 61 s before a collection) could reach them. */
-const TOMBSTONE_TTL_MS = 2 * 60_000;
 const MINUTE_MS = 60_000;
 
 export interface RemovedSeries {
@@ -55,9 +55,9 @@ export interface RemovedSeries {
 export class Registry {
   private config!: RegistryTenantConfig;
   private render!: RenderContext;
-  private nativeKey!: string;
+  private settings!: TypeSettings;
   private readonly series = new SeriesIndex();
-  private readonly tombstones = new Map<string, number>();
+  private readonly tombstones = new Tombstones();
   private active = 0;
   private limits!: ActiveLimits;
   private pipeline!: LabelPipeline;
@@ -78,7 +78,7 @@ export class Registry {
     const external: Record<string, string> = { ...config.registry.externalLabels };
     if (config.registry.injectTenantIdAs !== '') external[config.registry.injectTenantIdAs] = config.tenant;
     this.render = { external: labelsFromRecord(external), traceIdLabelName: config.traceIdLabelName || 'traceID' };
-    this.nativeKey = nativeConfigKey(config.nativeHistogram);
+    this.settings = { native: config.nativeHistogram, nativeKey: nativeConfigKey(config.nativeHistogram) };
     const r = config.registry;
     const stages = {
       spanNameSanitization: r.spanNameSanitization ?? '',
@@ -124,36 +124,28 @@ export class Registry {
   apply(increments: readonly SeriesIncrement[], nowMs: number): void {
     forEachPrepared<Entity>(increments, this.pipeline, this.infoMetrics, nowMs, (inc, prepared) => {
       const entityKey = prepared.entityKey;
-      checkIncrement(inc, inc.name, entityKey); // before admitting, so a bad increment leaves no empty series
+      const type = metricType(inc.type);
+      type.check(inc, entityKey); // before admitting, so a bad increment leaves no empty series
       // The label set's metrics, looked up once per batch (nothing is removed during apply).
       prepared.slot ??= this.series.entity(entityKey);
       let s = prepared.slot?.find(inc.name);
       const step = this.limits.step;
       // An estimate only changes when a series is first counted in a window step.
       if (s === undefined || s.demandStep !== step) {
-        this.limits.observe(inc.name, inc.name + entityKey, entityKey, incrementCost(inc), nowMs);
+        this.limits.observe(inc.name, inc.name + entityKey, entityKey, type.incrementCost(inc), nowMs);
         if (s !== undefined) s.demandStep = step;
       }
       let created = false;
       if (s === undefined) {
-        [s, created] = this.admit(inc, entityKey);
+        [s, created] = this.admit(inc, entityKey, type.incrementCost(inc));
         if (!s.overflow) s.demandStep = step;
         prepared.slot ??= this.series.entity(entityKey);
       }
-      switch (inc.type) {
-        case 'counter':
-          addCounter(expectType(s, inc, 'counter'), inc, nowMs);
-          break;
-        case 'gauge':
-          setGauge(expectType(s, inc, 'gauge'), inc, nowMs, created);
-          break;
-        case 'histogram': {
-          const h = expectType(s, inc, 'histogram');
-          addHistogram(h, inc, this.config.nativeHistogram, this.nativeKey, nowMs);
-          if (h.cost !== costOf(h)) this.setCost(h);
-          break;
-        }
-      }
+      // A mismatch is a processor bug; the error names the series.
+      if (s.type !== inc.type) throw new Error(`series ${s.key}: got a ${inc.type} increment for a ${s.type} series`);
+      type.fold(s, inc, created, this.settings, nowMs);
+      const cost = type.cost(s);
+      if (cost !== s.cost) this.setCost(s, cost);
     });
   }
 
@@ -175,19 +167,21 @@ export class Registry {
   *collectChunks(nowMs: number, chunkSeries: number): Generator<CollectedSeries[], void, undefined> {
     if (this.config.registry.disableCollection) return;
     const at = Math.max(Math.min(nowMs, this.stampCeilingMs), this.sentUpTo + 1);
-    this.pruneTombstones(at);
+    this.tombstones.prune(at);
     this.sentUpTo = at; // before the first piece leaves: a later collection or marker is after it
     const zeroBase = Math.floor(at / MINUTE_MS) * MINUTE_MS - 1000;
-    const native = this.config.nativeHistogram;
+    const settings = this.settings;
     let chunk: CollectedSeries[] = [];
     const sink = (series: CollectedSeries): number => chunk.push(series);
     for (const entity of this.series.entities()) {
       const series = entity.series;
       for (let i = 0; i < series.length; i++) {
         const s = series[i];
-        if (s.type === 'histogram') runHistogramReset(s, native, at);
-        renderSeries(s, this.render, { atMs: at, zeroMs: this.zeroTimestamp(s, zeroBase, at), exemplars: true }, sink);
-        markSent(s);
+        const type = metricType(s.type);
+        type.beforeCollect(s, settings, at);
+        const zeroMs = type.needsZero(s) ? this.zeroTimestamp(s, zeroBase, at) : undefined;
+        type.render(s, this.render, { atMs: at, zeroMs, exemplars: true }, sink);
+        type.markSent(s);
       }
       if (chunk.length >= chunkSeries) {
         yield chunk;
@@ -203,14 +197,10 @@ export class Registry {
    */
   peek(): CollectedSeries[] {
     const out: CollectedSeries[] = [];
-    this.series.forEach((s) =>
-      renderSeries(
-        s,
-        this.render,
-        { atMs: s.lastUpdatedMs, zeroMs: undefined, exemplars: false },
-        (x) => void out.push(x),
-      ),
-    );
+    const sink = (x: CollectedSeries): void => void out.push(x);
+    this.series.forEach((s) => {
+      metricType(s.type).render(s, this.render, { atMs: s.lastUpdatedMs, zeroMs: undefined, exemplars: false }, sink);
+    });
     return out;
   }
 
@@ -224,17 +214,17 @@ export class Registry {
     const markerAt = Math.max(Math.min(nowMs, this.stampCeilingMs), this.sentUpTo + 1);
     let marked = false;
     this.series.deleteWhere((s) => {
+      const type = metricType(s.type);
       const stale = nowMs - s.lastUpdatedMs > this.config.registry.staleDurationMs;
-      const nativeChanged = s.type === 'histogram' && s.native !== undefined && s.native.configKey !== this.nativeKey;
-      if (!stale && !nativeChanged) return false;
+      if (!stale && !type.outdated(s, this.settings)) return false;
       const key = s.key;
       if (!s.overflow) {
         this.active -= s.cost;
         this.limits.removed(--s.entity.counted === 0, s.cost);
       }
       const markers: CollectedSeries[] = [];
-      if (!this.config.registry.disableCollection && wasSent(s)) {
-        renderStaleMarkers(s, this.render, markerAt, (m) => markers.push(m));
+      if (!this.config.registry.disableCollection && type.wasSent(s)) {
+        type.renderStale(s, this.render, markerAt, (m) => markers.push(m));
         this.tombstones.set(key, markerAt);
         marked = true;
       }
@@ -242,7 +232,7 @@ export class Registry {
       return true;
     });
     if (marked) this.sentUpTo = markerAt;
-    this.pruneTombstones(nowMs);
+    this.tombstones.prune(nowMs);
     // Tempo steps its estimate windows and prunes Drain every 5 minutes, as often as this runs.
     this.limits.advance(nowMs);
     this.pipeline.advance(nowMs);
@@ -255,7 +245,7 @@ export class Registry {
       version: 1,
       lastSentMs: this.sentUpTo,
       seriesLimitedTotal: this.limits.seriesLimitedTotal,
-      tombstones: [...this.tombstones],
+      tombstones: [...this.tombstones.entries()],
       series: this.series.map(snapshotSeries),
       ...(cardinality !== undefined && { cardinality }),
     };
@@ -272,9 +262,7 @@ export class Registry {
     for (const snap of snapshot.series) {
       const entityKey = seriesKey('', snap.labels);
       const entity = this.series.entity(entityKey) ?? this.series.ensureEntity(entityKey, sharing.labels(snap.labels));
-      const s = restoreSeries(snap, entity, this.series.name(snap.name));
-      if (s.type === 'histogram' && s.classic !== undefined) s.classic.bounds = sharing.boundsOf(s.classic.bounds);
-      s.cost = costOf(s);
+      const s = restoreSeries(snap, entity, this.series.name(snap.name), sharing);
       this.series.add(s);
       if (s.overflow) continue;
       this.active += s.cost;
@@ -290,13 +278,13 @@ export class Registry {
    * Creates the series for a new label set, or redirects it to its metric's overflow series
    * (created on first use). Returns the series and whether it was just created.
    */
-  private admit(inc: SeriesIncrement, entityKey: string): [SeriesState, boolean] {
+  private admit(inc: SeriesIncrement, entityKey: string, cost: number): [SeriesState, boolean] {
     const overflowLabels = isOverflowLabels(inc.labels);
-    const cost = incrementCost(inc);
+    const create = metricType(inc.type).create;
     const name = this.series.name(inc.name);
     if (overflowLabels || this.limits.admit((this.series.entity(entityKey)?.counted ?? 0) > 0, cost, this.active)) {
       const entity = this.series.ensureEntity(entityKey, inc.labels);
-      const s = newSeries(inc.type, entity, name, overflowLabels);
+      const s = create(entity, name, overflowLabels);
       s.cost = cost;
       if (!overflowLabels) {
         this.active += cost;
@@ -307,28 +295,22 @@ export class Registry {
     }
     const existing = this.series.find(OVERFLOW_ENTITY_KEY, name);
     if (existing !== undefined) return [existing, false];
-    const s = newSeries(inc.type, this.series.ensureEntity(OVERFLOW_ENTITY_KEY, OVERFLOW_LABELS), name, true);
+    const s = create(this.series.ensureEntity(OVERFLOW_ENTITY_KEY, OVERFLOW_LABELS), name, true);
     s.cost = cost;
     this.series.add(s);
     return [s, true];
   }
 
-  private setCost(s: SeriesState): void {
-    const cost = costOf(s);
+  private setCost(s: SeriesState, cost: number): void {
     if (!s.overflow) this.active += cost - s.cost;
     s.cost = cost;
   }
 
-  /** Initial-zero timestamp for s at this collection, or undefined when it must be left out. */
+  /** Initial-zero timestamp for s (which owes one) at this collection; undefined: leave it out. */
   private zeroTimestamp(s: SeriesState, zeroBase: number, at: number): number | undefined {
-    if (!needsZero(s)) return undefined;
     let zero = Math.max(zeroBase, this.zeroFloorMs + 1);
-    // A series key is built on demand (series-state.ts): only when there are tombstones to match.
-    const tomb = this.tombstones.size === 0 ? undefined : this.tombstones.get(s.key);
-    if (tomb !== undefined) {
-      this.tombstones.delete(s.key);
-      zero = Math.max(zero, tomb + 1);
-    }
+    const tomb = this.tombstones.take(() => s.key);
+    if (tomb !== undefined) zero = Math.max(zero, tomb + 1);
     return zero < at ? zero : undefined;
   }
 
@@ -341,9 +323,14 @@ export class Registry {
     this.stampCeilingMs = ms;
   }
 
-  /** Every series counts as sent, its initial zero included (a takeover refolded what another run sent: lib/flush/fold-reach.ts). */
+  /**
+   * Every series counts as sent, its initial zero included (a takeover refolded what another run
+   * sent: lib/flush/fold-reach.ts).
+   */
   markAllSent(): void {
-    this.series.forEach(markSent);
+    this.series.forEach((s) => {
+      metricType(s.type).markSent(s);
+    });
   }
 
   /**
@@ -355,9 +342,5 @@ export class Registry {
   resumeAfter(ms: number): void {
     this.zeroFloorMs = Math.max(this.zeroFloorMs, ms);
     this.sentUpTo = Math.max(this.sentUpTo, ms);
-  }
-
-  private pruneTombstones(nowMs: number): void {
-    for (const [key, at] of this.tombstones) if (at < nowMs - TOMBSTONE_TTL_MS) this.tombstones.delete(key);
   }
 }

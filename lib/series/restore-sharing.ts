@@ -1,7 +1,7 @@
 // What series restored from a snapshot share again, as series built by folding do: one Label
 // object per distinct (name, value) -- a folded delta hands all its label sets shared labels, while
 // a parsed snapshot holds a fresh object and string for each -- and one bounds array per distinct
-// histogram layout (memory, and registry-render's `le` cache). Lives for one restore only.
+// histogram layout (memory, and series-render.ts's `le` cache). Lives for one restore only.
 
 import type { Label, Labels } from './types.ts';
 

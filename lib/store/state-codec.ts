@@ -11,7 +11,7 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { PendingEdgesSnapshot } from '../servicegraph-model/saved.ts';
 import type { RegistrySnapshot } from '../series/registry-state.ts';
 import { ByteReader, ByteWriter, StateFormatError } from './state-bytes.ts';
-import { REC_COUNTER, REC_GAUGE, REC_HISTOGRAM, readSeries, writeSeries } from './state-series-record.ts';
+import { isSeriesRecord, readSeries, writeSeries } from './state-series-record.ts';
 import type { FlusherState, FlusherStateToSave, FoldedPosition, RegistrySnapshotStream } from './state-types.ts';
 import { readValue, writeValue } from './state-value.ts';
 
@@ -223,11 +223,6 @@ export class StateDecoder {
         case REC_TOMBSTONE:
           this.currentTenant().tombstones.push([r.str(), r.num()]);
           break;
-        case REC_COUNTER:
-        case REC_GAUGE:
-        case REC_HISTOGRAM:
-          this.currentTenant().series.push(readSeries(r, kind));
-          break;
         case REC_EDGES: {
           const tenant = r.str();
           const p: MutablePending = { halves: [], droppedSides: [] };
@@ -250,7 +245,8 @@ export class StateDecoder {
           continue;
         }
         default:
-          throw new StateFormatError(`unknown record kind ${kind}`);
+          if (!isSeriesRecord(kind)) throw new StateFormatError(`unknown record kind ${kind}`);
+          this.currentTenant().series.push(readSeries(r, kind));
       }
       this.records++;
     }

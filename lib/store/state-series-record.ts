@@ -1,80 +1,87 @@
 // One series of a registry snapshot as one record of the binary state format. Field names are
 // not written (the record kind fixes the layout); repeated strings such as metric and label
-// names are left to the chunk compression.
+// names are left to the chunk compression. Each metric type has its record kind and its body
+// (SERIES_RECORDS); every record starts with the same flags byte, name, labels and last update.
 
 import type { ClassicSnapshot, ExemplarSnapshot, NativeSnapshot, SeriesSnapshot } from '../series/registry-state.ts';
 import type { Label } from '../series/types.ts';
 import { type ByteReader, type ByteWriter, StateFormatError } from './state-bytes.ts';
 
-export const REC_COUNTER = 0x10;
-export const REC_GAUGE = 0x11;
-export const REC_HISTOGRAM = 0x12;
+/** Bits of a series record's flags byte; `flag` is a counter's zeroSent and a gauge's sent. */
+const SERIES = { overflow: 1, flag: 2, classic: 4, native: 8 } as const;
+const CLASSIC = { zeroSent: 1, exemplars: 2, sameBounds: 4 } as const;
+const NATIVE = { zeroSent: 1, resetScheduled: 2, exemplar: 4 } as const;
 
-const F_OVERFLOW = 1;
-const F_FLAG = 2; // counter: zeroSent; gauge: sent
-const F_CLASSIC = 4;
-const F_NATIVE = 8;
+/** How one metric type's series is written after the common fields, and read back. */
+interface SeriesRecord<P extends SeriesSnapshot> {
+  /** The record kind byte. */
+  readonly kind: number;
+  /** The type's own bits of the flags byte. */
+  flags(s: P): number;
+  write(w: ByteWriter, s: P): void;
+  /** The rest of the record, into one object literal (no spread: decoding a state reads 1M of them). */
+  read(r: ByteReader, flags: number, name: string, labels: Label[], lastUpdatedMs: number, overflow: boolean): P;
+}
 
-const C_ZERO_SENT = 1;
-const C_EXEMPLARS = 2;
-const C_SAME_BOUNDS = 4;
-const N_ZERO_SENT = 1;
-const N_RESET_SCHEDULED = 2;
-const N_EXEMPLAR = 4;
+type SeriesRecords = { readonly [T in SeriesSnapshot['type']]: SeriesRecord<Extract<SeriesSnapshot, { type: T }>> };
 
-export function writeSeries(w: ByteWriter, s: SeriesSnapshot): void {
-  switch (s.type) {
-    case 'counter':
-      w.byte(REC_COUNTER);
-      writeCommon(w, s, s.zeroSent ? F_FLAG : 0);
-      w.num(s.value);
-      return;
-    case 'gauge':
-      w.byte(REC_GAUGE);
-      writeCommon(w, s, s.sent ? F_FLAG : 0);
-      w.num(s.value);
-      return;
-    case 'histogram':
-      w.byte(REC_HISTOGRAM);
-      writeCommon(w, s, (s.classic !== null ? F_CLASSIC : 0) | (s.native !== null ? F_NATIVE : 0));
+const SERIES_RECORDS: SeriesRecords = {
+  counter: {
+    kind: 0x10,
+    flags: (s) => (s.zeroSent ? SERIES.flag : 0),
+    write: (w, s) => w.num(s.value),
+    read: (r, flags, name, labels, lastUpdatedMs, overflow) => ({
+      type: 'counter',
+      name,
+      labels,
+      lastUpdatedMs,
+      overflow,
+      value: r.num(),
+      zeroSent: (flags & SERIES.flag) !== 0,
+    }),
+  },
+  gauge: {
+    kind: 0x11,
+    flags: (s) => (s.sent ? SERIES.flag : 0),
+    write: (w, s) => w.num(s.value),
+    read: (r, flags, name, labels, lastUpdatedMs, overflow) => ({
+      type: 'gauge',
+      name,
+      labels,
+      lastUpdatedMs,
+      overflow,
+      value: r.num(),
+      sent: (flags & SERIES.flag) !== 0,
+    }),
+  },
+  histogram: {
+    kind: 0x12,
+    flags: (s) => (s.classic !== null ? SERIES.classic : 0) | (s.native !== null ? SERIES.native : 0),
+    write(w, s) {
       if (s.classic !== null) writeClassic(w, s.classic);
       if (s.native !== null) writeNative(w, s.native);
-      return;
-  }
-}
-
-/** The series of a record whose kind byte `kind` was just read. */
-export function readSeries(r: ByteReader, kind: number): SeriesSnapshot {
-  const flags = r.byte();
-  const name = r.sstr();
-  const labels = readLabels(r);
-  const lastUpdatedMs = r.num();
-  const overflow = (flags & F_OVERFLOW) !== 0;
-  switch (kind) {
-    case REC_COUNTER:
-      return {
-        type: 'counter',
-        name,
-        labels,
-        lastUpdatedMs,
-        overflow,
-        value: r.num(),
-        zeroSent: (flags & F_FLAG) !== 0,
-      };
-    case REC_GAUGE:
-      return { type: 'gauge', name, labels, lastUpdatedMs, overflow, value: r.num(), sent: (flags & F_FLAG) !== 0 };
-    case REC_HISTOGRAM: {
-      const classic = (flags & F_CLASSIC) !== 0 ? readClassic(r) : null;
-      const native = (flags & F_NATIVE) !== 0 ? readNative(r) : null;
+    },
+    read(r, flags, name, labels, lastUpdatedMs, overflow) {
+      const classic = (flags & SERIES.classic) !== 0 ? readClassic(r) : null;
+      const native = (flags & SERIES.native) !== 0 ? readNative(r) : null;
       return { type: 'histogram', name, labels, lastUpdatedMs, overflow, classic, native };
-    }
-    default:
-      throw new StateFormatError(`record kind ${kind} is not a series`);
-  }
+    },
+  },
+};
+
+const RECORD_OF_KIND = new Map<number, SeriesRecord<SeriesSnapshot>>(
+  Object.values(SERIES_RECORDS).map((record: SeriesRecord<SeriesSnapshot>) => [record.kind, record]),
+);
+
+/** True if records of kind `kind` are series (read them with readSeries). */
+export function isSeriesRecord(kind: number): boolean {
+  return RECORD_OF_KIND.has(kind);
 }
 
-function writeCommon(w: ByteWriter, s: SeriesSnapshot, flags: number): void {
-  w.byte(flags | (s.overflow ? F_OVERFLOW : 0));
+export function writeSeries(w: ByteWriter, s: SeriesSnapshot): void {
+  const record = SERIES_RECORDS[s.type] as SeriesRecord<SeriesSnapshot>;
+  w.byte(record.kind);
+  w.byte(record.flags(s) | (s.overflow ? SERIES.overflow : 0));
   w.sstr(s.name);
   w.uvarint(s.labels.length);
   for (const l of s.labels) {
@@ -82,6 +89,18 @@ function writeCommon(w: ByteWriter, s: SeriesSnapshot, flags: number): void {
     w.sstr(l.value);
   }
   w.num(s.lastUpdatedMs);
+  record.write(w, s);
+}
+
+/** The series of a record whose kind byte `kind` was just read. */
+export function readSeries(r: ByteReader, kind: number): SeriesSnapshot {
+  const record = RECORD_OF_KIND.get(kind);
+  if (record === undefined) throw new StateFormatError(`record kind ${kind} is not a series`);
+  const flags = r.byte();
+  const name = r.sstr();
+  const labels = readLabels(r);
+  const lastUpdatedMs = r.num();
+  return record.read(r, flags, name, labels, lastUpdatedMs, (flags & SERIES.overflow) !== 0);
 }
 
 function readLabels(r: ByteReader): Label[] {
@@ -116,7 +135,11 @@ function writeClassic(w: ByteWriter, c: ClassicSnapshot): void {
   // exemplars only appear in snapshots restored from a state saved with them
   const exemplars = c.exemplars?.some((e) => e !== null && e !== undefined) === true ? c.exemplars : undefined;
   const same = sameNumbers(w.lastBounds, c.bounds);
-  w.byte((c.zeroSent ? C_ZERO_SENT : 0) | (exemplars !== undefined ? C_EXEMPLARS : 0) | (same ? C_SAME_BOUNDS : 0));
+  w.byte(
+    (c.zeroSent ? CLASSIC.zeroSent : 0) |
+      (exemplars !== undefined ? CLASSIC.exemplars : 0) |
+      (same ? CLASSIC.sameBounds : 0),
+  );
   if (!same) {
     writeNumbers(w, c.bounds);
     w.lastBounds = c.bounds;
@@ -136,7 +159,7 @@ function writeClassic(w: ByteWriter, c: ClassicSnapshot): void {
 function readClassic(r: ByteReader): ClassicSnapshot {
   const flags = r.byte();
   let bounds: number[];
-  if ((flags & C_SAME_BOUNDS) !== 0) {
+  if ((flags & CLASSIC.sameBounds) !== 0) {
     if (r.lastBounds === undefined) throw new StateFormatError('repeated histogram bounds before any');
     bounds = [...r.lastBounds];
   } else {
@@ -148,9 +171,9 @@ function readClassic(r: ByteReader): ClassicSnapshot {
     counts: readNumbers(r),
     sum: r.num(),
     count: r.num(),
-    zeroSent: (flags & C_ZERO_SENT) !== 0,
+    zeroSent: (flags & CLASSIC.zeroSent) !== 0,
   };
-  if ((flags & C_EXEMPLARS) !== 0) {
+  if ((flags & CLASSIC.exemplars) !== 0) {
     const n = r.count();
     const exemplars: (ExemplarSnapshot | null)[] = new Array(n);
     for (let i = 0; i < n; i++) exemplars[i] = r.bool() ? readExemplar(r) : null;
@@ -177,9 +200,9 @@ function readBuckets(r: ByteReader): [number, number][] {
 function writeNative(w: ByteWriter, n: NativeSnapshot): void {
   const exemplar = n.exemplar ?? undefined;
   w.byte(
-    (n.zeroSent ? N_ZERO_SENT : 0) |
-      (n.resetScheduled ? N_RESET_SCHEDULED : 0) |
-      (exemplar !== undefined ? N_EXEMPLAR : 0),
+    (n.zeroSent ? NATIVE.zeroSent : 0) |
+      (n.resetScheduled ? NATIVE.resetScheduled : 0) |
+      (exemplar !== undefined ? NATIVE.exemplar : 0),
   );
   w.num(n.schema);
   w.num(n.zeroThreshold);
@@ -205,10 +228,10 @@ function readNative(r: ByteReader): NativeSnapshot {
     sum: r.num(),
     lastResetMs: r.num(),
     configKey: r.sstr(),
-    resetScheduled: (flags & N_RESET_SCHEDULED) !== 0,
-    zeroSent: (flags & N_ZERO_SENT) !== 0,
+    resetScheduled: (flags & NATIVE.resetScheduled) !== 0,
+    zeroSent: (flags & NATIVE.zeroSent) !== 0,
   };
-  if ((flags & N_EXEMPLAR) !== 0) n.exemplar = readExemplar(r);
+  if ((flags & NATIVE.exemplar) !== 0) n.exemplar = readExemplar(r);
   return n;
 }
 

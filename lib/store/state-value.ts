@@ -6,37 +6,38 @@
 
 import { type ByteReader, type ByteWriter, StateFormatError } from './state-bytes.ts';
 
-const NULL = 0;
-const FALSE = 1;
-const TRUE = 2;
-const NUMBER = 3;
-const STRING = 4;
-const ARRAY = 5;
-const OBJECT = 6;
+/** The tag byte before each value. */
+const TAG = { null: 0, false: 1, true: 2, number: 3, string: 4, array: 5, object: 6 } as const;
 
 /** Nesting depth accepted on read: the state's own shapes are a few levels deep. */
 const MAX_DEPTH = 64;
 
 export function writeValue(w: ByteWriter, v: unknown): void {
-  if (v === null || v === undefined) return w.byte(NULL);
+  if (v === null || v === undefined) {
+    w.byte(TAG.null);
+    return;
+  }
   switch (typeof v) {
     case 'boolean':
-      return w.byte(v ? TRUE : FALSE);
+      w.byte(v ? TAG.true : TAG.false);
+      return;
     case 'number':
-      w.byte(NUMBER);
-      return w.num(v);
+      w.byte(TAG.number);
+      w.num(v);
+      return;
     case 'string':
-      w.byte(STRING);
-      return w.str(v);
+      w.byte(TAG.string);
+      w.str(v);
+      return;
     case 'object': {
       if (Array.isArray(v)) {
-        w.byte(ARRAY);
+        w.byte(TAG.array);
         w.uvarint(v.length);
         for (const item of v) writeValue(w, item);
         return;
       }
       const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined);
-      w.byte(OBJECT);
+      w.byte(TAG.object);
       w.uvarint(entries.length);
       for (const [k, x] of entries) {
         w.str(k);
@@ -53,23 +54,23 @@ export function readValue(r: ByteReader, depth = 0): unknown {
   if (depth > MAX_DEPTH) throw new StateFormatError('values nested too deeply');
   const tag = r.byte();
   switch (tag) {
-    case NULL:
+    case TAG.null:
       return null;
-    case FALSE:
+    case TAG.false:
       return false;
-    case TRUE:
+    case TAG.true:
       return true;
-    case NUMBER:
+    case TAG.number:
       return r.num();
-    case STRING:
+    case TAG.string:
       return r.str();
-    case ARRAY: {
+    case TAG.array: {
       const n = r.count();
       const out: unknown[] = new Array(n);
       for (let i = 0; i < n; i++) out[i] = readValue(r, depth + 1);
       return out;
     }
-    case OBJECT: {
+    case TAG.object: {
       const n = r.count();
       const out: Record<string, unknown> = {};
       for (let i = 0; i < n; i++) {

@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatExposition, formatValue } from '../../lib/series/exposition.ts';
 import { Registry } from '../../lib/series/registry.ts';
-import { config, counter, gauge, histogram } from './registry-fixtures.ts';
+import { config, counter, gauge, histogram, TV1_LABELS } from './registry-fixtures.ts';
 
 const T = Date.UTC(2024, 0, 1, 12, 30, 15, 250);
 
@@ -23,12 +23,7 @@ describe('formatValue (client_golang text format)', () => {
 describe('formatExposition', () => {
   test('TV1-style output: sorted lines, le among sorted labels, no timestamps or initial zeros', () => {
     const r = new Registry(config());
-    const labels = {
-      service: 'test-service',
-      span_name: 'test',
-      span_kind: 'SPAN_KIND_CLIENT',
-      status_code: 'STATUS_CODE_OK',
-    };
+    const labels = TV1_LABELS;
     r.apply(
       [
         counter('traces_spanmetrics_calls_total', labels, 10),

@@ -29,6 +29,14 @@ export function config(
   };
 }
 
+/** The span-metrics label set of Tempo's test vector TV1. */
+export const TV1_LABELS: Readonly<Record<string, string>> = {
+  service: 'test-service',
+  span_name: 'test',
+  span_kind: 'SPAN_KIND_CLIENT',
+  status_code: 'STATUS_CODE_OK',
+};
+
 export function lbls(record: Record<string, string>): Labels {
   return Object.keys(record)
     .sort()

@@ -2,11 +2,18 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { Registry } from '../../lib/series/registry.ts';
 import { isStaleNaN } from '../../lib/series/stale.ts';
-import { config, counter, gauge, histogram, id, samplesById } from './registry-fixtures.ts';
+import { config, counter, gauge, histogram, id, samplesById, TV1_LABELS } from './registry-fixtures.ts';
 
 const T = Date.UTC(2024, 0, 1, 12, 30, 15, 250); // a collection time
 const T0 = Date.UTC(2024, 0, 1, 12, 29, 59, 0); // start of T's minute - 1 s
 const MIN = 60_000;
+const T2 = T + 15_000; // the next collection
+
+/** TV7's second batch (value-2 again, a new value-3), folded 1 s before T2 and collected at T2. */
+function secondBatch(r: Registry): Record<string, [number, number][]> {
+  r.apply([counter('my_counter', { label: 'value-2' }, 2), counter('my_counter', { label: 'value-3' }, 3)], T2 - 1000);
+  return samplesById(r.collect(T2));
+}
 
 describe('counters (TV7)', () => {
   test('initial zero at the end of the previous minute, then cumulative values', () => {
@@ -23,13 +30,8 @@ describe('counters (TV7)', () => {
       ],
     });
 
-    const T2 = T + 15_000;
     const T20 = Date.UTC(2024, 0, 1, 12, 29, 59, 0); // T2 = 12:30:30.250: same minute
-    r.apply(
-      [counter('my_counter', { label: 'value-2' }, 2), counter('my_counter', { label: 'value-3' }, 3)],
-      T2 - 1000,
-    );
-    assert.deepEqual(samplesById(r.collect(T2)), {
+    assert.deepEqual(secondBatch(r), {
       'my_counter{label="value-1"}': [[T2, 1]],
       'my_counter{label="value-2"}': [[T2, 4]],
       'my_counter{label="value-3"}': [
@@ -43,12 +45,7 @@ describe('counters (TV7)', () => {
     const r = new Registry(config({ maxActiveSeries: 2 }));
     r.apply([counter('my_counter', { label: 'value-1' }, 1), counter('my_counter', { label: 'value-2' }, 2)], T - 5000);
     r.collect(T);
-    const T2 = T + 15_000;
-    r.apply(
-      [counter('my_counter', { label: 'value-2' }, 2), counter('my_counter', { label: 'value-3' }, 3)],
-      T2 - 1000,
-    );
-    assert.deepEqual(samplesById(r.collect(T2)), {
+    assert.deepEqual(secondBatch(r), {
       'my_counter{label="value-1"}': [[T2, 1]],
       'my_counter{label="value-2"}': [[T2, 4]],
       'my_counter{metric_overflow="true"}': [
@@ -91,12 +88,7 @@ describe('classic histograms', () => {
 
   test('TV1: ten 1 s spans into buckets [0.5, 1] (le is inclusive)', () => {
     const r = new Registry(config());
-    const labels = {
-      service: 'test-service',
-      span_name: 'test',
-      span_kind: 'SPAN_KIND_CLIENT',
-      status_code: 'STATUS_CODE_OK',
-    };
+    const labels = TV1_LABELS;
     const obs = Array.from({ length: 10 }, () => ({ value: 1 }));
     r.apply(
       [
@@ -454,7 +446,6 @@ describe('snapshot / restore', () => {
     assert.equal(restored.activeSeries, r.activeSeries);
     assert.equal(restored.seriesLimitedTotal, r.seriesLimitedTotal);
     assert.equal(restored.lastSentMs, T);
-    const T2 = T + 15_000;
     // the same samples; the pending exemplar stays behind (saved state holds none)
     const withoutExemplars = (series: ReturnType<Registry['collect']>) => series.map((s) => ({ ...s, exemplars: [] }));
     assert.deepEqual(restored.collect(T2), withoutExemplars(r.collect(T2)));
