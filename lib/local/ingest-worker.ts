@@ -14,6 +14,7 @@ import { ingestContext, ingestPartitions } from '../ingest/ingest-handler.ts';
 import type { LogFields, Logger } from '../log/logger.ts';
 import { MetricsRecorder, type Dimensions, type Unit } from '../metrics/recorder.ts';
 import { createDynamoClient, sdkDdb } from '../store/ddb.ts';
+import { corruptBatchSkipped, expandDeferredBatches } from './kafka-batch-records.ts';
 import { unpackPartitions } from './packed-records.ts';
 import type { FromIngestWorker, IngestWorkerInit, ToIngestWorker, MetricOp } from './ingest-thread.ts';
 
@@ -91,7 +92,10 @@ port.on('message', (message: ToIngestWorker) => {
     try {
       const { source, metrics, ctx } = await started;
       await source.refresh();
-      const results = await ingestPartitions(ctx, unpackPartitions(message.packed));
+      const partitions = unpackPartitions(message.packed).map((p) =>
+        expandDeferredBatches(p, corruptBatchSkipped(log, metrics)),
+      );
+      const results = await ingestPartitions(ctx, partitions);
       send({ kind: 'result', id: message.id, ok: true, results, metrics: metrics.take() });
     } catch (e) {
       const error = e instanceof Error ? { name: e.name, message: e.message } : { name: 'Error', message: String(e) };

@@ -16,6 +16,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KafkaRecord } from '../decode/kafka-record.ts';
 import type { Logger } from '../log/logger.ts';
+import { recordCount } from './kafka-deferred-batch.ts';
 import { PartitionLane } from './kafka-partition-lane.ts';
 import { toKafkaRecords, type KafkaMessageLike } from './kafka-records.ts';
 
@@ -35,6 +36,8 @@ export interface ConsumerBatch {
   readonly topic: string;
   readonly partition: number;
   readonly messages: readonly KafkaMessageLike[];
+  /** The offset kafkajs fetched from (records before it are dropped from `messages`). */
+  readonly fetchedOffset?: string;
   /** Offset of the batch's last record, control records and aborted transactions included. */
   lastOffset(): string;
 }
@@ -163,7 +166,7 @@ export async function startKafkaSource(opts: KafkaSourceOptions): Promise<KafkaS
     if (abandoned() || batch.messages.length === 0) return;
     const lastOffset = batch.lastOffset();
     const item: LaneBatch = {
-      records: toKafkaRecords(batch.topic, batch.partition, batch.messages),
+      records: toKafkaRecords(batch.topic, batch.partition, batch.messages, batch.fetchedOffset),
       where: { topic: batch.topic, partition: batch.partition, firstOffset: batch.messages[0].offset, lastOffset },
       abandoned,
     };
@@ -219,7 +222,7 @@ export async function startKafkaSource(opts: KafkaSourceOptions): Promise<KafkaS
       await owner.commitOffsets([
         { topic: where.topic, partition: where.partition, offset: (BigInt(where.lastOffset) + 1n).toString() },
       ]);
-      committedRecords += records.length;
+      committedRecords += recordCount(records);
     } catch (e) {
       // The records are in the deltas table already: re-reading them after a restart or
       // rebalance costs a fetch, and the ingest cursor skips them.

@@ -7,6 +7,7 @@ import type { PartitionRecords } from '../ingest/ingest-partition.ts';
 import type { Logger } from '../log/logger.ts';
 import type { MetricsRecorder } from '../metrics/recorder.ts';
 import type { Ddb } from '../store/ddb.ts';
+import { corruptBatchSkipped, expandDeferredBatches } from './kafka-batch-records.ts';
 import { IngestThread, type IngestWorkerInit } from './ingest-thread.ts';
 
 export interface LocalIngest {
@@ -40,5 +41,13 @@ export async function startLocalIngest(opts: LocalIngestOptions): Promise<LocalI
     return { ingest: (partitions) => thread.ingest(partitions), close: () => thread.close() };
   }
   const ctx = ingestContext({ config: opts.config, ddb: opts.ddb, table, log, metrics });
-  return { ingest: (partitions) => ingestPartitions(ctx, partitions), close: async () => {} };
+  const onCorrupt = corruptBatchSkipped(log, metrics);
+  return {
+    ingest: (partitions) =>
+      ingestPartitions(
+        ctx,
+        partitions.map((p) => expandDeferredBatches(p, onCorrupt)),
+      ),
+    close: async () => {},
+  };
 }
