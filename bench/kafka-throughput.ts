@@ -123,6 +123,8 @@ async function localModeRun(kafka: MockKafka, topic: string, groupId: string, t:
     log: silentLogger,
     progress: () => {},
     env: {},
+    // BENCH_INGEST_THREADS=N: N ingest threads (default: by the machine's cores)
+    ingestThreads: process.env.BENCH_INGEST_THREADS ? Number(process.env.BENCH_INGEST_THREADS) : undefined,
     // the spans were stamped before producing: allow for the minutes pre-filling takes
     inlineConfig:
       'metrics_generator: {metrics_ingestion_time_range_slack: 1h}\noverrides: {defaults: {metrics_generator: {processors: [span-metrics]}}}',
