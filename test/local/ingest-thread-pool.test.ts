@@ -2,32 +2,18 @@
 // own, and the deltas committed equal those of ingest on the main thread.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { KafkaRecord } from '../../lib/decode/kafka-record.ts';
 import { ingestPartitions } from '../../lib/ingest/ingest-handler.ts';
 import { groupByPartition } from '../../lib/ingest/msk-event.ts';
 import { defaultIngestThreads, IngestThreadPool } from '../../lib/local/ingest-thread-pool.ts';
 import { silentLogger } from '../../lib/log/logger.ts';
 import { MetricsRecorder } from '../../lib/metrics/recorder.ts';
 import { CONFIG, TABLE, committedState, startStore, testContext } from '../helpers/ingest-harness.ts';
-import { pushBytesMessages } from '../helpers/kafka-mock-broker.ts';
+import { asIngestRecords, pushBytesMessages } from '../helpers/kafka-mock-broker.ts';
 
 const CONFIG_TEXT = 'overrides:\n  defaults:\n    metrics_generator:\n      processors: [span-metrics]\n';
 const MESSAGES = [0, 1, 2, 3].map(() => pushBytesMessages('team-a', 10));
 
-function records(topic: string, from: number, to: number): KafkaRecord[] {
-  const now = Date.now();
-  return MESSAGES.flatMap((messages, partition) =>
-    messages.slice(from, to).map((m, i) => ({
-      topic,
-      partition,
-      offset: from + i,
-      timestampMs: now,
-      key: Buffer.from(m.key!),
-      value: m.value,
-      headers: [],
-    })),
-  );
-}
+const records = (topic: string, from: number, to: number) => asIngestRecords(topic, MESSAGES, from, to);
 
 describe('ingest thread pool', () => {
   test('two threads commit every partition once, in order across calls, and the same deltas as the main thread', async () => {
