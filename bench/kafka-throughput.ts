@@ -110,7 +110,7 @@ interface Topic {
 
 /** Local mode consuming the whole pre-filled topic once, as one table row. */
 async function localModeRun(kafka: MockKafka, topic: string, groupId: string, t: Topic): Promise<string[]> {
-  const { partitions, spans, bytes } = t;
+  const { partitions, spans } = t;
   const profiler = process.env.BENCH_PROFILE ? await startProfile() : undefined;
   const fetched = { at: 0 };
   const started = performance.now();
@@ -154,17 +154,29 @@ async function localModeRun(kafka: MockKafka, topic: string, groupId: string, t:
   const got = local.stats().spans;
   await profiler?.(`/tmp/kafka-bench-${partitions}.cpuprofile`);
   await local.stop();
-  const flowing = (done - (first || joined)) / 1000;
+  return tableRow(String(partitions), t, got, { started, joined, first: first || joined, done }, cpu, threads);
+}
+
+/** One row: `joined` is when consuming began, `first` when the first batch was handed over. */
+function tableRow(
+  label: string,
+  { spans, bytes }: Topic,
+  got: number,
+  at: { started: number; joined: number; first: number; done: number },
+  cpu: NodeJS.CpuUsage,
+  threads: ThreadCpu | undefined,
+): string[] {
+  const flowing = (at.done - at.first) / 1000;
   return [
-    String(partitions),
+    label,
     `${(bytes / 1e6).toFixed(1)} MB`,
     spans.toLocaleString('en-US'),
     got === spans ? 'all' : `${got} of ${spans}`,
-    `${((joined - started) / 1000).toFixed(1)} s`,
+    `${((at.joined - at.started) / 1000).toFixed(1)} s`,
     `${flowing.toFixed(2)} s`,
     `${Math.round(got / flowing / 1000).toLocaleString('en-US')}K`,
-    `${Math.round(got / ((done - started) / 1000) / 1000).toLocaleString('en-US')}K`,
-    `${Math.round(((cpu.user + cpu.system) / 1000 / (done - (first || joined))) * 100)}%`,
+    `${Math.round(got / ((at.done - at.started) / 1000) / 1000).toLocaleString('en-US')}K`,
+    `${Math.round(((cpu.user + cpu.system) / 1000 / (at.done - at.first)) * 100)}%`,
     ...perSpan(threads, got),
   ];
 }
@@ -225,19 +237,8 @@ async function consumerAlone(
   const threads = threadCpuSince(threads0);
   await consumer.disconnect();
   const got = records * SPANS_PER_RECORD;
-  const flowing = (done - (first || started)) / 1000;
-  return [
-    `${partitions} (kafkajs alone)`,
-    `${(bytes / 1e6).toFixed(1)} MB`,
-    spans.toLocaleString('en-US'),
-    got === spans ? 'all' : `${got} of ${spans}`,
-    `${((first - started) / 1000).toFixed(1)} s`,
-    `${flowing.toFixed(2)} s`,
-    `${Math.round(got / flowing / 1000).toLocaleString('en-US')}K`,
-    `${Math.round(got / ((done - started) / 1000) / 1000).toLocaleString('en-US')}K`,
-    `${Math.round(((cpu.user + cpu.system) / 1000 / (done - (first || started))) * 100)}%`,
-    ...perSpan(threads, got),
-  ];
+  const at = { started, joined: first, first: first || started, done };
+  return tableRow(`${partitions} (kafkajs alone)`, { partitions, spans, bytes }, got, at, cpu, threads);
 }
 
 /** BENCH_PROFILE=1: a CPU profile of the consuming phase only (not of pre-filling). */
