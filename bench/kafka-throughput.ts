@@ -76,60 +76,10 @@ export async function benchKafkaThroughput(): Promise<void> {
         );
       }
       if (process.env.BENCH_KAFKA_NOOP) rows.push(await consumerAlone(kafka, topic, partitions, spans, bytes));
-      const profiler = process.env.BENCH_PROFILE ? await startProfile() : undefined;
-      const fetched = { at: 0 };
-      const started = performance.now();
-      const local = await startLocalMode({
-        port: 0,
-        demo: false,
-        partitions: 1,
-        batchWindowMs: 1000,
-        topic: 'local',
-        log: silentLogger,
-        progress: () => {},
-        env: {},
-        // the spans were stamped before producing: allow for the minutes pre-filling takes
-        inlineConfig:
-          'metrics_generator: {metrics_ingestion_time_range_slack: 1h}\noverrides: {defaults: {metrics_generator: {processors: [span-metrics]}}}',
-        kafka: {
-          consumer: () =>
-            firstFetchStamped(
-              createKafkaJsConsumer(testSettings(kafka, topic, `bench-${partitions}`), silentLogger),
-              fetched,
-            ),
-          topic,
-          leaveGroupOnShutdown: true,
-        },
-      });
-      const joined = performance.now();
-      const cpu0 = process.cpuUsage();
-      const threads0 = threadCpu();
-      while (local.stats().spans < spans && performance.now() - joined < 120_000)
-        await new Promise((r) => setTimeout(r, 5));
-      const first = fetched.at;
-      const done = performance.now();
-      const cpu = process.cpuUsage(cpu0);
-      const threads = threadCpuSince(threads0);
-      // BENCH_THREADS=1: every thread's CPU seconds while flowing (which is which: by thread id order)
-      if (process.env.BENCH_THREADS)
-        for (const [tid, s] of threads?.byThread ?? [])
-          if (s >= 0.01) console.log(`  thread ${tid}${tid === process.pid ? ' (main)' : ''}: ${s.toFixed(2)} s`);
-      const got = local.stats().spans;
-      await profiler?.(`/tmp/kafka-bench-${partitions}.cpuprofile`);
-      await local.stop();
-      const flowing = (done - (first || joined)) / 1000;
-      rows.push([
-        String(partitions),
-        `${(bytes / 1e6).toFixed(1)} MB`,
-        spans.toLocaleString('en-US'),
-        got === spans ? 'all' : `${got} of ${spans}`,
-        `${((joined - started) / 1000).toFixed(1)} s`,
-        `${flowing.toFixed(2)} s`,
-        `${Math.round(got / flowing / 1000).toLocaleString('en-US')}K`,
-        `${Math.round(got / ((done - started) / 1000) / 1000).toLocaleString('en-US')}K`,
-        `${Math.round(((cpu.user + cpu.system) / 1000 / (done - (first || joined))) * 100)}%`,
-        ...perSpan(threads, got),
-      ]);
+      // BENCH_KAFKA_RUNS=N: N runs over the same pre-filled topic (a fresh group and store each)
+      const runs = Number(process.env.BENCH_KAFKA_RUNS ?? 1);
+      for (let run = 1; run <= runs; run++)
+        rows.push(await localModeRun(kafka, topic, `bench-${partitions}-${run}`, { partitions, spans, bytes }));
     } finally {
       await kafka.close();
     }
@@ -150,6 +100,85 @@ export async function benchKafkaThroughput(): Promise<void> {
     ],
     rows,
   );
+}
+
+interface Topic {
+  readonly partitions: number;
+  readonly spans: number;
+  readonly bytes: number;
+}
+
+/** Local mode consuming the whole pre-filled topic once, as one table row. */
+async function localModeRun(kafka: MockKafka, topic: string, groupId: string, t: Topic): Promise<string[]> {
+  const { partitions, spans } = t;
+  const profiler = process.env.BENCH_PROFILE ? await startProfile() : undefined;
+  const fetched = { at: 0 };
+  const started = performance.now();
+  const local = await startLocalMode({
+    port: 0,
+    demo: false,
+    partitions: 1,
+    batchWindowMs: 1000,
+    topic: 'local',
+    log: silentLogger,
+    progress: () => {},
+    env: {},
+    // BENCH_INGEST_THREADS=N: N ingest threads (default: by the machine's cores)
+    ingestThreads: process.env.BENCH_INGEST_THREADS ? Number(process.env.BENCH_INGEST_THREADS) : undefined,
+    // the spans were stamped before producing: allow for the minutes pre-filling takes
+    inlineConfig:
+      'metrics_generator: {metrics_ingestion_time_range_slack: 1h}\noverrides: {defaults: {metrics_generator: {processors: [span-metrics]}}}',
+    kafka: {
+      consumer: () =>
+        firstFetchStamped(createKafkaJsConsumer(testSettings(kafka, topic, groupId), silentLogger), fetched),
+      topic,
+      leaveGroupOnShutdown: true,
+    },
+  });
+  const joined = performance.now();
+  const cpu0 = process.cpuUsage();
+  const threads0 = threadCpu();
+  while (local.stats().spans < spans && performance.now() - joined < 120_000)
+    await new Promise((r) => setTimeout(r, 5));
+  const first = fetched.at;
+  const done = performance.now();
+  const cpu = process.cpuUsage(cpu0);
+  const threads = threadCpuSince(threads0);
+  // BENCH_THREADS=1: every thread's CPU seconds while flowing (which is which: by thread id order)
+  if (process.env.BENCH_THREADS) {
+    // in the main isolate's clock, to line this phase up with --trace-gc's timestamps
+    console.log(`  flowing from ${Math.round(first || joined)} ms to ${Math.round(done)} ms`);
+    for (const [tid, s] of threads?.byThread ?? [])
+      if (s >= 0.01) console.log(`  thread ${tid}${tid === process.pid ? ' (main)' : ''}: ${s.toFixed(2)} s`);
+  }
+  const got = local.stats().spans;
+  await profiler?.(`/tmp/kafka-bench-${partitions}.cpuprofile`);
+  await local.stop();
+  return tableRow(String(partitions), t, got, { started, joined, first: first || joined, done }, cpu, threads);
+}
+
+/** One row: `joined` is when consuming began, `first` when the first batch was handed over. */
+function tableRow(
+  label: string,
+  { spans, bytes }: Topic,
+  got: number,
+  at: { started: number; joined: number; first: number; done: number },
+  cpu: NodeJS.CpuUsage,
+  threads: ThreadCpu | undefined,
+): string[] {
+  const flowing = (at.done - at.first) / 1000;
+  return [
+    label,
+    `${(bytes / 1e6).toFixed(1)} MB`,
+    spans.toLocaleString('en-US'),
+    got === spans ? 'all' : `${got} of ${spans}`,
+    `${((at.joined - at.started) / 1000).toFixed(1)} s`,
+    `${flowing.toFixed(2)} s`,
+    `${Math.round(got / flowing / 1000).toLocaleString('en-US')}K`,
+    `${Math.round(got / ((at.done - at.started) / 1000) / 1000).toLocaleString('en-US')}K`,
+    `${Math.round(((cpu.user + cpu.system) / 1000 / (at.done - at.first)) * 100)}%`,
+    ...perSpan(threads, got),
+  ];
 }
 
 /** CPU microseconds per span of the main thread and of every other thread (ingest thread, GC, ...). */
@@ -208,19 +237,8 @@ async function consumerAlone(
   const threads = threadCpuSince(threads0);
   await consumer.disconnect();
   const got = records * SPANS_PER_RECORD;
-  const flowing = (done - (first || started)) / 1000;
-  return [
-    `${partitions} (kafkajs alone)`,
-    `${(bytes / 1e6).toFixed(1)} MB`,
-    spans.toLocaleString('en-US'),
-    got === spans ? 'all' : `${got} of ${spans}`,
-    `${((first - started) / 1000).toFixed(1)} s`,
-    `${flowing.toFixed(2)} s`,
-    `${Math.round(got / flowing / 1000).toLocaleString('en-US')}K`,
-    `${Math.round(got / ((done - started) / 1000) / 1000).toLocaleString('en-US')}K`,
-    `${Math.round(((cpu.user + cpu.system) / 1000 / (done - (first || started))) * 100)}%`,
-    ...perSpan(threads, got),
-  ];
+  const at = { started, joined: first, first: first || started, done };
+  return tableRow(`${partitions} (kafkajs alone)`, { partitions, spans, bytes }, got, at, cpu, threads);
 }
 
 /** BENCH_PROFILE=1: a CPU profile of the consuming phase only (not of pre-filling). */

@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { KafkaRecord } from '../lib/decode/kafka-record.ts';
 import { demoTraces } from '../lib/local/demo-traffic.ts';
 import type { KafkaSettings } from '../lib/local/kafka-settings.ts';
 import { PushBytesRequest } from '../lib/proto/index.ts';
@@ -144,6 +145,30 @@ export function pushBytesMessages(tenant: string, n: number): MockMessage[] {
     key: tenant,
     value: PushBytesRequest.encode({ traces: [trace], ids: [Buffer.from(traceId, 'hex')] }).finish(),
   }));
+}
+
+/**
+ * Messages as ingest records, partition = index in `byPartition`, offsets from `from` on (the
+ * messages `from` to `to` of each partition), stamped now.
+ */
+export function asIngestRecords(
+  topic: string,
+  byPartition: readonly (readonly MockMessage[])[],
+  from = 0,
+  to?: number,
+): KafkaRecord[] {
+  const now = Date.now();
+  return byPartition.flatMap((messages, partition) =>
+    messages.slice(from, to).map((m, i) => ({
+      topic,
+      partition,
+      offset: from + i,
+      timestampMs: now,
+      key: m.key === undefined ? null : Buffer.from(m.key),
+      value: m.value,
+      headers: [],
+    })),
+  );
 }
 
 /** OTLP TracesData records (a tempopb.Trace is one), tenant in the X-Scope-OrgID header. */

@@ -16,6 +16,7 @@ import type { Dimensions, Unit } from '../metrics/recorded-metric.ts';
 import { MetricsRecorder } from '../metrics/recorder.ts';
 import type { MetricName } from '../metrics/names.ts';
 import { createDynamoClient, sdkDdb } from '../store/ddb.ts';
+import { corruptBatchSkipped, expandDeferredBatches } from './kafka-batch-records.ts';
 import { unpackPartitions } from './packed-records.ts';
 import type { FromIngestWorker, IngestWorkerInit, ToIngestWorker, MetricOp } from './ingest-thread.ts';
 
@@ -93,7 +94,10 @@ port.on('message', (message: ToIngestWorker) => {
     try {
       const { source, metrics, ctx } = await started;
       await source.refresh();
-      const results = await ingestPartitions(ctx, unpackPartitions(message.packed));
+      const partitions = unpackPartitions(message.packed).map((p) =>
+        expandDeferredBatches(p, corruptBatchSkipped(log, metrics)),
+      );
+      const results = await ingestPartitions(ctx, partitions);
       send({ kind: 'result', id: message.id, ok: true, results, metrics: metrics.take() });
     } catch (e) {
       const error = e instanceof Error ? { name: e.name, message: e.message } : { name: 'Error', message: String(e) };

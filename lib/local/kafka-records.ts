@@ -3,6 +3,7 @@
 // needs), numeric offset and timestamp, headers as a list of name and bytes.
 
 import type { KafkaHeader, KafkaRecord } from '../decode/kafka-record.ts';
+import { type DeferredBatchRecord, deferredBatchOf } from './kafka-deferred-batch.ts';
 
 /** The fields of a kafkajs message that reach the ingest code. */
 export interface KafkaMessageLike {
@@ -14,11 +15,41 @@ export interface KafkaMessageLike {
   readonly headers?: Readonly<Record<string, Buffer | string | (Buffer | string)[] | undefined>>;
 }
 
-export function toKafkaRecords(topic: string, partition: number, messages: readonly KafkaMessageLike[]): KafkaRecord[] {
-  const out = new Array<KafkaRecord>(messages.length);
+/**
+ * The stand-in records of a batch kept compressed (kafka-deferred-batch.ts) become one record
+ * carrying the compressed batch; `fetchedOffset` (where kafkajs fetched from) says which of its
+ * records kafkajs would have dropped as before the fetch position.
+ */
+export function toKafkaRecords(
+  topic: string,
+  partition: number,
+  messages: readonly KafkaMessageLike[],
+  fetchedOffset?: string,
+): KafkaRecord[] {
+  const out: KafkaRecord[] = [];
+  let previous: unknown;
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i];
-    out[i] = {
+    const standIn = deferredBatchOf(m.value);
+    if (standIn !== undefined) {
+      if (standIn === previous) continue;
+      previous = standIn;
+      const { batch, compressed } = standIn;
+      const fromOffset = Math.max(batch.firstOffset, fetchedOffset === undefined ? 0 : Number(fetchedOffset));
+      const record: KafkaRecord & DeferredBatchRecord = {
+        topic,
+        partition,
+        offset: Number(m.offset),
+        timestampMs: batch.firstTimestampMs,
+        key: null,
+        value: compressed,
+        headers: [],
+        deferred: { ...batch, fromOffset },
+      };
+      out.push(record);
+      continue;
+    }
+    out.push({
       topic,
       partition,
       offset: Number(m.offset),
@@ -26,7 +57,7 @@ export function toKafkaRecords(topic: string, partition: number, messages: reado
       key: m.key,
       value: m.value,
       headers: recordHeaders(m.headers),
-    };
+    });
   }
   return out;
 }

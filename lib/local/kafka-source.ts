@@ -11,13 +11,24 @@
 // non-retriable one (an unknown codec, a protocol error) leaves it stopped for good; then this
 // file builds a fresh consumer and joins again, with a growing pause between attempts.
 //
-// Written against the slice of kafkajs's Consumer it uses, so tests can drive it with a fake.
+// Written against the slice of kafkajs's Consumer it uses (kafka-consumer-slice.ts), so tests can
+// drive it with a fake.
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KafkaRecord } from '../decode/kafka-record.ts';
 import type { Logger } from '../log/logger.ts';
+import type { ConsumerBatchPayload, ConsumerCrash, KafkaConsumerSlice } from './kafka-consumer-slice.ts';
+import { recordCount } from './kafka-deferred-batch.ts';
 import { PartitionLane } from './kafka-partition-lane.ts';
-import { toKafkaRecords, type KafkaMessageLike } from './kafka-records.ts';
+import { toKafkaRecords } from './kafka-records.ts';
+
+export type {
+  ConsumerBatch,
+  ConsumerBatchPayload,
+  ConsumerCrash,
+  ConsumerRunOptions,
+  KafkaConsumerSlice,
+} from './kafka-consumer-slice.ts';
 
 interface LaneBatch {
   readonly records: readonly KafkaRecord[];
@@ -29,47 +40,6 @@ interface LaneBatch {
   };
   /** True once stopping, a seek, a rebalance or a restart made this batch's position obsolete. */
   abandoned(): boolean;
-}
-
-export interface ConsumerBatch {
-  readonly topic: string;
-  readonly partition: number;
-  readonly messages: readonly KafkaMessageLike[];
-  /** Offset of the batch's last record, control records and aborted transactions included. */
-  lastOffset(): string;
-}
-
-export interface ConsumerBatchPayload {
-  readonly batch: ConsumerBatch;
-  resolveOffset(offset: string): void;
-  heartbeat(): Promise<void>;
-  isRunning(): boolean;
-  /** True once a seek or rebalance made this batch's position obsolete. */
-  isStale(): boolean;
-}
-
-export interface ConsumerRunOptions {
-  autoCommit: boolean;
-  eachBatchAutoResolve: boolean;
-  partitionsConsumedConcurrently: number;
-  eachBatch(payload: ConsumerBatchPayload): Promise<void>;
-}
-
-export interface ConsumerCrash {
-  readonly error: unknown;
-  /** True when the client restarts by itself (kafkajs: a retriable error). */
-  readonly restart: boolean;
-}
-
-/** The part of kafkajs's Consumer this file uses. */
-export interface KafkaConsumerSlice {
-  connect(): Promise<void>;
-  subscribe(subscription: { topics: string[]; fromBeginning: boolean }): Promise<void>;
-  run(options: ConsumerRunOptions): Promise<void>;
-  commitOffsets(offsets: { topic: string; partition: number; offset: string }[]): Promise<void>;
-  pause(topics: { topic: string }[]): void;
-  disconnect(): Promise<void>;
-  onCrash(listener: (crash: ConsumerCrash) => void): void;
 }
 
 export interface KafkaSourceOptions {
@@ -163,7 +133,7 @@ export async function startKafkaSource(opts: KafkaSourceOptions): Promise<KafkaS
     if (abandoned() || batch.messages.length === 0) return;
     const lastOffset = batch.lastOffset();
     const item: LaneBatch = {
-      records: toKafkaRecords(batch.topic, batch.partition, batch.messages),
+      records: toKafkaRecords(batch.topic, batch.partition, batch.messages, batch.fetchedOffset),
       where: { topic: batch.topic, partition: batch.partition, firstOffset: batch.messages[0].offset, lastOffset },
       abandoned,
     };
@@ -219,7 +189,7 @@ export async function startKafkaSource(opts: KafkaSourceOptions): Promise<KafkaS
       await owner.commitOffsets([
         { topic: where.topic, partition: where.partition, offset: (BigInt(where.lastOffset) + 1n).toString() },
       ]);
-      committedRecords += records.length;
+      committedRecords += recordCount(records);
     } catch (e) {
       // The records are in the deltas table already: re-reading them after a restart or
       // rebalance costs a fetch, and the ingest cursor skips them.

@@ -7,7 +7,9 @@ import type { PartitionRecords } from '../ingest/ingest-partition.ts';
 import type { Logger } from '../log/logger.ts';
 import type { MetricsRecorder } from '../metrics/recorder.ts';
 import type { Ddb } from '../store/ddb.ts';
-import { IngestThread, type IngestWorkerInit } from './ingest-thread.ts';
+import { corruptBatchSkipped, expandDeferredBatches } from './kafka-batch-records.ts';
+import type { IngestWorkerInit } from './ingest-thread.ts';
+import { defaultIngestThreads, IngestThreadPool } from './ingest-thread-pool.ts';
 
 export interface LocalIngest {
   ingest(partitions: readonly PartitionRecords[]): Promise<unknown>;
@@ -16,6 +18,10 @@ export interface LocalIngest {
 
 export interface LocalIngestOptions {
   readonly onThread: boolean;
+  /**
+   * How many ingest threads (default: the cores beyond two, 1 to 4; see ingest-thread-pool.ts).
+   */
+  readonly threads?: number;
   /** For the worker, which loads the config itself. */
   readonly configSource: IngestWorkerInit['config'];
   readonly dynamoEndpoint: string;
@@ -30,15 +36,23 @@ export interface LocalIngestOptions {
 export async function startLocalIngest(opts: LocalIngestOptions): Promise<LocalIngest> {
   const { table, log, metrics } = opts;
   if (opts.onThread) {
-    const thread = await IngestThread.start({
+    const pool = await IngestThreadPool.start(opts.threads ?? defaultIngestThreads(), {
       config: opts.configSource,
       dynamoEndpoint: opts.dynamoEndpoint,
       table,
       log,
       metrics,
     });
-    return { ingest: (partitions) => thread.ingest(partitions), close: () => thread.close() };
+    return { ingest: (partitions) => pool.ingest(partitions), close: () => pool.close() };
   }
   const ctx = ingestContext({ config: opts.config, ddb: opts.ddb, table, log, metrics });
-  return { ingest: (partitions) => ingestPartitions(ctx, partitions), close: async () => {} };
+  const onCorrupt = corruptBatchSkipped(log, metrics);
+  return {
+    ingest: (partitions) =>
+      ingestPartitions(
+        ctx,
+        partitions.map((p) => expandDeferredBatches(p, onCorrupt)),
+      ),
+    close: async () => {},
+  };
 }

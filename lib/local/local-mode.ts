@@ -58,6 +58,8 @@ export interface LocalModeOptions {
    * client and the flusher on the main thread; false runs everything on the main thread.
    */
   readonly workerThreads?: boolean;
+  /** Ingest threads with workerThreads (default: by the cores, see ingest-thread-pool.ts). */
+  readonly ingestThreads?: number;
   /** How long stop() waits for Kafka and for remote write before going on without them. */
   readonly shutdownTimeoutMs?: number;
   /** A real topic to consume besides the receiver (KAFKA_* variables, see kafka-settings.ts). */
@@ -143,6 +145,7 @@ async function startOn(
   // the worker loads its modules while the tables and the flusher's state are set up
   const ingestStarting = startLocalIngest({
     onThread: opts.workerThreads ?? true,
+    threads: opts.ingestThreads,
     configSource:
       opts.configFile !== undefined
         ? { file: opts.configFile }

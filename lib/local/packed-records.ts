@@ -9,6 +9,7 @@
 
 import type { KafkaHeader, KafkaRecord } from '../decode/kafka-record.ts';
 import type { PartitionRecords } from '../ingest/ingest-partition.ts';
+import { type DeferredBatchRecord, isDeferredBatchRecord } from './kafka-deferred-batch.ts';
 
 export interface PackedPartition {
   readonly topic: string;
@@ -20,6 +21,8 @@ export interface PackedPartition {
   /** Per header: value length. */
   readonly headerLengths: Uint32Array;
   readonly bytes: Uint8Array;
+  /** Records that are batches kept compressed (their value holds the compressed bytes), by index. */
+  readonly deferred: readonly { readonly index: number; readonly batch: DeferredBatchRecord['deferred'] }[];
 }
 
 const FIELDS = 5;
@@ -53,6 +56,7 @@ function packPartition({ topic, partition, records }: PartitionRecords): PackedP
   const bytes = Buffer.allocUnsafeSlow(byteCount);
   const headerKeys: string[] = [];
   const headerLengths = new Uint32Array(headers);
+  const deferred: PackedPartition['deferred'][number][] = [];
   let n = 0;
   let at = 0;
   let h = 0;
@@ -62,7 +66,8 @@ function packPartition({ topic, partition, records }: PartitionRecords): PackedP
     at += b.length;
     return b.length;
   };
-  for (const r of records) {
+  for (const [index, r] of records.entries()) {
+    if (isDeferredBatchRecord(r)) deferred.push({ index, batch: r.deferred });
     numbers[n] = r.offset;
     numbers[n + 1] = r.timestampMs;
     numbers[n + 2] = put(r.key);
@@ -75,7 +80,7 @@ function packPartition({ topic, partition, records }: PartitionRecords): PackedP
       headerLengths[h++] = put(header.value);
     }
   }
-  return { topic, partition, numbers, headerKeys, headerLengths, bytes };
+  return { topic, partition, numbers, headerKeys, headerLengths, bytes, deferred };
 }
 
 export function unpackPartitions(packed: readonly PackedPartition[]): PartitionRecords[] {
@@ -89,6 +94,7 @@ function unpackPartition({
   bytes,
   headerKeys,
   headerLengths,
+  deferred,
 }: PackedPartition): PartitionRecords {
   let at = 0;
   let h = 0;
@@ -106,5 +112,6 @@ function unpackPartition({
     for (let j = numbers[n + 4]; j > 0; j--, h++) headers.push({ key: headerKeys[h], value: take(headerLengths[h])! });
     records[i] = { topic, partition, offset: numbers[n], timestampMs: numbers[n + 1], key, value, headers };
   }
+  for (const { index, batch } of deferred) records[index] = { ...records[index], deferred: batch } as KafkaRecord;
   return { topic, partition, records };
 }

@@ -2,34 +2,20 @@
 // embedded DynamoDB, with its metrics forwarded to the main thread's recorder.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { KafkaRecord } from '../../lib/decode/kafka-record.ts';
 import { groupByPartition } from '../../lib/ingest/msk-event.ts';
 import { ingestPartitions } from '../../lib/ingest/ingest-handler.ts';
 import { IngestThread } from '../../lib/local/ingest-thread.ts';
 import { silentLogger } from '../../lib/log/logger.ts';
 import { MetricsRecorder } from '../../lib/metrics/recorder.ts';
 import { CONFIG, TABLE, committedState, startStore, testContext } from '../helpers/ingest-harness.ts';
-import { pushBytesMessages } from '../../testing/kafka-mock-broker.ts';
+import { asIngestRecords, pushBytesMessages } from '../../testing/kafka-mock-broker.ts';
 
 const CONFIG_TEXT = 'overrides:\n  defaults:\n    metrics_generator:\n      processors: [span-metrics]\n';
 
 // the demo traffic is random: the same messages for both paths
 const MESSAGES = [pushBytesMessages('team-a', 25), pushBytesMessages('team-a', 25)];
 
-function records(topic: string): KafkaRecord[] {
-  const now = Date.now();
-  return MESSAGES.flatMap((messages, partition) =>
-    messages.map((m, offset) => ({
-      topic,
-      partition,
-      offset,
-      timestampMs: now,
-      key: Buffer.from(m.key!),
-      value: m.value,
-      headers: [],
-    })),
-  );
-}
+const records = (topic: string) => asIngestRecords(topic, MESSAGES);
 
 describe('ingest thread', () => {
   test('commits the same series as ingest on the main thread, and its metrics reach the main thread', async () => {
