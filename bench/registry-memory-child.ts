@@ -149,9 +149,10 @@ const cpuTimed = <T>(run: () => T): { result: T; ms: number; cpuMs: number } => 
  */
 async function collectAndEncode(r: Registry): Promise<number> {
   let wireBytes = 0;
-  const post: PostFn = async (_url, _headers, body) => (
-    (wireBytes += body.length), { status: 204, retryAfter: null, body: '' }
-  );
+  const post: PostFn = async (_url, _headers, body) => {
+    wireBytes += body.length;
+    return { status: 204, retryAfter: null, body: '' };
+  };
   const client = new RemoteWriteClient(
     { url: 'http://127.0.0.1:9/api/v1/write', headers: {}, remoteTimeoutMs: 30_000, maxSamplesPerSend: 2000 },
     { addOrgIdHeader: true, post, logger: silentLogger },

@@ -186,7 +186,8 @@ function connectionSecrets(
           `looks like a credential and ${IN_TEMPLATE}; use http_headers.${name}.files with "${SECRET_HEADER_PREFIX}<secret>:<key>"`,
         );
       const files = child(h, 'files');
-      if (Array.isArray(files)) files.forEach((f, i) => fileNote(`${path}.http_headers.${name}.files[${i}]`, f));
+      if (Array.isArray(files))
+        for (const [i, f] of files.entries()) fileNote(`${path}.http_headers.${name}.files[${i}]`, f);
     }
   }
   for (const [p, proxy] of [

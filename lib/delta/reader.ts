@@ -107,7 +107,7 @@ export class ByteReader {
     if (h === NUMBER_FLOAT32) {
       if (this.pos + 4 > this.end) this.fail('truncated float32');
       const v = this.view.getFloat32(this.pos, true);
-      if (v !== v && this.view.getUint32(this.pos, true) !== CANONICAL_NAN32) this.fail('non-canonical NaN');
+      if (Number.isNaN(v) && this.view.getUint32(this.pos, true) !== CANONICAL_NAN32) this.fail('non-canonical NaN');
       if (isVarintNumber(v)) this.fail('integer written as float32');
       this.pos += 4;
       return v;

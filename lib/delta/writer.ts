@@ -117,13 +117,17 @@ export class ByteWriter {
     let hex = n >= 2 && (n & 1) === 0;
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
-      if (c >= 0x80) return this.nonAscii(s, start - varintLength(header));
+      if (c >= 0x80) {
+        this.nonAscii(s, start - varintLength(header));
+        return;
+      }
       if (hex && !((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) hex = false;
       b[start + i] = c;
     }
     if (hex) {
       this.pos = start - varintLength(header);
-      return this.hexString(s);
+      this.hexString(s);
+      return;
     }
     this.pos = start + n;
   }

@@ -100,7 +100,9 @@ export class SeriesIndex {
   /** `each` of every series, in order. */
   map<T>(each: (s: SeriesState) => T): T[] {
     const out: T[] = [];
-    this.forEach((s) => out.push(each(s)));
+    this.forEach((s) => {
+      out.push(each(s));
+    });
     return out;
   }
 }

@@ -102,7 +102,10 @@ export class ByteWriter {
   /** A string through the chunk's table: 0 and the string the first time, its index + 1 after. */
   sstr(s: string): void {
     const at = this.table.get(s);
-    if (at !== undefined) return this.uvarint(at + 1);
+    if (at !== undefined) {
+      this.uvarint(at + 1);
+      return;
+    }
     this.uvarint(0);
     this.str(s);
     if (this.table.size < MAX_TABLE) this.table.set(s, this.table.size);

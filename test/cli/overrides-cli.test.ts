@@ -102,9 +102,10 @@ describe('overrides CLI', () => {
   test('--stack finds the bucket in the parameter the stack writes', async () => {
     const asked: string[] = [];
     const ssm = {
-      send: async (cmd: { input: { Name: string } }) => (
-        asked.push(cmd.input.Name), { Parameter: { Value: JSON.stringify({ bucket: 'b', configKey: 'config.yaml' }) } }
-      ),
+      send: async (cmd: { input: { Name: string } }) => {
+        asked.push(cmd.input.Name);
+        return { Parameter: { Value: JSON.stringify({ bucket: 'b', configKey: 'config.yaml' }) } };
+      },
     };
     assert.deepEqual(await findConfigLocation('prod-mmg', { ssm: ssm as never }), {
       bucket: 'b',

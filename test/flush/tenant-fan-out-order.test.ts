@@ -95,7 +95,11 @@ describe('tenant fan-out pool', () => {
   test('a send that ignores its deadline gives up its slot shortly after it', async () => {
     const sent: string[] = [];
     const sender: TenantSender = {
-      send: (tenant) => (tenant === 'stuck' ? new Promise<void>(() => {}) : (sent.push(tenant), Promise.resolve())),
+      send: (tenant) => {
+        if (tenant === 'stuck') return new Promise<void>(() => {});
+        sent.push(tenant);
+        return Promise.resolve();
+      },
     };
     const metrics = new MetricsRecorder();
     const started = Date.now();
@@ -121,7 +125,10 @@ describe('tenant fan-out pool', () => {
     };
     const lazy = (tenant: string, series: CollectedSeries[]): TenantSend => ({
       tenant,
-      chunks: () => (events.push(`collect ${tenant}`), [series]),
+      chunks: () => {
+        events.push(`collect ${tenant}`);
+        return [series];
+      },
       deadlineMs: Date.now() + 1000,
     });
     await new TenantFanOut({ sender, log: logs().logger, metrics: new MetricsRecorder(), clock: Date.now }, 1).sendAll([

@@ -257,7 +257,10 @@ describe('credential headers from Secrets Manager at send time', () => {
       {
         addOrgIdHeader: true,
         logger: capture().logger,
-        readFile: async (path) => (reads.push(path), `resolved-${reads.length}\n`),
+        readFile: async (path) => {
+          reads.push(path);
+          return `resolved-${reads.length}\n`;
+        },
       },
     );
     await client.send('t', [floatSeries('m', {}, 1)], {

@@ -41,9 +41,9 @@ describe('pending exemplars', () => {
       T,
     );
     const want: Record<string, [string, number]> = {};
-    ids.forEach(
-      (traceId, i) => (want[`h_bucket{a="1",le="${i < bounds.length ? bounds[i] : '+Inf'}"}`] = [traceId, i + 0.5]),
-    );
+    for (const [i, traceId] of ids.entries()) {
+      want[`h_bucket{a="1",le="${i < bounds.length ? bounds[i] : '+Inf'}"}`] = [traceId, i + 0.5];
+    }
     assert.deepEqual(exemplarsById(r.collect(T)), want);
   });
 

@@ -135,7 +135,7 @@ describe('classic histograms', () => {
     assert.deepEqual(got['h_bucket{le="1.024"}'].at(-1), [T, 1]);
     assert.deepEqual(got['h_bucket{le="16.384"}'].at(-1), [T, 2]);
     assert.deepEqual(got['h_bucket{le="+Inf"}'].at(-1), [T, 3]);
-    assert.deepEqual(got['h_sum'], [[T, 102.001]]);
+    assert.deepEqual(got.h_sum, [[T, 102.001]]);
   });
 
   test('exemplars: most recent per bucket, on its _bucket series, sent once', () => {
@@ -245,7 +245,7 @@ describe('native histograms', () => {
     got = r.collect(T + 10 * MIN);
     assert.equal(got.find((s) => id(s) === 'lat')?.histograms?.at(-1)?.count, 0);
     assert.equal(got.find((s) => id(s) === 'lat')?.histograms?.at(-1)?.schema, 0);
-    assert.deepEqual(samplesById(got)['lat_count'], [[T + 10 * MIN, 0]]);
+    assert.deepEqual(samplesById(got).lat_count, [[T + 10 * MIN, 0]]);
   });
 });
 
@@ -263,8 +263,8 @@ describe('histogram resets and reconfiguration', () => {
     assert.equal(native?.[0].schema, 0);
     assert.deepEqual(native?.[0].positiveSpans, [{ offset: 3, length: 2 }]);
     const floats = samplesById(got);
-    assert.deepEqual(floats['lat_count'], [[later, 2]]);
-    assert.deepEqual(floats['lat_sum'], [[later, 18]]);
+    assert.deepEqual(floats.lat_count, [[later, 2]]);
+    assert.deepEqual(floats.lat_sum, [[later, 18]]);
     assert.deepEqual(floats['lat_bucket{le="1"}'], [[later, 0]]);
   });
 
@@ -275,7 +275,7 @@ describe('histogram resets and reconfiguration', () => {
     r.apply([histogram('h', {}, { bounds: [1, 2] }, [{ value: 1.5 }])], T + 1000);
     assert.equal(r.activeSeries, 2 + 3);
     const got = samplesById(r.collect(T + 15_000));
-    assert.deepEqual(got['h_count'], [[T + 15_000, 1]]);
+    assert.deepEqual(got.h_count, [[T + 15_000, 1]]);
     assert.deepEqual(got['h_bucket{le="2"}'], [[T + 15_000, 1]]);
     assert.deepEqual(got['h_bucket{le="1"}'], [[T + 15_000, 0]]);
   });
@@ -451,7 +451,7 @@ describe('snapshot / restore', () => {
     assert.deepEqual(restored.collect(T2), withoutExemplars(r.collect(T2)));
     const got = samplesById(restored.collect(T2 + 15_000));
     assert.deepEqual(got['c{a="1"}'], [[T2 + 15_000, 3]]); // no second initial zero
-    assert.deepEqual(got['h_count'], [[T2 + 15_000, 3]]);
+    assert.deepEqual(got.h_count, [[T2 + 15_000, 3]]);
   });
 
   test('saved state holds no exemplars, and a snapshot saved with them still restores them', () => {

@@ -9,7 +9,13 @@ import type { TenantConfig } from '../../../lib/config/types.ts';
 import type { EdgeHalf } from '../../../lib/servicegraph-model/half.ts';
 import { HalfPairing } from '../../../lib/processors/servicegraphs/half-pairing.ts';
 import type { SeriesIncrement } from '../../../lib/series/types.ts';
-import { type Attributes, BASE_NS, buildResourceSpans, encodeTracesData, type SpanSpec } from '../../../testing/build.ts';
+import {
+  type Attributes,
+  BASE_NS,
+  buildResourceSpans,
+  encodeTracesData,
+  type SpanSpec,
+} from '../../../testing/build.ts';
 import { randomInt, seededRng, type Rng } from '../../../testing/random-trace.ts';
 import { TraceDecoder } from '../../../lib/decode/trace-decoder.ts';
 import { IngestStats } from '../../../lib/pipeline/ingest-stats.ts';
