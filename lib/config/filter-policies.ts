@@ -10,16 +10,8 @@ import type { Spec } from './schema.ts';
 import { isNodeMap, Scalar } from './yaml.ts';
 import type { Node } from './yaml.ts';
 import type { FilterPolicy, PolicyAttribute, PolicyMatch } from './types.ts';
+import { SPAN_KIND_NAMES, STATUS_CODE_NAMES } from '../proto/otlp-enum-names.ts';
 
-const SPAN_KINDS = [
-  'SPAN_KIND_UNSPECIFIED',
-  'SPAN_KIND_INTERNAL',
-  'SPAN_KIND_SERVER',
-  'SPAN_KIND_CLIENT',
-  'SPAN_KIND_PRODUCER',
-  'SPAN_KIND_CONSUMER',
-];
-const STATUS_CODES = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'];
 const SUPPORTED_INTRINSICS = ['kind', 'name', 'status'];
 /** TraceQL intrinsics that exist but that filter policies do not support. */
 const OTHER_INTRINSICS = [
@@ -107,7 +99,7 @@ function attribute(matchType: MatchType, node: Node, path: string): PolicyAttrib
     return { key, value: v, isInt: false };
   }
   if (key === 'kind' || key === 'status') {
-    const allowed = key === 'kind' ? SPAN_KINDS : STATUS_CODES;
+    const allowed: readonly string[] = key === 'kind' ? SPAN_KIND_NAMES : STATUS_CODE_NAMES;
     if (typeof v !== 'string' || !allowed.includes(v)) return fail(valuePath, `must be one of ${allowed.join(', ')}`);
     return { key, value: v, isInt: false };
   }

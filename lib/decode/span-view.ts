@@ -13,16 +13,7 @@ import {
 } from './any-value.ts';
 import { WireError } from './wire.ts';
 import type { StringSource } from './utf8.ts';
-
-export const SPAN_KIND_NAMES = [
-  'SPAN_KIND_UNSPECIFIED',
-  'SPAN_KIND_INTERNAL',
-  'SPAN_KIND_SERVER',
-  'SPAN_KIND_CLIENT',
-  'SPAN_KIND_PRODUCER',
-  'SPAN_KIND_CONSUMER',
-] as const;
-export const STATUS_CODE_NAMES = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'] as const;
+import { SPAN_KIND_NAMES, STATUS_CODE_NAMES } from '../proto/otlp-enum-names.ts';
 
 export const SPAN_KIND_SERVER = 2;
 export const SPAN_KIND_CLIENT = 3;

@@ -105,27 +105,12 @@ export class SendSession {
     }
     const body = compress(encodeWriteRequest(batch));
     const counts = countsOf(batch);
-    if (this.authenticate === undefined) {
-      this.requests.push({
-        ...counts,
-        bytes: body.length,
-        ok: false,
-        attempts: 0,
-        retries: 0,
-        failure: 'auth',
-        error: this.authError,
-      });
-    } else if (this.outOfTime) {
-      this.requests.push({
-        ...counts,
-        bytes: body.length,
-        ok: false,
-        attempts: 0,
-        retries: 0,
-        failure: 'deadline',
-        error: NOT_TRIED,
-      });
-    } else {
+    // a request never tried: no usable credentials, or the deadline already passed
+    const notTried = (failure: 'auth' | 'deadline', error: string | undefined) =>
+      this.requests.push({ ...counts, bytes: body.length, ok: false, attempts: 0, retries: 0, failure, error });
+    if (this.authenticate === undefined) notTried('auth', this.authError);
+    else if (this.outOfTime) notTried('deadline', NOT_TRIED);
+    else {
       const outcome = await this.client.deliver(
         this.tenant,
         body,
