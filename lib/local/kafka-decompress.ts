@@ -5,7 +5,7 @@
 import { gunzipSync } from 'node:zlib';
 import { decompress as zstdDecompress } from 'fzstd';
 import { decompress as lz4Decompress } from 'lz4js';
-import { uncompress as snappyUncompress } from 'snappyjs';
+import { uncompressSnappyBlock } from './snappy-block.ts';
 
 /** snappy-java's stream header ("\x82SNAPPY\0", version 1, compatible version 1), which Kafka's Java clients write. */
 const XERIAL_MAGIC = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00]);
@@ -17,7 +17,7 @@ const XERIAL_HEADER_BYTES = 16;
  */
 export function snappyDecode(data: Buffer): Buffer {
   if (data.length < XERIAL_HEADER_BYTES || !data.subarray(0, XERIAL_MAGIC.length).equals(XERIAL_MAGIC)) {
-    return asBuffer(snappyUncompress(data));
+    return uncompressSnappyBlock(data);
   }
   const chunks: Buffer[] = [];
   for (let at = XERIAL_HEADER_BYTES; at < data.length; ) {
@@ -25,7 +25,7 @@ export function snappyDecode(data: Buffer): Buffer {
     const size = data.readUInt32BE(at);
     at += 4;
     if (at + size > data.length) throw new Error('snappy: xerial chunk runs past the end of the batch');
-    chunks.push(asBuffer(snappyUncompress(data.subarray(at, at + size))));
+    chunks.push(uncompressSnappyBlock(data.subarray(at, at + size)));
     at += size;
   }
   return Buffer.concat(chunks);
