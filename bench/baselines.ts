@@ -8,16 +8,10 @@
 
 import { PushBytesRequest, Trace } from '../lib/proto/index.ts';
 import { Cursor, WIRE_LEN } from '../lib/decode/wire.ts';
+import { SPAN_KIND_NAMES, STATUS_CODE_NAMES } from '../lib/proto/otlp-enum-names.ts';
 
-const KINDS = [
-  'SPAN_KIND_UNSPECIFIED',
-  'SPAN_KIND_INTERNAL',
-  'SPAN_KIND_SERVER',
-  'SPAN_KIND_CLIENT',
-  'SPAN_KIND_PRODUCER',
-  'SPAN_KIND_CONSUMER',
-];
-const CODES = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'];
+const KINDS: readonly string[] = SPAN_KIND_NAMES;
+const CODES: readonly string[] = STATUS_CODE_NAMES;
 const BUCKETS = [0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256, 0.512, 1.024, 2.048, 4.096, 8.192, 16.384];
 
 interface Agg {
