@@ -16,19 +16,40 @@ import {
   type MockKafka,
   type MockMessage,
 } from '../testing/kafka-mock-broker.ts';
+import { compress as snappyCompress } from 'snappyjs';
 import { printTable } from './harness.ts';
 import { threadCpu, threadCpuSince, type ThreadCpu } from './thread-cpu.ts';
 
 const SPANS_PER_RECORD = 100;
-/** The mock keeps only a partition's newest ~5 MB: stay below it. */
-const BYTES_PER_PARTITION = 3_500_000;
+/**
+ * The mock keeps only a partition's newest 5 MiB of record batches as stored (compressed): stay
+ * well below that, estimated with the same codec in kcat-sized batches.
+ */
+const COMPRESSED_BYTES_PER_PARTITION = 4_000_000;
+const KCAT_BATCH_BYTES = 1_000_000;
+/**
+ * About 240 MB of records (2.3M spans) per topic, so that even one partition runs long enough for
+ * a rate to mean something; BENCH_KAFKA_BYTES sets the uncompressed bytes per partition instead.
+ */
+const TOPIC_BYTES = 240_000_000;
 
-function records(partition: number, nowMs: number): { messages: MockMessage[]; spans: number; bytes: number } {
+function bytesPerPartition(partitions: number): number {
+  return Number(process.env.BENCH_KAFKA_BYTES ?? TOPIC_BYTES / partitions);
+}
+
+function records(
+  partition: number,
+  nowMs: number,
+  uncompressedBytes: number,
+): { messages: MockMessage[]; spans: number; bytes: number } {
   const rng = seededRng(partition + 1);
   const messages: MockMessage[] = [];
   let bytes = 0;
+  let compressed = 0;
+  let batch: Uint8Array[] = [];
+  let batchBytes = 0;
   const endNs = BigInt(nowMs) * 1_000_000n;
-  while (bytes < BYTES_PER_PARTITION) {
+  while (bytes < uncompressedBytes && compressed < COMPRESSED_BYTES_PER_PARTITION) {
     const spans = Array.from({ length: SPANS_PER_RECORD }, () => {
       const s = randomInt(rng, 200);
       return {
@@ -45,6 +66,13 @@ function records(partition: number, nowMs: number): { messages: MockMessage[]; s
     ]);
     bytes += value.length;
     messages.push({ key: 'team-a', value });
+    batch.push(value);
+    batchBytes += value.length;
+    if (batchBytes >= KCAT_BATCH_BYTES) {
+      compressed += snappyCompress(Buffer.concat(batch)).length;
+      batch = [];
+      batchBytes = 0;
+    }
   }
   return { messages, spans: messages.length * SPANS_PER_RECORD, bytes };
 }
@@ -68,7 +96,7 @@ export async function benchKafkaThroughput(): Promise<void> {
       for (let p = 0; p < partitions; p += 4) {
         await Promise.all(
           Array.from({ length: Math.min(4, partitions - p) }, (_, i) => {
-            const r = records(p + i, now);
+            const r = records(p + i, now, bytesPerPartition(partitions));
             spans += r.spans;
             bytes += r.bytes;
             return kafka.produce(topic, p + i, r.messages, 'snappy');

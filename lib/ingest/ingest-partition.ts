@@ -126,6 +126,16 @@ export async function ingestPartition(ctx: IngestContext, batch: PartitionRecord
   throw new Error(`${topic}-${partition}: commit cursor kept moving during ${MAX_COMMIT_ROUNDS} attempts`);
 }
 
+/**
+ * Runs a batch through decoding, the processors and delta encoding and writes nothing: the spans
+ * decoded and the encoded delta's size. For warming up a fresh thread's code before real batches.
+ */
+export function rehearseIngest(ctx: IngestContext, batch: PartitionRecords): { spans: number; bytes: number } {
+  if (batch.records.length === 0) return { spans: 0, bytes: 0 };
+  const { content } = aggregate(ctx, batch.topic, batch.partition, batch.records);
+  return { spans: content.spans, bytes: encodeDelta(content).length };
+}
+
 function aggregate(
   ctx: IngestContext,
   topic: string,

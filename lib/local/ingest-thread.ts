@@ -20,6 +20,8 @@ export interface IngestWorkerInit {
   readonly config: { readonly file: string } | { readonly text: string; readonly source: string };
   readonly dynamoEndpoint: string;
   readonly table: string;
+  /** Rehearse ingest on demo traces once started (ingest-warm-up.ts): a Kafka backlog may be waiting. */
+  readonly warmUp?: boolean;
 }
 
 export type MetricOp = readonly ['add' | 'set', MetricName, number, Unit, Dimensions];

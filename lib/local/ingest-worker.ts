@@ -17,6 +17,7 @@ import { MetricsRecorder } from '../metrics/recorder.ts';
 import type { MetricName } from '../metrics/names.ts';
 import { createDynamoClient, sdkDdb } from '../store/ddb.ts';
 import { corruptBatchSkipped, expandDeferredBatches } from './kafka-batch-records.ts';
+import { warmUpIngest } from './ingest-warm-up.ts';
 import { unpackPartitions } from './packed-records.ts';
 import type { FromIngestWorker, IngestWorkerInit, ToIngestWorker, MetricOp } from './ingest-thread.ts';
 
@@ -80,11 +81,24 @@ async function start(init: IngestWorkerInit) {
   return { source, metrics, ctx };
 }
 
-const started = start(workerData as IngestWorkerInit);
+const init = workerData as IngestWorkerInit;
+const started = start(init);
 started.then(
   () => send({ kind: 'ready' }),
   (e: unknown) => send({ kind: 'start-failed', error: String(e instanceof Error ? e.message : e) }),
 );
+// After 'ready': the main thread goes on joining the consumer group meanwhile (seconds), and the
+// first call simply waits behind the warm-up.
+const warmedUp = started.then(({ ctx }) => {
+  if (!init.warmUp) return;
+  try {
+    warmUpIngest(ctx);
+  } catch (e) {
+    // only a head start: real batches still run (and report their own errors)
+    log.warn('ingest thread warm-up failed; continuing without it', { error: String(e) });
+  }
+});
+warmedUp.catch(() => {}); // a failed start is answered per call below
 
 // One call at a time, in arrival order: the main thread never has two calls for one partition
 // out, and running them one after the other keeps the cursor reads free of self-inflicted races.
@@ -93,6 +107,7 @@ port.on('message', (message: ToIngestWorker) => {
   chain = chain.then(async () => {
     try {
       const { source, metrics, ctx } = await started;
+      await warmedUp;
       await source.refresh();
       const partitions = unpackPartitions(message.packed).map((p) =>
         expandDeferredBatches(p, corruptBatchSkipped(log, metrics)),

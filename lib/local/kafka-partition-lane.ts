@@ -1,8 +1,11 @@
 // One partition's batches between "fetched" and "committed": they are worked off strictly in
-// arrival order, one step at a time, and everything queued while a step runs goes into the next
-// step together (bigger steps under load instead of more of them). At most `capacity` items are
-// held (queued or in the running step); a producer waits for room, which bounds the memory a fast
-// fetcher can pile up in front of a slow ingest.
+// arrival order, one step at a time, and what queued while a step ran goes into the next step
+// together (bigger steps under load instead of more of them), up to half the capacity. At most
+// `capacity` items are held (queued or in the running step); a producer waits for room, which
+// bounds the memory a fast fetcher can pile up in front of a slow ingest. The half: a step holding
+// the whole capacity would stop fetching until it ends, and the next step would then start with
+// the one batch fetched since (steps alternating 1, 3, 1, 3 with a capacity of 4, each paying the
+// per-call cost); with at most half in a step, the other half is fetched while it runs.
 
 export class PartitionLane<T> {
   private queued: T[] = [];
@@ -10,10 +13,14 @@ export class PartitionLane<T> {
   private draining: Promise<void> | undefined;
   private roomWaiters: (() => void)[] = [];
 
+  private readonly maxStep: number;
+
   constructor(
     private readonly step: (items: T[]) => Promise<void>,
     private readonly capacity: number,
-  ) {}
+  ) {
+    this.maxStep = Math.max(1, Math.ceil(capacity / 2));
+  }
 
   /** Waits for room, then queues the item; false (nothing queued) once `stop` is aborted. */
   async push(item: T, stop: AbortSignal): Promise<boolean> {
@@ -49,8 +56,7 @@ export class PartitionLane<T> {
   private async drain(): Promise<void> {
     try {
       while (this.queued.length > 0) {
-        const items = this.queued;
-        this.queued = [];
+        const items = this.queued.splice(0, this.maxStep);
         try {
           await this.step(items);
         } finally {

@@ -84,8 +84,9 @@ export interface KafkaSource {
 // handed-over batches in one call, so more partitions in flight means bigger, not more, calls).
 const DEFAULT_CONCURRENCY = 64;
 // kcat and franz-go batches are up to ~1 MB: a few per partition keep fetching ahead of ingest
-// without piling up memory when ingest is the slower side.
-const DEFAULT_BATCHES_IN_FLIGHT = 4;
+// without piling up memory when ingest is the slower side. An ingest call takes at most half of
+// them (kafka-partition-lane.ts): 4 batches per call, 4 more fetched meanwhile.
+const DEFAULT_BATCHES_IN_FLIGHT = 8;
 const HEARTBEAT_WHILE_WAITING_MS = 1000;
 const DEFAULT_CLOSE_TIMEOUT_MS = 10_000;
 const defaultRetryDelay = (attempt: number) => Math.min(250 * 2 ** (attempt - 1), 5000);

@@ -25,6 +25,8 @@ export interface LocalIngestOptions {
   /** For the worker, which loads the config itself. */
   readonly configSource: IngestWorkerInit['config'];
   readonly dynamoEndpoint: string;
+  /** Rehearse ingest on demo traces once a thread started (a Kafka consumer: a backlog may be waiting). */
+  readonly warmUp?: boolean;
   /** For the main thread. */
   readonly config: GeneratorConfig;
   readonly ddb: Ddb;
@@ -39,6 +41,7 @@ export async function startLocalIngest(opts: LocalIngestOptions): Promise<LocalI
     const pool = await IngestThreadPool.start(opts.threads ?? defaultIngestThreads(), {
       config: opts.configSource,
       dynamoEndpoint: opts.dynamoEndpoint,
+      warmUp: opts.warmUp,
       table,
       log,
       metrics,

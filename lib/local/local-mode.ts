@@ -154,6 +154,7 @@ async function startOn(
             source: opts.inlineConfig === undefined ? 'local defaults' : 'inline config',
           },
     dynamoEndpoint: dynamo.endpoint,
+    warmUp: opts.kafka !== undefined,
     config,
     ddb,
     table: 'deltas',

@@ -200,6 +200,24 @@ describe('kafka source', () => {
     await source.close();
   });
 
+  test('an ingest call takes at most half the window, so the partition keeps fetching while it runs', async () => {
+    const { consumer, calls, source } = await controlledSource(1, { batchesInFlightPerPartition: 4 });
+    consumer.produce(0, oneByteRecords(1, 2, 3, 4, 5, 6, 7, 8, 9));
+    const sizes: number[] = [];
+    for (let answered = 0; source.committedRecords < 9; answered++) {
+      await until(() => calls.length > answered, `delivery ${answered + 1}`);
+      // let fetching fill the window before answering, as a slow ingest would
+      const committed = source.committedRecords;
+      await until(() => consumer.handedOut.length - committed >= Math.min(4, 9 - committed), 'the window filled');
+      sizes.push(calls[answered].records.length);
+      calls[answered].resolve();
+      await until(() => source.committedRecords >= sizes.reduce((a, b) => a + b, 0), `commit ${answered + 1}`);
+    }
+    // all at once would alternate 1, 3, 1, 3 ... (the full window in one call blocks fetching)
+    assert.deepEqual(sizes, [1, 2, 2, 2, 2]);
+    await source.close();
+  });
+
   test('close while a batch waits for room: the waiting batch is not taken, the one in flight is committed', async () => {
     const { consumer, calls, source } = await controlledSource(1, { batchesInFlightPerPartition: 1 });
     consumer.produce(0, oneByteRecords(1, 2));
