@@ -1,6 +1,7 @@
 // Group: local mode end to end from a pre-filled Kafka topic (librdkafka's mock cluster, 3
 // brokers, snappy batches as Tempo's distributor writes them) through kafkajs, ingest into the
-// embedded DynamoDB and commit, with 1, 8 and 48 partitions. Needs kcat and python3; skipped
+// embedded DynamoDB and commit, with 1, 8 and 48 partitions; each run then checks that the
+// flusher folded exactly one call per span produced. Needs kcat and python3; skipped
 // (with a note) without them.
 
 import { createKafkaJsConsumer } from '../lib/local/kafkajs-consumer.ts';
@@ -27,6 +28,7 @@ const SPANS_PER_RECORD = 100;
  */
 const COMPRESSED_BYTES_PER_PARTITION = 4_000_000;
 const KCAT_BATCH_BYTES = 1_000_000;
+const SERVICES = 4;
 /**
  * About 240 MB of records (2.3M spans) per topic, so that even one partition runs long enough for
  * a rate to mean something; BENCH_KAFKA_BYTES sets the uncompressed bytes per partition instead.
@@ -35,6 +37,15 @@ const TOPIC_BYTES = 240_000_000;
 
 function bytesPerPartition(partitions: number): number {
   return Number(process.env.BENCH_KAFKA_BYTES ?? TOPIC_BYTES / partitions);
+}
+
+/** Partitions of one service share their records: making them took most of the pre-fill time. */
+const made = new Map<string, ReturnType<typeof records>>();
+function sharedRecords(partition: number, nowMs: number, uncompressedBytes: number): ReturnType<typeof records> {
+  const key = `${partition % SERVICES} ${uncompressedBytes}`;
+  let r = made.get(key);
+  if (r === undefined) made.set(key, (r = records(partition % SERVICES, nowMs, uncompressedBytes)));
+  return r;
 }
 
 function records(
@@ -62,7 +73,7 @@ function records(
       };
     });
     const value = encodePushBytesRequest([
-      encodeTempoTrace(buildResourceSpans({ resource: { 'service.name': `svc-${partition % 4}` }, spans })),
+      encodeTempoTrace(buildResourceSpans({ resource: { 'service.name': `svc-${partition % SERVICES}` }, spans })),
     ]);
     bytes += value.length;
     messages.push({ key: 'team-a', value });
@@ -96,7 +107,7 @@ export async function benchKafkaThroughput(): Promise<void> {
       for (let p = 0; p < partitions; p += 4) {
         await Promise.all(
           Array.from({ length: Math.min(4, partitions - p) }, (_, i) => {
-            const r = records(p + i, now, bytesPerPartition(partitions));
+            const r = sharedRecords(p + i, now, bytesPerPartition(partitions));
             spans += r.spans;
             bytes += r.bytes;
             return kafka.produce(topic, p + i, r.messages, 'snappy');
@@ -109,6 +120,7 @@ export async function benchKafkaThroughput(): Promise<void> {
       for (let run = 1; run <= runs; run++)
         rows.push(await localModeRun(kafka, topic, `bench-${partitions}-${run}`, { partitions, spans, bytes }));
     } finally {
+      made.clear();
       await kafka.close();
     }
   }
@@ -181,8 +193,23 @@ async function localModeRun(kafka: MockKafka, topic: string, groupId: string, t:
   }
   const got = local.stats().spans;
   await profiler?.(`/tmp/kafka-bench-${partitions}.cpuprofile`);
+  // end to end: the flusher folds every ingested span into the calls counters (checked after the
+  // clock stopped, so the fold's delay does not count against the rate)
+  const foldedBy = performance.now() + 30_000;
+  while (callsTotal(local.metricsText()) < got && performance.now() < foldedBy)
+    await new Promise((r) => setTimeout(r, 50));
+  const folded = callsTotal(local.metricsText());
   await local.stop();
+  if (folded !== got) throw new Error(`the flusher folded ${folded} calls for ${got} spans ingested`);
   return tableRow(String(partitions), t, got, { started, joined, first: first || joined, done }, cpu, threads);
+}
+
+/** The sum of every traces_spanmetrics_calls_total series in Prometheus text. */
+function callsTotal(text: string): number {
+  let sum = 0;
+  for (const line of text.split('\n'))
+    if (line.startsWith('traces_spanmetrics_calls_total{')) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+  return sum;
 }
 
 /** One row: `joined` is when consuming began, `first` when the first batch was handed over. */
