@@ -32,6 +32,8 @@ export type {
 
 interface LaneBatch {
   readonly records: readonly KafkaRecord[];
+  /** What the records hold in memory: keys, values (compressed batches as fetched), header values. */
+  readonly bytes: number;
   readonly where: {
     readonly topic: string;
     readonly partition: number;
@@ -59,6 +61,11 @@ export interface KafkaSourceOptions {
    * again while this many are held.
    */
   readonly batchesInFlightPerPartition?: number;
+  /**
+   * Bytes of one partition's records (keys, values and compressed batches as fetched) fetched but
+   * not yet committed; one batch larger than this is still taken, alone.
+   */
+  readonly bytesInFlightPerPartition?: number;
   /** Pause before retry `attempt` (1-based) of a batch whose ingest failed. */
   readonly retryDelayMs?: (attempt: number) => number;
   /** Pause before restart `attempt` (1-based) of a consumer that stopped after a crash. */
@@ -87,6 +94,10 @@ const DEFAULT_CONCURRENCY = 64;
 // without piling up memory when ingest is the slower side. An ingest call takes at most half of
 // them (kafka-partition-lane.ts): 4 batches per call, 4 more fetched meanwhile.
 const DEFAULT_BATCHES_IN_FLIGHT = 8;
+// kafkajs hands a partition over as one batch of up to its 10 MB per-partition fetch: the byte
+// bound keeps 64 partitions in flight to ~1 GB of records even then (the batch count alone would
+// allow 8 x 10 MB per partition).
+const DEFAULT_BYTES_IN_FLIGHT = 16 * 1024 * 1024;
 const HEARTBEAT_WHILE_WAITING_MS = 1000;
 const DEFAULT_CLOSE_TIMEOUT_MS = 10_000;
 const defaultRetryDelay = (attempt: number) => Math.min(250 * 2 ** (attempt - 1), 5000);
@@ -114,7 +125,11 @@ export async function startKafkaSource(opts: KafkaSourceOptions): Promise<KafkaS
     if (lane === undefined) {
       const created: PartitionLane<LaneBatch> = new PartitionLane(
         (batches) => ingestAndCommit(owner, created, batches),
-        opts.batchesInFlightPerPartition ?? DEFAULT_BATCHES_IN_FLIGHT,
+        {
+          items: opts.batchesInFlightPerPartition ?? DEFAULT_BATCHES_IN_FLIGHT,
+          bytes: opts.bytesInFlightPerPartition ?? DEFAULT_BYTES_IN_FLIGHT,
+        },
+        (b) => b.bytes,
       );
       ownerLanes.set(partition, (lane = created));
       lanes.set(created, owner);
@@ -133,8 +148,10 @@ export async function startKafkaSource(opts: KafkaSourceOptions): Promise<KafkaS
     const abandoned = () => stopping.signal.aborted || !isRunning() || isStale() || owner !== consumer;
     if (abandoned() || batch.messages.length === 0) return;
     const lastOffset = batch.lastOffset();
+    const records = toKafkaRecords(batch.topic, batch.partition, batch.messages, batch.fetchedOffset);
     const item: LaneBatch = {
-      records: toKafkaRecords(batch.topic, batch.partition, batch.messages, batch.fetchedOffset),
+      records,
+      bytes: heldBytes(records),
       where: { topic: batch.topic, partition: batch.partition, firstOffset: batch.messages[0].offset, lastOffset },
       abandoned,
     };
@@ -321,4 +338,13 @@ function once(consumer: KafkaConsumerSlice): () => KafkaConsumerSlice {
     used = true;
     return consumer;
   };
+}
+
+function heldBytes(records: readonly KafkaRecord[]): number {
+  let n = 0;
+  for (const r of records) {
+    n += (r.key?.length ?? 0) + (r.value?.length ?? 0);
+    for (const h of r.headers ?? []) n += h.value?.length ?? 0;
+  }
+  return n;
 }

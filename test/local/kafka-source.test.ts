@@ -200,6 +200,25 @@ describe('kafka source', () => {
     await source.close();
   });
 
+  test('a partition holds at most bytesInFlightPerPartition bytes of uncommitted records', async () => {
+    // each record: a one-byte key and a one-byte value, one record per batch
+    const { consumer, calls, source } = await controlledSource(1, { bytesInFlightPerPartition: 4 });
+    consumer.produce(0, oneByteRecords(1, 2, 3, 4, 5));
+    await until(() => consumer.handedOut.length === 3, 'fetching up to the byte window');
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(consumer.handedOut.length, 3, 'two batches (4 bytes) held, the third waits for room');
+    for (let answered = 0; source.committedRecords < 5; answered++) {
+      await until(() => calls.length > answered, `delivery ${answered + 1}`);
+      assert.ok(
+        consumer.handedOut.length - source.committedRecords <= 3,
+        `at most the byte window ahead: ${consumer.handedOut.length} fetched, ${source.committedRecords} committed`,
+      );
+      calls[answered].resolve();
+      await until(() => calls.length > answered + 1 || source.committedRecords === 5, 'next delivery');
+    }
+    await source.close();
+  });
+
   test('an ingest call takes at most half the window, so the partition keeps fetching while it runs', async () => {
     const { consumer, calls, source } = await controlledSource(1, { batchesInFlightPerPartition: 4 });
     consumer.produce(0, oneByteRecords(1, 2, 3, 4, 5, 6, 7, 8, 9));
