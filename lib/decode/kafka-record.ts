@@ -17,6 +17,16 @@ export interface KafkaRecord {
   readonly headers?: readonly KafkaHeader[];
 }
 
+/** The bytes the records hold: keys, values and header values. */
+export function recordsByteLength(records: readonly KafkaRecord[]): number {
+  let n = 0;
+  for (const r of records) {
+    n += (r.key?.length ?? 0) + (r.value?.length ?? 0);
+    for (const h of r.headers ?? []) n += h.value.length;
+  }
+  return n;
+}
+
 /** Where a record came from, for log lines about it. */
 export function recordPosition(r: KafkaRecord): string {
   return `${r.topic}-${r.partition}@${r.offset}`;

@@ -15,7 +15,7 @@
 // drive it with a fake.
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { KafkaRecord } from '../decode/kafka-record.ts';
+import { type KafkaRecord, recordsByteLength } from '../decode/kafka-record.ts';
 import type { Logger } from '../log/logger.ts';
 import type { ConsumerBatchPayload, ConsumerCrash, KafkaConsumerSlice } from './kafka-consumer-slice.ts';
 import { recordCount } from './kafka-deferred-batch.ts';
@@ -151,7 +151,7 @@ export async function startKafkaSource(opts: KafkaSourceOptions): Promise<KafkaS
     const records = toKafkaRecords(batch.topic, batch.partition, batch.messages, batch.fetchedOffset);
     const item: LaneBatch = {
       records,
-      bytes: heldBytes(records),
+      bytes: recordsByteLength(records),
       where: { topic: batch.topic, partition: batch.partition, firstOffset: batch.messages[0].offset, lastOffset },
       abandoned,
     };
@@ -338,13 +338,4 @@ function once(consumer: KafkaConsumerSlice): () => KafkaConsumerSlice {
     used = true;
     return consumer;
   };
-}
-
-function heldBytes(records: readonly KafkaRecord[]): number {
-  let n = 0;
-  for (const r of records) {
-    n += (r.key?.length ?? 0) + (r.value?.length ?? 0);
-    for (const h of r.headers ?? []) n += h.value?.length ?? 0;
-  }
-  return n;
 }

@@ -7,7 +7,7 @@
 // call's hundred megabytes cost more in page faults than the copy itself. The receiving side gets
 // views into the buffers.
 
-import type { KafkaHeader, KafkaRecord } from '../decode/kafka-record.ts';
+import { type KafkaHeader, type KafkaRecord, recordsByteLength } from '../decode/kafka-record.ts';
 import type { PartitionRecords } from '../ingest/ingest-partition.ts';
 import { type DeferredBatchRecord, isDeferredBatchRecord } from './kafka-deferred-batch.ts';
 
@@ -43,14 +43,9 @@ export function packPartitions(partitions: readonly PartitionRecords[]): {
 }
 
 function packPartition({ topic, partition, records }: PartitionRecords): PackedPartition {
-  let byteCount = 0;
+  const byteCount = recordsByteLength(records);
   let headers = 0;
-  for (const r of records) {
-    byteCount += (r.key?.length ?? 0) + (r.value?.length ?? 0);
-    if (r.headers === undefined) continue;
-    for (const h of r.headers) byteCount += h.value.length;
-    headers += r.headers.length;
-  }
+  for (const r of records) headers += r.headers?.length ?? 0;
   const numbers = new Float64Array(records.length * FIELDS);
   // every byte is written below: skip zero-filling (allocUnsafeSlow: its own, transferable memory)
   const bytes = Buffer.allocUnsafeSlow(byteCount);
